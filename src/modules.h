@@ -1,0 +1,3 @@
+/* One line per C concern: PARLEY_MODULE(x) calls parley_open_x(L) from luaopen_parley_core. */
+PARLEY_MODULE(store)
+PARLEY_MODULE(sha256)

@@ -1,0 +1,22 @@
+/* Shared declarations of the parley.core C module. */
+#ifndef PARLEY_H
+#define PARLEY_H
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#ifndef PARLEY_VERSION
+#define PARLEY_VERSION "scm"
+#endif
+
+/* Each concern registers its functions into the module table on top of the stack.
+ * The list of concerns is src/modules.h. */
+#define PARLEY_MODULE(name) int parley_open_##name(lua_State *L);
+#include "modules.h"
+#undef PARLEY_MODULE
+
+/* The null sentinel (parley.null), shared by the store and the YAML bridge. */
+void parley_push_null(lua_State *L);
+int parley_is_null(lua_State *L, int idx);
+
+#endif

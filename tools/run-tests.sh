@@ -1,0 +1,74 @@
+#!/bin/sh
+# The test driver behind `make test`, `make spec`, `make lint` and `make asan`.
+# Every check it runs counts as tests, and it ends with the plain line CI reads:
+#   N passed, N failed, N skipped
+# exiting non-zero when anything failed.
+. "$(dirname "$0")/env.sh"
+cd "$top" || exit 2
+mode=${1:-all}
+passed=0; failed=0; skipped=0
+logdir=$(mktemp -d)
+trap 'rm -rf "$logdir"' EXIT
+
+# Adds the counts of a busted TAP log; a busted that died without reporting counts as a failure.
+count_tap() {
+	log=$1; status=$2; label=$3
+	ok=$(grep -c '^ok ' "$log")
+	skip=$(grep -c '^ok .*# SKIP' "$log")
+	bad=$(grep -c '^not ok ' "$log")
+	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+	passed=$((passed + ok - skip)); skipped=$((skipped + skip)); failed=$((failed + bad))
+	echo "$label: $((ok - skip)) passed, $bad failed, $skip skipped"
+	if [ "$bad" -gt 0 ]; then
+		# the failing tests with their messages
+		awk '/^not ok /{p=1} /^ok /{p=0} p' "$log"
+		if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$log"; then tail -40 "$log"; fi
+	fi
+}
+
+# One named check: a command that passes or fails.
+check() {
+	label=$1; shift
+	if "$@" >"$logdir/check.log" 2>&1; then
+		passed=$((passed + 1)); echo "$label: ok"
+	else
+		failed=$((failed + 1)); echo "$label: FAILED"; tail -60 "$logdir/check.log"
+	fi
+}
+
+run_specs() {
+	busted --lua="$LUA" -o TAP spec >"$logdir/spec.log" 2>&1
+	count_tap "$logdir/spec.log" $? "specs"
+}
+
+run_asan() {
+	libasan=$(${CC:-cc} -print-file-name=libasan.so)
+	PARLEY_BUILD="$top/build-asan" LD_PRELOAD="$libasan" \
+		ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1" \
+		UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+		sh -c '. tools/env.sh; busted --lua="$LUA" -o TAP spec' >"$logdir/asan.log" 2>&1
+	status=$?
+	if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$logdir/asan.log"; then
+		grep -A30 'ERROR: AddressSanitizer\|runtime error:' "$logdir/asan.log" | head -80
+		failed=$((failed + 1))
+	fi
+	count_tap "$logdir/asan.log" $status "specs under ASan+UBSan"
+}
+
+run_lint() {
+	check "luacheck" luacheck --std lua54 -q lua spec bin/parley bench examples
+	for f in src/*.c; do
+		check "cc -Werror $f" ${CC:-cc} -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
+			-Wstrict-prototypes -Wno-unused-parameter -Werror -fsyntax-only -I/usr/include/lua5.4 -Isrc "$f"
+	done
+}
+
+case $mode in
+	spec) run_specs ;;
+	lint) run_lint ;;
+	asan) run_asan ;;
+	all) run_specs; run_lint; run_asan ;;
+	*) echo "usage: run-tests.sh all|spec|lint|asan" >&2; exit 2 ;;
+esac
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
