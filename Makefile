@@ -70,4 +70,4 @@ fuzz:
 	@sh tools/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz parley src/*.o

@@ -1,0 +1,309 @@
+-- The parley command line. Exit codes never change meaning:
+-- 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed, 3 bad input or configuration.
+
+local cli = {}
+
+local EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 2, 3
+cli.EXIT = { ok = EXIT_OK, findings = 1, failed = EXIT_FAILED, input = EXIT_INPUT }
+
+local USAGE = [[
+usage: parley COMMAND [ARGS]
+
+commands:
+  import DB FILE...        validate dataset files and add them to the store DB (created if new)
+  validate FILE...         check dataset files without a store
+  claims DB [--subject S]  each subject's competing claims side by side, with their sources
+  query DB SQL [VALUE...]  run one SQL statement (read-only) and print its rows
+  version                  print parley's version
+  help [COMMAND]           this text, or a command's
+
+exit codes: 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed,
+            3 bad input or configuration]]
+
+local HELP = {
+   import = [[
+usage: parley import DB FILE...
+Validates every file as one batch (docs/dataset.md) and writes all of it to the store DB in one
+transaction, or nothing. A file imported before is skipped. Problems go to stderr as
+file:line:col: message (at key.path), and the exit code is 3.]],
+   validate = [[
+usage: parley validate FILE...
+Checks dataset files as one batch, without a store: every problem is reported, each as
+file:line:col: message (at key.path). Exit code 0 when valid, 3 otherwise.]],
+   claims = [[
+usage: parley claims DB [--subject SUBJECT]
+Prints, for each subject (and holder and about), every party's claims side by side with their
+sources and grades, oldest first.]],
+   query = [[
+usage: parley query DB SQL [VALUE...]
+Runs one SQL statement on a read-only connection, binding VALUEs to ? parameters (numbers stay
+numbers), and prints the rows as a table.]],
+}
+
+local function out(io_, ...) io_:write(...) end
+
+---------------------------------------------------------------------------- formatting
+
+-- "15", "~200", "38-120 (best 60)": a count as a reader says it.
+function cli.format_count(c)
+   if not c then return "" end
+   if c.exact then return tostring(c.exact) end
+   local s
+   if c.low and c.high then
+      s = string.format("%d-%d", c.low, c.high)
+      if c.best then s = s .. string.format(" (best %d)", c.best) end
+   elseif c.best then
+      s = tostring(c.best)
+   elseif c.low then
+      s = string.format("at least %d", c.low)
+   else
+      s = string.format("at most %d", c.high)
+   end
+   if c.approx then s = "~" .. s end
+   return s
+end
+
+local function claim_value(c)
+   if c.count then return cli.format_count(c.count) end
+   return tostring(c.value)
+end
+
+-- Pads by characters rather than bytes, so Armenian and Cyrillic line up.
+local function pad(s, width)
+   local n = utf8.len(s) or #s
+   if n >= width then return s end
+   return s .. string.rep(" ", width - n)
+end
+
+local function table_text(header, rows)
+   local widths = {}
+   for i, h in ipairs(header) do widths[i] = utf8.len(h) or #h end
+   for _, r in ipairs(rows) do
+      for i, v in ipairs(r) do widths[i] = math.max(widths[i], utf8.len(v) or #v) end
+   end
+   local lines = {}
+   local function line(r)
+      local cells = {}
+      for i, v in ipairs(r) do cells[i] = i < #r and pad(v, widths[i]) or v end
+      lines[#lines + 1] = table.concat(cells, "  ")
+   end
+   line(header)
+   local rule = {}
+   for i, w in ipairs(widths) do rule[i] = string.rep("-", w) end
+   line(rule)
+   for _, r in ipairs(rows) do line(r) end
+   return table.concat(lines, "\n")
+end
+
+---------------------------------------------------------------------------- commands
+
+local commands = {}
+
+local function open_store(path, opts, stderr)
+   local parley = require "parley"
+   local db, err = parley.open(path, opts)
+   if not db then
+      out(stderr, "parley: ", err, "\n")
+      return nil
+   end
+   return db
+end
+
+function commands.import(args, io_)
+   if #args < 2 then
+      out(io_.stderr, HELP.import, "\n")
+      return EXIT_INPUT
+   end
+   local db = open_store(args[1], nil, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local files = table.move(args, 2, #args, 1, {})
+   local summary, err = db:import(files)
+   db:close()
+   if not summary then
+      out(io_.stderr, err, "\n")
+      return EXIT_INPUT
+   end
+   for _, a in ipairs(summary.already) do
+      out(io_.stdout, string.format("%s: already imported (import %d), skipped\n", a.name, a.import))
+   end
+   if #summary.imported > 0 then
+      local parts = {}
+      for _, kind in ipairs(require("parley.dataset").KINDS) do
+         if summary[kind] > 0 then parts[#parts + 1] = string.format("%d %s", summary[kind], kind) end
+      end
+      if summary.unchanged > 0 then parts[#parts + 1] = string.format("%d unchanged", summary.unchanged) end
+      out(io_.stdout, string.format("imported %d file%s into %s: %s\n", #summary.imported,
+         #summary.imported == 1 and "" or "s", args[1], #parts > 0 and table.concat(parts, ", ") or "nothing new"))
+   end
+   return EXIT_OK
+end
+
+function commands.validate(args, io_)
+   if #args < 1 then
+      out(io_.stderr, HELP.validate, "\n")
+      return EXIT_INPUT
+   end
+   local yaml = require "parley.yaml"
+   local dataset = require "parley.dataset"
+   local docs, bad = {}, false
+   for _, path in ipairs(args) do
+      local data, marks = yaml.load_file(path, { marks = true })
+      if data == nil and marks then
+         out(io_.stderr, marks, "\n")
+         bad = true
+      else
+         docs[#docs + 1] = { data = data, marks = marks, name = path }
+      end
+   end
+   local _, problems = dataset.validate(docs, {})
+   if #problems > 0 then
+      out(io_.stderr, dataset.format_problems(problems), "\n")
+      bad = true
+   end
+   if bad then return EXIT_INPUT end
+   out(io_.stdout, string.format("%d file%s valid\n", #args, #args == 1 and "" or "s"))
+   return EXIT_OK
+end
+
+function commands.claims(args, io_)
+   local path, subject = nil, nil
+   local i = 1
+   while i <= #args do
+      if args[i] == "--subject" then
+         subject = args[i + 1]
+         i = i + 2
+      elseif not path then
+         path = args[i]
+         i = i + 1
+      else
+         out(io_.stderr, HELP.claims, "\n")
+         return EXIT_INPUT
+      end
+   end
+   if not path or (args[#args] == "--subject" and not subject) then
+      out(io_.stderr, HELP.claims, "\n")
+      return EXIT_INPUT
+   end
+   local db = open_store(path, { readonly = true }, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local sources = {}
+   for s in db:sources() do sources[s.id] = s end
+   local groups, order, all, superseded = {}, {}, {}, {}
+   for c in db:claims(subject and { subject = subject } or nil) do
+      all[#all + 1] = c
+      if c.supersedes then superseded[c.supersedes] = c.id end
+   end
+   for _, c in ipairs(all) do
+      local key = string.format("%s|%s|%s", c.subject, c.holder or "", c.about or "")
+      if not groups[key] then
+         groups[key] = { subject = c.subject, holder = c.holder, about = c.about, claims = {} }
+         order[#order + 1] = key
+      end
+      table.insert(groups[key].claims, c)
+   end
+   table.sort(order)
+   for n, key in ipairs(order) do
+      local g = groups[key]
+      local title = g.subject
+      if g.holder then title = title .. " held by " .. g.holder end
+      if g.about then title = title .. ", about " .. g.about end
+      local rows = {}
+      for _, c in ipairs(g.claims) do
+         local s = sources[c.source] or {}
+         local grade = (s.reliability or "") .. (s.credibility and tostring(s.credibility) or "")
+         rows[#rows + 1] = {
+            c.claimant, c.as_of, claim_value(c), c.scope and table.concat(c.scope, ", ") or "",
+            string.format("%s%s%s", c.source, grade ~= "" and " (" .. grade .. ")" or "",
+               s.published and ", " .. s.published or ""),
+            superseded[c.id] and ("superseded by " .. superseded[c.id]) or (c.text or ""),
+         }
+      end
+      out(io_.stdout, n > 1 and "\n" or "", title, "\n",
+         table_text({ "party", "as of", "claim", "scope", "source", "says" }, rows), "\n")
+   end
+   if #order == 0 then out(io_.stdout, "no claims", subject and (" about " .. subject) or "", "\n") end
+   db:close()
+   return EXIT_OK
+end
+
+function commands.query(args, io_)
+   if #args < 2 then
+      out(io_.stderr, HELP.query, "\n")
+      return EXIT_INPUT
+   end
+   local db = open_store(args[1], { readonly = true }, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local values = {}
+   for i = 3, #args do values[#values + 1] = math.tointeger(tonumber(args[i])) or tonumber(args[i]) or args[i] end
+   local it, cursor, _, closer = db:query(args[2], values)
+   if not it then
+      out(io_.stderr, "parley: ", cursor, "\n")
+      db:close()
+      return EXIT_INPUT
+   end
+   local ok, err = pcall(function()
+      local header, rows = nil, {}
+      for row in it, cursor, nil, closer do
+         if not header then
+            header = {}
+            for k in pairs(row) do header[#header + 1] = k end
+            table.sort(header)
+         end
+         local r = {}
+         for i, k in ipairs(header) do r[i] = row[k] == nil and "" or tostring(row[k]) end
+         rows[#rows + 1] = r
+      end
+      if header then out(io_.stdout, table_text(header, rows), "\n") end
+      out(io_.stdout, string.format("(%d row%s)\n", #rows, #rows == 1 and "" or "s"))
+   end)
+   db:close()
+   if not ok then
+      out(io_.stderr, "parley: ", tostring(err), "\n")
+      return EXIT_INPUT
+   end
+   return EXIT_OK
+end
+
+function commands.version(_, io_)
+   local core = require "parley.core"
+   out(io_.stdout, "parley ", core.version, " (SQLite ", core.sqlite_version(), ")\n")
+   return EXIT_OK
+end
+
+function commands.help(args, io_)
+   out(io_.stdout, args[1] and HELP[args[1]] or USAGE, "\n")
+   return EXIT_OK
+end
+
+-- Runs the command line; returns the exit code. io_ = {stdout=, stderr=} for the specs.
+function cli.main(argv, io_)
+   io_ = io_ or { stdout = io.stdout, stderr = io.stderr }
+   local name = argv[1]
+   local args = table.move(argv, 2, #argv, 1, {})
+   if name == nil or name == "--help" or name == "-h" then
+      out(name and io_.stdout or io_.stderr, USAGE, "\n")
+      return name and EXIT_OK or EXIT_INPUT
+   end
+   if name == "--version" then name = "version" end
+   local command = commands[name]
+   if not command then
+      local names = {}
+      for k in pairs(commands) do names[#names + 1] = k end
+      table.sort(names)
+      out(io_.stderr, string.format("parley: unknown command '%s'%s\n%s\n", name,
+         require("parley.text").did_you_mean(name, names), USAGE))
+      return EXIT_INPUT
+   end
+   if args[1] == "--help" or args[1] == "-h" then
+      out(io_.stdout, HELP[name] or USAGE, "\n")
+      return EXIT_OK
+   end
+   local ok, code = pcall(command, args, io_)
+   if not ok then
+      out(io_.stderr, "parley: internal error: ", tostring(code), "\n")
+      return EXIT_FAILED
+   end
+   return code
+end
+
+return cli

@@ -1,0 +1,625 @@
+-- Validation of datasets (docs/dataset.md): every problem in a batch of documents is found in
+-- one pass and reported with its key path (claims[3].holder) and, when the document came from
+-- a file, its file:line:col. Valid records come out normalised, ready for the store.
+
+local json = require "parley.json"
+local null = require("parley.core").null
+local text = require "parley.text"
+
+local dataset = {}
+
+dataset.KINDS = { "parties", "sources", "persons", "claims", "lists", "exchanges" }
+local SINGULAR = {
+   parties = "party", sources = "source", persons = "person", claims = "claim", lists = "list",
+   exchanges = "exchange",
+}
+dataset.SINGULAR = SINGULAR
+
+---------------------------------------------------------------------------- values
+
+local function is_absent(v)
+   return v == nil or v == null
+end
+
+local is_array
+
+local function is_map(v)
+   return type(v) == "table" and getmetatable(v) == nil and not (next(v) ~= nil and is_array(v))
+end
+
+function is_array(v)
+   if type(v) ~= "table" then return false end
+   local n = 0
+   for k in pairs(v) do
+      if math.type(k) ~= "integer" or k < 1 then return false end
+      n = n + 1
+   end
+   return n == #v
+end
+
+local function describe(v)
+   if v == null then return "null" end
+   local t = type(v)
+   if t == "table" then return is_array(v) and next(v) ~= nil and "a list" or "a mapping" end
+   if t == "string" then return string.format("the string %q", #v > 40 and v:sub(1, 40) .. "..." or v) end
+   if math.type(v) == "float" then return "the number " .. tostring(v) end
+   return (t == "number" and "the integer " or "") .. tostring(v)
+end
+
+local DAYS = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+
+local function days_in(year, month)
+   if month == 2 and (year % 4 == 0 and (year % 100 ~= 0 or year % 400 == 0)) then return 29 end
+   return DAYS[month]
+end
+
+-- One calendar date: "2021", "2021-06" or "2021-06-12".
+local function parse_one_date(v)
+   local y, m, d = v:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+   if not y then y, m = v:match("^(%d%d%d%d)%-(%d%d)$") end
+   if not y then y = v:match("^(%d%d%d%d)$") end
+   if not y then
+      return nil, string.format("malformed date %q: write YYYY, YYYY-MM, YYYY-MM-DD or FIRST/LAST", v)
+   end
+   local year, month, day = tonumber(y), tonumber(m), tonumber(d)
+   if month and (month < 1 or month > 12) then return nil, string.format("date %q has no month %d", v, month) end
+   if day and (day < 1 or day > days_in(year, month)) then
+      return nil, string.format("date %q has no day %d", v, day)
+   end
+   if day then
+      return { text = v, precision = "day", first = v, last = v }
+   elseif month then
+      return { text = v, precision = "month", first = string.format("%s-%s-01", y, m),
+         last = string.format("%s-%s-%02d", y, m, days_in(year, month)) }
+   end
+   return { text = v, precision = "year", first = y .. "-01-01", last = y .. "-12-31" }
+end
+
+-- A date with its precision: "2021", "2021-06", "2021-06-12", or an ISO 8601 interval
+-- "2020-11/2021-06-12" when only the earliest and latest possible dates are known (an
+-- integer year is taken as "2021"). Returns {text, precision, first day, last day}, or nil
+-- and why.
+function dataset.parse_date(v)
+   if math.type(v) == "integer" then v = string.format("%d", v) end
+   if type(v) ~= "string" then
+      return nil, "expected a date (YYYY, YYYY-MM, YYYY-MM-DD or FIRST/LAST), got " .. describe(v)
+   end
+   local a, b = v:match("^([^/]+)/([^/]+)$")
+   if not a then return parse_one_date(v) end
+   local first, err = parse_one_date(a)
+   if not first then return nil, err end
+   local last, err2 = parse_one_date(b)
+   if not last then return nil, err2 end
+   if first.first > last.last then
+      return nil, string.format("date range %q ends before it begins", v)
+   end
+   return { text = v, precision = "range", first = first.first, last = last.last }
+end
+
+---------------------------------------------------------------------------- context
+
+-- A Context collects problems and references while records are checked.
+local Context = {}
+Context.__index = Context
+
+local function new_context(opts)
+   return setmetatable({
+      opts = opts or {},
+      problems = {},
+      refs = {},      -- references to resolve once every record is known
+      ids = {},       -- kind -> id -> record
+      records = {},   -- kind -> array of normalised records
+      doc_of = {},    -- record -> the document it came from
+   }, Context)
+end
+
+-- where: {doc=, node=, key=, path=, record=}
+function Context:problem(where, message)
+   self.problems[#self.problems + 1] = {
+      doc = where.doc, node = where.node, key = where.key, path = where.path,
+      record = where.record, message = message,
+   }
+end
+
+local function at(where, node, key, path)
+   return { doc = where.doc, node = node, key = key, path = path, record = where.record }
+end
+
+local function index_path(path, i) return string.format("%s[%d]", path, i) end
+local function key_path(path, k) return path == "" and tostring(k) or path .. "." .. tostring(k) end
+
+---------------------------------------------------------------------------- checkers
+-- A checker is function(ctx, value, where) -> normalised value, or nil after reporting.
+
+local function id_checker(ctx, v, where)
+   if type(v) ~= "string" or v == "" then
+      ctx:problem(where, "expected an id (a non-empty string), got " .. describe(v))
+      return nil
+   end
+   if v:find("[%s%c]") then
+      ctx:problem(where, string.format("id %q contains white space or control characters", v))
+      return nil
+   end
+   return v
+end
+
+local function string_checker(ctx, v, where)
+   if type(v) ~= "string" then
+      ctx:problem(where, "expected a string, got " .. describe(v))
+      return nil
+   end
+   return v
+end
+
+-- Short tokens such as subjects and scope tags: one line, no surrounding blanks.
+local function token_checker(ctx, v, where)
+   if type(v) ~= "string" or v == "" or v:find("^%s") or v:find("%s$") or v:find("%c") then
+      ctx:problem(where, "expected a word or short phrase, got " .. describe(v))
+      return nil
+   end
+   return v
+end
+
+local function enum_checker(values)
+   local set = {}
+   for _, x in ipairs(values) do set[x] = true end
+   return function(ctx, v, where)
+      if not set[v] then
+         local hint = type(v) == "string" and text.did_you_mean(v, values) or ""
+         ctx:problem(where, string.format("expected one of %s, got %s%s", table.concat(values, ", "), describe(v), hint))
+         return nil
+      end
+      return v
+   end
+end
+
+local function integer_checker(min, max)
+   return function(ctx, v, where)
+      if math.type(v) ~= "integer" then
+         if math.type(v) == "float" and v == math.floor(v) and v >= -2^53 and v <= 2^53 then
+            v = math.tointeger(v)
+         else
+            ctx:problem(where, "expected an integer, got " .. describe(v))
+            return nil
+         end
+      end
+      if (min and v < min) or (max and v > max) then
+         ctx:problem(where, string.format("%d is out of range (%s to %s)", v, min or "-", max or "-"))
+         return nil
+      end
+      return v
+   end
+end
+
+local function boolean_checker(ctx, v, where)
+   if type(v) ~= "boolean" then
+      ctx:problem(where, "expected true or false, got " .. describe(v))
+      return nil
+   end
+   return v
+end
+
+local function date_checker(ctx, v, where)
+   local d, err = dataset.parse_date(v)
+   if not d then ctx:problem(where, err) end
+   return d
+end
+
+-- A reference to a record of `kind`, resolved after the whole batch has been read.
+local function ref_checker(kind)
+   return function(ctx, v, where)
+      local id = id_checker(ctx, v, where)
+      if id then
+         ctx.refs[#ctx.refs + 1] = { kind = kind, id = id, where = where }
+      end
+      return id
+   end
+end
+
+local function list_checker(item)
+   return function(ctx, v, where)
+      if not is_array(v) then
+         ctx:problem(where, "expected a list, got " .. describe(v))
+         return nil
+      end
+      local out, ok = {}, true
+      for i, x in ipairs(v) do
+         local r = item(ctx, x, at(where, v, i, index_path(where.path, i)))
+         if r == nil then ok = false end
+         out[i] = r
+      end
+      return ok and out or nil
+   end
+end
+
+-- Checks a mapping against a field spec: unknown keys (with a "did you mean"), missing
+-- required keys, and each value. Returns the normalised table (absent values left out).
+local function check_fields(ctx, v, where, spec)
+   if not is_map(v) then
+      ctx:problem(where, "expected a mapping, got " .. describe(v))
+      return nil
+   end
+   local out, ok = {}, true
+   for k in pairs(v) do
+      if not spec.fields[k] then
+         local hint = type(k) == "string" and text.did_you_mean(k, spec.order) or ""
+         ctx:problem(at(where, v, k, key_path(where.path, k)),
+            string.format("unknown key %s%s", type(k) == "string" and ("'" .. k .. "'") or describe(k), hint))
+         ok = false
+      end
+   end
+   for _, name in ipairs(spec.order) do
+      local field = spec.fields[name]
+      local value = v[name]
+      local w = at(where, v, name, key_path(where.path, name))
+      if is_absent(value) then
+         if field.required then
+            ctx:problem(at(where, v, nil, where.path), "missing required key '" .. name .. "'")
+            ok = false
+         end
+      else
+         local r = field.check(ctx, value, w)
+         if r == nil then ok = false end
+         out[name] = r
+      end
+   end
+   if ok and spec.after then ok = spec.after(ctx, out, v, where) ~= false end
+   return ok and out or nil
+end
+
+local function spec(fields, after)
+   local s = { fields = {}, order = {}, after = after }
+   for _, f in ipairs(fields) do
+      s.fields[f[1]] = { check = f[2], required = f.required }
+      s.order[#s.order + 1] = f[1]
+   end
+   return s
+end
+
+local function mapping_checker(s)
+   return function(ctx, v, where) return check_fields(ctx, v, where, s) end
+end
+
+---------------------------------------------------------------------------- specs
+
+local COUNT = spec({
+   { "exact", integer_checker(0) }, { "best", integer_checker(0) }, { "low", integer_checker(0) },
+   { "high", integer_checker(0) }, { "approx", boolean_checker },
+}, function(ctx, c, _, where)
+   if c.exact then
+      if c.best or c.low or c.high or c.approx ~= nil then
+         ctx:problem(where, "a count is either {exact: N} or best/low/high with approx, not both")
+         return false
+      end
+      return true
+   end
+   if not (c.best or c.low or c.high) then
+      ctx:problem(where, "a count needs exact, or at least one of best, low and high")
+      return false
+   end
+   if c.low and c.high and c.low > c.high then
+      ctx:problem(where, string.format("count low %d is above high %d", c.low, c.high))
+      return false
+   end
+   if c.best and ((c.low and c.best < c.low) or (c.high and c.best > c.high)) then
+      ctx:problem(where, string.format("count best %d lies outside low..high", c.best))
+      return false
+   end
+   return true
+end)
+
+local function scalar_checker(ctx, v, where)
+   local t = type(v)
+   if t == "boolean" or t == "number" or t == "string" then return v end
+   ctx:problem(where, "expected a value (true, false, a number or a string), got " .. describe(v))
+   return nil
+end
+
+local NAME = function(ctx, v, where)
+   if type(v) == "string" then
+      if v:find("^%s*$") then
+         ctx:problem(where, "a name cannot be empty")
+         return nil
+      end
+      return v
+   end
+   return check_fields(ctx, v, where, spec({
+      { "name", string_checker, required = true }, { "written_by", ref_checker("parties") },
+   }))
+end
+
+local BORN = function(ctx, v, where)
+   if math.type(v) == "integer" then return integer_checker(1850, 2100)(ctx, v, where) end
+   return date_checker(ctx, v, where)
+end
+
+-- Fields that describe a person, on a person record and on each list or transfer entry.
+local PERSON_FIELDS = {
+   { "born", BORN }, { "sex", enum_checker({ "female", "male" }) }, { "category", token_checker },
+   { "rank", string_checker }, { "father_name", string_checker }, { "notes", string_checker },
+}
+
+local function with(fields, more)
+   local out = {}
+   for _, f in ipairs(more) do out[#out + 1] = f end
+   for _, f in ipairs(fields) do out[#out + 1] = f end
+   return out
+end
+
+local ENTRY = spec(with(PERSON_FIELDS, { { "person", ref_checker("persons") }, { "name", string_checker } }),
+   function(ctx, e, _, where)
+      if not e.person and not e.name then
+         ctx:problem(where, "an entry needs a name, or person: the id of a person record")
+         return false
+      end
+   end)
+
+local PEOPLE = spec({
+   { "count", integer_checker(0), required = true }, { "persons", list_checker(mapping_checker(ENTRY)) },
+}, function(ctx, c, _, where)
+   if c.persons and #c.persons > c.count then
+      ctx:problem(where, string.format("names %d persons but count is %d", #c.persons, c.count))
+      return false
+   end
+end)
+
+local MINE_MAP = spec({
+   { "region", token_checker, required = true }, { "mines", integer_checker(0) },
+   { "types", list_checker(token_checker) }, { "reference_points", list_checker(string_checker) },
+   { "perimeter", string_checker }, { "emplacing_method", string_checker }, { "fuze", string_checker },
+   { "lifetime", string_checker }, { "date_laid", date_checker },
+   { "anti_handling", function(ctx, v, where)
+      if type(v) == "boolean" or type(v) == "string" then return v end
+      ctx:problem(where, "expected true, false or a description, got " .. describe(v))
+   end },
+   { "notes", string_checker },
+})
+
+local TRANSFER = spec({
+   { "from", ref_checker("parties"), required = true }, { "to", ref_checker("parties"), required = true },
+   { "detainees", mapping_checker(PEOPLE) }, { "remains", mapping_checker(PEOPLE) },
+   { "mine_maps", list_checker(mapping_checker(MINE_MAP)) }, { "notes", string_checker },
+}, function(ctx, t, _, where)
+   if not (t.detainees or t.remains or t.mine_maps) then
+      ctx:problem(where, "a transfer needs detainees, remains or mine_maps")
+      return false
+   end
+   if t.from == t.to then
+      ctx:problem(where, "a transfer goes from one party to another, not to itself (" .. t.from .. ")")
+      return false
+   end
+end)
+
+local SPECS = {
+   parties = spec({
+      { "id", id_checker, required = true }, { "name", string_checker, required = true },
+      { "kind", enum_checker({ "state", "de_facto", "organisation", "group", "person", "other" }) },
+      { "notes", string_checker },
+   }),
+   sources = spec({
+      { "id", id_checker, required = true }, { "title", string_checker, required = true },
+      { "party", ref_checker("parties") }, { "speaker", string_checker }, { "published", date_checker },
+      { "url", string_checker }, { "reliability", enum_checker({ "A", "B", "C", "D", "E", "F" }) },
+      { "credibility", integer_checker(1, 6) }, { "supersedes", ref_checker("sources") },
+      { "notes", string_checker },
+   }),
+   persons = spec(with(PERSON_FIELDS, {
+      { "id", id_checker, required = true }, { "names", list_checker(NAME), required = true },
+   })),
+   claims = spec({
+      { "id", id_checker, required = true }, { "claimant", ref_checker("parties"), required = true },
+      { "source", ref_checker("sources"), required = true }, { "as_of", date_checker, required = true },
+      { "subject", token_checker, required = true }, { "holder", ref_checker("parties") },
+      { "about", ref_checker("parties") }, { "region", token_checker }, { "count", mapping_checker(COUNT) },
+      { "value", scalar_checker }, { "scope", list_checker(token_checker) }, { "text", string_checker },
+      { "supersedes", ref_checker("claims") }, { "notes", string_checker },
+   }, function(ctx, c, _, where)
+      if (c.count == nil) == (c.value == nil) then
+         ctx:problem(where, "a claim states either a count or a value (for an assertion), exactly one of them")
+         return false
+      end
+   end),
+   lists = spec({
+      { "id", id_checker, required = true }, { "claimant", ref_checker("parties"), required = true },
+      { "source", ref_checker("sources") }, { "as_of", date_checker, required = true },
+      { "subject", token_checker, required = true }, { "holder", ref_checker("parties") },
+      { "about", ref_checker("parties") }, { "text", string_checker }, { "supersedes", ref_checker("lists") },
+      { "notes", string_checker }, { "persons", list_checker(mapping_checker(ENTRY)), required = true },
+   }),
+   exchanges = spec({
+      { "id", id_checker, required = true }, { "date", date_checker, required = true },
+      { "place", string_checker }, { "mediators", list_checker(ref_checker("parties")) },
+      { "sources", list_checker(ref_checker("sources")) }, { "text", string_checker },
+      { "supersedes", ref_checker("exchanges") }, { "notes", string_checker },
+      { "transfers", list_checker(mapping_checker(TRANSFER)), required = true },
+   }),
+}
+
+local TOP = { "parley", "parties", "sources", "persons", "claims", "lists", "exchanges" }
+dataset.FORMAT_VERSION = 1
+
+---------------------------------------------------------------------------- the batch
+
+-- The form of a record the store keeps and gives back: dates as written, and nothing else
+-- than what the user wrote. Its JSON is the record's identity for "same record" checks.
+local function plain(v)
+   if type(v) ~= "table" then return v end
+   if v.precision and v.first and v.text then return v.text end
+   local out = {}
+   for k, x in pairs(v) do out[k] = plain(x) end
+   return out
+end
+dataset.plain = plain
+
+function dataset.digest(record)
+   return require("parley.core").sha256(json.encode(plain(record)))
+end
+
+local function check_document(ctx, doc)
+   local data = doc.data
+   local where = { doc = doc, node = nil, key = nil, path = "" }
+   if not is_map(data) then
+      ctx:problem(where, "a dataset is a mapping with the keys " .. table.concat(TOP, ", ") .. ", got " .. describe(data))
+      return
+   end
+   for k in pairs(data) do
+      local known = false
+      for _, t in ipairs(TOP) do known = known or t == k end
+      if not known then
+         local hint = type(k) == "string" and text.did_you_mean(k, TOP) or ""
+         ctx:problem(at(where, data, k, tostring(k)),
+            string.format("unknown key %s%s", type(k) == "string" and ("'" .. k .. "'") or describe(k), hint))
+      end
+   end
+   if not is_absent(data.parley) and data.parley ~= dataset.FORMAT_VERSION then
+      ctx:problem(at(where, data, "parley", "parley"),
+         string.format("this parley reads dataset format %d, the file says %s", dataset.FORMAT_VERSION, describe(data.parley)))
+   end
+   for _, kind in ipairs(dataset.KINDS) do
+      local list = data[kind]
+      if not is_absent(list) then
+         if not is_array(list) then
+            ctx:problem(at(where, data, kind, kind), "expected a list of " .. kind .. ", got " .. describe(list))
+         else
+            for i, rec in ipairs(list) do
+               local path = index_path(kind, i)
+               local rid = is_map(rec) and type(rec.id) == "string" and rec.id or nil
+               local w = { doc = doc, node = list, key = i, path = path,
+                  record = rid and (SINGULAR[kind] .. " " .. rid) or nil }
+               local r = check_fields(ctx, rec, w, SPECS[kind])
+               if r then
+                  local seen = ctx.ids[kind][r.id]
+                  if seen then
+                     if dataset.digest(seen.record) ~= dataset.digest(r) then
+                        ctx:problem(at(w, rec, "id", path .. ".id"), string.format(
+                           "%s id '%s' is used twice in this import with different content (first at %s)",
+                           SINGULAR[kind], r.id, seen.path))
+                     end
+                  else
+                     ctx.ids[kind][r.id] = { record = r, path = path, where = w }
+                     local recs = ctx.records[kind]
+                     recs[#recs + 1] = r
+                     ctx.doc_of[r] = doc
+                  end
+               end
+            end
+         end
+      end
+   end
+end
+
+local function resolve_refs(ctx)
+   local lookup = ctx.opts.exists
+   for _, ref in ipairs(ctx.refs) do
+      if not ctx.ids[ref.kind][ref.id] and not (lookup and lookup(ref.kind, ref.id)) then
+         local candidates = {}
+         for id in pairs(ctx.ids[ref.kind]) do candidates[#candidates + 1] = id end
+         if ctx.opts.all_ids then
+            for _, id in ipairs(ctx.opts.all_ids(ref.kind)) do candidates[#candidates + 1] = id end
+         end
+         table.sort(candidates)
+         ctx:problem(ref.where, string.format("unknown %s '%s'%s", SINGULAR[ref.kind], ref.id,
+            text.did_you_mean(ref.id, candidates)))
+      end
+   end
+end
+
+-- Records already in the store: the same content is skipped, different content is refused.
+local function check_against_store(ctx)
+   local stored = ctx.opts.stored_digest
+   ctx.skip = {}
+   if not stored then return end
+   for _, kind in ipairs(dataset.KINDS) do
+      ctx.skip[kind] = {}
+      for id, seen in pairs(ctx.ids[kind]) do
+         local digest = stored(kind, id)
+         if digest then
+            if digest == dataset.digest(seen.record) then
+               ctx.skip[kind][id] = true
+            else
+               ctx:problem(at(seen.where, seen.where.node[seen.where.key], "id", seen.path .. ".id"), string.format(
+                  "%s '%s' is already in the store with different content: records are never changed; " ..
+                  "add a new %s with supersedes: %s", SINGULAR[kind], id, SINGULAR[kind], id))
+            end
+         end
+      end
+   end
+end
+
+local function check_supersedes(ctx)
+   for _, kind in ipairs(dataset.KINDS) do
+      for id, seen in pairs(ctx.ids[kind]) do
+         if seen.record.supersedes == id then
+            ctx:problem(at(seen.where, seen.where.node[seen.where.key], "supersedes", seen.path .. ".supersedes"),
+               string.format("%s '%s' cannot supersede itself", SINGULAR[kind], id))
+         end
+      end
+   end
+end
+
+-- Validates documents {data=, name=, marks=} as one batch. opts: exists(kind, id),
+-- all_ids(kind), stored_digest(kind, id) consult the store. Returns the batch (records by
+-- kind, in document order, and skip[kind][id] for records the store has already), and the
+-- problems found (an empty list when there are none). doc_of[record] is its document.
+function dataset.validate(docs, opts)
+   local ctx = new_context(opts)
+   for _, kind in ipairs(dataset.KINDS) do
+      ctx.ids[kind] = {}
+      ctx.records[kind] = {}
+   end
+   for i, doc in ipairs(docs) do
+      doc.index = i
+      check_document(ctx, doc)
+   end
+   resolve_refs(ctx)
+   check_supersedes(ctx)
+   check_against_store(ctx)
+   return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of }, ctx.problems
+end
+
+---------------------------------------------------------------------------- messages
+
+-- Where a problem is: line and column from the document's marks when it has them.
+local function position(problem)
+   local marks = problem.doc and problem.doc.marks
+   local node, key = problem.node, problem.key
+   if not marks or not node then return nil end
+   local m = marks[node]
+   if not m then return nil end
+   if key ~= nil then
+      local p = (m.values and m.values[key]) or (m.keys and m.keys[key])
+      if p then return p.line, p.column end
+   end
+   return m.line, m.column
+end
+
+-- "file:line:col: message (at claims[3].holder)"
+function dataset.format_problem(problem)
+   local name = problem.doc and problem.doc.name or "dataset"
+   local line, col = position(problem)
+   local where = line and string.format("%s:%d:%d", name, line, col) or name
+   local suffix = problem.path ~= "" and string.format(" (at %s)", problem.path) or ""
+   local who = problem.record and (problem.record .. ": ") or ""
+   return string.format("%s: %s%s%s", where, who, problem.message, suffix)
+end
+
+-- Problems in document order, then by line, as one text.
+function dataset.format_problems(problems)
+   local out = {}
+   for i, p in ipairs(problems) do
+      local line, col = position(p)
+      out[i] = { text = dataset.format_problem(p), doc = p.doc and p.doc.index or 0,
+         line = line or 0, col = col or 0, i = i }
+   end
+   table.sort(out, function(a, b)
+      if a.doc ~= b.doc then return a.doc < b.doc end
+      if a.line ~= b.line then return a.line < b.line end
+      if a.col ~= b.col then return a.col < b.col end
+      return a.i < b.i
+   end)
+   local lines = {}
+   for i, o in ipairs(out) do lines[i] = o.text end
+   return table.concat(lines, "\n")
+end
+
+return dataset

@@ -1,0 +1,341 @@
+-- The store's schema and its ordered migrations.
+--
+-- PRAGMA application_id marks a database as a parley store and PRAGMA user_version holds the
+-- number of migrations applied, so a store written by an older parley is brought up to date
+-- when a newer one opens it, and one written by a newer parley is refused rather than misread.
+
+local schema = {}
+
+-- "PRLY": tells a parley store from any other SQLite database.
+schema.APPLICATION_ID = 0x50524C59
+
+-- Dates are kept as written ("2021", "2021-06", "2021-06-12") with their precision and the
+-- first and last day they can mean, so "June 2021" is never taken for 1 June 2021.
+-- Lists of free strings (scope tags, mine types) are JSON arrays, queryable with json_each;
+-- lists of references are child tables, so foreign keys hold them to account.
+-- Every reference is DEFERRABLE so one import can name records in any order.
+local function date_columns(name)
+   return string.format("%s TEXT, %s_precision TEXT, %s_start TEXT, %s_end TEXT", name, name, name, name)
+end
+
+schema.migrations = {
+   -- 1: the data model.
+   [1] = [[
+CREATE TABLE imports (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  counts TEXT NOT NULL
+);
+CREATE INDEX imports_sha256 ON imports(sha256);
+
+-- One row per imported record: its canonical digest makes re-importing the same record a
+-- no-op and importing different content under the same id an error.
+CREATE TABLE records (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  import INTEGER NOT NULL REFERENCES imports(id) DEFERRABLE INITIALLY DEFERRED,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+
+CREATE TABLE parties (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT,
+  notes TEXT
+);
+
+CREATE TABLE sources (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  party TEXT REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  speaker TEXT,
+  ]] .. date_columns("published") .. [[,
+  url TEXT,
+  reliability TEXT CHECK (reliability IN ('A', 'B', 'C', 'D', 'E', 'F')),
+  credibility INTEGER CHECK (credibility BETWEEN 1 AND 6),
+  supersedes TEXT REFERENCES sources(id) DEFERRABLE INITIALLY DEFERRED,
+  notes TEXT
+);
+
+CREATE TABLE claims (
+  id TEXT PRIMARY KEY,
+  claimant TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  source TEXT NOT NULL REFERENCES sources(id) DEFERRABLE INITIALLY DEFERRED,
+  ]] .. date_columns("as_of") .. [[,
+  subject TEXT NOT NULL,
+  holder TEXT REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  about TEXT REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  region TEXT,
+  count_exact INTEGER,
+  count_best INTEGER,
+  count_low INTEGER,
+  count_high INTEGER,
+  count_approx INTEGER,
+  value_type TEXT CHECK (value_type IN ('boolean', 'integer', 'number', 'string')),
+  value TEXT,
+  scope TEXT,
+  text TEXT,
+  supersedes TEXT REFERENCES claims(id) DEFERRABLE INITIALLY DEFERRED,
+  notes TEXT
+);
+CREATE INDEX claims_subject ON claims(subject, holder, about);
+
+CREATE TABLE persons (
+  id TEXT PRIMARY KEY,
+  born_year INTEGER,
+  born TEXT,
+  sex TEXT,
+  category TEXT,
+  rank TEXT,
+  father_name TEXT,
+  notes TEXT,
+  listed_only INTEGER NOT NULL DEFAULT 0
+);
+
+-- Names a person record itself gives (entries in lists and transfers carry their own).
+CREATE TABLE person_names (
+  person TEXT NOT NULL REFERENCES persons(id) DEFERRABLE INITIALLY DEFERRED,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  script TEXT NOT NULL,
+  written_by TEXT REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  PRIMARY KEY (person, position)
+) WITHOUT ROWID;
+
+CREATE TABLE lists (
+  id TEXT PRIMARY KEY,
+  claimant TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  source TEXT REFERENCES sources(id) DEFERRABLE INITIALLY DEFERRED,
+  ]] .. date_columns("as_of") .. [[,
+  subject TEXT NOT NULL,
+  holder TEXT REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  about TEXT REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  text TEXT,
+  supersedes TEXT REFERENCES lists(id) DEFERRABLE INITIALLY DEFERRED,
+  notes TEXT
+);
+
+CREATE TABLE exchanges (
+  id TEXT PRIMARY KEY,
+  ]] .. date_columns("date") .. [[,
+  place TEXT,
+  text TEXT,
+  supersedes TEXT REFERENCES exchanges(id) DEFERRABLE INITIALLY DEFERRED,
+  notes TEXT
+);
+
+CREATE TABLE exchange_mediators (
+  exchange TEXT NOT NULL REFERENCES exchanges(id) DEFERRABLE INITIALLY DEFERRED,
+  position INTEGER NOT NULL,
+  party TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  PRIMARY KEY (exchange, position)
+) WITHOUT ROWID;
+
+CREATE TABLE exchange_sources (
+  exchange TEXT NOT NULL REFERENCES exchanges(id) DEFERRABLE INITIALLY DEFERRED,
+  position INTEGER NOT NULL,
+  source TEXT NOT NULL REFERENCES sources(id) DEFERRABLE INITIALLY DEFERRED,
+  PRIMARY KEY (exchange, position)
+) WITHOUT ROWID;
+
+CREATE TABLE transfers (
+  id INTEGER PRIMARY KEY,
+  exchange TEXT NOT NULL REFERENCES exchanges(id) DEFERRABLE INITIALLY DEFERRED,
+  position INTEGER NOT NULL,
+  from_party TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  to_party TEXT NOT NULL REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  detainees INTEGER,
+  remains INTEGER,
+  notes TEXT,
+  UNIQUE (exchange, position)
+);
+
+-- A person as one list or one transfer gives them: the name as that side wrote it.
+CREATE TABLE entries (
+  id INTEGER PRIMARY KEY,
+  list TEXT REFERENCES lists(id) DEFERRABLE INITIALLY DEFERRED,
+  transfer INTEGER REFERENCES transfers(id) DEFERRABLE INITIALLY DEFERRED,
+  cargo TEXT CHECK (cargo IN ('detainees', 'remains')),
+  position INTEGER NOT NULL,
+  person TEXT NOT NULL REFERENCES persons(id) DEFERRABLE INITIALLY DEFERRED,
+  person_given INTEGER NOT NULL,
+  name TEXT,
+  script TEXT,
+  written_by TEXT REFERENCES parties(id) DEFERRABLE INITIALLY DEFERRED,
+  born_year INTEGER,
+  born TEXT,
+  sex TEXT,
+  category TEXT,
+  rank TEXT,
+  father_name TEXT,
+  notes TEXT,
+  CHECK ((list IS NULL) <> (transfer IS NULL))
+);
+CREATE INDEX entries_list ON entries(list, position);
+CREATE INDEX entries_transfer ON entries(transfer, cargo, position);
+CREATE INDEX entries_person ON entries(person);
+
+CREATE TABLE mine_maps (
+  id INTEGER PRIMARY KEY,
+  transfer INTEGER NOT NULL REFERENCES transfers(id) DEFERRABLE INITIALLY DEFERRED,
+  position INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  mines INTEGER,
+  types TEXT,
+  reference_points TEXT,
+  perimeter TEXT,
+  emplacing_method TEXT,
+  fuze TEXT,
+  lifetime TEXT,
+  ]] .. date_columns("date_laid") .. [[,
+  anti_handling TEXT,
+  notes TEXT,
+  UNIQUE (transfer, position)
+);
+]],
+
+   -- 2: history is never lost (imported records cannot be changed or removed, even through
+   -- db:exec), and the tables the reconciliation engine writes its runs to.
+   [2] = [[
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  config TEXT NOT NULL,
+  config_sha256 TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT
+);
+
+CREATE TABLE rule_outcomes (
+  run INTEGER NOT NULL REFERENCES runs(id),
+  rule TEXT NOT NULL,
+  version TEXT,
+  outcome TEXT NOT NULL CHECK (outcome IN ('pass', 'findings', 'error', 'skipped')),
+  error TEXT,
+  findings INTEGER NOT NULL DEFAULT 0,
+  truncated INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run, rule)
+);
+
+CREATE TABLE findings (
+  id INTEGER PRIMARY KEY,
+  run INTEGER NOT NULL REFERENCES runs(id),
+  rule TEXT NOT NULL,
+  rule_version TEXT,
+  severity TEXT NOT NULL CHECK (severity IN ('info', 'low', 'medium', 'high', 'critical')),
+  message TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  measures TEXT NOT NULL
+);
+CREATE INDEX findings_run ON findings(run, rule);
+CREATE INDEX findings_fingerprint ON findings(fingerprint);
+]],
+}
+
+-- Tables whose rows, once written, stay as they are.
+schema.append_only = {
+   "imports", "records", "parties", "sources", "claims", "persons", "person_names", "lists",
+   "exchanges", "exchange_mediators", "exchange_sources", "transfers", "entries", "mine_maps",
+   "findings",
+}
+
+local function append_only_triggers()
+   local out = {}
+   for _, t in ipairs(schema.append_only) do
+      for _, op in ipairs({ "UPDATE", "DELETE" }) do
+         out[#out + 1] = string.format(
+            "CREATE TRIGGER %s_no_%s BEFORE %s ON %s BEGIN SELECT RAISE(ABORT, " ..
+            "'%s are never changed or removed: record a correction with supersedes'); END;",
+            t, op:lower(), op, t, t)
+      end
+   end
+   return table.concat(out, "\n")
+end
+schema.migrations[2] = schema.migrations[2] .. append_only_triggers()
+
+schema.VERSION = #schema.migrations
+
+-- Tables a parley store has, to refuse adopting a database that already uses one of the names.
+function schema.table_names()
+   local names = {}
+   for _, sql in ipairs(schema.migrations) do
+      for name in sql:gmatch("CREATE TABLE (%w+)") do names[#names + 1] = name end
+   end
+   return names
+end
+
+local function pragma(db, name)
+   local row, err = db:first("PRAGMA " .. name)
+   if not row then return nil, err end
+   return row[name]
+end
+
+-- Applies migrations after `from` up to `to` (default: the latest), all in one transaction.
+function schema.migrate(db, from, to)
+   to = to or schema.VERSION
+   local ok, err = pcall(db.transaction, db, function()
+      for v = from + 1, to do
+         local _, e = db:exec(schema.migrations[v])
+         if e then error(string.format("migration %d: %s", v, e), 0) end
+         assert(db:exec(string.format("PRAGMA user_version = %d", v)))
+      end
+      assert(db:exec(string.format("PRAGMA application_id = %d", schema.APPLICATION_ID)))
+   end)
+   if not ok then return nil, err end
+   return true
+end
+
+-- Checks what kind of database db is and brings it to the current schema.
+-- opts.adopt: add parley's tables to a database that has other tables.
+function schema.prepare(db, opts)
+   local version, err = pragma(db, "user_version")
+   if not version then
+      return nil, string.format("%s is not a parley store: %s", db:path(), err)
+   end
+   local app = pragma(db, "application_id")
+   local tables = {}
+   for row in db:query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") do
+      tables[#tables + 1] = row.name
+   end
+   if app ~= schema.APPLICATION_ID then
+      if #tables > 0 and not opts.adopt then
+         return nil, string.format(
+            "%s is not a parley store: it has other tables (%s); open it with {adopt = true} " ..
+            "to add parley's tables to it", db:path(), table.concat(tables, ", "))
+      end
+      if #tables > 0 then
+         local have = {}
+         for _, t in ipairs(tables) do have[t] = true end
+         for _, t in ipairs(schema.table_names()) do
+            if have[t] then
+               return nil, string.format("cannot add parley's tables to %s: it already has a table named %s",
+                  db:path(), t)
+            end
+         end
+      end
+      version = 0
+   end
+   if version > schema.VERSION then
+      return nil, string.format(
+         "%s was written by a newer parley (schema version %d; this parley %s knows up to %d): upgrade parley",
+         db:path(), version, require("parley.core").version, schema.VERSION)
+   end
+   if version < schema.VERSION then
+      if opts.readonly then
+         return nil, string.format(
+            "%s has schema version %d and needs migrating to %d: open it once without readonly",
+            db:path(), version, schema.VERSION)
+      end
+      local ok, e = schema.migrate(db, version)
+      if not ok then
+         return nil, string.format("cannot migrate %s to schema version %d: %s", db:path(), schema.VERSION, e)
+      end
+   end
+   return true
+end
+
+return schema

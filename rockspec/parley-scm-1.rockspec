@@ -1,0 +1,54 @@
+rockspec_format = "3.0"
+package = "parley"
+version = "scm-1"
+source = {
+   url = "git+file:///parley",
+}
+description = {
+   summary = "A store of what the parties to a conflict exchanged and claimed, with reconciliation rules",
+   detailed = [[
+parley keeps an SQLite store of the exchanges between the parties to a conflict (detainees,
+prisoners of war, remains, mine maps) and of the competing claims each party makes, and runs
+reconciliation rules, written in Lua and configured in YAML, that line the claims up and
+explain the gaps.]],
+   license = "MIT",
+}
+dependencies = {
+   "lua >= 5.4",
+}
+external_dependencies = {
+   SQLITE = { header = "sqlite3.h" },
+   YAML = { header = "yaml.h" },
+   UTF8PROC = { header = "utf8proc.h" },
+}
+build = {
+   type = "builtin",
+   modules = {
+      ["parley.core"] = {
+         sources = {
+            "src/parley.c",
+            "src/sha256.c",
+            "src/store.c",
+         },
+         incdirs = { "src", "$(SQLITE_INCDIR)", "$(YAML_INCDIR)", "$(UTF8PROC_INCDIR)" },
+         libdirs = { "$(SQLITE_LIBDIR)", "$(YAML_LIBDIR)", "$(UTF8PROC_LIBDIR)" },
+         libraries = { "sqlite3", "yaml", "utf8proc" },
+         defines = { 'PARLEY_VERSION="scm"' },
+      },
+      ["parley"] = "lua/parley/init.lua",
+      ["parley.cli"] = "lua/parley/cli.lua",
+      ["parley.dataset"] = "lua/parley/dataset.lua",
+      ["parley.json"] = "lua/parley/json.lua",
+      ["parley.records"] = "lua/parley/records.lua",
+      ["parley.schema"] = "lua/parley/schema.lua",
+      ["parley.store"] = "lua/parley/store.lua",
+      ["parley.text"] = "lua/parley/text.lua",
+   },
+   install = {
+      bin = { parley = "bin/parley" },
+   },
+}
+test = {
+   type = "command",
+   command = "make test",
+}
