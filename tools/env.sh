@@ -6,4 +6,5 @@ LUA=${LUA:-lua5.4}
 LUA_PATH_5_4="$top/lua/?.lua;$top/lua/?/init.lua;$top/spec/?.lua;;"
 LUA_CPATH_5_4="$build/?.so;;"
 PATH="$top/bin:$PATH"
-export LUA LUA_PATH_5_4 LUA_CPATH_5_4 PATH
+PARLEY_TOP=$top
+export LUA LUA_PATH_5_4 LUA_CPATH_5_4 PATH PARLEY_TOP

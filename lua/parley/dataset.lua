@@ -110,6 +110,7 @@ local function new_context(opts)
       ids = {},       -- kind -> id -> record
       records = {},   -- kind -> array of normalised records
       doc_of = {},    -- record -> the document it came from
+      invalid = {},   -- kind -> id -> true for records with problems of their own
    }, Context)
 end
 
@@ -166,7 +167,8 @@ local function enum_checker(values)
    return function(ctx, v, where)
       if not set[v] then
          local hint = type(v) == "string" and text.did_you_mean(v, values) or ""
-         ctx:problem(where, string.format("expected one of %s, got %s%s", table.concat(values, ", "), describe(v), hint))
+         ctx:problem(where, string.format("expected one of %s, got %s%s", table.concat(values, ", "),
+            describe(v), hint))
          return nil
       end
       return v
@@ -184,7 +186,13 @@ local function integer_checker(min, max)
          end
       end
       if (min and v < min) or (max and v > max) then
-         ctx:problem(where, string.format("%d is out of range (%s to %s)", v, min or "-", max or "-"))
+         if min and max then
+            ctx:problem(where, string.format("%d is out of range: it must be from %d to %d", v, min, max))
+         elseif min then
+            ctx:problem(where, string.format("%d is out of range: it must be at least %d", v, min))
+         else
+            ctx:problem(where, string.format("%d is out of range: it must be at most %d", v, max))
+         end
          return nil
       end
       return v
@@ -459,7 +467,8 @@ local function check_document(ctx, doc)
    local data = doc.data
    local where = { doc = doc, node = nil, key = nil, path = "" }
    if not is_map(data) then
-      ctx:problem(where, "a dataset is a mapping with the keys " .. table.concat(TOP, ", ") .. ", got " .. describe(data))
+      ctx:problem(where, "a dataset is a mapping with the keys " .. table.concat(TOP, ", ") .. ", got " ..
+         describe(data))
       return
    end
    for k in pairs(data) do
@@ -473,7 +482,8 @@ local function check_document(ctx, doc)
    end
    if not is_absent(data.parley) and data.parley ~= dataset.FORMAT_VERSION then
       ctx:problem(at(where, data, "parley", "parley"),
-         string.format("this parley reads dataset format %d, the file says %s", dataset.FORMAT_VERSION, describe(data.parley)))
+         string.format("this parley reads dataset format %d, the file says %s", dataset.FORMAT_VERSION,
+            describe(data.parley)))
    end
    for _, kind in ipairs(dataset.KINDS) do
       local list = data[kind]
@@ -487,6 +497,10 @@ local function check_document(ctx, doc)
                local w = { doc = doc, node = list, key = i, path = path,
                   record = rid and (SINGULAR[kind] .. " " .. rid) or nil }
                local r = check_fields(ctx, rec, w, SPECS[kind])
+               if not r and rid and not ctx.ids[kind][rid] then
+                  -- known to exist, so references to it do not add problems of their own
+                  ctx.invalid[kind][rid] = true
+               end
                if r then
                   local seen = ctx.ids[kind][r.id]
                   if seen then
@@ -511,7 +525,8 @@ end
 local function resolve_refs(ctx)
    local lookup = ctx.opts.exists
    for _, ref in ipairs(ctx.refs) do
-      if not ctx.ids[ref.kind][ref.id] and not (lookup and lookup(ref.kind, ref.id)) then
+      if not ctx.ids[ref.kind][ref.id] and not ctx.invalid[ref.kind][ref.id]
+         and not (lookup and lookup(ref.kind, ref.id)) then
          local candidates = {}
          for id in pairs(ctx.ids[ref.kind]) do candidates[#candidates + 1] = id end
          if ctx.opts.all_ids then
@@ -566,6 +581,7 @@ function dataset.validate(docs, opts)
    for _, kind in ipairs(dataset.KINDS) do
       ctx.ids[kind] = {}
       ctx.records[kind] = {}
+      ctx.invalid[kind] = {}
    end
    for i, doc in ipairs(docs) do
       doc.index = i

@@ -105,7 +105,7 @@ end
 
 -- Decoding ------------------------------------------------------------------
 
-local function decode_error(s, pos, what)
+local function decode_error(_, pos, what)
    error(string.format("JSON: %s at byte %d", what, pos), 0)
 end
 

@@ -25,7 +25,8 @@ text.distance = distance
 
 -- " (did you mean 'holder'?)" when a candidate is close to word, else "".
 function text.did_you_mean(word, candidates)
-   if not utf8.len(word) then return "" end
+   -- a suggestion for one or two letters would be a guess
+   if not utf8.len(word) or utf8.len(word) < 3 then return "" end
    local best, best_d
    local limit = math.max(1, math.min(3, utf8.len(word) // 3))
    local lower = word:lower()

@@ -1,0 +1,123 @@
+-- What a store is, and how an older one is brought up to date.
+local parley = require "parley"
+local core = require "parley.core"
+local schema = require "parley.schema"
+local support = require "support"
+
+local function raw(path)
+   return assert(core.connect(path))
+end
+
+describe("the store schema", function()
+   it("turns an empty file into a new store", function()
+      local path = support.write(support.tmpname("empty.db"), "")
+      local db = assert(parley.open(path))
+      assert.equal(schema.VERSION, db:first("PRAGMA user_version").user_version)
+      assert.equal(schema.APPLICATION_ID, db:first("PRAGMA application_id").application_id)
+      db:close()
+   end)
+
+   it("migrates a store written at an older schema version, keeping its data", function()
+      local path = support.tmpname("old.db")
+      local old = raw(path)
+      assert(schema.migrate(old, 0, 1))
+      assert(old:exec("INSERT INTO parties (id, name) VALUES ('ARM', 'Armenia')"))
+      assert.equal(1, old:first("PRAGMA user_version").user_version)
+      assert.is_nil(old:first("SELECT name FROM sqlite_schema WHERE name = 'findings'"))
+      old:close()
+
+      local db = assert(parley.open(path))
+      assert.equal(schema.VERSION, db:first("PRAGMA user_version").user_version)
+      assert.is_table(db:first("SELECT name FROM sqlite_schema WHERE name = 'findings'"))
+      local parties = {}
+      for p in db:parties() do parties[#parties + 1] = p end
+      assert.same({ { id = "ARM", name = "Armenia" } }, parties)
+      -- and the migration added the append-only guard to data written before it
+      local n, err = db:exec("DELETE FROM parties")
+      assert.is_nil(n)
+      assert.matches("parties are never changed or removed", err)
+      db:close()
+   end)
+
+   it("refuses a store from a newer parley", function()
+      local path = support.tmpname("newer.db")
+      local db = assert(parley.open(path))
+      db:exec(string.format("PRAGMA user_version = %d", schema.VERSION + 1))
+      db:close()
+      local again, err = parley.open(path)
+      assert.is_nil(again)
+      assert.matches("was written by a newer parley %(schema version " .. (schema.VERSION + 1), err)
+   end)
+
+   it("refuses a database with other tables, naming them", function()
+      local path = support.tmpname("other.db")
+      local other = raw(path)
+      other:exec("CREATE TABLE customers (id INTEGER)")
+      other:close()
+      local db, err = parley.open(path)
+      assert.is_nil(db)
+      assert.matches("is not a parley store: it has other tables %(customers%)", err)
+      assert.matches("adopt = true", err)
+      -- and it left the database as it was
+      other = raw(path)
+      assert.equal(0, other:first("PRAGMA user_version").user_version)
+      assert.is_nil(other:first("SELECT name FROM sqlite_schema WHERE name = 'claims'"))
+      other:close()
+   end)
+
+   it("adds its tables to another database when asked to adopt it", function()
+      local path = support.tmpname("adopt.db")
+      local other = raw(path)
+      other:exec("CREATE TABLE customers (id INTEGER)")
+      other:exec("INSERT INTO customers VALUES (42)")
+      other:close()
+      local db = assert(parley.open(path, { adopt = true }))
+      assert.equal(42, db:first("SELECT id FROM customers").id)
+      assert.equal(0, db:first("SELECT count(*) AS n FROM claims").n)
+      db:close()
+      -- from then on it is a parley store
+      db = assert(parley.open(path))
+      db:close()
+   end)
+
+   it("refuses to adopt a database whose table names clash with parley's", function()
+      local path = support.tmpname("clash.db")
+      local other = raw(path)
+      other:exec("CREATE TABLE claims (x)")
+      other:close()
+      local db, err = parley.open(path, { adopt = true })
+      assert.is_nil(db)
+      assert.matches("already has a table named claims", err)
+   end)
+
+   it("refuses a file that is not a database at all", function()
+      local path = support.write(support.tmpname("text.db"), string.rep("not sqlite\n", 200))
+      local db, err = parley.open(path)
+      assert.is_nil(db)
+      assert.matches("file is not a database", err)
+      assert.equal(string.rep("not sqlite\n", 200), support.read(path))
+   end)
+
+   it("asks for a read-write open when a read-only store needs migrating", function()
+      local path = support.tmpname("ro-old.db")
+      local old = raw(path)
+      assert(schema.migrate(old, 0, 1))
+      old:close()
+      local db, err = parley.open(path, { readonly = true })
+      assert.is_nil(db)
+      assert.matches("needs migrating to " .. schema.VERSION .. ": open it once without readonly", err)
+   end)
+
+   it("never lets an imported record be changed or removed, even through db:exec", function()
+      local db = assert(parley.open(":memory:"))
+      assert(db:import({ parties = { { id = "ARM", name = "Armenia" } } }))
+      for _, sql in ipairs({ "UPDATE parties SET name = 'x'", "DELETE FROM parties", "DELETE FROM imports",
+         "UPDATE records SET digest = ''" }) do
+         local n, err = db:exec(sql)
+         assert.is_nil(n)
+         assert.matches("never changed or removed", err)
+      end
+      assert.equal("Armenia", db:first("SELECT name FROM parties").name)
+      db:close()
+   end)
+end)
