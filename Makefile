@@ -17,7 +17,7 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 DEBIAN_PACKAGES = lua5.4 liblua5.4-dev libsqlite3-dev libyaml-dev libutf8proc-dev luarocks \
 	lua-busted lua-check gcc make git
 
-.PHONY: all deps test spec lint asan demo install clean bench fuzz
+.PHONY: all deps test spec lint asan valgrind demo install clean bench fuzz
 
 all: $(SO)
 
@@ -54,6 +54,10 @@ lint:
 
 asan: $(ASAN_SO)
 	@LUA=$(LUA) sh tools/run-tests.sh asan
+
+valgrind: $(SO)
+	@$(MAKE) -s deps EXTRA_PACKAGES=valgrind
+	@LUA=$(LUA) sh tools/run-tests.sh valgrind
 
 demo: deps $(SO)
 	@LUA=$(LUA) sh tools/demo.sh

@@ -55,6 +55,19 @@ run_asan() {
 	count_tap "$logdir/asan.log" $status "specs under ASan+UBSan"
 }
 
+# The specs under valgrind (memcheck): any error or definite leak in the run fails it.
+run_valgrind() {
+	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		--show-leak-kinds=definite "$LUA" "$(command -v busted)" --exclude-tags=install -o TAP spec \
+		>"$logdir/valgrind.log" 2>&1
+	status=$?
+	if [ "$status" -eq 99 ]; then
+		grep -B2 -A25 '^==[0-9]*==' "$logdir/valgrind.log" | head -80
+		failed=$((failed + 1))
+	fi
+	count_tap "$logdir/valgrind.log" $status "specs under valgrind"
+}
+
 run_lint() {
 	check "luacheck" luacheck --std lua54 -q lua spec bin/parley bench examples
 	for f in src/*.c; do
@@ -67,8 +80,9 @@ case $mode in
 	spec) run_specs ;;
 	lint) run_lint ;;
 	asan) run_asan ;;
+	valgrind) run_valgrind ;;
 	all) run_specs; run_lint; run_asan ;;
-	*) echo "usage: run-tests.sh all|spec|lint|asan" >&2; exit 2 ;;
+	*) echo "usage: run-tests.sh all|spec|lint|asan|valgrind" >&2; exit 2 ;;
 esac
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
