@@ -38,6 +38,7 @@ build = {
       ["parley"] = "lua/parley/init.lua",
       ["parley.cli"] = "lua/parley/cli.lua",
       ["parley.dataset"] = "lua/parley/dataset.lua",
+      ["parley.dates"] = "lua/parley/dates.lua",
       ["parley.json"] = "lua/parley/json.lua",
       ["parley.records"] = "lua/parley/records.lua",
       ["parley.schema"] = "lua/parley/schema.lua",

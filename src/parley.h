@@ -7,6 +7,9 @@
 
 #ifndef PARLEY_VERSION
 #define PARLEY_VERSION "scm"
+/* A read-only connection for a rule (store.c): see its comment. */
+int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every);
+
 #endif
 
 /* Each concern registers its functions into the module table on top of the stack.
@@ -18,5 +21,8 @@
 /* The null sentinel (parley.null), shared by the store and the YAML bridge. */
 void parley_push_null(lua_State *L);
 int parley_is_null(lua_State *L, int idx);
+
+/* A read-only connection for a rule (store.c): see its comment. */
+int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every);
 
 #endif

@@ -736,6 +736,61 @@ static int core_sqlite_version(lua_State *L)
     return 1;
 }
 
+/* ------------------------------------------------------ rule connections */
+
+/* What a rule's SQL may do: read. Writes are already refused by SQLITE_OPEN_READONLY and
+ * PRAGMA query_only; the authorizer also keeps out ATTACH (which could open another file),
+ * schema changes, transactions a rule could leave open, and pragmas other than those that
+ * only describe the schema. */
+static int rule_authorizer(void *ud, int action, const char *a, const char *b, const char *c, const char *d)
+{
+    (void)ud, (void)b, (void)c, (void)d;
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+        return SQLITE_OK;
+    case SQLITE_PRAGMA:
+        if (a && (strcmp(a, "table_info") == 0 || strcmp(a, "table_xinfo") == 0 || strcmp(a, "index_list") == 0 ||
+                  strcmp(a, "index_info") == 0 || strcmp(a, "foreign_key_list") == 0))
+            return SQLITE_OK;
+        return SQLITE_DENY;
+    default:
+        return SQLITE_DENY;
+    }
+}
+
+/* Opens a read-only connection to path for a rule and pushes it as a parley.Database: opened
+ * with SQLITE_OPEN_READONLY, query_only on, the authorizer above, and progress(ud) called
+ * every `every` virtual-machine steps (a non-zero return interrupts the statement).
+ * Returns 1, or 0 with an error message pushed. */
+int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every)
+{
+    Database *d = (Database *)lua_newuserdatauv(L, sizeof(Database), 1);
+    int rc;
+    memset(d, 0, sizeof(Database));
+    luaL_setmetatable(L, DATABASE_MT);
+    lua_pushstring(L, path);
+    lua_setiuservalue(L, -2, 1);
+    d->readonly = 1;
+    rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        const char *msg = d->db ? sqlite3_errmsg(d->db) : sqlite3_errstr(rc);
+        lua_pushfstring(L, "cannot open store %s: %s", path, msg);
+        sqlite3_close_v2(d->db);
+        d->db = NULL;
+        return 0;
+    }
+    sqlite3_extended_result_codes(d->db, 1);
+    sqlite3_busy_timeout(d->db, 5000);
+    sqlite3_exec(d->db, "PRAGMA query_only=ON", NULL, NULL, NULL);
+    sqlite3_set_authorizer(d->db, rule_authorizer, NULL);
+    if (progress)
+        sqlite3_progress_handler(d->db, every > 0 ? every : 1000, progress, ud);
+    return 1;
+}
+
 static const luaL_Reg database_methods[] = {
     {"close", db_close},
     {"isopen", db_isopen},

@@ -5,6 +5,7 @@
 local json = require "parley.json"
 local null = require("parley.core").null
 local text = require "parley.text"
+local dates = require "parley.dates"
 
 local dataset = {}
 
@@ -46,54 +47,13 @@ local function describe(v)
    return (t == "number" and "the integer " or "") .. tostring(v)
 end
 
-local DAYS = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
-
-local function days_in(year, month)
-   if month == 2 and (year % 4 == 0 and (year % 100 ~= 0 or year % 400 == 0)) then return 29 end
-   return DAYS[month]
-end
-
--- One calendar date: "2021", "2021-06" or "2021-06-12".
-local function parse_one_date(v)
-   local y, m, d = v:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-   if not y then y, m = v:match("^(%d%d%d%d)%-(%d%d)$") end
-   if not y then y = v:match("^(%d%d%d%d)$") end
-   if not y then
-      return nil, string.format("malformed date %q: write YYYY, YYYY-MM, YYYY-MM-DD or FIRST/LAST", v)
-   end
-   local year, month, day = tonumber(y), tonumber(m), tonumber(d)
-   if month and (month < 1 or month > 12) then return nil, string.format("date %q has no month %d", v, month) end
-   if day and (day < 1 or day > days_in(year, month)) then
-      return nil, string.format("date %q has no day %d", v, day)
-   end
-   if day then
-      return { text = v, precision = "day", first = v, last = v }
-   elseif month then
-      return { text = v, precision = "month", first = string.format("%s-%s-01", y, m),
-         last = string.format("%s-%s-%02d", y, m, days_in(year, month)) }
-   end
-   return { text = v, precision = "year", first = y .. "-01-01", last = y .. "-12-31" }
-end
-
--- A date with its precision: "2021", "2021-06", "2021-06-12", or an ISO 8601 interval
--- "2020-11/2021-06-12" when only the earliest and latest possible dates are known (an
--- integer year is taken as "2021"). Returns {text, precision, first day, last day}, or nil
--- and why.
+-- Dates with their precision (parley.dates).
 function dataset.parse_date(v)
-   if math.type(v) == "integer" then v = string.format("%d", v) end
-   if type(v) ~= "string" then
-      return nil, "expected a date (YYYY, YYYY-MM, YYYY-MM-DD or FIRST/LAST), got " .. describe(v)
+   local d, err = dates.parse(v)
+   if not d and type(v) ~= "string" and math.type(v) ~= "integer" then
+      return nil, err .. ", got " .. describe(v)
    end
-   local a, b = v:match("^([^/]+)/([^/]+)$")
-   if not a then return parse_one_date(v) end
-   local first, err = parse_one_date(a)
-   if not first then return nil, err end
-   local last, err2 = parse_one_date(b)
-   if not last then return nil, err2 end
-   if first.first > last.last then
-      return nil, string.format("date range %q ends before it begins", v)
-   end
-   return { text = v, precision = "range", first = first.first, last = last.last }
+   return d, err
 end
 
 ---------------------------------------------------------------------------- context

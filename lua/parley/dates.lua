@@ -1,0 +1,73 @@
+-- Dates with their precision, as the field records them: "2021" is a year, "2021-06" a month
+-- (not 1 June), "2021-06-12" a day, and "2020-11/2021-06-11" an interval when only the
+-- earliest and latest possible dates are known. Rules use these helpers to ask whether two
+-- dates can be the same day. No dependencies, so rules may require it.
+
+local dates = {}
+
+local DAYS = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+
+function dates.days_in(year, month)
+   if month == 2 and (year % 4 == 0 and (year % 100 ~= 0 or year % 400 == 0)) then return 29 end
+   return DAYS[month]
+end
+
+-- One calendar date: "2021", "2021-06" or "2021-06-12".
+local function parse_one(v)
+   local y, m, d = v:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+   if not y then y, m = v:match("^(%d%d%d%d)%-(%d%d)$") end
+   if not y then y = v:match("^(%d%d%d%d)$") end
+   if not y then
+      return nil, string.format("malformed date %q: write YYYY, YYYY-MM, YYYY-MM-DD or FIRST/LAST", v)
+   end
+   local year, month, day = tonumber(y), tonumber(m), tonumber(d)
+   if month and (month < 1 or month > 12) then return nil, string.format("date %q has no month %d", v, month) end
+   if day and (day < 1 or day > dates.days_in(year, month)) then
+      return nil, string.format("date %q has no day %d", v, day)
+   end
+   if day then
+      return { text = v, precision = "day", first = v, last = v }
+   elseif month then
+      return { text = v, precision = "month", first = string.format("%s-%s-01", y, m),
+         last = string.format("%s-%s-%02d", y, m, dates.days_in(year, month)) }
+   end
+   return { text = v, precision = "year", first = y .. "-01-01", last = y .. "-12-31" }
+end
+
+-- Parses a date (an integer year is taken as "2021"). Returns {text, precision, first, last}
+-- with first and last the earliest and latest possible day (YYYY-MM-DD), or nil and why.
+function dates.parse(v)
+   if math.type(v) == "integer" then v = string.format("%d", v) end
+   if type(v) ~= "string" then
+      return nil, "expected a date (YYYY, YYYY-MM, YYYY-MM-DD or FIRST/LAST)"
+   end
+   local a, b = v:match("^([^/]+)/([^/]+)$")
+   if not a then return parse_one(v) end
+   local first, err = parse_one(a)
+   if not first then return nil, err end
+   local last, err2 = parse_one(b)
+   if not last then return nil, err2 end
+   if first.first > last.last then
+      return nil, string.format("date range %q ends before it begins", v)
+   end
+   return { text = v, precision = "range", first = first.first, last = last.last }
+end
+
+local function as_date(v)
+   if type(v) == "table" then return v end
+   return assert(dates.parse(v))
+end
+
+-- Can the two dates be the same day?
+function dates.overlap(a, b)
+   a, b = as_date(a), as_date(b)
+   return a.first <= b.last and b.first <= a.last
+end
+
+-- Is a certainly before b (every day a can mean is before every day b can mean)?
+function dates.before(a, b)
+   a, b = as_date(a), as_date(b)
+   return a.last < b.first
+end
+
+return dates
