@@ -36,6 +36,7 @@ build = {
          defines = { 'PARLEY_VERSION="scm"' },
       },
       ["parley"] = "lua/parley/init.lua",
+      ["parley.check"] = "lua/parley/check.lua",
       ["parley.cli"] = "lua/parley/cli.lua",
       ["parley.dataset"] = "lua/parley/dataset.lua",
       ["parley.dates"] = "lua/parley/dates.lua",

@@ -1,0 +1,303 @@
+-- The machinery behind the dataset and config validators: checkers for values, mappings
+-- checked against a field spec (unknown keys with a "did you mean", missing keys), a context
+-- that collects every problem, and messages that say where: file:line:col when the document
+-- came from YAML with marks, and always the key path (claims[3].holder).
+
+local null = require("parley.core").null
+local text = require "parley.text"
+local dates = require "parley.dates"
+
+local check = {}
+
+---------------------------------------------------------------------------- values
+
+local function is_absent(v)
+   return v == nil or v == null
+end
+
+local is_array
+
+local function is_map(v)
+   return type(v) == "table" and getmetatable(v) == nil and not (next(v) ~= nil and is_array(v))
+end
+
+function is_array(v)
+   if type(v) ~= "table" then return false end
+   local n = 0
+   for k in pairs(v) do
+      if math.type(k) ~= "integer" or k < 1 then return false end
+      n = n + 1
+   end
+   return n == #v
+end
+
+local function describe(v)
+   if v == null then return "null" end
+   local t = type(v)
+   if t == "table" then return is_array(v) and next(v) ~= nil and "a list" or "a mapping" end
+   if t == "string" then return string.format("the string %q", #v > 40 and v:sub(1, 40) .. "..." or v) end
+   if math.type(v) == "float" then return "the number " .. tostring(v) end
+   return (t == "number" and "the integer " or "") .. tostring(v)
+end
+
+
+---------------------------------------------------------------------------- context
+
+-- A Context collects problems and references while records are checked.
+local Context = {}
+Context.__index = Context
+
+-- fields: more state for the caller's own checks.
+local function new_context(opts, fields)
+   local ctx = fields or {}
+   ctx.opts = opts or {}
+   ctx.problems = {}
+   ctx.refs = {} -- references to resolve once every record is known
+   return setmetatable(ctx, Context)
+end
+
+-- where: {doc=, node=, key=, path=, record=}
+function Context:problem(where, message)
+   self.problems[#self.problems + 1] = {
+      doc = where.doc, node = where.node, key = where.key, path = where.path,
+      record = where.record, message = message,
+   }
+end
+
+local function at(where, node, key, path)
+   return { doc = where.doc, node = node, key = key, path = path, record = where.record }
+end
+
+local function index_path(path, i) return string.format("%s[%d]", path, i) end
+local function key_path(path, k) return path == "" and tostring(k) or path .. "." .. tostring(k) end
+
+---------------------------------------------------------------------------- checkers
+-- A checker is function(ctx, value, where) -> normalised value, or nil after reporting.
+
+local function id_checker(ctx, v, where)
+   if type(v) ~= "string" or v == "" then
+      ctx:problem(where, "expected an id (a non-empty string), got " .. describe(v))
+      return nil
+   end
+   if v:find("[%s%c]") then
+      ctx:problem(where, string.format("id %q contains white space or control characters", v))
+      return nil
+   end
+   return v
+end
+
+local function string_checker(ctx, v, where)
+   if type(v) ~= "string" then
+      ctx:problem(where, "expected a string, got " .. describe(v))
+      return nil
+   end
+   return v
+end
+
+-- Short tokens such as subjects and scope tags: one line, no surrounding blanks.
+local function token_checker(ctx, v, where)
+   if type(v) ~= "string" or v == "" or v:find("^%s") or v:find("%s$") or v:find("%c") then
+      ctx:problem(where, "expected a word or short phrase, got " .. describe(v))
+      return nil
+   end
+   return v
+end
+
+local function enum_checker(values)
+   local set = {}
+   for _, x in ipairs(values) do set[x] = true end
+   return function(ctx, v, where)
+      if not set[v] then
+         local hint = type(v) == "string" and text.did_you_mean(v, values) or ""
+         ctx:problem(where, string.format("expected one of %s, got %s%s", table.concat(values, ", "),
+            describe(v), hint))
+         return nil
+      end
+      return v
+   end
+end
+
+local function integer_checker(min, max)
+   return function(ctx, v, where)
+      if math.type(v) ~= "integer" then
+         if math.type(v) == "float" and v == math.floor(v) and v >= -2^53 and v <= 2^53 then
+            v = math.tointeger(v)
+         else
+            ctx:problem(where, "expected an integer, got " .. describe(v))
+            return nil
+         end
+      end
+      if (min and v < min) or (max and v > max) then
+         if min and max then
+            ctx:problem(where, string.format("%d is out of range: it must be from %d to %d", v, min, max))
+         elseif min then
+            ctx:problem(where, string.format("%d is out of range: it must be at least %d", v, min))
+         else
+            ctx:problem(where, string.format("%d is out of range: it must be at most %d", v, max))
+         end
+         return nil
+      end
+      return v
+   end
+end
+
+local function boolean_checker(ctx, v, where)
+   if type(v) ~= "boolean" then
+      ctx:problem(where, "expected true or false, got " .. describe(v))
+      return nil
+   end
+   return v
+end
+
+local function date_checker(ctx, v, where)
+   local d, err = dates.parse(v)
+   if not d then
+      if type(v) ~= "string" and math.type(v) ~= "integer" then err = err .. ", got " .. describe(v) end
+      ctx:problem(where, err)
+   end
+   return d
+end
+
+local function number_checker(min, max)
+   return function(ctx, v, where)
+      if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
+         ctx:problem(where, "expected a number, got " .. describe(v))
+         return nil
+      end
+      if (min and v < min) or (max and v > max) then
+         ctx:problem(where, string.format("%s is out of range: it must be %s", tostring(v),
+            min and max and ("from " .. min .. " to " .. max) or min and ("at least " .. min) or ("at most " .. max)))
+         return nil
+      end
+      return v
+   end
+end
+
+-- A reference to a record of `kind`, resolved after the whole batch has been read.
+local function ref_checker(kind)
+   return function(ctx, v, where)
+      local id = id_checker(ctx, v, where)
+      if id then
+         ctx.refs[#ctx.refs + 1] = { kind = kind, id = id, where = where }
+      end
+      return id
+   end
+end
+
+local function list_checker(item)
+   return function(ctx, v, where)
+      if not is_array(v) then
+         ctx:problem(where, "expected a list, got " .. describe(v))
+         return nil
+      end
+      local out, ok = {}, true
+      for i, x in ipairs(v) do
+         local r = item(ctx, x, at(where, v, i, index_path(where.path, i)))
+         if r == nil then ok = false end
+         out[i] = r
+      end
+      return ok and out or nil
+   end
+end
+
+-- Checks a mapping against a field spec: unknown keys (with a "did you mean"), missing
+-- required keys, and each value. Returns the normalised table (absent values left out).
+local function check_fields(ctx, v, where, spec)
+   if not is_map(v) then
+      ctx:problem(where, "expected a mapping, got " .. describe(v))
+      return nil
+   end
+   local out, ok = {}, true
+   for k in pairs(v) do
+      if not spec.fields[k] then
+         local hint = type(k) == "string" and text.did_you_mean(k, spec.order) or ""
+         ctx:problem(at(where, v, k, key_path(where.path, k)),
+            string.format("unknown key %s%s", type(k) == "string" and ("'" .. k .. "'") or describe(k), hint))
+         ok = false
+      end
+   end
+   for _, name in ipairs(spec.order) do
+      local field = spec.fields[name]
+      local value = v[name]
+      local w = at(where, v, name, key_path(where.path, name))
+      if is_absent(value) then
+         if field.required then
+            ctx:problem(at(where, v, nil, where.path), "missing required key '" .. name .. "'")
+            ok = false
+         end
+      else
+         local r = field.check(ctx, value, w)
+         if r == nil then ok = false end
+         out[name] = r
+      end
+   end
+   if ok and spec.after then ok = spec.after(ctx, out, v, where) ~= false end
+   return ok and out or nil
+end
+
+local function spec(fields, after)
+   local s = { fields = {}, order = {}, after = after }
+   for _, f in ipairs(fields) do
+      s.fields[f[1]] = { check = f[2], required = f.required }
+      s.order[#s.order + 1] = f[1]
+   end
+   return s
+end
+
+local function mapping_checker(s)
+   return function(ctx, v, where) return check_fields(ctx, v, where, s) end
+end
+
+---------------------------------------------------------------------------- messages
+
+-- Where a problem is: line and column from the document's marks when it has them.
+local function position(problem)
+   local marks = problem.doc and problem.doc.marks
+   local node, key = problem.node, problem.key
+   if not marks or not node then return nil end
+   local m = marks[node]
+   if not m then return nil end
+   if key ~= nil then
+      local p = (m.values and m.values[key]) or (m.keys and m.keys[key])
+      if p then return p.line, p.column end
+   end
+   return m.line, m.column
+end
+
+-- "file:line:col: message (at claims[3].holder)"
+function check.format_problem(problem)
+   local name = problem.doc and problem.doc.name or "input"
+   local line, col = position(problem)
+   local where = line and string.format("%s:%d:%d", name, line, col) or name
+   local suffix = problem.path ~= "" and string.format(" (at %s)", problem.path) or ""
+   local who = problem.record and (problem.record .. ": ") or ""
+   return string.format("%s: %s%s%s", where, who, problem.message, suffix)
+end
+
+-- Problems in document order, then by line, as one text.
+function check.format_problems(problems)
+   local out = {}
+   for i, p in ipairs(problems) do
+      local line, col = position(p)
+      out[i] = { text = check.format_problem(p), doc = p.doc and p.doc.index or 0,
+         line = line or 0, col = col or 0, i = i }
+   end
+   table.sort(out, function(a, b)
+      if a.doc ~= b.doc then return a.doc < b.doc end
+      if a.line ~= b.line then return a.line < b.line end
+      if a.col ~= b.col then return a.col < b.col end
+      return a.i < b.i
+   end)
+   local lines = {}
+   for i, o in ipairs(out) do lines[i] = o.text end
+   return table.concat(lines, "\n")
+end
+
+check.is_absent, check.is_map, check.is_array, check.describe = is_absent, is_map, is_array, describe
+check.new_context, check.at, check.index_path, check.key_path = new_context, at, index_path, key_path
+check.id, check.string, check.token, check.boolean, check.date = id_checker, string_checker, token_checker,
+   boolean_checker, date_checker
+check.enum, check.integer, check.number, check.ref = enum_checker, integer_checker, number_checker, ref_checker
+check.list, check.mapping, check.fields, check.spec = list_checker, mapping_checker, check_fields, spec
+
+return check
