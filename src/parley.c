@@ -1,5 +1,6 @@
 /* Entry point of parley.core: builds the module table from each concern in modules.h,
  * and owns the null sentinel shared by the store (binds it as SQL NULL) and the YAML bridge. */
+#include <unistd.h>
 #include "parley.h"
 
 #define NULL_KEY "parley.null"
@@ -42,6 +43,14 @@ int parley_is_null(lua_State *L, int idx)
     return same;
 }
 
+/* core.cpu_count(): the default number of threads for a reconciliation run. */
+static int core_cpu_count(lua_State *L)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    lua_pushinteger(L, n > 0 ? n : 1);
+    return 1;
+}
+
 LUAMOD_API int luaopen_parley_core(lua_State *L)
 {
     lua_newtable(L);
@@ -53,6 +62,8 @@ LUAMOD_API int luaopen_parley_core(lua_State *L)
         create_null(L);
     }
     lua_setfield(L, -2, "null");
+    lua_pushcfunction(L, core_cpu_count);
+    lua_setfield(L, -2, "cpu_count");
 #define PARLEY_MODULE(name) parley_open_##name(L);
 #include "modules.h"
 #undef PARLEY_MODULE

@@ -10,6 +10,8 @@ local USAGE = [[
 usage: parley COMMAND [ARGS]
 
 commands:
+  reconcile CONFIG         run the rules a config names and report the findings
+  rules list|test          the built-in rules; run a rule's test cases
   import DB FILE...        validate dataset files and add them to the store DB (created if new)
   validate FILE...         check dataset files without a store
   claims DB [--subject S]  each subject's competing claims side by side, with their sources
@@ -21,6 +23,20 @@ exit codes: 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed,
             3 bad input or configuration]]
 
 local HELP = {
+   reconcile = [[
+usage: parley reconcile CONFIG [--format text|json] [--out PATH] [--fail-on LEVEL] [-j N] [--quiet]
+Imports the config's data into its store, runs each rule in its own sandbox (in parallel on N
+threads, default: the number of cores), stores the run and prints it: text (a summary, coloured
+on a terminal) or json (one object per line). --out writes the report to PATH instead of
+standard output; --quiet prints nothing. Exit code: 3 bad configuration or data, 2 a rule
+failed, 1 a finding at or above --fail-on (info, low, medium, high, critical), else 0.]],
+   rules = [[
+usage: parley rules list
+       parley rules test DIR|FILE.test.yaml
+list: the built-in rules with their versions and descriptions.
+test: runs every *.test.yaml case under DIR (docs/rules.md) and reports each difference between
+the findings a case expects and those the rule produces. Exit code 1 when a case fails, 3 when
+a test file is malformed.]],
    import = [[
 usage: parley import DB FILE...
 Validates every file as one batch (docs/dataset.md) and writes all of it to the store DB in one
@@ -262,6 +278,133 @@ function commands.query(args, io_)
       return EXIT_INPUT
    end
    return EXIT_OK
+end
+
+-- Parses "--name value" and "-j N" options; returns options and the remaining arguments,
+-- or nil and a message.
+local function options(args, known)
+   local opts, rest = {}, {}
+   local i = 1
+   while i <= #args do
+      local a = args[i]
+      local name = a:match("^%-%-([%w-]+)$") or (a == "-j" and "jobs")
+      if name then
+         local kind = known[name]
+         if not kind then return nil, "unknown option " .. a end
+         if kind == "flag" then
+            opts[name] = true
+            i = i + 1
+         else
+            local v = args[i + 1]
+            if v == nil then return nil, "option " .. a .. " needs a value" end
+            opts[name] = v
+            i = i + 2
+         end
+      else
+         rest[#rest + 1] = a
+         i = i + 1
+      end
+   end
+   return opts, rest
+end
+
+local function is_terminal(fd)
+   return os.execute(string.format("test -t %d", fd)) == true
+end
+
+function commands.reconcile(args, io_)
+   local opts, rest = options(args, { format = "value", out = "value", ["fail-on"] = "value", jobs = "value",
+      quiet = "flag" })
+   if not opts or #rest ~= 1 then
+      out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.reconcile, "\n")
+      return EXIT_INPUT
+   end
+   local config = require "parley.config"
+   local format = opts.format or "text"
+   local known_format = false
+   for _, f in ipairs(config.FORMATS) do known_format = known_format or f == format end
+   if not known_format then
+      out(io_.stderr, string.format("parley: unknown format '%s' (known: %s)\n", format,
+         table.concat(config.FORMATS, ", ")))
+      return EXIT_INPUT
+   end
+   local fail_on = opts["fail-on"]
+   if fail_on and not config.SEVERITY_RANK[fail_on] then
+      out(io_.stderr, string.format("parley: --fail-on takes one of %s, not '%s'\n",
+         table.concat(config.SEVERITIES, ", "), fail_on))
+      return EXIT_INPUT
+   end
+   local jobs = opts.jobs and math.tointeger(tonumber(opts.jobs))
+   if opts.jobs and (not jobs or jobs < 1) then
+      out(io_.stderr, "parley: -j takes a positive number of threads\n")
+      return EXIT_INPUT
+   end
+   local started = os.time()
+   local show_progress = not opts.quiet and io_.stderr == io.stderr and is_terminal(2)
+   if show_progress then out(io_.stderr, "parley: reconciling ", rest[1], "...") end
+   local run, err, kind = require("parley.engine").reconcile(rest[1], { jobs = jobs })
+   if show_progress then
+      out(io_.stderr, string.format("\r\27[Kparley: reconciled %s in %ds\n", rest[1], os.time() - started))
+   end
+   if not run then
+      out(io_.stderr, err, "\n")
+      return kind == "input" and EXIT_INPUT or EXIT_FAILED
+   end
+   if not opts.quiet or opts.out then
+      local text = assert(run:report(format, nil, { colour = format == "text" and not opts.out and
+         io_.stdout == io.stdout and is_terminal(1) }))
+      if opts.out then
+         local f, ferr = io.open(opts.out, "wb")
+         if not f then
+            out(io_.stderr, "parley: cannot write ", opts.out, ": ", ferr, "\n")
+            return EXIT_FAILED
+         end
+         f:write(text)
+         f:close()
+      elseif not opts.quiet then
+         out(io_.stdout, text)
+      end
+   end
+   local counts = run:counts()
+   if (counts.outcomes.error or 0) > 0 then return EXIT_FAILED end
+   if fail_on then
+      for _, f in ipairs(run.findings) do
+         if config.SEVERITY_RANK[f.severity] >= config.SEVERITY_RANK[fail_on] then return 1 end
+      end
+   end
+   return EXIT_OK
+end
+
+function commands.rules(args, io_)
+   local sub = args[1]
+   if sub == "list" then
+      local config = require "parley.config"
+      local core = require "parley.core"
+      local rows = {}
+      for _, name in ipairs(config.builtin_names()) do
+         local path = config.builtin_path(name)
+         local f = assert(io.open(path, "rb"))
+         local src = f:read("a")
+         f:close()
+         local info, err = core.rule_info(src, "=parley.rules." .. name, config.DEFAULT_LIMITS)
+         if info then
+            rows[#rows + 1] = { name, info.version, info.description or "" }
+         else
+            rows[#rows + 1] = { name, "?", "does not load: " .. tostring(err) }
+         end
+      end
+      out(io_.stdout, table_text({ "rule", "version", "description" }, rows), "\n")
+      return EXIT_OK
+   elseif sub == "test" and args[2] then
+      local passed, failed = require("parley.ruletest").run(args[2], function(line) out(io_.stdout, line, "\n") end)
+      if not passed then
+         out(io_.stderr, failed, "\n")
+         return EXIT_INPUT
+      end
+      return failed > 0 and 1 or EXIT_OK
+   end
+   out(io_.stderr, HELP.rules, "\n")
+   return EXIT_INPUT
 end
 
 function commands.version(_, io_)

@@ -1,0 +1,241 @@
+-- The reconciliation config (docs/rules.md): read from YAML or given as a table, validated
+-- strictly (unknown keys, missing files and bad values are errors at file:line:col, all
+-- reported at once), with paths resolved relative to the config file.
+
+local check = require "parley.check"
+
+local config = {}
+
+config.SEVERITIES = { "info", "low", "medium", "high", "critical" }
+config.SEVERITY_RANK = { info = 1, low = 2, medium = 3, high = 4, critical = 5 }
+
+-- Defaults for each rule's limits (docs/rules.md).
+config.DEFAULT_LIMITS = {
+   instructions = 100000000, memory_mb = 64, seconds = 10, findings = 10000, log_lines = 1000,
+}
+
+-- Formats a run can be written in; report writers register themselves here.
+config.FORMATS = { "json", "text" }
+
+local function dirname(path)
+   return path:match("^(.*)/[^/]*$") or "."
+end
+
+-- A path relative to the config file's directory (absolute paths and ":memory:" stay).
+function config.resolve(base, path)
+   if path == ":memory:" or path:sub(1, 1) == "/" then return path end
+   if base == "." then return path end
+   return base .. "/" .. path
+end
+
+local function file_exists(path)
+   local f = io.open(path, "rb")
+   if f then f:close() end
+   return f ~= nil
+end
+
+-- Built-in rules live in lua/parley/rules/NAME.lua, found on package.path.
+function config.builtin_path(name)
+   if type(name) ~= "string" or not name:match("^[%w_]+$") then return nil end
+   return package.searchpath("parley.rules." .. name, package.path)
+end
+
+function config.builtin_names()
+   local names = {}
+   local dir = (config.builtin_path("count_gap") or package.searchpath("parley.config", package.path) or "")
+      :match("^(.*)/[^/]*$")
+   if dir then
+      local rules_dir = dir:match("/rules$") and dir or dir .. "/rules"
+      local p = io.popen("ls " .. string.format("%q", rules_dir) .. " 2>/dev/null")
+      if p then
+         for line in p:lines() do
+            local n = line:match("^([%w_]+)%.lua$")
+            if n then names[#names + 1] = n end
+         end
+         p:close()
+      end
+   end
+   table.sort(names)
+   return names
+end
+
+local function path_checker(kind)
+   return function(ctx, v, where)
+      local s = check.string(ctx, v, where)
+      if not s then return nil end
+      local full = config.resolve(ctx.base, s)
+      if kind == "file" and not file_exists(full) then
+         ctx:problem(where, string.format("no such file: %s", full))
+         return nil
+      end
+      if kind == "store" and full ~= ":memory:" then
+         local dir = dirname(full)
+         local ok = os.rename(dir, dir)
+         if not ok then
+            ctx:problem(where, string.format("the store's directory %s does not exist", dir))
+            return nil
+         end
+      end
+      return full
+   end
+end
+
+local function builtin_checker(ctx, v, where)
+   local s = check.string(ctx, v, where)
+   if not s then return nil end
+   local path = config.builtin_path(s)
+   if not path then
+      ctx:problem(where, string.format("no built-in rule '%s'%s", s,
+         require("parley.text").did_you_mean(s, config.builtin_names())))
+      return nil
+   end
+   return s
+end
+
+local function any_with(ctx, v, where)
+   if not check.is_map(v) then
+      ctx:problem(where, "expected a mapping of parameters, got " .. check.describe(v))
+      return nil
+   end
+   return v
+end
+
+local RULE = check.spec({
+   { "use", builtin_checker }, { "script", path_checker("file") }, { "id", check.id },
+   { "severity", check.enum(config.SEVERITIES) }, { "with", any_with }, { "enabled", check.boolean },
+   { "tags", check.list(check.token) },
+}, function(ctx, r, _, where)
+   if (r.use == nil) == (r.script == nil) then
+      ctx:problem(where, "a rule entry has either use: NAME (a built-in rule) or script: PATH, exactly one")
+      return false
+   end
+end)
+
+local LIMITS = check.spec({
+   { "instructions", check.integer(1000) }, { "memory_mb", check.integer(1, 65536) },
+   { "seconds", check.number(0.001, 86400) }, { "findings", check.integer(1) },
+   { "log_lines", check.integer(0) },
+})
+
+local function report_spec()
+   return check.spec({
+      { "format", check.enum(config.FORMATS), required = true }, { "path", path_checker("output"), required = true },
+   })
+end
+
+local function top_spec()
+   return check.spec({
+      { "parley", check.integer(1, 1) }, { "store", path_checker("store") },
+      { "data", function(ctx, v, where)
+         if type(v) == "string" then return { path_checker("file")(ctx, v, where) } end
+         return check.list(path_checker("file"))(ctx, v, where)
+      end },
+      { "rules", check.list(check.mapping(RULE)), required = true }, { "limits", check.mapping(LIMITS) },
+      { "report", check.list(check.mapping(report_spec())) },
+   })
+end
+
+-- Validates a config document {data=, name=, marks=}; base is the directory paths are
+-- relative to. Returns the config with defaults filled and paths resolved, or nil and the
+-- problems.
+function config.validate(doc, base)
+   local ctx = check.new_context({}, { base = base or "." })
+   local where = { doc = doc, path = "" }
+   local c = check.fields(ctx, doc.data, where, top_spec())
+   if #ctx.problems > 0 or not c then return nil, ctx.problems end
+   c.store = c.store or ":memory:"
+   c.data = c.data or {}
+   c.report = c.report or {}
+   local limits = {}
+   for k, v in pairs(config.DEFAULT_LIMITS) do limits[k] = (c.limits or {})[k] or v end
+   c.limits = limits
+   c.name = doc.name
+   c.base = base or "."
+   -- where each rule entry's parameters were written, for messages about them
+   c.doc = doc
+   for i, r in ipairs(c.rules) do
+      r.index = i
+      r.enabled = r.enabled ~= false
+      r.node = doc.data.rules[i]
+   end
+   return c
+end
+
+-- Reads a config: a path to a YAML file, or a table of the same shape (paths then relative
+-- to opts.base or the working directory). Returns the config, or nil, the problems as text
+-- and the list of problems.
+function config.load(source, opts)
+   opts = opts or {}
+   local doc, base
+   if type(source) == "string" then
+      local data, marks = require("parley.yaml").load_file(source, { marks = true })
+      if data == nil and marks then return nil, marks, { { message = marks } } end
+      doc = { data = data, marks = marks, name = source }
+      base = dirname(source)
+   elseif type(source) == "table" then
+      doc = { data = source, name = opts.name or "config" }
+      base = opts.base or "."
+   else
+      error("bad argument #1 to 'reconcile' (config path or table expected, got " .. type(source) .. ")", 3)
+   end
+   local c, problems = config.validate(doc, base)
+   if not c then return nil, check.format_problems(problems), problems end
+   return c
+end
+
+---------------------------------------------------------------------------- parameters
+
+local PARAM_TYPES = { "number", "integer", "string", "boolean", "list" }
+
+local function param_value_checker(decl)
+   local t = decl.type
+   if t == "integer" then return check.integer(decl.min, decl.max) end
+   if t == "number" then return check.number(decl.min, decl.max) end
+   if t == "boolean" then return check.boolean end
+   if t == "string" then
+      if decl.values then return check.enum(decl.values) end
+      return check.string
+   end
+   return check.list(function(_, v) return v end)
+end
+
+-- Checks a rule entry's `with` against the parameters the rule declares, filling defaults.
+-- Problems are added to ctx, located in the config document.
+function config.check_params(ctx, declared, with, where)
+   local out = {}
+   declared = declared or {}
+   local names = {}
+   for name in pairs(declared) do names[#names + 1] = name end
+   table.sort(names)
+   for name, decl in pairs(declared) do
+      if type(decl) ~= "table" or not check.enum(PARAM_TYPES)(check.new_context(), decl.type, {}) then
+         ctx:problem(where, string.format("the rule declares parameter '%s' with no valid type (one of %s)",
+            tostring(name), table.concat(PARAM_TYPES, ", ")))
+      end
+   end
+   if with then
+      for k, v in pairs(with) do
+         local w = check.at(where, with, k, check.key_path(where.path, k))
+         local decl = declared[k]
+         if not decl then
+            ctx:problem(w, string.format("the rule has no parameter '%s'%s (it has: %s)", tostring(k),
+               type(k) == "string" and require("parley.text").did_you_mean(k, names) or "",
+               #names > 0 and table.concat(names, ", ") or "none"))
+         elseif type(decl) == "table" and decl.type then
+            out[k] = param_value_checker(decl)(ctx, v, w)
+         end
+      end
+   end
+   for name, decl in pairs(declared) do
+      if out[name] == nil and type(decl) == "table" then
+         if decl.default ~= nil then
+            out[name] = decl.default
+         elseif decl.required then
+            ctx:problem(where, string.format("the rule needs parameter '%s'", tostring(name)))
+         end
+      end
+   end
+   return out
+end
+
+return config

@@ -1,0 +1,233 @@
+-- The reconciliation engine: reads a config, imports its data, runs each rule in its own
+-- sandboxed Lua state (parley.core.run_rules, in C) on parallel threads, and stores the run
+-- and its findings (append-only) in the store. See docs/rules.md.
+
+local core = require "parley.core"
+local check = require "parley.check"
+local config = require "parley.config"
+local json = require "parley.json"
+
+local engine = {}
+
+-- Modules a rule may require: pure Lua, no capability beyond what the sandbox gives.
+engine.VETTED = { "parley.json", "parley.dates", "parley.text", "parley.records", "parley.names" }
+
+local function read_file(path)
+   local f, err = io.open(path, "rb")
+   if not f then return nil, err end
+   local s = f:read("a")
+   f:close()
+   return s
+end
+
+local function vetted_sources()
+   local out = {}
+   for _, name in ipairs(engine.VETTED) do
+      local path = package.searchpath(name, package.path)
+      if path then out[name] = assert(read_file(path)) end
+   end
+   return out
+end
+
+-- The rule's source and its chunk name, for a config entry.
+local function rule_source(entry)
+   local path = entry.script or config.builtin_path(entry.use)
+   local src, err = read_file(path)
+   if not src then return nil, nil, string.format("cannot read rule %s: %s", path, err) end
+   local chunkname = entry.use and ("=parley.rules." .. entry.use) or ("@" .. entry.script)
+   return src, chunkname
+end
+
+-- Reads each enabled rule's manifest ({id, version, description, params}) in a sandbox and
+-- checks its parameters. Returns the rules to run, and problems (bad configuration).
+local function prepare_rules(cfg)
+   local ctx = check.new_context()
+   local rules, seen = {}, {}
+   for _, entry in ipairs(cfg.rules) do
+      if entry.enabled then
+         local rule = { entry = entry, severity = entry.severity }
+         local where = { doc = cfg.doc, node = cfg.doc.data.rules, key = entry.index,
+            path = string.format("rules[%d]", entry.index) }
+         local src, chunkname, err = rule_source(entry)
+         if src then
+            local info, why = core.rule_info(src, chunkname, cfg.limits)
+            if info then
+               rule.source, rule.chunkname = src, chunkname
+               rule.id = entry.id or info.id
+               rule.version = info.version
+               rule.description = info.description
+               local declared = json.decode(info.params_json)
+               if declared == json.null then declared = {} end
+               rule.declared = declared
+               local with_where = { doc = cfg.doc, node = entry.node, key = "with",
+                  path = string.format("rules[%d].with", entry.index) }
+               rule.params = config.check_params(ctx, declared, entry.with, with_where)
+               rule.severity = entry.severity or info.severity or "medium"
+            else
+               ctx:problem(where, string.format("rule %s does not load: %s", entry.use or entry.script, why))
+            end
+         else
+            ctx:problem(where, err)
+         end
+         if rule.id then
+            if seen[rule.id] then
+               ctx:problem(where, string.format("rule id '%s' is used twice (also by rules[%d]); give one an id:",
+                  rule.id, seen[rule.id]))
+            end
+            seen[rule.id] = entry.index
+         end
+         rules[#rules + 1] = rule
+      end
+   end
+   return rules, ctx.problems
+end
+
+-- A finding's fingerprint: the rule and what the finding is about, so the same gap found
+-- again in a later run has the same fingerprint whatever its message or measures say.
+function engine.fingerprint(rule_id, evidence)
+   local sorted = {}
+   for kind, ids in pairs(evidence or {}) do
+      local copy = table.move(ids, 1, #ids, 1, {})
+      table.sort(copy)
+      sorted[kind] = copy
+   end
+   return core.sha256(rule_id .. "\n" .. json.encode(sorted)):sub(1, 32)
+end
+
+local function finding_order(a, b)
+   local ra, rb = config.SEVERITY_RANK[a.severity], config.SEVERITY_RANK[b.severity]
+   if ra ~= rb then return ra > rb end
+   if a.rule ~= b.rule then return a.rule < b.rule end
+   if a.fingerprint ~= b.fingerprint then return a.fingerprint < b.fingerprint end
+   return a.message < b.message
+end
+
+local function utc_now()
+   return os.date("!%Y-%m-%dT%H:%M:%SZ")
+end
+
+local function store_run(db, run)
+   local ok, err = pcall(db.transaction, db, function()
+      assert(db:exec("INSERT INTO runs (config, config_sha256, started_at, finished_at, status) VALUES (?, ?, ?, ?, ?)",
+         run.config_name, run.config_sha256, run.started_at, run.finished_at, run.status))
+      run.id = db:last_insert_rowid()
+      for _, o in ipairs(run.outcomes) do
+         assert(db:exec("INSERT INTO rule_outcomes (run, rule, version, outcome, error, findings, truncated) " ..
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", run.id, o.rule, o.version, o.outcome, o.error, o.total or 0,
+            o.truncated and 1 or 0))
+      end
+      for _, f in ipairs(run.findings) do
+         assert(db:exec("INSERT INTO findings (run, rule, rule_version, severity, message, fingerprint, evidence, " ..
+            "measures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", run.id, f.rule, f.rule_version, f.severity, f.message,
+            f.fingerprint, json.encode(f.evidence or {}), json.encode(f.measures or {})))
+      end
+   end)
+   if not ok then return nil, err end
+   return true
+end
+
+local Run = {}
+Run.__index = Run
+
+-- run:report(format, path): writes the run in a format (docs/rules.md) to path, or returns
+-- the text when path is nil.
+function Run:report(format, path)
+   return require("parley.report").write(self, format, path)
+end
+
+-- The counts a summary needs: findings per severity, outcomes per kind.
+function Run:counts()
+   local c = { findings = #self.findings, severity = {}, outcomes = {} }
+   for _, s in ipairs(config.SEVERITIES) do c.severity[s] = 0 end
+   for _, f in ipairs(self.findings) do c.severity[f.severity] = c.severity[f.severity] + 1 end
+   for _, o in ipairs(self.outcomes) do c.outcomes[o.outcome] = (c.outcomes[o.outcome] or 0) + 1 end
+   return c
+end
+
+-- parley.reconcile(config, opts): opts.jobs (threads; default: the number of cores),
+-- opts.base (for a table config). Returns the run, or nil, a message, and a kind:
+-- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
+function engine.reconcile(source, opts)
+   opts = opts or {}
+   local cfg, err, problems = config.load(source, opts)
+   if not cfg then return nil, err, "input", problems end
+   local rules, rule_problems = prepare_rules(cfg)
+   if #rule_problems > 0 then return nil, check.format_problems(rule_problems), "input", rule_problems end
+
+   -- rules read the store through their own connections, so an in-memory store is a
+   -- temporary file that lasts for the run
+   local store_path, temporary = cfg.store, nil
+   if store_path == ":memory:" then
+      store_path = os.tmpname()
+      temporary = store_path
+      os.remove(store_path)
+   end
+   local parley = require "parley"
+   local db, open_err = parley.open(store_path)
+   if not db then return nil, open_err, "input" end
+   local function finish(...)
+      db:close()
+      if temporary then
+         for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(temporary .. suffix) end
+      end
+      return ...
+   end
+   if #cfg.data > 0 then
+      local summary, import_err = db:import(cfg.data)
+      if not summary then return finish(nil, import_err, "input") end
+   end
+
+   local config_text = type(source) == "string" and read_file(source) or select(2, pcall(json.encode, source))
+   local run = setmetatable({
+      config_name = cfg.name, config_sha256 = core.sha256(tostring(config_text)), started_at = utc_now(),
+      store = cfg.store, findings = {}, outcomes = {}, rules = {},
+   }, Run)
+
+   local jobs, runnable = {}, {}
+   for _, r in ipairs(rules) do
+      if r.source then
+         runnable[#runnable + 1] = r
+         jobs[#jobs + 1] = {
+            rule_id = r.id, source = r.source, chunkname = r.chunkname, store = store_path,
+            params_json = json.encode(r.params or {}), severity = r.severity, limits = cfg.limits,
+         }
+      end
+   end
+   local threads = opts.jobs or core.cpu_count()
+   local results = #jobs > 0 and core.run_rules(jobs, { threads = threads, modules = vetted_sources() }) or {}
+   for i, res in ipairs(results) do
+      local r = runnable[i]
+      local outcome = {
+         rule = r.id, version = r.version, description = r.description, total = res.total or 0,
+         truncated = res.truncated or false, seconds = res.seconds, limit = res.limit, log = res.log or {},
+      }
+      if res.outcome ~= "ok" then
+         outcome.outcome, outcome.error = "error", res.error
+      else
+         outcome.outcome = (res.total or 0) > 0 and "findings" or "pass"
+      end
+      for _, text in ipairs(res.findings or {}) do
+         local f = json.decode(text)
+         f.rule = r.id
+         f.rule_version = r.version
+         if f.details == json.null then f.details = nil end
+         f.fingerprint = engine.fingerprint(r.id, f.evidence)
+         run.findings[#run.findings + 1] = f
+      end
+      run.outcomes[#run.outcomes + 1] = outcome
+      run.rules[r.id] = { version = r.version, description = r.description }
+   end
+   table.sort(run.findings, finding_order)
+   table.sort(run.outcomes, function(a, b) return a.rule < b.rule end)
+   run.finished_at = utc_now()
+   run.status = (run:counts().outcomes.error or 0) > 0 and "failed" or "ok"
+   local ok, store_err = store_run(db, run)
+   if not ok then return finish(nil, "cannot store the run: " .. tostring(store_err), "failed") end
+   for _, rep in ipairs(cfg.report) do
+      local wrote, write_err = run:report(rep.format, rep.path)
+      if not wrote then return finish(nil, write_err, "failed") end
+   end
+   return finish(run)
+end
+
+return engine

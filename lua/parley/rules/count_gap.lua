@@ -1,0 +1,96 @@
+-- count_gap: the parties' counts of the same thing (subject, holder, about) for periods that
+-- can overlap, compared as ranges. A gap beyond max_ratio and min_difference is a finding,
+-- with both claims and their sources as evidence.
+local dates = require "parley.dates"
+
+-- A count as a range [low, high] with a central value. An approximate figure with no range
+-- of its own gets +-approx_margin around it ("about 200" is not the integer 200).
+local function range(count, margin)
+   if count.exact then return count.exact, count.exact, count.exact end
+   local best = count.best
+   local low, high = count.low, count.high
+   if best and count.approx then
+      low = low or math.floor(best * (1 - margin))
+      high = high or math.ceil(best * (1 + margin))
+   end
+   low = low or best or 0
+   high = high or best or math.huge
+   best = best or (high ~= math.huge and (low + high) / 2 or low)
+   return best, low, high
+end
+
+local function say(count)
+   if count.exact then return tostring(count.exact) end
+   local s
+   if count.low and count.high then
+      s = string.format("%d-%d", count.low, count.high)
+   else
+      s = tostring(count.best or count.low or count.high)
+   end
+   return (count.approx and "~" or "") .. s
+end
+
+local function run(ctx)
+   local p = ctx.params
+   local groups, order = {}, {}
+   for c in ctx.db:claims({ current = true }) do
+      if c.count then
+         local key = table.concat({ c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+         if not groups[key] then
+            groups[key] = {}
+            order[#order + 1] = key
+         end
+         table.insert(groups[key], c)
+      end
+   end
+   for _, key in ipairs(order) do
+      local claims = groups[key]
+      for i = 1, #claims do
+         for j = i + 1, #claims do
+            local a, b = claims[i], claims[j]
+            if a.claimant ~= b.claimant and dates.overlap(a.as_of, b.as_of) then
+               local best_a, low_a, high_a = range(a.count, p.approx_margin)
+               local best_b, low_b, high_b = range(b.count, p.approx_margin)
+               if best_a < best_b then
+                  a, b = b, a
+                  best_a, low_a, high_a, best_b, low_b, high_b = best_b, low_b, high_b, best_a, low_a, high_a
+               end
+               local ratio = best_b > 0 and best_a / best_b or math.huge
+               local difference = best_a - best_b
+               local overlap = low_a <= high_b and low_b <= high_a
+               if ratio > p.max_ratio and difference >= p.min_difference then
+                  local what = a.subject .. (a.holder and (" held by " .. a.holder) or "") ..
+                     (a.about and (", about " .. a.about) or "")
+                  ctx:finding({
+                     message = string.format("%s: %s says %s (%s), %s says %s (%s)%s", what, a.claimant, say(a.count),
+                        a.as_of, b.claimant, say(b.count), b.as_of,
+                        ratio == math.huge and "" or string.format(": %.1f times as many", ratio)),
+                     evidence = { claims = { a.id, b.id }, sources = { a.source, b.source },
+                        parties = { a.claimant, b.claimant } },
+                     -- no ratio when the smaller count is zero: it would be infinite
+                     measures = { ratio = ratio ~= math.huge and ratio or nil, difference = difference,
+                        overlap = overlap and 1 or 0 },
+                  })
+               end
+            end
+         end
+      end
+   end
+end
+
+return {
+   id = "count_gap",
+   version = "1.0.0",
+   description = "Counts of the same subject, holder and about by different parties, for periods that can " ..
+      "overlap, that differ beyond a ratio and a difference.",
+   severity = "medium",
+   params = {
+      max_ratio = { type = "number", default = 1.5, min = 1,
+         description = "a gap is a larger best count more than this many times the smaller" },
+      min_difference = { type = "integer", default = 1, min = 0,
+         description = "and at least this much larger" },
+      approx_margin = { type = "number", default = 0.1, min = 0, max = 1,
+         description = "the range given to an approximate count with no low or high of its own" },
+   },
+   run = run,
+}

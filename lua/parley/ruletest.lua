@@ -1,0 +1,172 @@
+-- `parley rules test DIR`: a rule author keeps, beside a rule, a NAME.test.yaml file of cases,
+-- each a small dataset and the findings it must produce. The cases run through the real
+-- engine (sandbox included), and every difference is reported. See docs/rules.md.
+
+local check = require "parley.check"
+local engine = require "parley.engine"
+
+local ruletest = {}
+
+local EXPECT = check.spec({
+   { "rule", check.string }, { "severity", check.enum({ "info", "low", "medium", "high", "critical" }) },
+   { "message", check.string }, { "evidence", function(ctx, v, where)
+      if not check.is_map(v) then
+         ctx:problem(where, "expected a mapping of evidence kinds to lists of ids, got " .. check.describe(v))
+         return nil
+      end
+      return v
+   end },
+   { "measures", function(_, v) return v end },
+})
+
+local CASE = check.spec({
+   { "name", check.string, required = true }, { "data", check.list(check.string) },
+   { "dataset", function(_, v) return v end }, { "with", function(_, v) return v end },
+   { "expect", check.list(check.mapping(EXPECT)) }, { "exact", check.boolean },
+   { "error", check.string },
+})
+
+local FILE = check.spec({
+   { "rule", check.string }, { "use", check.string },
+   { "cases", check.list(check.mapping(CASE)), required = true },
+}, function(ctx, f, _, where)
+   if (f.rule == nil) == (f.use == nil) then
+      ctx:problem(where, "a rule test names the rule with rule: PATH or use: NAME, exactly one")
+      return false
+   end
+end)
+
+local function dirname(path) return path:match("^(.*)/[^/]*$") or "." end
+
+local function same_set(a, b)
+   if #a ~= #b then return false end
+   local count = {}
+   for _, x in ipairs(a) do count[x] = (count[x] or 0) + 1 end
+   for _, x in ipairs(b) do
+      if not count[x] or count[x] == 0 then return false end
+      count[x] = count[x] - 1
+   end
+   return true
+end
+
+local function matches(expect, f, rule_id)
+   if (expect.rule or rule_id) ~= f.rule then return false end
+   if expect.severity and expect.severity ~= f.severity then return false end
+   if expect.message and not f.message:find(expect.message, 1, true) then return false end
+   for kind, ids in pairs(expect.evidence or {}) do
+      if not same_set(ids, (f.evidence or {})[kind] or {}) then return false end
+   end
+   for name, v in pairs(expect.measures or {}) do
+      local got = (f.measures or {})[name]
+      if type(got) ~= "number" or math.abs(got - v) > 1e-6 * math.max(1, math.abs(v)) then return false end
+   end
+   return true
+end
+
+local function describe_finding(f)
+   local parts = {}
+   for _, kind in ipairs({ "claims", "lists", "exchanges", "persons", "sources", "parties" }) do
+      if f.evidence and f.evidence[kind] then parts[#parts + 1] = kind .. "=" .. table.concat(f.evidence[kind], ",") end
+   end
+   return string.format("[%s] %s: %s (%s)", f.severity or "?", f.rule or "?", f.message or "", table.concat(parts, " "))
+end
+
+-- Runs one case; returns a list of differences (empty when it passes).
+local function run_case(file, spec, case)
+   local base = dirname(file)
+   local parley = require "parley"
+   local store = os.tmpname()
+   os.remove(store)
+   local function cleanup()
+      for _, s in ipairs({ "", "-wal", "-shm" }) do os.remove(store .. s) end
+   end
+   local db = assert(parley.open(store))
+   local diffs = {}
+   if case.dataset then
+      local ok, err = db:import(case.dataset, { name = file .. ": " .. case.name })
+      if not ok then diffs[#diffs + 1] = "dataset: " .. err end
+   end
+   if case.data and #diffs == 0 then
+      local paths = {}
+      for i, p in ipairs(case.data) do paths[i] = base .. "/" .. p end
+      local ok, err = db:import(paths)
+      if not ok then diffs[#diffs + 1] = err end
+   end
+   db:close()
+   if #diffs > 0 then
+      cleanup()
+      return diffs
+   end
+   local rule = { with = case.with }
+   if spec.rule then rule.script = spec.rule else rule.use = spec.use end
+   local run, err = engine.reconcile({ parley = 1, store = store, rules = { rule } }, { base = base, jobs = 1 })
+   cleanup()
+   if not run then return { err } end
+   local outcome = run.outcomes[1]
+   if case.error then
+      if outcome.outcome ~= "error" or not (outcome.error or ""):find(case.error, 1, true) then
+         diffs[#diffs + 1] = string.format("expected the rule to fail with %q, it %s", case.error,
+            outcome.outcome == "error" and ("failed with: " .. tostring(outcome.error)) or "did not fail")
+      end
+      return diffs
+   end
+   if outcome.outcome == "error" then return { "the rule failed: " .. tostring(outcome.error) } end
+   local used = {}
+   for _, e in ipairs(case.expect or {}) do
+      local found = false
+      for i, f in ipairs(run.findings) do
+         if not used[i] and matches(e, f, outcome.rule) then
+            used[i], found = true, true
+            break
+         end
+      end
+      if not found then
+         diffs[#diffs + 1] = "missing: " .. describe_finding({ rule = e.rule or outcome.rule, severity = e.severity,
+            message = e.message, evidence = e.evidence })
+      end
+   end
+   if case.exact ~= false then
+      for i, f in ipairs(run.findings) do
+         if not used[i] then diffs[#diffs + 1] = "unexpected: " .. describe_finding(f) end
+      end
+   end
+   return diffs
+end
+
+-- Runs every *.test.yaml under dir (or one file). out(line) prints. Returns passed, failed,
+-- or nil and the problems when a test file is malformed.
+function ruletest.run(dir, out)
+   local files = {}
+   if dir:match("%.test%.yaml$") then
+      files[1] = dir
+   else
+      local p = io.popen("find " .. string.format("%q", dir) .. " -name '*.test.yaml' 2>/dev/null | sort")
+      for line in p:lines() do files[#files + 1] = line end
+      p:close()
+   end
+   if #files == 0 then return nil, "no *.test.yaml files in " .. dir end
+   local passed, failed = 0, 0
+   local yaml = require "parley.yaml"
+   for _, file in ipairs(files) do
+      local data, marks = yaml.load_file(file, { marks = true })
+      if data == nil and marks then return nil, marks end
+      local ctx = check.new_context()
+      local spec = check.fields(ctx, data, { doc = { data = data, marks = marks, name = file }, path = "" }, FILE)
+      if not spec then return nil, check.format_problems(ctx.problems) end
+      for _, case in ipairs(spec.cases) do
+         local diffs = run_case(file, spec, case)
+         if #diffs == 0 then
+            passed = passed + 1
+            out(string.format("ok    %s: %s", file, case.name))
+         else
+            failed = failed + 1
+            out(string.format("FAIL  %s: %s", file, case.name))
+            for _, d in ipairs(diffs) do out("      " .. d) end
+         end
+      end
+   end
+   out(string.format("%d passed, %d failed", passed, failed))
+   return passed, failed
+end
+
+return ruletest
