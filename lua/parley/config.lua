@@ -125,7 +125,13 @@ end
 
 local function top_spec()
    return check.spec({
-      { "parley", check.integer(1, 1) }, { "store", path_checker("store") },
+      { "parley", function(ctx, v, where)
+         if v ~= 1 then
+            ctx:problem(where, "this parley reads config format 1, the file says " .. check.describe(v))
+            return nil
+         end
+         return v
+      end }, { "store", path_checker("store") },
       { "data", function(ctx, v, where)
          if type(v) == "string" then return { path_checker("file")(ctx, v, where) } end
          return check.list(path_checker("file"))(ctx, v, where)

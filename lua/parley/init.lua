@@ -45,6 +45,12 @@ function parley.open(path, opts)
    return db
 end
 
+-- parley.reconcile(config, opts): runs the rules a config names (docs/rules.md). Returns the
+-- run, or nil, a message and its kind ("input": bad configuration or data; "failed").
+function parley.reconcile(config, opts)
+   return require("parley.engine").reconcile(config, opts)
+end
+
 -- Submodules load when first used, so `require "parley"` stays cheap.
 local lazy = { yaml = "parley.yaml", names = "parley.names", dataset = "parley.dataset", json = "parley.json" }
 

@@ -33,6 +33,8 @@ function text.did_you_mean(word, candidates)
    for _, c in ipairs(candidates) do
       if type(c) == "string" and utf8.len(c) then
          local d = distance(lower, c:lower())
+         -- an abbreviation ("secs" for "seconds") is as good as a near miss
+         if c:lower():sub(1, #lower) == lower then d = math.min(d, 1) end
          if d <= limit and (not best_d or d < best_d) then best, best_d = c, d end
       end
    end
