@@ -45,7 +45,8 @@ describe("#install luarocks make", function()
       local code, out = support.sh(string.format(
          "mkdir -p %s && cd %s && cp -r src lua bin rockspec %s && cd %s && " ..
          "luarocks --lua-version=5.4 --tree %s make rockspec/parley-scm-1.rockspec",
-         support.quote(copy), support.quote(support.top), support.quote(copy), support.quote(copy), support.quote(tree)))
+         support.quote(copy), support.quote(support.top), support.quote(copy), support.quote(copy),
+         support.quote(tree)))
       assert.equal(0, code, out)
       -- from an unrelated directory, with only the tree's paths (not this source tree)
       code, out = support.sh(string.format(
