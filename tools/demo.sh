@@ -1,9 +1,13 @@
 #!/bin/sh
-# `make demo`: imports the bundled example into a fresh store and prints, for each subject,
-# the parties' claims side by side with their sources.
+# `make demo`: imports the bundled example into a fresh store, prints each subject's competing
+# claims side by side with their sources, then runs the example's reconciliation and prints
+# its report.
 . "$(dirname "$0")/env.sh"
 cd "$top" || exit 2
 store=${DEMO_STORE:-$(mktemp -d)/caucasus-2021.db}
 parley import "$store" examples/caucasus-2021/dataset.yaml || exit $?
 echo
-parley claims "$store"
+parley claims "$store" || exit $?
+echo
+echo "Reconciliation (examples/caucasus-2021/reconcile.yaml):"
+parley reconcile examples/caucasus-2021/reconcile.yaml

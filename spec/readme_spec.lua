@@ -1,0 +1,58 @@
+-- The README stays true: its Lua example and its command lines run as written.
+local support = require "support"
+
+local readme = support.read(support.top .. "/README.md")
+
+local function blocks(lang)
+   local out = {}
+   for code in readme:gmatch("```" .. lang .. "\n(.-)```") do out[#out + 1] = code end
+   return out
+end
+
+-- A directory where the README's relative paths work: the examples, and nothing else.
+local function workdir()
+   local dir = support.tmpname("readme")
+   os.execute(string.format("mkdir -p %s && ln -s %s/examples %s/examples", support.quote(dir),
+      support.quote(support.top), support.quote(dir)))
+   return dir
+end
+
+describe("the README", function()
+   it("gives make demo and make test as the set-up, and the luarocks install line", function()
+      local sh = table.concat(blocks("sh"), "\n")
+      assert.matches("make demo", sh)
+      assert.matches("make test", sh)
+      assert.matches("luarocks %-%-lua%-version=5%.4 make rockspec/parley%-scm%-1%.rockspec", sh)
+   end)
+
+   it("has a Lua example of about ten lines that runs", function()
+      local lua = blocks("lua")
+      assert.is_true(#lua >= 1)
+      local example = lua[1]
+      local _, lines = example:gsub("\n", "")
+      assert.is_true(lines <= 12, "the example has " .. lines .. " lines")
+      local dir = workdir()
+      local script = support.write(dir .. "/example.lua", example)
+      local code, out = support.sh(string.format("cd %s && %s %s", support.quote(dir), os.getenv("LUA") or "lua5.4",
+         support.quote(script)))
+      assert.equal(0, code, out)
+      assert.matches("ARM\t2021%-06\t200\tsoldiers %+ civilians", out)
+      assert.matches("Agdam\t97000", out)
+   end)
+
+   it("shows command lines that run as written", function()
+      local dir = workdir()
+      local ran = 0
+      for _, block in ipairs(blocks("sh")) do
+         for line in block:gmatch("[^\n]+") do
+            if line:match("^parley ") then
+               local code, out = support.sh(string.format("cd %s && %s/bin/%s", support.quote(dir),
+                  support.quote(support.top), line))
+               assert.equal(0, code, line .. "\n" .. out)
+               ran = ran + 1
+            end
+         end
+      end
+      assert.is_true(ran >= 4)
+   end)
+end)
