@@ -245,6 +245,23 @@ describe("db:query", function()
    end)
 end)
 
+describe("db:rows", function()
+   it("iterates rows as values, in column order, NULL as nil", function()
+      local db = assert(parley.open(":memory:"))
+      db:exec("CREATE TABLE t (a, b, c)")
+      db:exec("INSERT INTO t VALUES (1, NULL, 'x'), (2, 2.5, NULL)")
+      local got = {}
+      for a, b, c in db:rows("SELECT a, b, c FROM t WHERE a >= ? ORDER BY a", 1) do
+         got[#got + 1] = { a, b, c }
+      end
+      assert.same({ { 1, nil, "x" }, { 2, 2.5, nil } }, got)
+      local it, err = db:rows("SELECT nope")
+      assert.is_nil(it)
+      assert.matches("no such column: nope", err)
+      db:close()
+   end)
+end)
+
 describe("db:exec", function()
    local db
    before_each(function()

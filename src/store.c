@@ -31,6 +31,7 @@ typedef struct Database {
     int tx_depth;
     unsigned long tick;
     unsigned long prepares; /* statements compiled, for the cache's specs */
+    int last_slot;          /* slot last handed out: tried first, before hashing */
     CachedStmt cache[STMT_CACHE_SIZE];
 } Database;
 
@@ -76,9 +77,20 @@ static const char *db_path(lua_State *L, int idx)
     return path ? path : "?";
 }
 
+/* The Database methods have the metatable as upvalue 1: comparing it is cheaper than
+ * luaL_checkudata's registry lookup by name, which is kept for the error message. */
 static Database *check_database(lua_State *L, int idx)
 {
-    Database *d = (Database *)luaL_checkudata(L, idx, DATABASE_MT);
+    Database *d = (Database *)lua_touserdata(L, idx);
+    if (d == NULL || !lua_getmetatable(L, idx)) {
+        d = NULL;
+    } else {
+        if (!lua_rawequal(L, -1, lua_upvalueindex(1)))
+            d = NULL;
+        lua_pop(L, 1);
+    }
+    if (d == NULL)
+        d = (Database *)luaL_checkudata(L, idx, DATABASE_MT);
     if (d->db == NULL)
         luaL_error(L, "store %s is closed", db_path(L, idx));
     return d;
@@ -105,23 +117,35 @@ static int only_space(const char *s)
 
 /* Finds or compiles the statement for sql. On success *out is the statement (NULL for SQL that
  * is only blanks or comments), *slot its cache slot or -1, and *tail the text after the first
- * statement. Statements with a tail are never cached: they are a script, run once. */
+ * statement. Statements with a tail are never cached: they are a script, run once.
+ * A cached statement keeps its old bindings: every caller binds all of its parameters
+ * (bind_args), so there is nothing to clear. */
 static int acquire_stmt(Database *d, const char *sql, size_t len, sqlite3_stmt **out, int *slot,
                         const char **tail)
 {
-    unsigned h = hash_sql(sql, len);
+    unsigned h;
     int i, victim = -1, rc;
     sqlite3_stmt *st = NULL;
+    CachedStmt *last = &d->cache[d->last_slot];
     *slot = -1;
     *tail = sql + len;
+    /* The same SQL as last time (a loop of writes): no hash, no search. */
+    if (last->stmt && !last->in_use && last->len == len &&
+        memcmp(sqlite3_sql(last->stmt), sql, len) == 0) {
+        last->last_used = ++d->tick;
+        *out = last->stmt;
+        *slot = d->last_slot;
+        return SQLITE_OK;
+    }
+    h = hash_sql(sql, len);
     for (i = 0; i < STMT_CACHE_SIZE; i++) {
         CachedStmt *c = &d->cache[i];
         if (c->stmt && !c->in_use && c->hash == h && c->len == len &&
             memcmp(sqlite3_sql(c->stmt), sql, len) == 0) {
             c->last_used = ++d->tick;
-            sqlite3_clear_bindings(c->stmt);
             *out = c->stmt;
             *slot = i;
+            d->last_slot = i;
             return SQLITE_OK;
         }
     }
@@ -153,6 +177,7 @@ static int acquire_stmt(Database *d, const char *sql, size_t len, sqlite3_stmt *
         c->in_use = 0;
         c->last_used = ++d->tick;
         *slot = victim;
+        d->last_slot = victim;
     }
     return SQLITE_OK;
 }
@@ -190,7 +215,8 @@ static void close_database(Database *d)
 
 /* ---------------------------------------------------------------- binding */
 
-static void bind_value(lua_State *L, sqlite3_stmt *st, int param, int idx, int arg)
+static void bind_value(lua_State *L, sqlite3_stmt *st, int param, int idx, int arg,
+                       sqlite3_destructor_type dtor)
 {
     int rc = SQLITE_OK;
     switch (lua_type(L, idx)) {
@@ -209,7 +235,7 @@ static void bind_value(lua_State *L, sqlite3_stmt *st, int param, int idx, int a
     case LUA_TSTRING: {
         size_t len;
         const char *s = lua_tolstring(L, idx, &len);
-        rc = sqlite3_bind_text64(st, param, s, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+        rc = sqlite3_bind_text64(st, param, s, len, dtor, SQLITE_UTF8);
         break;
     }
     case LUA_TUSERDATA:
@@ -222,7 +248,7 @@ static void bind_value(lua_State *L, sqlite3_stmt *st, int param, int idx, int a
             const char *s;
             lua_getiuservalue(L, idx, 1);
             s = lua_tolstring(L, -1, &len);
-            rc = sqlite3_bind_blob64(st, param, s, len, SQLITE_TRANSIENT);
+            rc = sqlite3_bind_blob64(st, param, s, len, dtor);
             lua_pop(L, 1);
             break;
         }
@@ -237,13 +263,21 @@ static void bind_value(lua_State *L, sqlite3_stmt *st, int param, int idx, int a
 
 /* Binds the arguments from index first on: one table binds by name (:name, @name, $name) or,
  * for ?NNN and ?, by position in the table; otherwise the arguments bind by position and
- * their number must match the statement's. */
-static void bind_args(lua_State *L, sqlite3_stmt *st, int first)
+ * their number must match the statement's. Every parameter is bound.
+ * dtor is SQLITE_STATIC only for db:exec, whose statement runs to completion and has its
+ * bindings cleared before the call returns, while the bound strings are on the stack;
+ * cursors outlive their arguments and bind SQLITE_TRANSIENT copies. */
+static void bind_args(lua_State *L, sqlite3_stmt *st, int first, sqlite3_destructor_type dtor)
 {
     int nargs = lua_gettop(L) - first + 1;
     int nparams = sqlite3_bind_parameter_count(st);
     int i;
     if (nargs == 1 && lua_type(L, first) == LUA_TTABLE) {
+        /* Bound SQLITE_STATIC, a value must stay on the stack until the statement has run: one
+         * made by an __index metamethod has no other reference. */
+        int keep = dtor == SQLITE_STATIC;
+        if (keep)
+            luaL_checkstack(L, nparams, "too many SQL parameters");
         for (i = 1; i <= nparams; i++) {
             const char *name = sqlite3_bind_parameter_name(st, i);
             if (name == NULL)
@@ -252,8 +286,9 @@ static void bind_args(lua_State *L, sqlite3_stmt *st, int first)
                 lua_rawgeti(L, first, (lua_Integer)strtoll(name + 1, NULL, 10));
             else
                 lua_getfield(L, first, name + 1);
-            bind_value(L, st, i, -1, first);
-            lua_pop(L, 1);
+            bind_value(L, st, i, -1, first, dtor);
+            if (!keep)
+                lua_pop(L, 1);
         }
         return;
     }
@@ -261,23 +296,25 @@ static void bind_args(lua_State *L, sqlite3_stmt *st, int first)
         luaL_error(L, "SQL statement has %d parameter%s, %d value%s given", nparams,
                    nparams == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s");
     for (i = 1; i <= nargs; i++)
-        bind_value(L, st, i, first + i - 1, first + i - 1);
+        bind_value(L, st, i, first + i - 1, first + i - 1, dtor);
 }
 
 /* ------------------------------------------------------------------- rows */
 
-static void push_column(lua_State *L, sqlite3_stmt *st, int col)
+static void push_column(lua_State *L, sqlite3_stmt *st, int col, int type)
 {
-    switch (sqlite3_column_type(st, col)) {
+    switch (type) {
     case SQLITE_INTEGER:
         lua_pushinteger(L, (lua_Integer)sqlite3_column_int64(st, col));
         break;
     case SQLITE_FLOAT:
         lua_pushnumber(L, sqlite3_column_double(st, col));
         break;
-    case SQLITE_TEXT:
-        lua_pushlstring(L, (const char *)sqlite3_column_text(st, col), (size_t)sqlite3_column_bytes(st, col));
+    case SQLITE_TEXT: {
+        const char *s = (const char *)sqlite3_column_text(st, col); /* before _bytes, as SQLite asks */
+        lua_pushlstring(L, s, (size_t)sqlite3_column_bytes(st, col));
         break;
+    }
     case SQLITE_BLOB: {
         const void *p = sqlite3_column_blob(st, col);
         lua_pushlstring(L, p ? (const char *)p : "", (size_t)sqlite3_column_bytes(st, col));
@@ -289,16 +326,17 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int col)
 }
 
 /* Pushes the current row as a table keyed by column name; NULL columns are absent.
- * names is the stack index of the column-name array. */
+ * names is the index (stack or upvalue) of the column-name array. */
 static void push_row(lua_State *L, sqlite3_stmt *st, int ncols, int names)
 {
     int i;
     lua_createtable(L, 0, ncols);
     for (i = 0; i < ncols; i++) {
-        if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        int type = sqlite3_column_type(st, i);
+        if (type == SQLITE_NULL)
             continue;
         lua_rawgeti(L, names, i + 1);
-        push_column(L, st, i);
+        push_column(L, st, i, type);
         lua_rawset(L, -3);
     }
 }
@@ -460,22 +498,24 @@ static int db_exec(lua_State *L)
         lua_pushvalue(L, 1);
         lua_setiuservalue(L, -2, 1);
         lua_insert(L, 3); /* below the arguments, so bind_args sees only them */
-        bind_args(L, st, 4);
+        bind_args(L, st, 4, SQLITE_STATIC);
     } else if (only_space(tail)) {
-        bind_args(L, st, 3);
+        bind_args(L, st, 3, SQLITE_STATIC);
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
     if (rc != SQLITE_DONE) {
         n = push_failure(L, d, rc, sql, (size_t)(tail - sql));
-        if (slot >= 0)
+        if (slot >= 0) {
             sqlite3_reset(st);
-        else if (!only_space(tail))
+            sqlite3_clear_bindings(st); /* no pointer into a Lua string outlives the call */
+        } else if (!only_space(tail))
             sqlite3_finalize(st); /* a script's first statement; a cursor owns the others */
         return n;
     }
     if (slot >= 0) {
         sqlite3_reset(st);
+        sqlite3_clear_bindings(st); /* no pointer into a Lua string outlives the call */
     } else if (only_space(tail)) {
         Cursor *c = (Cursor *)luaL_checkudata(L, 3, CURSOR_MT);
         c->stmt = NULL;
@@ -524,7 +564,7 @@ static int open_cursor(lua_State *L, Database *d, Cursor **out)
     if (st && !only_space(tail))
         return luaL_error(L, "a query takes one SQL statement; use db:exec for scripts");
     if (st) {
-        bind_args(L, st, 4);
+        bind_args(L, st, 4, SQLITE_TRANSIENT);
         c->ncols = sqlite3_column_count(st);
         push_column_names(L, st, c->ncols);
         lua_setiuservalue(L, 3, 2);
@@ -544,9 +584,11 @@ static void cursor_release(Cursor *c)
     }
 }
 
-static int cursor_next(lua_State *L)
+/* The iterator db:query returns: a closure over its cursor (upvalue 1) and the column names
+ * (upvalue 2), so a row costs no metatable check and no user-value lookup. */
+/* Steps the cursor: 1 with a row ready, 0 when done (the statement is given back). */
+static int cursor_step(lua_State *L, Cursor *c)
 {
-    Cursor *c = (Cursor *)luaL_checkudata(L, 1, CURSOR_MT);
     int rc;
     if (c->stmt == NULL)
         return 0;
@@ -555,11 +597,8 @@ static int cursor_next(lua_State *L)
         return luaL_error(L, "store was closed while a query was iterating");
     }
     rc = sqlite3_step(c->stmt);
-    if (rc == SQLITE_ROW) {
-        lua_getiuservalue(L, 1, 2);
-        push_row(L, c->stmt, c->ncols, lua_gettop(L));
+    if (rc == SQLITE_ROW)
         return 1;
-    }
     if (rc == SQLITE_DONE) {
         cursor_release(c);
         return 0;
@@ -572,8 +611,46 @@ static int cursor_next(lua_State *L)
     }
 }
 
-/* db:query(sql, ...): iterator, cursor, nil, cursor; the cursor is the to-be-closed value, so
- * a break out of the loop gives the statement back at once. */
+static int cursor_next(lua_State *L)
+{
+    Cursor *c = (Cursor *)lua_touserdata(L, lua_upvalueindex(1));
+    if (!cursor_step(L, c))
+        return 0;
+    push_row(L, c->stmt, c->ncols, lua_upvalueindex(2));
+    return 1;
+}
+
+/* The db:rows iterator: the row's columns as values, no table (the fastest way to scan). */
+static int cursor_next_values(lua_State *L)
+{
+    Cursor *c = (Cursor *)lua_touserdata(L, lua_upvalueindex(1));
+    int i;
+    if (!cursor_step(L, c))
+        return 0;
+    luaL_checkstack(L, c->ncols, "too many columns");
+    for (i = 0; i < c->ncols; i++)
+        push_column(L, c->stmt, i, sqlite3_column_type(c->stmt, i));
+    return c->ncols;
+}
+
+/* db:rows(sql, ...): like db:query, but each step returns the columns as values in order:
+ * for id, name in db:rows("SELECT id, name FROM parties") do ... end. A row whose first
+ * column is NULL would end a generic for, so that column must not be NULL. */
+static int db_rows(lua_State *L)
+{
+    Database *d = check_database(L, 1);
+    Cursor *c;
+    int n = open_cursor(L, d, &c);
+    if (n)
+        return n;
+    lua_pushvalue(L, 3);
+    lua_pushcclosure(L, cursor_next_values, 1);
+    lua_pushvalue(L, 3);
+    lua_pushnil(L);
+    lua_pushvalue(L, 3);
+    return 4;
+}
+
 static int db_query(lua_State *L)
 {
     Database *d = check_database(L, 1);
@@ -581,7 +658,9 @@ static int db_query(lua_State *L)
     int n = open_cursor(L, d, &c);
     if (n)
         return n;
-    lua_pushcfunction(L, cursor_next);
+    lua_pushvalue(L, 3);
+    lua_getiuservalue(L, 3, 2);
+    lua_pushcclosure(L, cursor_next, 2);
     lua_pushvalue(L, 3);
     lua_pushnil(L);
     lua_pushvalue(L, 3);
@@ -798,6 +877,7 @@ static const luaL_Reg database_methods[] = {
     {"exec", db_exec},
     {"query", db_query},
     {"first", db_first},
+    {"rows", db_rows},
     {"transaction", db_transaction},
     {"in_transaction", db_in_transaction},
     {"last_insert_rowid", db_last_insert_rowid},
@@ -814,7 +894,9 @@ int parley_open_store(lua_State *L)
     lua_setfield(L, -2, "__close");
     lua_pushcfunction(L, db_tostring);
     lua_setfield(L, -2, "__tostring");
-    luaL_newlib(L, database_methods);
+    luaL_newlibtable(L, database_methods);
+    lua_pushvalue(L, -2);
+    luaL_setfuncs(L, database_methods, 1); /* the metatable, for check_database */
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, "__index");
     /* The methods table is exported so the Lua layer can add the typed API to it. */
