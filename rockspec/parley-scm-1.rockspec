@@ -27,12 +27,19 @@ build = {
       ["parley.core"] = {
          sources = {
             "src/parley.c",
+            "src/sandbox.c",
+            "src/sandbox_env.c",
+            "src/sandbox_json.c",
+            "src/sandbox_match.c",
             "src/sha256.c",
             "src/store.c",
+            "src/yaml_dump.c",
+            "src/yaml_load.c",
+            "src/yaml_schema.c",
          },
          incdirs = { "src", "$(SQLITE_INCDIR)", "$(YAML_INCDIR)", "$(UTF8PROC_INCDIR)" },
          libdirs = { "$(SQLITE_LIBDIR)", "$(YAML_LIBDIR)", "$(UTF8PROC_LIBDIR)" },
-         libraries = { "sqlite3", "yaml", "utf8proc" },
+         libraries = { "sqlite3", "yaml", "utf8proc", "pthread" },
          defines = { 'PARLEY_VERSION="scm"' },
       },
       ["parley"] = "lua/parley/init.lua",
@@ -50,6 +57,7 @@ build = {
       ["parley.schema"] = "lua/parley/schema.lua",
       ["parley.store"] = "lua/parley/store.lua",
       ["parley.text"] = "lua/parley/text.lua",
+      ["parley.yaml"] = "lua/parley/yaml.lua",
    },
    install = {
       bin = { parley = "bin/parley" },

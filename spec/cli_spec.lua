@@ -52,7 +52,7 @@ describe("parley validate", function()
       assert.matches(path:gsub("%p", "%%%0") .. ":5:15: claim c1: unknown party 'ARN' %(did you mean 'ARM'%?%) " ..
          "%(at claims%[1%]%.claimant%)", err)
       assert.matches(":6:13: claim c1: unknown source 'nowhere' %(at claims%[1%]%.source%)", err)
-      assert.matches(":9:25: claim c1: unknown key 'aprox' %(did you mean 'approx'%?%) %(at claims%[1%]%.count%.aprox%)",
+      assert.matches(":9:24: claim c1: unknown key 'aprox' %(did you mean 'approx'%?%) %(at claims%[1%]%.count%.aprox%)",
          err)
    end)
 

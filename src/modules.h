@@ -1,3 +1,5 @@
 /* One line per C concern: PARLEY_MODULE(x) calls parley_open_x(L) from luaopen_parley_core. */
 PARLEY_MODULE(store)
 PARLEY_MODULE(sha256)
+PARLEY_MODULE(yaml)
+PARLEY_MODULE(sandbox)

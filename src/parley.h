@@ -8,7 +8,8 @@
 #ifndef PARLEY_VERSION
 #define PARLEY_VERSION "scm"
 /* A read-only connection for a rule (store.c): see its comment. */
-int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every);
+int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every,
+                              int max_length);
 
 #endif
 
@@ -23,6 +24,7 @@ void parley_push_null(lua_State *L);
 int parley_is_null(lua_State *L, int idx);
 
 /* A read-only connection for a rule (store.c): see its comment. */
-int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every);
+int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every,
+                              int max_length);
 
 #endif

@@ -842,9 +842,11 @@ static int rule_authorizer(void *ud, int action, const char *a, const char *b, c
 
 /* Opens a read-only connection to path for a rule and pushes it as a parley.Database: opened
  * with SQLITE_OPEN_READONLY, query_only on, the authorizer above, and progress(ud) called
- * every `every` virtual-machine steps (a non-zero return interrupts the statement).
+ * every `every` virtual-machine steps (a non-zero return interrupts the statement), and no
+ * string or blob longer than max_length bytes.
  * Returns 1, or 0 with an error message pushed. */
-int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every)
+int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every,
+                              int max_length)
 {
     Database *d = (Database *)lua_newuserdatauv(L, sizeof(Database), 1);
     int rc;
@@ -865,6 +867,8 @@ int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(vo
     sqlite3_busy_timeout(d->db, 5000);
     sqlite3_exec(d->db, "PRAGMA query_only=ON", NULL, NULL, NULL);
     sqlite3_set_authorizer(d->db, rule_authorizer, NULL);
+    if (max_length > 0)
+        sqlite3_limit(d->db, SQLITE_LIMIT_LENGTH, max_length);
     if (progress)
         sqlite3_progress_handler(d->db, every > 0 ? every : 1000, progress, ud);
     return 1;

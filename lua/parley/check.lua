@@ -60,7 +60,7 @@ end
 function Context:problem(where, message)
    self.problems[#self.problems + 1] = {
       doc = where.doc, node = where.node, key = where.key, path = where.path,
-      record = where.record, message = message,
+      record = where.record, message = message, at_key = where.at_key,
    }
 end
 
@@ -211,8 +211,10 @@ local function check_fields(ctx, v, where, spec)
    for k in pairs(v) do
       if not spec.fields[k] then
          local hint = type(k) == "string" and text.did_you_mean(k, spec.order) or ""
-         ctx:problem(at(where, v, k, key_path(where.path, k)),
-            string.format("unknown key %s%s", type(k) == "string" and ("'" .. k .. "'") or describe(k), hint))
+         local w = at(where, v, k, key_path(where.path, k))
+         w.at_key = true -- the position of the key itself, not of its value
+         ctx:problem(w, string.format("unknown key %s%s", type(k) == "string" and ("'" .. k .. "'") or describe(k),
+            hint))
          ok = false
       end
    end
@@ -258,7 +260,12 @@ local function position(problem)
    local m = marks[node]
    if not m then return nil end
    if key ~= nil then
-      local p = (m.values and m.values[key]) or (m.keys and m.keys[key])
+      local p
+      if problem.at_key then
+         p = (m.keys and m.keys[key]) or (m.values and m.values[key])
+      else
+         p = (m.values and m.values[key]) or (m.keys and m.keys[key])
+      end
       if p then return p.line, p.column end
    end
    return m.line, m.column

@@ -219,8 +219,10 @@ local function check_document(ctx, doc)
       for _, t in ipairs(TOP) do known = known or t == k end
       if not known then
          local hint = type(k) == "string" and text.did_you_mean(k, TOP) or ""
-         ctx:problem(at(where, data, k, tostring(k)),
-            string.format("unknown key %s%s", type(k) == "string" and ("'" .. k .. "'") or describe(k), hint))
+         local w = at(where, data, k, tostring(k))
+         w.at_key = true
+         ctx:problem(w, string.format("unknown key %s%s", type(k) == "string" and ("'" .. k .. "'") or describe(k),
+            hint))
       end
    end
    if not is_absent(data.parley) and data.parley ~= dataset.FORMAT_VERSION then

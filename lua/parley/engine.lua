@@ -62,6 +62,10 @@ local function prepare_rules(cfg)
                local with_where = { doc = cfg.doc, node = entry.node, key = "with",
                   path = string.format("rules[%d].with", entry.index) }
                rule.params = config.check_params(ctx, declared, entry.with, with_where)
+               if info.severity and not config.SEVERITY_RANK[info.severity] then
+                  ctx:problem(where, string.format("rule %s declares severity '%s'; it must be one of %s",
+                     rule.id, info.severity, table.concat(config.SEVERITIES, ", ")))
+               end
                rule.severity = entry.severity or info.severity or "medium"
             else
                ctx:problem(where, string.format("rule %s does not load: %s", entry.use or entry.script, why))
