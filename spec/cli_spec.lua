@@ -52,8 +52,8 @@ describe("parley validate", function()
       assert.matches(path:gsub("%p", "%%%0") .. ":5:15: claim c1: unknown party 'ARN' %(did you mean 'ARM'%?%) " ..
          "%(at claims%[1%]%.claimant%)", err)
       assert.matches(":6:13: claim c1: unknown source 'nowhere' %(at claims%[1%]%.source%)", err)
-      assert.matches(":9:24: claim c1: unknown key 'aprox' %(did you mean 'approx'%?%) %(at claims%[1%]%.count%.aprox%)",
-         err)
+      assert.matches(":9:24: claim c1: unknown key 'aprox' %(did you mean 'approx'%?%) " ..
+         "%(at claims%[1%]%.count%.aprox%)", err)
    end)
 
    it("exits 3 on YAML that does not parse, saying where", function()

@@ -538,8 +538,6 @@ end)
 
 describe("SQLite inside a rule", function()
    it("cannot make a string or blob bigger than the rule's memory cap", function()
-      local parley = require "parley"
-      local core = require "parley.core"
       local path = os.tmpname()
       os.remove(path)
       assert(parley.open(path)):close()
