@@ -54,7 +54,8 @@ describe("parley.reconcile", function()
       local b = assert(parley.reconcile(EXAMPLE .. "/reconcile.yaml"))
       assert.same(summary(a), summary(b))
       local engine = require "parley.engine"
-      assert.equal(engine.fingerprint("r", { claims = { "a", "b" } }), engine.fingerprint("r", { claims = { "b", "a" } }))
+      assert.equal(engine.fingerprint("r", { claims = { "a", "b" } }),
+         engine.fingerprint("r", { claims = { "b", "a" } }))
       assert.not_equal(engine.fingerprint("r", { claims = { "a" } }), engine.fingerprint("s", { claims = { "a" } }))
    end)
 
