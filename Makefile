@@ -15,7 +15,7 @@ ASAN_SO = build-asan/parley/core.so
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 DEBIAN_PACKAGES = lua5.4 liblua5.4-dev libsqlite3-dev libyaml-dev libutf8proc-dev luarocks \
-	lua-busted lua-check gcc make git
+	lua-busted lua-check gcc make git clang libclang-rt-14-dev
 
 .PHONY: all deps test spec lint asan valgrind demo install clean bench fuzz
 
@@ -42,7 +42,8 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-# Every test: specs, lint, and the specs again under ASan+UBSan; ends with "N passed, N failed".
+# Every test: specs, lint, the specs again under ASan+UBSan, and each fuzz harness briefly;
+# ends with "N passed, N failed".
 test: $(SO) $(ASAN_SO)
 	@LUA=$(LUA) sh tools/run-tests.sh all
 
@@ -69,8 +70,7 @@ bench: $(SO)
 	@$(MAKE) -s deps EXTRA_PACKAGES="lua-yaml lua-sql-sqlite3 python3-jellyfish python3-unidecode hyperfine"
 	@LUA=$(LUA) sh tools/bench.sh
 
-fuzz:
-	@$(MAKE) -s deps EXTRA_PACKAGES="clang libclang-rt-14-dev"
+fuzz: deps
 	@sh tools/fuzz.sh $(FUZZ_SECONDS)
 
 clean:

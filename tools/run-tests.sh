@@ -68,6 +68,17 @@ run_valgrind() {
 	count_tap "$logdir/valgrind.log" $status "specs under valgrind"
 }
 
+# Each libFuzzer harness briefly (make fuzz runs them longer): one test per harness.
+run_fuzz() {
+	sh tools/fuzz.sh "${FUZZ_SECONDS:-15}" >"$logdir/fuzz.log" 2>&1
+	ok=$(grep -c '^fuzz .*: ok' "$logdir/fuzz.log")
+	bad=$(grep -c '^fuzz .*: FAILED' "$logdir/fuzz.log")
+	if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+	passed=$((passed + ok)); failed=$((failed + bad))
+	grep '^fuzz ' "$logdir/fuzz.log"
+	if [ "$bad" -gt 0 ]; then tail -60 "$logdir/fuzz.log"; fi
+}
+
 run_lint() {
 	check "luacheck" luacheck --std lua54 -q lua spec bin/parley bench examples
 	for f in src/*.c; do
@@ -81,8 +92,9 @@ case $mode in
 	lint) run_lint ;;
 	asan) run_asan ;;
 	valgrind) run_valgrind ;;
-	all) run_specs; run_lint; run_asan ;;
-	*) echo "usage: run-tests.sh all|spec|lint|asan|valgrind" >&2; exit 2 ;;
+	fuzz) run_fuzz ;;
+	all) run_specs; run_lint; run_asan; run_fuzz ;;
+	*) echo "usage: run-tests.sh all|spec|lint|asan|valgrind|fuzz" >&2; exit 2 ;;
 esac
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
