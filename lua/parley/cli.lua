@@ -84,6 +84,14 @@ local function claim_value(c)
    return tostring(c.value)
 end
 
+-- At most n characters of s, cut at a word and marked with an ellipsis.
+local function shorten(s, n)
+   s = s:gsub("%s+", " ")
+   if (utf8.len(s) or #s) <= n then return s end
+   local cut = s:sub(1, utf8.offset(s, n - 1) - 1):gsub("%s+%S*$", "")
+   return cut .. "…"
+end
+
 -- Pads by characters rather than bytes, so Armenian and Cyrillic line up.
 local function pad(s, width)
    local n = utf8.len(s) or #s
@@ -231,7 +239,7 @@ function commands.claims(args, io_)
             c.claimant, c.as_of, claim_value(c), c.scope and table.concat(c.scope, ", ") or "",
             string.format("%s%s%s", c.source, grade ~= "" and " (" .. grade .. ")" or "",
                s.published and ", " .. s.published or ""),
-            superseded[c.id] and ("superseded by " .. superseded[c.id]) or (c.text or ""),
+            superseded[c.id] and ("superseded by " .. superseded[c.id]) or shorten(c.text or "", 60),
          }
       end
       out(io_.stdout, n > 1 and "\n" or "", title, "\n",

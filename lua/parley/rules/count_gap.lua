@@ -65,7 +65,8 @@ local function run(ctx)
                      message = string.format("%s: %s says %s (%s), %s says %s (%s)%s", what, a.claimant, say(a.count),
                         a.as_of, b.claimant, say(b.count), b.as_of,
                         ratio == math.huge and "" or string.format(": %.1f times as many", ratio)),
-                     evidence = { claims = { a.id, b.id }, sources = { a.source, b.source },
+                     evidence = { claims = { a.id, b.id },
+                        sources = a.source == b.source and { a.source } or { a.source, b.source },
                         parties = { a.claimant, b.claimant } },
                      -- no ratio when the smaller count is zero: it would be infinite
                      measures = { ratio = ratio ~= math.huge and ratio or nil, difference = difference,
