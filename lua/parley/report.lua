@@ -45,11 +45,13 @@ function writers.text(run, opts)
       if ev ~= "" then line("    evidence: ", ev) end
       if ms ~= "" then line("    measures: ", ms) end
    end
+   local kept = {}
+   for _, f in ipairs(run.findings) do kept[f.rule] = (kept[f.rule] or 0) + 1 end
    for _, o in ipairs(run.outcomes) do
       if o.outcome == "error" then line(paint("critical", "[error]"), " ", o.rule, ": ", o.error or "failed") end
       if o.truncated then
-         line(string.format("[note] %s: reported %d findings; only the first %d were kept", o.rule, o.total,
-            #run.findings))
+         line(string.format("[note] %s: reported %d findings; the first %d were kept", o.rule, o.total,
+            kept[o.rule] or 0))
       end
    end
    local sev = {}
