@@ -68,6 +68,22 @@ run_valgrind() {
 	count_tap "$logdir/valgrind.log" $status "specs under valgrind"
 }
 
+# The built-in rules' fixture cases, through `parley rules test` as a rule author runs them.
+run_rule_cases() {
+	for dir in spec/rules/builtin examples/rules; do
+		parley rules test "$dir" >"$logdir/rules.log" 2>&1
+		status=$?
+		line=$(tail -1 "$logdir/rules.log")
+		ok=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+		bad=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+		if [ -z "$ok" ]; then ok=0; bad=1; fi
+		if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+		passed=$((passed + ok)); failed=$((failed + bad))
+		echo "rule cases in $dir: $ok passed, $bad failed"
+		if [ "$bad" -gt 0 ]; then grep -v '^ok ' "$logdir/rules.log"; fi
+	done
+}
+
 # Each libFuzzer harness briefly (make fuzz runs them longer): one test per harness.
 run_fuzz() {
 	sh tools/fuzz.sh "${FUZZ_SECONDS:-15}" >"$logdir/fuzz.log" 2>&1
@@ -88,13 +104,14 @@ run_lint() {
 }
 
 case $mode in
-	spec) run_specs ;;
+	spec) run_specs; run_rule_cases ;;
 	lint) run_lint ;;
 	asan) run_asan ;;
 	valgrind) run_valgrind ;;
 	fuzz) run_fuzz ;;
-	all) run_specs; run_lint; run_asan; run_fuzz ;;
-	*) echo "usage: run-tests.sh all|spec|lint|asan|valgrind|fuzz" >&2; exit 2 ;;
+	rules) run_rule_cases ;;
+	all) run_specs; run_rule_cases; run_lint; run_asan; run_fuzz ;;
+	*) echo "usage: run-tests.sh all|spec|lint|asan|valgrind|fuzz|rules" >&2; exit 2 ;;
 esac
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
