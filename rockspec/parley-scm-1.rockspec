@@ -26,6 +26,12 @@ build = {
    modules = {
       ["parley.core"] = {
          sources = {
+            "src/names_api.c",
+            "src/names_key.c",
+            "src/names_link.c",
+            "src/names_match.c",
+            "src/names_parse.c",
+            "src/names_sim.c",
             "src/parley.c",
             "src/sandbox.c",
             "src/sandbox_env.c",
@@ -50,6 +56,7 @@ build = {
       ["parley.dates"] = "lua/parley/dates.lua",
       ["parley.engine"] = "lua/parley/engine.lua",
       ["parley.json"] = "lua/parley/json.lua",
+      ["parley.names"] = "lua/parley/names.lua",
       ["parley.records"] = "lua/parley/records.lua",
       ["parley.report"] = "lua/parley/report.lua",
       ["parley.rules.count_gap"] = "lua/parley/rules/count_gap.lua",

@@ -146,3 +146,20 @@ describe("a rule that floods the run with findings", function()
       assert.matches("%[note%] flood: reported 500 findings; the first 20 were kept", run:report("text"))
    end)
 end)
+
+describe("a rule using parley.names", function()
+   it("can match names inside the sandbox", function()
+      local dir = support.tmpname("names-rule")
+      os.execute("mkdir -p " .. support.quote(dir))
+      support.write(dir .. "/same.lua", [[
+local names = require "parley.names"
+return { id = "same", version = "1", run = function(ctx)
+   local ok, score = names.match("Ованес Петросян", "Hovhannes Petrosyan")
+   if ok then ctx:finding{ message = "same person", measures = { score = score } } end
+end }]])
+      support.write(dir .. "/config.yaml", "rules: [{script: same.lua}]\n")
+      local run = assert(parley.reconcile(dir .. "/config.yaml"))
+      assert.equal("findings", run.outcomes[1].outcome, run.outcomes[1].error)
+      assert.is_true(run.findings[1].measures.score > 0.9)
+   end)
+end)

@@ -659,11 +659,18 @@ void parley_sandbox_setup(lua_State *L)
             lua_setfield(L, -2, shown[i]);
         }
     }
-    if (lua_getfield(L, core, "names") == LUA_TTABLE) {
-        parley_sandbox_push_readonly(L, -1);
-        lua_setfield(L, -3, "names");
+    /* The name kernels (names_key, names_match, ...) are pure functions of their
+     * arguments, so parley.names works inside a rule. */
+    lua_pushnil(L);
+    while (lua_next(L, core) != 0) {
+        if (lua_type(L, -2) == LUA_TSTRING && strncmp(lua_tostring(L, -2), "names_", 6) == 0) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, -4);
+        } else {
+            lua_pop(L, 1);
+        }
     }
-    lua_pop(L, 1);
     parley_sandbox_push_readonly(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &CORE_KEY);
     lua_pop(L, 2);

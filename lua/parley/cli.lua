@@ -16,6 +16,7 @@ commands:
   validate FILE...         check dataset files without a store
   claims DB [--subject S]  each subject's competing claims side by side, with their sources
   query DB SQL [VALUE...]  run one SQL statement (read-only) and print its rows
+  names match A B          whether two names are the same person's, with the score and why
   version                  print parley's version
   help [COMMAND]           this text, or a command's
 
@@ -50,6 +51,12 @@ file:line:col: message (at key.path). Exit code 0 when valid, 3 otherwise.]],
 usage: parley claims DB [--subject SUBJECT]
 Prints, for each subject (and holder and about), every party's claims side by side with their
 sources and grades, oldest first.]],
+   names = [[
+usage: parley names match A B [--born-a YEAR] [--born-b YEAR]
+       parley names key NAME
+match: whether A and B are spellings of the same name (across Armenian, Azerbaijani, Russian
+and Latin forms), the score in [0,1] and the explanation; exit code 0 for a match, 1 for none.
+key: the script-independent matching key of NAME (docs/names.md).]],
    query = [[
 usage: parley query DB SQL [VALUE...]
 Runs one SQL statement on a read-only connection, binding VALUEs to ? parameters (numbers stay
@@ -413,6 +420,39 @@ function commands.rules(args, io_)
    end
    out(io_.stderr, HELP.rules, "\n")
    return EXIT_INPUT
+end
+
+function commands.names(args, io_)
+   local names = require "parley.names"
+   if args[1] == "key" and args[2] and not args[3] then
+      local key, err = names.key(args[2])
+      if not key then
+         out(io_.stderr, "parley: ", err, "\n")
+         return EXIT_INPUT
+      end
+      out(io_.stdout, key, "\n")
+      return EXIT_OK
+   end
+   if args[1] ~= "match" then
+      out(io_.stderr, HELP.names, "\n")
+      return EXIT_INPUT
+   end
+   local opts, rest = options(table.move(args, 2, #args, 1, {}), { ["born-a"] = "value", ["born-b"] = "value" })
+   if not opts or #rest ~= 2 then
+      out(io_.stderr, HELP.names, "\n")
+      return EXIT_INPUT
+   end
+   local match_opts = {}
+   if opts["born-a"] or opts["born-b"] then
+      match_opts.born = { math.tointeger(tonumber(opts["born-a"])), math.tointeger(tonumber(opts["born-b"])) }
+   end
+   local ok, is_match, score, why = pcall(names.match, rest[1], rest[2], match_opts)
+   if not ok or is_match == nil then
+      out(io_.stderr, "parley: ", tostring(ok and score or is_match), "\n")
+      return EXIT_INPUT
+   end
+   out(io_.stdout, string.format("%s %.3f %s\n", is_match and "match" or "no match", score, why))
+   return is_match and EXIT_OK or 1
 end
 
 function commands.version(_, io_)

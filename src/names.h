@@ -1,0 +1,154 @@
+/* Shared declarations of the name-matching kernels (names_*.c).
+ *
+ * A name goes through three stages:
+ *   1. names_key.c reads the UTF-8 text (normalised and case-folded by utf8proc), cuts it into
+ *      words, transliterates each word to Latin and folds it to a key of one byte per sound
+ *      class (see docs/names.md for the tables);
+ *   2. names_parse.c gives each word a role (given name, surname, patronymic, marker) and a
+ *      suffix class (-yan, -ov, -ova, -zade, -li ...);
+ *   3. names_sim.c and names_match.c compare two such names; names_link.c pairs two lists.
+ * The parsed form (NameRec) is a fixed-size struct on the C stack and words are read into fixed
+ * arrays, so no stage allocates; names_link.c keeps its tables in Lua userdata. */
+#ifndef PARLEY_NAMES_H
+#define PARLEY_NAMES_H
+
+#include <stddef.h>
+#include "parley.h"
+
+#define NAMES_MAX_WORDS 8  /* words of a name kept for comparison; more are reported as dropped */
+#define NAMES_KEY_MAX 40   /* symbols of a word's key kept for comparison */
+
+/* Roles of a word in a name. */
+enum { ROLE_GIVEN = 1, ROLE_SURNAME, ROLE_PATRONYMIC, ROLE_MARKER };
+
+/* Suffix classes: which surname (or patronymic) ending a word carries. Two words with different
+ * classes are different names even when their roots agree (Aliyev/Aliyeva, Aliyev/Alizade). */
+enum {
+    SUF_NONE = 0,
+    SUF_OV,    /* -ov -ev -yev: masculine Russian-style */
+    SUF_OVA,   /* -ova -eva -yeva: feminine */
+    SUF_IAN,   /* -yan -ian -jan -yants */
+    SUF_ZADE,  /* -zade -zadə */
+    SUF_LI,    /* -li -lı -lu -ly */
+    SUF_VICH,  /* patronymic -ovich -evich -ich */
+    SUF_VNA,   /* patronymic -ovna -evna -ichna */
+    SUF_OGLU,  /* marker oğlu oglu ogly оглы: son of */
+    SUF_QIZI   /* marker qızı gizi кызы: daughter of */
+};
+
+/* Rules of the key, recorded per word when they changed something, for the explanation. */
+enum {
+    R_ARMENIAN = 1 << 0,  /* Armenian script transliterated */
+    R_CYRILLIC = 1 << 1,  /* Cyrillic transliterated */
+    R_AZLATIN = 1 << 2,   /* Azerbaijani/Turkish letters (ə ı ş ç ğ q x c) */
+    R_MARKS = 1 << 3,     /* other diacritics dropped */
+    R_VELAR = 1 << 4,     /* g k q kh x gh ğ as one class */
+    R_VOICING = 1 << 5,   /* b/p d/t g/k (Western Armenian voicing) */
+    R_AFFRIC = 1 << 6,    /* ch/j/c/dzh as one class */
+    R_YI = 1 << 7,        /* y/i/j as one vowel */
+    R_YE = 1 << 8,        /* initial ye- as e- */
+    R_VH = 1 << 9,        /* Russian-mediated Hovh-/Ovan-/Ogan- */
+    R_DOUBLE = 1 << 10,   /* doubled letters */
+    R_OU = 1 << 11,       /* French/Western ou as u */
+    R_SIBIL = 1 << 12,    /* sh, zh, ts/dz, sch digraphs */
+    R_TRUNC = 1 << 13     /* word longer than NAMES_KEY_MAX, cut */
+};
+#define R_COUNT 14
+
+typedef struct NameWord {
+    unsigned char len;    /* bytes of key */
+    unsigned char role;   /* ROLE_* */
+    unsigned char suffix; /* SUF_* */
+    unsigned short rules; /* R_* that fired */
+    size_t src;           /* byte offset of the word in the original text */
+    size_t srclen;        /* its length in bytes */
+    char key[NAMES_KEY_MAX + 1];
+} NameWord;
+
+typedef struct NameRec {
+    int n;              /* words kept */
+    int dropped;        /* words beyond NAMES_MAX_WORDS */
+    int surname_first;  /* order: 1 surname first, 0 given first, -1 one word only */
+    unsigned rules;     /* union of the words' rules */
+    NameWord w[NAMES_MAX_WORDS];
+} NameRec;
+
+/* Rule names for explanations, indexed by bit number. */
+extern const char *const parley_names_rule_text[R_COUNT];
+
+/* Reads a whole name into rec (words, keys, roles, suffixes). Returns 0, or -1 for invalid
+ * UTF-8 (*bad = byte offset). Uses no Lua state and allocates nothing. */
+int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad);
+
+/* Adds the key of s to b: folded words separated by spaces (whole text, words cut at
+ * NAMES_KEY_MAX symbols). Returns 0, or -1 for invalid UTF-8. */
+int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad);
+
+/* names_api.c: reads back a name packed by core.names_pack (what names_link compares);
+ * returns 0 when p is not a packed name. Words carry no source offsets. */
+int parley_names_unpack(const char *p, size_t len, NameRec *r);
+
+/* names_parse.c: assigns roles and suffix classes to rec's words. */
+void parley_names_parse(NameRec *rec);
+int parley_names_suffix(const char *key, int len);
+
+/* names_sim.c: Jaro-Winkler of two ASCII strings of at most 64 bytes, and of two code point
+ * arrays (work holds la + lb bytes); optimal string alignment distance (work holds
+ * 3 * (lb + 1) ints). */
+double parley_names_jaro_winkler_ascii(const unsigned char *a, int la, const unsigned char *b, int lb);
+double parley_names_jaro_winkler_w(const int *a, int la, const int *b, int lb, unsigned char *work);
+int parley_names_osa(const int *a, int la, const int *b, int lb, int *work);
+/* Weighted edit distance between two keys; *soft gets the SOFT_* operations used. */
+double parley_names_wdist(const char *a, int la, const char *b, int lb, unsigned *soft);
+/* Similarity of two words' keys in [0,1], with suffix classes taken into account. */
+double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *soft);
+
+enum {
+    SOFT_H_DROP = 1 << 0,  /* h dropped (Hakob/Akop) */
+    SOFT_H_G = 1 << 1,     /* h as g/kh (Hüseynov/Guseynov) */
+    SOFT_A_E = 1 << 2,     /* a/e (ə written both ways) */
+    SOFT_E_I = 1 << 3,     /* e/i (unstressed vowel) */
+    SOFT_O_U = 1 << 4,     /* o/u */
+    SOFT_I_DROP = 1 << 5,  /* y/i dropped */
+    SOFT_TRANS = 1 << 6,   /* adjacent letters swapped */
+    SOFT_EDIT = 1 << 7,    /* other letters differ (typo or different name) */
+    SOFT_CH_TS = 1 << 8,   /* ch/ts */
+    SOFT_SUFFIX = 1 << 9,  /* different suffix class */
+    SOFT_FEM = 1 << 10     /* masculine against feminine form */
+};
+#define SOFT_COUNT 11
+extern const char *const parley_names_soft_text[SOFT_COUNT];
+
+/* names_match.c: scoring shared by match and link. */
+typedef struct Evidence {
+    int has_born;              /* both years known */
+    long long born_a, born_b;
+    const char *cat_a, *cat_b; /* categories, NULL when absent */
+    size_t cat_la, cat_lb;
+    int has_pat_a, has_pat_b;  /* patronymics given as evidence, replacing the parsed ones */
+    NameWord pat_a, pat_b;
+} Evidence;
+
+typedef struct MatchDetail {
+    int pairs;              /* word pairs compared */
+    int ia[NAMES_MAX_WORDS]; /* word of a in pair k */
+    int ib[NAMES_MAX_WORDS]; /* word of b in pair k */
+    double sim[NAMES_MAX_WORDS];
+    unsigned soft[NAMES_MAX_WORDS];
+    int extra;              /* words of the longer name left out */
+    double patronymic;      /* similarity of patronymics, -1 when not both present */
+    int pat_gender_clash;   /* oğlu against qızı, -ovich against -ovna */
+    int pat_a, pat_b;       /* which side had a patronymic */
+    double born_adj, cat_adj, pat_adj; /* adjustments from evidence */
+    double base;            /* score of the words alone */
+} MatchDetail;
+
+/* Adds the human-readable why of a comparison to b (texts are the original names). */
+void parley_names_explain(luaL_Buffer *b, const char *ta, const NameRec *a, const char *tb,
+                          const NameRec *rb, const MatchDetail *d, double score, double threshold);
+
+double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev, MatchDetail *d);
+#define NAMES_THRESHOLD 0.86
+#define NAMES_REVIEW 0.72
+
+#endif

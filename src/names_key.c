@@ -1,0 +1,609 @@
+/* The script-independent key of a name.
+ *
+ * A name is read one code point at a time (utf8proc validates the UTF-8 and gives each code
+ * point case-folded and canonically decomposed, so a letter and its diacritics arrive as base +
+ * combining marks whether the text was NFC or NFD). Words are cut at anything that is not a
+ * letter, mark or digit; apostrophes and hyphens join (Ter-Petrosyan, Ali-zade, Khachʻatryan).
+ *
+ * Each word is then transliterated to a Latin string (translit_word) and folded to its key
+ * (fold_word): one byte per sound class, so that the spellings the brief lists collapse and the
+ * differences that carry identity survive. Transliteration writes unambiguous sounds as
+ * upper-case placeholders (S = sh, C = ch, J = dzh, X = kh, G = gh, Z = zh, T = ts, D = dz,
+ * A = ə, I = ı/ы) and leaves ambiguous Latin letters (c, j, x, q, y) for the fold to read in
+ * context. docs/names.md has the tables.
+ *
+ * Nothing here allocates: words are read into fixed arrays on the C stack, and a word longer
+ * than WORD_CPS code points is cut (the rest of the word is skipped, R_TRUNC records it). */
+#include <string.h>
+#include <utf8proc.h>
+#include "names.h"
+
+#define WORD_CPS 128            /* code points of one word kept */
+#define LATIN_MAX (WORD_CPS * 4) /* bytes of its transliteration */
+
+const char *const parley_names_rule_text[R_COUNT] = {
+    "Armenian script transliterated",
+    "Cyrillic transliterated",
+    "Azerbaijani/Turkish letters read",
+    "diacritics dropped",
+    "g/k/q/kh/x/gh as one sound",
+    "voiced/voiceless pairs merged (b/p d/t g/k, Western Armenian)",
+    "ch/j/c/dzh as one sound",
+    "y/i/j as one vowel",
+    "initial ye- as e-",
+    "Russian-mediated Hovh-/Ovan-/Ogan-",
+    "doubled letters single",
+    "ou as u",
+    "sh/zh/ts/dz digraphs",
+    "word cut",
+};
+
+/* ------------------------------------------------------------ reading words */
+
+static int is_mark(int cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
+}
+
+/* Apostrophes and modifier letters used by romanisations for aspiration or as separators:
+ * they stay inside the word (the transliteration reads c + ʿ as ts) and are then dropped. */
+static int is_apostrophe(int cp)
+{
+    switch (cp) {
+    case '\'': case '`': case 0x00B4: case 0x2018: case 0x2019: case 0x02B9: case 0x02BA:
+    case 0x02BB: case 0x02BC: case 0x02BD: case 0x02BE: case 0x02BF: case 0x055A: case 0x055B:
+    case 0x055F:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_joiner(int cp)
+{
+    return cp == '-' || cp == 0x2010 || cp == 0x2011 || cp == 0x058A || cp == 0x00AD;
+}
+
+static int is_word_cp(int cp)
+{
+    utf8proc_category_t c;
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
+               cp == '\'' || cp == '`' || cp == '-';
+    if (is_apostrophe(cp) || is_joiner(cp))
+        return 1;
+    c = utf8proc_category(cp);
+    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* One word as case-folded, decomposed code points. */
+typedef struct Word {
+    int cp[WORD_CPS];
+    int n;
+    int cut;       /* more code points than WORD_CPS */
+    size_t src;    /* byte offset of the first code point */
+    size_t srcend; /* byte offset after the last */
+} Word;
+
+typedef struct Reader {
+    const unsigned char *s;
+    size_t len, pos;
+    size_t bad; /* offset of invalid UTF-8 */
+} Reader;
+
+/* Decodes the next code point at r->pos; returns 1 and advances, 0 at the end, -1 on invalid
+ * UTF-8 (surrogates and overlong forms included: utf8proc_iterate rejects them). */
+static int next_cp(Reader *r, int *cp)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k;
+    if (r->pos >= r->len)
+        return 0;
+    k = utf8proc_iterate(r->s + r->pos, (utf8proc_ssize_t)(r->len - r->pos), &c);
+    if (k <= 0 || c < 0) {
+        r->bad = r->pos;
+        return -1;
+    }
+    r->pos += (size_t)k;
+    *cp = c;
+    return 1;
+}
+
+/* Reads the next word into w: 1 when there is one, 0 at the end, -1 on invalid UTF-8. */
+static int next_word(Reader *r, Word *w)
+{
+    int cp, rc;
+    size_t at;
+    w->n = 0;
+    w->cut = 0;
+    for (;;) {
+        at = r->pos;
+        rc = next_cp(r, &cp);
+        if (rc <= 0)
+            return rc;
+        if (is_word_cp(cp))
+            break;
+    }
+    w->src = at;
+    for (;;) {
+        utf8proc_int32_t dst[8];
+        utf8proc_ssize_t k, i;
+        int bound = 0;
+        k = utf8proc_decompose_char(cp, dst, 8,
+                                    UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE, &bound);
+        for (i = 0; i < k && i < 8; i++) {
+            if (w->n < WORD_CPS)
+                w->cp[w->n++] = dst[i];
+            else
+                w->cut = 1;
+        }
+        w->srcend = r->pos;
+        at = r->pos;
+        rc = next_cp(r, &cp);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            return 1;
+        if (!is_word_cp(cp) && !is_mark(cp)) {
+            r->pos = at; /* leave the separator for the next call */
+            return 1;
+        }
+    }
+}
+
+/* --------------------------------------------------------- transliteration */
+
+/* Armenian small letters U+0561..U+0586 with Eastern values (Western readings reach the same
+ * key because the fold merges voiced and voiceless pairs). Upper-case letters are the
+ * placeholders described at the top of this file. */
+static const char *const armenian[0x587 - 0x561] = {
+    "a", "b", "g", "d", "e", "z", "e", "I", "t", "Z",  /* ա բ գ դ ե զ է ը թ ժ */
+    "i", "l", "X", "T", "k", "h", "D", "G", "C", "m",  /* ի լ խ ծ կ հ ձ ղ ճ մ */
+    "y", "n", "S", "o", "C", "p", "J", "r", "s", "v",  /* յ ն շ ո չ պ ջ ռ ս վ */
+    "t", "r", "T", "v", "p", "k", "o", "f",            /* տ ր ց ւ փ ք օ ֆ */
+};
+
+/* Russian letters U+0430..U+044F (е and ё are handled in context). */
+static const char *const cyrillic[32] = {
+    "a", "b", "v", "g", "d", "e", "Z", "z", "i", "y", "k", "l", "m", "n", "o", "p",  /* а..п */
+    "r", "s", "t", "u", "f", "X", "T", "C", "S", "SC", "", "I", "", "e", "yu", "ya", /* р..я */
+};
+
+static int is_cyr_vowel(int cp)
+{
+    return cp == 0x430 || cp == 0x435 || cp == 0x451 || cp == 0x438 || cp == 0x43E || cp == 0x443 ||
+           cp == 0x44B || cp == 0x44D || cp == 0x44E || cp == 0x44F || cp == 0x4D9 || cp == 0x4E9 ||
+           cp == 0x4AF || cp == 0x456 || cp == 0x454;
+}
+
+typedef struct Out {
+    char *p;
+    int n, cap;
+} Out;
+
+static void put(Out *o, const char *s)
+{
+    while (*s && o->n < o->cap)
+        o->p[o->n++] = *s++;
+}
+
+static void putc_(Out *o, int c)
+{
+    if (o->n < o->cap)
+        o->p[o->n++] = (char)c;
+}
+
+/* Adds a code point this module has no reading for as its UTF-8 bytes, so that names in other
+ * scripts still compare equal to themselves and different from each other. */
+static void put_raw(Out *o, int cp)
+{
+    utf8proc_uint8_t buf[4];
+    utf8proc_ssize_t k = utf8proc_encode_char(cp, buf), i;
+    for (i = 0; i < k; i++)
+        putc_(o, buf[i]);
+}
+
+/* A Latin base letter followed by combining marks: the marks that make a different sound in
+ * Azerbaijani, Turkish and the romanisations (ş ç ğ š č ž ǰ) give a placeholder; the others
+ * (ö ü ä é ē ṙ, the dot of İ) are dropped. Returns how many marks it consumed. */
+static int latin_with_marks(Out *o, const int *cp, int n, int i, unsigned *rules)
+{
+    int base = cp[i], j = i + 1, cedilla = 0, caron = 0, breve = 0, other = 0;
+    while (j < n && is_mark(cp[j])) {
+        if (cp[j] == 0x327 || cp[j] == 0x326)
+            cedilla = 1;
+        else if (cp[j] == 0x30C)
+            caron = 1;
+        else if (cp[j] == 0x306)
+            breve = 1;
+        else if (cp[j] == 0x301 && (base == 'c' || base == 's' || base == 'z'))
+            caron = 1; /* Polish ć ś ź read like č š ž */
+        else
+            other = 1;
+        j++;
+    }
+    if ((cedilla || caron) && base == 's') {
+        putc_(o, 'S');
+        *rules |= R_AZLATIN;
+    } else if ((cedilla || caron) && base == 'c') {
+        putc_(o, 'C');
+        *rules |= R_AZLATIN;
+    } else if (caron && base == 'z') {
+        putc_(o, 'Z');
+        *rules |= R_MARKS;
+    } else if (caron && base == 'j') {
+        putc_(o, 'J');
+        *rules |= R_MARKS;
+    } else if ((breve || caron) && base == 'g') {
+        putc_(o, 'G');
+        *rules |= R_AZLATIN;
+    } else if (j == i + 2 && cp[i + 1] == 0x302 && (base == 'a' || base == 'u')) {
+        /* ISO 9 writes я as â and ю as û */
+        putc_(o, 'y');
+        putc_(o, base);
+        *rules |= R_MARKS;
+    } else {
+        putc_(o, base);
+        if (j > i + 1 && (base == 'o' || base == 'u') && !other)
+            *rules |= R_AZLATIN; /* ö ü */
+        else if (j > i + 1 && !(base == 'i' && cp[i + 1] == 0x307))
+            *rules |= R_MARKS;
+    }
+    return j - i - 1;
+}
+
+/* Transliterates one word to Latin (see the top of this file for the placeholders). */
+static int translit_word(const Word *w, char *buf, unsigned *rules)
+{
+    Out o;
+    int i, n = w->n;
+    const int *cp = w->cp;
+    o.p = buf;
+    o.n = 0;
+    o.cap = LATIN_MAX;
+    for (i = 0; i < n; i++) {
+        int c = cp[i], prev = i > 0 ? cp[i - 1] : 0, next = i + 1 < n ? cp[i + 1] : 0;
+        int initial = (o.n == 0);
+        if (c < 0x80) {
+            if (c >= 'A' && c <= 'Z')
+                c += 'a' - 'A';
+            if (c >= 'a' && c <= 'z')
+                i += latin_with_marks(&o, cp, n, i, rules);
+            else if (c >= '0' && c <= '9')
+                putc_(&o, c);
+            else if ((c == '\'' || c == '`') && o.n > 0 && o.p[o.n - 1] == 'c')
+                o.p[o.n - 1] = 'T'; /* ISO 9985 cʿ is ց (ts) */
+            /* other ASCII (apostrophes, hyphens) joins */
+        } else if (c >= 0x561 && c <= 0x586) {
+            *rules |= R_ARMENIAN;
+            if (c == 0x565 && initial) /* ե: ye at the start of a word */
+                put(&o, "ye");
+            else if (c == 0x578 && next == 0x582) { /* ու is u */
+                putc_(&o, 'u');
+                i++;
+            } else if (c == 0x578 && initial) /* ո: vo at the start of a word */
+                put(&o, "vo");
+            else
+                put(&o, armenian[c - 0x561]);
+        } else if (c == 0x587) {
+            *rules |= R_ARMENIAN;
+            put(&o, initial ? "yev" : "ev");
+        } else if (c >= 0x430 && c <= 0x44F) {
+            *rules |= R_CYRILLIC;
+            if (c == 0x435 || c == 0x451 || (c == 0x438 && next == 0x306)) {
+                int after_vowel = initial || is_cyr_vowel(prev) || prev == 0x44A || prev == 0x44C;
+                if (c == 0x438) { /* и + breve, й decomposed */
+                    putc_(&o, 'y');
+                    i++;
+                } else if (next == 0x308 || c == 0x451) { /* ё */
+                    put(&o, after_vowel ? "yo" : "o");
+                    if (next == 0x308)
+                        i++;
+                } else {
+                    put(&o, after_vowel ? "ye" : "e");
+                }
+            } else {
+                put(&o, cyrillic[c - 0x430]);
+            }
+        } else if (c >= 0x400 && c <= 0x4FF) {
+            *rules |= R_CYRILLIC;
+            switch (c) {
+            case 0x4D9: putc_(&o, 'A'); break;            /* ә */
+            case 0x493: putc_(&o, 'G'); break;            /* ғ */
+            case 0x49D: case 0x49B: putc_(&o, 'k'); break; /* ҝ қ */
+            case 0x4B9: case 0x4B7: putc_(&o, 'J'); break; /* ҹ ҷ */
+            case 0x4BB: putc_(&o, 'h'); break;            /* һ */
+            case 0x4E9: putc_(&o, 'o'); break;            /* ө */
+            case 0x4AF: case 0x4B1: case 0x45E: putc_(&o, 'u'); break; /* ү ұ ў */
+            case 0x458: putc_(&o, 'y'); break;            /* ј */
+            case 0x456: putc_(&o, 'i'); break;            /* і */
+            case 0x457: put(&o, "yi"); break;             /* ї */
+            case 0x454: put(&o, "ye"); break;             /* є */
+            case 0x491: putc_(&o, 'g'); break;            /* ґ */
+            case 0x4A3: putc_(&o, 'n'); break;            /* ң */
+            case 0x452: case 0x45B: putc_(&o, 'C'); break; /* ђ ћ */
+            case 0x45F: putc_(&o, 'J'); break;            /* џ */
+            case 0x459: put(&o, "ly"); break;             /* љ */
+            case 0x45A: put(&o, "ny"); break;             /* њ */
+            default: put_raw(&o, c);
+            }
+        } else if (is_mark(c)) {
+            /* a mark with no base letter this module reads: dropped */
+            *rules |= R_MARKS;
+        } else if (is_apostrophe(c)) {
+            if (o.n > 0 && o.p[o.n - 1] == 'c')
+                o.p[o.n - 1] = 'T';
+        } else if (is_joiner(c)) {
+            /* joins */
+        } else {
+            switch (c) {
+            case 0x259: case 0x1DD: putc_(&o, 'A'); *rules |= R_AZLATIN; break; /* ə ǝ */
+            case 0x131: putc_(&o, 'I'); *rules |= R_AZLATIN; break;             /* ı */
+            case 0x142: putc_(&o, 'G'); *rules |= R_MARKS; break;               /* ł (ISO 9985 ղ) */
+            case 0x111: putc_(&o, 'd'); *rules |= R_MARKS; break;               /* đ */
+            case 0xF8: putc_(&o, 'o'); *rules |= R_MARKS; break;                /* ø */
+            case 0xE6: put(&o, "ae"); break;                                    /* æ */
+            case 0x153: put(&o, "oe"); break;                                   /* œ */
+            case 0x292: putc_(&o, 'Z'); break;                                  /* ʒ */
+            case 0x14B: put(&o, "ng"); break;                                   /* ŋ */
+            default: put_raw(&o, c);
+            }
+        }
+    }
+    return o.n;
+}
+
+/* ------------------------------------------------------------------- fold */
+
+static int is_vowel(int c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* Length of key[0..k) without a UTF-8 sequence cut at its end (raw letters of other scripts
+ * are kept as their bytes, and a cut must not leave half of one). */
+static int utf8_whole(const char *key, int k)
+{
+    int start = k, need;
+    unsigned char lead;
+    while (start > 0 && ((unsigned char)key[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0)
+        return k;
+    lead = (unsigned char)key[start - 1];
+    if (lead < 0x80)
+        return k;
+    need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    return (k - (start - 1) == need) ? k : start - 1;
+}
+
+#define AT(k) ((i + (k)) < n ? t[i + (k)] : 0)
+
+/* Folds a transliterated word to its key: digraphs to one symbol, sound classes merged, then
+ * the Russian-mediated h rules, initial ye-, and doubled letters. Returns the key length. */
+static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules)
+{
+    char s[LATIN_MAX];
+    int m = 0, i = 0, k, j;
+    unsigned r = 0;
+    while (i < n) {
+        int c = (unsigned char)t[i], sym, step = 1;
+        switch (c) {
+        case 's':
+            if (AT(1) == 'h' && AT(2) == 'c' && AT(3) == 'h') {
+                s[m++] = 'x';
+                sym = 'c', step = 4, r |= R_SIBIL;
+            } else if (AT(1) == 'c' && AT(2) == 'h')
+                sym = 'x', step = 3, r |= R_SIBIL; /* German sch */
+            else if (AT(1) == 'h')
+                sym = 'x', step = 2, r |= R_SIBIL;
+            else
+                sym = 's';
+            break;
+        case 't':
+            if (AT(1) == 's' && AT(2) == 'c' && AT(3) == 'h')
+                sym = 'c', step = 4, r |= R_AFFRIC;
+            else if (AT(1) == 'c' && AT(2) == 'h')
+                sym = 'c', step = 3, r |= R_AFFRIC;
+            else if (AT(1) == 's' || AT(1) == 'z')
+                sym = 'q', step = 2, r |= R_SIBIL;
+            else if (AT(1) == 'h')
+                sym = 't', step = 2;
+            else
+                sym = 't';
+            break;
+        case 'd':
+            if (AT(1) == 'z' && AT(2) == 'h')
+                sym = 'c', step = 3, r |= R_AFFRIC;
+            else if (AT(1) == 's' && AT(2) == 'c' && AT(3) == 'h')
+                sym = 'c', step = 4, r |= R_AFFRIC; /* German дж */
+            else if (AT(1) == 'j' || AT(1) == 'Z' || AT(1) == 'J')
+                sym = 'c', step = 2, r |= R_AFFRIC;
+            else if (AT(1) == 'z')
+                sym = 'q', step = 2, r |= R_SIBIL;
+            else
+                sym = 't', r |= R_VOICING;
+            break;
+        case 'z':
+            if (AT(1) == 'h')
+                sym = 'j', step = 2, r |= R_SIBIL;
+            else
+                sym = 'z';
+            break;
+        case 'k':
+            sym = 'k', step = AT(1) == 'h' ? 2 : 1;
+            if (step == 2)
+                r |= R_VELAR;
+            break;
+        case 'c':
+            if (AT(1) == 'h')
+                sym = 'c', step = 2;
+            else if (AT(1) == 'k')
+                sym = 'k', step = 2;
+            else if (AT(1) == 'z')
+                sym = 'c', step = 2;
+            else
+                sym = 'c';
+            r |= R_AFFRIC;
+            break;
+        case 'g':
+            sym = 'k', step = AT(1) == 'h' ? 2 : 1;
+            r |= step == 2 ? R_VELAR : R_VOICING;
+            break;
+        case 'p':
+            if (AT(1) == 'h')
+                sym = 'f', step = 2;
+            else
+                sym = 'p';
+            break;
+        case 'b': sym = 'p', r |= R_VOICING; break;
+        case 'q': case 'x': sym = 'k', r |= R_VELAR; break;
+        case 'w': sym = 'v'; break;
+        case 'y': sym = 'i', r |= R_YI; break;
+        case 'j':
+            /* English j at the start (Jafarov, Jalil); inside a word either the y of German,
+             * Polish and ISO 9 (Petrosjan, Alijew) or the dzh of Azerbaijani passports (Orujov,
+             * Nijat): the symbol y, which compares cheaply with both i and c */
+            if (i == 0)
+                sym = 'c', r |= R_AFFRIC;
+            else
+                sym = 'y', r |= R_YI;
+            break;
+        case 'o':
+            if (AT(1) == 'u')
+                sym = 'u', step = 2, r |= R_OU;
+            else if (AT(1) == 'w' && AT(2) && !strchr("aeiouyAIw", AT(2)))
+                sym = 'u', step = 2, r |= R_OU; /* ISO 9985 ու is ow */
+            else
+                sym = 'o';
+            break;
+        case 'A': sym = 'a'; break;
+        case 'I': sym = 'i', r |= R_YI; break;
+        case 'C': sym = 'c'; break;
+        case 'J': sym = 'c', r |= R_AFFRIC; break;
+        case 'X': sym = 'k', r |= R_VELAR; break;
+        case 'G': sym = 'k', r |= R_VELAR; break;
+        case 'S': sym = 'x'; break;
+        case 'Z': sym = 'j'; break;
+        case 'T': case 'D': sym = 'q'; break;
+        default: sym = c;
+        }
+        s[m++] = (char)sym;
+        i += step;
+    }
+    /* Russian-mediated h: Hovh- loses its second h (Ovanes), and an initial Og-/Oh- before a
+     * vowel is the same cluster written with г or without v (Оганес, Оганесян, Ohanyan/Оганян). */
+    for (i = 0, k = 0; i < m; i++) {
+        if (s[i] == 'h' && k > 0 && s[k - 1] == 'v') {
+            r |= R_VH;
+            continue;
+        }
+        s[k++] = s[i];
+    }
+    m = k;
+    j = (m > 0 && s[0] == 'h') ? 1 : 0;
+    if (m > j + 2 && s[j] == 'o' && (s[j + 1] == 'k' || s[j + 1] == 'h') &&
+        is_vowel((unsigned char)s[j + 2])) {
+        s[j + 1] = 'v';
+        r |= R_VH;
+    }
+    /* initial ye- (Yerevan/Erevan, Yeghiazaryan/Egiazaryan) */
+    i = 0;
+    if (m > 2 && s[0] == 'i' && s[1] == 'e') {
+        i = 1;
+        r |= R_YE;
+    }
+    for (k = 0; i < m; i++) {
+        if (k > 0 && key[k - 1] == s[i] && (unsigned char)s[i] < 0x80) {
+            r |= R_DOUBLE;
+            continue;
+        }
+        if (k >= cap) {
+            r |= R_TRUNC;
+            k = utf8_whole(key, k);
+            break;
+        }
+        key[k++] = s[i];
+    }
+    *rules |= r;
+    return k;
+}
+
+#undef AT
+
+/* Transliterates and folds one word read by next_word. */
+static int word_key(const Word *w, char *key, int cap, unsigned *rules)
+{
+    char latin[LATIN_MAX];
+    int n = translit_word(w, latin, rules);
+    if (w->cut)
+        *rules |= R_TRUNC;
+    return fold_word(latin, n, key, cap, rules);
+}
+
+int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad)
+{
+    Reader r;
+    Word w;
+    int rc, first = 1;
+    r.s = (const unsigned char *)s;
+    r.len = len;
+    r.pos = 0;
+    r.bad = 0;
+    while ((rc = next_word(&r, &w)) > 0) {
+        char key[NAMES_KEY_MAX + 1];
+        unsigned rules = 0;
+        int k = word_key(&w, key, NAMES_KEY_MAX, &rules);
+        if (k == 0)
+            continue;
+        if (!first)
+            luaL_addchar(b, ' ');
+        luaL_addlstring(b, key, (size_t)k);
+        first = 0;
+    }
+    if (rc < 0) {
+        *bad = r.bad;
+        return -1;
+    }
+    return 0;
+}
+
+int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
+{
+    Reader r;
+    Word w;
+    int rc;
+    memset(rec, 0, sizeof *rec);
+    rec->surname_first = -1;
+    r.s = (const unsigned char *)s;
+    r.len = len;
+    r.pos = 0;
+    r.bad = 0;
+    while ((rc = next_word(&r, &w)) > 0) {
+        NameWord *nw;
+        unsigned rules = 0;
+        int k;
+        if (rec->n >= NAMES_MAX_WORDS) {
+            rec->dropped++;
+            continue;
+        }
+        nw = &rec->w[rec->n];
+        k = word_key(&w, nw->key, NAMES_KEY_MAX, &rules);
+        if (k == 0)
+            continue;
+        nw->key[k] = '\0';
+        nw->len = (unsigned char)k;
+        nw->rules = (unsigned short)rules;
+        nw->src = w.src;
+        nw->srclen = w.srcend - w.src;
+        rec->rules |= rules;
+        rec->n++;
+    }
+    if (rc < 0) {
+        *bad = r.bad;
+        return -1;
+    }
+    parley_names_parse(rec);
+    return 0;
+}

@@ -1,0 +1,456 @@
+/* Best one-to-one pairs between two lists of names (core.names_link), with blocking.
+ *
+ * Comparing every left name with every right name is quadratic: 10^10 comparisons for two lists
+ * of 100,000. Instead each name gets a few blocking keys built from a coarse phonetic code of
+ * its words (first three consonant classes, with h and an initial h/k/g dropped, so that
+ * Hasanov, Gasanov and Asanov share one), and only names sharing a key are compared:
+ *   P  the codes of two words, in either order (Elvin Mammadov / Mammadov Elvin)
+ *   Q  the code of one word and two of the first three classes of another, three keys, so
+ *      that one wrong letter in that word leaves one of them intact
+ *   C  coarse: the code of one word and the first, or the second, class of another; a block of
+ *      more than COARSE_CAP names is skipped, so that names shared by thousands (common
+ *      given name and surname) do not make the work quadratic
+ *   S  the code of one word, for names of a single word only (they meet every name that has
+ *      the word; two names of several words never meet through S)
+ * Each left name keeps its best KEEP candidates at or above the review score; pairs are then
+ * chosen greedily from the best score down, each name used once: those at or above the threshold
+ * are matches, those in [review, threshold) go to the review band, also one-to-one.
+ *
+ * Every table (keys, candidates, marks) is a Lua userdata on the stack, so an error or a memory
+ * failure anywhere leaves nothing to free. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+#include "names.h"
+
+#define KEEP 4          /* candidates kept per left name */
+#define BLOCK_WORDS 4   /* words of a name used for blocking */
+#define MAX_KEYS 70     /* keys of one name: 6 P + 24 C + 36 Q + 4 S at most */
+#define COARSE_CAP 64   /* larger blocks of a coarse key are not compared */
+#define NO_YEAR LLONG_MIN
+
+typedef struct Side {
+    int n;
+    const char **p;  /* packed names */
+    size_t *len;
+    long long *born; /* NO_YEAR when unknown */
+    const char **cat;
+    size_t *catlen;
+} Side;
+
+typedef struct Entry {
+    uint64_t hash;
+    int idx;
+} Entry;
+
+typedef struct Cand {
+    double score;
+    int i, j;
+} Cand;
+
+typedef struct Key {
+    uint64_t hash;
+    int kind; /* 'P', 'Q' or 'S' */
+} Key;
+
+/* ------------------------------------------------------------ blocking */
+
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static int is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* The coarse code of a word: up to 4 consonant classes (blocking uses 3), vowels and an
+ * initial h/k dropped, h read as k, ts as ch, s as sh, the ambiguous y (Latin j inside a word)
+ * dropped after a consonant (Petrosjan) and read as ch between vowels (Orujov), repeats once.
+ * Never empty ("_"). */
+static int code3(const NameWord *w, char *out)
+{
+    int i = 0, n = 0;
+    char last = 0;
+    int skip_v = -1;
+    if (w->len > 0 && (w->key[0] == 'h' || w->key[0] == 'k'))
+        i = 1;
+    /* Ovanes, Oanyan, Ohanyan: the v of an initial (h)ov- is often not written */
+    if (w->len > i + 2 && w->key[i] == 'o' && w->key[i + 1] == 'v' && is_vowel(w->key[i + 2]))
+        skip_v = i + 1;
+    for (; i < w->len && n < 4; i++) {
+        char c = w->key[i];
+        if (is_vowel(c) || i == skip_v)
+            continue;
+        if (c == 'y') {
+            if (i == 0 || !is_vowel(w->key[i - 1]))
+                continue;
+            c = 'c';
+        }
+        if (c == 'h')
+            c = 'k';
+        else if (c == 'q')
+            c = 'c';
+        else if (c == 'x')
+            c = 's';
+        if (c == last)
+            continue;
+        out[n++] = c;
+        last = c;
+    }
+    if (n == 0)
+        out[n++] = '_';
+    return n;
+}
+
+static int block_words(const NameRec *r, int *idx)
+{
+    int i, n = 0;
+    for (i = 0; i < r->n && n < BLOCK_WORDS; i++)
+        if (r->w[i].role == ROLE_GIVEN || r->w[i].role == ROLE_SURNAME)
+            idx[n++] = i;
+    return n;
+}
+
+static uint64_t key_of(char kind, const char *a, int la, const char *b, int lb)
+{
+    uint64_t h = 14695981039346656037ull;
+    char sep = '|';
+    h = fnv(h, &kind, 1);
+    h = fnv(h, a, (size_t)la);
+    h = fnv(h, &sep, 1);
+    return fnv(h, b, (size_t)lb);
+}
+
+/* The blocking keys of a name; returns how many (0 for a name without words). */
+static int name_keys(const NameRec *r, Key *keys)
+{
+    int idx[BLOCK_WORDS], n = block_words(r, idx), u, v, k = 0;
+    char code[BLOCK_WORDS][5];
+    int clen[BLOCK_WORDS], full[BLOCK_WORDS];
+    for (u = 0; u < n; u++) {
+        memset(code[u], 0, sizeof code[u]);
+        full[u] = code3(&r->w[idx[u]], code[u]);
+        clen[u] = full[u] > 3 ? 3 : full[u];
+    }
+    for (u = 0; u < n; u++) {
+        keys[k].hash = key_of('S', code[u], clen[u], "", 0);
+        keys[k++].kind = 'S';
+    }
+    for (u = 0; u < n; u++)
+        for (v = 0; v < n; v++) {
+            if (u == v)
+                continue;
+            if (u < v) {
+                int first = memcmp(code[u], code[v], 3) <= 0 ? u : v, second = first == u ? v : u;
+                keys[k].hash = key_of('P', code[first], clen[first], code[second], clen[second]);
+                keys[k++].kind = 'P';
+            }
+            /* coarse: u's code with v's first class, and with its second (a typo in v's first
+             * letter); the lookup skips such a block when it is larger than COARSE_CAP */
+            keys[k].hash = key_of('q', code[u], clen[u], code[v], 1);
+            keys[k++].kind = 'C';
+            keys[k].hash = key_of('r', code[u], clen[u], full[v] > 1 ? code[v] + 1 : "_", 1);
+            keys[k++].kind = 'C';
+            /* fine: u's code with two of v's first three classes: one wrong letter in v leaves
+             * one of the three intact */
+            {
+                char two[3][2] = {{code[v][0], code[v][1]}, {code[v][1], code[v][2]},
+                                  {code[v][0], code[v][2]}};
+                int q;
+                for (q = 0; q < 3; q++) {
+                    keys[k].hash = key_of((char)('1' + q), code[u], clen[u], two[q], 2);
+                    keys[k++].kind = 'Q';
+                }
+            }
+        }
+    return k;
+}
+
+static int cmp_entry(const void *x, const void *y)
+{
+    const Entry *a = (const Entry *)x, *b = (const Entry *)y;
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    return a->idx - b->idx;
+}
+
+static int cmp_cand(const void *x, const void *y)
+{
+    const Cand *a = (const Cand *)x, *b = (const Cand *)y;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    if (a->i != b->i)
+        return a->i - b->i;
+    return a->j - b->j;
+}
+
+/* First entry with hash h in the sorted array, or n. */
+static size_t lower_bound(const Entry *e, size_t n, uint64_t h)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e[mid].hash < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* --------------------------------------------------------------- inputs */
+
+static void *udata(lua_State *L, size_t n, size_t size)
+{
+    if (n > ((size_t)-1) / 2 / (size ? size : 1))
+        luaL_error(L, "names.link: lists too long");
+    return lua_newuserdatauv(L, n ? n * size : 1, 0);
+}
+
+static void unpack_or_raise(lua_State *L, const Side *s, int i, NameRec *r)
+{
+    if (!parley_names_unpack(s->p[i], s->len[i], r))
+        luaL_error(L, "names.link: entry %d is not a packed name", i + 1);
+}
+
+/* Reads the packed names (arg names), years (arg born) and categories (arg cat) of one side;
+ * the userdata it pushes stay on the stack. */
+static void read_side(lua_State *L, int names, int born, int cat, Side *s)
+{
+    int i;
+    luaL_checktype(L, names, LUA_TTABLE);
+    s->n = (int)luaL_len(L, names);
+    s->p = (const char **)udata(L, (size_t)s->n, sizeof *s->p);
+    s->len = (size_t *)udata(L, (size_t)s->n, sizeof *s->len);
+    s->born = (long long *)udata(L, (size_t)s->n, sizeof *s->born);
+    s->cat = (const char **)udata(L, (size_t)s->n, sizeof *s->cat);
+    s->catlen = (size_t *)udata(L, (size_t)s->n, sizeof *s->catlen);
+    for (i = 0; i < s->n; i++) {
+        lua_rawgeti(L, names, i + 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "names.link: entry %d is not a packed name", i + 1);
+        s->p[i] = lua_tolstring(L, -1, &s->len[i]); /* anchored by the table */
+        lua_pop(L, 1);
+        s->born[i] = NO_YEAR;
+        s->cat[i] = NULL;
+        s->catlen[i] = 0;
+        if (lua_istable(L, born)) {
+            lua_rawgeti(L, born, i + 1);
+            if (lua_isinteger(L, -1))
+                s->born[i] = (long long)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        if (lua_istable(L, cat)) {
+            lua_rawgeti(L, cat, i + 1);
+            if (lua_type(L, -1) == LUA_TSTRING)
+                s->cat[i] = lua_tolstring(L, -1, &s->catlen[i]);
+            lua_pop(L, 1);
+        }
+    }
+}
+
+static double score_pair(const Side *l, int i, const NameRec *ra, const Side *r, int j,
+                         const NameRec *rb)
+{
+    Evidence ev;
+    MatchDetail d;
+    memset(&ev, 0, sizeof ev);
+    if (l->born[i] != NO_YEAR && r->born[j] != NO_YEAR) {
+        ev.has_born = 1;
+        ev.born_a = l->born[i];
+        ev.born_b = r->born[j];
+    }
+    if (l->cat[i] && r->cat[j]) {
+        ev.cat_a = l->cat[i];
+        ev.cat_la = l->catlen[i];
+        ev.cat_b = r->cat[j];
+        ev.cat_lb = r->catlen[j];
+    }
+    return parley_names_score(ra, rb, &ev, &d);
+}
+
+/* Keeps (score, j) among the best KEEP candidates of left name i. */
+static void keep(Cand *c, int i, int j, double score)
+{
+    int k, worst = 0;
+    for (k = 0; k < KEEP; k++) {
+        if (c[k].i < 0) {
+            worst = k;
+            break;
+        }
+        if (cmp_cand(&c[k], &c[worst]) > 0)
+            worst = k;
+    }
+    if (c[worst].i >= 0 && (c[worst].score > score || (c[worst].score == score && c[worst].j < j)))
+        return;
+    c[worst].score = score;
+    c[worst].i = i;
+    c[worst].j = j;
+}
+
+static void push_pair(lua_State *L, int t, lua_Integer k, const Cand *c)
+{
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, c->i + 1);
+    lua_setfield(L, -2, "left");
+    lua_pushinteger(L, c->j + 1);
+    lua_setfield(L, -2, "right");
+    lua_pushnumber(L, c->score);
+    lua_setfield(L, -2, "score");
+    lua_rawseti(L, t, k);
+}
+
+/* names_link(packed_left, packed_right, born_left, born_right, cat_left, cat_right,
+ *            threshold, review, exhaustive) -> pairs, uncertain, compared */
+int parley_names_link(lua_State *L)
+{
+    Side l, r;
+    double threshold = luaL_checknumber(L, 7), review = luaL_checknumber(L, 8);
+    int exhaustive = lua_toboolean(L, 9);
+    Entry *multi = NULL, *solo = NULL; /* right keys: any left consults; single-word left only */
+    size_t nmulti = 0, nsolo = 0, ncand = 0, k;
+    int *stamp, i, j;
+    unsigned char *used_l, *used_r;
+    Cand *cand, *all;
+    lua_Integer compared = 0, npairs = 0, nunc = 0;
+    NameRec ra, rb;
+    Key keys[MAX_KEYS];
+    lua_settop(L, 9);
+    read_side(L, 1, 3, 5, &l);
+    read_side(L, 2, 4, 6, &r);
+    cand = (Cand *)udata(L, (size_t)l.n * KEEP, sizeof *cand);
+    for (k = 0; k < (size_t)l.n * KEEP; k++)
+        cand[k].i = -1;
+    if (!exhaustive) {
+        /* count, then fill, the right side's keys */
+        for (j = 0; j < r.n; j++) {
+            int nk, single, q;
+            unpack_or_raise(L, &r, j, &rb);
+            nk = name_keys(&rb, keys);
+            single = nk == 1;
+            for (q = 0; q < nk; q++) {
+                if (keys[q].kind == 'S' && !single)
+                    nsolo++;
+                else
+                    nmulti++;
+            }
+        }
+        multi = (Entry *)udata(L, nmulti, sizeof *multi);
+        solo = (Entry *)udata(L, nsolo, sizeof *solo);
+        nmulti = nsolo = 0;
+        for (j = 0; j < r.n; j++) {
+            int nk, single, q;
+            unpack_or_raise(L, &r, j, &rb);
+            nk = name_keys(&rb, keys);
+            single = nk == 1;
+            for (q = 0; q < nk; q++) {
+                Entry *e = (keys[q].kind == 'S' && !single) ? &solo[nsolo++] : &multi[nmulti++];
+                e->hash = keys[q].hash;
+                e->idx = j;
+            }
+        }
+        qsort(multi, nmulti, sizeof *multi, cmp_entry);
+        qsort(solo, nsolo, sizeof *solo, cmp_entry);
+    }
+    stamp = (int *)udata(L, (size_t)r.n, sizeof *stamp);
+    for (j = 0; j < r.n; j++)
+        stamp[j] = -1;
+    for (i = 0; i < l.n; i++) {
+        Cand *mine = &cand[(size_t)i * KEEP];
+        unpack_or_raise(L, &l, i, &ra);
+        if (exhaustive) {
+            for (j = 0; j < r.n; j++) {
+                double s;
+                unpack_or_raise(L, &r, j, &rb);
+                s = score_pair(&l, i, &ra, &r, j, &rb);
+                compared++;
+                if (s >= review)
+                    keep(mine, i, j, s);
+            }
+            continue;
+        }
+        {
+            int nk = name_keys(&ra, keys), single = nk == 1, q, pass;
+            for (q = 0; q < nk; q++) {
+                if (keys[q].kind == 'S' && !single)
+                    continue; /* S keys of a longer name only meet single-word names... */
+                for (pass = 0; pass < 2; pass++) {
+                    const Entry *e = pass == 0 ? multi : solo;
+                    size_t n = pass == 0 ? nmulti : nsolo, at;
+                    if (pass == 1 && !single)
+                        break;
+                    size_t first = lower_bound(e, n, keys[q].hash);
+                    if (keys[q].kind == 'C' && first + COARSE_CAP < n &&
+                        e[first + COARSE_CAP].hash == keys[q].hash)
+                        continue;
+                    for (at = first; at < n && e[at].hash == keys[q].hash; at++) {
+                        double s;
+                        j = e[at].idx;
+                        if (stamp[j] == i)
+                            continue;
+                        stamp[j] = i;
+                        unpack_or_raise(L, &r, j, &rb);
+                        s = score_pair(&l, i, &ra, &r, j, &rb);
+                        compared++;
+                        if (s >= review)
+                            keep(mine, i, j, s);
+                    }
+                }
+            }
+            /* ...which a longer left name finds through the right name's S key */
+            if (!single)
+                for (q = 0; q < nk; q++) {
+                    size_t at;
+                    if (keys[q].kind != 'S')
+                        continue;
+                    for (at = lower_bound(multi, nmulti, keys[q].hash);
+                         at < nmulti && multi[at].hash == keys[q].hash; at++) {
+                        double s;
+                        j = multi[at].idx;
+                        if (stamp[j] == i)
+                            continue;
+                        stamp[j] = i;
+                        unpack_or_raise(L, &r, j, &rb);
+                        s = score_pair(&l, i, &ra, &r, j, &rb);
+                        compared++;
+                        if (s >= review)
+                            keep(mine, i, j, s);
+                    }
+                }
+        }
+    }
+    /* greedy one-to-one from the best score down */
+    for (k = 0; k < (size_t)l.n * KEEP; k++)
+        if (cand[k].i >= 0)
+            ncand++;
+    all = (Cand *)udata(L, ncand, sizeof *all);
+    ncand = 0;
+    for (k = 0; k < (size_t)l.n * KEEP; k++)
+        if (cand[k].i >= 0)
+            all[ncand++] = cand[k];
+    qsort(all, ncand, sizeof *all, cmp_cand);
+    used_l = (unsigned char *)udata(L, (size_t)l.n, 1);
+    used_r = (unsigned char *)udata(L, (size_t)r.n, 1);
+    memset(used_l, 0, (size_t)l.n);
+    memset(used_r, 0, (size_t)r.n);
+    lua_newtable(L); /* pairs */
+    lua_newtable(L); /* uncertain */
+    for (k = 0; k < ncand; k++) {
+        const Cand *c = &all[k];
+        if (used_l[c->i] || used_r[c->j])
+            continue;
+        used_l[c->i] = used_r[c->j] = 1;
+        if (c->score >= threshold)
+            push_pair(L, lua_gettop(L) - 1, ++npairs, c);
+        else
+            push_pair(L, lua_gettop(L), ++nunc, c);
+    }
+    lua_pushinteger(L, compared);
+    return 3;
+}

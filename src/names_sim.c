@@ -1,0 +1,378 @@
+/* String similarity: Jaro-Winkler and optimal string alignment distance on code points (the
+ * textbook measures, exported as they are), and the weighted edit distance on folded keys that
+ * the matcher uses, where the differences that transliteration produces cost less than the
+ * ones that make another name. */
+#include <stdint.h>
+#include <string.h>
+#include "names.h"
+
+const char *const parley_names_soft_text[SOFT_COUNT] = {
+    "h dropped", "h written g/kh", "a/e (ə)", "e/i", "o/u", "y/i dropped", "letters swapped",
+    "letters differ", "ch/ts", "different suffix", "masculine against feminine form",
+};
+
+/* Jaro-Winkler as Winkler (1990) defines it: matches within max(|a|,|b|)/2 - 1, half the
+ * out-of-order matches as transpositions, and the common prefix (up to 4) boost of 0.1 applied
+ * when the Jaro similarity is above 0.7. work holds la + lb bytes. Two empty strings are equal
+ * (1); one empty string against another is 0. */
+/* Finishes Jaro-Winkler from the match count m and the half-transposition count. */
+static double winkler(const int *a, int la, const int *b, int lb, int m, int t)
+{
+    double jaro;
+    int prefix;
+    if (m == 0)
+        return 0.0;
+    jaro = ((double)m / la + (double)m / lb + (double)(m - t / 2) / m) / 3.0;
+    if (jaro <= 0.7)
+        return jaro;
+    for (prefix = 0; prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix]; prefix++)
+        ;
+    return jaro + prefix * 0.1 * (1.0 - jaro);
+}
+
+/* The same for strings of at most 64 code points, bit-parallel: a small hash table gives, for
+ * each code point of b, the mask of its positions, so that each letter of a finds its first
+ * unmatched partner in the window with one AND and one count of trailing zeros instead of a
+ * scan. The matches are the ones the scan finds (the first free position in the window). */
+static double jaro_winkler_bits(const int *a, int la, const int *b, int lb, int range)
+{
+    int keys[128], i, m = 0, t = 0;
+    uint64_t masks[128], all_b = lb == 64 ? ~0ull : ((1ull << lb) - 1), free_b = all_b;
+    uint64_t matched_a = 0, mb;
+    unsigned char taken[128];
+    memset(taken, 0, sizeof taken);
+    for (i = 0; i < lb; i++) {
+        int h = b[i] & 127;
+        while (taken[h] && keys[h] != b[i]) /* at most 64 distinct keys in 128 slots */
+            h = (h + 1) & 127;
+        if (!taken[h]) {
+            taken[h] = 1;
+            keys[h] = b[i];
+            masks[h] = 0;
+        }
+        masks[h] |= 1ull << i;
+    }
+    for (i = 0; i < la; i++) {
+        int h = a[i] & 127, lo = i > range ? i - range : 0, hi = i + range < lb - 1 ? i + range : lb - 1;
+        int width = hi - lo + 1;
+        uint64_t window, cand;
+        while (taken[h] && keys[h] != a[i])
+            h = (h + 1) & 127;
+        if (!taken[h] || width <= 0)
+            continue;
+        window = width == 64 ? ~0ull : ((1ull << width) - 1) << lo;
+        cand = masks[h] & window & free_b;
+        if (cand) {
+            free_b &= ~(cand & (~cand + 1)); /* the lowest: the first free match in the window */
+            matched_a |= 1ull << i;
+            m++;
+        }
+    }
+    mb = all_b & ~free_b;
+    for (i = 0; i < la; i++) {
+        int k;
+        if (!(matched_a >> i & 1))
+            continue;
+        k = __builtin_ctzll(mb);
+        mb &= mb - 1;
+        if (a[i] != b[k])
+            t++;
+    }
+    return winkler(a, la, b, lb, m, t);
+}
+
+/* The bit-parallel form for two ASCII strings of at most 64 bytes, the common case of names
+ * in Latin script: the table of position masks is indexed by the byte itself. Same matches and
+ * value as the general forms. */
+double parley_names_jaro_winkler_ascii(const unsigned char *a, int la, const unsigned char *b, int lb)
+{
+    uint64_t masks[128], all_b, free_b, matched_a = 0, mb;
+    int range, i, m = 0, t = 0, prefix;
+    double jaro;
+    if (la == 0 && lb == 0)
+        return 1.0;
+    if (la == 0 || lb == 0)
+        return 0.0;
+    range = (la > lb ? la : lb) / 2 - 1;
+    if (range < 0)
+        range = 0;
+    for (i = 0; i < lb; i++)
+        masks[b[i]] = 0;
+    for (i = 0; i < la; i++)
+        masks[a[i]] = 0;
+    for (i = 0; i < lb; i++)
+        masks[b[i]] |= 1ull << i;
+    all_b = lb == 64 ? ~0ull : ((1ull << lb) - 1);
+    free_b = all_b;
+    for (i = 0; i < la; i++) {
+        int lo = i > range ? i - range : 0, hi = i + range < lb - 1 ? i + range : lb - 1;
+        int width = hi - lo + 1;
+        uint64_t cand;
+        if (width <= 0)
+            continue;
+        cand = masks[a[i]] & free_b & (width == 64 ? ~0ull : ((1ull << width) - 1) << lo);
+        if (cand) {
+            free_b &= ~(cand & (~cand + 1));
+            matched_a |= 1ull << i;
+            m++;
+        }
+    }
+    if (m == 0)
+        return 0.0;
+    mb = all_b & ~free_b;
+    for (i = 0; i < la; i++) {
+        int k;
+        if (!(matched_a >> i & 1))
+            continue;
+        k = __builtin_ctzll(mb);
+        mb &= mb - 1;
+        if (a[i] != b[k])
+            t++;
+    }
+    jaro = ((double)m / la + (double)m / lb + (double)(m - t / 2) / m) / 3.0;
+    if (jaro <= 0.7)
+        return jaro;
+    for (prefix = 0; prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix]; prefix++)
+        ;
+    return jaro + prefix * 0.1 * (1.0 - jaro);
+}
+
+double parley_names_jaro_winkler_w(const int *a, int la, const int *b, int lb, unsigned char *work)
+{
+    unsigned char *fa = work, *fb = work + la;
+    int range, i, j, m = 0, t = 0, k;
+    if (la == 0 && lb == 0)
+        return 1.0;
+    if (la == 0 || lb == 0)
+        return 0.0;
+    range = (la > lb ? la : lb) / 2 - 1;
+    if (range < 0)
+        range = 0;
+    if (la <= 64 && lb <= 64)
+        return jaro_winkler_bits(a, la, b, lb, range);
+    memset(work, 0, (size_t)(la + lb));
+    for (i = 0; i < la; i++) {
+        int lo = i > range ? i - range : 0, hi = i + range < lb - 1 ? i + range : lb - 1;
+        for (j = lo; j <= hi; j++)
+            if (!fb[j] && a[i] == b[j]) {
+                fa[i] = fb[j] = 1;
+                m++;
+                break;
+            }
+    }
+    if (m == 0)
+        return 0.0;
+    for (i = 0, k = 0; i < la; i++) {
+        if (!fa[i])
+            continue;
+        while (!fb[k])
+            k++;
+        if (a[i] != b[k])
+            t++;
+        k++;
+    }
+    return winkler(a, la, b, lb, m, t);
+}
+
+/* Optimal string alignment distance (restricted Damerau-Levenshtein): insertions, deletions,
+ * substitutions and swaps of two adjacent code points, each costing 1, where no substring is
+ * edited twice (so "ca"/"abc" is 3, not the unrestricted Damerau 2). work holds 3 * (lb + 1)
+ * ints. */
+int parley_names_osa(const int *a, int la, const int *b, int lb, int *work)
+{
+    int *r0 = work, *r1 = work + (lb + 1), *r2 = work + 2 * (lb + 1), *tmp;
+    int i, j;
+    for (j = 0; j <= lb; j++)
+        r1[j] = j;
+    for (i = 1; i <= la; i++) {
+        r2[0] = i;
+        for (j = 1; j <= lb; j++) {
+            int cost = a[i - 1] != b[j - 1], v = r1[j - 1] + cost;
+            if (r1[j] + 1 < v)
+                v = r1[j] + 1;
+            if (r2[j - 1] + 1 < v)
+                v = r2[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && r0[j - 2] + 1 < v)
+                v = r0[j - 2] + 1;
+            r2[j] = v;
+        }
+        tmp = r0, r0 = r1, r1 = r2, r2 = tmp;
+    }
+    return r1[lb];
+}
+
+/* ------------------------------------------------------ weighted distance */
+
+static int pair_is(int x, int y, int p, int q)
+{
+    return (x == p && y == q) || (x == q && y == p);
+}
+
+/* A full vowel present in one name only makes another name (Khachatryan/Khachaturyan): no
+ * transliteration in the brief inserts one, while typos do, so it costs more than a consonant. */
+#define VOWEL_INDEL 1.5
+
+static int vowel(int c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* Cost of writing x where the other name has y. The cheap pairs are the ones the key cannot
+ * merge without merging names: h against g/kh (Russian has no h, but Mahmudov is not
+ * Mammadov), and the vowels that transliteration moves (ə as a or e, unstressed e/i). */
+static double sub_cost(int x, int y, unsigned *soft)
+{
+    if (x == y)
+        return 0;
+    if (pair_is(x, y, 'h', 'k')) {
+        *soft = SOFT_H_G;
+        return 0.3;
+    }
+    if (pair_is(x, y, 'a', 'e')) {
+        *soft = SOFT_A_E;
+        return 0.3;
+    }
+    if (pair_is(x, y, 'e', 'i')) {
+        *soft = SOFT_E_I;
+        return 0.4;
+    }
+    if (pair_is(x, y, 'o', 'u')) {
+        *soft = SOFT_O_U;
+        return 0.5;
+    }
+    if (pair_is(x, y, 'y', 'i')) {
+        *soft = SOFT_I_DROP;
+        return 0.2;
+    }
+    if (pair_is(x, y, 'y', 'c')) {
+        *soft = SOFT_CH_TS;
+        return 0.3;
+    }
+    if (pair_is(x, y, 'c', 'q')) {
+        *soft = SOFT_CH_TS;
+        return 0.5;
+    }
+    *soft = SOFT_EDIT;
+    if (pair_is(x, y, 's', 'z') || pair_is(x, y, 'x', 's') || pair_is(x, y, 'q', 's') ||
+        pair_is(x, y, 'q', 'z') || pair_is(x, y, 'v', 'f') || pair_is(x, y, 'c', 'x') ||
+        pair_is(x, y, 'j', 'x') || pair_is(x, y, 'c', 'j'))
+        return 0.7;
+    if (vowel(x) && vowel(y))
+        return 0.9;
+    return 1.0;
+}
+
+/* Cost of a letter present in one name only: an initial h is often dropped (Hakob/Akop), a
+ * y/i often (Sargsyan/Sarkisyan), a full vowel or consonant is a different name. */
+static double indel_cost(const char *w, int len, int pos, unsigned *soft)
+{
+    int x = (unsigned char)w[pos];
+    if (x == 'h') {
+        /* initial (Hakob/Akop) and between vowels (Sahak/Саак, Vahan/Ваан), but not before a
+         * consonant, where Russian writes х (Mahmudov/Махмудов) */
+        int between = pos > 0 && pos + 1 < len && vowel((unsigned char)w[pos - 1]) &&
+                      vowel((unsigned char)w[pos + 1]);
+        *soft = SOFT_H_DROP;
+        return pos == 0 ? 0.3 : between ? 0.4 : 0.7;
+    }
+    if (x == 'i' || x == 'y') {
+        *soft = SOFT_I_DROP;
+        return 0.4;
+    }
+    *soft = SOFT_EDIT;
+    return vowel(x) ? VOWEL_INDEL : 1.0;
+}
+
+double parley_names_wdist(const char *a, int la, const char *b, int lb, unsigned *soft)
+{
+    double d[NAMES_KEY_MAX + 1][NAMES_KEY_MAX + 1];
+    unsigned s[NAMES_KEY_MAX + 1][NAMES_KEY_MAX + 1];
+    double del_a[NAMES_KEY_MAX], del_b[NAMES_KEY_MAX];
+    unsigned bit_a[NAMES_KEY_MAX], bit_b[NAMES_KEY_MAX];
+    int i, j;
+    if (la > NAMES_KEY_MAX)
+        la = NAMES_KEY_MAX;
+    if (lb > NAMES_KEY_MAX)
+        lb = NAMES_KEY_MAX;
+    /* the cost of dropping each letter depends only on its own word: computed once */
+    for (i = 0; i < la; i++)
+        del_a[i] = indel_cost(a, la, i, &bit_a[i]);
+    for (j = 0; j < lb; j++)
+        del_b[j] = indel_cost(b, lb, j, &bit_b[j]);
+    d[0][0] = 0;
+    s[0][0] = 0;
+    for (i = 1; i <= la; i++) {
+        d[i][0] = d[i - 1][0] + del_a[i - 1];
+        s[i][0] = s[i - 1][0] | bit_a[i - 1];
+    }
+    for (j = 1; j <= lb; j++) {
+        d[0][j] = d[0][j - 1] + del_b[j - 1];
+        s[0][j] = s[0][j - 1] | bit_b[j - 1];
+    }
+    for (i = 1; i <= la; i++) {
+        int x = (unsigned char)a[i - 1];
+        for (j = 1; j <= lb; j++) {
+            int y = (unsigned char)b[j - 1];
+            unsigned sb = 0, m;
+            double v, c;
+            if (x == y) {
+                v = d[i - 1][j - 1];
+                m = s[i - 1][j - 1];
+            } else {
+                v = d[i - 1][j - 1] + sub_cost(x, y, &sb);
+                m = s[i - 1][j - 1] | sb;
+            }
+            c = d[i - 1][j] + del_a[i - 1];
+            if (c < v)
+                v = c, m = s[i - 1][j] | bit_a[i - 1];
+            c = d[i][j - 1] + del_b[j - 1];
+            if (c < v)
+                v = c, m = s[i][j - 1] | bit_b[j - 1];
+            if (i > 1 && j > 1 && x != y && x == (unsigned char)b[j - 2] && (unsigned char)a[i - 2] == y) {
+                c = d[i - 2][j - 2] + 0.6;
+                if (c < v)
+                    v = c, m = s[i - 2][j - 2] | SOFT_TRANS;
+            }
+            d[i][j] = v;
+            s[i][j] = m;
+        }
+    }
+    *soft = s[la][lb];
+    return d[la][lb];
+}
+
+static int surname_class(int suf)
+{
+    return suf == SUF_OV || suf == SUF_OVA || suf == SUF_IAN || suf == SUF_ZADE || suf == SUF_LI;
+}
+
+/* Similarity of two words: 1 - weighted distance / longer length, then the suffix rule: a
+ * masculine surname against its feminine form, or two different surname endings on one root
+ * (Aliyev/Alizade, Hasanov/Hasanli), are different names however close the letters. */
+double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *soft)
+{
+    int longer = a->len > b->len ? a->len : b->len;
+    double sim;
+    int sa = a->suffix, sb = b->suffix;
+    if (longer == 0)
+        return 0;
+    if (a->len == b->len && memcmp(a->key, b->key, a->len) == 0) {
+        *soft = 0; /* namesakes are most of what link compares */
+        sim = 1.0;
+    } else {
+        sim = 1.0 - parley_names_wdist(a->key, a->len, b->key, b->len, soft) / longer;
+    }
+    if (sim < 0)
+        sim = 0;
+    if (sa != sb) {
+        if ((sa == SUF_OV && sb == SUF_OVA) || (sa == SUF_OVA && sb == SUF_OV) ||
+            (sa == SUF_VICH && sb == SUF_VNA) || (sa == SUF_VNA && sb == SUF_VICH)) {
+            sim *= 0.6;
+            *soft |= SOFT_FEM;
+        } else if (surname_class(sa) && surname_class(sb)) {
+            sim *= 0.7;
+            *soft |= SOFT_SUFFIX;
+        }
+    }
+    return sim;
+}
