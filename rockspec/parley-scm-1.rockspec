@@ -60,6 +60,7 @@ build = {
       ["parley.records"] = "lua/parley/records.lua",
       ["parley.report"] = "lua/parley/report.lua",
       ["parley.rules.count_gap"] = "lua/parley/rules/count_gap.lua",
+      ["parley.rules.list_overlap"] = "lua/parley/rules/list_overlap.lua",
       ["parley.ruletest"] = "lua/parley/ruletest.lua",
       ["parley.schema"] = "lua/parley/schema.lua",
       ["parley.store"] = "lua/parley/store.lua",
