@@ -112,18 +112,21 @@ end
 
 local function store_run(db, run)
    local ok, err = pcall(db.transaction, db, function()
-      assert(db:exec("INSERT INTO runs (config, config_sha256, started_at, finished_at, status) VALUES (?, ?, ?, ?, ?)",
-         run.config_name, run.config_sha256, run.started_at, run.finished_at, run.status))
+      assert(db:exec("INSERT INTO runs (config, config_sha256, started_at, finished_at, status, store) " ..
+         "VALUES (?, ?, ?, ?, ?, ?)", run.config_name, run.config_sha256, run.started_at, run.finished_at,
+         run.status, run.store))
       run.id = db:last_insert_rowid()
       for _, o in ipairs(run.outcomes) do
-         assert(db:exec("INSERT INTO rule_outcomes (run, rule, version, outcome, error, findings, truncated) " ..
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", run.id, o.rule, o.version, o.outcome, o.error, o.total or 0,
-            o.truncated and 1 or 0))
+         assert(db:exec("INSERT INTO rule_outcomes (run, rule, version, outcome, error, findings, truncated, " ..
+            "description, limit_hit, log, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", run.id, o.rule, o.version,
+            o.outcome, o.error, o.total or 0, o.truncated and 1 or 0, o.description, o.limit,
+            json.encode(o.log or {}), o.seconds))
       end
       for _, f in ipairs(run.findings) do
          assert(db:exec("INSERT INTO findings (run, rule, rule_version, severity, message, fingerprint, evidence, " ..
-            "measures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", run.id, f.rule, f.rule_version, f.severity, f.message,
-            f.fingerprint, json.encode(f.evidence or {}), json.encode(f.measures or {})))
+            "measures, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", run.id, f.rule, f.rule_version, f.severity,
+            f.message, f.fingerprint, json.encode(f.evidence or {}), json.encode(f.measures or {}),
+            f.details and json.encode(f.details) or nil))
       end
    end)
    if not ok then return nil, err end
@@ -132,11 +135,26 @@ end
 
 local Run = {}
 Run.__index = Run
+-- A run on an in-memory store keeps its temporary store until the run itself is collected,
+-- so it can still be reported (reports read the claims and exchanges behind the findings).
+Run.__gc = function(self)
+   if self.temporary then
+      for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(self.temporary .. suffix) end
+   end
+end
+engine.Run = Run
 
--- run:report(format, path): writes the run in a format (docs/rules.md) to path, or returns
--- the text when path is nil.
-function Run:report(format, path)
-   return require("parley.report").write(self, format, path)
+-- The store a run was made on, open read-only, for reports that show the data behind it.
+function Run:open_store()
+   local path = self.temporary or self.store
+   if not path or path == ":memory:" then return nil, "this run's store is gone" end
+   return require("parley").open(path, { readonly = true })
+end
+
+-- run:report(format, path, opts): writes the run in a format (docs/rules.md) to path, or
+-- returns the text when path is nil.
+function Run:report(format, path, opts)
+   return require("parley.report").write(self, format, path, opts)
 end
 
 -- The counts a summary needs: findings per severity, outcomes per kind.
@@ -169,9 +187,10 @@ function engine.reconcile(source, opts)
    local parley = require "parley"
    local db, open_err = parley.open(store_path)
    if not db then return nil, open_err, "input" end
+   local keep_temporary = false
    local function finish(...)
       db:close()
-      if temporary then
+      if temporary and not keep_temporary then
          for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(temporary .. suffix) end
       end
       return ...
@@ -225,10 +244,12 @@ function engine.reconcile(source, opts)
    table.sort(run.outcomes, function(a, b) return a.rule < b.rule end)
    run.finished_at = utc_now()
    run.status = (run:counts().outcomes.error or 0) > 0 and "failed" or "ok"
+   run.temporary = temporary
+   keep_temporary = temporary ~= nil
    local ok, store_err = store_run(db, run)
    if not ok then return finish(nil, "cannot store the run: " .. tostring(store_err), "failed") end
    for _, rep in ipairs(cfg.report) do
-      local wrote, write_err = run:report(rep.format, rep.path)
+      local wrote, write_err = run:report(rep.format, rep.path, { db = db })
       if not wrote then return finish(nil, write_err, "failed") end
    end
    return finish(run)

@@ -236,6 +236,17 @@ CREATE INDEX findings_fingerprint ON findings(fingerprint);
 ]],
 }
 
+-- 3: what a stored run needs to be reported again without running its rules: each finding's
+-- details, and each rule's description, the limit it hit and its trace.
+schema.migrations[3] = [[
+ALTER TABLE findings ADD COLUMN details TEXT;
+ALTER TABLE rule_outcomes ADD COLUMN description TEXT;
+ALTER TABLE rule_outcomes ADD COLUMN limit_hit TEXT;
+ALTER TABLE rule_outcomes ADD COLUMN log TEXT;
+ALTER TABLE rule_outcomes ADD COLUMN seconds REAL;
+ALTER TABLE runs ADD COLUMN store TEXT;
+]]
+
 -- Tables whose rows, once written, stay as they are.
 schema.append_only = {
    "imports", "records", "parties", "sources", "claims", "persons", "person_names", "lists",
@@ -256,6 +267,7 @@ local function append_only_triggers()
    return table.concat(out, "\n")
 end
 schema.migrations[2] = schema.migrations[2] .. append_only_triggers()
+-- (migration 3 is defined above the list of append-only tables; the triggers are unchanged)
 
 schema.VERSION = #schema.migrations
 
