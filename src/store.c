@@ -633,10 +633,10 @@ static int cursor_next_values(lua_State *L)
     return c->ncols;
 }
 
-/* db:rows(sql, ...): like db:query, but each step returns the columns as values in order:
- * for id, name in db:rows("SELECT id, name FROM parties") do ... end. A row whose first
- * column is NULL would end a generic for, so that column must not be NULL. */
-static int db_rows(lua_State *L)
+/* Opens a cursor for db:query or db:rows and returns the generic-for quadruple: the iterator
+ * (a closure over the cursor, and for rows as tables over the column names), the cursor as
+ * state, nil, and the cursor again as the to-be-closed value. */
+static int iterate(lua_State *L, int as_values)
 {
     Database *d = check_database(L, 1);
     Cursor *c;
@@ -644,27 +644,31 @@ static int db_rows(lua_State *L)
     if (n)
         return n;
     lua_pushvalue(L, 3);
-    lua_pushcclosure(L, cursor_next_values, 1);
+    if (as_values) {
+        lua_pushcclosure(L, cursor_next_values, 1);
+    } else {
+        lua_getiuservalue(L, 3, 2);
+        lua_pushcclosure(L, cursor_next, 2);
+    }
     lua_pushvalue(L, 3);
     lua_pushnil(L);
     lua_pushvalue(L, 3);
     return 4;
 }
 
+/* db:query(sql, ...): iterator, cursor, nil, cursor; the cursor is the to-be-closed value, so
+ * a break out of the loop gives the statement back at once. */
 static int db_query(lua_State *L)
 {
-    Database *d = check_database(L, 1);
-    Cursor *c;
-    int n = open_cursor(L, d, &c);
-    if (n)
-        return n;
-    lua_pushvalue(L, 3);
-    lua_getiuservalue(L, 3, 2);
-    lua_pushcclosure(L, cursor_next, 2);
-    lua_pushvalue(L, 3);
-    lua_pushnil(L);
-    lua_pushvalue(L, 3);
-    return 4;
+    return iterate(L, 0);
+}
+
+/* db:rows(sql, ...): like db:query, but each step returns the columns as values in order:
+ * for id, name in db:rows("SELECT id, name FROM parties") do ... end. A row whose first
+ * column is NULL would end a generic for, so that column must not be NULL. */
+static int db_rows(lua_State *L)
+{
+    return iterate(L, 1);
 }
 
 /* db:first(sql, ...): the first row, or nil when there is none (nil, message on failure). */
@@ -708,6 +712,19 @@ static int simple_exec(Database *d, const char *sql)
     return sqlite3_exec(d->db, sql, NULL, NULL, NULL);
 }
 
+/* Undoes what the transaction (depth 0) or savepoint (depth > 0) opened at depth did. */
+static void rollback(Database *d, int depth)
+{
+    char sql[96];
+    if (depth == 0) {
+        if (!sqlite3_get_autocommit(d->db))
+            simple_exec(d, "ROLLBACK");
+    } else {
+        snprintf(sql, sizeof sql, "ROLLBACK TO parley_%d; RELEASE parley_%d", depth, depth);
+        simple_exec(d, sql);
+    }
+}
+
 /* db:transaction(fn, ...): runs fn(...) inside BEGIN IMMEDIATE ... COMMIT, or inside a
  * savepoint when a transaction is already open. On error rolls back to where it began and
  * re-raises the error object unchanged. Returns true followed by fn's results, or nil and a
@@ -735,13 +752,7 @@ static int db_transaction(lua_State *L)
     }
     d->tx_depth = depth;
     if (status != LUA_OK) {
-        if (depth == 0) {
-            if (!sqlite3_get_autocommit(d->db))
-                simple_exec(d, "ROLLBACK");
-        } else {
-            snprintf(sql, sizeof sql, "ROLLBACK TO parley_%d; RELEASE parley_%d", depth, depth);
-            simple_exec(d, sql);
-        }
+        rollback(d, depth);
         return lua_error(L);
     }
     if (depth == 0)
@@ -751,13 +762,7 @@ static int db_transaction(lua_State *L)
     rc = simple_exec(d, sql);
     if (rc != SQLITE_OK) {
         int n = push_failure(L, d, rc, sql, strlen(sql));
-        if (depth == 0) {
-            if (!sqlite3_get_autocommit(d->db))
-                simple_exec(d, "ROLLBACK");
-        } else {
-            snprintf(sql, sizeof sql, "ROLLBACK TO parley_%d; RELEASE parley_%d", depth, depth);
-            simple_exec(d, sql);
-        }
+        rollback(d, depth);
         return n;
     }
     lua_pushboolean(L, 1);
