@@ -27,6 +27,10 @@
 
 #define DUMPER_MT "parley.YamlDumper"
 #define DEFAULT_MAX_DEPTH 1000
+/* The writer recurses in C, about 300 bytes of C stack a level: 10,000 levels stay near 3 MB,
+ * well inside a thread's stack, where 40,000 overflow the usual 8 MB. */
+#define MAX_MAX_DEPTH 10000
+#define PATH_KEYS 20 /* keys shown in an error's path */
 
 enum { S_VALUE = 1, S_OPTS, S_DUMPER, S_REFS, S_ANCHORS, S_NULL, S_FIRST };
 
@@ -107,14 +111,17 @@ static int write_out(void *data, unsigned char *buf, size_t size)
 
 /* ------------------------------------------------------------------ errors */
 
-/* Pushes the key path of the value at hand: claims[3].holder. */
+/* Pushes the key path of the value at hand: claims[3].holder; only its last PATH_KEYS keys
+ * ("...[1][1]") when it is longer. */
 static void push_path(Ctx *c)
 {
     lua_State *L = c->L;
     luaL_Buffer b;
-    int i;
+    int first = c->depth > PATH_KEYS ? c->depth - PATH_KEYS : 0, i;
     luaL_buffinit(L, &b);
-    for (i = 0; i < c->depth; i++) {
+    if (first > 0)
+        luaL_addstring(&b, "...");
+    for (i = first; i < c->depth; i++) {
         int idx = c->D->path[i];
         if (lua_type(L, idx) == LUA_TSTRING) {
             size_t len, j;
@@ -124,7 +131,7 @@ static void push_path(Ctx *c)
                 ident = s[j] == '_' || (s[j] >= 'a' && s[j] <= 'z') ||
                         (s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' && s[j] <= '9');
             if (ident) {
-                if (i > 0)
+                if (i > first)
                     luaL_addchar(&b, '.');
                 luaL_addlstring(&b, s, len);
             } else {
@@ -564,8 +571,9 @@ static void read_options(lua_State *L, Ctx *c, int *indent)
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
         lua_Integer v = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
         if (strcmp(k, "max_depth") == 0) {
-            if (v < 1 || v > 1000000)
-                luaL_error(L, "bad option: opts.max_depth must be an integer from 1 to 1000000");
+            if (v < 1 || v > MAX_MAX_DEPTH)
+                luaL_error(L, "bad option: opts.max_depth must be an integer from 1 to %d",
+                           MAX_MAX_DEPTH);
             c->max_depth = (int)v;
         } else if (strcmp(k, "indent") == 0) {
             if (v < 2 || v > 9)

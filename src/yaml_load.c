@@ -1,10 +1,11 @@
 /* parley.core.yaml.load and load_all: YAML text to Lua values, straight from libyaml's events.
  *
  * There is no intermediate tree: each event adds to the Lua value being built. The containers
- * still open sit on the Lua stack (one slot each, three with marks), described by a C frame;
- * a finished node is attached to the container below it. Anchors map to the Lua value itself,
- * so an alias shares its table instead of copying it: billion laughs costs one table per
- * anchor, and an alias to an enclosing anchor makes a cycle instead of a loop.
+ * still open sit on the Lua stack (one slot each; with marks, two for a sequence and three
+ * for a mapping), described by a C frame; a finished node is attached to the container below
+ * it. Anchors map to the Lua value itself, so an alias shares its table instead of copying it:
+ * billion laughs costs one table per anchor, and an alias to an enclosing anchor makes a cycle
+ * instead of a loop.
  *
  * Ownership: a Loader userdata owns the libyaml parser, the current event and the frame array;
  * it is created before any of them and frees them in __gc, so a Lua error at any point (a
@@ -23,7 +24,7 @@
 #include "yaml_bridge.h"
 
 #define LOADER_MT "parley.YamlLoader"
-#define YAML_TAG_PREFIX "tag:yaml.org,2002:"
+#define CORE_TAG_PREFIX "tag:yaml.org,2002:"
 #define DEFAULT_MAX_DEPTH 1000
 #define MIN_MERGE_BUDGET 1000000
 #define SLOTS_PER_FRAME 4 /* table, marks keys, marks values, a waiting key */
@@ -171,8 +172,8 @@ static int parser_error(Ctx *c)
 /* "!!int" for libyaml's "tag:yaml.org,2002:int"; other tags as libyaml resolved them. */
 static const char *short_tag(lua_State *L, const char *tag)
 {
-    if (strncmp(tag, YAML_TAG_PREFIX, sizeof YAML_TAG_PREFIX - 1) == 0)
-        return lua_pushfstring(L, "!!%s", tag + sizeof YAML_TAG_PREFIX - 1);
+    if (strncmp(tag, CORE_TAG_PREFIX, sizeof CORE_TAG_PREFIX - 1) == 0)
+        return lua_pushfstring(L, "!!%s", tag + sizeof CORE_TAG_PREFIX - 1);
     lua_pushstring(L, tag);
     return lua_tostring(L, -1);
 }
@@ -354,7 +355,7 @@ static int push_handler(Ctx *c, const char *tag, yaml_mark_t m)
         return 0;
     lua_pushstring(L, tag);
     if (lua_rawget(L, S_TAGS) == LUA_TNIL &&
-        strncmp(tag, YAML_TAG_PREFIX, sizeof YAML_TAG_PREFIX - 1) == 0) {
+        strncmp(tag, CORE_TAG_PREFIX, sizeof CORE_TAG_PREFIX - 1) == 0) {
         lua_pop(L, 1);
         short_tag(L, tag);
         lua_rawget(L, S_TAGS);
@@ -435,8 +436,8 @@ static void push_tagged(Ctx *c, const char *tag, const char *s, size_t len, yaml
         lua_pushlstring(L, s, len);
         return;
     }
-    if (strncmp(tag, YAML_TAG_PREFIX, sizeof YAML_TAG_PREFIX - 1) == 0) {
-        const char *t = tag + sizeof YAML_TAG_PREFIX - 1;
+    if (strncmp(tag, CORE_TAG_PREFIX, sizeof CORE_TAG_PREFIX - 1) == 0) {
+        const char *t = tag + sizeof CORE_TAG_PREFIX - 1;
         if (strcmp(t, "str") == 0) {
             lua_pushlstring(L, s, len);
             return;
@@ -541,10 +542,10 @@ static int is_core_tag(const char *tag)
 {
     static const char *const names[] = {"str", "int", "float", "bool", "null", "seq", "map"};
     size_t i;
-    if (strncmp(tag, YAML_TAG_PREFIX, sizeof YAML_TAG_PREFIX - 1) != 0)
+    if (strncmp(tag, CORE_TAG_PREFIX, sizeof CORE_TAG_PREFIX - 1) != 0)
         return 0;
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(tag + sizeof YAML_TAG_PREFIX - 1, names[i]) == 0)
+        if (strcmp(tag + sizeof CORE_TAG_PREFIX - 1, names[i]) == 0)
             return 1;
     return 0;
 }
@@ -587,7 +588,7 @@ static void on_start(Ctx *c, yaml_event_t *ev, int kind)
                 kind == K_MAP ? "mapping" : "sequence");
     f = push_frame(c, m);
     if (tag && strcmp(tag, "!") != 0 &&
-        strcmp(tag, kind == K_MAP ? YAML_TAG_PREFIX "map" : YAML_TAG_PREFIX "seq") != 0) {
+        strcmp(tag, kind == K_MAP ? CORE_TAG_PREFIX "map" : CORE_TAG_PREFIX "seq") != 0) {
         if (is_core_tag(tag))
             fail_at(c, m, "%s on a %s", short_tag(L, tag), kind == K_MAP ? "mapping" : "sequence");
         if (!push_handler(c, tag, m))
