@@ -70,8 +70,9 @@ local function path_checker(kind)
       end
       if kind == "store" and full ~= ":memory:" then
          local dir = dirname(full)
-         local ok = os.rename(dir, dir)
-         if not ok then
+         local probe = io.open(dir .. "/.", "r")
+         if probe then probe:close() end
+         if not probe then
             ctx:problem(where, string.format("the store's directory %s does not exist", dir))
             return nil
          end

@@ -247,6 +247,14 @@ ALTER TABLE rule_outcomes ADD COLUMN seconds REAL;
 ALTER TABLE runs ADD COLUMN store TEXT;
 ]]
 
+-- 4: "current" records (those nothing supersedes) are asked for by every rule.
+schema.migrations[4] = [[
+CREATE INDEX claims_supersedes ON claims(supersedes);
+CREATE INDEX lists_supersedes ON lists(supersedes);
+CREATE INDEX exchanges_supersedes ON exchanges(supersedes);
+CREATE INDEX sources_supersedes ON sources(supersedes);
+]]
+
 -- Tables whose rows, once written, stay as they are.
 schema.append_only = {
    "imports", "records", "parties", "sources", "claims", "persons", "person_names", "lists",

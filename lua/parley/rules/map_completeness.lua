@@ -1,0 +1,286 @@
+-- map_completeness: the mine maps handed over in exchanges, set against what the parties claim.
+--   map:          each handed-over map checked against the minefield record fields of the
+--                 Technical Annex to Amended Protocol II (CCW); one finding per map that lacks any;
+--   coverage:     per region, the mines the maps record against a party's claim of mines laid
+--                 there (subject mines or mines_laid), a finding when below min_coverage; and in
+--                 total, over the regions a party claims, when it claims more than one;
+--   incomplete:   a party's claim that the maps of a region are not complete
+--                 (mine_maps_complete: false), set against the mines mapped there.
+-- See docs/rules/map_completeness.md.
+
+-- The ids that a later record of table tbl supersedes, read in one pass: leaving superseded
+-- records out this way stays linear (the iterators' `current` filter is a correlated subquery).
+local function superseded(db, tbl)
+   local set = {}
+   for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
+      set[r.supersedes] = true
+   end
+   return set
+end
+
+local FIELDS = { "reference_points", "perimeter", "types", "mines", "emplacing_method", "fuze", "date_laid",
+   "anti_handling" }
+local KNOWN = { reference_points = true, perimeter = true, types = true, mines = true, emplacing_method = true,
+   fuze = true, date_laid = true, anti_handling = true, lifetime = true }
+
+-- Items joined for a message, at most `max` of them: "a, b, c and 12 more".
+local function listing(items, sep, max)
+   max = max or 10
+   if #items <= max then return table.concat(items, sep or ", ") end
+   return table.concat(items, sep or ", ", 1, max) .. string.format(" and %d more", #items - max)
+end
+
+local function best_of(count)
+   if count.exact then return count.exact end
+   if count.best then return count.best end
+   if count.low and count.high then return (count.low + count.high) / 2 end
+   return count.low or count.high or 0
+end
+
+local function say(count)
+   if count.exact then return tostring(count.exact) end
+   local s
+   if count.low and count.high then
+      s = string.format("%d-%d", count.low, count.high)
+   elseif count.best then
+      s = tostring(count.best)
+   elseif count.low then
+      s = "at least " .. count.low
+   else
+      s = "at most " .. tostring(count.high)
+   end
+   return (count.approx and "~" or "") .. s
+end
+
+local function blank(v)
+   return v == nil or (type(v) == "string" and not v:find("%S"))
+end
+
+-- The record fields a map lacks, in the order asked for.
+local function missing_fields(m, fields)
+   local out = {}
+   for _, f in ipairs(fields) do
+      local v = m[f]
+      local bad
+      if f == "reference_points" then
+         bad = type(v) ~= "table" or #v < 2
+      elseif f == "types" then
+         bad = type(v) ~= "table" or #v == 0
+      elseif f == "mines" then
+         bad = type(v) ~= "number"
+      elseif f == "anti_handling" then
+         bad = v == nil or (type(v) == "string" and blank(v))
+      else
+         bad = blank(v)
+      end
+      if bad then out[#out + 1] = f end
+   end
+   return out
+end
+
+local function sorted_ids(set)
+   local out = {}
+   for id in pairs(set) do out[#out + 1] = id end
+   table.sort(out)
+   return out
+end
+
+local function set_of(list)
+   local set = {}
+   for _, id in ipairs(list or {}) do set[id] = true end
+   return set
+end
+
+local function num(x)
+   if math.type(x) == "float" and x == math.floor(x) then x = math.tointeger(x) end
+   return tostring(x)
+end
+
+local function pct(x) return string.format("%.1f%%", x * 100) end
+
+local function run(ctx)
+   local p = ctx.params
+   local fields = p.fields
+   for _, f in ipairs(fields) do
+      if not KNOWN[f] then
+         error(string.format("fields: '%s' is not a mine map field (known: %s)", tostring(f),
+            table.concat(sorted_ids(KNOWN), ", ")), 0)
+      end
+   end
+   local laid_subjects = {}
+   for _, s in ipairs(p.laid_subjects) do laid_subjects[s] = true end
+
+   -- every map handed over, in date order; mines mapped by region and by (from party, region)
+   local maps = {}
+   local gone_x = superseded(ctx.db, "exchanges")
+   for x in ctx.db:exchanges() do
+      for ti, t in ipairs(gone_x[x.id] and {} or x.transfers) do
+         for mi, m in ipairs(t.mine_maps or {}) do
+            maps[#maps + 1] = { x = x, from = t.from, to = t.to, transfer = ti, position = mi, map = m }
+         end
+      end
+   end
+
+   -- per map: the Protocol II record fields it lacks
+   for _, e in ipairs(maps) do
+      local missing = missing_fields(e.map, fields)
+      if #missing > 0 then
+         ctx:finding({
+            severity = p.map_severity,
+            message = string.format("the %s mine map %s handed to %s in %s (%s, transfer %d, map %d) lacks %d of " ..
+               "the %d Protocol II record fields: %s", e.map.region, e.from, e.to, e.x.id, e.x.date, e.transfer,
+               e.position, #missing, #fields, table.concat(missing, ", ")),
+            evidence = { exchanges = { e.x.id }, sources = e.x.sources and sorted_ids(set_of(e.x.sources)),
+               parties = sorted_ids(set_of({ e.from, e.to })) },
+            measures = { missing = #missing, fields = #fields, mines = e.map.mines },
+            details = { kind = "map", exchange = e.x.id, transfer = e.transfer, map = e.position,
+               region = e.map.region, missing = missing },
+         })
+      end
+   end
+
+   -- mines mapped in a region, by maps from `holder` (any party when nil)
+   local by_region = {}
+   for _, e in ipairs(maps) do
+      local l = by_region[e.map.region] or {}
+      by_region[e.map.region] = l
+      l[#l + 1] = e
+   end
+   local function mapped(region, holder)
+      local mines, n, unknown, xs = 0, 0, 0, {}
+      for _, e in ipairs(region and (by_region[region] or {}) or maps) do
+         if holder == nil or e.from == holder then
+            n = n + 1
+            if e.map.mines then mines = mines + e.map.mines else unknown = unknown + 1 end
+            xs[e.x.id] = true
+         end
+      end
+      return mines, n, unknown, xs
+   end
+
+   -- claims of mines laid: the latest of each claimant, holder and region
+   local latest, keys = {}, {}
+   local incomplete = {}
+   local gone_c = superseded(ctx.db, "claims")
+   for c in ctx.db:claims() do
+      local keep = not gone_c[c.id] -- superseded claims are left out
+      if keep and laid_subjects[c.subject] and c.count and c.region then
+         local key = table.concat({ c.claimant, c.holder or "", c.region }, "\0")
+         if not latest[key] then keys[#keys + 1] = key end
+         latest[key] = c -- claims come in as_of order: the last one is the latest
+      elseif keep and c.subject == p.complete_subject and c.value == false then
+         incomplete[#incomplete + 1] = c
+      end
+   end
+   table.sort(keys)
+
+   local covered = {} -- completeness claims already set against a coverage finding
+   local totals, total_keys = {}, {}
+   for _, key in ipairs(keys) do
+      local c = latest[key]
+      local laid = best_of(c.count)
+      local mines, n, unknown, xs = mapped(c.region, c.holder)
+      local coverage = laid > 0 and mines / laid or nil
+      local tkey = c.claimant .. "\0" .. (c.holder or "")
+      if not totals[tkey] then
+         totals[tkey] = { claims = {}, laid = 0, mines = 0, xs = {}, sources = {}, regions = {} }
+         total_keys[#total_keys + 1] = tkey
+      end
+      local t = totals[tkey]
+      t.claims[#t.claims + 1] = c.id
+      t.laid, t.mines = t.laid + laid, t.mines + mines
+      t.sources[c.source] = true
+      t.regions[#t.regions + 1] = c.region
+      t.claimant, t.holder = c.claimant, c.holder
+      for id in pairs(xs) do t.xs[id] = true end
+      if coverage and coverage < p.min_coverage then
+         -- completeness claims about the same region (and holder) go with this finding
+         local claim_ids, sources, also = { c.id }, { [c.source] = true }, {}
+         for _, ic in ipairs(incomplete) do
+            if ic.region == c.region and (not c.holder or not ic.holder or ic.holder == c.holder) then
+               claim_ids[#claim_ids + 1] = ic.id
+               sources[ic.source] = true
+               covered[ic.id] = true
+               also[#also + 1] = string.format("%s says the maps are not complete (%s)", ic.claimant, ic.id)
+            end
+         end
+         local xids = sorted_ids(xs)
+         ctx:finding({
+            message = string.format("%s: %s claims %s mines laid%s (%s, %s); the maps handed over record %d " ..
+               "(%d map%s%s): coverage %s, below %s%s", c.region, c.claimant, say(c.count),
+               c.holder and (" by " .. c.holder) or "", c.id, c.as_of, mines, n, n == 1 and "" or "s",
+               unknown > 0 and string.format(", %d without a number of mines", unknown) or "", pct(coverage),
+               pct(p.min_coverage), #also > 0 and ("; " .. listing(also, "; ")) or ""),
+            evidence = { claims = claim_ids, exchanges = #xids > 0 and xids or nil, sources = sorted_ids(sources),
+               parties = { c.claimant } },
+            measures = { coverage = coverage, mapped = mines, laid = laid, maps = n },
+            details = { kind = "coverage", region = c.region, holder = c.holder },
+         })
+      end
+   end
+
+   -- in total, for a claimant that claims mines laid in more than one region
+   table.sort(total_keys)
+   for _, tkey in ipairs(total_keys) do
+      local t = totals[tkey]
+      if #t.claims > 1 and t.laid > 0 and t.mines / t.laid < p.min_coverage then
+         local coverage = t.mines / t.laid
+         local xids = sorted_ids(t.xs)
+         table.sort(t.claims)
+         local regions = {}
+         for k, r in ipairs(t.regions) do regions[k] = r end
+         table.sort(regions)
+         ctx:finding({
+            message = string.format("in total over %s: %s claims %s mines laid%s; the maps handed over record %d: " ..
+               "coverage %s, below %s", listing(regions), t.claimant, num(t.laid),
+               t.holder and (" by " .. t.holder) or "", t.mines, pct(coverage), pct(p.min_coverage)),
+            evidence = { claims = t.claims, exchanges = #xids > 0 and xids or nil, sources = sorted_ids(t.sources),
+               parties = { t.claimant } },
+            measures = { coverage = coverage, mapped = t.mines, laid = t.laid },
+            details = { kind = "total", regions = regions, holder = t.holder },
+         })
+      end
+   end
+
+   -- a party's word that the maps are incomplete, not already set against a coverage finding
+   for _, ic in ipairs(incomplete) do
+      if not covered[ic.id] then
+         local mines, n, unknown, xs = mapped(ic.region, ic.holder)
+         local xids = sorted_ids(xs)
+         local where = ic.region or "all regions"
+         ctx:finding({
+            message = string.format("%s: %s says the mine maps%s are not complete (%s, %s); the maps handed over " ..
+               "record %d mines (%d map%s%s) and no claim of mines laid says how many are missing",
+               where, ic.claimant, ic.holder and (" handed over by " .. ic.holder) or "", ic.id, ic.as_of, mines, n,
+               n == 1 and "" or "s", unknown > 0 and string.format(", %d without a number of mines", unknown) or ""),
+            evidence = { claims = { ic.id }, exchanges = #xids > 0 and xids or nil, sources = { ic.source },
+               parties = { ic.claimant } },
+            measures = { mapped = mines, maps = n },
+            details = { kind = "incomplete", region = ic.region, holder = ic.holder },
+         })
+      end
+   end
+end
+
+local SEVERITIES = { "info", "low", "medium", "high", "critical" }
+
+return {
+   id = "map_completeness",
+   version = "1.0.0",
+   description = "Mine maps handed over against the mines claimed laid (coverage per region and in total) and " ..
+      "against the Protocol II minefield record fields.",
+   severity = "medium",
+   params = {
+      min_coverage = { type = "number", default = 0.9, min = 0, max = 1,
+         description = "a region's coverage (mines mapped / mines claimed laid) below this is a finding" },
+      map_severity = { type = "string", default = "low", values = SEVERITIES,
+         description = "the severity of a map that lacks Protocol II record fields" },
+      fields = { type = "list", default = FIELDS,
+         description = "the record fields every map should give (add lifetime for the fuze's lifetime)" },
+      laid_subjects = { type = "list", default = { "mines", "mines_laid" },
+         description = "the subjects of claims of how many mines were laid (claims with a region)" },
+      complete_subject = { type = "string", default = "mine_maps_complete",
+         description = "the subject of claims that the maps handed over are complete (true or false)" },
+   },
+   run = run,
+}

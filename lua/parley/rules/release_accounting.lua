@@ -1,0 +1,369 @@
+-- release_accounting: walks the exchanges in date order against each party's counts and lists.
+--   count:         a holder's count (claimed by the holder or by the other side) that does not
+--                  fall by the number the holder released between two claims;
+--   still_listed:  a named person released in an exchange who is still on a later list of the
+--                  releasing side's detainees;
+--   unlisted:      a released person who was never on the receiving side's own lists of its
+--                  people held by the releasing side (when it has such lists).
+-- Persons are matched by person id, or by exact name where one side gives no id.
+-- See docs/rules/release_accounting.md.
+local dates = require "parley.dates"
+
+-- Dates parsed once each (dates.before and dates.overlap take the parsed form too).
+local parsed = {}
+local function when(text)
+   local d = parsed[text]
+   if not d then
+      d = assert(dates.parse(text))
+      parsed[text] = d
+   end
+   return d
+end
+
+-- The ids that a later record of table tbl supersedes, read in one pass: leaving superseded
+-- records out this way stays linear (the iterators' `current` filter is a correlated subquery).
+local function superseded(db, tbl)
+   local set = {}
+   for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
+      set[r.supersedes] = true
+   end
+   return set
+end
+
+-- Items joined for a message, at most `max` of them: "a, b, c and 12 more".
+local function listing(items, sep, max)
+   max = max or 10
+   if #items <= max then return table.concat(items, sep or ", ") end
+   return table.concat(items, sep or ", ", 1, max) .. string.format(" and %d more", #items - max)
+end
+
+local function best_of(count)
+   if count.exact then return count.exact end
+   if count.best then return count.best end
+   if count.low and count.high then return (count.low + count.high) / 2 end
+   return count.low or count.high or 0
+end
+
+local function say(count)
+   if count.exact then return tostring(count.exact) end
+   local s
+   if count.low and count.high then
+      s = string.format("%d-%d", count.low, count.high)
+   elseif count.best then
+      s = tostring(count.best)
+   elseif count.low then
+      s = "at least " .. count.low
+   else
+      s = "at most " .. tostring(count.high)
+   end
+   return (count.approx and "~" or "") .. s
+end
+
+local function num(x)
+   if math.type(x) == "float" and x == math.floor(x) then x = math.tointeger(x) end
+   return tostring(x)
+end
+
+-- A sorted list of the distinct ids in the given lists.
+local function ids(...)
+   local seen, out = {}, {}
+   for _, list in ipairs({ ... }) do
+      for _, id in ipairs(list) do
+         if not seen[id] then
+            seen[id] = true
+            out[#out + 1] = id
+         end
+      end
+   end
+   table.sort(out)
+   return out
+end
+
+local function nonempty(list)
+   if #list > 0 then return list end
+end
+
+------------------------------------------------------------------------------ counts
+
+local function counts(ctx, releases)
+   local p = ctx.params
+   local groups, order = {}, {}
+   local gone = superseded(ctx.db, "claims")
+   for c in ctx.db:claims({ subject = p.subject }) do
+      if c.count and c.holder and not c.region and not gone[c.id] then
+         local other = c.about or (c.claimant ~= c.holder and c.claimant) or nil
+         if c.claimant == c.holder or c.claimant == other then
+            local key = table.concat({ c.claimant, c.holder, c.about or "" }, "\0")
+            if not groups[key] then
+               groups[key] = { other = other }
+               order[#order + 1] = key
+            end
+            local g = groups[key]
+            g[#g + 1] = c
+         end
+      end
+   end
+   table.sort(order)
+   for _, key in ipairs(order) do
+      local g = groups[key]
+      -- the series: each claim certainly after the one kept before it
+      local series = {}
+      for _, c in ipairs(g) do
+         if #series == 0 or dates.before(when(series[#series].as_of), when(c.as_of)) then series[#series + 1] = c end
+      end
+      for i = 2, #series do
+         local a, b = series[i - 1], series[i]
+         local released, xs, unclear = 0, {}, {}
+         for _, r in ipairs(releases[a.holder] or {}) do
+            if not g.other or r.to == g.other then
+               if dates.before(when(a.as_of), when(r.x.date)) and dates.before(when(r.x.date), when(b.as_of)) then
+                  released = released + r.count
+                  xs[#xs + 1] = r.x.id
+               elseif dates.overlap(when(r.x.date), when(a.as_of)) or dates.overlap(when(r.x.date), when(b.as_of)) then
+                  unclear[#unclear + 1] = r.x.id
+               end
+            end
+         end
+         if #unclear > 0 then
+            ctx.log(string.format("%s -> %s: left out, exchange %s can fall on either claim's date", a.id, b.id,
+               listing(unclear)))
+         elseif released > 0 then
+            local before, claimed = best_of(a.count), best_of(b.count)
+            local expected = before - released
+            if math.abs(claimed - expected) > p.tolerance then
+               xs = ids(xs)
+               local how
+               if claimed >= before then
+                  how = "did not fall"
+               else
+                  how = string.format("fell by %s", num(before - claimed))
+               end
+               ctx:finding({
+                  message = string.format("%s's count of %s held by %s%s was %s (%s, %s); %s released %d to %s in " ..
+                     "%s, so %s was expected, but %s claims %s (%s, %s): it %s", a.claimant, p.subject, a.holder,
+                     a.about and (", about " .. a.about) or "", say(a.count), a.id, a.as_of, a.holder, released,
+                     g.other or "the other side", listing(xs), num(expected), b.claimant, say(b.count),
+                     b.id, b.as_of, how),
+                  evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
+                     parties = ids({ a.claimant, a.holder }) },
+                  measures = { expected = expected, claimed = claimed, released = released, previous = before },
+                  details = { kind = "count" },
+               })
+            end
+         end
+      end
+   end
+end
+
+------------------------------------------------------------------------------ persons
+
+-- An index of one list's entries: by given person id, by name of entries without an id, by
+-- any entry's name; each to the person ids (given or generated) of the entries.
+local function index_list(l)
+   l.by_id, l.by_name_noid, l.by_name = {}, {}, {}
+   for _, e in ipairs(l.entries) do
+      if e.given then l.by_id[e.person] = true end
+      if e.name then
+         l.by_name[e.name] = l.by_name[e.name] or {}
+         table.insert(l.by_name[e.name], e.person)
+         if not e.given then
+            l.by_name_noid[e.name] = l.by_name_noid[e.name] or {}
+            table.insert(l.by_name_noid[e.name], e.person)
+         end
+      end
+   end
+   l.entries = nil -- the indexes are all that is needed from here on
+end
+
+-- The person ids of the entries of list l that are the released person r, or nil.
+local function match(l, r, names)
+   local out = {}
+   if r.given then
+      if l.by_id[r.person] then out[#out + 1] = r.person end
+      for _, n in ipairs(names[r.person] or {}) do
+         for _, id in ipairs(l.by_name_noid[n] or {}) do out[#out + 1] = id end
+      end
+   elseif r.name then
+      for _, id in ipairs(l.by_name[r.name] or {}) do out[#out + 1] = id end
+   end
+   if #out > 0 then return out end
+end
+
+local function persons(ctx, exchange_of)
+   local p = ctx.params
+   -- lists of the subject; all of them, current or not, for "never on a list"
+   local lists, by_id = {}, {}
+   -- (plain SQL: the lists iterator would build every entry as a record first)
+   for l in ctx.db:query("SELECT id, claimant, holder, as_of, source FROM lists WHERE subject = ? " ..
+      "ORDER BY as_of_start, id", p.subject) do
+      local rec = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of, source = l.source,
+         entries = {} }
+      lists[#lists + 1] = rec
+      by_id[l.id] = rec
+   end
+   local gone = superseded(ctx.db, "lists")
+   for e in ctx.db:query("SELECT e.list, e.person, e.person_given, e.name FROM entries e JOIN lists l " ..
+      "ON l.id = e.list WHERE l.subject = ? ORDER BY e.list, e.position", p.subject) do
+      table.insert(by_id[e.list].entries, { person = e.person, given = e.person_given == 1, name = e.name })
+   end
+   local later_of_holder, own_of_receiver = {}, {}
+   for _, l in ipairs(lists) do
+      index_list(l)
+      if l.holder then
+         if not gone[l.id] then
+            later_of_holder[l.holder] = later_of_holder[l.holder] or {}
+            table.insert(later_of_holder[l.holder], l)
+         end
+         local key = l.claimant .. "\0" .. l.holder
+         own_of_receiver[key] = own_of_receiver[key] or {}
+         table.insert(own_of_receiver[key], l)
+      end
+   end
+   -- every name a person record gives, for matching a released person with an id by name
+   local names = {}
+   for n in ctx.db:query("SELECT person, name FROM person_names ORDER BY person, position") do
+      names[n.person] = names[n.person] or {}
+      table.insert(names[n.person], n.name)
+   end
+   -- the persons released, in exchange date order
+   local released = {}
+   for e in ctx.db:query("SELECT e.person, e.person_given, e.name, t.exchange, t.from_party, t.to_party " ..
+      "FROM entries e JOIN transfers t ON t.id = e.transfer WHERE e.cargo = ? ORDER BY e.id", p.subject) do
+      local x = exchange_of[e.exchange]
+      if x then
+         local r = { person = e.person, given = e.person_given == 1, name = e.name, x = x, from = e.from_party,
+            to = e.to_party }
+         if r.given and r.name then
+            local ns = names[r.person] or {}
+            local has = false
+            for _, n in ipairs(ns) do has = has or n == r.name end
+            if not has then
+               ns[#ns + 1] = r.name
+               names[r.person] = ns
+            end
+         end
+         released[#released + 1] = r
+      end
+   end
+   table.sort(released, function(a, b)
+      if a.x.order ~= b.x.order then return a.x.order < b.x.order end
+      return a.person < b.person
+   end)
+
+   for _, r in ipairs(released) do
+      local who = r.name and string.format("%s (%s)", r.name, r.person) or r.person
+      -- still on a later list of the releasing side's detainees
+      local found, on, matched = {}, {}, {}
+      for _, l in ipairs(later_of_holder[r.from] or {}) do
+         if dates.before(when(r.x.date), when(l.as_of)) then
+            local m = match(l, r, names)
+            if m then
+               found[#found + 1] = l
+               on[#on + 1] = string.format("%s (%s, %s)", l.id, l.claimant, l.as_of)
+               for _, id in ipairs(m) do matched[#matched + 1] = id end
+            end
+         end
+      end
+      if #found > 0 then
+         local lids, sources = {}, {}
+         for k, l in ipairs(found) do
+            lids[k] = l.id
+            if l.source then sources[#sources + 1] = l.source end
+         end
+         ctx:finding({
+            severity = p.still_listed_severity,
+            message = string.format("%s, released by %s to %s in %s (%s), is still on %d later list%s of %s held " ..
+               "by %s: %s", who, r.from, r.to, r.x.id, r.x.date, #found, #found == 1 and "" or "s", p.subject,
+               r.from, listing(on)),
+            evidence = { exchanges = { r.x.id }, lists = ids(lids), persons = ids({ r.person }, matched),
+               sources = nonempty(ids(sources, r.x.sources or {})), parties = ids({ r.from, r.to }) },
+            measures = { lists = #found },
+            details = { kind = "still_listed" },
+         })
+      end
+      -- never on the receiving side's own lists (up to the exchange) of its people held by the releasing side
+      local own = {}
+      for _, l in ipairs(own_of_receiver[r.to .. "\0" .. r.from] or {}) do
+         if not dates.before(when(r.x.date), when(l.as_of)) then own[#own + 1] = l end
+      end
+      if #own > 0 then
+         local any = false
+         for _, l in ipairs(own) do any = any or match(l, r, names) ~= nil end
+         if not any then
+            local lids = {}
+            for k, l in ipairs(own) do lids[k] = l.id end
+            lids = ids(lids)
+            ctx:finding({
+               severity = p.unlisted_severity,
+               message = string.format("%s, released by %s to %s in %s (%s), is %s %s's own %s of %s held by %s: %s",
+                  who, r.from, r.to, r.x.id, r.x.date, #lids == 1 and "not on" or "on none of", r.to,
+                  #lids == 1 and "list" or string.format("%d lists", #lids), p.subject, r.from, listing(lids)),
+               evidence = { exchanges = { r.x.id }, lists = lids, persons = { r.person }, parties = ids({ r.to }) },
+               measures = { lists = #own },
+               details = { kind = "unlisted" },
+            })
+         end
+      end
+   end
+end
+
+local function run(ctx)
+   local p = ctx.params
+   -- the current exchanges in date order, with their sources and the releases of the subject
+   -- (plain SQL: the exchanges iterator would build every transfer's named persons first)
+   local releases, exchange_of, order = {}, {}, {}
+   local gone = superseded(ctx.db, "exchanges")
+   for r in ctx.db:query("SELECT id, date FROM exchanges ORDER BY date_start, id") do
+      if not gone[r.id] then
+         local x = { id = r.id, date = r.date, order = #order + 1 }
+         order[#order + 1] = x
+         exchange_of[x.id] = x
+      end
+   end
+   for r in ctx.db:query("SELECT exchange, source FROM exchange_sources ORDER BY exchange, position") do
+      local x = exchange_of[r.exchange]
+      if x then
+         x.sources = x.sources or {}
+         x.sources[#x.sources + 1] = r.source
+      end
+   end
+   -- p.subject names a column: detainees or remains (the parameter allows no other value)
+   if p.subject ~= "detainees" and p.subject ~= "remains" then error("subject must be detainees or remains", 0) end
+   for r in ctx.db:query("SELECT exchange, from_party, to_party, " .. p.subject .. " AS n FROM transfers " ..
+      "WHERE " .. p.subject .. " IS NOT NULL ORDER BY exchange, position") do
+      local x = exchange_of[r.exchange]
+      if x then
+         x.transfers = x.transfers or {}
+         x.transfers[#x.transfers + 1] = { from = r.from_party, to = r.to_party, count = r.n }
+      end
+   end
+   for _, x in ipairs(order) do
+      for _, t in ipairs(x.transfers or {}) do
+         releases[t.from] = releases[t.from] or {}
+         table.insert(releases[t.from], { x = x, to = t.to, count = t.count })
+      end
+   end
+   counts(ctx, releases)
+   persons(ctx, exchange_of)
+end
+
+local SEVERITIES = { "info", "low", "medium", "high", "critical" }
+
+return {
+   id = "release_accounting",
+   version = "1.0.0",
+   description = "Counts that do not fall by the number released in exchanges, released persons still on later " ..
+      "lists of detainees, and released persons never on the receiving side's own lists.",
+   severity = "medium",
+   params = {
+      subject = { type = "string", default = "detainees", values = { "detainees", "remains" },
+         description = "what is released and counted: detainees or remains" },
+      tolerance = { type = "number", default = 0, min = 0,
+         description = "a later count within this much of the expected one is not a finding" },
+      still_listed_severity = { type = "string", default = "high", values = SEVERITIES,
+         description = "the severity of a released person still on a later list" },
+      unlisted_severity = { type = "string", default = "low", values = SEVERITIES,
+         description = "the severity of a released person never on the receiving side's own lists" },
+   },
+   run = run,
+}

@@ -1,0 +1,218 @@
+-- scope_mismatch: the pairs of claims count_gap compares (same subject, holder, about and
+-- region; different claimants; as_of periods that can overlap) whose scope tags differ. The
+-- finding says which tags both sides include and which only one side has; when the party with
+-- the larger count also gives its own counts split by scope (ARM: 120 soldiers and 80
+-- civilians besides ~200 soldiers and civilians), it says how much of the gap the tags only
+-- that side includes explain. See docs/rules/scope_mismatch.md.
+local dates = require "parley.dates"
+
+-- Dates parsed once each (dates.before and dates.overlap take the parsed form too).
+local parsed = {}
+local function when(text)
+   local d = parsed[text]
+   if not d then
+      d = assert(dates.parse(text))
+      parsed[text] = d
+   end
+   return d
+end
+
+-- The ids that a later record of table tbl supersedes, read in one pass: leaving superseded
+-- records out this way stays linear (the iterators' `current` filter is a correlated subquery).
+local function superseded(db, tbl)
+   local set = {}
+   for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
+      set[r.supersedes] = true
+   end
+   return set
+end
+
+-- The central value of a count: exact, best, the middle of low-high, or the one bound given.
+local function best_of(count)
+   if count.exact then return count.exact end
+   if count.best then return count.best end
+   if count.low and count.high then return (count.low + count.high) / 2 end
+   return count.low or count.high or 0
+end
+
+local function say(count)
+   if count.exact then return tostring(count.exact) end
+   local s
+   if count.low and count.high then
+      s = string.format("%d-%d", count.low, count.high)
+   elseif count.best then
+      s = tostring(count.best)
+   elseif count.low then
+      s = "at least " .. count.low
+   else
+      s = "at most " .. tostring(count.high)
+   end
+   return (count.approx and "~" or "") .. s
+end
+
+local function num(x)
+   if math.type(x) == "float" and x == math.floor(x) then x = math.tointeger(x) end
+   return tostring(x)
+end
+
+-- A claim's scope tags as a sorted list of distinct strings and as a set.
+local function tagset(scope)
+   local set, list = {}, {}
+   for _, t in ipairs(scope or {}) do
+      if type(t) == "string" and not set[t] then
+         set[t] = true
+         list[#list + 1] = t
+      end
+   end
+   table.sort(list)
+   return list, set
+end
+
+local function minus(list, set)
+   local out = {}
+   for _, t in ipairs(list) do
+      if not set[t] then out[#out + 1] = t end
+   end
+   return out
+end
+
+local function key_of(list) return table.concat(list, "\0") end
+
+local function words(list)
+   if #list == 0 then return "no tags" end
+   return table.concat(list, ", ")
+end
+
+-- The part of claim a's count that lies outside the tags b includes, from a's claimant's own
+-- split counts in the group: a claim scoped exactly to the tags only a has, or else one claim
+-- scoped to each such tag alone, for a period that can overlap a's. `scoped` indexes the
+-- group's claims by claimant and tag set. Returns the amount and the claims used, or nil.
+local function split_outside(a, only_a, scoped)
+   if #only_a == 0 then return nil end
+   local mine = scoped[a.claimant]
+   local function first(tagkey)
+      for _, c in ipairs(mine[tagkey] or {}) do
+         if c ~= a and dates.overlap(when(c.as_of), when(a.as_of)) then return c end
+      end
+   end
+   local whole = first(key_of(only_a))
+   if whole then return best_of(whole.count), { whole } end
+   local sum, used = 0, {}
+   for _, t in ipairs(only_a) do
+      local c = first(t)
+      if not c then return nil end
+      sum = sum + best_of(c.count)
+      used[#used + 1] = c
+   end
+   return sum, used
+end
+
+local function run(ctx)
+   local p = ctx.params
+   local groups, order = {}, {}
+   local gone = superseded(ctx.db, "claims")
+   for c in ctx.db:claims() do
+      if c.count and not gone[c.id] then
+         c.tags, c.tagset = tagset(c.scope)
+         c.tagkey = key_of(c.tags)
+         local key = table.concat({ c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+         if not groups[key] then
+            groups[key] = {}
+            order[#order + 1] = key
+         end
+         local g = groups[key]
+         g[#g + 1] = c
+      end
+   end
+   table.sort(order)
+   for _, key in ipairs(order) do
+      local group = groups[key]
+      local scoped = {}
+      for _, c in ipairs(group) do
+         local by_key = scoped[c.claimant] or {}
+         scoped[c.claimant] = by_key
+         by_key[c.tagkey] = by_key[c.tagkey] or {}
+         table.insert(by_key[c.tagkey], c)
+      end
+      for i = 1, #group do
+         for j = i + 1, #group do
+            local a, b = group[i], group[j]
+            local both_scoped = #a.tags > 0 and #b.tags > 0
+            if a.claimant ~= b.claimant and (both_scoped or p.include_unscoped) and a.tagkey ~= b.tagkey
+               and dates.overlap(when(a.as_of), when(b.as_of)) then
+               local best_a, best_b = best_of(a.count), best_of(b.count)
+               if best_a < best_b or (best_a == best_b and a.id > b.id) then
+                  a, b, best_a, best_b = b, a, best_b, best_a
+               end
+               local gap = best_a - best_b
+               if gap >= p.min_gap then
+                  local common = {}
+                  for _, t in ipairs(a.tags) do
+                     if b.tagset[t] then common[#common + 1] = t end
+                  end
+                  local only_a, only_b = minus(a.tags, b.tagset), minus(b.tags, a.tagset)
+                  local what = a.subject .. (a.holder and (" held by " .. a.holder) or "") ..
+                     (a.about and (", about " .. a.about) or "") .. (a.region and (" in " .. a.region) or "")
+                  local parts = {
+                     string.format("%s: %s counts %s (%s, %s) and %s counts %s (%s, %s)", what, a.claimant,
+                        say(a.count), words(a.tags), a.as_of, b.claimant, say(b.count), words(b.tags), b.as_of),
+                  }
+                  if #common > 0 then parts[#parts + 1] = "both include " .. words(common) end
+                  if #only_a > 0 then parts[#parts + 1] = "only " .. a.claimant .. " includes " .. words(only_a) end
+                  if #only_b > 0 then parts[#parts + 1] = "only " .. b.claimant .. " includes " .. words(only_b) end
+                  if #a.tags == 0 then parts[#parts + 1] = a.claimant .. " states no scope" end
+                  if #b.tags == 0 then parts[#parts + 1] = b.claimant .. " states no scope" end
+                  local measures = { gap = gap }
+                  local details = {
+                     larger = { claim = a.id, claimant = a.claimant, scope = a.tags, best = best_a },
+                     smaller = { claim = b.id, claimant = b.claimant, scope = b.tags, best = best_b },
+                     common = common, only_larger = only_a, only_smaller = only_b,
+                  }
+                  local outside, used
+                  if gap > 0 then outside, used = split_outside(a, only_a, scoped) end
+                  if outside then
+                     local explained = math.min(outside, gap) / gap
+                     measures.explained = explained
+                     measures.explained_count = math.min(outside, gap)
+                     local ids, said = {}, {}
+                     for k, c in ipairs(used) do
+                        ids[k] = c.id
+                        said[k] = string.format("%s %s (%s)", say(c.count), words(c.tags), c.id)
+                     end
+                     details.split = ids
+                     parts[#parts + 1] = string.format("%s's own count of %s explains %s of the gap of %s (%.0f%%)",
+                        a.claimant, table.concat(said, " and "), num(math.min(outside, gap)), num(gap), explained * 100)
+                  elseif gap > 0 then
+                     parts[#parts + 1] = string.format("the gap is %s; %s gives no count split by scope to say how " ..
+                        "much of it the scope explains", num(gap), a.claimant)
+                  end
+                  ctx:finding({
+                     message = table.concat(parts, "; "),
+                     evidence = { claims = { a.id, b.id },
+                        sources = a.source == b.source and { a.source } or { a.source, b.source },
+                        parties = { a.claimant, b.claimant } },
+                     measures = measures,
+                     details = details,
+                  })
+               end
+            end
+         end
+      end
+   end
+end
+
+return {
+   id = "scope_mismatch",
+   version = "1.0.0",
+   description = "Counts of the same thing by different parties, for periods that can overlap, whose scope tags " ..
+      "differ: which tags each side includes, and how much of the gap the difference explains when a party " ..
+      "splits its own count by scope.",
+   severity = "low",
+   params = {
+      min_gap = { type = "number", default = 0, min = 0,
+         description = "only pairs whose best counts differ by at least this much (0: every pair)" },
+      include_unscoped = { type = "boolean", default = false,
+         description = "also compare a claim that states no scope with one that does" },
+   },
+   run = run,
+}

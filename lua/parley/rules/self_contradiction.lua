@@ -1,0 +1,327 @@
+-- self_contradiction: a party's assertion contradicted by its own later claim or act.
+--   denial:   it said mine maps do not exist (mine_maps_exist: false), then handed maps over
+--             (a transfer from that party with mine_maps, certainly after the claim's as_of);
+--   reversal: its count of the same subject, holder, about and region went down and then up,
+--             or up after a release from the holder, with no exchange between the two claims
+--             that brought that cargo to the holder;
+--   flip:     it asserted a value false, and later true (same subject, holder, about, region).
+-- See docs/rules/self_contradiction.md.
+local dates = require "parley.dates"
+
+-- Dates parsed once each (dates.before and dates.overlap take the parsed form too).
+local parsed = {}
+local function when(text)
+   local d = parsed[text]
+   if not d then
+      d = assert(dates.parse(text))
+      parsed[text] = d
+   end
+   return d
+end
+
+-- The ids that a later record of table tbl supersedes, read in one pass: leaving superseded
+-- records out this way stays linear (the iterators' `current` filter is a correlated subquery).
+local function superseded(db, tbl)
+   local set = {}
+   for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
+      set[r.supersedes] = true
+   end
+   return set
+end
+
+-- Items joined for a message, at most `max` of them: "a, b, c and 12 more".
+local function listing(items, sep, max)
+   max = max or 10
+   if #items <= max then return table.concat(items, sep or ", ") end
+   return table.concat(items, sep or ", ", 1, max) .. string.format(" and %d more", #items - max)
+end
+
+local function best_of(count)
+   if count.exact then return count.exact end
+   if count.best then return count.best end
+   if count.low and count.high then return (count.low + count.high) / 2 end
+   return count.low or count.high or 0
+end
+
+local function say(count)
+   if count.exact then return tostring(count.exact) end
+   local s
+   if count.low and count.high then
+      s = string.format("%d-%d", count.low, count.high)
+   elseif count.best then
+      s = tostring(count.best)
+   elseif count.low then
+      s = "at least " .. count.low
+   else
+      s = "at most " .. tostring(count.high)
+   end
+   return (count.approx and "~" or "") .. s
+end
+
+-- Adds the ids to a sorted list of distinct ids.
+local function ids(...)
+   local seen, out = {}, {}
+   for _, list in ipairs({ ... }) do
+      for _, id in ipairs(list) do
+         if id and not seen[id] then
+            seen[id] = true
+            out[#out + 1] = id
+         end
+      end
+   end
+   table.sort(out)
+   return out
+end
+
+local function what_of(c)
+   return c.subject .. (c.holder and (" held by " .. c.holder) or "") .. (c.about and (", about " .. c.about) or "") ..
+      (c.region and (" in " .. c.region) or "")
+end
+
+local function series_key(c)
+   return table.concat({ c.claimant, c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+end
+
+-- Groups claims by key, keeping the store's order (as_of_start, id); returns groups and sorted keys.
+local function group(claims, keyf)
+   local groups, order = {}, {}
+   for _, c in ipairs(claims) do
+      local k = keyf(c)
+      if not groups[k] then
+         groups[k] = {}
+         order[#order + 1] = k
+      end
+      local g = groups[k]
+      g[#g + 1] = c
+   end
+   table.sort(order)
+   return groups, order
+end
+
+----------------------------------------------------------------------------- denial
+
+local function denials(ctx, claims, exchanges)
+   local p = ctx.params
+   -- handovers of maps by party, in date order
+   local handed = {}
+   for _, x in ipairs(exchanges) do
+      for _, t in ipairs(x.transfers) do
+         if t.mine_maps then
+            local h = handed[t.from] or {}
+            handed[t.from] = h
+            h[#h + 1] = { x = x, maps = t.mine_maps }
+         end
+      end
+   end
+   for _, c in ipairs(claims) do
+      if c.subject == p.maps_subject and c.value == false and handed[c.claimant] then
+         local after, maps, mines, regions, seen_region = {}, 0, 0, {}, {}
+         for _, h in ipairs(handed[c.claimant]) do
+            local certain = dates.before(when(c.as_of), when(h.x.date))
+            if certain or (p.include_overlapping and dates.overlap(when(c.as_of), when(h.x.date))) then
+               local n = 0
+               for _, m in ipairs(h.maps) do
+                  if not c.region or m.region == c.region then
+                     n = n + 1
+                     mines = mines + (m.mines or 0)
+                     if not seen_region[m.region] then
+                        seen_region[m.region] = true
+                        regions[#regions + 1] = m.region
+                     end
+                  end
+               end
+               if n > 0 then
+                  maps = maps + n
+                  after[#after + 1] = { x = h.x, certain = certain }
+               end
+            end
+         end
+         if #after > 0 then
+            table.sort(regions)
+            local first = after[1]
+            local xids, more = {}, {}
+            for k, a in ipairs(after) do
+               xids[k] = a.x.id
+               if k > 1 then more[#more + 1] = a.x.id end
+            end
+            ctx:finding({
+               severity = p.denial_severity,
+               message = string.format("%s denied that mine maps exist%s (%s, %s), then handed over %d map%s " ..
+                  "(%s: %s) on %s in exchange %s%s%s", c.claimant, c.region and (" for " .. c.region) or "",
+                  c.id, c.as_of, maps, maps == 1 and "" or "s", listing(regions),
+                  mines > 0 and string.format("%d mines", mines) or "number of mines not given",
+                  first.x.date, first.x.id,
+                  first.certain and "" or " (the dates overlap: the denial may have come after)",
+                  #more > 0 and ("; later handovers: " .. listing(more)) or ""),
+               evidence = { claims = { c.id }, exchanges = { first.x.id },
+                  sources = ids({ c.source }, first.x.sources or {}), parties = { c.claimant } },
+               measures = { maps = maps, mines = mines, certain = first.certain and 1 or 0 },
+               -- capped, so that details stay well within their 64 KiB
+               details = { kind = "denial", exchanges = { table.unpack(xids, 1, math.min(#xids, 200)) },
+                  exchanges_total = #xids, regions = { table.unpack(regions, 1, math.min(#regions, 200)) } },
+            })
+         end
+      end
+   end
+end
+
+----------------------------------------------------------------------------- reversal
+
+-- Exchanges that moved `cargo` from or to a party: { [party] = { {x=, count=}, ... } }.
+local function movements(exchanges, cargo, dir)
+   local out = {}
+   for _, x in ipairs(exchanges) do
+      for _, t in ipairs(x.transfers) do
+         if t[cargo] then
+            local party = dir == "from" and t.from or t.to
+            local l = out[party] or {}
+            out[party] = l
+            l[#l + 1] = { x = x, count = t[cargo].count }
+         end
+      end
+   end
+   return out
+end
+
+-- Movements of the holder's cargo that can fall between claims a and b (not certainly before
+-- a, not certainly after b).
+local function between(list, a, b)
+   local out, total = {}, 0
+   for _, m in ipairs(list or {}) do
+      if not dates.before(when(m.x.date), when(a.as_of)) and not dates.before(when(b.as_of), when(m.x.date)) then
+         out[#out + 1] = m
+         total = total + m.count
+      end
+   end
+   return out, total
+end
+
+local function reversals(ctx, claims, exchanges)
+   local p = ctx.params
+   local counted = {}
+   for _, c in ipairs(claims) do
+      if c.count then counted[#counted + 1] = c end
+   end
+   local released, received = {}, {}
+   for _, cargo in ipairs({ "detainees", "remains" }) do
+      released[cargo] = movements(exchanges, cargo, "from")
+      received[cargo] = movements(exchanges, cargo, "to")
+   end
+   local groups, order = group(counted, series_key)
+   for _, key in ipairs(order) do
+      -- the series: claims certainly after the one before them (others are left out)
+      local series = {}
+      for _, c in ipairs(groups[key]) do
+         if #series == 0 or dates.before(when(series[#series].as_of), when(c.as_of)) then series[#series + 1] = c end
+      end
+      for i = 2, #series do
+         local prev, cur = series[i - 1], series[i]
+         local rise = best_of(cur.count) - best_of(prev.count)
+         if rise >= p.min_change then
+            local cargo = (cur.subject == "detainees" or cur.subject == "remains") and cur.subject or nil
+            local came = {}
+            if cargo and cur.holder then came = between(received[cargo][cur.holder], prev, cur) end
+            if #came == 0 then
+               local before = series[i - 2]
+               local fell = before and best_of(before.count) - best_of(prev.count) >= p.min_change
+               local out, total = {}, 0
+               if cargo and cur.holder then out, total = between(released[cargo][cur.holder], prev, cur) end
+               if fell or total > 0 then
+                  local evidence_claims = fell and { before.id, prev.id, cur.id } or { prev.id, cur.id }
+                  local xids = {}
+                  for k, m in ipairs(out) do xids[k] = m.x.id end
+                  local why
+                  if fell then
+                     why = string.format("went down from %s (%s, %s) to %s (%s, %s) and back up to %s (%s, %s)",
+                        say(before.count), before.id, before.as_of, say(prev.count), prev.id, prev.as_of,
+                        say(cur.count), cur.id, cur.as_of)
+                  else
+                     why = string.format("went up from %s (%s, %s) to %s (%s, %s)", say(prev.count), prev.id,
+                        prev.as_of, say(cur.count), cur.id, cur.as_of)
+                  end
+                  if total > 0 then
+                     why = why .. string.format(" although %s released %d in %s between them", cur.holder, total,
+                        listing(xids))
+                  end
+                  local sources = { cur.source, prev.source, fell and before.source or nil }
+                  ctx:finding({
+                     message = string.format("%s's count of %s %s, with no exchange bringing %s to %s between them",
+                        cur.claimant, what_of(cur), why, cargo or cur.subject, cur.holder or "the holder"),
+                     evidence = { claims = evidence_claims, exchanges = #xids > 0 and xids or nil,
+                        sources = ids(sources), parties = { cur.claimant } },
+                     measures = { rise = rise, fall = fell and (best_of(before.count) - best_of(prev.count)) or nil,
+                        released = total },
+                     details = { kind = "reversal" },
+                  })
+               end
+            end
+         end
+      end
+   end
+end
+
+----------------------------------------------------------------------------- flip
+
+local function flips(ctx, claims)
+   local valued = {}
+   for _, c in ipairs(claims) do
+      if c.value == false or c.value == true then valued[#valued + 1] = c end
+   end
+   local groups, order = group(valued, series_key)
+   for _, key in ipairs(order) do
+      local g = groups[key]
+      for i, f in ipairs(g) do
+         if f.value == false then
+            for j = i + 1, #g do
+               local t = g[j]
+               if t.value == true and dates.before(when(f.as_of), when(t.as_of)) then
+                  ctx:finding({
+                     message = string.format("%s asserted %s false (%s, %s) and later true (%s, %s)", f.claimant,
+                        what_of(f), f.id, f.as_of, t.id, t.as_of),
+                     evidence = { claims = { f.id, t.id }, sources = ids({ f.source, t.source }),
+                        parties = { f.claimant } },
+                     details = { kind = "flip" },
+                  })
+                  break
+               end
+            end
+         end
+      end
+   end
+end
+
+local function run(ctx)
+   local claims, exchanges = {}, {}
+   local gone_c, gone_x = superseded(ctx.db, "claims"), superseded(ctx.db, "exchanges")
+   for c in ctx.db:claims() do
+      if not gone_c[c.id] then claims[#claims + 1] = c end
+   end
+   for x in ctx.db:exchanges() do
+      if not gone_x[x.id] then exchanges[#exchanges + 1] = x end
+   end
+   denials(ctx, claims, exchanges)
+   reversals(ctx, claims, exchanges)
+   flips(ctx, claims)
+end
+
+local SEVERITIES = { "info", "low", "medium", "high", "critical" }
+
+return {
+   id = "self_contradiction",
+   version = "1.0.0",
+   description = "A party's assertion contradicted by its own later claim or act: mine maps denied and then " ..
+      "handed over, counts that reverse without an exchange to explain it, a value asserted false and later true.",
+   severity = "medium",
+   params = {
+      maps_subject = { type = "string", default = "mine_maps_exist",
+         description = "the subject of claims that mine maps exist (value true or false)" },
+      denial_severity = { type = "string", default = "high", values = SEVERITIES,
+         description = "the severity of a denial of mine maps followed by a handover of maps by the same party" },
+      include_overlapping = { type = "boolean", default = false,
+         description = "also report a handover whose date can fall within the denial's as_of (the denial may " ..
+            "have come after it)" },
+      min_change = { type = "number", default = 1, min = 1,
+         description = "a count goes up or down only when its best value changes by at least this much" },
+   },
+   run = run,
+}
