@@ -1,7 +1,7 @@
 #!/bin/sh
 # `make demo`: imports the bundled example into a fresh store, prints each subject's competing
-# claims side by side with their sources, then runs the example's reconciliation and prints
-# its report.
+# claims side by side with their sources, then runs every built-in rule on it and prints the
+# report.
 . "$(dirname "$0")/env.sh"
 cd "$top" || exit 2
 store=${DEMO_STORE:-$(mktemp -d)/caucasus-2021.db}
@@ -9,5 +9,5 @@ parley import "$store" examples/caucasus-2021/dataset.yaml || exit $?
 echo
 parley claims "$store" || exit $?
 echo
-echo "Reconciliation (examples/caucasus-2021/reconcile.yaml):"
-parley reconcile examples/caucasus-2021/reconcile.yaml
+echo "Reconciliation, every built-in rule (examples/caucasus-2021/parley.yaml):"
+parley reconcile examples/caucasus-2021/parley.yaml
