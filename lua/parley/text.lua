@@ -44,7 +44,8 @@ end
 local SCRIPTS = {
    { 0x0530, 0x058F, "Armenian" }, { 0xFB13, 0xFB17, "Armenian" },
    { 0x0400, 0x052F, "Cyrillic" },
-   { 0x0041, 0x024F, "Latin" }, { 0x1E00, 0x1EFF, "Latin" },
+   { 0x0041, 0x024F, "Latin" }, { 0x0250, 0x02AF, "Latin" }, -- IPA letters: Azerbaijani ə is U+0259
+   { 0x1E00, 0x1EFF, "Latin" },
    { 0x0370, 0x03FF, "Greek" }, { 0x10A0, 0x10FF, "Georgian" }, { 0x0600, 0x06FF, "Arabic" },
 }
 
