@@ -16,7 +16,7 @@ local scales = {}
 for s in (os.getenv("BENCH_SCALES") or "28 280 2800"):gmatch("%d+") do scales[#scales + 1] = math.tointeger(s) end
 
 local rules = config.builtin_names()
-local rows, totals = {}, {}
+local rows = {}
 local base_size, last_ratio
 for _, scale in ipairs(scales) do
    local ds = generate(scale, 7)
@@ -52,7 +52,6 @@ for _, scale in ipairs(scales) do
    os.execute("rm -rf " .. dir)
    base_size = base_size or size
    last_ratio = t_rules / t_import
-   totals[#totals + 1] = t_rules
 end
 
 io.write(string.format("%-20s", "rule"))
