@@ -55,9 +55,11 @@ for _, scale in ipairs(scales) do
 end
 
 io.write(string.format("%-20s", "rule"))
-for _, r in ipairs(rows) do io.write(string.format("%14s", string.format("%dc/%de/%dx", r.claims, r.entries,
-   r.exchanges))) end
-io.write("   growth (last/first vs size)\n")
+for _, r in ipairs(rows) do
+   io.write(string.format("%20s", string.format("%dc/%de/%dx", r.claims, r.entries, r.exchanges)))
+end
+io.write("   growth, last/first against records\n")
+io.write("(columns: claims c / persons on lists e / exchanges x)\n")
 for _, rule in ipairs(rules) do
    io.write(string.format("%-20s", rule))
    for _, r in ipairs(rows) do io.write(string.format("%19.3fs", r.per[rule] or 0)) end
