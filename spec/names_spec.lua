@@ -59,6 +59,60 @@ describe("names.key", function()
       assert.are_not.equal(names.key("Aliyev"), names.key("Alizade"))
    end)
 
+   it("folds h/g/kh/x and the dropped h of Russian-mediated forms", function()
+      -- one key for each of these groups
+      local groups = {
+         {"Hüseynov", "Huseynov", "Гусейнов", "Guseynov", "Хусейнов", "Gusejnov"},
+         {"Hovhannes", "Hovannes", "Оганес", "Ованес", "Ovanes", "Ohannes", "Հովհաննես"},
+         {"Hovhannisyan", "Оганнисян", "Ovannisyan", "Հովհաննիսյան"},
+         {"Hakob", "Hagop", "Akop", "Акоп", "Հակոբ"},
+         {"Harutyunyan", "Arutyunyan", "Арутюнян", "Haroutiounian", "Garutjunjan"},
+         {"Həsənov", "Hasanov", "Гасанов", "Gasanov", "Хасанов"},
+         {"Hayk", "Айк", "Гайк", "Hayg"},
+         {"Hamlet", "Гамлет", "Amlet"},
+         {"Gevorg", "Kevork", "Геворг"},
+         {"Xəyal", "Khayal", "Хаял"},
+      }
+      for _, g in ipairs(groups) do
+         for i = 2, #g do
+            assert.equal(names.key(g[1]), names.key(g[i]), g[1] .. " / " .. g[i])
+         end
+      end
+      assert.equal("useinov", names.key("Гусейнов"))
+      assert.equal("ovanes", names.key("Hovhannes"))
+   end)
+
+   it("folds -yan/-ian/-jan, doubled letters, y/i/j and ye/e", function()
+      local groups = {
+         {"Petrosyan", "Petrosian", "Petrosjan", "Petrossian", "Петросян"},
+         {"Məmmədov", "Mammadov", "Mamadov", "Маммадов"},
+         {"Əliyev", "Aliyev", "Aliev", "Алиев", "Aliyyev"},
+         {"Arutyunyan", "Arutiunian", "Arutjunjan", "Арутюнян"},
+         {"Yeghiazaryan", "Egiazaryan", "Եղիազարյան"},
+         {"Yerevan", "Erevan"},
+      }
+      for _, g in ipairs(groups) do
+         for i = 2, #g do
+            assert.equal(names.key(g[1]), names.key(g[i]), g[1] .. " / " .. g[i])
+         end
+      end
+   end)
+
+   it("keeps apart what carries identity while folding h", function()
+      local apart = {
+         {"Khachatryan", "Khachaturyan"}, {"Խաչատրյան", "Хачатурян"},
+         {"Hovhannisyan", "Hovsepyan"}, {"Оганесян", "Овсепян"},
+         {"Mammadov", "Mahmudov"}, {"Мамедов", "Махмудов"},
+         {"Huseynov", "Hasanov"}, {"Гусейнов", "Гасанов"},
+         {"Aliyev", "Alizade"}, {"Aliyev", "Aliyeva"}, {"Quliyev", "Quliyeva"},
+         {"Hüseynov", "Hüseynova"}, {"Mustafayev", "Mustafayeva"}, {"Əliyev", "Əlizadə"},
+         {"Kərimov", "Rəhimov"}, {"Hrant", "Rant"},
+      }
+      for _, p in ipairs(apart) do
+         assert.are_not.equal(names.key(p[1]), names.key(p[2]), p[1] .. " / " .. p[2])
+      end
+   end)
+
    it("reads NFC and NFD text alike and folds case", function()
       local nfc = "Hüseynov"
       local nfd = "Hu\204\136seynov" -- u + U+0308
@@ -68,7 +122,7 @@ describe("names.key", function()
    end)
 
    it("keeps word order and separates words by one space", function()
-      assert.equal("petrosian hovanes", names.key("  Petrosyan,   Hovhannes "))
+      assert.equal("petrosian ovanes", names.key("  Petrosyan,   Hovhannes "))
    end)
 
    it("returns nil and the byte offset for invalid UTF-8", function()
@@ -220,7 +274,8 @@ describe("names.match", function()
       assert.is_true(score > 0.9)
       assert.matches("surname Петросян ~ Petrosyan", why, 1, true)
       assert.matches("given name Ованес ~ Hovhannes", why, 1, true)
-      assert.matches("h dropped", why, 1, true)
+      assert.matches("(ovanes = ovanes 1.00)", why, 1, true)
+      assert.matches("initial h/g/k/kh before a vowel dropped", why, 1, true)
       assert.matches("Cyrillic transliterated", why, 1, true)
       assert.matches("patronymic only in a", why, 1, true)
       local _, _, no = names.match("Aliyev", "Aliyeva")
@@ -243,6 +298,65 @@ describe("names.match", function()
       local _, rec = names.match({name = "Elvin Mammadov", born = 1990},
          {name = "Мамедов Эльвин", born = 1990})
       assert.near(same, rec, 1e-12)
+   end)
+
+   it("does not let evidence lift a distinct root", function()
+      -- equal years of birth, categories and patronymics say nothing about whether two
+      -- different surnames are one: a vowel added, dropped or changed, or two consonants
+      -- changed, is another root, and the evidence in favour is not counted
+      local full = {born = {1990, 1990}, category = {"soldier", "soldier"}}
+      local both = {born = {1990, 1990}, category = {"soldier", "soldier"},
+         patronymic = {"Armen", "Armen"}}
+      local pairs_ = {
+         {"Aram Khachatryan", "Aram Khachaturyan"},
+         {"Արամ Խաչատրյան", "Арам Хачатурян"},
+         {"Хачатрян Арам", "Aram Khachaturian"},
+         {"Armen Hovhannisyan", "Armen Hovsepyan"},
+         {"Оганесян Армен", "Armen Hovsepyan"},
+         {"Elvin Mammadov", "Elvin Mahmudov"},
+         {"Мамедов Эльвин", "Махмудов Эльвин"},
+         {"Elvin Aliyev", "Elvin Alizade"},
+         {"Elvin Huseynov", "Elvin Hasanov"},
+         {"Гусейнов Эльвин", "Гасанов Эльвин"},
+         {"Leyla Aliyeva", "Leyla Aliyev"},
+         {"Vüqar Kərimov", "Vüqar Rəhimov"},
+      }
+      for _, p in ipairs(pairs_) do
+         differs({name = p[1], born = 1990}, {name = p[2], born = 1990})
+         differs(p[1], p[2], full)
+         differs(p[1], p[2], both)
+         differs({name = p[1], born = 1990, category = "soldier", patronymic = "Rəşad"},
+            {name = p[2], born = 1990, category = "soldier", patronymic = "Rashad"})
+      end
+      local ok, score, why = names.match({name = "Aram Khachatryan", born = 1990},
+         {name = "Aram Khachaturyan", born = 1990})
+      assert.is_false(ok)
+      local _, plain = names.match("Aram Khachatryan", "Aram Khachaturyan")
+      assert.near(plain, score, 1e-12)
+      assert.matches("a vowel added, dropped or changed", why, 1, true)
+      assert.matches("evidence in favour not counted", why, 1, true)
+      -- evidence against still counts
+      local _, apart = names.match("Aram Khachatryan", "Aram Khachaturyan", {born = {1990, 1970}})
+      assert.is_true(apart < plain)
+   end)
+
+   it("lets evidence lift spellings and single typos", function()
+      local ev = {born = {1990, 1990}, category = {"soldier", "soldier"}}
+      -- a typo: one consonant wrong, below the threshold alone, above with the evidence
+      assert.is_false((names.match("Elvin Rzayev", "Elvin Rzayeg")))
+      matches("Elvin Rzayev", "Elvin Rzayeg", ev)
+      matches({name = "Elvin Rzayev", born = 1990}, {name = "Elvin Rzayeg", born = 1990})
+      -- spellings of one name, with and without evidence
+      local same = {
+         {"Aram Khachatryan", "Хачатрян Арам"}, {"Արամ Խաչատրյան", "Aram Khachatrian"},
+         {"Hovhannes Hovhannisyan", "Оганесян Ованес"}, {"Elvin Hüseynov", "Гусейнов Эльвин"},
+         {"Elvin Məmmədov", "Мамедов Эльвин"}, {"Hakob Harutyunyan", "Akop Arutyunyan"},
+         {"Kevork Hagopian", "Gevorg Hakobyan"},
+      }
+      for _, p in ipairs(same) do
+         matches(p[1], p[2])
+         matches(p[1], p[2], ev)
+      end
    end)
 
    it("lets the caller move the threshold", function()
@@ -456,6 +570,27 @@ describe("names.link", function()
       assert.equal(#l * #rt, all.compared)
       assert.equal(#r.pairs, #all.pairs)
       assert.is_nil(all.pairs[1].explanation)
+   end)
+
+   it("tells namesakes apart by the year of birth even when the names score 1", function()
+      -- both right names score 1 on the names alone; the same year (+0.04) must still win over
+      -- one year apart (0), though the reported score stays clamped to 1
+      local r = names.link({{name = "Elvin Mammadov", born = 1990}},
+         {{name = "Elvin Mammadov", born = 1991}, {name = "Маммадов Эльвин", born = 1990}})
+      assert.equal(1, #r.pairs)
+      assert.same({1, 2}, {r.pairs[1].left, r.pairs[1].right})
+      assert.equal(1, r.pairs[1].score)
+      assert.same({1}, r.only_right)
+   end)
+
+   it("does not pair distinct roots with the same year of birth", function()
+      local r = names.link({{name = "Aram Khachatryan", born = 1990}, {name = "Elvin Mammadov", born = 1985}},
+         {{name = "Aram Khachaturyan", born = 1990}, {name = "Elvin Mahmudov", born = 1985}})
+      assert.equal(0, #r.pairs)
+      assert.equal(2, #r.uncertain)
+      for _, p in ipairs(r.uncertain) do
+         assert.matches("evidence in favour not counted", p.explanation, 1, true)
+      end
    end)
 
    it("lets single-word names meet longer ones", function()

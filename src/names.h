@@ -17,6 +17,7 @@
 
 #define NAMES_MAX_WORDS 8  /* words of a name kept for comparison; more are reported as dropped */
 #define NAMES_KEY_MAX 40   /* symbols of a word's key kept for comparison */
+#define NAMES_CMP_MAX (NAMES_KEY_MAX + 1) /* a key with its dropped initial (NameWord.init) */
 
 /* Roles of a word in a name. */
 enum { ROLE_GIVEN = 1, ROLE_SURNAME, ROLE_PATRONYMIC, ROLE_MARKER };
@@ -51,15 +52,17 @@ enum {
     R_DOUBLE = 1 << 10,   /* doubled letters */
     R_OU = 1 << 11,       /* French/Western ou as u */
     R_SIBIL = 1 << 12,    /* sh, zh, ts/dz, sch digraphs */
-    R_TRUNC = 1 << 13     /* word longer than NAMES_KEY_MAX, cut */
+    R_TRUNC = 1 << 13,    /* word longer than NAMES_KEY_MAX, cut */
+    R_HINIT = 1 << 14     /* initial h or k class before a vowel dropped */
 };
-#define R_COUNT 14
+#define R_COUNT 15
 
 typedef struct NameWord {
     unsigned char len;    /* bytes of key */
     unsigned char role;   /* ROLE_* */
     unsigned char suffix; /* SUF_* */
     unsigned short rules; /* R_* that fired */
+    char init;            /* the initial h or k the key dropped (R_HINIT), else 0 */
     size_t src;           /* byte offset of the word in the original text */
     size_t srclen;        /* its length in bytes */
     char key[NAMES_KEY_MAX + 1];
@@ -100,6 +103,9 @@ double parley_names_jaro_winkler_w(const int *a, int la, const int *b, int lb, u
 int parley_names_osa(const int *a, int la, const int *b, int lb, int *work);
 /* Weighted edit distance between two keys; *soft gets the SOFT_* operations used. */
 double parley_names_wdist(const char *a, int la, const char *b, int lb, unsigned *soft);
+/* The form of a word that words with different keys are compared in: the key with the initial
+ * h/k it dropped put back (out holds NAMES_CMP_MAX bytes); returns its length. */
+int parley_names_cmp_form(const NameWord *w, char *out);
 /* Similarity of two words' keys in [0,1], with suffix classes taken into account. */
 double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *soft);
 
@@ -114,9 +120,14 @@ enum {
     SOFT_EDIT = 1 << 7,    /* other letters differ (typo or different name) */
     SOFT_CH_TS = 1 << 8,   /* ch/ts */
     SOFT_SUFFIX = 1 << 9,  /* different suffix class */
-    SOFT_FEM = 1 << 10     /* masculine against feminine form */
+    SOFT_FEM = 1 << 10,    /* masculine against feminine form */
+    SOFT_VOWEL = 1 << 11,  /* a full vowel added, dropped or changed (Khachatryan/Khachaturyan) */
+    SOFT_CONS2 = 1 << 12   /* two or more consonants differ */
 };
-#define SOFT_COUNT 11
+#define SOFT_COUNT 13
+/* Differences that make another root, not another spelling: evidence in favour (same year of
+ * birth, same category, agreeing patronymics) does not lift such a pair. */
+#define SOFT_ROOT (SOFT_VOWEL | SOFT_CONS2)
 extern const char *const parley_names_soft_text[SOFT_COUNT];
 
 /* names_match.c: scoring shared by match and link. */
@@ -140,7 +151,12 @@ typedef struct MatchDetail {
     int pat_gender_clash;   /* oğlu against qızı, -ovich against -ovna */
     int pat_a, pat_b;       /* which side had a patronymic */
     double born_adj, cat_adj, pat_adj; /* adjustments from evidence */
+    int root;               /* a pair of words differs in its root (SOFT_ROOT) */
+    double held;            /* evidence in favour not counted because of root */
     double base;            /* score of the words alone */
+    double rank;            /* the score before it is clamped to 1: link ranks by it, so that
+                             * the same year of birth still tells namesakes apart when the
+                             * names alone already score 1 */
 } MatchDetail;
 
 /* Adds the human-readable why of a comparison to b (texts are the original names). */

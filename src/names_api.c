@@ -308,6 +308,7 @@ static int l_pack(lua_State *L)
         luaL_addchar(&b, (char)(w->rules & 0xff));
         luaL_addchar(&b, (char)(w->rules >> 8));
         luaL_addchar(&b, (char)w->len);
+        luaL_addchar(&b, w->init);
         luaL_addlstring(&b, w->key, w->len);
     }
     luaL_pushresult(&b);
@@ -327,13 +328,14 @@ int parley_names_unpack(const char *p, size_t len, NameRec *r)
     r->rules = 0;
     for (i = 0; i < r->n; i++) {
         NameWord *w = &r->w[i];
-        if (pos + 5 > len)
+        if (pos + 6 > len)
             return 0;
         w->role = (unsigned char)p[pos];
         w->suffix = (unsigned char)p[pos + 1];
         w->rules = (unsigned short)((unsigned char)p[pos + 2] | (unsigned char)p[pos + 3] << 8);
         w->len = (unsigned char)p[pos + 4];
-        pos += 5;
+        w->init = p[pos + 5];
+        pos += 6;
         if (w->len > NAMES_KEY_MAX || pos + w->len > len)
             return 0;
         memcpy(w->key, p + pos, w->len);

@@ -36,6 +36,7 @@ const char *const parley_names_rule_text[R_COUNT] = {
     "ou as u",
     "sh/zh/ts/dz digraphs",
     "word cut",
+    "initial h/g/k/kh before a vowel dropped (Hüseynov/Гусейнов, Hakob/Акоп)",
 };
 
 /* ------------------------------------------------------------ reading words */
@@ -380,9 +381,15 @@ static int utf8_whole(const char *key, int k)
 
 #define AT(k) ((i + (k)) < n ? t[i + (k)] : 0)
 
+/* A vowel of the transliteration (ə and ı are the placeholders A and I). */
+static int lat_vowel(int c)
+{
+    return c && strchr("aeiouyAI", c) != NULL;
+}
+
 /* Folds a transliterated word to its key: digraphs to one symbol, sound classes merged, then
  * the Russian-mediated h rules, initial ye-, and doubled letters. Returns the key length. */
-static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules)
+static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, char *init)
 {
     char s[LATIN_MAX];
     int m = 0, i = 0, k, j;
@@ -467,6 +474,11 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules)
              * Nijat): the symbol y, which compares cheaply with both i and c */
             if (i == 0)
                 sym = 'c', r |= R_AFFRIC;
+            else if ((!lat_vowel(t[i - 1]) && lat_vowel(AT(1))) ||
+                     (lat_vowel(t[i - 1]) && AT(1) && !lat_vowel(AT(1))))
+                /* after a consonant before a vowel (Petrosjan, Arutjunjan: ISO 9 and German
+                 * я ю е) or after a vowel before a consonant (Gusejnov: й) it is only y */
+                sym = 'i', r |= R_YI;
             else
                 sym = 'y', r |= R_YI;
             break;
@@ -508,6 +520,19 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules)
         s[j + 1] = 'v';
         r |= R_VH;
     }
+    /* An initial h, or a consonant of the k class (g k q kh x gh), before a vowel is dropped:
+     * Russian writes h as г or х or not at all (Гусейнов, Хасанов, Акоп, Оганес), so Hüseynov,
+     * Guseynov and Гусейнов, or Hovhannes, Ovanes and Оганес, can only share a key when the
+     * sound is not in it. The class is dropped whole because Latin g is both h (Guseynov) and g
+     * (Gevorg, Guliyev): merging h with it and dropping h are the same fold. Before a consonant
+     * (Hrant, Grigor, Khrimyan) the letter stays. Words of two symbols keep it. The dropped
+     * symbol is kept aside (NameWord.init): words whose keys differ are compared with it. */
+    if (m > 2 && (s[0] == 'h' || s[0] == 'k') && is_vowel((unsigned char)s[1])) {
+        *init = s[0];
+        memmove(s, s + 1, (size_t)(m - 1));
+        m--;
+        r |= R_HINIT;
+    }
     /* initial ye- (Yerevan/Erevan, Yeghiazaryan/Egiazaryan) */
     i = 0;
     if (m > 2 && s[0] == 'i' && s[1] == 'e') {
@@ -533,13 +558,14 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules)
 #undef AT
 
 /* Transliterates and folds one word read by next_word. */
-static int word_key(const Word *w, char *key, int cap, unsigned *rules)
+static int word_key(const Word *w, char *key, int cap, unsigned *rules, char *init)
 {
     char latin[LATIN_MAX];
     int n = translit_word(w, latin, rules);
     if (w->cut)
         *rules |= R_TRUNC;
-    return fold_word(latin, n, key, cap, rules);
+    *init = 0;
+    return fold_word(latin, n, key, cap, rules, init);
 }
 
 int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad)
@@ -554,7 +580,8 @@ int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad)
     while ((rc = next_word(&r, &w)) > 0) {
         char key[NAMES_KEY_MAX + 1];
         unsigned rules = 0;
-        int k = word_key(&w, key, NAMES_KEY_MAX, &rules);
+        char init;
+        int k = word_key(&w, key, NAMES_KEY_MAX, &rules, &init);
         if (k == 0)
             continue;
         if (!first)
@@ -589,7 +616,7 @@ int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
             continue;
         }
         nw = &rec->w[rec->n];
-        k = word_key(&w, nw->key, NAMES_KEY_MAX, &rules);
+        k = word_key(&w, nw->key, NAMES_KEY_MAX, &rules, &nw->init);
         if (k == 0)
             continue;
         nw->key[k] = '\0';

@@ -272,7 +272,10 @@ static double score_pair(const Side *l, int i, const NameRec *ra, const Side *r,
         ev.cat_b = r->cat[j];
         ev.cat_lb = r->catlen[j];
     }
-    return parley_names_score(ra, rb, &ev, &d);
+    parley_names_score(ra, rb, &ev, &d);
+    /* ranked before the clamp to 1: two namesakes whose names both score 1 still differ by
+     * their years of birth; the score reported is clamped (push_pair) */
+    return d.rank;
 }
 
 /* Keeps (score, j) among the best KEEP candidates of left name i. */
@@ -301,7 +304,7 @@ static void push_pair(lua_State *L, int t, lua_Integer k, const Cand *c)
     lua_setfield(L, -2, "left");
     lua_pushinteger(L, c->j + 1);
     lua_setfield(L, -2, "right");
-    lua_pushnumber(L, c->score);
+    lua_pushnumber(L, c->score > 1 ? 1 : c->score);
     lua_setfield(L, -2, "score");
     lua_rawseti(L, t, k);
 }

@@ -94,7 +94,10 @@ static void assign(Assign *as, int row, double sum)
     }
 }
 
-static double evidence(const Evidence *ev, MatchDetail *d)
+/* The adjustment of the evidence; with root set (the names differ in a root, not a spelling)
+ * the evidence in favour is recorded in d->held and not counted: a year of birth or a category
+ * says nothing about whether Khachatryan and Khachaturyan are one name. */
+static double evidence(const Evidence *ev, MatchDetail *d, int root)
 {
     double adj = 0;
     if (ev && ev->has_born) {
@@ -115,6 +118,12 @@ static double evidence(const Evidence *ev, MatchDetail *d)
         }
         d->cat_adj = same ? 0.02 : -0.05;
         adj += d->cat_adj;
+    }
+    if (root) {
+        if (d->born_adj > 0)
+            d->held += d->born_adj, adj -= d->born_adj;
+        if (d->cat_adj > 0)
+            d->held += d->cat_adj, adj -= d->cat_adj;
     }
     return adj;
 }
@@ -158,6 +167,8 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
             d->sim[i] = as.sim[i][as.best[i]];
             d->soft[i] = as.soft[i][as.best[i]];
             sum += d->sim[i];
+            if (d->soft[i] & SOFT_ROOT)
+                d->root = 1;
             if (d->sim[i] < lo) {
                 lo = d->sim[i];
                 lo_role = a->w[ia[r]].role;
@@ -199,12 +210,15 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
         if (d->pat_gender_clash)
             d->pat_adj -= 0.2;
     }
+    if (d->root && d->pat_adj > 0)
+        d->held += d->pat_adj;
     if (base < 0)
         base = 0;
     d->base = base;
-    score = base + d->pat_adj + evidence(ev, d);
+    score = base + (d->root && d->pat_adj > 0 ? 0 : d->pat_adj) + evidence(ev, d, d->root);
     if (score < 0)
         score = 0;
+    d->rank = score;
     if (score > 1)
         score = 1;
     return score;
@@ -262,9 +276,17 @@ void parley_names_explain(luaL_Buffer *b, const char *ta, const NameRec *a, cons
         luaL_addstring(b, " ~ ");
         add_word(b, tb, y);
         luaL_addstring(b, " (");
-        luaL_addlstring(b, x->key, x->len);
-        luaL_addstring(b, x->len == y->len && memcmp(x->key, y->key, x->len) == 0 ? " = " : " ~ ");
-        luaL_addlstring(b, y->key, y->len);
+        if (x->len == y->len && memcmp(x->key, y->key, x->len) == 0) {
+            luaL_addlstring(b, x->key, x->len);
+            luaL_addstring(b, " = ");
+            luaL_addlstring(b, y->key, y->len);
+        } else {
+            /* different keys were compared with their dropped initials */
+            char fx[NAMES_CMP_MAX], fy[NAMES_CMP_MAX];
+            luaL_addlstring(b, fx, (size_t)parley_names_cmp_form(x, fx));
+            luaL_addstring(b, " ~ ");
+            luaL_addlstring(b, fy, (size_t)parley_names_cmp_form(y, fy));
+        }
         luaL_addchar(b, ' ');
         add_num(b, d->sim[k]);
         if (d->soft[k]) {
@@ -298,6 +320,11 @@ void parley_names_explain(luaL_Buffer *b, const char *ta, const NameRec *a, cons
         }
         if (d->cat_adj != 0)
             luaL_addstring(b, d->cat_adj > 0 ? " same category" : " categories differ");
+    }
+    if (d->held > 0) {
+        luaL_addstring(b, "; evidence in favour not counted (+");
+        add_num(b, d->held);
+        luaL_addstring(b, "): the names differ in a root, not in spelling");
     }
     if (rules & ~(unsigned)(R_TRUNC)) {
         luaL_addstring(b, "; key rules: ");

@@ -26,7 +26,9 @@ int parley_names_suffix(const char *key, int len)
 {
     if (same(key, len, "oklu") || same(key, len, "okli") || same(key, len, "okul"))
         return SUF_OGLU;
-    if (same(key, len, "kizi") || same(key, len, "kisi"))
+    /* qızı, gizi, кызы: the initial k class before a vowel is not in the key */
+    if (same(key, len, "izi") || same(key, len, "isi") || same(key, len, "kizi") ||
+        same(key, len, "kisi"))
         return SUF_QIZI;
     if (len >= 7 && (ends(key, len, "ovic") || ends(key, len, "evic") || ends(key, len, "ic")))
         return SUF_VICH;

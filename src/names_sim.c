@@ -9,6 +9,7 @@
 const char *const parley_names_soft_text[SOFT_COUNT] = {
     "h dropped", "h written g/kh", "a/e (ə)", "e/i", "o/u", "y/i dropped", "letters swapped",
     "letters differ", "ch/ts", "different suffix", "masculine against feminine form",
+    "a vowel added, dropped or changed", "two or more consonants differ",
 };
 
 /* Jaro-Winkler as Winkler (1990) defines it: matches within max(|a|,|b|)/2 - 1, half the
@@ -253,6 +254,8 @@ static double sub_cost(int x, int y, unsigned *soft)
         return 0.5;
     }
     *soft = SOFT_EDIT;
+    if (vowel(x) && vowel(y))
+        *soft = SOFT_EDIT | SOFT_VOWEL;
     if (pair_is(x, y, 's', 'z') || pair_is(x, y, 'x', 's') || pair_is(x, y, 'q', 's') ||
         pair_is(x, y, 'q', 'z') || pair_is(x, y, 'v', 'f') || pair_is(x, y, 'c', 'x') ||
         pair_is(x, y, 'j', 'x') || pair_is(x, y, 'c', 'j'))
@@ -279,66 +282,90 @@ static double indel_cost(const char *w, int len, int pos, unsigned *soft)
         *soft = SOFT_I_DROP;
         return 0.4;
     }
-    *soft = SOFT_EDIT;
+    *soft = vowel(x) ? SOFT_EDIT | SOFT_VOWEL : SOFT_EDIT;
     return vowel(x) ? VOWEL_INDEL : 1.0;
 }
 
 double parley_names_wdist(const char *a, int la, const char *b, int lb, unsigned *soft)
 {
-    double d[NAMES_KEY_MAX + 1][NAMES_KEY_MAX + 1];
-    unsigned s[NAMES_KEY_MAX + 1][NAMES_KEY_MAX + 1];
-    double del_a[NAMES_KEY_MAX], del_b[NAMES_KEY_MAX];
-    unsigned bit_a[NAMES_KEY_MAX], bit_b[NAMES_KEY_MAX];
+    double d[NAMES_CMP_MAX + 1][NAMES_CMP_MAX + 1];
+    unsigned s[NAMES_CMP_MAX + 1][NAMES_CMP_MAX + 1];
+    /* consonant edits (a full-cost substitution, insertion or deletion) on the chosen path */
+    unsigned char e[NAMES_CMP_MAX + 1][NAMES_CMP_MAX + 1];
+    unsigned char ce_a[NAMES_CMP_MAX], ce_b[NAMES_CMP_MAX];
+    double del_a[NAMES_CMP_MAX], del_b[NAMES_CMP_MAX];
+    unsigned bit_a[NAMES_CMP_MAX], bit_b[NAMES_CMP_MAX];
     int i, j;
-    if (la > NAMES_KEY_MAX)
-        la = NAMES_KEY_MAX;
-    if (lb > NAMES_KEY_MAX)
-        lb = NAMES_KEY_MAX;
+    if (la > NAMES_CMP_MAX)
+        la = NAMES_CMP_MAX;
+    if (lb > NAMES_CMP_MAX)
+        lb = NAMES_CMP_MAX;
     /* the cost of dropping each letter depends only on its own word: computed once */
-    for (i = 0; i < la; i++)
+    for (i = 0; i < la; i++) {
         del_a[i] = indel_cost(a, la, i, &bit_a[i]);
-    for (j = 0; j < lb; j++)
+        ce_a[i] = bit_a[i] == SOFT_EDIT;
+    }
+    for (j = 0; j < lb; j++) {
         del_b[j] = indel_cost(b, lb, j, &bit_b[j]);
+        ce_b[j] = bit_b[j] == SOFT_EDIT;
+    }
     d[0][0] = 0;
     s[0][0] = 0;
+    e[0][0] = 0;
     for (i = 1; i <= la; i++) {
         d[i][0] = d[i - 1][0] + del_a[i - 1];
         s[i][0] = s[i - 1][0] | bit_a[i - 1];
+        e[i][0] = (unsigned char)(e[i - 1][0] + ce_a[i - 1]);
     }
     for (j = 1; j <= lb; j++) {
         d[0][j] = d[0][j - 1] + del_b[j - 1];
         s[0][j] = s[0][j - 1] | bit_b[j - 1];
+        e[0][j] = (unsigned char)(e[0][j - 1] + ce_b[j - 1]);
     }
     for (i = 1; i <= la; i++) {
         int x = (unsigned char)a[i - 1];
         for (j = 1; j <= lb; j++) {
             int y = (unsigned char)b[j - 1];
             unsigned sb = 0, m;
+            int ne;
             double v, c;
             if (x == y) {
                 v = d[i - 1][j - 1];
                 m = s[i - 1][j - 1];
+                ne = e[i - 1][j - 1];
             } else {
-                v = d[i - 1][j - 1] + sub_cost(x, y, &sb);
+                double sc = sub_cost(x, y, &sb);
+                v = d[i - 1][j - 1] + sc;
                 m = s[i - 1][j - 1] | sb;
+                ne = e[i - 1][j - 1] + (sb == SOFT_EDIT && sc >= 1.0);
             }
             c = d[i - 1][j] + del_a[i - 1];
             if (c < v)
-                v = c, m = s[i - 1][j] | bit_a[i - 1];
+                v = c, m = s[i - 1][j] | bit_a[i - 1], ne = e[i - 1][j] + ce_a[i - 1];
             c = d[i][j - 1] + del_b[j - 1];
             if (c < v)
-                v = c, m = s[i][j - 1] | bit_b[j - 1];
+                v = c, m = s[i][j - 1] | bit_b[j - 1], ne = e[i][j - 1] + ce_b[j - 1];
             if (i > 1 && j > 1 && x != y && x == (unsigned char)b[j - 2] && (unsigned char)a[i - 2] == y) {
                 c = d[i - 2][j - 2] + 0.6;
                 if (c < v)
-                    v = c, m = s[i - 2][j - 2] | SOFT_TRANS;
+                    v = c, m = s[i - 2][j - 2] | SOFT_TRANS, ne = e[i - 2][j - 2];
             }
             d[i][j] = v;
             s[i][j] = m;
+            e[i][j] = (unsigned char)(ne > 2 ? 2 : ne);
         }
     }
-    *soft = s[la][lb];
+    *soft = s[la][lb] | (e[la][lb] >= 2 ? SOFT_CONS2 : 0);
     return d[la][lb];
+}
+
+int parley_names_cmp_form(const NameWord *w, char *out)
+{
+    int n = 0;
+    if (w->init)
+        out[n++] = w->init;
+    memcpy(out + n, w->key, w->len);
+    return n + w->len;
 }
 
 static int surname_class(int suf)
@@ -360,7 +387,12 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
         *soft = 0; /* namesakes are most of what link compares */
         sim = 1.0;
     } else {
-        sim = 1.0 - parley_names_wdist(a->key, a->len, b->key, b->len, soft) / longer;
+        /* different keys are compared with the initial h/k the key dropped (Karimov/Rahimov
+         * are k-arimov against rahimov, not arimov against rahimov) */
+        char fa[NAMES_CMP_MAX], fb[NAMES_CMP_MAX];
+        int na = parley_names_cmp_form(a, fa), nb = parley_names_cmp_form(b, fb);
+        longer = na > nb ? na : nb;
+        sim = 1.0 - parley_names_wdist(fa, na, fb, nb, soft) / longer;
     }
     if (sim < 0)
         sim = 0;
