@@ -15,7 +15,7 @@ ASAN_SO = build-asan/parley/core.so
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 DEBIAN_PACKAGES = lua5.4 liblua5.4-dev libsqlite3-dev libyaml-dev libutf8proc-dev luarocks \
-	lua-busted lua-check gcc make git clang libclang-rt-14-dev
+	lua-busted lua-check gcc make git clang libclang-rt-14-dev chromium
 
 .PHONY: all deps test spec lint asan valgrind demo install clean bench fuzz
 

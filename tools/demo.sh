@@ -11,3 +11,7 @@ parley claims "$store" || exit $?
 echo
 echo "Reconciliation, every built-in rule (examples/caucasus-2021/parley.yaml):"
 parley reconcile examples/caucasus-2021/parley.yaml
+dir=$(dirname "$store")
+parley reconcile examples/caucasus-2021/parley.yaml --format html --out "$dir/report.html" || exit $?
+echo
+echo "HTML report: $dir/report.html"

@@ -11,6 +11,9 @@ usage: parley COMMAND [ARGS]
 
 commands:
   reconcile CONFIG         run the rules a config names and report the findings
+  runs DB                  the runs stored in DB
+  report DB RUN            report a stored run again, in any format, without running its rules
+  diff DB [RUN_A] [RUN_B]  findings new, persisting and resolved between two runs
   rules list|test          the built-in rules; run a rule's test cases
   import DB FILE...        validate dataset files and add them to the store DB (created if new)
   validate FILE...         check dataset files without a store
@@ -25,11 +28,12 @@ exit codes: 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed,
 
 local HELP = {
    reconcile = [[
-usage: parley reconcile CONFIG [--format text|json] [--out PATH] [--fail-on LEVEL] [-j N] [--quiet]
+usage: parley reconcile CONFIG [--format FORMAT] [--out PATH] [--fail-on LEVEL] [-j N] [--quiet]
 Imports the config's data into its store, runs each rule in its own sandbox (in parallel on N
 threads, default: the number of cores), stores the run and prints it: text (a summary, coloured
-on a terminal) or json (one object per line). --out writes the report to PATH instead of
-standard output; --quiet prints nothing. Exit code: 3 bad configuration or data, 2 a rule
+on a terminal), json (one object per line), html (one self-contained page with charts),
+markdown, csv (with HXL hashtags) or sarif (SARIF 2.1.0); docs/reports.md. --out writes the
+report to PATH instead of standard output; --quiet prints nothing. Exit code: 3 bad configuration or data, 2 a rule
 failed, 1 a finding at or above --fail-on (info, low, medium, high, critical), else 0.]],
    rules = [[
 usage: parley rules list
@@ -57,6 +61,22 @@ usage: parley names match A B [--born-a YEAR] [--born-b YEAR]
 match: whether A and B are spellings of the same name (across Armenian, Azerbaijani, Russian
 and Latin forms), the score in [0,1] and the explanation; exit code 0 for a match, 1 for none.
 key: the script-independent matching key of NAME (docs/names.md).]],
+   runs = [[
+usage: parley runs DB
+Lists the runs stored in DB, oldest first: id, config, when it started, its status, how many
+findings it stored and how many rules failed. Exit code 0, or 3 when DB cannot be read.]],
+   report = [[
+usage: parley report DB RUN [--format FORMAT] [--out PATH]
+Writes the stored run RUN (an id from `parley runs`, or `latest`) again from the store, without
+running its rules: text (default), json, html, markdown, csv or sarif (docs/reports.md), with
+the history since the previous run of the same config. Exit code 0, or 3 (no such run, a bad
+format, a store or a path that cannot be used).]],
+   diff = [[
+usage: parley diff DB [RUN_A] [RUN_B]
+Which findings are new, persisting or resolved from run A to run B (matched by fingerprint),
+and which rules changed version in between. B defaults to the latest run; with one run given,
+it is B; A defaults to the run before B of the same config. Exit code 0, or 3 (no such run, or
+a store that cannot be read).]],
    query = [[
 usage: parley query DB SQL [VALUE...]
 Runs one SQL statement on a read-only connection, binding VALUEs to ? parameters (numbers stay
@@ -336,13 +356,7 @@ function commands.reconcile(args, io_)
    end
    local config = require "parley.config"
    local format = opts.format or "text"
-   local known_format = false
-   for _, f in ipairs(config.FORMATS) do known_format = known_format or f == format end
-   if not known_format then
-      out(io_.stderr, string.format("parley: unknown format '%s' (known: %s)\n", format,
-         table.concat(config.FORMATS, ", ")))
-      return EXIT_INPUT
-   end
+   if not cli.check_format(format, io_) then return EXIT_INPUT end
    local fail_on = opts["fail-on"]
    if fail_on and not config.SEVERITY_RANK[fail_on] then
       out(io_.stderr, string.format("parley: --fail-on takes one of %s, not '%s'\n",
@@ -387,6 +401,143 @@ function commands.reconcile(args, io_)
          if config.SEVERITY_RANK[f.severity] >= config.SEVERITY_RANK[fail_on] then return 1 end
       end
    end
+   return EXIT_OK
+end
+
+---------------------------------------------------------------------------- run history
+
+-- Whether format is one the reports know; says so on stderr when not.
+function cli.check_format(format, io_)
+   local config = require "parley.config"
+   for _, f in ipairs(config.FORMATS) do
+      if f == format then return true end
+   end
+   out(io_.stderr, string.format("parley: unknown format '%s' (known: %s)\n", format,
+      table.concat(config.FORMATS, ", ")))
+   return false
+end
+
+-- A run id as given on the command line ("latest" too), checked against the store.
+local function run_id(db, s, io_)
+   local history = require "parley.history"
+   local id = s == "latest" and history.latest(db) or math.tointeger(tonumber(s))
+   if not id or not db:first("SELECT id FROM runs WHERE id = ?", id) then
+      out(io_.stderr, string.format("parley: there is no run %s in %s\n", s, db:path()))
+      return nil
+   end
+   return id
+end
+
+function commands.runs(args, io_)
+   if #args ~= 1 then
+      out(io_.stderr, HELP.runs, "\n")
+      return EXIT_INPUT
+   end
+   local db = open_store(args[1], { readonly = true }, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local rows = {}
+   for _, r in ipairs(require("parley.history").runs(db)) do
+      rows[#rows + 1] = { tostring(r.id), r.config, r.started_at or "", r.status or "", tostring(r.findings),
+         tostring(r.errors) }
+   end
+   db:close()
+   if #rows == 0 then
+      out(io_.stdout, "no runs in ", args[1], "\n")
+   else
+      out(io_.stdout, table_text({ "run", "config", "started", "status", "findings", "rule errors" }, rows), "\n")
+   end
+   return EXIT_OK
+end
+
+function commands.report(args, io_)
+   local opts, rest = options(args, { format = "value", out = "value" })
+   if not opts or #rest ~= 2 then
+      out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.report, "\n")
+      return EXIT_INPUT
+   end
+   local format = opts.format or "text"
+   if not cli.check_format(format, io_) then return EXIT_INPUT end
+   local db = open_store(rest[1], { readonly = true }, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local id = run_id(db, rest[2], io_)
+   if not id then
+      db:close()
+      return EXIT_INPUT
+   end
+   local run = assert(require("parley.history").load_run(db, id))
+   local text, err = run:report(format, nil, { db = db, colour = format == "text" and not opts.out and
+      io_.stdout == io.stdout and is_terminal(1) })
+   db:close()
+   if not text then
+      out(io_.stderr, "parley: ", err, "\n")
+      return EXIT_INPUT
+   end
+   if opts.out then
+      local f, ferr = io.open(opts.out, "wb")
+      if not f then
+         out(io_.stderr, "parley: cannot write ", opts.out, ": ", ferr, "\n")
+         return EXIT_INPUT
+      end
+      f:write(text)
+      f:close()
+   else
+      out(io_.stdout, text)
+   end
+   return EXIT_OK
+end
+
+function commands.diff(args, io_)
+   if #args < 1 or #args > 3 then
+      out(io_.stderr, HELP.diff, "\n")
+      return EXIT_INPUT
+   end
+   local history = require "parley.history"
+   local db = open_store(args[1], { readonly = true }, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local a, b
+   if #args == 3 then
+      a, b = run_id(db, args[2], io_), run_id(db, args[3], io_)
+      if not a or not b then
+         db:close()
+         return EXIT_INPUT
+      end
+   else
+      b = args[2] and run_id(db, args[2], io_) or history.latest(db)
+      if not b then
+         if not args[2] then out(io_.stderr, "parley: there are no runs in ", args[1], "\n") end
+         db:close()
+         return EXIT_INPUT
+      end
+      a = history.previous(db, b)
+   end
+   local d, err = history.diff(db, a, b)
+   db:close()
+   if not d then
+      out(io_.stderr, "parley: ", err, "\n")
+      return EXIT_INPUT
+   end
+   local lines = {}
+   if a then
+      lines[1] = string.format("run %d (%s, %s) against run %d (%s, %s): %d new, %d persisting, %d resolved", b,
+         d.b.config, d.b.started_at or "", a, d.a.config, d.a.started_at or "", #d.new, #d.persisting, #d.resolved)
+   else
+      lines[1] = string.format("run %d (%s, %s) is the first run of its config: %d new", b, d.b.config,
+         d.b.started_at or "", #d.new)
+   end
+   for _, r in ipairs(d.rules_changed) do
+      lines[#lines + 1] = string.format("rule %s: version %s -> %s", r.rule, r.from, r.to)
+   end
+   for _, r in ipairs(d.rules_added) do lines[#lines + 1] = string.format("rule %s: added (%s)", r.rule, r.to) end
+   for _, r in ipairs(d.rules_removed) do
+      lines[#lines + 1] = string.format("rule %s: removed (was %s)", r.rule, r.from)
+   end
+   for _, kind in ipairs({ { "new", "+" }, { "persisting", "=" }, { "resolved", "-" } }) do
+      for _, f in ipairs(d[kind[1]]) do
+         lines[#lines + 1] = string.format("%s %-10s [%s] %s: %s (%s)", kind[2], kind[1], f.severity, f.rule,
+            f.message, f.fingerprint)
+      end
+   end
+   out(io_.stdout, table.concat(lines, "\n"), "\n")
    return EXIT_OK
 end
 

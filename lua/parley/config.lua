@@ -15,7 +15,7 @@ config.DEFAULT_LIMITS = {
 }
 
 -- Formats a run can be written in; report writers register themselves here.
-config.FORMATS = { "json", "text" }
+config.FORMATS = { "csv", "html", "json", "markdown", "sarif", "text" }
 
 local function dirname(path)
    return path:match("^(.*)/[^/]*$") or "."

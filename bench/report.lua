@@ -1,0 +1,165 @@
+-- The cost of reports: a run of 10,000 findings (a synthetic rule pairing the claims of a
+-- generated store, as count_gap does, until it has made 10,000 findings) is rendered in each
+-- format, from the run in memory and again from the store (parley report). Targets: each
+-- format renders in under 5x the time the rules took to produce the findings, and the HTML
+-- file stays under 10 MB. Run with `BENCH=report sh tools/bench.sh` after `make`.
+local parley = require "parley"
+local history = require "parley.history"
+
+local FINDINGS = 10000
+local SUBJECTS = 40
+local CLAIMS = 4000          -- per party, over all subjects
+local RUNS = 3
+local PARTIES = { "ARM", "AZE", "RUS", "GEO" }
+
+local function now()
+   local p = io.popen("date +%s.%N")
+   local t = tonumber(p:read("l"))
+   p:close()
+   return t
+end
+
+local function best_of(n, f)
+   local best, result = math.huge, nil
+   for _ = 1, n do
+      local t0 = now()
+      result = f()
+      local t = now() - t0
+      if t < best then best = t end
+   end
+   return best, result
+end
+
+-- A dataset of claims by four parties about SUBJECTS subjects over three years, with
+-- sources, quotes and exchanges: what a busy conflict's store holds.
+local function dataset()
+   local d = { parley = 1, parties = {}, sources = {}, claims = {}, exchanges = {} }
+   for _, p in ipairs(PARTIES) do d.parties[#d.parties + 1] = { id = p, name = "Party " .. p, kind = "state" } end
+   for i = 1, 60 do
+      d.sources[i] = { id = "src-" .. i, title = "Statement number " .. i .. " on the detainees and the maps",
+         party = PARTIES[i % #PARTIES + 1], published = string.format("2021-%02d", i % 12 + 1),
+         reliability = ({ "A", "B", "C", "D", "E", "F" })[i % 6 + 1], credibility = i % 6 + 1,
+         url = "https://example.org/statements/" .. i }
+   end
+   for _, p in ipairs(PARTIES) do
+      for i = 1, CLAIMS do
+         local s = (i % SUBJECTS) + 1
+         local year, month = 2020 + (i // 12) % 3, i % 12 + 1
+         local count = (i % 3 == 0) and { low = 40 + i % 50, high = 150 + i % 70, best = 90 + i % 40 }
+            or (i % 3 == 1) and { best = 100 + (i * 7) % 300, approx = true } or { exact = 10 + i % 90 }
+         d.claims[#d.claims + 1] = {
+            id = string.format("%s-%d", p:lower(), i), claimant = p, source = "src-" .. (i % 60 + 1),
+            as_of = string.format("%d-%02d", year, month), subject = "subject-" .. s, holder = "AZE", about = "ARM",
+            count = count, scope = { "soldiers", "civilians" },
+            text = "The party says that the number held is as stated, according to its statement of that month.",
+         }
+      end
+   end
+   for i = 1, 24 do
+      d.exchanges[i] = { id = "x-" .. i, date = string.format("%d-%02d-15", 2020 + (i - 1) // 12 % 3, (i - 1) % 12 + 1),
+         place = "the border", mediators = { "GEO", "RUS" }, sources = { "src-1" },
+         transfers = { { from = "AZE", to = "ARM", detainees = { count = i } },
+            { from = "ARM", to = "AZE", mine_maps = { { region = "Region " .. i, mines = 1000 * i } } } } }
+   end
+   return d
+end
+
+-- Pairs the claims of each subject by different parties, as count_gap does (each claim with
+-- the next four of its subject), until it has made the findings it is asked for. (It reads
+-- ctx.db:claims() without current = true: that filter is quadratic on a store this size.)
+local FLOOD_RULE = [[
+return { id = "flood", version = "1.0.0", description = "pairs claims of a subject until it has enough",
+   params = { findings = { type = "integer", default = 10000 } },
+   run = function(ctx)
+      local groups, order = {}, {}
+      for c in ctx.db:claims() do
+         if not groups[c.subject] then groups[c.subject] = {} order[#order + 1] = c.subject end
+         table.insert(groups[c.subject], c)
+      end
+      local n = 0
+      for _, s in ipairs(order) do
+         local cs = groups[s]
+         for i = 1, #cs - 1 do
+          for j = i + 1, math.min(i + 4, #cs) do
+            local a, b = cs[i], cs[j]
+            if a.claimant ~= b.claimant then
+               n = n + 1
+               if n > ctx.params.findings then return end
+               local ca = a.count.exact or a.count.best or a.count.low
+               local cb = b.count.exact or b.count.best or b.count.low
+               ctx:finding{
+                  severity = ({ "info", "low", "medium", "high", "critical" })[n % 5 + 1],
+                  message = string.format("%s: %s says %d (%s), %s says %d (%s)", s, a.claimant, ca, a.as_of,
+                     b.claimant, cb, b.as_of),
+                  evidence = { claims = { a.id, b.id }, sources = { a.source, b.source },
+                     parties = { a.claimant, b.claimant } },
+                  measures = { ratio = ca / math.max(cb, 1), difference = ca - cb },
+               }
+            end
+          end
+         end
+      end
+   end }
+]]
+
+local dir = os.tmpname()
+os.remove(dir)
+os.execute("mkdir -p " .. dir)
+local store = dir .. "/bench.db"
+do
+   local db = assert(parley.open(store))
+   assert(db:import(dataset()))
+   db:close()
+end
+local f = assert(io.open(dir .. "/flood.lua", "wb"))
+f:write(FLOOD_RULE)
+f:close()
+f = assert(io.open(dir .. "/config.yaml", "wb"))
+f:write(string.format("parley: 1\nstore: %s\nrules: [{script: flood.lua, with: {findings: %d}}]\n" ..
+   "limits: {findings: %d, seconds: 60, instructions: 2000000000, memory_mb: 512}\n", store, FINDINGS, FINDINGS))
+f:close()
+
+-- the rules' time: the rule's own seconds, and the whole reconcile (opening, storing the run)
+local run, rule_seconds, reconcile_seconds
+for _ = 1, RUNS do
+   local t0 = now()
+   local r = assert(parley.reconcile(dir .. "/config.yaml", { jobs = 1 }))
+   local t = now() - t0
+   if not reconcile_seconds or t < reconcile_seconds then reconcile_seconds = t end
+   local s = r.outcomes[1].seconds
+   if not rule_seconds or s < rule_seconds then rule_seconds = s end
+   run = r
+end
+assert(#run.findings == FINDINGS, "the rule made " .. #run.findings .. " findings")
+print(string.format("rule: %d findings in %.3f s (the rule alone; best of %d); reconcile %.3f s", #run.findings,
+   rule_seconds, RUNS, reconcile_seconds))
+
+local db = assert(parley.open(store, { readonly = true }))
+local failed = false
+print(string.format("%-9s %10s %8s %12s %8s %10s %8s", "format", "render s", "x rule", "from store s", "x rule",
+   "bytes", "MB"))
+for _, format in ipairs({ "text", "json", "csv", "sarif", "markdown", "html" }) do
+   local t, text = best_of(RUNS, function() return assert(run:report(format, nil, { db = db })) end)
+   local t2 = best_of(RUNS, function()
+      local loaded = assert(history.load_run(db, run.id))
+      return assert(loaded:report(format, nil, { db = db }))
+   end)
+   local ratio, ratio2 = t / rule_seconds, t2 / rule_seconds
+   print(string.format("%-9s %10.3f %8.2f %12.3f %8.2f %10d %8.2f", format, t, ratio, t2, ratio2, #text,
+      #text / 1e6))
+   if math.max(ratio, ratio2) >= 5 then
+      print(string.format("  FAILED: %s takes %.2fx the rule's time (target < 5x)", format, math.max(ratio, ratio2)))
+      failed = true
+   end
+   if format == "html" then
+      print(string.format("html size: %.2f MB for %d findings (target < 10 MB: %.0f%% of it)", #text / 1e6,
+         #run.findings, #text / 1e7 * 100))
+      if #text >= 10e6 then
+         print("  FAILED: the HTML report is 10 MB or more")
+         failed = true
+      end
+   end
+end
+db:close()
+os.execute("rm -rf " .. dir)
+if failed then os.exit(1) end

@@ -1,0 +1,457 @@
+-- The report formats (docs/reports.md): each one parsed back and checked against the run it
+-- was written from. The project's data is hostile on purpose: a party name with a <script>,
+-- a quote with an <img onerror>, a title with a pipe and a line break, findings whose
+-- messages start like spreadsheet formulas.
+local parley = require "parley"
+local json = require "parley.json"
+local support = require "support"
+local fixtures = require "fixtures"
+local report = require "parley.report"
+local history = require "parley.history"
+
+local report_spec = {}
+
+local SCRIPT = "<script>document.title='pwned'</script>"
+local IMG = "<img src=x onerror=\"document.title='pwned'\">"
+
+-- The hostile dataset: fixtures.small with a second list (so list_overlap pairs people across
+-- scripts) and markup, pipes and line breaks in names, titles and quotes.
+function report_spec.dataset()
+   local d = fixtures.small()
+   d.parties[2].name = "Azerbaijan " .. SCRIPT
+   d.sources[1].title = "Swap | of detainees\nand mine maps"
+   d.claims[2].text = "around 60 " .. IMG
+   d.lists[2] = { id = "aze-list-1", claimant = "AZE", holder = "AZE", subject = "detainees", as_of = "2021-06",
+      source = "s-mfa", persons = {
+         { person = "p-1", name = "Ованес Петросян", born = 1999 },
+         { name = "Ильхам Мамедов", born = 1985 },
+      } }
+   return d
+end
+
+-- A rule whose findings carry hostile messages, and one that never ends.
+local ODD_RULE = [[
+return { id = "odd", version = "2.0.0", description = "Findings with <b>odd</b> messages | pipes", severity = "low",
+   run = function(ctx)
+      ctx:finding{ message = "=HYPERLINK(\"http://x\",\"click\")", evidence = { claims = { "arm-200" } } }
+      ctx:finding{ severity = "high", message = "+1, \"quoted\"\nsecond line | " .. ]] .. string.format("%q", SCRIPT) ..
+   [[, evidence = { parties = { "AZE" }, sources = { "s-mfa" } }, measures = { n = 3, share = 0.25 } }
+      ctx:finding{ severity = "critical", message = "-2 @ the border", evidence = { exchanges = { "x-2021-06-12" } } }
+      ctx:finding{ severity = "info", message = "@SUM(A1)", evidence = {} }
+   end }
+]]
+local LOOP_RULE = [[return { id = "loop", version = "1", run = function() while true do end end }]]
+
+-- A project directory with the dataset, the rules and a config whose store is a file there.
+-- extra: more config lines. Returns the config path and the store path.
+function report_spec.project(extra)
+   local dir = support.tmpname("report-project")
+   os.execute("mkdir -p " .. support.quote(dir))
+   support.write(dir .. "/dataset.yaml", json.encode(report_spec.dataset()))
+   support.write(dir .. "/odd.lua", ODD_RULE)
+   support.write(dir .. "/loop.lua", LOOP_RULE)
+   support.write(dir .. "/config.yaml", table.concat({
+      "parley: 1", "store: " .. dir .. "/store.db", "data: [dataset.yaml]", "rules:",
+      "  - use: count_gap", "  - use: list_overlap", "  - script: odd.lua", "  - script: loop.lua",
+      "limits: {instructions: 20000000, seconds: 10}", extra or "" }, "\n"))
+   return dir .. "/config.yaml", dir .. "/store.db", dir
+end
+
+-- RFC 4180: a list of records, each a list of fields.
+function report_spec.parse_csv(s)
+   local rows, row, field, i, n = {}, {}, {}, 1, #s
+   local quoted = false
+   while i <= n do
+      local c = s:sub(i, i)
+      if quoted then
+         if c == '"' then
+            if s:sub(i + 1, i + 1) == '"' then
+               field[#field + 1] = '"'
+               i = i + 1
+            else
+               quoted = false
+            end
+         else
+            field[#field + 1] = c
+         end
+      elseif c == '"' then
+         assert(#field == 0, "a quote inside an unquoted field at byte " .. i)
+         quoted = true
+      elseif c == "," then
+         row[#row + 1] = table.concat(field)
+         field = {}
+      elseif c == "\r" and s:sub(i + 1, i + 1) == "\n" then
+         row[#row + 1] = table.concat(field)
+         rows[#rows + 1] = row
+         row, field = {}, {}
+         i = i + 1
+      else
+         assert(c ~= "\n", "a bare line feed outside quotes at byte " .. i)
+         field[#field + 1] = c
+      end
+      i = i + 1
+   end
+   assert(not quoted, "an unterminated quoted field")
+   assert(#row == 0 and #field == 0, "the last record does not end with CRLF")
+   return rows
+end
+
+-- The Markdown tables of a text: each a list of rows (the header first), each a list of cells,
+-- split on the pipes that are not escaped.
+function report_spec.markdown_tables(s)
+   local tables, current = {}, nil
+   for line in (s .. "\n"):gmatch("([^\n]*)\n") do
+      if line:match("^|") then
+         local cells = {}
+         local body = line:gsub("\\\\", "\1"):gsub("\\|", "\2")
+         for cell in body:sub(2):gmatch("([^|]*)|") do
+            cells[#cells + 1] = cell:gsub("\1", "\\\\"):gsub("\2", "\\|"):match("^%s*(.-)%s*$")
+         end
+         if not current then
+            current = { rows = {} }
+            tables[#tables + 1] = current
+         end
+         if cells[1] and cells[1]:match("^%-%-%-") then
+            current.separator = true
+         else
+            current.rows[#current.rows + 1] = cells
+         end
+      else
+         current = nil
+      end
+   end
+   return tables
+end
+
+local function ids_equal(a, b)
+   assert.same(a or {}, b or {})
+end
+
+describe("reports", function()
+   local config, store, run
+   setup(function()
+      config, store = report_spec.project()
+      local err
+      run, err = parley.reconcile(config)
+      assert(run, err)
+   end)
+
+   it("come from a run with errors, limits, findings of every severity and hostile text", function()
+      local by_rule = {}
+      for _, o in ipairs(run.outcomes) do by_rule[o.rule] = o end
+      assert.equal("error", by_rule.loop.outcome)
+      assert.equal("instructions", by_rule.loop.limit)
+      assert.equal("findings", by_rule.odd.outcome)
+      assert.equal("findings", by_rule.count_gap.outcome)
+      assert.equal("findings", by_rule.list_overlap.outcome)
+   end)
+
+   it("json: one object per line that gives back the run by value", function()
+      local lines = {}
+      for line in assert(run:report("json")):gmatch("[^\n]+") do lines[#lines + 1] = json.decode(line) end
+      assert.equal("run", lines[1].type)
+      assert.equal(run.id, lines[1].id)
+      assert.equal(config, lines[1].config)
+      assert.equal("failed", lines[1].status)
+      assert.equal("history", lines[2].type)
+      assert.equal(#run.findings, lines[2].new)
+      assert.equal(0, lines[2].persisting)
+      local outcomes, findings = {}, {}
+      for _, l in ipairs(lines) do
+         if l.type == "outcome" then outcomes[#outcomes + 1] = l end
+         if l.type == "finding" then findings[#findings + 1] = l end
+      end
+      assert.equal(#run.outcomes, #outcomes)
+      for i, o in ipairs(run.outcomes) do
+         assert.equal(o.rule, outcomes[i].rule)
+         assert.equal(o.version, outcomes[i].version)
+         assert.equal(o.outcome, outcomes[i].outcome)
+         assert.equal(o.total, outcomes[i].findings)
+         assert.equal(o.error, outcomes[i].error)
+         assert.equal(o.limit, outcomes[i].limit)
+      end
+      assert.equal(#run.findings, #findings)
+      for i, f in ipairs(run.findings) do
+         local g = findings[i]
+         assert.equal(f.rule, g.rule)
+         assert.equal(f.severity, g.severity)
+         assert.equal(f.message, g.message)
+         assert.equal(f.fingerprint, g.fingerprint)
+         assert.equal("new", g.change)
+         for _, kind in ipairs({ "claims", "sources", "parties", "lists", "persons", "exchanges" }) do
+            ids_equal(f.evidence[kind], g.evidence[kind])
+         end
+         for k, v in pairs(f.measures or {}) do assert.equal(v, g.measures[k]) end
+      end
+   end)
+
+   it("csv: a row per finding under names and HXL hashtags, quoted, with formulas defused", function()
+      local text = assert(run:report("csv"))
+      local rows = report_spec.parse_csv(text)
+      assert.equal(#run.findings + 2, #rows)
+      local names, tags = rows[1], rows[2]
+      local col = {}
+      for i, n in ipairs(names) do col[n] = i end
+      for i, t in ipairs(tags) do
+         assert.matches("^#[%w_]+[%w_+]*$", t, "column " .. names[i])
+         assert.is_truthy(t:match("^#x_") or t:match("^#meta") or t:match("^#severity") or t:match("^#date") or
+            t:match("^#description") or t:match("^#status"), t)
+      end
+      assert.equal("#meta+rule", tags[col.rule])
+      assert.equal("#severity", tags[col.severity])
+      assert.equal("#date+reported", tags[col.reported])
+      assert.equal("#meta+source", tags[col.sources])
+      for i, f in ipairs(run.findings) do
+         local r = rows[i + 2]
+         assert.equal(#names, #r)
+         assert.equal(f.rule, r[col.rule])
+         assert.equal(f.severity, r[col.severity])
+         assert.equal(f.fingerprint, r[col.fingerprint])
+         assert.equal(table.concat(f.evidence.claims or {}, " "), r[col.claims])
+         assert.equal(table.concat(f.evidence.sources or {}, " "), r[col.sources])
+         assert.equal(table.concat(f.evidence.persons or {}, " "), r[col.persons])
+         assert.equal(run.finished_at:sub(1, 10), r[col.reported])
+         if f.message:match("^[=+%-@]") then
+            assert.equal("'" .. f.message, r[col.message])
+         else
+            assert.equal(f.message, r[col.message])
+         end
+         for _, cell in ipairs(r) do assert.is_nil(cell:match("^[=+%-@]"), cell) end
+      end
+      -- the four formula starts are all in the data, and the multi-line message came back whole
+      local starts = {}
+      for _, f in ipairs(run.findings) do starts[f.message:sub(1, 1)] = true end
+      for _, c in ipairs({ "=", "+", "-", "@" }) do assert.is_true(starts[c], c) end
+      assert.matches('"\'%+1, ""quoted""\r?\nsecond line', text)
+   end)
+
+   it("sarif: the required fields of SARIF 2.1.0, levels from severities, fingerprints, logical locations",
+      function()
+      local doc = json.decode(assert(run:report("sarif")))
+      assert.equal("2.1.0", doc.version)
+      assert.equal("https://json.schemastore.org/sarif-2.1.0.json", doc["$schema"])
+      assert.equal(1, #doc.runs)
+      local r = doc.runs[1]
+      assert.equal("parley", r.tool.driver.name)
+      local rule_ids = {}
+      for i, rule in ipairs(r.tool.driver.rules) do
+         assert.is_string(rule.id)
+         assert.equal(rule.id, rule.name)
+         assert.is_string(rule.shortDescription.text)
+         assert.is_string(rule.properties.version)
+         rule_ids[rule.id] = i - 1
+      end
+      for _, o in ipairs(run.outcomes) do
+         assert.is_number(rule_ids[o.rule], o.rule)
+         assert.equal(o.version, r.tool.driver.rules[rule_ids[o.rule] + 1].properties.version)
+      end
+      local levels = { critical = "error", high = "error", medium = "warning", low = "note", info = "note" }
+      assert.equal(#run.findings, #r.results)
+      for i, f in ipairs(run.findings) do
+         local res = r.results[i]
+         assert.equal(f.rule, res.ruleId)
+         assert.equal(rule_ids[f.rule], res.ruleIndex)
+         assert.equal(levels[f.severity], res.level)
+         assert.equal(f.message, res.message.text)
+         assert.equal(f.fingerprint, res.partialFingerprints["parley/v1"])
+         assert.equal("new", res.baselineState)
+         local want = {}
+         for _, kind in ipairs({ "claims", "lists", "exchanges", "persons", "sources", "parties" }) do
+            for _, id in ipairs(f.evidence[kind] or {}) do want[#want + 1] = kind .. "/" .. id end
+         end
+         local got = {}
+         for _, l in ipairs(res.locations and res.locations[1].logicalLocations or {}) do
+            got[#got + 1] = l.fullyQualifiedName
+            assert.equal(l.fullyQualifiedName:match("/(.*)$"), l.name)
+         end
+         assert.same(want, got)
+      end
+      -- the rule that failed is a notification, with the limit it hit
+      local n = r.invocations[1].toolExecutionNotifications
+      assert.equal(1, #n)
+      assert.equal("loop", n[1].descriptor.id)
+      assert.equal("instructions", n[1].properties.limit)
+      assert.is_false(r.invocations[1].executionSuccessful)
+   end)
+
+   it("markdown: tables with a row per severity, finding and outcome; data escaped", function()
+      local text = assert(run:report("markdown"))
+      local tables = report_spec.markdown_tables(text)
+      local function find(first_header)
+         for _, t in ipairs(tables) do
+            if t.rows[1][1] == first_header then return t end
+         end
+      end
+      local summary = assert(find("severity"))
+      assert.is_true(summary.separator)
+      assert.equal(1 + 5, #summary.rows)
+      local findings = assert(find("#"))
+      assert.equal(1 + #run.findings, #findings.rows)
+      for i, f in ipairs(run.findings) do
+         assert.equal(f.fingerprint, findings.rows[i + 1][8])
+         assert.equal(f.severity, findings.rows[i + 1][2])
+      end
+      local outcomes = assert(find("rule"))
+      assert.equal(1 + #run.outcomes, #outcomes.rows)
+      -- every row of every table has as many cells as its header: no pipe or line break broke one
+      for _, t in ipairs(tables) do
+         for _, row in ipairs(t.rows) do assert.equal(#t.rows[1], #row, table.concat(row, " | ")) end
+      end
+      -- every < from the data is escaped; the only markup is the line breaks of cells
+      assert.is_nil((text:gsub("\\<", ""):gsub("<br>", "")):find("<", 1, true))
+      assert.matches("\\<script\\>document.title='pwned'\\</script\\>", text, 1, true)
+      assert.matches("Swap \\| of detainees<br>and mine maps", text, 1, true)
+      -- the claims of the count_gap finding side by side, and the pairs of list_overlap
+      assert.matches("| **grade** | B2 (usually reliable, probably true) | not graded |", text, 1, true)
+      assert.matches("Matched persons:", text, 1, true)
+      assert.matches("| p-1 | Հովհաննես Պետրոսյան | Armenian | p-1 | Ованес Петросян | Cyrillic |", text, 1, true)
+   end)
+
+   it("html: headings, tables with headers, a chart per counted subject, escaped data, no script", function()
+      local text = assert(run:report("html"))
+      assert.matches("^<!DOCTYPE html>", text)
+      assert.is_nil(text:lower():find("<script", 1, true))
+      assert.is_nil(text:lower():find("<img", 1, true))
+      assert.is_nil(text:lower():find("<link", 1, true))
+      assert.is_nil(text:find("<[^>]*%ssrc="))
+      assert.is_nil(text:find("url(", 1, true))
+      assert.matches("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;", text, 1, true)
+      assert.matches("&lt;img src=x onerror=&quot;", text, 1, true)
+      assert.matches("@media print", text, 1, true)
+      local _, h1 = text:gsub("<h1[ >]", "")
+      assert.equal(1, h1)
+      local h2 = {}
+      for h in text:gmatch("<h2>(.-)</h2>") do h2[#h2 + 1] = h end
+      assert.same({ "Summary", "Since the previous run", "Claims over time", "Findings", "Exchanges", "Sources",
+         "Rule outcomes" }, h2)
+      local _, h3 = text:gsub("<h3[ >]", "")
+      assert.is_true(h3 >= #run.findings)
+      local n_tables = 0
+      for t in text:gmatch("<table.-</table>") do
+         n_tables = n_tables + 1
+         assert.matches("<th[ >]", t)
+         assert.matches("<caption>", t)
+      end
+      assert.is_true(n_tables >= 5)
+      -- a chart for each subject with counts: detainees held by AZE about ARM (one here)
+      local svgs = {}
+      for s in text:gmatch("<svg.-</svg>") do svgs[#svgs + 1] = s end
+      assert.equal(1, #svgs)
+      local svg = svgs[1]
+      assert.matches('role="img"', svg, 1, true)
+      assert.matches('aria%-label="Claimed detainees held by AZE, about ARM over time"', svg)
+      assert.matches("<title id=\"chart%-title%-1\">", svg)
+      assert.matches("<desc id=\"chart%-desc%-1\">.*~200 as of 2021%-06", svg)
+      assert.matches('width="%d+" height="%d+"', svg)
+      assert.matches('class="band"', svg)             -- aze-60 is 38-120
+      assert.matches('class="approx"', svg)           -- arm-200 is about 200
+      assert.matches('class="exchange"', svg)         -- the exchange of 12 June, with what moved
+      assert.matches("AZE → ARM: 15 detainees", svg, 1, true)
+      -- the evidence side by side, with sources, grades and quotes
+      local article = text:match('<article class="finding f%-medium" id="finding%-%d+"><h3>' ..
+         '.-detainees held.-</article>')
+      assert.is_string(article)
+      assert.matches("arm-200", article, 1, true)
+      assert.matches("aze-60", article, 1, true)
+      assert.matches("<strong>B2</strong> usually reliable, probably true", article, 1, true)
+      assert.matches("<blockquote>about 200</blockquote>", article, 1, true)
+      assert.matches('<th scope="col">ratio</th>', article, 1, true)
+      -- list_overlap: matched persons with the script of each side
+      local pairs_table = text:match("<caption>Matched persons</caption>.-</table>")
+      assert.matches("Հովհաննես Պետրոսյան</td><td>Armenian</td>", pairs_table, 1, true)
+      assert.matches("Ованес Петросян</td><td>Cyrillic</td>", pairs_table, 1, true)
+      -- exchanges with mediators, and the outcomes with the error and the limit
+      assert.matches("<td>Georgia %(GEO%)</td>", text)
+      assert.matches("<td>error</td><td class=\"n\">0</td>.-<td>instructions</td>", text)
+   end)
+
+   it("all come from the same run: a stored run re-rendered from the store gives the same reports", function()
+      local db = assert(parley.open(store, { readonly = true }))
+      local loaded = assert(history.load_run(db, run.id))
+      for _, format in ipairs({ "json", "csv", "sarif", "markdown", "html", "text" }) do
+         assert.equal(run:report(format), loaded:report(format, nil, { db = db }), format)
+      end
+      db:close()
+   end)
+
+   it("write to a path, and refuse an unknown format", function()
+      local path = support.tmpname("report.html")
+      assert.is_true(run:report("html", path))
+      assert.matches("^<!DOCTYPE html>", support.read(path))
+      local ok, err = run:report("pdf")
+      assert.is_nil(ok)
+      assert.matches("unknown report format 'pdf' %(known: csv, html, json, markdown, sarif, text%)", err)
+   end)
+
+   it("are written by the engine from the config's report entries", function()
+      local dir = support.tmpname("report-entries")
+      local cfg = report_spec.project("report: [{format: html, path: " .. dir .. ".html}, " ..
+         "{format: sarif, path: " .. dir .. ".sarif}, {format: csv, path: " .. dir .. ".csv}, " ..
+         "{format: markdown, path: " .. dir .. ".md}]")
+      local r = assert(parley.reconcile(cfg))
+      assert.equal(r:report("html"), support.read(dir .. ".html"))
+      assert.equal(r:report("sarif"), support.read(dir .. ".sarif"))
+      assert.equal(r:report("csv"), support.read(dir .. ".csv"))
+      assert.equal(r:report("markdown"), support.read(dir .. ".md"))
+   end)
+end)
+
+describe("reports of many findings and busy subjects", function()
+   it("show the first findings in detail and every finding in a table, and sum busy subjects up", function()
+      local fmt = require "parley.report_format"
+      local config = report_spec.project()
+      local run = assert(parley.reconcile(config))
+      local dense = fmt.DENSE
+      fmt.DENSE = 1
+      finally(function() fmt.DENSE = dense end)
+      local html = assert(run:report("html", nil, { detail = 2 }))
+      local _, articles = html:gsub('<article class="finding', "")
+      assert.equal(2, articles)
+      local all = html:match('<table class="all">.-</table>')
+      local _, rows = all:gsub("<tr><td", "")
+      assert.equal(#run.findings, rows)
+      assert.matches("The first 2 findings, the most severe, are shown below", html, 1, true)
+      -- detainees held by AZE has two counts: summed up party by party, its chart without labels
+      assert.matches("<caption>The claims, party by party (2 counts", html, 1, true)
+      assert.matches('<circle class="a k1"', html, 1, true)
+      assert.matches('<rect class="b k2"', html, 1, true)
+      local md = assert(run:report("markdown", nil, { detail = 2 }))
+      local _, sections = md:gsub("\n### %d+%. ", "")
+      assert.equal(2, sections)
+      assert.matches("2 counts, too many to list here; party by party:", md, 1, true)
+      assert.matches("| Armenia (ARM) | 1 | 2021-06 | 2021-06 | 200 | 200 | 1 |", md, 1, true)
+   end)
+end)
+
+describe("reports of a run whose store is gone", function()
+   it("still give the findings, and say the records cannot be shown", function()
+      local run = assert(parley.reconcile({ data = { "dataset.yaml" }, rules = { { use = "count_gap" } } },
+         { base = support.top .. "/examples/caucasus-2021" }))
+      local copy = setmetatable({ config_name = run.config_name, id = run.id, findings = run.findings,
+         outcomes = run.outcomes, rules = run.rules, store = ":memory:", status = run.status }, getmetatable(run))
+      local html = assert(copy:report("html"))
+      assert.matches("store is gone", html)
+      assert.matches(run.findings[1].fingerprint, html, 1, true)
+      local text = assert(copy:report("text"))
+      assert.matches("history: not available", text, 1, true)
+      assert.equal(#run.findings + 2, #report_spec.parse_csv(assert(copy:report("csv"))))
+   end)
+end)
+
+describe("report.gather", function()
+   it("gathers once what every format shows", function()
+      local run = assert(parley.reconcile({ data = { "dataset.yaml" }, rules = { { use = "count_gap" } } },
+         { base = support.top .. "/examples/caucasus-2021" }))
+      local m = report.gather(run)
+      assert.equal(run.id, m.run.id)
+      assert.equal(1, m.counts.severity.medium)
+      assert.is_nil(m.history.a)
+      assert.same({ "new" }, m.history.change)
+      assert.equal("Armenia", m.data.parties.ARM.name)
+      assert.equal(1, #m.data.exchanges)
+      assert.equal("AZE → ARM: 15 detainees; ARM → AZE: 1 mine map (Agdam, 97,000 mines)", m.data.exchanges[1].moved)
+      assert.is_nil(report.gather(run, { data = false }).data)
+   end)
+end)
+
+return report_spec
