@@ -83,7 +83,7 @@ describe("parley.reconcile", function()
          ["hog.lua"] = "return {id = 'hog', version = '1', run = function() local t = {} " ..
             "for i = 1, 1e9 do t[i] = ('x'):rep(100) .. i end end}",
       }, { { script = "loop.lua" }, { script = "boom.lua" }, { script = "hog.lua" }, { use = "count_gap" } },
-         { limits = { instructions = 5000000, memory_mb = 16, seconds = 5 } })
+         { limits = { instructions = 5000000, memory_mb = 16, seconds = 120 } })
       local run = assert(parley.reconcile(dir .. "/config.yaml"))
       local by_rule = {}
       for _, o in ipairs(run.outcomes) do by_rule[o.rule] = o end
