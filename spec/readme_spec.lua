@@ -56,3 +56,17 @@ describe("the README", function()
       assert.is_true(ran >= 4)
    end)
 end)
+
+describe("the README's example report", function()
+   it("is what the example's run prints", function()
+      local shown = readme:match("```text\n(.-)```")
+      assert.is_string(shown)
+      local _, out = support.parley("reconcile", support.top .. "/examples/caucasus-2021/parley.yaml")
+      local n = 0
+      for line in shown:gmatch("[^\n]+") do
+         assert.truthy(out:find(line, 1, true), "not in the run's report: " .. line)
+         n = n + 1
+      end
+      assert.is_true(n >= 8)
+   end)
+end)
