@@ -75,6 +75,7 @@ build = {
       ["parley.rules.scope_mismatch"] = "lua/parley/rules/scope_mismatch.lua",
       ["parley.rules.self_contradiction"] = "lua/parley/rules/self_contradiction.lua",
       ["parley.rules.stale_claim"] = "lua/parley/rules/stale_claim.lua",
+      ["parley.rulekit"] = "lua/parley/rulekit.lua",
       ["parley.ruletest"] = "lua/parley/ruletest.lua",
       ["parley.schema"] = "lua/parley/schema.lua",
       ["parley.store"] = "lua/parley/store.lua",

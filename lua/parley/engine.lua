@@ -10,7 +10,7 @@ local json = require "parley.json"
 local engine = {}
 
 -- Modules a rule may require: pure Lua, no capability beyond what the sandbox gives.
-engine.VETTED = { "parley.json", "parley.dates", "parley.text", "parley.records", "parley.names" }
+engine.VETTED = { "parley.json", "parley.dates", "parley.text", "parley.records", "parley.names", "parley.rulekit" }
 
 local function read_file(path)
    local f, err = io.open(path, "rb")
@@ -40,7 +40,7 @@ end
 
 -- Reads each enabled rule's manifest ({id, version, description, params}) in a sandbox and
 -- checks its parameters. Returns the rules to run, and problems (bad configuration).
-local function prepare_rules(cfg)
+local function prepare_rules(cfg, modules)
    local ctx = check.new_context()
    local rules, seen = {}, {}
    for _, entry in ipairs(cfg.rules) do
@@ -50,7 +50,7 @@ local function prepare_rules(cfg)
             path = string.format("rules[%d]", entry.index) }
          local src, chunkname, err = rule_source(entry)
          if src then
-            local info, why = core.rule_info(src, chunkname, cfg.limits)
+            local info, why = core.rule_info(src, chunkname, cfg.limits, modules)
             if info then
                rule.source, rule.chunkname = src, chunkname
                rule.id = entry.id or info.id
@@ -173,7 +173,8 @@ function engine.reconcile(source, opts)
    opts = opts or {}
    local cfg, err, problems = config.load(source, opts)
    if not cfg then return nil, err, "input", problems end
-   local rules, rule_problems = prepare_rules(cfg)
+   local modules = vetted_sources()
+   local rules, rule_problems = prepare_rules(cfg, modules)
    if #rule_problems > 0 then return nil, check.format_problems(rule_problems), "input", rule_problems end
 
    -- rules read the store through their own connections, so an in-memory store is a
@@ -217,7 +218,7 @@ function engine.reconcile(source, opts)
       end
    end
    local threads = opts.jobs or core.cpu_count()
-   local results = #jobs > 0 and core.run_rules(jobs, { threads = threads, modules = vetted_sources() }) or {}
+   local results = #jobs > 0 and core.run_rules(jobs, { threads = threads, modules = modules }) or {}
    for i, res in ipairs(results) do
       local r = runnable[i]
       local outcome = {

@@ -2,33 +2,8 @@
 -- can overlap, compared as ranges. A gap beyond max_ratio and min_difference is a finding,
 -- with both claims and their sources as evidence.
 local dates = require "parley.dates"
-
--- A count as a range [low, high] with a central value. An approximate figure with no range
--- of its own gets +-approx_margin around it ("about 200" is not the integer 200).
-local function range(count, margin)
-   if count.exact then return count.exact, count.exact, count.exact end
-   local best = count.best
-   local low, high = count.low, count.high
-   if best and count.approx then
-      low = low or math.floor(best * (1 - margin))
-      high = high or math.ceil(best * (1 + margin))
-   end
-   low = low or best or 0
-   high = high or best or math.huge
-   best = best or (high ~= math.huge and (low + high) / 2 or low)
-   return best, low, high
-end
-
-local function say(count)
-   if count.exact then return tostring(count.exact) end
-   local s
-   if count.low and count.high then
-      s = string.format("%d-%d", count.low, count.high)
-   else
-      s = tostring(count.best or count.low or count.high)
-   end
-   return (count.approx and "~" or "") .. s
-end
+local kit = require "parley.rulekit"
+local say, range = kit.say, kit.range
 
 local function run(ctx)
    local p = ctx.params

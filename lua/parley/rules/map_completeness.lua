@@ -7,50 +7,13 @@
 --   incomplete:   a party's claim that the maps of a region are not complete
 --                 (mine_maps_complete: false), set against the mines mapped there.
 -- See docs/rules/map_completeness.md.
-
--- The ids that a later record of table tbl supersedes, read in one pass: leaving superseded
--- records out this way stays linear (the iterators' `current` filter is a correlated subquery).
-local function superseded(db, tbl)
-   local set = {}
-   for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
-      set[r.supersedes] = true
-   end
-   return set
-end
+local kit = require "parley.rulekit"
+local superseded, listing, best_of, say, num = kit.superseded, kit.listing, kit.best, kit.say, kit.num
 
 local FIELDS = { "reference_points", "perimeter", "types", "mines", "emplacing_method", "fuze", "date_laid",
    "anti_handling" }
 local KNOWN = { reference_points = true, perimeter = true, types = true, mines = true, emplacing_method = true,
    fuze = true, date_laid = true, anti_handling = true, lifetime = true }
-
--- Items joined for a message, at most `max` of them: "a, b, c and 12 more".
-local function listing(items, sep, max)
-   max = max or 10
-   if #items <= max then return table.concat(items, sep or ", ") end
-   return table.concat(items, sep or ", ", 1, max) .. string.format(" and %d more", #items - max)
-end
-
-local function best_of(count)
-   if count.exact then return count.exact end
-   if count.best then return count.best end
-   if count.low and count.high then return (count.low + count.high) / 2 end
-   return count.low or count.high or 0
-end
-
-local function say(count)
-   if count.exact then return tostring(count.exact) end
-   local s
-   if count.low and count.high then
-      s = string.format("%d-%d", count.low, count.high)
-   elseif count.best then
-      s = tostring(count.best)
-   elseif count.low then
-      s = "at least " .. count.low
-   else
-      s = "at most " .. tostring(count.high)
-   end
-   return (count.approx and "~" or "") .. s
-end
 
 local function blank(v)
    return v == nil or (type(v) == "string" and not v:find("%S"))
@@ -89,11 +52,6 @@ local function set_of(list)
    local set = {}
    for _, id in ipairs(list or {}) do set[id] = true end
    return set
-end
-
-local function num(x)
-   if math.type(x) == "float" and x == math.floor(x) then x = math.tointeger(x) end
-   return tostring(x)
 end
 
 local function pct(x) return string.format("%.1f%%", x * 100) end

@@ -8,76 +8,9 @@
 -- Persons are matched by person id, or by exact name where one side gives no id.
 -- See docs/rules/release_accounting.md.
 local dates = require "parley.dates"
-
--- Dates parsed once each (dates.before and dates.overlap take the parsed form too).
-local parsed = {}
-local function when(text)
-   local d = parsed[text]
-   if not d then
-      d = assert(dates.parse(text))
-      parsed[text] = d
-   end
-   return d
-end
-
--- The ids that a later record of table tbl supersedes, read in one pass: leaving superseded
--- records out this way stays linear (the iterators' `current` filter is a correlated subquery).
-local function superseded(db, tbl)
-   local set = {}
-   for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
-      set[r.supersedes] = true
-   end
-   return set
-end
-
--- Items joined for a message, at most `max` of them: "a, b, c and 12 more".
-local function listing(items, sep, max)
-   max = max or 10
-   if #items <= max then return table.concat(items, sep or ", ") end
-   return table.concat(items, sep or ", ", 1, max) .. string.format(" and %d more", #items - max)
-end
-
-local function best_of(count)
-   if count.exact then return count.exact end
-   if count.best then return count.best end
-   if count.low and count.high then return (count.low + count.high) / 2 end
-   return count.low or count.high or 0
-end
-
-local function say(count)
-   if count.exact then return tostring(count.exact) end
-   local s
-   if count.low and count.high then
-      s = string.format("%d-%d", count.low, count.high)
-   elseif count.best then
-      s = tostring(count.best)
-   elseif count.low then
-      s = "at least " .. count.low
-   else
-      s = "at most " .. tostring(count.high)
-   end
-   return (count.approx and "~" or "") .. s
-end
-
-local function num(x)
-   if math.type(x) == "float" and x == math.floor(x) then x = math.tointeger(x) end
-   return tostring(x)
-end
-
--- A sorted list of the distinct ids in the given lists.
-local function ids(...)
-   local seen, out = {}, {}
-   for _, list in ipairs({ ... }) do
-      for _, id in ipairs(list) do
-         if not seen[id] then
-            seen[id] = true
-            out[#out + 1] = id
-         end
-      end
-   end
-   table.sort(out)
-   return out
-end
+local kit = require "parley.rulekit"
+local when, superseded, listing, best_of = kit.date, kit.superseded, kit.listing, kit.best
+local say, num, ids = kit.say, kit.num, kit.ids
 
 local function nonempty(list)
    if #list > 0 then return list end

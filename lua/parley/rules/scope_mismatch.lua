@@ -5,55 +5,8 @@
 -- civilians besides ~200 soldiers and civilians), it says how much of the gap the tags only
 -- that side includes explain. See docs/rules/scope_mismatch.md.
 local dates = require "parley.dates"
-
--- Dates parsed once each (dates.before and dates.overlap take the parsed form too).
-local parsed = {}
-local function when(text)
-   local d = parsed[text]
-   if not d then
-      d = assert(dates.parse(text))
-      parsed[text] = d
-   end
-   return d
-end
-
--- The ids that a later record of table tbl supersedes, read in one pass: leaving superseded
--- records out this way stays linear (the iterators' `current` filter is a correlated subquery).
-local function superseded(db, tbl)
-   local set = {}
-   for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
-      set[r.supersedes] = true
-   end
-   return set
-end
-
--- The central value of a count: exact, best, the middle of low-high, or the one bound given.
-local function best_of(count)
-   if count.exact then return count.exact end
-   if count.best then return count.best end
-   if count.low and count.high then return (count.low + count.high) / 2 end
-   return count.low or count.high or 0
-end
-
-local function say(count)
-   if count.exact then return tostring(count.exact) end
-   local s
-   if count.low and count.high then
-      s = string.format("%d-%d", count.low, count.high)
-   elseif count.best then
-      s = tostring(count.best)
-   elseif count.low then
-      s = "at least " .. count.low
-   else
-      s = "at most " .. tostring(count.high)
-   end
-   return (count.approx and "~" or "") .. s
-end
-
-local function num(x)
-   if math.type(x) == "float" and x == math.floor(x) then x = math.tointeger(x) end
-   return tostring(x)
-end
+local kit = require "parley.rulekit"
+local when, superseded, best_of, say, num = kit.date, kit.superseded, kit.best, kit.say, kit.num
 
 -- A claim's scope tags as a sorted list of distinct strings and as a set.
 local function tagset(scope)

@@ -1,0 +1,99 @@
+-- Helpers the built-in rules share, and rules of your own may use (require "parley.rulekit"):
+-- counts as readers say them and as ranges, dates parsed once, the ids later records
+-- supersede, and lists of ids for messages and evidence. Pure Lua over parley.dates, so a
+-- sandboxed rule may require it.
+local dates = require "parley.dates"
+
+local kit = {}
+
+local parsed = {}
+
+-- A date parsed once (dates.before and dates.overlap take the parsed form too).
+function kit.date(text)
+   local d = parsed[text]
+   if not d then
+      d = assert(dates.parse(text))
+      parsed[text] = d
+   end
+   return d
+end
+
+-- The ids that a later record of table tbl supersedes, read in one pass: leaving superseded
+-- records out this way stays linear in the records.
+function kit.superseded(db, tbl)
+   local set = {}
+   for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
+      set[r.supersedes] = true
+   end
+   return set
+end
+
+-- Items joined for a message, at most `max` of them (default 10): "a, b, c and 12 more".
+function kit.listing(items, sep, max)
+   max = max or 10
+   if #items <= max then return table.concat(items, sep or ", ") end
+   return table.concat(items, sep or ", ", 1, max) .. string.format(" and %d more", #items - max)
+end
+
+-- The central value of a count: exact, best, the middle of low..high, or the bound given.
+function kit.best(count)
+   if count.exact then return count.exact end
+   if count.best then return count.best end
+   if count.low and count.high then return (count.low + count.high) / 2 end
+   return count.low or count.high or 0
+end
+
+-- A count as a reader says it: "15", "~200", "38-120", "at least 100".
+function kit.say(count)
+   if count.exact then return tostring(count.exact) end
+   local s
+   if count.low and count.high then
+      s = string.format("%d-%d", count.low, count.high)
+   elseif count.best then
+      s = tostring(count.best)
+   elseif count.low then
+      s = "at least " .. count.low
+   else
+      s = "at most " .. tostring(count.high)
+   end
+   return (count.approx and "~" or "") .. s
+end
+
+-- A count as a range: central value, low, high. An approximate figure with no range of its
+-- own gets +-margin around it ("about 200" is not the integer 200); an open end is infinite.
+function kit.range(count, margin)
+   if count.exact then return count.exact, count.exact, count.exact end
+   local best = count.best
+   local low, high = count.low, count.high
+   if best and count.approx then
+      low = low or math.floor(best * (1 - margin))
+      high = high or math.ceil(best * (1 + margin))
+   end
+   low = low or best or 0
+   high = high or best or math.huge
+   best = best or (high ~= math.huge and (low + high) / 2 or low)
+   return best, low, high
+end
+
+-- A number for a message: integral floats without their ".0".
+function kit.num(x)
+   if math.type(x) == "float" and x == math.floor(x) then x = math.tointeger(x) end
+   return tostring(x)
+end
+
+-- The distinct ids of several lists (nil entries skipped), sorted.
+function kit.ids(...)
+   local seen, out = {}, {}
+   for _, list in ipairs({ ... }) do
+      for _, id in ipairs(list) do
+         if id and not seen[id] then
+            seen[id] = true
+            out[#out + 1] = id
+         end
+      end
+   end
+   table.sort(out)
+   return out
+end
+
+return kit
