@@ -1,26 +1,53 @@
--- A synthetic dataset generator for parley: a large, consistent record of two parties' claims,
--- named lists and exchanges, with discrepancies of known kinds planted in it.
+-- A synthetic dataset generator for parley: a large, consistent record of the parties' claims,
+-- named lists and exchanges, with discrepancies of every kind the built-in rules look for
+-- planted in it, and the answers known.
 --
 -- As a module (dofile("bench/gen.lua") or require from bench/ on the path) it returns
 --   generate(scale, seed) -> dataset, planted
--- `dataset` is a table db:import takes (docs/dataset.md); `planted` lists the findings the
+-- `dataset` is a table db:import takes (docs/dataset.md); `planted` lists the findings the nine
 -- built-in rules must produce on it, and only those:
---   { rule = "count_gap" | "corroboration" | "stale_claim" | "population_estimate",
---     evidence = { claims = {...} } or { lists = {...} },  measures = {...} (some) }
+--   { rule = RULE_ID, evidence = { claims = {...}, lists = {...}, exchanges = {...} } (the kinds
+--     that identify the finding), measures = {...} (some) }
+-- What is planted, by unit kind (k % 10; ten units give one of each):
+--   0  release_accounting (count): a step of NK's count of the Azerbaijanis it holds that does not
+--      fall by the number NK released to AZE (besides a step that does); release_accounting
+--      (unlisted): a person NK released who is not on AZE's own list of its people NK holds (besides
+--      one who is); self_contradiction (reversal): AZE's count of remains held by ARM down and back up
+--   1  population_estimate and list_overlap: a pair of lists of the same population, the same day;
+--      every third pair also has an ICRC list of that day (no `about`: list_overlap pairs it with
+--      both, population_estimate does not)
+--   2  self_contradiction (denial): ARM denies mine maps of a region exist, then hands one over;
+--      self_contradiction (flip): AZE says ICRC access is not granted, later that it is;
+--      k % 20 == 12: release_accounting (still_listed): a person AZE released, on a later AZE list
+--   3  count_gap and scope_mismatch: the two parties' counts far apart, scoped differently
+--   4  map_completeness (coverage): AZE's claim of mines ARM laid, mapped well below it (k % 20 ==
+--      4: with AZE's word that the maps are not complete); with two such regions or more, the
+--      total over them too
+--   5  corroboration: a self-sourced, weakly graded claim
+--   6  map_completeness (map): a handed-over map lacking Protocol II fields; scope_mismatch: counts
+--      close but scoped differently, ARM's own split count explaining the gap; k % 20 == 16:
+--      map_completeness (incomplete): AZE's word that the maps are not complete, no mines claimed
+--   7  corroboration: a third party's claim on a weak source only
+--   8  stale_claim: an old figure its claimant never updated
+--   9  near misses for stale_claim: an old figure updated, and one superseded
 -- Everything else is kept consistent: the parties' counts of the same thing stay within
--- count_gap's max_ratio (1.5) of each other, self-sourced claims have an ICRC count that
--- corroborates them, every claim is within 180 days of the newest record unless planted as
--- stale or updated by a later claim of its claimant, and the unmatched persons of two lists
--- are written in different scripts, so that exact name matching finds exactly the planted m.
+-- count_gap's max_ratio (1.5) of each other and unscoped, self-sourced claims have an ICRC count
+-- that corroborates them, every claim is within 180 days of the newest record unless planted as
+-- stale or updated by a later claim of its claimant, no series of counts goes down and back up,
+-- NK's count falls by what it released, the unmatched persons of two lists are written in
+-- different scripts (so that exact name matching finds exactly the planted m), the persons
+-- released are on the receiving side's own earlier lists and on no later list, every map
+-- carries the eight Protocol II fields, and the maps of a region where mines are claimed laid
+-- record them all.
 --
 -- As a script:
 --   lua5.4 bench/gen.lua SCALE SEED PATH   writes the dataset as YAML to PATH and the planted
 --                                          answers as JSON to PATH.answers.json
 --   lua5.4 bench/gen.lua [SCALE [SEED]]    (as `make bench` runs it) generates, imports into a
---                                          temporary store, runs the four rules, checks the
---                                          findings against the planted answers and prints the times;
---                                          GEN_RULES=a,b runs only those rules
--- SCALE is the number of units (one region each: ten units give one of each kind); default 2000.
+--                                          temporary store, runs the nine built-in rules, checks
+--                                          the findings against the planted answers and prints
+--                                          the times; GEN_RULES=a,b runs only those rules
+-- SCALE is the number of units (one region each); default 2000.
 
 -- A deterministic generator (64-bit LCG, integers wrap in Lua 5.4), independent of math.random.
 local function rng(seed)
@@ -90,6 +117,19 @@ local function civil(z)
    return string.format("%04d-%02d-%02d", y, m, d)
 end
 
+local FUZES = { "pressure", "tripwire", "pressure and tripwire", "tilt rod" }
+
+-- The Protocol II record fields a planted map may leave out (never `mines`: the maps of a region
+-- are also counted against the mines claimed laid there).
+local DROPPABLE = { "reference_points", "perimeter", "types", "emplacing_method", "fuze", "date_laid",
+   "anti_handling" }
+
+local function copy(list)
+   local out = {}
+   for i, v in ipairs(list) do out[i] = v end
+   return out
+end
+
 local function generate(scale, seed)
    scale = math.tointeger(scale) or error("generate: scale must be an integer", 2)
    if scale < 1 then error("generate: scale must be at least 1", 2) end
@@ -119,24 +159,40 @@ local function generate(scale, seed)
       persons = {}, claims = {}, lists = {}, exchanges = {},
    }
    local planted = {}
-   local claims, sources = ds.claims, ds.sources
+   local claims, sources, persons = ds.claims, ds.sources, ds.persons
    local function claim(c)
       claims[#claims + 1] = c
       return c.id
    end
+   local function plant(rule, evidence, measures)
+      local p = { rule = rule, evidence = evidence, measures = measures }
+      planted[#planted + 1] = p
+      return p
+   end
 
    local pairs_made = 0
-   local ref_day = day_number(2021, 7, 20)
+   local first_exchange_day = day_number(2021, 1, 10)
+
+   -- the persons on ARM's own lists of its detainees held by AZE, to be released: entries without
+   -- a person id by name, and persons with one (kept for the releases planted as still listed)
+   local pool_names, pool_ids = { first = 1 }, { first = 1 } -- queues: taken from `first` on
+   local function take(pool)
+      local v = pool[pool.first]
+      if v ~= nil then pool.first = pool.first + 1 end
+      return v
+   end
 
    -- one pair of lists of the same population: m_id persons on both by person id, m_name by the
    -- same Latin name written differently (case, spaces), the rest on one list only
    local function list_pair(k)
       local direction = pairs_made % 2 -- 0: Armenians held by AZE, 1: Azerbaijanis held by ARM
       local subject = pairs_made // 2 % 2 == 0 and "detainees" or "remains"
-      -- each (direction, subject) has a day of its own: the pairs of one population never overlap
+      local with_icrc = pairs_made % 3 == 0
+      -- each (direction, subject) has a day of its own: the pairs of one population never overlap;
+      -- and every list is older than the first exchange, so that no release finds it "later"
       local day = day_number(2014, 1, 1) + pairs_made // 4
       pairs_made = pairs_made + 1
-      if day >= ref_day then error("generate: scale too large for the list calendar", 3) end
+      if day >= first_exchange_day then error("generate: scale too large for the list calendar", 3) end
       local as_of = civil(day)
       local holder, about = direction == 0 and "AZE" or "ARM", direction == 0 and "ARM" or "AZE"
       local given, surnames = direction == 0 and ARM_GIVEN or AZE_GIVEN, direction == 0 and ARM_SURNAMES or AZE_SURNAMES
@@ -149,14 +205,19 @@ local function generate(scale, seed)
          subject = subject, as_of = as_of, source = about:lower() .. "-mfa", persons = {} }
       local b = { id = string.format("%s-list-%d", holder:lower(), k), claimant = holder, holder = holder,
          about = about, subject = subject, as_of = as_of, source = holder:lower() .. "-mfa", persons = {} }
+      local icrc = with_icrc and { id = string.format("icrc-list-%d", k), claimant = "ICRC", holder = holder,
+         subject = subject, as_of = as_of, persons = {} } or nil
+      local arm_own = direction == 0 and subject == "detainees"
       for i = 1, m_id do
          local g, s = given[rand(1, #given)], surnames[rand(1, #surnames)]
          local pid = string.format("p-%d-%d", k, i)
-         ds.persons[#ds.persons + 1] = { id = pid, born = rand(1975, 2003), category = "soldier",
+         persons[#persons + 1] = { id = pid, born = rand(1975, 2003), category = "soldier",
             names = { g[about_form] .. " " .. s[about_form], { name = s[holder_form] .. " " .. g[holder_form],
                written_by = holder } } }
          a.persons[#a.persons + 1] = { person = pid, name = g[about_form] .. " " .. s[about_form] }
          b.persons[#b.persons + 1] = { person = pid, name = s[holder_form] .. " " .. g[holder_form] }
+         if icrc then icrc.persons[#icrc.persons + 1] = { person = pid, name = g[1] .. " " .. s[1] } end
+         if arm_own then pool_ids[#pool_ids + 1] = { person = pid, name = s[holder_form] .. " " .. g[holder_form] } end
       end
       local offset = rand(0, 143)
       for i = 1, m_name do
@@ -164,12 +225,14 @@ local function generate(scale, seed)
          local name = given[idx % 12 + 1][1] .. " " .. surnames[idx // 12 + 1][1]
          a.persons[#a.persons + 1] = { name = name, category = "civilian" }
          b.persons[#b.persons + 1] = { name = "  " .. name:upper():gsub(" ", "  ") }
+         if arm_own then pool_names[#pool_names + 1] = name end
       end
       -- one list only: the about side's pool A of given names in its script, the holder's
       -- pool B in Russian
       for _ = m + 1, n1 do
          local g, s = given[rand(1, 6)], surnames[rand(1, #surnames)]
          a.persons[#a.persons + 1] = { name = g[about_form] .. " " .. s[about_form] }
+         if arm_own then pool_names[#pool_names + 1] = g[about_form] .. " " .. s[about_form] end
       end
       for _ = m + 1, n2 do
          local g, s = given[rand(7, 12)], surnames[rand(1, #surnames)]
@@ -177,18 +240,137 @@ local function generate(scale, seed)
       end
       ds.lists[#ds.lists + 1] = a
       ds.lists[#ds.lists + 1] = b
+      -- list_overlap: one finding per pair of lists of the same subject and holder, the same day,
+      -- by different claimants
+      plant("list_overlap", { lists = { a.id, b.id } })
+      if icrc then
+         ds.lists[#ds.lists + 1] = icrc
+         plant("list_overlap", { lists = { a.id, icrc.id } })
+         plant("list_overlap", { lists = { b.id, icrc.id } })
+      end
       -- the rule calls n1 the list whose id sorts first
       if a.id > b.id then n1, n2 = n2, n1 end
-      planted[#planted + 1] = { rule = "population_estimate", evidence = { lists = { a.id, b.id } },
-         measures = { n1 = n1, n2 = n2, m = m } }
+      plant("population_estimate", { lists = { a.id, b.id } }, { n1 = n1, n2 = n2, m = m })
    end
+
+   -- A mine map with all eight Protocol II record fields.
+   local function mine_map(region, k, mines)
+      return { region = region, mines = mines, types = copy(MINE_TYPES[rand(1, 3)]),
+         reference_points = { "road junction " .. k, "water tower " .. k },
+         perimeter = "polygon of " .. rand(4, 12) .. " points", emplacing_method = "hand-laid",
+         fuze = FUZES[rand(1, #FUZES)], date_laid = string.format("%d", rand(1993, 2020)), anti_handling = k % 2 == 0 }
+   end
+
+   -- What the next exchange carries: ARM's maps ({map, evidence}: the evidence of the findings
+   -- that name the exchange) and the persons AZE releases that are planted ({entry, plant}).
+   local pending_maps, pending_released = {}, {}
+
+   local function exchange(k)
+      local day = first_exchange_day + rand(0, 180)
+      local date = civil(day)
+      local id = "exchange-" .. k
+      -- the persons AZE releases: names from ARM's own earlier lists, and the planted ones
+      local names = {}
+      for _ = 1, rand(1, 3) do
+         local name = take(pool_names)
+         if not name then break end
+         names[#names + 1] = { name = name, born = rand(1980, 2002), category = "soldier" }
+      end
+      for _, r in ipairs(pending_released) do
+         names[#names + 1] = r.entry
+         r.plant.evidence.exchanges = { id }
+         if r.still then
+            -- still on AZE's list of the detainees it holds, days after the release, beside
+            -- persons never released
+            local late = { id = "aze-list-late-" .. r.k, claimant = "AZE", holder = "AZE", about = "ARM",
+               subject = "detainees", as_of = civil(day + rand(1, 10)), source = "aze-mfa",
+               persons = { { person = r.entry.person, name = r.entry.name } } }
+            for i = 1, rand(2, 6) do
+               local g, s = ARM_GIVEN[rand(1, 12)], ARM_SURNAMES[rand(1, 12)]
+               local pid = string.format("p-late-%d-%d", r.k, i)
+               persons[#persons + 1] = { id = pid, born = rand(1975, 2003), category = "soldier",
+                  names = { g[2] .. " " .. s[2], { name = s[3] .. " " .. g[3], written_by = "AZE" } } }
+               late.persons[#late.persons + 1] = { person = pid, name = s[3] .. " " .. g[3] }
+            end
+            ds.lists[#ds.lists + 1] = late
+            r.plant.evidence.lists = { late.id }
+         end
+      end
+      pending_released = {}
+      local transfers = {
+         { from = "AZE", to = "ARM",
+            detainees = { count = #names + rand(1, 10), persons = #names > 0 and names or nil } },
+      }
+      if #pending_maps > 0 then
+         local maps = {}
+         for i, m in ipairs(pending_maps) do
+            maps[i] = m.map
+            for _, evidence in ipairs(m.evidence or {}) do
+               evidence.exchanges = evidence.exchanges or {}
+               local xs = evidence.exchanges
+               if xs[#xs] ~= id then xs[#xs + 1] = id end
+            end
+         end
+         transfers[2] = { from = "ARM", to = "AZE", mine_maps = maps }
+         pending_maps = {}
+      end
+      ds.exchanges[#ds.exchanges + 1] = { id = id, date = date, place = "Azerbaijani-Georgian border",
+         mediators = { "RUS", "ICRC" }, sources = { "wire-a" }, transfers = transfers }
+   end
+
+   -- NK's count of the Azerbaijanis it holds, region-less, as a series of claims a day apart from
+   -- the releases between them: two steps per unit of kind 0 (the second planted), ending on
+   -- 2021-07-15 (recent: the earlier claims are updated by the later ones); and AZE's own list of
+   -- its people NK holds, of the day the series starts, that the persons NK names are checked against
+   local nk_steps = 2 * (scale // 10)
+   local nk_day = day_number(2021, 7, 15) - 2 * nk_steps
+   if nk_day < day_number(1900, 1, 1) then error("generate: scale too large for the release calendar", 2) end
+   local nk_prev, nk_list
+   local nk_names = { first = 1 } -- the names on AZE's list, to be released in that order
+   if nk_steps > 0 then
+      nk_prev = { id = "nk-held-0", count = 15 * nk_steps + 50 } -- a step releases 10 at most, misses by 5
+      claim({ id = nk_prev.id, claimant = "NK", source = "wire-a", as_of = civil(nk_day), subject = "detainees",
+         holder = "NK", about = "AZE", count = { exact = nk_prev.count } })
+      nk_list = { id = "aze-list-held-by-nk", claimant = "AZE", holder = "NK", about = "AZE", subject = "detainees",
+         as_of = civil(nk_day), source = "aze-mfa", persons = {} }
+      -- pool A of given names, written the Azerbaijani way
+      for i = 1, scale // 10 + rand(0, 5) do
+         local name = AZE_GIVEN[rand(1, 6)][2] .. " " .. AZE_SURNAMES[rand(1, #AZE_SURNAMES)][2]
+         nk_list.persons[i] = { name = name, category = "soldier" }
+         nk_names[i] = name
+      end
+      ds.lists[#ds.lists + 1] = nk_list
+   end
+   local function nk_step(k, step, deviation, named)
+      local released = rand(2, 10)
+      local x = string.format("nk-release-%d-%d", k, step)
+      ds.exchanges[#ds.exchanges + 1] = { id = x, date = civil(nk_day + 1), mediators = { "ICRC" },
+         place = "Lachin corridor", transfers = { { from = "NK", to = "AZE",
+            detainees = { count = released, persons = named and { named } or nil } } } }
+      local expected = nk_prev.count - released
+      local count = expected + deviation(released)
+      local id = string.format("nk-held-%d-%d", k, step)
+      claim({ id = id, claimant = "NK", source = "wire-a", as_of = civil(nk_day + 2), subject = "detainees",
+         holder = "NK", about = "AZE", count = { exact = count } })
+      if count ~= expected then
+         plant("release_accounting", { claims = { nk_prev.id, id }, exchanges = { x } },
+            { expected = expected, claimed = count, released = released, previous = nk_prev.count })
+      end
+      nk_day = nk_day + 2
+      nk_prev = { id = id, count = count }
+      return x
+   end
+
+   local coverage = {} -- the planted coverage gaps of AZE's claims of mines ARM laid
 
    for k = 1, scale do
       local region = string.format("%s sector %d", REGIONS[(k - 1) % #REGIONS + 1], k)
-      local month = string.format("2021-%02d", rand(2, 6))
+      local month_n = rand(2, 6)
+      local month = string.format("2021-%02d", month_n)
       local kind = k % 10
+      local map -- this unit's map for the next exchange, if any
       if kind == 3 then
-         -- a count gap: both sides well sourced (the press), counts far apart
+         -- a count gap: both sides well sourced (the press), counts far apart, and scoped differently
          local low = rand(20, 80)
          local high = math.floor(low * (rand(20, 40) / 10)) + 1
          local arm = claim({ id = "arm-held-" .. k, claimant = "ARM", source = "wire-a", as_of = month,
@@ -197,7 +379,24 @@ local function generate(scale, seed)
          local aze = claim({ id = "aze-held-" .. k, claimant = "AZE", source = "wire-b", as_of = month,
             subject = "detainees", holder = "AZE", about = "ARM", region = region,
             count = { low = low - 5, best = low, high = low + 5 }, scope = { "soldiers", "entered_after_ceasefire" } })
-         planted[#planted + 1] = { rule = "count_gap", evidence = { claims = { arm, aze } } }
+         plant("count_gap", { claims = { arm, aze } })
+         plant("scope_mismatch", { claims = { arm, aze } }, { gap = high - low })
+      elseif kind == 6 then
+         -- a scope mismatch within count_gap's ratio: ARM counts soldiers and civilians, AZE
+         -- soldiers only, and ARM's own count of civilians (a day that AZE's cannot be) explains it
+         local soldiers = rand(20, 200)
+         local civilians = rand(1, soldiers // 2)
+         local arm = claim({ id = "arm-held-" .. k, claimant = "ARM", source = "wire-a", as_of = month,
+            subject = "detainees", holder = "AZE", about = "ARM", region = region,
+            count = { exact = soldiers + civilians }, scope = { "soldiers", "civilians" } })
+         claim({ id = "arm-held-civilians-" .. k, claimant = "ARM", source = "wire-a", as_of = month .. "-10",
+            subject = "detainees", holder = "AZE", about = "ARM", region = region,
+            count = { exact = civilians }, scope = { "civilians" } })
+         local aze = claim({ id = "aze-held-" .. k, claimant = "AZE", source = "wire-b", as_of = month .. "-20",
+            subject = "detainees", holder = "AZE", about = "ARM", region = region,
+            count = { exact = soldiers }, scope = { "soldiers" } })
+         plant("scope_mismatch", { claims = { arm, aze } }, { gap = civilians, explained = 1,
+            explained_count = civilians })
       else
          -- the consistent record: both parties' own figures, within 20% of each other, and an
          -- ICRC range covering both
@@ -215,23 +414,114 @@ local function generate(scale, seed)
          claim({ id = "icrc-held-" .. k, claimant = "ICRC", source = icrc, as_of = month, subject = "detainees",
             holder = "AZE", about = "ARM", region = region, count = { low = a, high = z + 1 } })
       end
-      if kind == 1 then list_pair(k) end
-      if kind == 5 then
+      if kind == 0 then
+         -- NK's count: a step that falls by the number released, then one that does not; NK names
+         -- one person it releases in the first, who is on none of AZE's own lists (pool B of
+         -- given names), and in the second one who is
+         local g, s = AZE_GIVEN[rand(7, 12)], AZE_SURNAMES[rand(1, #AZE_SURNAMES)]
+         local pid = "p-unlisted-" .. k
+         persons[#persons + 1] = { id = pid, born = rand(1975, 2003), category = "soldier",
+            names = { g[2] .. " " .. s[2], { name = s[3] .. " " .. g[3], written_by = "NK" } } }
+         local x = nk_step(k, 1, function() return 0 end, { person = pid, name = g[2] .. " " .. s[2] })
+         plant("release_accounting", { exchanges = { x }, lists = { nk_list.id } })
+         local listed = { name = take(nk_names), category = "soldier" }
+         if k % 20 == 0 then
+            nk_step(k, 2, function(released) return rand(1, released - 1) end, listed) -- fell by less
+         else
+            nk_step(k, 2, function() return -rand(1, 5) end, listed)                    -- fell by more
+         end
+         -- AZE's count of its remains held by ARM, down and back up with nothing handed to ARM
+         local first = rand(10, 60)
+         local low = first - rand(1, first // 2)
+         local ids = {}
+         for i, c in ipairs({ { "2021-02", first }, { "2021-04", low }, { "2021-06", low + rand(1, 30) } }) do
+            ids[i] = claim({ id = string.format("aze-remains-%s-%d", c[1], k), claimant = "AZE",
+               source = i == 2 and "wire-b" or "wire-a", as_of = c[1], subject = "remains", holder = "ARM",
+               about = "AZE", region = region, count = { exact = c[2] } })
+         end
+         plant("self_contradiction", { claims = ids })
+      elseif kind == 1 then
+         list_pair(k)
+      elseif kind == 2 then
+         -- ARM denies that maps of the region exist, then hands one over
+         local day = day_number(2021, 1, 25) + rand(0, 60)
+         local denial = claim({ id = "arm-no-maps-" .. k, claimant = "ARM", source = "wire-b", as_of = civil(day),
+            subject = "mine_maps_exist", about = "ARM", region = region, value = false })
+         local x = "exchange-maps-" .. k
+         ds.exchanges[#ds.exchanges + 1] = { id = x, date = civil(day + rand(5, 100)), place = "Aghdam",
+            mediators = { "RUS" }, sources = { "wire-b" },
+            transfers = { { from = "ARM", to = "AZE", mine_maps = { mine_map(region, k, rand(100, 5000) * 10) } } } }
+         plant("self_contradiction", { claims = { denial }, exchanges = { x } }, { maps = 1, certain = 1 })
+         -- AZE says it gives the ICRC no access, later that it does
+         local no = claim({ id = "aze-no-access-" .. k, claimant = "AZE", source = "wire-a", as_of = "2021-02",
+            subject = "icrc_access", holder = "AZE", about = "ARM", region = region, value = false })
+         local yes = claim({ id = "aze-access-" .. k, claimant = "AZE", source = "wire-b",
+            as_of = string.format("2021-%02d", rand(4, 6)), subject = "icrc_access", holder = "AZE", about = "ARM",
+            region = region, value = true })
+         plant("self_contradiction", { claims = { no, yes } })
+         if k % 20 == 12 then
+            -- a person AZE releases, still on AZE's list of detainees days later
+            local r = take(pool_ids) or error("generate: no listed person left to plant as still listed", 2)
+            pending_released[#pending_released + 1] = { k = k, still = true,
+               entry = { person = r.person, name = r.name }, plant = plant("release_accounting", {}) }
+         end
+      elseif kind == 4 then
+         -- AZE says ARM laid mines here; ARM's maps record far fewer
+         local laid = rand(200, 2000) * 10
+         local mapped = laid * rand(30, 70) // 100
+         local id = claim({ id = "aze-laid-" .. k, claimant = "AZE", source = "wire-a", as_of = month,
+            subject = "mines_laid", holder = "ARM", region = region, count = { best = laid, approx = true } })
+         local evidence = { claims = { id } }
+         if k % 20 == 4 then
+            evidence.claims[2] = claim({ id = "aze-maps-incomplete-" .. k, claimant = "AZE", source = "wire-b",
+               as_of = month, subject = "mine_maps_complete", holder = "ARM", region = region, value = false })
+         end
+         plant("map_completeness", evidence, { mapped = mapped, laid = laid, maps = 1 })
+         coverage[#coverage + 1] = { id = id, laid = laid, mapped = mapped, evidence = evidence }
+         map = { map = mine_map(region, k, mapped), evidence = { evidence } }
+      elseif kind == 5 then
          -- self-sourced and weakly graded, nothing else on it
-         planted[#planted + 1] = { rule = "corroboration", evidence = { claims = { claim({
+         plant("corroboration", { claims = { claim({
             id = "arm-remains-" .. k, claimant = "ARM", source = "arm-ombudsman", as_of = month, subject = "remains",
-            holder = "AZE", about = "ARM", region = region, count = { best = rand(3, 40), approx = true } }) } } }
+            holder = "AZE", about = "ARM", region = region, count = { best = rand(3, 40), approx = true } }) } })
+      elseif kind == 6 then
+         -- a map lacking some of the Protocol II record fields
+         local m = mine_map(region, k, rand(100, 5000) * 10)
+         local drop = copy(DROPPABLE)
+         local n = rand(1, 3)
+         for i = 1, n do
+            local j = rand(i, #drop)
+            drop[i], drop[j] = drop[j], drop[i]
+            if drop[i] == "reference_points" then
+               m.reference_points = { m.reference_points[1] } -- one point: two are required
+            else
+               m[drop[i]] = nil
+            end
+         end
+         local evidence = {}
+         plant("map_completeness", evidence, { missing = n, fields = 8, mines = m.mines })
+         map = { map = m, evidence = { evidence } }
+         if k % 20 == 16 then
+            -- AZE says ARM's maps of the region are not complete; nobody says how many mines
+            local ev = { claims = { claim({ id = "aze-maps-incomplete-" .. k, claimant = "AZE", source = "wire-b",
+               as_of = month, subject = "mine_maps_complete", holder = "ARM", region = region, value = false }) } }
+            plant("map_completeness", ev, { mapped = m.mines, maps = 1 })
+            map.evidence[2] = ev
+         end
       elseif kind == 7 then
          -- a third party's claim on a weak source only
-         planted[#planted + 1] = { rule = "corroboration", evidence = { claims = { claim({
+         plant("corroboration", { claims = { claim({
             id = "blog-mines-" .. k, claimant = "BLOG", source = "rumour", as_of = month, subject = "mine_maps_exist",
-            about = "AZE", region = region, value = false }) } } }
+            about = "AZE", region = region, value = false }) } })
       elseif kind == 8 then
-         -- stale: an old figure its claimant never updated (well sourced: nothing else fires)
+         -- stale: an old figure its claimant never updated (well sourced: nothing else fires);
+         -- the maps of the region record every mine it claims
          local old = k % 20 == 8 and string.format("%d", rand(2016, 2018)) or string.format("2020-%02d", rand(1, 9))
-         planted[#planted + 1] = { rule = "stale_claim", evidence = { claims = { claim({
+         local n = rand(100, 5000) * 10
+         plant("stale_claim", { claims = { claim({
             id = "aze-mines-" .. k, claimant = "AZE", source = "wire-a", as_of = old, subject = "mines",
-            about = "AZE", region = region, count = { best = rand(100, 5000) * 10, approx = true } }) } } }
+            about = "AZE", region = region, count = { best = n, approx = true } }) } })
+         map = { map = mine_map(region, k, n) }
       elseif kind == 9 then
          -- near misses for stale_claim: an old figure updated by its claimant, and one superseded
          local n = rand(100, 5000) * 10
@@ -244,34 +534,32 @@ local function generate(scale, seed)
          claim({ id = "aze-remains-fix-" .. k, claimant = "AZE", source = "wire-b", as_of = month, subject = "remains",
             holder = "ARM", about = "AZE", region = region, count = { exact = rand(1, 9) },
             supersedes = "aze-remains-2019-" .. k })
+         map = { map = mine_map(region, k, n) }
       end
-      if k % 3 == 0 then
-         -- an exchange: named detainees one way, mine maps the other
-         local date = civil(day_number(2021, 1, 10) + rand(0, 180))
-         local names = {}
-         for i = 1, rand(1, 5) do
-            local g, s = ARM_GIVEN[rand(1, 12)], ARM_SURNAMES[rand(1, 12)]
-            names[i] = { name = g[2] .. " " .. s[2], born = rand(1980, 2002), category = "soldier" }
-         end
-         ds.exchanges[#ds.exchanges + 1] = {
-            id = "exchange-" .. k, date = date, place = "Azerbaijani-Georgian border",
-            mediators = { "RUS", "ICRC" }, sources = { "wire-a" },
-            transfers = {
-               { from = "AZE", to = "ARM", detainees = { count = #names + rand(0, 10), persons = names } },
-               { from = "ARM", to = "AZE", mine_maps = { {
-                  region = region, mines = rand(100, 10000) * 10, types = MINE_TYPES[rand(1, 3)],
-                  reference_points = { "road junction " .. k, "water tower " .. k },
-                  perimeter = "polygon of " .. rand(4, 12) .. " points", emplacing_method = "hand-laid",
-                  date_laid = string.format("%d", rand(1993, 2020)), anti_handling = k % 2 == 0,
-               } } },
-            },
-         }
+      if not map and k % 3 == 0 and kind ~= 2 then
+         -- an ordinary map, of a region where nobody claims mines laid
+         map = { map = mine_map(region, k, rand(100, 10000) * 10) }
       end
+      if map then pending_maps[#pending_maps + 1] = map end
+      -- an exchange every third unit: named detainees one way, the maps since the last the other
+      if k % 3 == 0 or (k == scale and (#pending_maps > 0 or #pending_released > 0)) then exchange(k) end
    end
    ds.exchanges[#ds.exchanges + 1] = {
       id = "exchange-final", date = REFERENCE_DATE, place = "Lachin corridor", mediators = { "RUS" },
       transfers = { { from = "ARM", to = "AZE", remains = { count = 3 } } },
    }
+   -- AZE's claims of mines ARM laid in more than one region: the total is below coverage too
+   if #coverage > 1 then
+      local ids, xs, laid, mapped = {}, {}, 0, 0
+      for i, c in ipairs(coverage) do
+         ids[i] = c.id
+         laid, mapped = laid + c.laid, mapped + c.mapped
+         for _, x in ipairs(c.evidence.exchanges) do
+            if xs[#xs] ~= x then xs[#xs + 1] = x end
+         end
+      end
+      plant("map_completeness", { claims = ids, exchanges = xs }, { mapped = mapped, laid = laid })
+   end
    return ds, planted
 end
 
@@ -300,7 +588,7 @@ if path then
    return
 end
 
--- the benchmark: import, run the four rules, compare with what was planted
+-- the benchmark: import, run the nine built-in rules, compare with what was planted
 local parley = require "parley"
 local store = os.tmpname()
 os.remove(store)
@@ -315,7 +603,8 @@ for _, l in ipairs(ds.lists) do entries = entries + #l.persons end
 print(string.format("scale %d seed %d: %d claims, %d lists (%d entries), %d exchanges, %d persons; " ..
    "generated in %.2f s, imported in %.2f s", scale, seed, #ds.claims, #ds.lists, entries, #ds.exchanges,
    #ds.persons, t_gen, t_import))
-local rules = { "count_gap", "corroboration", "stale_claim", "population_estimate" }
+local rules = { "count_gap", "corroboration", "stale_claim", "population_estimate", "scope_mismatch",
+   "release_accounting", "list_overlap", "map_completeness", "self_contradiction" }
 if os.getenv("GEN_RULES") then -- e.g. GEN_RULES=corroboration,stale_claim
    rules = {}
    for r in os.getenv("GEN_RULES"):gmatch("[%w_]+") do rules[#rules + 1] = r end
@@ -328,7 +617,7 @@ for i, r in ipairs(rules) do config.rules[i] = { use = r } end
 local run = assert(parley.reconcile(config, { jobs = 1 }))
 local function key(rule, evidence)
    local ids = {}
-   for _, kind in ipairs({ "claims", "lists" }) do
+   for _, kind in ipairs({ "claims", "lists", "exchanges" }) do
       for _, id in ipairs(evidence[kind] or {}) do ids[#ids + 1] = kind .. ":" .. id end
    end
    table.sort(ids)
