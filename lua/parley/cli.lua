@@ -87,29 +87,7 @@ local function out(io_, ...) io_:write(...) end
 
 ---------------------------------------------------------------------------- formatting
 
--- "15", "~200", "38-120 (best 60)": a count as a reader says it.
-function cli.format_count(c)
-   if not c then return "" end
-   if c.exact then return tostring(c.exact) end
-   local s
-   if c.low and c.high then
-      s = string.format("%d-%d", c.low, c.high)
-      if c.best then s = s .. string.format(" (best %d)", c.best) end
-   elseif c.best then
-      s = tostring(c.best)
-   elseif c.low then
-      s = string.format("at least %d", c.low)
-   else
-      s = string.format("at most %d", c.high)
-   end
-   if c.approx then s = "~" .. s end
-   return s
-end
-
-local function claim_value(c)
-   if c.count then return cli.format_count(c.count) end
-   return tostring(c.value)
-end
+local claim_value = require("parley.report_format").claim_value
 
 -- At most n characters of s, cut at a word and marked with an ellipsis.
 local function shorten(s, n)
