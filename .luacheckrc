@@ -8,3 +8,4 @@ local busted = { "describe", "it", "pending", "before_each", "after_each", "setu
    "spy", "stub", "mock", "finally", "randomize", "assert" }
 files["spec/**/*.lua"] = { read_globals = busted }
 files["spec/*.lua"] = { read_globals = busted }
+color = false
