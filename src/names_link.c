@@ -309,6 +309,51 @@ static void push_pair(lua_State *L, int t, lua_Integer k, const Cand *c)
     lua_rawseti(L, t, k);
 }
 
+/* Scores left name i against right name j and keeps the pair when it reaches the review band.
+ * With stamp, a right name reached through several keys of one left name is scored once. */
+static void visit(lua_State *L, const Side *l, int i, const NameRec *ra, const Side *r, int j, NameRec *rb,
+                  int *stamp, Cand *mine, double review, lua_Integer *compared)
+{
+    double s;
+    if (stamp) {
+        if (stamp[j] == i)
+            return;
+        stamp[j] = i;
+    }
+    unpack_or_raise(L, r, j, rb);
+    s = score_pair(l, i, ra, r, j, rb);
+    (*compared)++;
+    if (s >= review)
+        keep(mine, i, j, s);
+}
+
+/* Indexes the right side's keys: the S keys of multi-word names go to solo (only single-word
+ * left names consult them), the others to multi. With multi and solo NULL it only counts. */
+static void index_right(lua_State *L, const Side *r, NameRec *rb, Key *keys, Entry *multi, Entry *solo,
+                        size_t *nmulti, size_t *nsolo)
+{
+    int j;
+    *nmulti = *nsolo = 0;
+    for (j = 0; j < r->n; j++) {
+        int nk, single, q;
+        unpack_or_raise(L, r, j, rb);
+        nk = name_keys(rb, keys);
+        single = nk == 1;
+        for (q = 0; q < nk; q++) {
+            int to_solo = keys[q].kind == 'S' && !single;
+            Entry *e = to_solo ? (solo ? &solo[*nsolo] : NULL) : (multi ? &multi[*nmulti] : NULL);
+            if (e) {
+                e->hash = keys[q].hash;
+                e->idx = j;
+            }
+            if (to_solo)
+                (*nsolo)++;
+            else
+                (*nmulti)++;
+        }
+    }
+}
+
 /* names_link(packed_left, packed_right, born_left, born_right, cat_left, cat_right,
  *            threshold, review, exhaustive) -> pairs, uncertain, compared */
 int parley_names_link(lua_State *L)
@@ -332,32 +377,10 @@ int parley_names_link(lua_State *L)
         cand[k].i = -1;
     if (!exhaustive) {
         /* count, then fill, the right side's keys */
-        for (j = 0; j < r.n; j++) {
-            int nk, single, q;
-            unpack_or_raise(L, &r, j, &rb);
-            nk = name_keys(&rb, keys);
-            single = nk == 1;
-            for (q = 0; q < nk; q++) {
-                if (keys[q].kind == 'S' && !single)
-                    nsolo++;
-                else
-                    nmulti++;
-            }
-        }
+        index_right(L, &r, &rb, keys, NULL, NULL, &nmulti, &nsolo);
         multi = (Entry *)udata(L, nmulti, sizeof *multi);
         solo = (Entry *)udata(L, nsolo, sizeof *solo);
-        nmulti = nsolo = 0;
-        for (j = 0; j < r.n; j++) {
-            int nk, single, q;
-            unpack_or_raise(L, &r, j, &rb);
-            nk = name_keys(&rb, keys);
-            single = nk == 1;
-            for (q = 0; q < nk; q++) {
-                Entry *e = (keys[q].kind == 'S' && !single) ? &solo[nsolo++] : &multi[nmulti++];
-                e->hash = keys[q].hash;
-                e->idx = j;
-            }
-        }
+        index_right(L, &r, &rb, keys, multi, solo, &nmulti, &nsolo);
         qsort(multi, nmulti, sizeof *multi, cmp_entry);
         qsort(solo, nsolo, sizeof *solo, cmp_entry);
     }
@@ -368,14 +391,8 @@ int parley_names_link(lua_State *L)
         Cand *mine = &cand[(size_t)i * KEEP];
         unpack_or_raise(L, &l, i, &ra);
         if (exhaustive) {
-            for (j = 0; j < r.n; j++) {
-                double s;
-                unpack_or_raise(L, &r, j, &rb);
-                s = score_pair(&l, i, &ra, &r, j, &rb);
-                compared++;
-                if (s >= review)
-                    keep(mine, i, j, s);
-            }
+            for (j = 0; j < r.n; j++)
+                visit(L, &l, i, &ra, &r, j, &rb, NULL, mine, review, &compared);
             continue;
         }
         {
@@ -392,18 +409,8 @@ int parley_names_link(lua_State *L)
                     if (keys[q].kind == 'C' && first + COARSE_CAP < n &&
                         e[first + COARSE_CAP].hash == keys[q].hash)
                         continue;
-                    for (at = first; at < n && e[at].hash == keys[q].hash; at++) {
-                        double s;
-                        j = e[at].idx;
-                        if (stamp[j] == i)
-                            continue;
-                        stamp[j] = i;
-                        unpack_or_raise(L, &r, j, &rb);
-                        s = score_pair(&l, i, &ra, &r, j, &rb);
-                        compared++;
-                        if (s >= review)
-                            keep(mine, i, j, s);
-                    }
+                    for (at = first; at < n && e[at].hash == keys[q].hash; at++)
+                        visit(L, &l, i, &ra, &r, e[at].idx, &rb, stamp, mine, review, &compared);
                 }
             }
             /* ...which a longer left name finds through the right name's S key */
@@ -413,18 +420,8 @@ int parley_names_link(lua_State *L)
                     if (keys[q].kind != 'S')
                         continue;
                     for (at = lower_bound(multi, nmulti, keys[q].hash);
-                         at < nmulti && multi[at].hash == keys[q].hash; at++) {
-                        double s;
-                        j = multi[at].idx;
-                        if (stamp[j] == i)
-                            continue;
-                        stamp[j] = i;
-                        unpack_or_raise(L, &r, j, &rb);
-                        s = score_pair(&l, i, &ra, &r, j, &rb);
-                        compared++;
-                        if (s >= review)
-                            keep(mine, i, j, s);
-                    }
+                         at < nmulti && multi[at].hash == keys[q].hash; at++)
+                        visit(L, &l, i, &ra, &r, multi[at].idx, &rb, stamp, mine, review, &compared);
                 }
         }
     }

@@ -218,50 +218,40 @@ static int vowel(int c)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
-/* Cost of writing x where the other name has y. The cheap pairs are the ones the key cannot
- * merge without merging names: h against g/kh (Russian has no h, but Mahmudov is not
- * Mammadov), and the vowels that transliteration moves (ə as a or e, unstressed e/i). */
+/* Letters the key keeps apart that transliteration still swaps, each with its cost and the
+ * kind of variation an explanation names. The cheap pairs are the ones the key cannot merge
+ * without merging names: h against g/kh (Russian has no h, but Mahmudov is not Mammadov), and
+ * the vowels that transliteration moves (ə as a or e, unstressed e/i). The 0.7 pairs are
+ * sibilants and fricatives written differently by each romanisation. */
+static const struct {
+    char x, y;
+    unsigned soft;
+    double cost;
+} SUBSTITUTIONS[] = {
+    {'h', 'k', SOFT_H_G, 0.3},      {'a', 'e', SOFT_A_E, 0.3},      {'e', 'i', SOFT_E_I, 0.4},
+    {'o', 'u', SOFT_O_U, 0.5},      {'y', 'i', SOFT_I_DROP, 0.2},   {'y', 'c', SOFT_CH_TS, 0.3},
+    {'c', 'q', SOFT_CH_TS, 0.5},    {'s', 'z', SOFT_EDIT, 0.7},     {'x', 's', SOFT_EDIT, 0.7},
+    {'q', 's', SOFT_EDIT, 0.7},     {'q', 'z', SOFT_EDIT, 0.7},     {'v', 'f', SOFT_EDIT, 0.7},
+    {'c', 'x', SOFT_EDIT, 0.7},     {'j', 'x', SOFT_EDIT, 0.7},     {'c', 'j', SOFT_EDIT, 0.7},
+};
+
+/* Cost of writing x where the other name has y. */
 static double sub_cost(int x, int y, unsigned *soft)
 {
+    size_t k;
     if (x == y)
         return 0;
-    if (pair_is(x, y, 'h', 'k')) {
-        *soft = SOFT_H_G;
-        return 0.3;
-    }
-    if (pair_is(x, y, 'a', 'e')) {
-        *soft = SOFT_A_E;
-        return 0.3;
-    }
-    if (pair_is(x, y, 'e', 'i')) {
-        *soft = SOFT_E_I;
-        return 0.4;
-    }
-    if (pair_is(x, y, 'o', 'u')) {
-        *soft = SOFT_O_U;
-        return 0.5;
-    }
-    if (pair_is(x, y, 'y', 'i')) {
-        *soft = SOFT_I_DROP;
-        return 0.2;
-    }
-    if (pair_is(x, y, 'y', 'c')) {
-        *soft = SOFT_CH_TS;
-        return 0.3;
-    }
-    if (pair_is(x, y, 'c', 'q')) {
-        *soft = SOFT_CH_TS;
-        return 0.5;
+    for (k = 0; k < sizeof SUBSTITUTIONS / sizeof SUBSTITUTIONS[0]; k++) {
+        if (pair_is(x, y, SUBSTITUTIONS[k].x, SUBSTITUTIONS[k].y)) {
+            *soft = SUBSTITUTIONS[k].soft;
+            return SUBSTITUTIONS[k].cost;
+        }
     }
     *soft = SOFT_EDIT;
-    if (vowel(x) && vowel(y))
+    if (vowel(x) && vowel(y)) {
         *soft = SOFT_EDIT | SOFT_VOWEL;
-    if (pair_is(x, y, 's', 'z') || pair_is(x, y, 'x', 's') || pair_is(x, y, 'q', 's') ||
-        pair_is(x, y, 'q', 'z') || pair_is(x, y, 'v', 'f') || pair_is(x, y, 'c', 'x') ||
-        pair_is(x, y, 'j', 'x') || pair_is(x, y, 'c', 'j'))
-        return 0.7;
-    if (vowel(x) && vowel(y))
         return 0.9;
+    }
     return 1.0;
 }
 
