@@ -96,26 +96,8 @@ local MINE_TYPES = { { "anti-tank" }, { "anti-personnel" }, { "anti-tank", "anti
 
 local REFERENCE_DATE = "2021-07-20" -- the newest record: the last exchange
 
--- Days from 1970-01-01 to a YYYY-MM-DD date and back (Hinnant's civil calendar algorithms).
-local function day_number(y, m, d)
-   if m <= 2 then y = y - 1 end
-   local era = y // 400
-   local yoe = y - era * 400
-   local doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
-   return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-end
-local function civil(z)
-   z = z + 719468
-   local era = z // 146097
-   local doe = z - era * 146097
-   local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-   local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-   local mp = (5 * doy + 2) // 153
-   local d = doy - (153 * mp + 2) // 5 + 1
-   local m = mp < 10 and mp + 3 or mp - 9
-   local y = yoe + era * 400 + (m <= 2 and 1 or 0)
-   return string.format("%04d-%02d-%02d", y, m, d)
-end
+-- Days from 1970-01-01 to a date and back.
+local day_number, civil = require("parley.dates").day_number, require("parley.dates").civil
 
 local FUZES = { "pressure", "tripwire", "pressure and tripwire", "tilt rod" }
 

@@ -53,6 +53,34 @@ function dates.parse(v)
    return { text = v, precision = "range", first = first.first, last = last.last }
 end
 
+-- Days since 1970-01-01 of a day, given as "YYYY-MM-DD" or as year, month, day (Howard
+-- Hinnant's days-from-civil). nil for a string that is not a day.
+function dates.day_number(y, m, d)
+   if type(y) == "string" then
+      local ys, ms, ds = y:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+      if not ys then return nil end
+      y, m, d = tonumber(ys), tonumber(ms), tonumber(ds)
+   end
+   if m <= 2 then y = y - 1 end
+   local era = (y >= 0 and y or y - 399) // 400
+   local yoe = y - era * 400
+   local doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+   return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+end
+
+-- The "YYYY-MM-DD" of a day number (its inverse, civil-from-days).
+function dates.civil(z)
+   z = z + 719468
+   local era = z // 146097
+   local doe = z - era * 146097
+   local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+   local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+   local mp = (5 * doy + 2) // 153
+   local d = doy - (153 * mp + 2) // 5 + 1
+   local m = mp < 10 and mp + 3 or mp - 9
+   return string.format("%04d-%02d-%02d", yoe + era * 400 + (m <= 2 and 1 or 0), m, d)
+end
+
 local function as_date(v)
    if type(v) == "table" then return v end
    return assert(dates.parse(v))

@@ -46,21 +46,7 @@ local function nice_step(max, n)
    return 10 * mag
 end
 
-local function civil(days)
-   -- civil from days (Howard Hinnant's algorithm)
-   local z = days + 719468
-   local era = z // 146097
-   local doe = z - era * 146097
-   local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-   local y = yoe + era * 400
-   local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-   local mp = (5 * doy + 2) // 153
-   local d = doy - (153 * mp + 2) // 5 + 1
-   local m = mp < 10 and mp + 3 or mp - 9
-   if m <= 2 then y = y + 1 end
-   return string.format("%04d-%02d-%02d", y, m, d)
-end
-chart.civil = civil
+local civil, day_number = require("parley.dates").civil, require("parley.dates").day_number
 
 local function num(v)
    return string.format("%.1f", v)
@@ -210,7 +196,7 @@ function chart.svg(g, data, n)
       while true do
          m = m + 1
          if m > 12 then m, y = 1, y + 1 end
-         local day = require("parley.report").day_number(string.format("%04d-%02d-01", y, m))
+         local day = day_number(string.format("%04d-%02d-01", y, m))
          if day > last then break end
          if (m - 1) % month_stride == 0 then ticks[#ticks + 1] = { day, string.format("%04d-%02d", y, m) } end
       end

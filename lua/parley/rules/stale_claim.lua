@@ -7,31 +7,7 @@
 -- See docs/rules/stale_claim.md.
 local dates = require "parley.dates"
 
--- Days since 1970-01-01 of a YYYY-MM-DD date (the civil-from-days inverse, H. Hinnant).
-local function day_number(s)
-   local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-   y, m, d = tonumber(y), tonumber(m), tonumber(d)
-   if m <= 2 then y = y - 1 end
-   local era = (y >= 0 and y or y - 399) // 400
-   local yoe = y - era * 400
-   local mp = (m + 9) % 12
-   local doy = (153 * mp + 2) // 5 + d - 1
-   local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-   return era * 146097 + doe - 719468
-end
-
--- The YYYY-MM-DD date of a day number (its inverse).
-local function civil(z)
-   z = z + 719468
-   local era = z // 146097
-   local doe = z - era * 146097
-   local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-   local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-   local mp = (5 * doy + 2) // 153
-   local d = doy - (153 * mp + 2) // 5 + 1
-   local m = mp < 10 and mp + 3 or mp - 9
-   return string.format("%04d-%02d-%02d", yoe + era * 400 + (m <= 2 and 1 or 0), m, d)
-end
+local day_number, civil = dates.day_number, dates.civil
 
 local function run(ctx)
    local p = ctx.params
