@@ -81,6 +81,38 @@ function kit.num(x)
    return tostring(x)
 end
 
+-- Groups items by keyf(item) (nil: left out), each group in the items' order; returns the
+-- groups by key and the keys sorted, so a rule reports in the same order every run.
+function kit.group(items, keyf)
+   local groups, order = {}, {}
+   for _, item in ipairs(items) do
+      local k = keyf(item)
+      if k ~= nil then
+         local g = groups[k]
+         if not g then
+            g = {}
+            groups[k] = g
+            order[#order + 1] = k
+         end
+         g[#g + 1] = item
+      end
+   end
+   table.sort(order)
+   return groups, order
+end
+
+-- The key of the thing a count is about: subject, holder, about and region.
+function kit.count_key(c)
+   return table.concat({ c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+end
+
+-- Every record an iterator gives, in a list.
+function kit.all(it, ...)
+   local out = {}
+   for r in it, ... do out[#out + 1] = r end
+   return out
+end
+
 -- The distinct ids of several lists (nil entries skipped), sorted.
 function kit.ids(...)
    local seen, out = {}, {}

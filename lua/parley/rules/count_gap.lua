@@ -7,17 +7,9 @@ local say, range = kit.say, kit.range
 
 local function run(ctx)
    local p = ctx.params
-   local groups, order = {}, {}
-   for c in ctx.db:claims({ current = true }) do
-      if c.count then
-         local key = table.concat({ c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
-         if not groups[key] then
-            groups[key] = {}
-            order[#order + 1] = key
-         end
-         table.insert(groups[key], c)
-      end
-   end
+   local groups, order = kit.group(kit.all(ctx.db:claims({ current = true })), function(c)
+      return c.count and kit.count_key(c) or nil
+   end)
    for _, key in ipairs(order) do
       local claims = groups[key]
       for i = 1, #claims do

@@ -5,6 +5,7 @@
 -- person must decide, never counted as matched.
 local dates = require "parley.dates"
 local names = require "parley.names"
+local kit = require "parley.rulekit"
 
 -- The people of a list as names.link takes them, and their person ids as the store gives them.
 local function people(ctx, list, person_names)
@@ -47,15 +48,9 @@ end
 
 local function run(ctx)
    local p = ctx.params
-   local groups, order = {}, {}
-   for l in ctx.db:lists({ current = true }) do
-      local key = l.subject .. "\0" .. (l.holder or "")
-      if not groups[key] then
-         groups[key] = {}
-         order[#order + 1] = key
-      end
-      table.insert(groups[key], l)
-   end
+   local groups, order = kit.group(kit.all(ctx.db:lists({ current = true })), function(l)
+      return l.subject .. "\0" .. (l.holder or "")
+   end)
    local person_names = {}
    for _, key in ipairs(order) do
       local lists = groups[key]

@@ -62,22 +62,13 @@ end
 
 local function run(ctx)
    local p = ctx.params
-   local groups, order = {}, {}
    local gone = superseded(ctx.db, "claims")
-   for c in ctx.db:claims() do
-      if c.count and not gone[c.id] then
-         c.tags, c.tagset = tagset(c.scope)
-         c.tagkey = key_of(c.tags)
-         local key = table.concat({ c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
-         if not groups[key] then
-            groups[key] = {}
-            order[#order + 1] = key
-         end
-         local g = groups[key]
-         g[#g + 1] = c
-      end
-   end
-   table.sort(order)
+   local groups, order = kit.group(kit.all(ctx.db:claims()), function(c)
+      if not c.count or gone[c.id] then return nil end
+      c.tags, c.tagset = tagset(c.scope)
+      c.tagkey = key_of(c.tags)
+      return kit.count_key(c)
+   end)
    for _, key in ipairs(order) do
       local group = groups[key]
       local scoped = {}

@@ -19,22 +19,6 @@ local function series_key(c)
    return table.concat({ c.claimant, c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
 end
 
--- Groups claims by key, keeping the store's order (as_of_start, id); returns groups and sorted keys.
-local function group(claims, keyf)
-   local groups, order = {}, {}
-   for _, c in ipairs(claims) do
-      local k = keyf(c)
-      if not groups[k] then
-         groups[k] = {}
-         order[#order + 1] = k
-      end
-      local g = groups[k]
-      g[#g + 1] = c
-   end
-   table.sort(order)
-   return groups, order
-end
-
 ----------------------------------------------------------------------------- denial
 
 local function denials(ctx, claims, exchanges)
@@ -144,7 +128,7 @@ local function reversals(ctx, claims, exchanges)
       released[cargo] = movements(exchanges, cargo, "from")
       received[cargo] = movements(exchanges, cargo, "to")
    end
-   local groups, order = group(counted, series_key)
+   local groups, order = kit.group(counted, series_key)
    for _, key in ipairs(order) do
       -- the series: claims certainly after the one before them (others are left out)
       local series = {}
@@ -204,7 +188,7 @@ local function flips(ctx, claims)
    for _, c in ipairs(claims) do
       if c.value == false or c.value == true then valued[#valued + 1] = c end
    end
-   local groups, order = group(valued, series_key)
+   local groups, order = kit.group(valued, series_key)
    for _, key in ipairs(order) do
       local g = groups[key]
       for i, f in ipairs(g) do
