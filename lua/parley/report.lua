@@ -18,7 +18,7 @@ local writers = {}
 
 -- Formats that show the records behind the findings (timelines, evidence side by side, the
 -- exchanges the text report lists).
-local NEEDS_DATA = { html = true, markdown = true, text = true }
+local NEEDS_DATA = { html = true, markdown = true, text = "exchanges" }
 
 ---------------------------------------------------------------------------- the model
 
@@ -42,24 +42,25 @@ local function rules_of(run)
    return out
 end
 
-local function day_number(s)
-   local y, m, d = s:match("^(%d+)%-(%d+)%-(%d+)$")
-   y, m, d = tonumber(y), tonumber(m), tonumber(d)
-   if not y then return nil end
-   -- days from civil (Howard Hinnant's algorithm)
-   y = m <= 2 and y - 1 or y
-   local era = y // 400
-   local yoe = y - era * 400
-   local doy = (153 * (m > 2 and m - 3 or m + 9) + 2) // 5 + d - 1
-   local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-   return era * 146097 + doe - 719468
+local dates = require "parley.dates"
+local day_number = dates.day_number
+local count_key = require("parley.rulekit").count_key -- the grouping count_gap uses
+
+-- The exchanges in date order, with the first and last day each can mean and what moved.
+local function load_exchanges(db)
+   local out = {}
+   for x in records.exchanges(db) do
+      local d = dates.parse(x.date)
+      x.first_day, x.last_day = d and day_number(d.first), d and day_number(d.last)
+      x.moved = fmt.exchange_moved(x)
+      out[#out + 1] = x
+   end
+   return out
 end
-report.day_number = day_number
 
 -- The records a report shows: parties, sources, claims grouped by subject (with the first
 -- and last day each can mean), exchanges, and the claims of the store by id.
 local function load_data(db)
-   local dates = require "parley.dates"
    local data = { parties = {}, sources = {}, claims = {}, subjects = {}, exchanges = {}, party_order = {} }
    for p in records.parties(db) do
       data.parties[p.id] = p
@@ -72,7 +73,7 @@ local function load_data(db)
       if c.supersedes then superseded[c.supersedes] = c.id end
       local d = dates.parse(c.as_of)
       c.first_day, c.last_day = d and day_number(d.first), d and day_number(d.last)
-      local key = table.concat({ c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+      local key = count_key(c)
       local g = groups[key]
       if not g then
          g = { key = key, subject = c.subject, holder = c.holder, about = c.about, region = c.region, claims = {},
@@ -87,17 +88,13 @@ local function load_data(db)
       if data.claims[id] then data.claims[id].superseded_by = by end
    end
    table.sort(data.subjects, function(a, b) return a.key < b.key end)
-   for x in records.exchanges(db) do
-      local d = dates.parse(x.date)
-      x.first_day, x.last_day = d and day_number(d.first), d and day_number(d.last)
-      x.moved = fmt.exchange_moved(x)
-      data.exchanges[#data.exchanges + 1] = x
-   end
+   data.exchanges = load_exchanges(db)
    return data
 end
 
 -- What a report of run shows, gathered once for every format. opts.db: an open store (else
--- the run's own, if it is still there); opts.data = false leaves the records out.
+-- the run's own, if it is still there); opts.data = false leaves the records out, and
+-- "exchanges" takes only the exchanges.
 -- Returns {run, counts, findings, outcomes, rules, history (nil without a store), data (nil
 -- without a store), version}.
 function report.gather(run, opts)
@@ -116,7 +113,10 @@ function report.gather(run, opts)
    if db then
       local ok, h = pcall(history.for_run, db, run)
       model.history = ok and h or nil
-      if opts.data ~= false then
+      if opts.data == "exchanges" then
+         local ok2, exchanges = pcall(load_exchanges, db)
+         model.data = ok2 and { exchanges = exchanges } or nil
+      elseif opts.data ~= false then
          local ok2, data = pcall(load_data, db)
          model.data = ok2 and data or nil
       end
