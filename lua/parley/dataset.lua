@@ -12,7 +12,6 @@ local SINGULAR = {
    parties = "party", sources = "source", persons = "person", claims = "claim", lists = "list",
    exchanges = "exchange",
 }
-dataset.SINGULAR = SINGULAR
 
 local check = require "parley.check"
 
@@ -22,14 +21,6 @@ local id_checker, string_checker, token_checker = check.id, check.string, check.
 local enum_checker, integer_checker, boolean_checker = check.enum, check.integer, check.boolean
 local date_checker, ref_checker, list_checker = check.date, check.ref, check.list
 local mapping_checker, check_fields, spec = check.mapping, check.fields, check.spec
-
--- Dates with their precision (parley.dates), with the validator's message.
-function dataset.parse_date(v)
-   local ctx = check.new_context()
-   local d = date_checker(ctx, v, { path = "" })
-   if d then return d end
-   return nil, ctx.problems[1].message
-end
 
 ---------------------------------------------------------------------------- specs
 

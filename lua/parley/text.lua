@@ -21,7 +21,6 @@ local function distance(a, b)
    end
    return prev[#cb]
 end
-text.distance = distance
 
 -- " (did you mean 'holder'?)" when a candidate is close to word, else "".
 function text.did_you_mean(word, candidates)
