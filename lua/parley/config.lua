@@ -174,19 +174,27 @@ end
 function config.load(source, opts)
    opts = opts or {}
    local doc, base
+   local text
    if type(source) == "string" then
-      local data, marks = require("parley.yaml").load_file(source, { marks = true })
-      if data == nil and marks then return nil, marks, { { message = marks } } end
+      local f, err = io.open(source, "rb")
+      if not f then return nil, err, { { message = err } } end
+      text = f:read("a")
+      f:close()
+      local ok, data, marks = pcall(require("parley.yaml").load, text, { name = source, marks = true })
+      if not ok then return nil, tostring(data), { { message = tostring(data) } } end
       doc = { data = data, marks = marks, name = source }
       base = dirname(source)
    elseif type(source) == "table" then
       doc = { data = source, name = opts.name or "config" }
       base = opts.base or "."
+      local ok, encoded = pcall(require("parley.json").encode, source)
+      text = ok and encoded or nil
    else
       error("bad argument #1 to 'reconcile' (config path or table expected, got " .. type(source) .. ")", 3)
    end
    local c, problems = config.validate(doc, base)
    if not c then return nil, check.format_problems(problems), problems end
+   c.text = text -- what the run records the SHA-256 of
    return c
 end
 

@@ -201,9 +201,8 @@ function engine.reconcile(source, opts)
       if not summary then return finish(nil, import_err, "input") end
    end
 
-   local config_text = type(source) == "string" and read_file(source) or select(2, pcall(json.encode, source))
    local run = setmetatable({
-      config_name = cfg.name, config_sha256 = core.sha256(tostring(config_text)), started_at = utc_now(),
+      config_name = cfg.name, config_sha256 = core.sha256(cfg.text or cfg.name), started_at = utc_now(),
       store = cfg.store, findings = {}, outcomes = {}, rules = {},
    }, Run)
 
