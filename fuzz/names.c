@@ -17,20 +17,20 @@ int luaopen_parley_core(lua_State *L);
 
 static const char *const script =
     "local core, a, b = ...\n"
-    "local k = core.names_key(a)\n"
+    "local k = core.names.key(a)\n"
     "assert(k == nil or type(k) == 'string')\n"
-    "local p = core.names_parse(b)\n"
+    "local p = core.names.parse(b)\n"
     "assert(p == nil or type(p) == 'table')\n"
-    "local ok, score, why = core.names_match(a, b, core.names_threshold, 1990, 1991, 'x', 'x', b, a)\n"
+    "local ok, score, why = core.names.match(a, b, core.names.threshold, 1990, 1991, 'x', 'x', b, a)\n"
     "assert(type(ok) == 'boolean' and score >= 0 and score <= 1 and type(why) == 'string')\n"
-    "local pa, pb = core.names_pack(a), core.names_pack(b)\n"
+    "local pa, pb = core.names.pack(a), core.names.pack(b)\n"
     "if pa and pb then\n"
-    "  local pairs_, unc, n = core.names_link({pa, pb}, {pb, pa}, nil, nil, nil, nil, 0.86, 0.7, false)\n"
+    "  local pairs_, unc, n = core.names.link({pa, pb}, {pb, pa}, nil, nil, nil, nil, 0.86, 0.7, false)\n"
     "  assert(#pairs_ + #unc <= 2 and n <= 4)\n"
     "end\n"
-    "local j = core.names_jaro_winkler(a:sub(1, 300), b:sub(1, 300))\n"
+    "local j = core.names.jaro_winkler(a:sub(1, 300), b:sub(1, 300))\n"
     "assert(j == nil or (j >= 0 and j <= 1))\n"
-    "local d = core.names_levenshtein(a:sub(1, 300), b:sub(1, 300))\n"
+    "local d = core.names.levenshtein(a:sub(1, 300), b:sub(1, 300))\n"
     "assert(d == nil or d >= 0)\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -76,10 +76,12 @@ build = {
       ["parley.rules.self_contradiction"] = "lua/parley/rules/self_contradiction.lua",
       ["parley.rules.stale_claim"] = "lua/parley/rules/stale_claim.lua",
       ["parley.rulekit"] = "lua/parley/rulekit.lua",
+      ["parley.run"] = "lua/parley/run.lua",
       ["parley.ruletest"] = "lua/parley/ruletest.lua",
       ["parley.schema"] = "lua/parley/schema.lua",
       ["parley.store"] = "lua/parley/store.lua",
       ["parley.text"] = "lua/parley/text.lua",
+      ["parley.vocab"] = "lua/parley/vocab.lua",
       ["parley.yaml"] = "lua/parley/yaml.lua",
    },
    install = {

@@ -1,4 +1,5 @@
 -- Checking a reconciliation config before anything runs.
+local vocab = require "parley.vocab"
 local config = require "parley.config"
 local support = require "support"
 
@@ -13,7 +14,7 @@ describe("the reconciliation config", function()
       local c = assert(config.load({ rules = { { use = "count_gap" } } }))
       assert.equal(":memory:", c.store)
       assert.same({}, c.data)
-      assert.same(config.DEFAULT_LIMITS, c.limits)
+      assert.same(vocab.DEFAULT_LIMITS, c.limits)
       assert.is_true(c.rules[1].enabled)
    end)
 

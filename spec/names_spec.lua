@@ -615,6 +615,6 @@ describe("names.link", function()
       assert.has_error(function() names.link("a", {}) end)
       assert.has_error(function() names.link({1}, {}) end)
       local core = require "parley.core"
-      assert.has_error(function() core.names_link({"not packed"}, {}, nil, nil, nil, nil, 0.8, 0.7) end)
+      assert.has_error(function() core.names.link({"not packed"}, {}, nil, nil, nil, nil, 0.8, 0.7) end)
    end)
 end)

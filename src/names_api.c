@@ -1,5 +1,5 @@
-/* Lua bindings of the name kernels: core.names_key, names_parse, names_match,
- * names_jaro_winkler, names_levenshtein and names_pack (the compact form names_link reads).
+/* Lua bindings of the name kernels, the table core.names: key, parse, match, jaro_winkler,
+ * levenshtein and pack (the compact form link reads).
  * lua/parley/names.lua is the public API on top of these.
  *
  * Text that is not valid UTF-8 is an expected failure: these return nil and a message naming the
@@ -350,22 +350,26 @@ int parley_names_unpack(const char *p, size_t len, NameRec *r)
 int parley_names_link(lua_State *L);
 
 static const luaL_Reg functions[] = {
-    {"names_key", l_key},
-    {"names_parse", l_parse},
-    {"names_match", l_match},
-    {"names_jaro_winkler", l_jaro_winkler},
-    {"names_levenshtein", l_levenshtein},
-    {"names_pack", l_pack},
-    {"names_link", parley_names_link},
+    {"key", l_key},
+    {"parse", l_parse},
+    {"match", l_match},
+    {"jaro_winkler", l_jaro_winkler},
+    {"levenshtein", l_levenshtein},
+    {"pack", l_pack},
+    {"link", parley_names_link},
     {NULL, NULL},
 };
 
+/* core.names: the name kernels, in a table of their own so the sandbox can hand a rule this
+ * one table by name (they are pure functions of their arguments). */
 int parley_open_names(lua_State *L)
 {
+    lua_createtable(L, 0, 9);
     luaL_setfuncs(L, functions, 0);
     lua_pushnumber(L, NAMES_THRESHOLD);
-    lua_setfield(L, -2, "names_threshold");
+    lua_setfield(L, -2, "threshold");
     lua_pushnumber(L, NAMES_REVIEW);
-    lua_setfield(L, -2, "names_review");
+    lua_setfield(L, -2, "review");
+    lua_setfield(L, -2, "names");
     return 0;
 }

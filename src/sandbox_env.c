@@ -651,24 +651,18 @@ void parley_sandbox_setup(lua_State *L)
     lock_metatable(L, "parley.Database");
     lock_metatable(L, "parley.Cursor");
     lock_metatable(L, "parley.Blob");
+    /* The part of parley.core a rule sees: an explicit allow-list. The name kernels
+     * (core.names) are pure functions of their arguments, so parley.names works inside a
+     * rule; the table is handed over read-only. */
     lua_createtable(L, 0, 4);
     {
-        static const char *const shown[] = {"null", "sha256", "version", NULL};
+        static const char *const shown[] = {"null", "sha256", "version", "names", NULL};
         for (i = 0; shown[i]; i++) {
-            lua_getfield(L, core, shown[i]);
+            if (lua_getfield(L, core, shown[i]) == LUA_TTABLE) {
+                parley_sandbox_push_readonly(L, -1);
+                lua_remove(L, -2);
+            }
             lua_setfield(L, -2, shown[i]);
-        }
-    }
-    /* The name kernels (names_key, names_match, ...) are pure functions of their
-     * arguments, so parley.names works inside a rule. */
-    lua_pushnil(L);
-    while (lua_next(L, core) != 0) {
-        if (lua_type(L, -2) == LUA_TSTRING && strncmp(lua_tostring(L, -2), "names_", 6) == 0) {
-            lua_pushvalue(L, -2);
-            lua_insert(L, -2);
-            lua_rawset(L, -4);
-        } else {
-            lua_pop(L, 1);
         }
     }
     parley_sandbox_push_readonly(L, -1);

@@ -87,6 +87,8 @@ local function out(io_, ...) io_:write(...) end
 
 ---------------------------------------------------------------------------- formatting
 
+local vocab = require "parley.vocab"
+local report = require "parley.report"
 local claim_value = require("parley.report_format").claim_value
 
 -- At most n characters of s, cut at a word and marked with an ellipsis.
@@ -332,13 +334,12 @@ function commands.reconcile(args, io_)
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.reconcile, "\n")
       return EXIT_INPUT
    end
-   local config = require "parley.config"
    local format = opts.format or "text"
    if not cli.check_format(format, io_) then return EXIT_INPUT end
    local fail_on = opts["fail-on"]
-   if fail_on and not config.SEVERITY_RANK[fail_on] then
+   if fail_on and not vocab.SEVERITY_RANK[fail_on] then
       out(io_.stderr, string.format("parley: --fail-on takes one of %s, not '%s'\n",
-         table.concat(config.SEVERITIES, ", "), fail_on))
+         table.concat(vocab.SEVERITIES, ", "), fail_on))
       return EXIT_INPUT
    end
    local jobs = opts.jobs and math.tointeger(tonumber(opts.jobs))
@@ -376,7 +377,7 @@ function commands.reconcile(args, io_)
    if (counts.outcomes.error or 0) > 0 then return EXIT_FAILED end
    if fail_on then
       for _, f in ipairs(run.findings) do
-         if config.SEVERITY_RANK[f.severity] >= config.SEVERITY_RANK[fail_on] then return 1 end
+         if vocab.SEVERITY_RANK[f.severity] >= vocab.SEVERITY_RANK[fail_on] then return 1 end
       end
    end
    return EXIT_OK
@@ -443,7 +444,7 @@ function commands.report(args, io_)
       return EXIT_INPUT
    end
    local run = assert(require("parley.history").load_run(db, id))
-   local text, err = run:report(format, nil, { db = db, colour = format == "text" and not opts.out and
+   local text, err = report.write(run, format, nil, { db = db, colour = format == "text" and not opts.out and
       io_.stdout == io.stdout and is_terminal(1) })
    db:close()
    if not text then
@@ -530,7 +531,7 @@ function commands.rules(args, io_)
          local f = assert(io.open(path, "rb"))
          local src = f:read("a")
          f:close()
-         local info, err = core.rule_info(src, "=parley.rules." .. name, config.DEFAULT_LIMITS)
+         local info, err = core.rule_info(src, "=parley.rules." .. name, vocab.DEFAULT_LIMITS)
          if info then
             rows[#rows + 1] = { name, info.version, info.description or "" }
          else

@@ -3,16 +3,9 @@
 -- reported at once), with paths resolved relative to the config file.
 
 local check = require "parley.check"
+local vocab = require "parley.vocab"
 
 local config = {}
-
-config.SEVERITIES = { "info", "low", "medium", "high", "critical" }
-config.SEVERITY_RANK = { info = 1, low = 2, medium = 3, high = 4, critical = 5 }
-
--- Defaults for each rule's limits (docs/rules.md).
-config.DEFAULT_LIMITS = {
-   instructions = 100000000, memory_mb = 64, seconds = 10, findings = 10000, log_lines = 1000,
-}
 
 -- Formats a run can be written in; report writers register themselves here.
 config.FORMATS = { "csv", "html", "json", "markdown", "sarif", "text" }
@@ -103,7 +96,7 @@ end
 
 local RULE = check.spec({
    { "use", builtin_checker }, { "script", path_checker("file") }, { "id", check.id },
-   { "severity", check.enum(config.SEVERITIES) }, { "with", any_with }, { "enabled", check.boolean },
+   { "severity", check.enum(vocab.SEVERITIES) }, { "with", any_with }, { "enabled", check.boolean },
    { "tags", check.list(check.token) },
 }, function(ctx, r, _, where)
    if (r.use == nil) == (r.script == nil) then
@@ -154,7 +147,7 @@ function config.validate(doc, base)
    c.data = c.data or {}
    c.report = c.report or {}
    local limits = {}
-   for k, v in pairs(config.DEFAULT_LIMITS) do limits[k] = (c.limits or {})[k] or v end
+   for k, v in pairs(vocab.DEFAULT_LIMITS) do limits[k] = (c.limits or {})[k] or v end
    c.limits = limits
    c.name = doc.name
    c.base = base or "."

@@ -6,11 +6,13 @@ local core = require "parley.core"
 local check = require "parley.check"
 local config = require "parley.config"
 local json = require "parley.json"
+local report = require "parley.report"
+local run_class = require "parley.run"
+local store = require "parley.store"
+local vocab = require "parley.vocab"
 
 local engine = {}
 
--- Modules a rule may require: pure Lua, no capability beyond what the sandbox gives.
-engine.VETTED = { "parley.json", "parley.dates", "parley.text", "parley.records", "parley.names", "parley.rulekit" }
 
 local function read_file(path)
    local f, err = io.open(path, "rb")
@@ -22,7 +24,7 @@ end
 
 local function vetted_sources()
    local out = {}
-   for _, name in ipairs(engine.VETTED) do
+   for _, name in ipairs(vocab.RULE_MODULES) do
       local path = package.searchpath(name, package.path)
       if path then out[name] = assert(read_file(path)) end
    end
@@ -62,9 +64,9 @@ local function prepare_rules(cfg, modules)
                local with_where = { doc = cfg.doc, node = entry.node, key = "with",
                   path = string.format("rules[%d].with", entry.index) }
                rule.params = config.check_params(ctx, declared, entry.with, with_where)
-               if info.severity and not config.SEVERITY_RANK[info.severity] then
+               if info.severity and not vocab.SEVERITY_RANK[info.severity] then
                   ctx:problem(where, string.format("rule %s declares severity '%s'; it must be one of %s",
-                     rule.id, info.severity, table.concat(config.SEVERITIES, ", ")))
+                     rule.id, info.severity, table.concat(vocab.SEVERITIES, ", ")))
                end
                rule.severity = entry.severity or info.severity or "medium"
             else
@@ -99,7 +101,7 @@ function engine.fingerprint(rule_id, evidence)
 end
 
 local function finding_order(a, b)
-   local ra, rb = config.SEVERITY_RANK[a.severity], config.SEVERITY_RANK[b.severity]
+   local ra, rb = vocab.SEVERITY_RANK[a.severity], vocab.SEVERITY_RANK[b.severity]
    if ra ~= rb then return ra > rb end
    if a.rule ~= b.rule then return a.rule < b.rule end
    if a.fingerprint ~= b.fingerprint then return a.fingerprint < b.fingerprint end
@@ -133,39 +135,6 @@ local function store_run(db, run)
    return true
 end
 
-local Run = {}
-Run.__index = Run
--- A run on an in-memory store keeps its temporary store until the run itself is collected,
--- so it can still be reported (reports read the claims and exchanges behind the findings).
-Run.__gc = function(self)
-   if self.temporary then
-      for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(self.temporary .. suffix) end
-   end
-end
-engine.Run = Run
-
--- The store a run was made on, open read-only, for reports that show the data behind it.
-function Run:open_store()
-   local path = self.temporary or self.store
-   if not path or path == ":memory:" then return nil, "this run's store is gone" end
-   return require("parley").open(path, { readonly = true })
-end
-
--- run:report(format, path, opts): writes the run in a format (docs/rules.md) to path, or
--- returns the text when path is nil.
-function Run:report(format, path, opts)
-   return require("parley.report").write(self, format, path, opts)
-end
-
--- The counts a summary needs: findings per severity, outcomes per kind.
-function Run:counts()
-   local c = { findings = #self.findings, severity = {}, outcomes = {} }
-   for _, s in ipairs(config.SEVERITIES) do c.severity[s] = 0 end
-   for _, f in ipairs(self.findings) do c.severity[f.severity] = c.severity[f.severity] + 1 end
-   for _, o in ipairs(self.outcomes) do c.outcomes[o.outcome] = (c.outcomes[o.outcome] or 0) + 1 end
-   return c
-end
-
 -- parley.reconcile(config, opts): opts.jobs (threads; default: the number of cores),
 -- opts.base (for a table config). Returns the run, or nil, a message, and a kind:
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
@@ -185,8 +154,7 @@ function engine.reconcile(source, opts)
       temporary = store_path
       os.remove(store_path)
    end
-   local parley = require "parley"
-   local db, open_err = parley.open(store_path)
+   local db, open_err = store.open(store_path)
    if not db then return nil, open_err, "input" end
    local keep_temporary = false
    local function finish(...)
@@ -201,10 +169,10 @@ function engine.reconcile(source, opts)
       if not summary then return finish(nil, import_err, "input") end
    end
 
-   local run = setmetatable({
+   local run = run_class.new({
       config_name = cfg.name, config_sha256 = core.sha256(cfg.text or cfg.name), started_at = utc_now(),
       store = cfg.store, findings = {}, outcomes = {}, rules = {},
-   }, Run)
+   })
 
    local jobs, runnable = {}, {}
    for _, r in ipairs(rules) do
@@ -249,7 +217,7 @@ function engine.reconcile(source, opts)
    local ok, store_err = store_run(db, run)
    if not ok then return finish(nil, "cannot store the run: " .. tostring(store_err), "failed") end
    for _, rep in ipairs(cfg.report) do
-      local wrote, write_err = run:report(rep.format, rep.path, { db = db })
+      local wrote, write_err = report.write(run, rep.format, rep.path, { db = db })
       if not wrote then return finish(nil, write_err, "failed") end
    end
    return finish(run)

@@ -5,6 +5,7 @@
 -- version in between. See docs/reports.md.
 
 local json = require "parley.json"
+local run_class = require "parley.run"
 
 local history = {}
 
@@ -92,7 +93,7 @@ function history.load_run(db, id)
       }
    end
    run.loaded = true
-   return setmetatable(run, require("parley.engine").Run)
+   return run_class.new(run)
 end
 
 -- The findings of a run (an id: read from the store; a table: a run in memory), as

@@ -4,7 +4,6 @@
 local core = require "parley.core"
 local schema = require "parley.schema"
 local store = require "parley.store"
-local records = require "parley.records"
 
 local parley = {
    version = core.version,
@@ -13,37 +12,9 @@ local parley = {
    schema_version = schema.VERSION,
 }
 
--- The typed API joins the C methods of parley.Database.
-local Database = core.Database
-Database.import = store.import
-Database.parties = records.parties
-Database.sources = records.sources
-Database.claims = records.claims
-Database.lists = records.lists
-Database.persons = records.persons
-Database.exchanges = records.exchanges
-Database.imports = records.imports
-
--- parley.open(path, opts): opens or creates a store and brings its schema up to date.
--- opts.readonly, opts.busy_timeout_ms (default 5000), opts.adopt (add parley's tables to a
--- database that has others). Returns the store, or nil and a message.
-function parley.open(path, opts)
-   if type(path) ~= "string" then
-      error("bad argument #1 to 'open' (path string expected, got " .. type(path) .. ")", 2)
-   end
-   if opts ~= nil and type(opts) ~= "table" then
-      error("bad argument #2 to 'open' (options table expected, got " .. type(opts) .. ")", 2)
-   end
-   opts = opts or {}
-   local db, err = core.connect(path, opts)
-   if not db then return nil, err end
-   local ok, why = schema.prepare(db, opts)
-   if not ok then
-      db:close()
-      return nil, why
-   end
-   return db
-end
+-- parley.open(path, opts): opens or creates a store (store.open has the options). Returns the
+-- store, or nil and a message.
+parley.open = store.open
 
 -- parley.reconcile(config, opts): runs the rules a config names (docs/rules.md). Returns the
 -- run, or nil, a message and its kind ("input": bad configuration or data; "failed").

@@ -1,12 +1,12 @@
 -- parley.names: matching names across Armenian, Russian and Azerbaijani spellings.
 -- See docs/names.md for the key's rules, the scoring, and the measured quality.
-local core = require "parley.core"
+local kernels = require("parley.core").names
 
 local names = {}
 
 -- Default decision threshold of match and link, and the lower end of link's review band.
-names.threshold = core.names_threshold
-names.review = core.names_review
+names.threshold = kernels.threshold
+names.review = kernels.review
 
 local function check_string(fn, n, v)
    if type(v) ~= "string" then
@@ -18,7 +18,7 @@ end
 -- separated by single spaces, in the order written. nil and a message for invalid UTF-8.
 function names.key(name)
    check_string("key", 1, name)
-   return core.names_key(name)
+   return kernels.key(name)
 end
 
 --- The structure of a name: {given=, surname=, patronymic=, order=, words={...}, dropped=}.
@@ -26,18 +26,18 @@ end
 -- "given-first", "surname-first" or "single". nil and a message for invalid UTF-8.
 function names.parse(name)
    check_string("parse", 1, name)
-   return core.names_parse(name)
+   return kernels.parse(name)
 end
 
 --- jaro_winkler(a, b): Jaro-Winkler similarity of two UTF-8 strings, by code point (no
 -- normalisation). The C function itself, as it is the one called in loops; it raises for a
 -- non-string and returns nil and a message for invalid UTF-8 or more than 10,000 code points.
-names.jaro_winkler = core.names_jaro_winkler
+names.jaro_winkler = kernels.jaro_winkler
 
 --- levenshtein(a, b): optimal string alignment distance (Damerau-Levenshtein with adjacent
 -- transpositions, no substring edited twice) of two UTF-8 strings, by code point; same
 -- failures as jaro_winkler.
-names.levenshtein = core.names_levenshtein
+names.levenshtein = kernels.levenshtein
 
 -- A record is a string or a table with name and optional born, category, patronymic.
 local function record(fn, n, v)
@@ -74,7 +74,7 @@ function names.match(a, b, opts)
    pa = pair_opt(opts, "patronymic", 1) or pa
    pb = pair_opt(opts, "patronymic", 2) or pb
    local threshold = opts and opts.threshold or names.threshold
-   return core.names_match(na, nb, threshold, ba, bb,
+   return kernels.match(na, nb, threshold, ba, bb,
       type(ca) == "string" and ca or nil, type(cb) == "string" and cb or nil,
       type(pa) == "string" and pa or nil, type(pb) == "string" and pb or nil)
 end
@@ -86,10 +86,10 @@ local function pack_side(fn, n, list, errors, side)
       error(string.format("bad argument #%d to 'names.%s' (table expected, got %s)", n, fn, type(list)), 3)
    end
    local packed, born, cat, text = {}, {}, {}, {}
-   local empty = core.names_pack("")
+   local empty = kernels.pack("")
    for i = 1, #list do
       local name, b, c = record(fn, n, list[i])
-      local p, err = core.names_pack(name)
+      local p, err = kernels.pack(name)
       if not p then
          errors[#errors + 1] = {side = side, index = i, message = err}
          p = empty
@@ -127,7 +127,7 @@ function names.link(left, right, opts)
    local errors = {}
    local pl, bl, cl, tl = pack_side("link", 1, left, errors, "left")
    local pr, br, cr, tr = pack_side("link", 2, right, errors, "right")
-   local pairs_, uncertain, compared = core.names_link(pl, pr, bl, br, cl, cr, threshold, review,
+   local pairs_, uncertain, compared = kernels.link(pl, pr, bl, br, cl, cr, threshold, review,
       opts.exhaustive and true or false)
    local used_l, used_r = {}, {}
    local function finish(list)
@@ -135,7 +135,7 @@ function names.link(left, right, opts)
       for _, p in ipairs(list) do
          used_l[p.left], used_r[p.right] = true, true
          if opts.explain ~= false then
-            local _, _, why = core.names_match(tl[p.left], tr[p.right], threshold, bl[p.left], br[p.right],
+            local _, _, why = kernels.match(tl[p.left], tr[p.right], threshold, bl[p.left], br[p.right],
                cl[p.left], cr[p.right])
             p.explanation = why
          end

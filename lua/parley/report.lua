@@ -6,6 +6,7 @@
 -- in report_html.lua, report_markdown.lua, report_csv.lua and report_sarif.lua
 -- (docs/reports.md).
 
+local vocab = require "parley.vocab"
 local json = require "parley.json"
 local config = require "parley.config"
 local fmt = require "parley.report_format"
@@ -24,7 +25,7 @@ local NEEDS_DATA = { html = true, markdown = true, text = "exchanges" }
 
 local function counts(run)
    local c = { findings = #run.findings, severity = {}, outcomes = {} }
-   for _, s in ipairs(config.SEVERITIES) do c.severity[s] = 0 end
+   for _, s in ipairs(vocab.SEVERITIES) do c.severity[s] = 0 end
    for _, f in ipairs(run.findings) do
       if c.severity[f.severity] then c.severity[f.severity] = c.severity[f.severity] + 1 end
    end
@@ -193,8 +194,8 @@ function writers.text(model, opts)
    if #exchanges > shown then line(string.format("[exchange] (%d earlier ones)", #exchanges - shown)) end
    line(report.history_line(model))
    local sev = {}
-   for i = #config.SEVERITIES, 1, -1 do
-      local s = config.SEVERITIES[i]
+   for i = #vocab.SEVERITIES, 1, -1 do
+      local s = vocab.SEVERITIES[i]
       if c.severity[s] > 0 then sev[#sev + 1] = string.format("%d %s", c.severity[s], s) end
    end
    line(string.format("run %s: %d rule%s, %d finding%s%s; %d rule error%s", tostring(model.run.id),
@@ -271,5 +272,9 @@ function report.write(run, format, path, opts)
    f:close()
    return true
 end
+
+-- run:report(format, path, opts): every run (from parley.reconcile or read back by history)
+-- can write itself; the method is added here because reports sit a layer above runs.
+require("parley.run").Run.report = report.write
 
 return report

@@ -5,7 +5,7 @@
 -- with their mediators, the sources, and the rule outcomes. Every string from the data is
 -- escaped: a dataset is untrusted.
 
-local config = require "parley.config"
+local vocab = require "parley.vocab"
 local fmt = require "parley.report_format"
 local chart = require "parley.report_chart"
 
@@ -200,8 +200,8 @@ local function summary(o, model)
    o[#o + 1] = '<section id="summary"><h2>Summary</h2><table class="summary"><caption>Findings by severity' ..
       '</caption><thead><tr><th scope="col">severity</th><th scope="col">findings</th><th scope="col">new</th>' ..
       '<th scope="col">persisting</th><th scope="col">resolved</th></tr></thead><tbody>'
-   for k = #config.SEVERITIES, 1, -1 do
-      local s = config.SEVERITIES[k]
+   for k = #vocab.SEVERITIES, 1, -1 do
+      local s = vocab.SEVERITIES[k]
       o[#o + 1] = '<tr><th scope="row">' .. sev_badge(s) .. '</th><td class="n">' .. c.severity[s] ..
          '</td><td class="n">' .. (new[s] or 0) .. '</td><td class="n">' .. (persisting[s] or 0) ..
          '</td><td class="n">' .. (resolved[s] or 0) .. "</td></tr>"

@@ -4,7 +4,7 @@
 -- escaped: Markdown and HTML punctuation with a backslash, and in table cells `|` and line
 -- breaks too, so a cell never breaks its table.
 
-local config = require "parley.config"
+local vocab = require "parley.vocab"
 local fmt = require "parley.report_format"
 
 local markdown = {}
@@ -137,8 +137,8 @@ function markdown.render(model, opts)
    end
    for _, f in ipairs(h and h.resolved or {}) do resolved[f.severity] = (resolved[f.severity] or 0) + 1 end
    local rows = {}
-   for k = #config.SEVERITIES, 1, -1 do
-      local s = config.SEVERITIES[k]
+   for k = #vocab.SEVERITIES, 1, -1 do
+      local s = vocab.SEVERITIES[k]
       rows[#rows + 1] = { s, tostring(c.severity[s]), tostring(new[s] or 0), tostring(persisting[s] or 0),
          tostring(resolved[s] or 0) }
    end

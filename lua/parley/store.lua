@@ -1,12 +1,38 @@
--- The typed API of a store: db:import and the record iterators. These are methods of
--- parley.Database (the C type); they are added to its method table by parley/init.lua.
+-- A store: store.open (parley.open), db:import, and the record iterators of parley.records.
+-- These are methods of parley.Database (the C type); they join its method table at the end
+-- of this file.
 
 local core = require "parley.core"
+local schema = require "parley.schema"
 local dataset = require "parley.dataset"
 local json = require "parley.json"
+local records = require "parley.records"
 local text = require "parley.text"
 
 local store = {}
+
+---------------------------------------------------------------------------- opening
+
+-- store.open(path, opts): opens or creates a store and brings its schema up to date (this is
+-- parley.open). opts.readonly, opts.busy_timeout_ms (default 5000), opts.adopt (add parley's
+-- tables to a database that has others). Returns the store, or nil and a message.
+function store.open(path, opts)
+   if type(path) ~= "string" then
+      error("bad argument #1 to 'open' (path string expected, got " .. type(path) .. ")", 2)
+   end
+   if opts ~= nil and type(opts) ~= "table" then
+      error("bad argument #2 to 'open' (options table expected, got " .. type(opts) .. ")", 2)
+   end
+   opts = opts or {}
+   local db, err = core.connect(path, opts)
+   if not db then return nil, err end
+   local ok, why = schema.prepare(db, opts)
+   if not ok then
+      db:close()
+      return nil, why
+   end
+   return db
+end
 
 ---------------------------------------------------------------------------- writing
 
@@ -305,5 +331,17 @@ function store.import(db, source, opts)
    end
    return summary
 end
+
+-- The typed API joins the C methods of parley.Database, so every store store.open returns
+-- has them, whoever opened it.
+local Database = core.Database
+Database.import = store.import
+Database.parties = records.parties
+Database.sources = records.sources
+Database.claims = records.claims
+Database.lists = records.lists
+Database.persons = records.persons
+Database.exchanges = records.exchanges
+Database.imports = records.imports
 
 return store
