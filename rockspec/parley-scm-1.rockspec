@@ -26,6 +26,7 @@ build = {
    modules = {
       ["parley.core"] = {
          sources = {
+            "src/fs.c",
             "src/names_api.c",
             "src/names_key.c",
             "src/names_link.c",

@@ -1,0 +1,71 @@
+/* core.list_dir: the entries of a directory, so parley can find its rule tests and report
+ * formats on disk without running a shell (io.popen("ls") breaks on odd names and where no
+ * shell exists). */
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "parley.h"
+
+/* The directory handle is owned by a userdata so that an error raised while the list is
+ * built (out of memory) still closes it. */
+typedef struct { DIR *dir; } DirBox;
+
+static int dirbox_gc(lua_State *L)
+{
+    DirBox *box = (DirBox *)luaL_checkudata(L, 1, "parley.DirHandle");
+    if (box->dir) {
+        closedir(box->dir);
+        box->dir = NULL;
+    }
+    return 0;
+}
+
+/* core.list_dir(path) -> {{name=, kind="file"|"directory"|"other"}, ...}, in the order the system
+ * gives them (callers sort), without "." and ".."; or nil and a message (the path and the system's reason). */
+static int l_list_dir(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    DirBox *box = (DirBox *)lua_newuserdatauv(L, sizeof(DirBox), 0);
+    struct dirent *e;
+    lua_Integer n = 0;
+    box->dir = NULL;
+    if (luaL_newmetatable(L, "parley.DirHandle")) {
+        lua_pushcfunction(L, dirbox_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    box->dir = opendir(path);
+    if (!box->dir) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s", path, strerror(errno));
+        return 2;
+    }
+    lua_newtable(L);
+    while ((e = readdir(box->dir)) != NULL) {
+        struct stat st;
+        const char *kind = "other";
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        lua_pushfstring(L, "%s/%s", path, e->d_name);
+        if (stat(lua_tostring(L, -1), &st) == 0)
+            kind = S_ISDIR(st.st_mode) ? "directory" : S_ISREG(st.st_mode) ? "file" : "other";
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 2);
+        lua_pushstring(L, e->d_name);
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, kind);
+        lua_setfield(L, -2, "kind");
+        lua_rawseti(L, -2, ++n);
+    }
+    closedir(box->dir);
+    box->dir = NULL;
+    return 1;
+}
+
+int parley_open_fs(lua_State *L)
+{
+    lua_pushcfunction(L, l_list_dir);
+    lua_setfield(L, -2, "list_dir");
+    return 0;
+}
