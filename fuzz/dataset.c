@@ -15,7 +15,7 @@ static const char *SCRIPT =
     "local yaml = require 'parley.yaml'\n"
     "local dataset = require 'parley.dataset'\n"
     "local ok, data, marks = pcall(yaml.load, text, { name = 'fuzz.yaml', marks = true })\n"
-    "if not ok then return end\n"
+    "if not ok or (data == nil and type(marks) == 'string') then return end\n"
     "local done, err = pcall(function()\n"
     "   local _, problems = dataset.validate({ { data = data, marks = marks, name = 'fuzz.yaml' } }, {})\n"
     "   local msg = dataset.format_problems(problems)\n"

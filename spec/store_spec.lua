@@ -191,17 +191,23 @@ describe("db:query", function()
       assert.has_error(function() db:exec("INSERT INTO t (i) VALUES (:i)", { i = {} }) end)
    end)
 
-   it("returns nil and a message with SQLite's text and the SQL on an SQL error", function()
-      local it, err = db:query("SELECT nope FROM t")
-      assert.is_nil(it)
-      assert.equal("no such column: nope (in: SELECT nope FROM t)", err)
+   it("raises SQLite's message with the SQL on an SQL error, in a for loop too", function()
+      local ok, err = pcall(function()
+         for _ in db:query("SELEC i FROM t") do end
+      end)
+      assert.is_false(ok)
+      assert.equal('near "SELEC": syntax error (in: SELEC i FROM t)', err)
+      assert.has_error(function() db:query("SELECT nope FROM t") end, "no such column: nope (in: SELECT nope FROM t)")
    end)
 
-   it("can be used with assert in a for loop, which keeps all four values", function()
+   it("raises a failure of a later step of the loop too (the statement is given back)", function()
       db:exec("INSERT INTO t (i) VALUES (1)")
-      local n = 0
-      for row in assert(db:query("SELECT i FROM t")) do n = n + row.i end
-      assert.equal(1, n)
+      local ok, err = pcall(function()
+         for _ in db:query("SELECT abs(-9223372036854775807 - i) FROM t") do end
+      end)
+      assert.is_false(ok)
+      assert.matches("integer overflow", err)
+      assert.equal(1, db:first("SELECT count(*) AS n FROM t").n)
    end)
 
    it("releases the statement at once when the loop breaks", function()
@@ -255,9 +261,10 @@ describe("db:rows", function()
          got[#got + 1] = { a, b, c }
       end
       assert.same({ { 1, nil, "x" }, { 2, 2.5, nil } }, got)
-      local it, err = db:rows("SELECT nope")
-      assert.is_nil(it)
-      assert.matches("no such column: nope", err)
+      assert.has_error(function() db:rows("SELECT nope") end)
+      local ok, err = pcall(db.rows, db, "SELECT nope")
+      assert.is_false(ok)
+      assert.matches("no such column: nope %(in: SELECT nope%)", err)
       db:close()
    end)
 end)

@@ -7,10 +7,13 @@ local yaml = require "parley.yaml"
 
 local null = yaml.null
 
-local function error_of(f, ...)
-   local ok, err = pcall(f, ...)
-   assert(not ok, "expected an error, got success")
-   return tostring(err)
+--- The message of an expected failure: the call returns nil and a message (bad input is not
+-- raised; fails the spec when the call succeeds or raises).
+local function failure_of(f, ...)
+   local ok, value, message = pcall(f, ...)
+   assert(ok, "expected nil and a message, got the error " .. tostring(value))
+   assert(value == nil and type(message) == "string", "expected nil and a message, got success")
+   return message
 end
 
 describe("YAML 1.2 chapter 2 examples", function()
@@ -107,7 +110,7 @@ Sammy Sosa: {
          { "Chicago Cubs", "St Louis Cardinals" },
       }, yaml.load_all(text))
       assert.equal("<string>:8:1: expected a single document, found another (use load_all for a stream)",
-         error_of(yaml.load, text))
+         failure_of(yaml.load, text))
    end)
 
    it("2.8 Play by Play Feed (20:03:20 is a string under the core schema)", function()
@@ -161,7 +164,7 @@ rbi:
    end)
 
    it("2.11 Mapping between Sequences (refused: Lua tables cannot be compared as keys)", function()
-      assert.equal("<string>:1:3: a sequence cannot be a key: only scalars can", error_of(yaml.load, [[
+      assert.equal("<string>:1:3: a sequence cannot be a key: only scalars can", failure_of(yaml.load, [[
 ? - Detroit Tigers
   - Chicago cubs
 :
@@ -340,7 +343,7 @@ application specific tag: !something |
 
       it("needs handlers for !!binary and !something", function()
          assert.equal("<string>:4:10: unknown tag !!binary (opts.tags has no handler for it)",
-            error_of(yaml.load, text))
+            failure_of(yaml.load, text))
       end)
 
       it("gives the handlers the text and the tag", function()

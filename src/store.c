@@ -584,8 +584,6 @@ static void cursor_release(Cursor *c)
     }
 }
 
-/* The iterator db:query returns: a closure over its cursor (upvalue 1) and the column names
- * (upvalue 2), so a row costs no metatable check and no user-value lookup. */
 /* Steps the cursor: 1 with a row ready, 0 when done (the statement is given back). */
 static int cursor_step(lua_State *L, Cursor *c)
 {
@@ -611,6 +609,8 @@ static int cursor_step(lua_State *L, Cursor *c)
     }
 }
 
+/* The iterator db:query returns: a closure over its cursor (upvalue 1) and the column names
+ * (upvalue 2), so a row costs no metatable check and no user-value lookup. */
 static int cursor_next(lua_State *L)
 {
     Cursor *c = (Cursor *)lua_touserdata(L, lua_upvalueindex(1));
@@ -635,14 +635,15 @@ static int cursor_next_values(lua_State *L)
 
 /* Opens a cursor for db:query or db:rows and returns the generic-for quadruple: the iterator
  * (a closure over the cursor, and for rows as tables over the column names), the cursor as
- * state, nil, and the cursor again as the to-be-closed value. */
+ * state, nil, and the cursor again as the to-be-closed value.
+ * A statement that does not prepare raises SQLite's message with the SQL: an iterator is used as `for row in db:query(sql)`, where nil and a message would
+ * only give "attempt to call a nil value" and lose the message. */
 static int iterate(lua_State *L, int as_values)
 {
     Database *d = check_database(L, 1);
     Cursor *c;
-    int n = open_cursor(L, d, &c);
-    if (n)
-        return n;
+    if (open_cursor(L, d, &c))
+        return lua_error(L); /* the message, above the nil that open_cursor pushed */
     lua_pushvalue(L, 3);
     if (as_values) {
         lua_pushcclosure(L, cursor_next_values, 1);

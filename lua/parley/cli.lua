@@ -266,15 +266,9 @@ function commands.query(args, io_)
    if not db then return EXIT_INPUT end
    local values = {}
    for i = 3, #args do values[#values + 1] = math.tointeger(tonumber(args[i])) or tonumber(args[i]) or args[i] end
-   local it, cursor, _, closer = db:query(args[2], values)
-   if not it then
-      out(io_.stderr, "parley: ", cursor, "\n")
-      db:close()
-      return EXIT_INPUT
-   end
    local ok, err = pcall(function()
       local header, rows = nil, {}
-      for row in it, cursor, nil, closer do
+      for row in db:query(args[2], values) do
          if not header then
             header = {}
             for k in pairs(row) do header[#header + 1] = k end

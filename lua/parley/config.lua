@@ -4,6 +4,7 @@
 
 local check = require "parley.check"
 local vocab = require "parley.vocab"
+local yaml = require "parley.yaml"
 
 local config = {}
 
@@ -173,8 +174,8 @@ function config.load(source, opts)
       if not f then return nil, err, { { message = err } } end
       text = f:read("a")
       f:close()
-      local ok, data, marks = pcall(require("parley.yaml").load, text, { name = source, marks = true })
-      if not ok then return nil, tostring(data), { { message = tostring(data) } } end
+      local data, marks = yaml.load(text, { name = source, marks = true })
+      if data == nil and type(marks) == "string" then return nil, marks, { { message = marks } } end
       doc = { data = data, marks = marks, name = source }
       base = dirname(source)
    elseif type(source) == "table" then

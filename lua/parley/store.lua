@@ -225,9 +225,9 @@ local function documents(source, opts)
       else
          local content = f:read("a")
          f:close()
-         local ok, data, marks = pcall(yaml.load, content, { name = path, marks = true })
-         if not ok then
-            failures[#failures + 1] = tostring(data)
+         local data, marks = yaml.load(content, { name = path, marks = true })
+         if data == nil and type(marks) == "string" then
+            failures[#failures + 1] = marks
          else
             docs[#docs + 1] = { data = data, marks = marks, name = path, sha256 = core.sha256(content) }
          end

@@ -1,6 +1,9 @@
 --- parley.yaml: YAML 1.2 (core schema) to Lua values and back, on libyaml.
--- load, load_all and dump are the C functions of parley.core.yaml (see docs/yaml.md);
--- load_file adds the file and the failure convention: nil, message.
+-- The C functions of parley.core.yaml (see docs/yaml.md) raise on any error; this module
+-- gives load, load_all and load_file parley's failure convention: text that is not valid YAML
+-- (or a file that cannot be read) is an expected failure and returns nil and a message; misuse
+-- (an argument of the wrong type, an unknown or bad option) raises. dump raises: what it is
+-- given comes from code, not from input.
 local core = require "parley.core"
 
 local cyaml = core.yaml
@@ -30,6 +33,36 @@ local function read_file(path)
    return text
 end
 
+--- Calls one of the C loaders; bad YAML becomes nil and the message, misuse is raised again
+-- at the caller's level. The C loaders say "bad option:" and "bad argument" only for misuse.
+local function loaded(level, ok, ...)
+   if ok then return ... end
+   local message = tostring((...))
+   if message:find("^bad option:") or message:find("^bad argument") then error(message, level + 1) end
+   return nil, message
+end
+
+local function call_loader(loader, level, text, opts)
+   return loaded(level + 1, pcall(loader, text, opts))
+end
+
+--- load(text [, opts]) -> value [, marks] (nil for a stream with no document), or nil and a
+-- message ("name:line:col: problem") when the text is not valid YAML.
+local function load(text, opts)
+   if type(text) ~= "string" then
+      error("bad argument #1 to 'load' (string expected, got " .. type(text) .. ")", 2)
+   end
+   return call_loader(cyaml.load, 2, text, opts)
+end
+
+--- load_all(text [, opts]) -> the list of documents [, marks], or nil and a message.
+local function load_all(text, opts)
+   if type(text) ~= "string" then
+      error("bad argument #1 to 'load_all' (string expected, got " .. type(text) .. ")", 2)
+   end
+   return call_loader(cyaml.load_all, 2, text, opts)
+end
+
 --- Loads the single document of the file at path: value [, marks], or nil and a message
 -- ("path:line:col: problem") when the file cannot be read or is not valid YAML.
 -- Misuse (a path that is not a string, opts that is not a table) raises.
@@ -44,13 +77,8 @@ local function load_file(path, opts)
    if not text then
       return nil, err
    end
-   local ok, value, marks = pcall(cyaml.load, text, file_options(path, opts))
-   if not ok then
-      if type(value) == "string" and value:find("^bad option:") then
-         error(value, 2) -- misuse, not a bad file
-      end
-      return nil, tostring(value)
-   end
+   local value, marks = call_loader(cyaml.load, 2, text, file_options(path, opts))
+   if value == nil and type(marks) == "string" then return nil, marks end
    if opts and opts.marks then
       return value, marks
    end
@@ -58,8 +86,8 @@ local function load_file(path, opts)
 end
 
 return {
-   load = cyaml.load,
-   load_all = cyaml.load_all,
+   load = load,
+   load_all = load_all,
    load_file = load_file,
    dump = cyaml.dump,
    null = core.null,
