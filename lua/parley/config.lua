@@ -3,6 +3,8 @@
 -- reported at once), with paths resolved relative to the config file.
 
 local check = require "parley.check"
+local json = require "parley.json"
+local text = require "parley.text"
 local vocab = require "parley.vocab"
 local yaml = require "parley.yaml"
 
@@ -81,7 +83,7 @@ local function builtin_checker(ctx, v, where)
    local path = config.builtin_path(s)
    if not path then
       ctx:problem(where, string.format("no built-in rule '%s'%s", s,
-         require("parley.text").did_you_mean(s, config.builtin_names())))
+         text.did_you_mean(s, config.builtin_names())))
       return nil
    end
    return s
@@ -168,27 +170,27 @@ end
 function config.load(source, opts)
    opts = opts or {}
    local doc, base
-   local text
+   local content
    if type(source) == "string" then
       local f, err = io.open(source, "rb")
       if not f then return nil, err, { { message = err } } end
-      text = f:read("a")
+      content = f:read("a")
       f:close()
-      local data, marks = yaml.load(text, { name = source, marks = true })
+      local data, marks = yaml.load(content, { name = source, marks = true })
       if data == nil and type(marks) == "string" then return nil, marks, { { message = marks } } end
       doc = { data = data, marks = marks, name = source }
       base = dirname(source)
    elseif type(source) == "table" then
       doc = { data = source, name = opts.name or "config" }
       base = opts.base or "."
-      local ok, encoded = pcall(require("parley.json").encode, source)
-      text = ok and encoded or nil
+      local ok, encoded = pcall(json.encode, source)
+      content = ok and encoded or nil
    else
       error("bad argument #1 to 'reconcile' (config path or table expected, got " .. type(source) .. ")", 3)
    end
    local c, problems = config.validate(doc, base)
    if not c then return nil, check.format_problems(problems), problems end
-   c.text = text -- what the run records the SHA-256 of
+   c.text = content -- what the run records the SHA-256 of
    return c
 end
 
@@ -228,7 +230,7 @@ function config.check_params(ctx, declared, with, where)
          local decl = declared[k]
          if not decl then
             ctx:problem(w, string.format("the rule has no parameter '%s'%s (it has: %s)", tostring(k),
-               type(k) == "string" and require("parley.text").did_you_mean(k, names) or "",
+               type(k) == "string" and text.did_you_mean(k, names) or "",
                #names > 0 and table.concat(names, ", ") or "none"))
          elseif type(decl) == "table" and decl.type then
             out[k] = param_value_checker(decl)(ctx, v, w)

@@ -2,13 +2,17 @@
 -- each a small dataset and the findings it must produce. The cases run through the real
 -- engine (sandbox included), and every difference is reported. See docs/rules.md.
 
+local core = require "parley.core"
 local check = require "parley.check"
 local engine = require "parley.engine"
+local store = require "parley.store"
+local vocab = require "parley.vocab"
+local yaml = require "parley.yaml"
 
 local ruletest = {}
 
 local EXPECT = check.spec({
-   { "rule", check.string }, { "severity", check.enum({ "info", "low", "medium", "high", "critical" }) },
+   { "rule", check.string }, { "severity", check.enum(vocab.SEVERITIES) },
    { "message", check.string }, { "evidence", function(ctx, v, where)
       if not check.is_map(v) then
          ctx:problem(where, "expected a mapping of evidence kinds to lists of ids, got " .. check.describe(v))
@@ -65,7 +69,7 @@ end
 
 local function describe_finding(f)
    local parts = {}
-   for _, kind in ipairs({ "claims", "lists", "exchanges", "persons", "sources", "parties" }) do
+   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
       if f.evidence and f.evidence[kind] then parts[#parts + 1] = kind .. "=" .. table.concat(f.evidence[kind], ",") end
    end
    return string.format("[%s] %s: %s (%s)", f.severity or "?", f.rule or "?", f.message or "", table.concat(parts, " "))
@@ -74,13 +78,12 @@ end
 -- Runs one case; returns a list of differences (empty when it passes).
 local function run_case(file, spec, case)
    local base = dirname(file)
-   local parley = require "parley"
-   local store = os.tmpname()
-   os.remove(store)
+   local path = os.tmpname()
+   os.remove(path)
    local function cleanup()
-      for _, s in ipairs({ "", "-wal", "-shm" }) do os.remove(store .. s) end
+      for _, s in ipairs({ "", "-wal", "-shm" }) do os.remove(path .. s) end
    end
-   local db = assert(parley.open(store))
+   local db = assert(store.open(path))
    local diffs = {}
    if case.dataset then
       local ok, err = db:import(case.dataset, { name = file .. ": " .. case.name })
@@ -99,7 +102,7 @@ local function run_case(file, spec, case)
    end
    local rule = { with = case.with }
    if spec.rule then rule.script = spec.rule else rule.use = spec.use end
-   local run, err = engine.reconcile({ parley = 1, store = store, rules = { rule } }, { base = base, jobs = 1 })
+   local run, err = engine.reconcile({ parley = 1, store = path, rules = { rule } }, { base = base, jobs = 1 })
    cleanup()
    if not run then return { err } end
    local outcome = run.outcomes[1]
@@ -133,6 +136,20 @@ local function run_case(file, spec, case)
    return diffs
 end
 
+-- Every *.test.yaml file under dir, at any depth, sorted by path (a directory walk: no shell).
+local function test_files(dir, found)
+   found = found or {}
+   for _, e in ipairs(core.list_dir(dir) or {}) do
+      local path = dir:gsub("/+$", "") .. "/" .. e.name
+      if e.kind == "directory" then
+         test_files(path, found)
+      elseif e.kind == "file" and e.name:match("%.test%.yaml$") then
+         found[#found + 1] = path
+      end
+   end
+   return found
+end
+
 -- Runs every *.test.yaml under dir (or one file). out(line) prints. Returns passed, failed,
 -- or nil and the problems when a test file is malformed.
 function ruletest.run(dir, out)
@@ -140,13 +157,11 @@ function ruletest.run(dir, out)
    if dir:match("%.test%.yaml$") then
       files[1] = dir
    else
-      local p = io.popen("find " .. string.format("%q", dir) .. " -name '*.test.yaml' 2>/dev/null | sort")
-      for line in p:lines() do files[#files + 1] = line end
-      p:close()
+      files = test_files(dir)
+      table.sort(files)
    end
    if #files == 0 then return nil, "no *.test.yaml files in " .. dir end
    local passed, failed = 0, 0
-   local yaml = require "parley.yaml"
    for _, file in ipairs(files) do
       local data, marks = yaml.load_file(file, { marks = true })
       if data == nil and marks then return nil, marks end
