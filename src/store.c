@@ -728,8 +728,11 @@ static void rollback(Database *d, int depth)
 
 /* db:transaction(fn, ...): runs fn(...) inside BEGIN IMMEDIATE ... COMMIT, or inside a
  * savepoint when a transaction is already open. On error rolls back to where it began and
- * re-raises the error object unchanged. Returns true followed by fn's results, or nil and a
- * message when the commit itself fails (after rolling back). */
+ * re-raises the error object unchanged. Returns true followed by fn's results.
+ * A BEGIN or COMMIT that fails (a locked store, a full disk, a deferred constraint) raises
+ * SQLite's message after rolling back, like an error of fn: a transaction either happened or
+ * raised. Returning nil and a message here was mistaken for success by every caller that ran
+ * it under pcall and looked only at pcall's first value, and runs were lost on a full disk. */
 static int db_transaction(lua_State *L)
 {
     Database *d = check_database(L, 1);
@@ -741,8 +744,10 @@ static int db_transaction(lua_State *L)
     else
         snprintf(sql, sizeof sql, "SAVEPOINT parley_%d", depth);
     rc = simple_exec(d, sql);
-    if (rc != SQLITE_OK)
-        return push_failure(L, d, rc, sql, strlen(sql));
+    if (rc != SQLITE_OK) {
+        push_failure(L, d, rc, sql, strlen(sql));
+        return lua_error(L);
+    }
     d->tx_depth = depth + 1;
     base = 1; /* results start after the store argument */
     status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
@@ -762,9 +767,9 @@ static int db_transaction(lua_State *L)
         snprintf(sql, sizeof sql, "RELEASE parley_%d", depth);
     rc = simple_exec(d, sql);
     if (rc != SQLITE_OK) {
-        int n = push_failure(L, d, rc, sql, strlen(sql));
+        push_failure(L, d, rc, sql, strlen(sql));
         rollback(d, depth);
-        return n;
+        return lua_error(L);
     }
     lua_pushboolean(L, 1);
     lua_insert(L, base + 1);
