@@ -4,7 +4,6 @@
 local cli = {}
 
 local EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 2, 3
-cli.EXIT = { ok = EXIT_OK, findings = 1, failed = EXIT_FAILED, input = EXIT_INPUT }
 
 local USAGE = [[
 usage: parley COMMAND [ARGS]

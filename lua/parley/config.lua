@@ -18,7 +18,7 @@ local function dirname(path)
 end
 
 -- A path relative to the config file's directory (absolute paths and ":memory:" stay).
-function config.resolve(base, path)
+local function resolve(base, path)
    if path == ":memory:" or path:sub(1, 1) == "/" then return path end
    if base == "." then return path end
    return base .. "/" .. path
@@ -59,7 +59,7 @@ local function path_checker(kind)
    return function(ctx, v, where)
       local s = check.string(ctx, v, where)
       if not s then return nil end
-      local full = config.resolve(ctx.base, s)
+      local full = resolve(ctx.base, s)
       if kind == "file" and not file_exists(full) then
          ctx:problem(where, string.format("no such file: %s", full))
          return nil

@@ -7,7 +7,7 @@ local dates = {}
 
 local DAYS = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
 
-function dates.days_in(year, month)
+local function days_in(year, month)
    if month == 2 and (year % 4 == 0 and (year % 100 ~= 0 or year % 400 == 0)) then return 29 end
    return DAYS[month]
 end
@@ -22,14 +22,14 @@ local function parse_one(v)
    end
    local year, month, day = tonumber(y), tonumber(m), tonumber(d)
    if month and (month < 1 or month > 12) then return nil, string.format("date %q has no month %d", v, month) end
-   if day and (day < 1 or day > dates.days_in(year, month)) then
+   if day and (day < 1 or day > days_in(year, month)) then
       return nil, string.format("date %q has no day %d", v, day)
    end
    if day then
       return { text = v, precision = "day", first = v, last = v }
    elseif month then
       return { text = v, precision = "month", first = string.format("%s-%s-01", y, m),
-         last = string.format("%s-%s-%02d", y, m, dates.days_in(year, month)) }
+         last = string.format("%s-%s-%02d", y, m, days_in(year, month)) }
    end
    return { text = v, precision = "year", first = y .. "-01-01", last = y .. "-12-31" }
 end
