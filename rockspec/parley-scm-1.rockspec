@@ -81,6 +81,7 @@ build = {
       ["parley.ruletest"] = "lua/parley/ruletest.lua",
       ["parley.schema"] = "lua/parley/schema.lua",
       ["parley.store"] = "lua/parley/store.lua",
+      ["parley.terms"] = "lua/parley/terms.lua",
       ["parley.text"] = "lua/parley/text.lua",
       ["parley.vocab"] = "lua/parley/vocab.lua",
       ["parley.yaml"] = "lua/parley/yaml.lua",

@@ -1,0 +1,164 @@
+-- The field's terms: the subjects claims count or assert (detainees, remains, mine_maps, ...)
+-- and the scope tags that say which part of a population a count covers (soldiers, civilians,
+-- ...), with their synonyms, so that every comparison parley draws compares like with like:
+-- `military` meets `soldiers`, `detainees` never silently becomes a second subject spelled
+-- `Detainees`. A subject is a `stock` (a standing count: it can go up, down and stale) or an
+-- `event` (something that happened: never stale, never a series).
+--
+-- parley ships the default vocabulary below; a dataset may add its own under `vocabulary:`
+-- (docs/dataset.md). Records keep what the source said; canonical forms are for comparing.
+-- Pure Lua over parley.text, so a sandboxed rule may require it.
+
+local text = require "parley.text"
+
+local terms = {}
+
+-- Subjects ending so are events unless a vocabulary declares otherwise.
+terms.EVENT_SUFFIXES = { "_released", "_returned", "_handed_over", "_exchanged", "_transferred", "_captured",
+   "_killed" }
+
+-- The default vocabulary. Provenance: the categories the ICRC's tracing work, the parties'
+-- statements and the press use in the Armenia-Azerbaijan record (docs/dataset.md lists them).
+terms.DEFAULT = {
+   subjects = {
+      detainees = { kind = "stock", synonyms = { "detained", "detained_persons", "captives" } },
+      prisoners_of_war = { kind = "stock", synonyms = { "pows", "pow", "prisoners" } },
+      hostages = { kind = "stock" },
+      missing = { kind = "stock", synonyms = { "missing_persons", "disappeared" } },
+      remains = { kind = "stock", synonyms = { "bodies", "mortal_remains" } },
+      dead = { kind = "stock", synonyms = { "killed", "deaths", "fatalities" } },
+      displaced = { kind = "stock", synonyms = { "displaced_persons", "idps" } },
+      mines = { kind = "stock", synonyms = { "landmines" } },
+      mines_laid = { kind = "stock" },
+      mine_maps = { kind = "stock", synonyms = { "minefield_maps", "mine_records" } },
+      mine_maps_exist = { kind = "stock" },
+      mine_maps_complete = { kind = "stock" },
+      icrc_access = { kind = "stock" },
+      ceasefire_holds = { kind = "stock" },
+      detainees_released = { kind = "event" },
+      detainees_returned = { kind = "event" },
+      detainees_exchanged = { kind = "event" },
+      detainees_captured = { kind = "event" },
+      prisoners_of_war_released = { kind = "event", synonyms = { "pows_released" } },
+      prisoners_of_war_returned = { kind = "event" },
+      remains_returned = { kind = "event", synonyms = { "bodies_returned" } },
+      remains_handed_over = { kind = "event" },
+      mine_maps_handed_over = { kind = "event" },
+      talks_held = { kind = "event" },
+   },
+   scopes = {
+      soldiers = { synonyms = { "military", "servicemen", "servicemembers", "combatants", "troops" } },
+      civilians = { synonyms = { "non_combatants" } },
+      women = {},
+      men = {},
+      minors = { synonyms = { "children" } },
+      volunteers = {},
+      entered_after_ceasefire = {},
+      status_unknown = { synonyms = { "unknown_status" } },
+   },
+}
+
+-- The kind a subject has when no vocabulary names it: an event by its suffix, else a stock.
+function terms.kind_by_name(subject)
+   for _, suffix in ipairs(terms.EVENT_SUFFIXES) do
+      if #subject > #suffix and subject:sub(-#suffix) == suffix then return "event" end
+   end
+   return "stock"
+end
+
+local Vocabulary = {}
+Vocabulary.__index = Vocabulary
+
+-- Adds the entries of one vocabulary table ({subjects = {NAME = {kind=, synonyms=}}, scopes =
+-- {NAME = {synonyms=}}}) to v: later additions win for the same name or synonym.
+local function add(v, spec)
+   for name, entry in pairs(spec.subjects or {}) do
+      v.subjects[name] = { canonical = name, kind = entry.kind or terms.kind_by_name(name) }
+      for _, syn in ipairs(entry.synonyms or {}) do v.subject_synonyms[syn] = name end
+   end
+   for name, entry in pairs(spec.scopes or {}) do
+      v.scopes[name] = { canonical = name }
+      for _, syn in ipairs(entry.synonyms or {}) do v.scope_synonyms[syn] = name end
+   end
+end
+
+-- terms.vocabulary(extra, ...): the default vocabulary with the given vocabularies added, in
+-- order (a dataset's own `vocabulary:` entries, as stored).
+function terms.vocabulary(...)
+   local v = setmetatable({ subjects = {}, scopes = {}, subject_synonyms = {}, scope_synonyms = {} }, Vocabulary)
+   add(v, terms.DEFAULT)
+   for i = 1, select("#", ...) do
+      local extra = select(i, ...)
+      if extra then add(v, extra) end
+   end
+   return v
+end
+
+-- The canonical subject a term names and its kind, or nil when the vocabulary does not know it.
+function Vocabulary:subject(term)
+   local name = self.subjects[term] and term or self.subject_synonyms[term]
+   if name then return name, self.subjects[name].kind end
+end
+
+-- The canonical scope tag a term names, or nil.
+function Vocabulary:scope(term)
+   if self.scopes[term] then return term end
+   return self.scope_synonyms[term]
+end
+
+-- The canonical form of a subject for comparing, and its kind: an unknown subject is itself,
+-- its kind by its name.
+function Vocabulary:canonical_subject(term)
+   local name, kind = self:subject(term)
+   if name then return name, kind end
+   return term, terms.kind_by_name(term)
+end
+
+-- A scope list as a sorted set of canonical tags (unknown tags kept as written), for comparing.
+function Vocabulary:canonical_scope(list)
+   if list == nil then return nil end
+   local set, out = {}, {}
+   for _, tag in ipairs(list) do
+      local c = self:scope(tag) or tag
+      if not set[c] then
+         set[c] = true
+         out[#out + 1] = c
+      end
+   end
+   table.sort(out)
+   return out
+end
+
+local function names_of(t, synonyms)
+   local out = {}
+   for k in pairs(t) do out[#out + 1] = k end
+   for k in pairs(synonyms) do out[#out + 1] = k end
+   table.sort(out)
+   return out
+end
+
+-- A known term a misspelt one most likely means: the same word in another case, singular or
+-- plural ("detainee", "civilian"), or one a few letters away. Returns the canonical name, or nil.
+local function suggestion(term, known, synonyms)
+   local lower = term:lower():gsub("[%s%-]+", "_")
+   local tries = { lower, lower .. "s", (lower:gsub("ies$", "y")), (lower:gsub("y$", "ies")), (lower:gsub("s$", "")) }
+   for _, t in ipairs(tries) do
+      if t ~= term then
+         if known[t] then return t end
+         if synonyms[t] then return synonyms[t] end
+      end
+   end
+   local hint = text.did_you_mean(term, names_of(known, synonyms))
+   local near = hint:match("'(.*)'")
+   if near then return synonyms[near] or near end
+end
+
+function Vocabulary:suggest_subject(term)
+   return suggestion(term, self.subjects, self.subject_synonyms)
+end
+
+function Vocabulary:suggest_scope(term)
+   return suggestion(term, self.scopes, self.scope_synonyms)
+end
+
+return terms
