@@ -147,8 +147,9 @@ describe("the layers of the Lua package", function()
    it("are checked by a check that can fail: a cycle and an upward edge are found", function()
       assert.same({ "a", "b", "a" }, find_cycle({ a = { "b" }, b = { "a" } }))
       assert.is_nil(find_cycle({ a = { "b" }, b = { "c" }, c = {} }))
-      assert.same({ "parley.x", "parley.y", "parley.z" }, requires_of('local x = require "parley.x" -- not require "parley.w"\n'
-         .. 'local function f() return require("parley.y") end\nlocal ok, z = pcall(require, "parley.z")'))
+      local source = 'local x = require "parley.x" -- not require "parley.w"\n'
+         .. 'local function f() return require("parley.y") end\nlocal ok, z = pcall(require, "parley.z")'
+      assert.same({ "parley.x", "parley.y", "parley.z" }, requires_of(source))
       local doc_layer = layers_of_document("## Layers\n\n| 0 | `parley.a` | |\n| 1 | `parley.b.*` | |\n")
       assert.equal(0, doc_layer("parley.a"))
       assert.equal(1, doc_layer("parley.b.c"))
