@@ -17,7 +17,7 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 DEBIAN_PACKAGES = lua5.4 liblua5.4-dev libsqlite3-dev libyaml-dev libutf8proc-dev luarocks \
 	lua-busted lua-check gcc make git clang libclang-rt-14-dev chromium
 
-.PHONY: all deps test spec lint asan valgrind demo install clean bench fuzz
+.PHONY: all deps env test spec lint asan valgrind demo install clean bench fuzz
 
 all: $(SO)
 
@@ -42,9 +42,18 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# The environment for using parley from this tree without installing it: paste the output into
+# a shell (or eval "$$(make -s env)") and `parley` and `require "parley"` work from anywhere.
+env:
+	@top=$$(pwd); \
+	echo "export PATH=\"$$top/bin:\$$PATH\""; \
+	echo "export LUA_PATH_5_4=\"$$top/lua/?.lua;$$top/lua/?/init.lua;;\""; \
+	echo "export LUA_CPATH_5_4=\"$$top/build/?.so;;\""
+
 # Every test: specs, lint, the specs again under ASan+UBSan, and each fuzz harness briefly;
-# ends with "N passed, N failed".
-test: $(SO) $(ASAN_SO)
+# ends with "N passed, N failed". Installs what it needs first, like make demo.
+test: deps
+	@$(MAKE) -s $(SO) $(ASAN_SO)
 	@LUA=$(LUA) sh tools/run-tests.sh all
 
 spec: $(SO)

@@ -56,6 +56,7 @@ build = {
       ["parley.dataset"] = "lua/parley/dataset.lua",
       ["parley.dates"] = "lua/parley/dates.lua",
       ["parley.engine"] = "lua/parley/engine.lua",
+      ["parley.files"] = "lua/parley/files.lua",
       ["parley.history"] = "lua/parley/history.lua",
       ["parley.json"] = "lua/parley/json.lua",
       ["parley.names"] = "lua/parley/names.lua",

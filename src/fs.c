@@ -1,6 +1,7 @@
-/* core.list_dir: the entries of a directory, so parley can find its rule tests and report
- * formats on disk without running a shell (io.popen("ls") breaks on odd names and where no
- * shell exists). */
+/* Files without a shell: core.list_dir, the entries of a directory, so parley can find its
+ * rule tests and report formats on disk (io.popen("ls") breaks on odd names and where no shell
+ * exists); core.path_kind, what a path is without following a final symlink, so an output file
+ * is never written through a link that points elsewhere. */
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
@@ -63,9 +64,27 @@ static int l_list_dir(lua_State *L)
     return 1;
 }
 
+/* core.path_kind(path) -> "file", "directory", "symlink" or "other"; nil when nothing is there
+ * (or it cannot be looked at: nil and the system's reason). */
+static int l_path_kind(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s", path, strerror(errno));
+        return 2;
+    }
+    lua_pushstring(L, S_ISLNK(st.st_mode) ? "symlink" : S_ISDIR(st.st_mode) ? "directory"
+                      : S_ISREG(st.st_mode) ? "file" : "other");
+    return 1;
+}
+
 int parley_open_fs(lua_State *L)
 {
     lua_pushcfunction(L, l_list_dir);
     lua_setfield(L, -2, "list_dir");
+    lua_pushcfunction(L, l_path_kind);
+    lua_setfield(L, -2, "path_kind");
     return 0;
 }

@@ -15,3 +15,8 @@ dir=$(dirname "$store")
 parley reconcile examples/caucasus-2021/parley.yaml --format html --out "$dir/report.html" || exit $?
 echo
 echo "HTML report: $dir/report.html"
+echo
+echo "To use parley from your own scripts and shell, install it:"
+echo "  luarocks --lua-version=5.4 make rockspec/parley-scm-1.rockspec"
+echo "or use it from this tree:"
+echo "  eval \"\$(make -s env)\""

@@ -22,18 +22,21 @@ commands:
   version                  print parley's version
   help [COMMAND]           this text, or a command's
 
-exit codes: 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed,
-            3 bad input or configuration]]
+exit codes: 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed or an output
+            could not be written, 3 bad input or configuration]]
 
 local HELP = {
    reconcile = [[
-usage: parley reconcile CONFIG [--format FORMAT] [--out PATH] [--fail-on LEVEL] [-j N] [--quiet]
-Imports the config's data into its store, runs each rule in its own sandbox (in parallel on N
+usage: parley reconcile CONFIG [--store DB] [--format FORMAT] [--out PATH] [--fail-on LEVEL] [-j N] [-q]
+Imports the config's data into its store (or into DB: --store names the store to use instead of
+the config's own), runs each rule in its own sandbox (in parallel on N
 threads, default: the number of cores), stores the run and prints it: text (a summary, coloured
 on a terminal), json (one object per line), html (one self-contained page with charts),
 markdown, csv (with HXL hashtags) or sarif (SARIF 2.1.0); docs/reports.md. --out writes the
-report to PATH instead of standard output; --quiet prints nothing. Exit code: 3 bad configuration or data, 2 a rule
-failed, 1 a finding at or above --fail-on (info, low, medium, high, critical), else 0.]],
+report to PATH instead of standard output (whole or not at all); -q/--quiet prints nothing.
+Options may be written --name value or --name=value. Exit code: 3 bad configuration or data,
+2 a rule failed or the report could not be written, 1 a finding at or above --fail-on (info,
+low, medium, high, critical), else 0.]],
    rules = [[
 usage: parley rules list
        parley rules test DIR|FILE.test.yaml
@@ -68,8 +71,9 @@ findings it stored and how many rules failed. Exit code 0, or 3 when DB cannot b
 usage: parley report DB RUN [--format FORMAT] [--out PATH]
 Writes the stored run RUN (an id from `parley runs`, or `latest`) again from the store, without
 running its rules: text (default), json, html, markdown, csv or sarif (docs/reports.md), with
-the history since the previous run of the same config. Exit code 0, or 3 (no such run, a bad
-format, a store or a path that cannot be used).]],
+the history since the previous run of the same config. Exit code 0, 2 when --out cannot be
+written (the file is written whole or not at all), or 3 (no such run, a bad format, a store
+that cannot be used).]],
    diff = [[
 usage: parley diff DB [RUN_A] [RUN_B]
 Which findings are new, persisting or resolved from run A to run B (matched by fingerprint),
@@ -86,8 +90,10 @@ local function out(io_, ...) io_:write(...) end
 
 ---------------------------------------------------------------------------- formatting
 
-local vocab = require "parley.vocab"
+local write_file = require("parley.files").write
 local report = require "parley.report"
+local did_you_mean = require("parley.text").did_you_mean
+local vocab = require "parley.vocab"
 local claim_value = require("parley.report_format").claim_value
 
 -- At most n characters of s, cut at a word and marked with an ellipsis.
@@ -288,19 +294,26 @@ function commands.query(args, io_)
    return EXIT_OK
 end
 
--- Parses "--name value" and "-j N" options; returns options and the remaining arguments,
--- or nil and a message.
+-- Parses "--name value", "--name=value", "-j N" and "-q" options; returns options and the
+-- remaining arguments, or nil and a message. "-" alone is an argument (standard input).
+local SHORT = { j = "jobs", q = "quiet" }
+
 local function options(args, known)
    local opts, rest = {}, {}
    local i = 1
    while i <= #args do
       local a = args[i]
-      local name = a:match("^%-%-([%w-]+)$") or (a == "-j" and "jobs")
+      local name, inline = a:match("^%-%-([%w-]+)=(.*)$")
+      name = name or a:match("^%-%-([%w-]+)$") or SHORT[a:match("^%-(%a)$") or ""]
       if name then
          local kind = known[name]
          if not kind then return nil, "unknown option " .. a end
          if kind == "flag" then
+            if inline then return nil, "option --" .. name .. " takes no value" end
             opts[name] = true
+            i = i + 1
+         elseif inline then
+            opts[name] = inline
             i = i + 1
          else
             local v = args[i + 1]
@@ -320,9 +333,28 @@ local function is_terminal(fd)
    return os.execute(string.format("test -t %d", fd)) == true
 end
 
+-- Colour on standard output: only on a terminal, and never when NO_COLOR is set to anything
+-- (no-color.org) or the terminal is dumb.
+local function colour_wanted(io_)
+   local no_color, term = os.getenv("NO_COLOR"), os.getenv("TERM")
+   if (no_color and no_color ~= "") or term == "dumb" then return false end
+   return io_.stdout == io.stdout and is_terminal(1)
+end
+
+-- Writes an output file whole or not at all (parley.files); a failure is exit code 2 wherever
+-- it happens.
+local function write_output(path, text, io_)
+   local ok, err = write_file(path, text)
+   if not ok then
+      out(io_.stderr, "parley: ", err, "\n")
+      return false
+   end
+   return true
+end
+
 function commands.reconcile(args, io_)
    local opts, rest = options(args, { format = "value", out = "value", ["fail-on"] = "value", jobs = "value",
-      quiet = "flag" })
+      quiet = "flag", store = "value" })
    if not opts or #rest ~= 1 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.reconcile, "\n")
       return EXIT_INPUT
@@ -343,9 +375,11 @@ function commands.reconcile(args, io_)
    local started = os.time()
    local show_progress = not opts.quiet and io_.stderr == io.stderr and is_terminal(2)
    if show_progress then out(io_.stderr, "parley: reconciling ", rest[1], "...") end
-   local run, err, kind = require("parley.engine").reconcile(rest[1], { jobs = jobs })
+   local run, err, kind = require("parley.engine").reconcile(rest[1], { jobs = jobs, store = opts.store })
    if show_progress then
-      out(io_.stderr, string.format("\r\27[Kparley: reconciled %s in %ds\n", rest[1], os.time() - started))
+      -- a dumb terminal cannot erase the line: the result goes on a line of its own
+      local erase = os.getenv("TERM") == "dumb" and "\n" or "\r\27[K"
+      out(io_.stderr, string.format("%sparley: reconciled %s in %ds\n", erase, rest[1], os.time() - started))
    end
    if not run then
       out(io_.stderr, err, "\n")
@@ -353,15 +387,9 @@ function commands.reconcile(args, io_)
    end
    if not opts.quiet or opts.out then
       local text = assert(run:report(format, nil, { colour = format == "text" and not opts.out and
-         io_.stdout == io.stdout and is_terminal(1) }))
+         colour_wanted(io_) }))
       if opts.out then
-         local f, ferr = io.open(opts.out, "wb")
-         if not f then
-            out(io_.stderr, "parley: cannot write ", opts.out, ": ", ferr, "\n")
-            return EXIT_FAILED
-         end
-         f:write(text)
-         f:close()
+         if not write_output(opts.out, text, io_) then return EXIT_FAILED end
       elseif not opts.quiet then
          out(io_.stdout, text)
       end
@@ -438,20 +466,14 @@ function commands.report(args, io_)
    end
    local run = assert(require("parley.history").load_run(db, id))
    local text, err = report.write(run, format, nil, { db = db, colour = format == "text" and not opts.out and
-      io_.stdout == io.stdout and is_terminal(1) })
+      colour_wanted(io_) })
    db:close()
    if not text then
       out(io_.stderr, "parley: ", err, "\n")
       return EXIT_INPUT
    end
    if opts.out then
-      local f, ferr = io.open(opts.out, "wb")
-      if not f then
-         out(io_.stderr, "parley: cannot write ", opts.out, ": ", ferr, "\n")
-         return EXIT_INPUT
-      end
-      f:write(text)
-      f:close()
+      if not write_output(opts.out, text, io_) then return EXIT_FAILED end
    else
       out(io_.stdout, text)
    end
@@ -584,8 +606,22 @@ function commands.version(_, io_)
    return EXIT_OK
 end
 
+-- The names of the commands, sorted (help topics and "did you mean" suggestions).
+local function command_names()
+   local names = {}
+   for k in pairs(commands) do names[#names + 1] = k end
+   table.sort(names)
+   return names
+end
+
 function commands.help(args, io_)
-   out(io_.stdout, args[1] and HELP[args[1]] or USAGE, "\n")
+   local topic = args[1]
+   if topic and not commands[topic] then
+      out(io_.stderr, string.format("parley: unknown command '%s'%s\n%s\n", topic,
+         did_you_mean(topic, command_names()), USAGE))
+      return EXIT_INPUT
+   end
+   out(io_.stdout, topic and HELP[topic] or USAGE, "\n")
    return EXIT_OK
 end
 
@@ -601,11 +637,8 @@ function cli.main(argv, io_)
    if name == "--version" then name = "version" end
    local command = commands[name]
    if not command then
-      local names = {}
-      for k in pairs(commands) do names[#names + 1] = k end
-      table.sort(names)
       out(io_.stderr, string.format("parley: unknown command '%s'%s\n%s\n", name,
-         require("parley.text").did_you_mean(name, names), USAGE))
+         did_you_mean(name, command_names()), USAGE))
       return EXIT_INPUT
    end
    if args[1] == "--help" or args[1] == "-h" then

@@ -165,8 +165,9 @@ function config.validate(doc, base)
 end
 
 -- Reads a config: a path to a YAML file, or a table of the same shape (paths then relative
--- to opts.base or the working directory). Returns the config, or nil, the problems as text
--- and the list of problems.
+-- to opts.base or the working directory). opts.store, when given, is the store to use instead
+-- of the config's own (a path as the caller gives it, not relative to the config). Returns the
+-- config, or nil, the problems as text and the list of problems.
 function config.load(source, opts)
    opts = opts or {}
    local doc, base
@@ -190,6 +191,13 @@ function config.load(source, opts)
    end
    local c, problems = config.validate(doc, base)
    if not c then return nil, check.format_problems(problems), problems end
+   -- a store named by the caller (parley reconcile --store DB) is the caller's path, as given
+   if opts.store ~= nil then
+      if type(opts.store) ~= "string" then
+         error("bad option store to 'reconcile' (a path string expected, got " .. type(opts.store) .. ")", 3)
+      end
+      c.store = opts.store
+   end
    c.text = content -- what the run records the SHA-256 of
    return c
 end
