@@ -205,13 +205,19 @@ describe("parley rules", function()
          "      sources: [{id: own, title: t, party: ARM}]",
          "      claims: [{id: c, claimant: ARM, source: own, as_of: 2021, subject: x, count: {exact: 1}}]",
          "    expect:",
-         "      - {severity: high, evidence: {claims: [c]}}",
+         "      - {severity: high, evidence: {claims: [c]}, measures: {sources: 2}}",
+         "      - {evidence: {claims: [nowhere]}}",
       }, "\n"))
       local code, out = support.parley("rules", "test", dir)
       assert.equal(1, code)
       assert.matches("FAIL .*wrong expectation", out)
-      assert.matches("missing: %[high%] self_sourced", out)
-      assert.matches("unexpected: %[low%] self_sourced: ARM's claim c rests only", out)
+      -- the finding the first expectation is about, field by field
+      assert.matches("differs: %[low%] self_sourced: ARM's claim c rests only", out)
+      assert.matches("expected severity high, got low", out, 1, true)
+      assert.matches("expected measures.sources = 2, got nil", out, 1, true)
+      -- and one that no finding is about
+      assert.matches("missing: %[%?%] self_sourced:  %(claims=nowhere%)", out)
+      assert.not_matches("unexpected:", out)
       assert.matches("0 passed, 1 failed", out)
    end)
 end)

@@ -53,18 +53,59 @@ local function same_set(a, b)
    return true
 end
 
-local function matches(expect, f, rule_id)
+local function show(v)
+   if type(v) == "table" then return table.concat(v, ",") end
+   if type(v) == "string" then return string.format("%q", v) end
+   return tostring(v)
+end
+
+-- How finding f differs from what a case expects of it: a line per field ("expected
+-- measures.difference = -1, got -2"); empty when f is the expected finding.
+local function differences(expect, f, rule_id)
+   local out = {}
+   local rule = expect.rule or rule_id
+   if rule ~= f.rule then out[#out + 1] = string.format("expected rule %s, got %s", rule, tostring(f.rule)) end
+   if expect.severity and expect.severity ~= f.severity then
+      out[#out + 1] = string.format("expected severity %s, got %s", expect.severity, tostring(f.severity))
+   end
+   if expect.message and not (f.message or ""):find(expect.message, 1, true) then
+      out[#out + 1] = string.format("expected a message containing %s, got %s", show(expect.message), show(f.message))
+   end
+   local kinds = {}
+   for kind in pairs(expect.evidence or {}) do kinds[#kinds + 1] = kind end
+   table.sort(kinds)
+   for _, kind in ipairs(kinds) do
+      local got = (f.evidence or {})[kind] or {}
+      if not same_set(expect.evidence[kind], got) then
+         out[#out + 1] = string.format("expected evidence.%s = %s, got %s", kind, show(expect.evidence[kind]),
+            #got > 0 and show(got) or "none")
+      end
+   end
+   local names = {}
+   for name in pairs(expect.measures or {}) do names[#names + 1] = name end
+   table.sort(names)
+   for _, name in ipairs(names) do
+      local v, got = expect.measures[name], (f.measures or {})[name]
+      if type(got) ~= "number" or math.abs(got - v) > 1e-6 * math.max(1, math.abs(v)) then
+         out[#out + 1] = string.format("expected measures.%s = %s, got %s", name, show(v), show(got))
+      end
+   end
+   return out
+end
+
+-- Whether a finding that is not the expected one is still the one the expectation is about:
+-- the same rule and at least one evidence id in common (or an expectation without evidence).
+local function about_the_same(expect, f, rule_id)
    if (expect.rule or rule_id) ~= f.rule then return false end
-   if expect.severity and expect.severity ~= f.severity then return false end
-   if expect.message and not f.message:find(expect.message, 1, true) then return false end
-   for kind, ids in pairs(expect.evidence or {}) do
-      if not same_set(ids, (f.evidence or {})[kind] or {}) then return false end
+   if not expect.evidence or next(expect.evidence) == nil then return true end
+   for kind, ids in pairs(expect.evidence) do
+      local got = {}
+      for _, id in ipairs((f.evidence or {})[kind] or {}) do got[id] = true end
+      for _, id in ipairs(ids) do
+         if got[id] then return true end
+      end
    end
-   for name, v in pairs(expect.measures or {}) do
-      local got = (f.measures or {})[name]
-      if type(got) ~= "number" or math.abs(got - v) > 1e-6 * math.max(1, math.abs(v)) then return false end
-   end
-   return true
+   return false
 end
 
 local function describe_finding(f)
@@ -115,15 +156,32 @@ local function run_case(file, spec, case)
    end
    if outcome.outcome == "error" then return { "the rule failed: " .. tostring(outcome.error) } end
    local used = {}
+   local unmatched = {}
    for _, e in ipairs(case.expect or {}) do
       local found = false
       for i, f in ipairs(run.findings) do
-         if not used[i] and matches(e, f, outcome.rule) then
+         if not used[i] and #differences(e, f, outcome.rule) == 0 then
             used[i], found = true, true
             break
          end
       end
-      if not found then
+      if not found then unmatched[#unmatched + 1] = e end
+   end
+   -- an expectation no finding meets is set against the closest finding about the same thing,
+   -- so the author reads which field differs and how, not a "missing" and an "unexpected"
+   for _, e in ipairs(unmatched) do
+      local best, best_diffs
+      for i, f in ipairs(run.findings) do
+         if not used[i] and about_the_same(e, f, outcome.rule) then
+            local d = differences(e, f, outcome.rule)
+            if not best_diffs or #d < #best_diffs then best, best_diffs = i, d end
+         end
+      end
+      if best then
+         used[best] = true
+         diffs[#diffs + 1] = "differs: " .. describe_finding(run.findings[best])
+         for _, d in ipairs(best_diffs) do diffs[#diffs + 1] = "  " .. d end
+      else
          diffs[#diffs + 1] = "missing: " .. describe_finding({ rule = e.rule or outcome.rule, severity = e.severity,
             message = e.message, evidence = e.evidence })
       end
