@@ -75,11 +75,12 @@ the history since the previous run of the same config. Exit code 0, 2 when --out
 written (the file is written whole or not at all), or 3 (no such run, a bad format, a store
 that cannot be used).]],
    diff = [[
-usage: parley diff DB [RUN_A] [RUN_B]
+usage: parley diff DB [RUN_A] [RUN_B] [--new-only | --resolved-only]
 Which findings are new, persisting or resolved from run A to run B (matched by fingerprint),
 and which rules changed version in between. B defaults to the latest run; with one run given,
-it is B; A defaults to the run before B of the same config. Exit code 0, or 3 (no such run, or
-a store that cannot be read).]],
+it is B; A defaults to the run before B of the same config. A warning goes to stderr when A is
+newer than B. --new-only and --resolved-only list only those findings (the summary line
+stays). Exit code 0, or 3 (no such run, or a store that cannot be read).]],
    query = [[
 usage: parley query DB SQL [VALUE...]
 Runs one SQL statement on a read-only connection, binding VALUEs to ? parameters (numbers stay
@@ -480,9 +481,14 @@ function commands.report(args, io_)
    return EXIT_OK
 end
 
-function commands.diff(args, io_)
-   if #args < 1 or #args > 3 then
-      out(io_.stderr, HELP.diff, "\n")
+function commands.diff(argv, io_)
+   local opts, args = options(argv, { ["new-only"] = "flag", ["resolved-only"] = "flag" })
+   if not opts or #args < 1 or #args > 3 then
+      out(io_.stderr, opts and "" or ("parley: " .. args .. "\n"), HELP.diff, "\n")
+      return EXIT_INPUT
+   end
+   if opts["new-only"] and opts["resolved-only"] then
+      out(io_.stderr, "parley: --new-only and --resolved-only leave nothing to show together; give one\n")
       return EXIT_INPUT
    end
    local history = require "parley.history"
@@ -510,6 +516,11 @@ function commands.diff(args, io_)
       out(io_.stderr, "parley: ", err, "\n")
       return EXIT_INPUT
    end
+   if a and a > b then
+      -- run ids grow with time: "new" and "resolved" read backwards when A is the later run
+      out(io_.stderr, string.format("parley: warning: run %d is newer than run %d; findings 'new' here are " ..
+         "ones run %d no longer has\n", a, b, a))
+   end
    local lines = {}
    if a then
       lines[1] = string.format("run %d (%s, %s) against run %d (%s, %s): %d new, %d persisting, %d resolved", b,
@@ -525,7 +536,10 @@ function commands.diff(args, io_)
    for _, r in ipairs(d.rules_removed) do
       lines[#lines + 1] = string.format("rule %s: removed (was %s)", r.rule, r.from)
    end
-   for _, kind in ipairs({ { "new", "+" }, { "persisting", "=" }, { "resolved", "-" } }) do
+   local shown = { { "new", "+" }, { "persisting", "=" }, { "resolved", "-" } }
+   if opts["new-only"] then shown = { { "new", "+" } } end
+   if opts["resolved-only"] then shown = { { "resolved", "-" } } end
+   for _, kind in ipairs(shown) do
       for _, f in ipairs(d[kind[1]]) do
          lines[#lines + 1] = string.format("%s %-10s [%s] %s: %s (%s)", kind[2], kind[1], f.severity, f.rule,
             f.message, f.fingerprint)
