@@ -572,6 +572,21 @@ claims:
    end)
 end)
 
+describe("parley.yaml's hints", function()
+   it("say to quote a plain value that contains ': ', and only then", function()
+      assert.equal('x.yaml:2:14: mapping values are not allowed in this context (a plain value cannot contain ' ..
+         [[': ': quote it, as in text: "he said: no")]], failure_of(yaml.load, "a: 1\ntext: he said: no\n",
+         { name = "x.yaml" }))
+      assert.equal("<string>:2:3: mapping values are not allowed in this context",
+         failure_of(yaml.load, "a: b\n c: d\n"))
+   end)
+
+   it("say that a value starting with @ or a backquote must be quoted", function()
+      assert.matches("%(a value starting with @ must be quoted%)$", failure_of(yaml.load, "a: @x"))
+      assert.matches("%(a value starting with ` must be quoted%)$", failure_of(yaml.load, "a: `x`"))
+   end)
+end)
+
 describe("parley.yaml.load_all", function()
    it("returns every document of a stream as an array", function()
       assert.same({ 1, "a", { x = 1 }, null }, yaml.load_all("--- 1\n--- a\n---\nx: 1\n---\n...\n"))

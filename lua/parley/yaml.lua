@@ -35,15 +35,46 @@ end
 
 --- Calls one of the C loaders; bad YAML becomes nil and the message, misuse is raised again
 -- at the caller's level. The C loaders say "bad option:" and "bad argument" only for misuse.
-local function loaded(level, ok, ...)
+-- The line of text (1-based), or "".
+local function line_of(text, n)
+   local i = 0
+   for line in (text .. "\n"):gmatch("([^\n]*)\n") do
+      i = i + 1
+      if i == n then return line end
+   end
+   return ""
+end
+
+-- libyaml's words for the mistakes people make most, with what to do about them. "mapping
+-- values are not allowed" is a hint only when the line has a key before the colon libyaml
+-- stopped at (text: he said: no); the same words for a badly indented key need no such hint.
+local function with_hint(message, text)
+   local line, col = message:match(":(%d+):(%d+): mapping values are not allowed in this context")
+   if line and type(text) == "string" then
+      local before = line_of(text, tonumber(line)):sub(1, tonumber(col) - 1)
+      if before:find("^%s*[^%s#][^:]*: ") then
+         return message .. " (a plain value cannot contain ': ': quote it, as in text: \"he said: no\")"
+      end
+   end
+   if message:find("found character that cannot start any token", 1, true) then
+      local l, c = message:match(":(%d+):(%d+): found character")
+      local ch = l and line_of(text or "", tonumber(l)):sub(tonumber(c), tonumber(c))
+      if ch == "@" or ch == "`" then
+         return message .. " (a value starting with " .. ch .. " must be quoted)"
+      end
+   end
+   return message
+end
+
+local function loaded(level, text, ok, ...)
    if ok then return ... end
    local message = tostring((...))
    if message:find("^bad option:") or message:find("^bad argument") then error(message, level + 1) end
-   return nil, message
+   return nil, with_hint(message, text)
 end
 
 local function call_loader(loader, level, text, opts)
-   return loaded(level + 1, pcall(loader, text, opts))
+   return loaded(level + 1, text, pcall(loader, text, opts))
 end
 
 --- load(text [, opts]) -> value [, marks] (nil for a stream with no document), or nil and a
