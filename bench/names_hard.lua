@@ -5,9 +5,9 @@
 --
 -- How the set was built. By hand, from the conventions of the field as the domain brief and
 -- the romanisation standards describe them, without reading the matcher's source or its specs:
--- 57 groups (families and namesake clusters) of Armenian, Azerbaijani, Georgian and Russian
--- people, each group built around one phenomenon (its category) and holding the people a list
--- really confuses with each other: brothers (Vahan/Vahe, Emin/Emil, Arif/Akif), father and son
+-- groups (families and namesake clusters; the run prints how many) of Armenian, Azerbaijani,
+-- Georgian and Russian people, each built around one phenomenon (its category) and holding
+-- the people a list really confuses with each other: brothers (Vahan/Vahe, Emin/Emil, Arif/Akif), father and son
 -- (Tigran Arami / Aram Tigrani Grigoryan, Hüseynov Orxan Vüqar / Hüseynov Vüqar Orxan),
 -- namesakes with another year or another father (Ivanov Sergey Petrovich / Pavlovich),
 -- families one letter apart (Ghazaryan/Nazaryan, Sahakyan/Isahakyan, Əliyev/Vəliyev,
