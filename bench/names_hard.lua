@@ -22,7 +22,8 @@
 -- Pairs: every pair of records of one person is a positive; every pair of records of two
 -- people of one group a hard negative, counted only when the records could decide it (the
 -- fairness rule in the .tsv header; the others are reported as undecidable); and a sample of
--- easy negatives, pairs of records of two groups (fixed seed). Each record is passed to
+-- easy negatives, pairs of records of two groups that the same rule finds decidable (fixed
+-- seed). Each record is passed to
 -- parley.names.match as {name=, born=, category=, patronymic=} (father's name as the
 -- patronymic), at the default threshold.
 --
@@ -152,7 +153,7 @@ function hard.pairs(records)
       local i, j = draw(#records), draw(#records)
       local a, b = records[i], records[j]
       local key = math.min(i, j) .. ":" .. math.max(i, j)
-      if a.group ~= b.group and not seen[key] then
+      if a.group ~= b.group and not seen[key] and hard.decidable(a, b) then
          seen[key] = true
          easy = easy + 1
          out[#out + 1] = { a = a, b = b, positive = false, kind = "easy" }
