@@ -22,13 +22,16 @@ local function read_file(path)
    return s
 end
 
-local function vetted_sources()
-   local out = {}
+-- The options of core.rule_info and core.run_rules besides the rules themselves: the text of
+-- the modules a rule may require, and the vocabulary its findings are checked against. The
+-- sandbox has no list of its own: these are parley.vocab's.
+function engine.sandbox_options()
+   local modules = {}
    for _, name in ipairs(vocab.RULE_MODULES) do
       local path = package.searchpath(name, package.path)
-      if path then out[name] = assert(read_file(path)) end
+      if path then modules[name] = assert(read_file(path)) end
    end
-   return out
+   return { modules = modules, severities = vocab.SEVERITIES, evidence_kinds = vocab.EVIDENCE_KINDS }
 end
 
 -- The rule's source and its chunk name, for a config entry.
@@ -42,7 +45,7 @@ end
 
 -- Reads each enabled rule's manifest ({id, version, description, params}) in a sandbox and
 -- checks its parameters. Returns the rules to run, and problems (bad configuration).
-local function prepare_rules(cfg, modules)
+local function prepare_rules(cfg, sandbox)
    local ctx = check.new_context()
    local rules, seen = {}, {}
    for _, entry in ipairs(cfg.rules) do
@@ -52,7 +55,7 @@ local function prepare_rules(cfg, modules)
             path = string.format("rules[%d]", entry.index) }
          local src, chunkname, err = rule_source(entry)
          if src then
-            local info, why = core.rule_info(src, chunkname, cfg.limits, modules)
+            local info, why = core.rule_info(src, chunkname, cfg.limits, sandbox)
             if info then
                rule.source, rule.chunkname = src, chunkname
                rule.id = entry.id or info.id
@@ -88,18 +91,6 @@ local function prepare_rules(cfg, modules)
    return rules, ctx.problems
 end
 
--- A finding's fingerprint: the rule and what the finding is about, so the same gap found
--- again in a later run has the same fingerprint whatever its message or measures say.
-function engine.fingerprint(rule_id, evidence)
-   local sorted = {}
-   for kind, ids in pairs(evidence or {}) do
-      local copy = table.move(ids, 1, #ids, 1, {})
-      table.sort(copy)
-      sorted[kind] = copy
-   end
-   return core.sha256(rule_id .. "\n" .. json.encode(sorted)):sub(1, 32)
-end
-
 local function finding_order(a, b)
    local ra, rb = vocab.SEVERITY_RANK[a.severity], vocab.SEVERITY_RANK[b.severity]
    if ra ~= rb then return ra > rb end
@@ -127,8 +118,7 @@ local function store_run(db, run)
       for _, f in ipairs(run.findings) do
          assert(db:exec("INSERT INTO findings (run, rule, rule_version, severity, message, fingerprint, evidence, " ..
             "measures, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", run.id, f.rule, f.rule_version, f.severity,
-            f.message, f.fingerprint, json.encode(f.evidence or {}), json.encode(f.measures or {}),
-            f.details and json.encode(f.details) or nil))
+            f.message, f.fingerprint, f.evidence_json, f.measures_json, f.details_json))
       end
    end)
    if not ok then return nil, err end
@@ -142,8 +132,8 @@ function engine.reconcile(source, opts)
    opts = opts or {}
    local cfg, err, problems = config.load(source, opts)
    if not cfg then return nil, err, "input", problems end
-   local modules = vetted_sources()
-   local rules, rule_problems = prepare_rules(cfg, modules)
+   local sandbox = engine.sandbox_options()
+   local rules, rule_problems = prepare_rules(cfg, sandbox)
    if #rule_problems > 0 then return nil, check.format_problems(rule_problems), "input", rule_problems end
 
    -- rules read the store through their own connections, so an in-memory store is a
@@ -185,7 +175,8 @@ function engine.reconcile(source, opts)
       end
    end
    local threads = opts.jobs or core.cpu_count()
-   local results = #jobs > 0 and core.run_rules(jobs, { threads = threads, modules = modules }) or {}
+   local results = #jobs > 0 and core.run_rules(jobs, { threads = threads,
+      modules = sandbox.modules, severities = sandbox.severities, evidence_kinds = sandbox.evidence_kinds }) or {}
    for i, res in ipairs(results) do
       local r = runnable[i]
       local outcome = {
@@ -197,12 +188,13 @@ function engine.reconcile(source, opts)
       else
          outcome.outcome = (res.total or 0) > 0 and "findings" or "pass"
       end
-      for _, text in ipairs(res.findings or {}) do
-         local f = json.decode(text)
-         f.rule = r.id
-         f.rule_version = r.version
-         if f.details == json.null then f.details = nil end
-         f.fingerprint = engine.fingerprint(r.id, f.evidence)
+      -- {severity, message, evidence_json, measures_json, details_json, fingerprint}: each
+      -- text decoded once for the run in memory, and stored as it is
+      for _, f in ipairs(res.findings or {}) do
+         f.rule, f.rule_version = r.id, r.version
+         f.evidence = json.decode(f.evidence_json)
+         f.measures = json.decode(f.measures_json)
+         f.details = f.details_json and json.decode(f.details_json) or nil
          run.findings[#run.findings + 1] = f
       end
       run.outcomes[#run.outcomes + 1] = outcome
