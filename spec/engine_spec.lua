@@ -19,6 +19,18 @@ local function project(rules, config_rules, extra)
    return dir
 end
 
+-- A finding's fingerprint as parley defines it (stored runs are matched by it): the rule, and
+-- its evidence with each kind's ids sorted, as parley.json encodes it.
+local function lua_fingerprint(rule_id, evidence)
+   local sorted = {}
+   for kind, ids in pairs(evidence) do
+      local copy = table.move(ids, 1, #ids, 1, {})
+      table.sort(copy)
+      sorted[kind] = copy
+   end
+   return require("parley.core").sha256(rule_id .. "\n" .. json.encode(sorted)):sub(1, 32)
+end
+
 local function summary(run)
    local out = {}
    for i, f in ipairs(run.findings) do
@@ -53,10 +65,29 @@ describe("parley.reconcile", function()
       local a = assert(parley.reconcile(EXAMPLE .. "/reconcile.yaml"))
       local b = assert(parley.reconcile(EXAMPLE .. "/reconcile.yaml"))
       assert.same(summary(a), summary(b))
-      local engine = require "parley.engine"
-      assert.equal(engine.fingerprint("r", { claims = { "a", "b" } }),
-         engine.fingerprint("r", { claims = { "b", "a" } }))
-      assert.not_equal(engine.fingerprint("r", { claims = { "a" } }), engine.fingerprint("s", { claims = { "a" } }))
+   end)
+
+   it("fingerprints a finding by its rule and its evidence, whatever the order of the ids or the message", function()
+      local report = "ctx:finding{message = 'first', evidence = {claims = {'a', 'b'}, sources = {'s'}}} " ..
+         "ctx:finding{message = 'second', evidence = {sources = {'s'}, claims = {'b', 'a'}}, measures = {n = 1}} " ..
+         "ctx:finding{message = 'third', evidence = {claims = {'a'}}}"
+      local dir = project({
+         ["r.lua"] = "return {id = 'r', version = '1', run = function(ctx) " .. report .. " end}",
+         ["s.lua"] = "return {id = 's', version = '1', run = function(ctx) " .. report .. " end}",
+      }, { { script = "r.lua" }, { script = "s.lua" } })
+      local run = assert(parley.reconcile(dir .. "/config.yaml"))
+      local by = {}
+      for _, f in ipairs(run.findings) do
+         by[f.rule .. " " .. f.message] = f.fingerprint
+         assert.equal(lua_fingerprint(f.rule, f.evidence), f.fingerprint)
+      end
+      assert.equal(by["r first"], by["r second"])
+      assert.not_equal(by["r first"], by["r third"])
+      assert.not_equal(by["r first"], by["s first"])
+      -- the example's findings too, each by parley's definition
+      for _, f in ipairs(assert(parley.reconcile(EXAMPLE .. "/reconcile.yaml")).findings) do
+         assert.equal(lua_fingerprint(f.rule, f.evidence), f.fingerprint)
+      end
    end)
 
    it("stores each run, its outcomes and findings in the store, append-only", function()
@@ -68,8 +99,12 @@ describe("parley.reconcile", function()
       assert.equal(2, db:first("SELECT count(*) AS n FROM runs").n)
       assert.equal(#first.findings * 2, db:first("SELECT count(*) AS n FROM findings").n)
       local row = db:first("SELECT * FROM findings WHERE run = ? ORDER BY id", second.id)
-      assert.equal(second.findings[1].fingerprint, row.fingerprint)
-      assert.same(second.findings[1].evidence, json.decode(row.evidence))
+      local f = second.findings[1]
+      assert.equal(f.fingerprint, row.fingerprint)
+      -- stored as the sandbox encoded them, which is what parley.json gives
+      assert.same({ json.encode(f.evidence), json.encode(f.measures), f.details and json.encode(f.details) },
+         { row.evidence, row.measures, row.details })
+      assert.same(f.evidence, json.decode(row.evidence))
       local n, err = db:exec("DELETE FROM findings")
       assert.is_nil(n)
       assert.matches("never changed or removed", err)

@@ -1,17 +1,34 @@
--- The rule sandbox: core.rule_info and core.run_rules (src/sandbox.c, docs/sandbox.md).
+-- The rule sandbox: core.rule_info and core.run_rules (src/sandbox_*.c, docs/sandbox.md).
 local parley = require "parley"
 local core = require "parley.core"
+local engine = require "parley.engine"
 local json = require "parley.json"
+local vocab = require "parley.vocab"
 local fixtures = require "fixtures"
 local support = require "support"
 
--- The vetted modules, read from this tree, as the engine passes them.
-local function vetted_modules()
-   local modules = {}
-   for _, name in ipairs({ "parley.json", "parley.dates", "parley.text", "parley.records" }) do
-      modules[name] = support.read(support.top .. "/lua/" .. name:gsub("%.", "/") .. ".lua")
+-- The vetted modules and the vocabulary, from this tree, as the engine passes them.
+local SANDBOX = engine.sandbox_options()
+
+-- A finding's fingerprint as parley defines it: the rule, and its evidence with each kind's
+-- ids sorted, as parley.json encodes it. The sandbox computes it in C.
+local function lua_fingerprint(rule_id, evidence)
+   local sorted = {}
+   for kind, ids in pairs(evidence or {}) do
+      local copy = table.move(ids, 1, #ids, 1, {})
+      table.sort(copy)
+      sorted[kind] = copy
    end
-   return modules
+   return core.sha256(rule_id .. "\n" .. json.encode(sorted)):sub(1, 32)
+end
+
+-- A finding as core.run_rules returns it, from what the rule passed to ctx:finding.
+local function returned(rule_id, f)
+   return {
+      severity = f.severity, message = f.message, evidence_json = json.encode(f.evidence or {}),
+      measures_json = json.encode(f.measures or {}), details_json = f.details and json.encode(f.details) or nil,
+      fingerprint = lua_fingerprint(rule_id, f.evidence),
+   }
 end
 
 local function hostile_source(name)
@@ -42,10 +59,16 @@ return {
 ]]
 
 local BENIGN_FINDINGS = {
-   '{"details":{"as_of":"2021-06","year":true},"evidence":{"claims":["arm-200"]},"measures":{"best":200},' ..
-      '"message":"claim arm-200","rule":"benign","severity":"low"}',
-   '{"details":{"as_of":"2021-06-12","year":true},"evidence":{"claims":["aze-60"]},"measures":{"best":60},' ..
-      '"message":"claim aze-60","rule":"benign","severity":"low"}',
+   {
+      severity = "low", message = "claim arm-200", evidence_json = '{"claims":["arm-200"]}',
+      measures_json = '{"best":200}', details_json = '{"as_of":"2021-06","year":true}',
+      fingerprint = lua_fingerprint("benign", { claims = { "arm-200" } }),
+   },
+   {
+      severity = "low", message = "claim aze-60", evidence_json = '{"claims":["aze-60"]}',
+      measures_json = '{"best":60}', details_json = '{"as_of":"2021-06-12","year":true}',
+      fingerprint = lua_fingerprint("benign", { claims = { "aze-60" } }),
+   },
 }
 
 local store
@@ -55,12 +78,16 @@ local function job(rule_id, source, extra)
       rule_id = rule_id, source = source, chunkname = "@" .. rule_id .. ".lua", store = store,
       params_json = '{"label":"x"}', severity = "medium", limits = SMALL,
    }
-   for k, v in pairs(extra or {}) do j[k] = v end
+   for k, v in pairs(extra or {}) do
+      if v == false then v = nil end -- false: leave the field out
+      j[k] = v
+   end
    return j
 end
 
 local function run(jobs, threads)
-   return core.run_rules(jobs, { threads = threads or 2, modules = vetted_modules() })
+   return core.run_rules(jobs, { threads = threads or 2, modules = SANDBOX.modules, severities = SANDBOX.severities,
+      evidence_kinds = SANDBOX.evidence_kinds })
 end
 
 -- The parts of a result that must not depend on threads or timing.
@@ -110,11 +137,22 @@ describe("core.rule_info", function()
       assert.same({ id = "a", version = "1", params_json = "{}" }, info)
    end)
 
-   it("lets a rule require the vetted modules at load time", function()
-      local info = assert(core.rule_info([[
+   it("lets a rule require the vetted modules it is given at load time, and none without them", function()
+      local source = [[
          local json = require "parley.json"
-         return { id = json.encode({ 1 }), version = "1", run = function() end }]], "=a", SMALL))
+         return { id = json.encode({ 1 }), version = "1", run = function() end }]]
+      local info = assert(core.rule_info(source, "=a", SMALL, { modules = SANDBOX.modules }))
       assert.equal("[1]", info.id)
+      local none, err = core.rule_info(source, "=a", SMALL)
+      assert.is_nil(none)
+      assert.matches("module 'parley.json' is not available to rules", err, 1, true)
+   end)
+
+   it("takes the options the engine gives core.run_rules, and refuses any other", function()
+      assert.truthy(core.rule_info('return { id = "a", version = "1", run = print }', "=a", SMALL, SANDBOX))
+      local modules_alone = { ["parley.json"] = SANDBOX.modules["parley.json"] }
+      assert.has_error(function() core.rule_info("return {}", "=a", SMALL, modules_alone) end,
+         "unknown option parley.json (options: modules, severities, evidence_kinds)")
    end)
 
    local bad = {
@@ -152,9 +190,44 @@ describe("core.run_rules", function()
       assert.is_true(math.type(r[1].instructions) == "integer")
    end)
 
-   it("finds the vetted modules on package.path when opts.modules is not given", function()
-      local r = core.run_rules({ job("benign", BENIGN) })
-      assert_benign(r[1])
+   it("lets a rule require no module and record no finding when it is given no modules and no vocabulary",
+      function()
+         local r = core.run_rules({ job("benign", BENIGN, { severity = false }) })
+         assert.same({ "error", "benign.lua:1: module 'parley.dates' is not available to rules" },
+            { r[1].outcome, r[1].error })
+         r = core.run_rules({ job("one", 'return { id = "one", version = "1", run = function(ctx) ' ..
+            'ctx.log(select(2, pcall(ctx.finding, ctx, { message = "m", severity = "low" }))) end }',
+            { severity = false }) })
+         assert.same({ "invalid finding: severity must be one of (none) (got low)" }, r[1].log)
+      end)
+
+   it("checks findings against the severities and evidence kinds it is given, and names them when it refuses",
+      function()
+         local r = core.run_rules({ job("vocab", [[
+            return { id = "v", version = "1", run = function(ctx)
+               ctx:finding{ message = "new words", severity = "urgent", evidence = { rumours = { "r1" } } }
+               ctx.log(select(2, pcall(ctx.finding, ctx, { message = "m", severity = "low" })))
+               ctx.log(select(2, pcall(ctx.finding, ctx, { message = "m", evidence = { claims = { "c" } } })))
+            end }]], { severity = "calm" }) },
+            { severities = { "calm", "urgent" }, evidence_kinds = { "rumours" } })
+         assert.equal("ok", r[1].outcome, r[1].error)
+         assert.same({ returned("vocab", { severity = "urgent", message = "new words",
+            evidence = { rumours = { "r1" } } }) }, r[1].findings)
+         assert.same({ "invalid finding: severity must be one of calm, urgent (got low)",
+            "invalid finding: unknown evidence kind claims (kinds: rumours)" }, r[1].log)
+         assert.has_error(function()
+            core.run_rules({ job("x", "", { severity = "medium" }) }, { severities = { "calm" } })
+         end, "jobs[1].severity must be one of calm")
+      end)
+
+   it("wants a finding's severity when the job gives no default", function()
+      local r = run({ job("nodefault", [[
+         return { id = "n", version = "1", run = function(ctx)
+            ctx.log(select(2, pcall(ctx.finding, ctx, { message = "m" })))
+            ctx:finding{ message = "m", severity = "info" }
+         end }]], { severity = false }) })
+      assert.same({ "invalid finding: severity is required (the job gives no default severity)" }, r[1].log)
+      assert.same({ returned("nodefault", { severity = "info", message = "m" }) }, r[1].findings)
    end)
 
    it("returns results in job order, and the same ones with one thread or two", function()
@@ -214,8 +287,7 @@ describe("core.run_rules", function()
             while true do end
          end }]]) })
       assert.equal("instructions", r[1].limit)
-      assert.same({ '{"evidence":{},"measures":{},"message":"first","rule":"late","severity":"medium"}' },
-         r[1].findings)
+      assert.same({ returned("late", { severity = "medium", message = "first" }) }, r[1].findings)
    end)
 
    it("stops a rule at the time limit", function()
@@ -289,10 +361,10 @@ describe("core.run_rules", function()
       assert.same({
          "invalid finding: message must be a non-empty string",
          "invalid finding: message must be a non-empty string",
-         "invalid finding: severity must be one of info, low, medium, high, critical (got urgent)",
+         "invalid finding: severity must be one of " .. table.concat(vocab.SEVERITIES, ", ") .. " (got urgent)",
          "invalid finding: unknown field sevrity (fields: severity, message, evidence, measures, details)",
          "invalid finding: evidence.claims must be a list of string ids",
-         "invalid finding: unknown evidence kind rumours (kinds: claims, lists, exchanges, persons, sources, parties)",
+         "invalid finding: unknown evidence kind rumours (kinds: " .. table.concat(vocab.EVIDENCE_KINDS, ", ") .. ")",
          "invalid finding: measures.ratio must be a finite number",
          "invalid finding: measures.ratio must be a finite number",
          "invalid finding: details.f: cannot encode a function as JSON",
@@ -303,24 +375,65 @@ describe("core.run_rules", function()
       assert.equal(0, r[1].total)
    end)
 
-   it("encodes details deterministically: sorted keys, integers and floats apart, escapes", function()
-      local r = run({ job("enc", [[
-         return { id = "e", version = "1", run = function(ctx)
-            ctx:finding{ severity = "critical", message = "q\"uote\n", measures = { a = 1, b = 0.5, c = 3.0 },
-               details = { z = { 3, 2, 1 }, a = { y = true, x = false }, [10] = "ten", e = {}, n = 1e300,
-                  u = "é\1" } }
-         end }]]) })
-      assert.same({ '{"details":{"10":"ten","a":{"x":false,"y":true},"e":[],"n":1e+300,"u":"é\\u0001",' ..
-         '"z":[3,2,1]},"evidence":{},"measures":{"a":1,"b":0.5,"c":3.0},"message":"q\\"uote\\n","rule":"enc",' ..
-         '"severity":"critical"}' }, r[1].findings)
+   it("encodes each datum of a finding once, deterministically: sorted keys, integers and floats apart, escapes",
+      function()
+         local r = run({ job("enc", [[
+            return { id = "e", version = "1", run = function(ctx)
+               ctx:finding{ severity = "critical", message = "q\"uote\n", measures = { a = 1, b = 0.5, c = 3.0 },
+                  details = { z = { 3, 2, 1 }, a = { y = true, x = false }, [10] = "ten", e = {}, n = 1e300,
+                     u = "é\1" } }
+            end }]]) })
+         assert.same({ {
+            severity = "critical", message = 'q"uote\n', evidence_json = "[]",
+            measures_json = '{"a":1,"b":0.5,"c":3.0}',
+            details_json = '{"10":"ten","a":{"x":false,"y":true},"e":[],"n":1.0000000000000001e+300,"u":"é\\u0001",' ..
+               '"z":[3,2,1]}',
+            fingerprint = lua_fingerprint("enc", nil),
+         } }, r[1].findings)
+      end)
+
+   -- Shared by the host and a rule: the same values reach parley.json.encode here and the
+   -- sandbox's encoder there.
+   local FINDING_CASES = [==[
+return {
+   { message = "no evidence" },
+   { message = "empty evidence and measures", evidence = {}, measures = {} },
+   { message = "several kinds, ids out of order, an empty list",
+      evidence = { sources = { "s2", "s10", "s1" }, claims = { "b", "a", "a" }, parties = {}, persons = { "p" } } },
+   { message = "unicode and escapes in ids", evidence = { claims = { "é", "e", "z", "É", "Ованес", "Հ", "😀",
+      "q\"uote", "back\\slash", "tab\there", "nl\n", "ctl\1\31\127", "a\0b", "a", "" } } },
+   { message = "floats", measures = { tenth = 0.1, third = 1 / 3, big = 1e300, small = 5e-324, neg = -0.0,
+      whole = 2.0, int = 7, max = math.maxinteger, two53 = 2.0 ^ 53, ratio = 200 / 60 } },
+   { message = "details of every kind", details = { list = { 1, "two", { three = 3 }, {} }, [3] = "three",
+      [20] = "twenty", nested = { deeper = { deepest = { 0.1 } } }, flag = false, text = "é\"\\\n" } },
+   { message = "details as a list", details = { "a", "b" }, evidence = { exchanges = { "x" } } },
+}
+]==]
+
+   it("gives the JSON texts parley.json gives and parley's fingerprint, on shared cases", function()
+      local cases = load(FINDING_CASES)()
+      local r = run({ job("cases", [[
+         return { id = "cases", version = "1", run = function(ctx)
+            for _, f in ipairs(load(ctx.params.cases)()) do ctx:finding(f) end
+         end }]], { params_json = json.encode({ cases = FINDING_CASES }), severity = "high" }) })
+      assert.equal("ok", r[1].outcome, r[1].error)
+      assert.equal(#cases, #r[1].findings)
+      for i, f in ipairs(cases) do
+         f.severity = "high"
+         assert.same(returned("cases", f), r[1].findings[i])
+      end
    end)
 
    it("raises on misuse of its arguments", function()
       assert.has_error(function() core.run_rules({ { source = "", store = store } }) end,
          "jobs[1].rule_id must be a string (got nil)")
-      assert.has_error(function() core.run_rules({ job("x", "", { severity = "urgent" }) }) end,
+      assert.has_error(function() run({ job("x", "", { severity = "urgent" }) }) end,
          "jobs[1].severity must be one of info, low, medium, high, critical")
-      assert.has_error(function() core.run_rules({ job("x", "", { limits = { memory_mb = -1 } }) }) end,
+      assert.has_error(function() core.run_rules({}, { threads = 0 }) end,
+         "opts.threads must be an integer of at least 1")
+      assert.has_error(function() core.run_rules({}, { severities = "low" }) end,
+         "opts.severities must be a list of strings")
+      assert.has_error(function() run({ job("x", "", { limits = { memory_mb = -1 } }) }) end,
          "limits.memory_mb must be a positive number")
    end)
 end)
@@ -449,7 +562,7 @@ describe("a hostile rule", function()
       local r = run({ job("flood", hostile_source("finding_flood"), { params_json = '{"n": 25000}' }),
          job("benign", BENIGN) })
       assert.same({ "ok", 25000, true, 10 }, { r[1].outcome, r[1].total, r[1].truncated, #r[1].findings })
-      assert.equal('{"evidence":{},"measures":{"i":1},"message":"finding 1","rule":"flood","severity":"medium"}',
+      assert.same(returned("flood", { severity = "medium", message = "finding 1", measures = { i = 1 } }),
          r[1].findings[1])
       assert_benign(r[2])
    end)

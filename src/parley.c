@@ -44,7 +44,7 @@ int parley_is_null(lua_State *L, int idx)
 }
 
 /* core.cpu_count(): the default number of threads for a reconciliation run. */
-static int core_cpu_count(lua_State *L)
+static int l_cpu_count(lua_State *L)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     lua_pushinteger(L, n > 0 ? n : 1);
@@ -62,7 +62,7 @@ LUAMOD_API int luaopen_parley_core(lua_State *L)
         create_null(L);
     }
     lua_setfield(L, -2, "null");
-    lua_pushcfunction(L, core_cpu_count);
+    lua_pushcfunction(L, l_cpu_count);
     lua_setfield(L, -2, "cpu_count");
 #define PARLEY_MODULE(name) parley_open_##name(L);
 #include "modules.h"

@@ -1,5 +1,5 @@
-/* The environment of a rule in the sandbox: what it may call, and how (sandbox.c has the
- * limits and runs the rules).
+/* The environment of a rule in the sandbox: what it may call, and how (sandbox_limits.c has
+ * the limits, sandbox_run.c runs the rules).
  *
  * Everything here is built fresh in each rule's state. The libraries are opened into the
  * state's own globals, which no rule ever sees; a rule, and each vetted module, gets an
@@ -20,9 +20,7 @@ static char PROXY_KEY;
 
 /* --------------------------------------------------- functions for the rule */
 
-/* Proxies: a rule reads a library through an empty table whose metatable is locked; the
- * table it reads from is a copy private to that environment, so not even rawset on the
- * proxy can change what another environment (a vetted module, the string metatable) sees. */
+/* The metamethods of a read-only proxy (parley_sandbox_push_readonly). */
 static int ro_newindex(lua_State *L)
 {
     if (lua_type(L, 2) == LUA_TSTRING)
@@ -55,6 +53,9 @@ static int ro_len(lua_State *L)
     return 1;
 }
 
+/* Proxies: a rule reads a library through an empty table whose metatable is locked; the
+ * table it reads from is a copy private to that environment, so not even rawset on the
+ * proxy can change what another environment (a vetted module, the string metatable) sees. */
 void parley_sandbox_push_readonly(lua_State *L, int t)
 {
     t = lua_absindex(L, t);
@@ -165,10 +166,7 @@ static int sb_xpcall(lua_State *L)
     return finish_pcall(L, status, 2);
 }
 
-/* Likewise a coroutine killed by the hook keeps hooks off: closing its to-be-closed
- * variables then (coroutine.close, or coroutine.wrap on error) would run their __close
- * without limits. After a trip they are left unclosed; lua_close frees them without
- * running anything. */
+/* lcorolib.c's resume, for the wrapped coroutines below. */
 static int auxresume(lua_State *L, lua_State *co, int narg)
 {
     int status, nres;
@@ -191,6 +189,10 @@ static int auxresume(lua_State *L, lua_State *co, int narg)
     return -1;
 }
 
+/* Likewise a coroutine killed by the hook keeps hooks off: closing its to-be-closed
+ * variables then (coroutine.close, or coroutine.wrap on error) would run their __close
+ * without limits. After a trip they are left unclosed; lua_close frees them without
+ * running anything. */
 static int auxwrap(lua_State *L)
 {
     lua_State *co = lua_tothread(L, lua_upvalueindex(1));
@@ -352,9 +354,9 @@ int parley_sandbox_require(lua_State *L)
         return 1;
     }
     lua_pop(L, 1);
-    for (i = 0; sb && i < sb->nmods; i++)
-        if (sb->mods[i].name.len == len && memcmp(sb->mods[i].name.p, name, len) == 0)
-            m = &sb->mods[i];
+    for (i = 0; sb && sb->opts && i < sb->opts->nmods; i++)
+        if (sb->opts->mods[i].name.len == len && memcmp(sb->opts->mods[i].name.p, name, len) == 0)
+            m = &sb->opts->mods[i];
     if (m == NULL)
         return luaL_error(L, "module '%s' is not available to rules", name);
     lua_pushvalue(L, 1);
@@ -381,6 +383,34 @@ int parley_sandbox_require(lua_State *L)
     lua_pushvalue(L, -2);
     lua_rawset(L, 2);
     return 1;
+}
+
+const char *parley_sandbox_display_name(const char *chunkname)
+{
+    return (chunkname[0] == '@' || chunkname[0] == '=') ? chunkname + 1 : chunkname;
+}
+
+void parley_sandbox_load_rule(lua_State *L, const char *source, size_t len, const char *chunkname)
+{
+    const char *who = parley_sandbox_display_name(chunkname);
+    if (luaL_loadbufferx(L, source, len, chunkname, "t") != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        if (msg && strncmp(msg, who, strlen(who)) != 0) /* "attempt to load a binary chunk" says not where */
+            lua_pushfstring(L, "%s: %s", who, msg);
+        lua_error(L);
+    }
+    parley_sandbox_push_env(L);
+    lua_setupvalue(L, -2, 1);
+    lua_call(L, 0, 1);
+    if (!lua_istable(L, -1))
+        luaL_error(L, "%s: rule must return a table (got %s)", who, luaL_typename(L, -1));
+    if (lua_getfield(L, -1, "id") != LUA_TSTRING)
+        luaL_error(L, "%s: rule's id must be a string (got %s)", who, luaL_typename(L, -1));
+    if (lua_getfield(L, -2, "version") != LUA_TSTRING)
+        luaL_error(L, "%s: rule's version must be a string (got %s)", who, luaL_typename(L, -1));
+    if (lua_getfield(L, -3, "run") != LUA_TFUNCTION)
+        luaL_error(L, "%s: rule's run must be a function (got %s)", who, luaL_typename(L, -1));
+    lua_pop(L, 3);
 }
 
 /* ------------------------------------------- C functions made interruptible */

@@ -3,9 +3,10 @@
  * through that state's capped allocator, and it never calls back into Lua (raw access
  * only): a rule's metamethods cannot run, loop or change a table while it is encoded.
  *
- * The text matches lua/parley/json.lua: keys sorted (integer keys first, by value, then
- * string keys, by bytes), a table whose keys are exactly 1..n is an array (an empty one
- * too), integers without a decimal point, floats always with one ("1.0"). */
+ * The text is lua/parley/json.lua's (spec/sandbox_spec.lua compares them): keys sorted
+ * (integer keys first, by value, then string keys, by bytes), a table whose keys are exactly
+ * 1..n is an array (an empty one too), integers without a decimal point, floats as %.17g
+ * and always with a decimal point or an exponent ("1.0"). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,20 +122,18 @@ static void encode_string(lua_State *L, SbBuf *b, const char *s, size_t len)
     ADDLIT(L, b, "\"");
 }
 
-/* The shortest %.Ng that reads back as the same double, always with a decimal point or an
- * exponent so that it reads back as a float. */
+/* As parley.json writes a float: %.17g (which reads back as the same double), with ".0"
+ * added when that has neither a decimal point nor an exponent, so that it reads back as a
+ * float. The stored texts of findings are this encoder's, byte for byte what parley.json
+ * gave before C encoded them: keep the two the same. */
 static void encode_float(lua_State *L, SbBuf *b, double v, Path *path)
 {
     char s[40];
-    int prec, n;
+    int n;
     char *p;
     if (!isfinite(v))
         path_error(L, path, "%s", "cannot encode a NaN or infinite number as JSON");
-    for (prec = 15; prec <= 17; prec++) {
-        snprintf(s, sizeof s, "%.*g", prec, v);
-        if (strtod(s, NULL) == v)
-            break;
-    }
+    snprintf(s, sizeof s, "%.17g", v);
     for (p = s; *p; p++)
         if (*p == ',') /* a locale's decimal comma */
             *p = '.';

@@ -1,5 +1,6 @@
 /* SHA-256 (FIPS 180-4), so the store can record the digest of every imported file without a
- * crypto dependency. core.sha256(s) returns the lowercase hex digest. */
+ * crypto dependency. core.sha256(s) returns the lowercase hex digest;
+ * the sandbox computes findings' fingerprints with parley_sha256_hex. */
 #include <stdint.h>
 #include <string.h>
 #include "parley.h"
@@ -37,15 +38,14 @@ static void compress(uint32_t h[8], const unsigned char *p)
     h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
-static int core_sha256(lua_State *L)
+void parley_sha256_hex(const void *data, size_t len, char hex[64])
 {
-    size_t len, i, rest;
-    const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
+    const unsigned char *s = (const unsigned char *)data;
+    size_t i, rest;
     uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     unsigned char block[128];
     uint64_t bits = (uint64_t)len * 8;
-    char hex[65];
     for (i = 0; i + 64 <= len; i += 64)
         compress(h, s + i);
     rest = len - i;
@@ -67,13 +67,22 @@ static int core_sha256(lua_State *L)
         for (j = 0; j < 8; j++)
             hex[8 * i + j] = digits[(h[i] >> (28 - 4 * j)) & 0xf];
     }
+}
+
+/* core.sha256(s) */
+static int l_sha256(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    char hex[64];
+    parley_sha256_hex(s, len, hex);
     lua_pushlstring(L, hex, 64);
     return 1;
 }
 
 int parley_open_sha256(lua_State *L)
 {
-    lua_pushcfunction(L, core_sha256);
+    lua_pushcfunction(L, l_sha256);
     lua_setfield(L, -2, "sha256");
     return 0;
 }

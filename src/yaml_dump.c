@@ -587,7 +587,7 @@ static void read_options(lua_State *L, Ctx *c, int *indent)
 }
 
 /* dump(value [, opts]) -> text */
-static int core_dump(lua_State *L)
+static int l_dump(lua_State *L)
 {
     Ctx c;
     Dumper *D;
@@ -638,6 +638,6 @@ void parley_yaml_open_dump(lua_State *L)
         lua_setfield(L, -2, "__gc");
     }
     lua_pop(L, 1);
-    lua_pushcfunction(L, core_dump);
+    lua_pushcfunction(L, l_dump);
     lua_setfield(L, -2, "dump");
 }

@@ -862,7 +862,7 @@ static int push_marks(lua_State *L, Ctx *c, int n)
 }
 
 /* load(text [, opts]) -> value [, marks]: the single document of text (nil when it has none). */
-static int core_load(lua_State *L)
+static int l_load(lua_State *L)
 {
     Ctx c;
     load(L, &c, 0);
@@ -874,7 +874,7 @@ static int core_load(lua_State *L)
 }
 
 /* load_all(text [, opts]) -> array of documents [, marks]. */
-static int core_load_all(lua_State *L)
+static int l_load_all(lua_State *L)
 {
     Ctx c;
     load(L, &c, 1);
@@ -885,8 +885,8 @@ static int core_load_all(lua_State *L)
 int parley_open_yaml(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
-        {"load", core_load},
-        {"load_all", core_load_all},
+        {"load", l_load},
+        {"load_all", l_load_all},
         {NULL, NULL}
     };
     if (luaL_newmetatable(L, LOADER_MT)) {

@@ -560,7 +560,8 @@ function commands.rules(args, io_)
          local f = assert(io.open(path, "rb"))
          local src = f:read("a")
          f:close()
-         local info, err = core.rule_info(src, "=parley.rules." .. name, vocab.DEFAULT_LIMITS)
+         local info, err = core.rule_info(src, "=parley.rules." .. name, vocab.DEFAULT_LIMITS,
+            require("parley.engine").sandbox_options())
          if info then
             rows[#rows + 1] = { name, info.version, info.description or "" }
          else

@@ -1,6 +1,10 @@
 -- The reconciliation engine: reads a config, imports its data, runs each rule in its own
 -- sandboxed Lua state (parley.core.run_rules, in C) on parallel threads, and stores the run
--- and its findings (append-only) in the store. See docs/rules.md.
+-- and its findings (append-only) in the store. See docs/rules.md and docs/sandbox.md.
+--
+-- engine.reconcile is the data flow, one named step each: load the config, prepare the
+-- rules, open the store and import, run the rules, collect the results, store the run, write
+-- the reports.
 
 local core = require "parley.core"
 local check = require "parley.check"
@@ -13,7 +17,6 @@ local vocab = require "parley.vocab"
 
 local engine = {}
 
-
 local function read_file(path)
    local f, err = io.open(path, "rb")
    if not f then return nil, err end
@@ -22,13 +25,16 @@ local function read_file(path)
    return s
 end
 
-local function vetted_sources()
-   local out = {}
+-- The options of core.rule_info and core.run_rules besides the rules themselves: the text of
+-- the modules a rule may require, and the vocabulary its findings are checked against. The
+-- sandbox has no list of its own: these are parley.vocab's.
+function engine.sandbox_options()
+   local modules = {}
    for _, name in ipairs(vocab.RULE_MODULES) do
       local path = package.searchpath(name, package.path)
-      if path then out[name] = assert(read_file(path)) end
+      if path then modules[name] = assert(read_file(path)) end
    end
-   return out
+   return { modules = modules, severities = vocab.SEVERITIES, evidence_kinds = vocab.EVIDENCE_KINDS }
 end
 
 -- The rule's source and its chunk name, for a config entry.
@@ -42,7 +48,7 @@ end
 
 -- Reads each enabled rule's manifest ({id, version, description, params}) in a sandbox and
 -- checks its parameters. Returns the rules to run, and problems (bad configuration).
-local function prepare_rules(cfg, modules)
+local function prepare_rules(cfg, sandbox)
    local ctx = check.new_context()
    local rules, seen = {}, {}
    for _, entry in ipairs(cfg.rules) do
@@ -52,7 +58,7 @@ local function prepare_rules(cfg, modules)
             path = string.format("rules[%d]", entry.index) }
          local src, chunkname, err = rule_source(entry)
          if src then
-            local info, why = core.rule_info(src, chunkname, cfg.limits, modules)
+            local info, why = core.rule_info(src, chunkname, cfg.limits, sandbox)
             if info then
                rule.source, rule.chunkname = src, chunkname
                rule.id = entry.id or info.id
@@ -88,16 +94,68 @@ local function prepare_rules(cfg, modules)
    return rules, ctx.problems
 end
 
--- A finding's fingerprint: the rule and what the finding is about, so the same gap found
--- again in a later run has the same fingerprint whatever its message or measures say.
-function engine.fingerprint(rule_id, evidence)
-   local sorted = {}
-   for kind, ids in pairs(evidence or {}) do
-      local copy = table.move(ids, 1, #ids, 1, {})
-      table.sort(copy)
-      sorted[kind] = copy
+-- The store of a reconciliation: {db, path (what rules open), temporary (a file to remove)}.
+local function close_store(st)
+   st.db:close()
+   if st.temporary then
+      for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(st.temporary .. suffix) end
    end
-   return core.sha256(rule_id .. "\n" .. json.encode(sorted)):sub(1, 32)
+end
+
+-- Opens the config's store and imports its data. Rules read the store through connections
+-- of their own, so an in-memory store is a temporary file that lasts as long as the run.
+local function open_store(cfg)
+   local path, temporary = cfg.store, nil
+   if path == ":memory:" then
+      path = os.tmpname()
+      temporary = path
+      os.remove(path)
+   end
+   local db, err = store.open(path)
+   if not db then return nil, err end
+   local st = { db = db, path = path, temporary = temporary }
+   if #cfg.data > 0 then
+      local summary, import_err = db:import(cfg.data)
+      if not summary then
+         close_store(st)
+         return nil, import_err
+      end
+   end
+   return st
+end
+
+local function utc_now()
+   return os.date("!%Y-%m-%dT%H:%M:%SZ")
+end
+
+-- A new run on the store, which takes over a temporary store: the run removes it when it is
+-- collected, so that it can still be reported from.
+local function new_run(cfg, st)
+   local run = run_class.new({
+      config_name = cfg.name, config_sha256 = core.sha256(cfg.text or cfg.name), started_at = utc_now(),
+      store = cfg.store, findings = {}, outcomes = {}, rules = {}, temporary = st.temporary,
+   })
+   st.temporary = nil
+   return run
+end
+
+-- Runs the rules that loaded, each in a sandbox state of its own, on threads; returns them
+-- and their results, in the same order.
+local function run_rules(rules, st, cfg, sandbox, threads)
+   local jobs, runnable = {}, {}
+   for _, r in ipairs(rules) do
+      if r.source then
+         runnable[#runnable + 1] = r
+         jobs[#jobs + 1] = {
+            rule_id = r.id, source = r.source, chunkname = r.chunkname, store = st.path,
+            params_json = json.encode(r.params or {}), severity = r.severity, limits = cfg.limits,
+         }
+      end
+   end
+   if #jobs == 0 then return runnable, {} end
+   local opts = { threads = threads, modules = sandbox.modules, severities = sandbox.severities,
+      evidence_kinds = sandbox.evidence_kinds }
+   return runnable, core.run_rules(jobs, opts)
 end
 
 local function finding_order(a, b)
@@ -108,31 +166,57 @@ local function finding_order(a, b)
    return a.message < b.message
 end
 
-local function utc_now()
-   return os.date("!%Y-%m-%dT%H:%M:%SZ")
+-- A finding as the sandbox returns it ({severity, message, evidence_json, measures_json,
+-- details_json, fingerprint}), with its rule and its JSON decoded once for the run in memory;
+-- the texts stay for run:save.
+local function decode_finding(f, rule)
+   f.rule, f.rule_version = rule.id, rule.version
+   f.evidence = json.decode(f.evidence_json)
+   f.measures = json.decode(f.measures_json)
+   f.details = f.details_json and json.decode(f.details_json) or nil
+   return f
 end
 
-local function store_run(db, run)
-   local ok, err = pcall(db.transaction, db, function()
-      assert(db:exec("INSERT INTO runs (config, config_sha256, started_at, finished_at, status, store) " ..
-         "VALUES (?, ?, ?, ?, ?, ?)", run.config_name, run.config_sha256, run.started_at, run.finished_at,
-         run.status, run.store))
-      run.id = db:last_insert_rowid()
-      for _, o in ipairs(run.outcomes) do
-         assert(db:exec("INSERT INTO rule_outcomes (run, rule, version, outcome, error, findings, truncated, " ..
-            "description, limit_hit, log, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", run.id, o.rule, o.version,
-            o.outcome, o.error, o.total or 0, o.truncated and 1 or 0, o.description, o.limit,
-            json.encode(o.log or {}), o.seconds))
-      end
-      for _, f in ipairs(run.findings) do
-         assert(db:exec("INSERT INTO findings (run, rule, rule_version, severity, message, fingerprint, evidence, " ..
-            "measures, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", run.id, f.rule, f.rule_version, f.severity,
-            f.message, f.fingerprint, json.encode(f.evidence or {}), json.encode(f.measures or {}),
-            f.details and json.encode(f.details) or nil))
-      end
-   end)
-   if not ok then return nil, err end
+local function outcome_of(rule, res)
+   local outcome = {
+      rule = rule.id, version = rule.version, description = rule.description, total = res.total or 0,
+      truncated = res.truncated or false, seconds = res.seconds, limit = res.limit, log = res.log or {},
+   }
+   if res.outcome ~= "ok" then
+      outcome.outcome, outcome.error = "error", res.error
+   else
+      outcome.outcome = (res.total or 0) > 0 and "findings" or "pass"
+   end
+   return outcome
+end
+
+-- Puts each rule's outcome and findings into the run, sorted, and the run's status.
+local function collect_results(run, runnable, results)
+   for i, res in ipairs(results) do
+      local r = runnable[i]
+      for _, f in ipairs(res.findings or {}) do run.findings[#run.findings + 1] = decode_finding(f, r) end
+      run.outcomes[#run.outcomes + 1] = outcome_of(r, res)
+      run.rules[r.id] = { version = r.version, description = r.description }
+   end
+   table.sort(run.findings, finding_order)
+   table.sort(run.outcomes, function(a, b) return a.rule < b.rule end)
+   run.finished_at = utc_now()
+   run.status = (run:counts().outcomes.error or 0) > 0 and "failed" or "ok"
+end
+
+local function write_reports(run, reports, db)
+   for _, rep in ipairs(reports) do
+      local wrote, err = report.write(run, rep.format, rep.path, { db = db })
+      if not wrote then return nil, err end
+   end
    return true
+end
+
+-- Stores the run, then writes the reports the config asks for (they may read the store).
+local function store_and_report(run, reports, db)
+   local saved, err = run:save(db)
+   if not saved then return nil, "cannot store the run: " .. tostring(err) end
+   return write_reports(run, reports, db)
 end
 
 -- parley.reconcile(config, opts): opts.jobs (threads; default: the number of cores),
@@ -142,85 +226,17 @@ function engine.reconcile(source, opts)
    opts = opts or {}
    local cfg, err, problems = config.load(source, opts)
    if not cfg then return nil, err, "input", problems end
-   local modules = vetted_sources()
-   local rules, rule_problems = prepare_rules(cfg, modules)
+   local sandbox = engine.sandbox_options()
+   local rules, rule_problems = prepare_rules(cfg, sandbox)
    if #rule_problems > 0 then return nil, check.format_problems(rule_problems), "input", rule_problems end
-
-   -- rules read the store through their own connections, so an in-memory store is a
-   -- temporary file that lasts for the run
-   local store_path, temporary = cfg.store, nil
-   if store_path == ":memory:" then
-      store_path = os.tmpname()
-      temporary = store_path
-      os.remove(store_path)
-   end
-   local db, open_err = store.open(store_path)
-   if not db then return nil, open_err, "input" end
-   local keep_temporary = false
-   local function finish(...)
-      db:close()
-      if temporary and not keep_temporary then
-         for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(temporary .. suffix) end
-      end
-      return ...
-   end
-   if #cfg.data > 0 then
-      local summary, import_err = db:import(cfg.data)
-      if not summary then return finish(nil, import_err, "input") end
-   end
-
-   local run = run_class.new({
-      config_name = cfg.name, config_sha256 = core.sha256(cfg.text or cfg.name), started_at = utc_now(),
-      store = cfg.store, findings = {}, outcomes = {}, rules = {},
-   })
-
-   local jobs, runnable = {}, {}
-   for _, r in ipairs(rules) do
-      if r.source then
-         runnable[#runnable + 1] = r
-         jobs[#jobs + 1] = {
-            rule_id = r.id, source = r.source, chunkname = r.chunkname, store = store_path,
-            params_json = json.encode(r.params or {}), severity = r.severity, limits = cfg.limits,
-         }
-      end
-   end
-   local threads = opts.jobs or core.cpu_count()
-   local results = #jobs > 0 and core.run_rules(jobs, { threads = threads, modules = modules }) or {}
-   for i, res in ipairs(results) do
-      local r = runnable[i]
-      local outcome = {
-         rule = r.id, version = r.version, description = r.description, total = res.total or 0,
-         truncated = res.truncated or false, seconds = res.seconds, limit = res.limit, log = res.log or {},
-      }
-      if res.outcome ~= "ok" then
-         outcome.outcome, outcome.error = "error", res.error
-      else
-         outcome.outcome = (res.total or 0) > 0 and "findings" or "pass"
-      end
-      for _, text in ipairs(res.findings or {}) do
-         local f = json.decode(text)
-         f.rule = r.id
-         f.rule_version = r.version
-         if f.details == json.null then f.details = nil end
-         f.fingerprint = engine.fingerprint(r.id, f.evidence)
-         run.findings[#run.findings + 1] = f
-      end
-      run.outcomes[#run.outcomes + 1] = outcome
-      run.rules[r.id] = { version = r.version, description = r.description }
-   end
-   table.sort(run.findings, finding_order)
-   table.sort(run.outcomes, function(a, b) return a.rule < b.rule end)
-   run.finished_at = utc_now()
-   run.status = (run:counts().outcomes.error or 0) > 0 and "failed" or "ok"
-   run.temporary = temporary
-   keep_temporary = temporary ~= nil
-   local ok, store_err = store_run(db, run)
-   if not ok then return finish(nil, "cannot store the run: " .. tostring(store_err), "failed") end
-   for _, rep in ipairs(cfg.report) do
-      local wrote, write_err = report.write(run, rep.format, rep.path, { db = db })
-      if not wrote then return finish(nil, write_err, "failed") end
-   end
-   return finish(run)
+   local st, open_err = open_store(cfg)
+   if not st then return nil, open_err, "input" end
+   local run = new_run(cfg, st)
+   collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
+   local done, fail_err = store_and_report(run, cfg.report, st.db)
+   close_store(st)
+   if not done then return nil, fail_err, "failed" end
+   return run
 end
 
 return engine
