@@ -8,7 +8,7 @@ local support = require "support"
 -- The vetted modules, read from this tree, as the engine passes them.
 local function vetted_modules()
    local modules = {}
-   for _, name in ipairs({ "parley.json", "parley.dates", "parley.text", "parley.records" }) do
+   for _, name in ipairs({ "parley.json", "parley.dates", "parley.text", "parley.record_schema", "parley.records" }) do
       modules[name] = support.read(support.top .. "/lua/" .. name:gsub("%.", "/") .. ".lua")
    end
    return modules

@@ -39,8 +39,9 @@ static const char *const severities[] = {"info", "low", "medium", "high", "criti
 static const char *const evidence_kinds[] = {"claims", "lists", "exchanges", "persons", "sources", "parties", NULL};
 static const char *const finding_fields[] = {"severity", "message", "evidence", "measures", "details", NULL};
 /* Looked up on package.path when the caller gives no modules. */
-static const char *const default_modules[] = {"parley.json",  "parley.dates", "parley.text", "parley.records",
-                                              "parley.names", "parley.rulekit", NULL};
+static const char *const default_modules[] = {"parley.json",          "parley.dates",   "parley.text",
+                                              "parley.record_schema", "parley.records", "parley.names",
+                                              "parley.rulekit",       NULL};
 
 
 static double now(void)
