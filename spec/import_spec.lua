@@ -1,6 +1,7 @@
 -- db:import of a dataset as a Lua table, and reading the records back.
 local parley = require "parley"
 local fixtures = require "fixtures"
+local support = require "support"
 
 local function all(it, ...)
    local out = {}
@@ -269,6 +270,14 @@ describe("db:import", function()
       _, err = db:import({ parley = 2 })
       assert.matches("this parley reads dataset format 1, the file says the integer 2", err)
       assert.has_error(function() db:import(42) end)
+   end)
+
+   it("names a file it cannot read once, with why", function()
+      local path = support.tmpname("missing.yaml")
+      local summary, err, problems = db:import(path)
+      assert.is_nil(summary)
+      assert.equal(path .. ": cannot read: No such file or directory", err)
+      assert.same({ err }, problems)
    end)
 
    it("records each import with its name, digest, time and counts", function()

@@ -68,6 +68,8 @@ local function documents(source, opts)
    for _, path in ipairs(source) do
       local f, err = io.open(path, "rb")
       if not f then
+         -- io.open's message starts with the path already: name it once
+         if err:sub(1, #path + 2) == path .. ": " then err = err:sub(#path + 3) end
          failures[#failures + 1] = string.format("%s: cannot read: %s", path, err)
       else
          local content = f:read("a")
