@@ -11,10 +11,9 @@ local vocab = require "parley.vocab"
 
 local dataset = {}
 
-local SINGULAR = {
-   parties = "party", sources = "source", persons = "person", claims = "claim", lists = "list",
-   exchanges = "exchange",
-}
+-- "claim" for claims: the word messages use for one record of a kind.
+local SINGULAR = {}
+for kind, t in pairs(record_schema.kinds) do SINGULAR[kind] = t.singular end
 
 ---------------------------------------------------------------------------- specs
 -- The fields of each kind are described in parley.record_schema; here are the checkers of

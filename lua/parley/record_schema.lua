@@ -11,7 +11,7 @@
 --     min/max, "enum" with values, "list" of `of`) or one of parley.dataset's own; ref = KIND
 --     is a reference to a record of that kind (checked, and a foreign key in the store).
 --   codec (default "text"): how the value is kept, see CODECS below.
--- A table: { name =, key = columns written from the parent (child rows), fields =, extra =
+-- A table: { name =, singular = (record kinds), key = columns written from the parent (child rows), fields =, extra =
 --   columns no field writes, after = the name of a whole-record check of parley.dataset }.
 --
 -- Only json, text and dates are required: parley.records requires this module and runs in
@@ -170,7 +170,6 @@ local function insert_row(db, t, rec, links, ctx)
       for _, f in ipairs(t.children) do f.codec.after(f, db, value_of(f, rec), child_ctx) end
    end
 end
-record_schema.insert_row = insert_row
 
 -- The record of a row read by name (SELECT *): each field back in the shape it was imported
 -- in, a date also as KEY_period.
@@ -374,10 +373,11 @@ local EXCHANGE_SOURCES = positions("exchange_sources", "exchange",
 
 local function by_position(ctx, i) return { ctx.key, i } end
 
--- The record kinds, by their name in a dataset (vocab.RECORD_KINDS).
+-- The record kinds, by their name in a dataset (vocab.RECORD_KINDS): each with its table and
+-- the word for one record of it, for messages.
 record_schema.kinds = {
    parties = {
-      name = "parties",
+      name = "parties", singular = "party",
       fields = {
          { "id", check = "id", required = true, codec = "id" }, { "name", check = "string", required = true },
          { "kind", check = "enum", values = { "state", "de_facto", "organisation", "group", "person", "other" } },
@@ -385,7 +385,7 @@ record_schema.kinds = {
       },
    },
    sources = {
-      name = "sources",
+      name = "sources", singular = "source",
       fields = {
          { "id", check = "id", required = true, codec = "id" }, { "title", check = "string", required = true },
          { "party", ref = "parties" }, { "speaker", check = "string" }, { "published", check = "date", codec = "date" },
@@ -395,7 +395,7 @@ record_schema.kinds = {
       },
    },
    persons = {
-      name = "persons",
+      name = "persons", singular = "person",
       fields = person_fields({
          { "id", check = "id", required = true, codec = "id" },
          { "names", rows = PERSON_NAMES, required = true, keep_empty = true, link = by_position,
@@ -405,7 +405,7 @@ record_schema.kinds = {
       extra = { key("listed_only", "INTEGER", { not_null = true, default = "0" }) },
    },
    claims = {
-      name = "claims",
+      name = "claims", singular = "claim",
       fields = {
          { "id", check = "id", required = true, codec = "id" }, { "claimant", ref = "parties", required = true },
          { "source", ref = "sources", required = true }, { "as_of", check = "date", required = true, codec = "date" },
@@ -424,7 +424,7 @@ record_schema.kinds = {
       after = "claim",
    },
    lists = {
-      name = "lists",
+      name = "lists", singular = "list",
       fields = {
          { "id", check = "id", required = true, codec = "id" }, { "claimant", ref = "parties", required = true },
          { "source", ref = "sources" }, { "as_of", check = "date", required = true, codec = "date" },
@@ -434,7 +434,7 @@ record_schema.kinds = {
       },
    },
    exchanges = {
-      name = "exchanges",
+      name = "exchanges", singular = "exchange",
       fields = {
          { "id", check = "id", required = true, codec = "id" },
          { "date", check = "date", required = true, codec = "date" },
@@ -540,11 +540,6 @@ end
 -- Writes a validated record of `kind` (vocab.RECORD_KINDS) and its child rows.
 function record_schema.insert(db, kind, rec)
    insert_row(db, record_schema.kinds[kind], rec, {}, nil)
-end
-
--- The record a row of a kind's table (SELECT *) holds.
-function record_schema.read(db, kind, r)
-   return read_row(db, record_schema.kinds[kind], r)
 end
 
 return record_schema
