@@ -175,7 +175,11 @@ end
 -- in, a date also as KEY_period.
 local function read_row(db, t, r)
    local rec = {}
-   for _, f in ipairs(t.fields) do
+   local keys, columns = t.plain_keys, t.plain_columns
+   for i = 1, #keys do rec[keys[i]] = r[columns[i]] end
+   local coded = t.coded
+   for i = 1, #coded do
+      local f = coded[i]
       local v, period = f.codec.get(f, r, db)
       rec[f.key] = v
       if period then rec[f.key .. "_period"] = period end
@@ -517,6 +521,16 @@ local function prepare_table(t)
       end
    end
    for _, c in ipairs(t.extra or {}) do t.columns[#t.columns + 1] = c end
+   -- what read_row copies as it is (one column, read back as stored), and what it decodes
+   t.plain_keys, t.plain_columns, t.coded = {}, {}, {}
+   for _, f in ipairs(t.fields) do
+      if f.codec == CODECS.text or f.codec == CODECS.integer or f.codec == CODECS.id then
+         t.plain_keys[#t.plain_keys + 1] = f.key
+         t.plain_columns[#t.plain_columns + 1] = f.column
+      else
+         t.coded[#t.coded + 1] = f
+      end
+   end
    local marks = {}
    for i = 1, #written do marks[i] = "?" end
    t.insert = string.format("INSERT INTO %s (%s) VALUES (%s)", t.name, table.concat(column_names(written), ", "),

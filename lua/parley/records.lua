@@ -115,24 +115,26 @@ end
 -- who wrote it and in which list or exchange.
 local person_record = reader("persons")
 
-local SELECT_ENTRY_NAMES = "SELECT e.name, e.script, e.written_by, e.list, t.exchange FROM entries e " ..
-   "LEFT JOIN transfers t ON t.id = e.transfer WHERE e.person = ? AND e.name IS NOT NULL ORDER BY e.id"
+-- Every name of a person: those the person record gives (in order), then those of the
+-- entries of lists and transfers (in the order they were imported).
+local SELECT_VARIANTS = "SELECT name, script, written_by, NULL AS list, NULL AS exchange, 0 AS part, " ..
+   "position AS seq FROM person_names WHERE person = :id UNION ALL " ..
+   "SELECT e.name, e.script, e.written_by, e.list, t.exchange, 1 AS part, e.id AS seq FROM entries e " ..
+   "LEFT JOIN transfers t ON t.id = e.transfer WHERE e.person = :id AND e.name IS NOT NULL ORDER BY part, seq"
 
 local function person(db, r)
    local p = person_record(db, r)
-   p.variants = {}
-   for n in db:query("SELECT name, script, written_by FROM person_names WHERE person = ? ORDER BY position", r.id) do
-      p.variants[#p.variants + 1] = { name = n.name, script = n.script, written_by = n.written_by }
-   end
    if r.listed_only == 1 then
       p.listed_only = true
       p.names = nil
    end
-   for e in db:query(SELECT_ENTRY_NAMES, r.id) do
-      p.variants[#p.variants + 1] = {
-         name = e.name, script = e.script, written_by = e.written_by, list = e.list, exchange = e.exchange,
+   local variants = {}
+   for v in db:query(SELECT_VARIANTS, { id = r.id }) do
+      variants[#variants + 1] = {
+         name = v.name, script = v.script, written_by = v.written_by, list = v.list, exchange = v.exchange,
       }
    end
+   p.variants = variants
    return p
 end
 
