@@ -64,6 +64,7 @@ build = {
       ["parley.history"] = "lua/parley/history.lua",
       ["parley.json"] = "lua/parley/json.lua",
       ["parley.names"] = "lua/parley/names.lua",
+      ["parley.record_schema"] = "lua/parley/record_schema.lua",
       ["parley.records"] = "lua/parley/records.lua",
       ["parley.report"] = "lua/parley/report.lua",
       ["parley.report_chart"] = "lua/parley/report_chart.lua",

@@ -1,8 +1,10 @@
 -- What a store is, and how an older one is brought up to date.
 local parley = require "parley"
 local core = require "parley.core"
+local record_schema = require "parley.record_schema"
 local schema = require "parley.schema"
 local support = require "support"
+local vocab = require "parley.vocab"
 
 local function raw(path)
    return assert(core.connect(path))
@@ -119,5 +121,66 @@ describe("the store schema", function()
       end
       assert.equal("Armenia", db:first("SELECT name FROM parties").name)
       db:close()
+   end)
+
+   describe("agrees with the record description (parley.record_schema)", function()
+      local db
+      before_each(function() db = assert(parley.open(":memory:")) end)
+      after_each(function() db:close() end)
+
+      local function sorted(list, key)
+         table.sort(list, function(a, b) return a[key] < b[key] end)
+         return list
+      end
+
+      it("column for column: name, type, NOT NULL, primary key and default, for every table", function()
+         local n = 0
+         for name, t in pairs(record_schema.tables) do
+            local described, stored = {}, {}
+            for _, c in ipairs(t.columns) do
+               described[#described + 1] = { name = c.name, type = c.type, notnull = c.not_null and 1 or 0,
+                  pk = c.pk or 0, default = c.default }
+            end
+            for c in db:query("SELECT * FROM pragma_table_info(?)", name) do
+               stored[#stored + 1] = { name = c.name, type = c.type, notnull = c.notnull, pk = c.pk,
+                  default = c.dflt_value }
+            end
+            assert.is_true(#stored > 0, "no table " .. name)
+            assert.same(sorted(stored, "name"), sorted(described, "name"), name)
+            n = n + 1
+         end
+         -- the six record kinds and their child rows
+         assert.equal(12, n)
+      end)
+
+      it("reference for reference: each foreign key is a described reference", function()
+         for name, t in pairs(record_schema.tables) do
+            local described, stored = {}, {}
+            for _, c in ipairs(t.columns) do
+               if c.references then described[#described + 1] = { from = c.name, table = c.references } end
+            end
+            for fk in db:query("SELECT * FROM pragma_foreign_key_list(?)", name) do
+               stored[#stored + 1] = { from = fk.from, table = fk.table }
+            end
+            assert.same(sorted(stored, "from"), sorted(described, "from"), name)
+         end
+      end)
+
+      it("each record kind has a table and an INSERT of every column it writes", function()
+         for _, kind in ipairs(vocab.RECORD_KINDS) do
+            local t = assert(record_schema.kinds[kind], kind)
+            assert.matches("^INSERT INTO " .. t.name .. " %(id, ", t.insert)
+         end
+      end)
+   end)
+
+   it("lets findings have exactly the severities of parley.vocab", function()
+      local db = assert(parley.open(":memory:"))
+      local sql = db:first("SELECT sql FROM sqlite_schema WHERE name = 'findings'").sql
+      db:close()
+      local listed = assert(sql:match("CHECK %(severity IN %(([^)]*)%)%)"), "no severity CHECK")
+      local severities = {}
+      for s in listed:gmatch("'(%w+)'") do severities[#severities + 1] = s end
+      assert.same(vocab.SEVERITIES, severities)
    end)
 end)

@@ -221,14 +221,14 @@ local function check_fields(ctx, v, where, spec)
    for _, name in ipairs(spec.order) do
       local field = spec.fields[name]
       local value = v[name]
-      local w = at(where, v, name, key_path(where.path, name))
       if is_absent(value) then
          if field.required then
             ctx:problem(at(where, v, nil, where.path), "missing required key '" .. name .. "'")
             ok = false
          end
       else
-         local r = field.check(ctx, value, w)
+         -- where the value is, made only for the keys present (most optional ones are not)
+         local r = field.check(ctx, value, at(where, v, name, key_path(where.path, name)))
          if r == nil then ok = false end
          out[name] = r
       end

@@ -165,7 +165,7 @@ function commands.import(args, io_)
    end
    if #summary.imported > 0 then
       local parts = {}
-      for _, kind in ipairs(require("parley.dataset").KINDS) do
+      for _, kind in ipairs(require("parley.vocab").RECORD_KINDS) do
          if summary[kind] > 0 then parts[#parts + 1] = string.format("%d %s", summary[kind], kind) end
       end
       if summary.unchanged > 0 then parts[#parts + 1] = string.format("%d unchanged", summary.unchanged) end

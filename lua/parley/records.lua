@@ -1,9 +1,12 @@
 -- Reading records back: db:parties(), db:sources(), db:claims(filter), db:lists(filter),
 -- db:persons(filter), db:exchanges(filter), db:imports(). Each is a generic-for iterator
 -- that returns four values, so a break out of the loop releases its statement at once.
--- Records come back in the shape they were imported in (docs/dataset.md).
+-- Records come back in the shape they were imported in (docs/dataset.md), and each date
+-- field X also as X_period, the table parley.dates.parse gives for it, so rules and reports
+-- need not parse date text again. Rows become records as parley.record_schema describes.
 
 local json = require "parley.json"
+local record_schema = require "parley.record_schema"
 local text = require "parley.text"
 
 local records = {}
@@ -22,8 +25,11 @@ local function decode(s)
    if s then return json.decode(s) end
 end
 
-local function born(row)
-   return row.born or row.born_year
+-- The converter of a kind's rows into records.
+local function reader(kind)
+   local t = record_schema.kinds[kind]
+   local read_row = record_schema.read_row
+   return function(db, r) return read_row(db, t, r) end
 end
 
 -- Builds WHERE clauses from a filter, refusing keys it does not know (a typo would otherwise
@@ -57,20 +63,13 @@ end
 
 ---------------------------------------------------------------------------- parties, sources
 
-local function party(_, r)
-   return { id = r.id, name = r.name, kind = r.kind, notes = r.notes }
-end
+local party = reader("parties")
 
 function records.parties(db)
    return iterate(db, "SELECT * FROM parties ORDER BY id", {}, party)
 end
 
-local function source(_, r)
-   return {
-      id = r.id, title = r.title, party = r.party, speaker = r.speaker, published = r.published, url = r.url,
-      reliability = r.reliability, credibility = r.credibility, supersedes = r.supersedes, notes = r.notes,
-   }
-end
+local source = reader("sources")
 
 function records.sources(db)
    return iterate(db, "SELECT * FROM sources ORDER BY id", {}, source)
@@ -78,21 +77,7 @@ end
 
 ---------------------------------------------------------------------------- claims
 
-local function claim(_, r)
-   local c = {
-      id = r.id, claimant = r.claimant, source = r.source, as_of = r.as_of, subject = r.subject,
-      holder = r.holder, about = r.about, region = r.region, text = r.text, supersedes = r.supersedes,
-      notes = r.notes, scope = decode(r.scope),
-   }
-   if r.count_exact then
-      c.count = { exact = r.count_exact }
-   elseif r.count_best or r.count_low or r.count_high then
-      c.count = { best = r.count_best, low = r.count_low, high = r.count_high }
-      if r.count_approx then c.count.approx = r.count_approx == 1 end
-   end
-   if r.value_type then c.value = json.decode(r.value) end
-   return c
-end
+local claim = reader("claims")
 
 -- Filters shared by claims and lists.
 local function claim_filters(tbl)
@@ -119,26 +104,7 @@ end
 
 ---------------------------------------------------------------------------- persons, lists
 
-local function entries(db, column, value, cargo)
-   local out = {}
-   local sql = "SELECT * FROM entries WHERE " .. column .. " = ?" ..
-      (cargo and " AND cargo = ?" or "") .. " ORDER BY position"
-   for r in db:query(sql, { value, cargo }) do
-      out[#out + 1] = {
-         person = r.person_given == 1 and r.person or nil, name = r.name, born = born(r), sex = r.sex,
-         category = r.category, rank = r.rank, father_name = r.father_name, notes = r.notes,
-      }
-   end
-   return out
-end
-
-local function list(db, r)
-   return {
-      id = r.id, claimant = r.claimant, source = r.source, as_of = r.as_of, subject = r.subject,
-      holder = r.holder, about = r.about, text = r.text, supersedes = r.supersedes, notes = r.notes,
-      persons = entries(db, "list", r.id),
-   }
-end
+local list = reader("lists")
 
 function records.lists(db, filter)
    local w, args = where(filter, claim_filters("lists"), "lists")
@@ -147,24 +113,28 @@ end
 
 -- A person as recorded, plus `variants`: every name any record gives them, with its script,
 -- who wrote it and in which list or exchange.
+local person_record = reader("persons")
+
+-- Every name of a person: those the person record gives (in order), then those of the
+-- entries of lists and transfers (in the order they were imported).
+local SELECT_VARIANTS = "SELECT name, script, written_by, NULL AS list, NULL AS exchange, 0 AS part, " ..
+   "position AS seq FROM person_names WHERE person = :id UNION ALL " ..
+   "SELECT e.name, e.script, e.written_by, e.list, t.exchange, 1 AS part, e.id AS seq FROM entries e " ..
+   "LEFT JOIN transfers t ON t.id = e.transfer WHERE e.person = :id AND e.name IS NOT NULL ORDER BY part, seq"
+
 local function person(db, r)
-   local p = {
-      id = r.id, born = born(r), sex = r.sex, category = r.category, rank = r.rank,
-      father_name = r.father_name, notes = r.notes, variants = {},
-   }
-   if r.listed_only == 1 then p.listed_only = true end
-   local names = {}
-   for n in db:query("SELECT * FROM person_names WHERE person = ? ORDER BY position", r.id) do
-      names[#names + 1] = n.written_by and { name = n.name, written_by = n.written_by } or n.name
-      p.variants[#p.variants + 1] = { name = n.name, script = n.script, written_by = n.written_by }
+   local p = person_record(db, r)
+   if r.listed_only == 1 then
+      p.listed_only = true
+      p.names = nil
    end
-   if r.listed_only ~= 1 then p.names = names end
-   for e in db:query("SELECT e.name, e.script, e.written_by, e.list, t.exchange FROM entries e " ..
-      "LEFT JOIN transfers t ON t.id = e.transfer WHERE e.person = ? AND e.name IS NOT NULL ORDER BY e.id", r.id) do
-      p.variants[#p.variants + 1] = {
-         name = e.name, script = e.script, written_by = e.written_by, list = e.list, exchange = e.exchange,
+   local variants = {}
+   for v in db:query(SELECT_VARIANTS, { id = r.id }) do
+      variants[#variants + 1] = {
+         name = v.name, script = v.script, written_by = v.written_by, list = v.list, exchange = v.exchange,
       }
    end
+   p.variants = variants
    return p
 end
 
@@ -181,44 +151,7 @@ end
 
 ---------------------------------------------------------------------------- exchanges
 
-local function mine_map(r)
-   return {
-      region = r.region, mines = r.mines, types = decode(r.types), reference_points = decode(r.reference_points),
-      perimeter = r.perimeter, emplacing_method = r.emplacing_method, fuze = r.fuze, lifetime = r.lifetime,
-      date_laid = r.date_laid, anti_handling = decode(r.anti_handling), notes = r.notes,
-   }
-end
-
-local function exchange(db, r)
-   local x = {
-      id = r.id, date = r.date, place = r.place, text = r.text, supersedes = r.supersedes, notes = r.notes,
-      transfers = {},
-   }
-   for m in db:query("SELECT party FROM exchange_mediators WHERE exchange = ? ORDER BY position", r.id) do
-      x.mediators = x.mediators or {}
-      x.mediators[#x.mediators + 1] = m.party
-   end
-   for s in db:query("SELECT source FROM exchange_sources WHERE exchange = ? ORDER BY position", r.id) do
-      x.sources = x.sources or {}
-      x.sources[#x.sources + 1] = s.source
-   end
-   for t in db:query("SELECT * FROM transfers WHERE exchange = ? ORDER BY position", r.id) do
-      local tr = { from = t.from_party, to = t.to_party, notes = t.notes }
-      for _, cargo in ipairs({ "detainees", "remains" }) do
-         if t[cargo] then
-            tr[cargo] = { count = t[cargo] }
-            local e = entries(db, "transfer", t.id, cargo)
-            if #e > 0 then tr[cargo].persons = e end
-         end
-      end
-      for m in db:query("SELECT * FROM mine_maps WHERE transfer = ? ORDER BY position", t.id) do
-         tr.mine_maps = tr.mine_maps or {}
-         tr.mine_maps[#tr.mine_maps + 1] = mine_map(m)
-      end
-      x.transfers[#x.transfers + 1] = tr
-   end
-   return x
-end
+local exchange = reader("exchanges")
 
 -- filter: id; party (one side of a transfer or a mediator); from and to (YYYY-MM-DD);
 -- current = true leaves out superseded exchanges.

@@ -4,6 +4,8 @@
 -- number of migrations applied, so a store written by an older parley is brought up to date
 -- when a newer one opens it, and one written by a newer parley is refused rather than misread.
 
+local record_schema = require "parley.record_schema"
+
 local schema = {}
 
 -- "PRLY": tells a parley store from any other SQLite database.
@@ -276,6 +278,31 @@ local function append_only_triggers()
 end
 schema.migrations[2] = schema.migrations[2] .. append_only_triggers()
 -- (migration 3 is defined above the list of append-only tables; the triggers are unchanged)
+
+-- 5 and later: the columns of fields added to a record kind's description after migration 4
+-- (parley.record_schema: a field with `since = N` is added to older stores by migration N).
+-- Migrations 1 to 4 are history, written out above.
+local HISTORY = #schema.migrations
+do
+   local added, last = {}, HISTORY
+   local names = {}
+   for name in pairs(record_schema.tables) do names[#names + 1] = name end
+   table.sort(names)
+   for _, name in ipairs(names) do
+      for _, c in ipairs(record_schema.tables[name].columns) do
+         if c.since then
+            assert(c.since > HISTORY, "column " .. c.name .. ": since must be after migration " .. HISTORY)
+            assert(not c.not_null, "column " .. c.name .. ": a column added to existing rows cannot be NOT NULL")
+            added[c.since] = (added[c.since] or "") ..
+               string.format("ALTER TABLE %s ADD COLUMN %s;\n", name, record_schema.column_ddl(c))
+            last = math.max(last, c.since)
+         end
+      end
+   end
+   for v = HISTORY + 1, last do
+      schema.migrations[v] = assert(added[v], "no field of the record description has since = " .. v)
+   end
+end
 
 schema.VERSION = #schema.migrations
 

@@ -3,11 +3,12 @@
 -- of this file.
 
 local core = require "parley.core"
-local schema = require "parley.schema"
 local dataset = require "parley.dataset"
 local json = require "parley.json"
+local record_schema = require "parley.record_schema"
 local records = require "parley.records"
-local text = require "parley.text"
+local schema = require "parley.schema"
+local vocab = require "parley.vocab"
 
 local store = {}
 
@@ -36,164 +37,10 @@ end
 
 ---------------------------------------------------------------------------- writing
 
-local function put_date(row, name, d)
-   if d then
-      row[name], row[name .. "_precision"], row[name .. "_start"], row[name .. "_end"] =
-         d.text, d.precision, d.first, d.last
-   end
-end
-
 local function exec(db, sql, args)
    local n, err = db:exec(sql, args)
    if not n then error(err, 0) end
    return n
-end
-
-local function json_or_nil(v)
-   if v == nil then return nil end
-   return json.encode(v)
-end
-
-local function value_type(v)
-   if v == nil then return nil end
-   if type(v) == "boolean" then return "boolean" end
-   if math.type(v) == "integer" then return "integer" end
-   if type(v) == "number" then return "number" end
-   return "string"
-end
-
-local function born_columns(row, born)
-   if math.type(born) == "integer" then
-      row.born_year = born
-   elseif born then
-      row.born = born.text
-      row.born_year = tonumber(born.text:sub(1, 4))
-   end
-end
-
-local PERSON_COLUMNS = "born_year, born, sex, category, rank, father_name, notes"
-
--- An entry of a list or a transfer: the person as that side wrote them. An entry without a
--- person id gets a person of its own, named after where it stands (list-id#3).
-local function insert_entries(db, entries, owner, generated_prefix, written_by)
-   for i, e in ipairs(entries or {}) do
-      local person = e.person or (generated_prefix .. "#" .. i)
-      if not e.person then
-         exec(db, "INSERT INTO persons (id, listed_only) VALUES (?, 1)", { person })
-      end
-      local row = {
-         list = owner.list, transfer = owner.transfer, cargo = owner.cargo, position = i,
-         person = person, person_given = e.person and 1 or 0, name = e.name,
-         script = e.name and text.script(e.name), written_by = written_by, sex = e.sex,
-         category = e.category, rank = e.rank, father_name = e.father_name, notes = e.notes,
-      }
-      born_columns(row, e.born)
-      exec(db, "INSERT INTO entries (list, transfer, cargo, position, person, person_given, name, script, " ..
-         "written_by, " .. PERSON_COLUMNS .. ") VALUES (:list, :transfer, :cargo, :position, :person, " ..
-         ":person_given, :name, :script, :written_by, :born_year, :born, :sex, :category, :rank, " ..
-         ":father_name, :notes)", row)
-   end
-end
-
-local insert = {}
-
-function insert.parties(db, p)
-   exec(db, "INSERT INTO parties (id, name, kind, notes) VALUES (:id, :name, :kind, :notes)", p)
-end
-
-function insert.sources(db, s)
-   local row = {
-      id = s.id, title = s.title, party = s.party, speaker = s.speaker, url = s.url,
-      reliability = s.reliability, credibility = s.credibility, supersedes = s.supersedes, notes = s.notes,
-   }
-   put_date(row, "published", s.published)
-   exec(db, "INSERT INTO sources (id, title, party, speaker, published, published_precision, published_start, " ..
-      "published_end, url, reliability, credibility, supersedes, notes) VALUES (:id, :title, :party, :speaker, " ..
-      ":published, :published_precision, :published_start, :published_end, :url, :reliability, :credibility, " ..
-      ":supersedes, :notes)", row)
-end
-
-function insert.persons(db, p)
-   local row = { id = p.id, sex = p.sex, category = p.category, rank = p.rank, father_name = p.father_name,
-      notes = p.notes }
-   born_columns(row, p.born)
-   exec(db, "INSERT INTO persons (id, " .. PERSON_COLUMNS .. ") VALUES (:id, :born_year, :born, :sex, " ..
-      ":category, :rank, :father_name, :notes)", row)
-   for i, n in ipairs(p.names) do
-      local name = type(n) == "table" and n.name or n
-      exec(db, "INSERT INTO person_names (person, position, name, script, written_by) VALUES (?, ?, ?, ?, ?)",
-         { p.id, i, name, text.script(name), type(n) == "table" and n.written_by or nil })
-   end
-end
-
-function insert.claims(db, c)
-   local count = c.count or {}
-   local row = {
-      id = c.id, claimant = c.claimant, source = c.source, subject = c.subject, holder = c.holder,
-      about = c.about, region = c.region, count_exact = count.exact, count_best = count.best,
-      count_low = count.low, count_high = count.high, count_approx = count.approx,
-      value_type = value_type(c.value), value = json_or_nil(c.value), scope = json_or_nil(c.scope),
-      text = c.text, supersedes = c.supersedes, notes = c.notes,
-   }
-   put_date(row, "as_of", c.as_of)
-   exec(db, "INSERT INTO claims (id, claimant, source, as_of, as_of_precision, as_of_start, as_of_end, subject, " ..
-      "holder, about, region, count_exact, count_best, count_low, count_high, count_approx, value_type, value, " ..
-      "scope, text, supersedes, notes) VALUES (:id, :claimant, :source, :as_of, :as_of_precision, :as_of_start, " ..
-      ":as_of_end, :subject, :holder, :about, :region, :count_exact, :count_best, :count_low, :count_high, " ..
-      ":count_approx, :value_type, :value, :scope, :text, :supersedes, :notes)", row)
-end
-
-function insert.lists(db, l)
-   local row = {
-      id = l.id, claimant = l.claimant, source = l.source, subject = l.subject, holder = l.holder,
-      about = l.about, text = l.text, supersedes = l.supersedes, notes = l.notes,
-   }
-   put_date(row, "as_of", l.as_of)
-   exec(db, "INSERT INTO lists (id, claimant, source, as_of, as_of_precision, as_of_start, as_of_end, subject, " ..
-      "holder, about, text, supersedes, notes) VALUES (:id, :claimant, :source, :as_of, :as_of_precision, " ..
-      ":as_of_start, :as_of_end, :subject, :holder, :about, :text, :supersedes, :notes)", row)
-   insert_entries(db, l.persons, { list = l.id }, l.id, l.claimant)
-end
-
-function insert.exchanges(db, x)
-   local row = { id = x.id, place = x.place, text = x.text, supersedes = x.supersedes, notes = x.notes }
-   put_date(row, "date", x.date)
-   exec(db, "INSERT INTO exchanges (id, date, date_precision, date_start, date_end, place, text, supersedes, " ..
-      "notes) VALUES (:id, :date, :date_precision, :date_start, :date_end, :place, :text, :supersedes, :notes)", row)
-   for i, m in ipairs(x.mediators or {}) do
-      exec(db, "INSERT INTO exchange_mediators (exchange, position, party) VALUES (?, ?, ?)", { x.id, i, m })
-   end
-   for i, s in ipairs(x.sources or {}) do
-      exec(db, "INSERT INTO exchange_sources (exchange, position, source) VALUES (?, ?, ?)", { x.id, i, s })
-   end
-   for i, t in ipairs(x.transfers) do
-      exec(db, "INSERT INTO transfers (exchange, position, from_party, to_party, detainees, remains, notes) " ..
-         "VALUES (:exchange, :position, :from_party, :to_party, :detainees, :remains, :notes)", {
-            exchange = x.id, position = i, from_party = t.from, to_party = t.to,
-            detainees = t.detainees and t.detainees.count, remains = t.remains and t.remains.count, notes = t.notes,
-         })
-      local tid = db:last_insert_rowid()
-      for _, cargo in ipairs({ "detainees", "remains" }) do
-         if t[cargo] then
-            insert_entries(db, t[cargo].persons, { transfer = tid, cargo = cargo },
-               string.format("%s/transfers[%d].%s", x.id, i, cargo), t.from)
-         end
-      end
-      for j, m in ipairs(t.mine_maps or {}) do
-         local mrow = {
-            transfer = tid, position = j, region = m.region, mines = m.mines, types = json_or_nil(m.types),
-            reference_points = json_or_nil(m.reference_points), perimeter = m.perimeter,
-            emplacing_method = m.emplacing_method, fuze = m.fuze, lifetime = m.lifetime,
-            anti_handling = json_or_nil(m.anti_handling), notes = m.notes,
-         }
-         put_date(mrow, "date_laid", m.date_laid)
-         exec(db, "INSERT INTO mine_maps (transfer, position, region, mines, types, reference_points, perimeter, " ..
-            "emplacing_method, fuze, lifetime, date_laid, date_laid_precision, date_laid_start, date_laid_end, " ..
-            "anti_handling, notes) VALUES (:transfer, :position, :region, :mines, :types, :reference_points, " ..
-            ":perimeter, :emplacing_method, :fuze, :lifetime, :date_laid, :date_laid_precision, " ..
-            ":date_laid_start, :date_laid_end, :anti_handling, :notes)", mrow)
-      end
-   end
 end
 
 ---------------------------------------------------------------------------- import
@@ -221,6 +68,8 @@ local function documents(source, opts)
    for _, path in ipairs(source) do
       local f, err = io.open(path, "rb")
       if not f then
+         -- io.open's message starts with the path already: name it once
+         if err:sub(1, #path + 2) == path .. ": " then err = err:sub(#path + 3) end
          failures[#failures + 1] = string.format("%s: cannot read: %s", path, err)
       else
          local content = f:read("a")
@@ -238,10 +87,8 @@ end
 
 -- What the validator asks the store.
 local function store_lookups(db)
-   local tables = {
-      parties = "parties", sources = "sources", persons = "persons", claims = "claims", lists = "lists",
-      exchanges = "exchanges",
-   }
+   local tables = {}
+   for kind, t in pairs(record_schema.kinds) do tables[kind] = t.name end
    return {
       exists = function(kind, id)
          return db:first("SELECT 1 AS found FROM " .. tables[kind] .. " WHERE id = ?", id) ~= nil
@@ -259,6 +106,8 @@ local function store_lookups(db)
       end,
    }
 end
+
+local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import) VALUES (?, ?, ?, ?)"
 
 -- db:import(source, opts): validates every record of every document and writes all of them in
 -- one transaction, or nothing. Returns a summary, or nil, the problems as text, and the list
@@ -279,7 +128,7 @@ function store.import(db, source, opts)
          fresh[#fresh + 1] = doc
       end
    end
-   for _, kind in ipairs(dataset.KINDS) do summary[kind] = 0 end
+   for _, kind in ipairs(vocab.RECORD_KINDS) do summary[kind] = 0 end
    summary.unchanged = 0
    if #fresh == 0 then return summary end
 
@@ -291,9 +140,9 @@ function store.import(db, source, opts)
    local counts = {}
    for _, doc in ipairs(fresh) do
       counts[doc] = { unchanged = 0 }
-      for _, kind in ipairs(dataset.KINDS) do counts[doc][kind] = 0 end
+      for _, kind in ipairs(vocab.RECORD_KINDS) do counts[doc][kind] = 0 end
    end
-   for _, kind in ipairs(dataset.KINDS) do
+   for _, kind in ipairs(vocab.RECORD_KINDS) do
       for _, r in ipairs(batch.records[kind]) do
          local c = counts[batch.doc_of[r]]
          if batch.skip[kind] and batch.skip[kind][r.id] then
@@ -312,12 +161,11 @@ function store.import(db, source, opts)
          import_of[doc] = db:last_insert_rowid()
          summary.imported[#summary.imported + 1] = { name = doc.name, import = import_of[doc] }
       end
-      for _, kind in ipairs(dataset.KINDS) do
+      for _, kind in ipairs(vocab.RECORD_KINDS) do
          for _, r in ipairs(batch.records[kind]) do
             if not (batch.skip[kind] and batch.skip[kind][r.id]) then
-               insert[kind](db, r)
-               exec(db, "INSERT INTO records (kind, id, digest, import) VALUES (?, ?, ?, ?)",
-                  { kind, r.id, dataset.digest(r), import_of[batch.doc_of[r]] })
+               record_schema.insert(db, kind, r)
+               exec(db, INSERT_RECORD, { kind, r.id, batch.digest_of[r], import_of[batch.doc_of[r]] })
             end
          end
       end

@@ -26,8 +26,8 @@ vocab.RECORD_KINDS = { "parties", "sources", "persons", "claims", "lists", "exch
 -- The modules a sandboxed rule may require: pure Lua with no capability beyond what the
 -- sandbox gives. The engine reads their text and hands it to the sandbox.
 vocab.RULE_MODULES = {
-   "parley.vocab", "parley.json", "parley.dates", "parley.text", "parley.records", "parley.names",
-   "parley.rulekit",
+   "parley.vocab", "parley.json", "parley.dates", "parley.text", "parley.record_schema", "parley.records",
+   "parley.names", "parley.rulekit",
 }
 
 -- Each rule's limits unless the config says otherwise (docs/sandbox.md says what each bounds).

@@ -1,0 +1,559 @@
+-- Each record kind described once: its fields (the key in a dataset, how it is validated,
+-- whether it is required), and the columns that keep each one (name, SQL type, codec). The
+-- validation specs (parley.dataset), the INSERTs (parley.store) and the row-to-record readers
+-- (parley.records) are derived from this description, and so are the migration steps that
+-- add a new field's columns to older stores (parley.schema): adding an optional field to a
+-- kind is one entry here, with `since = N` (the schema version that adds it), plus its
+-- validation (when it needs a checker of its own) and its docs (docs/dataset.md).
+--
+-- A field: { key, check = NAME, required = true, codec = NAME, column = NAME, since = N, ... }.
+--   check: a checker of parley.check ("id", "string", "token", "date", "integer" with
+--     min/max, "enum" with values, "list" of `of`) or one of parley.dataset's own; ref = KIND
+--     is a reference to a record of that kind (checked, and a foreign key in the store).
+--   codec (default "text"): how the value is kept, see CODECS below.
+-- A table: { name =, singular = (record kinds), key = columns written from the parent (child rows), fields =, extra =
+--   columns no field writes, after = the name of a whole-record check of parley.dataset }.
+--
+-- Only json, text and dates are required: parley.records requires this module and runs in
+-- the rule sandbox too.
+
+local json = require "parley.json"
+local text = require "parley.text"
+local dates = require "parley.dates"
+
+local record_schema = {}
+
+---------------------------------------------------------------------------- codecs
+-- A codec: columns(field) -> the column specs ({name, type, not_null, pk, default,
+-- references}); put(field, row, value, ctx) writes the value into the positional INSERT row
+-- from field.at on; get(field, r, db) -> the value from a row read by name (and, for dates,
+-- its period); after(field, db, value, ctx) writes child rows once the row is in.
+
+local function column(f, name, sqltype, more)
+   local c = { name = name, type = sqltype, not_null = f.not_null or (f.required and not f.nullable) or nil,
+      references = f.ref, since = f.since }
+   for k, v in pairs(more or {}) do c[k] = v end
+   return c
+end
+
+local function one_column(sqltype, encode, decode)
+   return {
+      columns = function(f) return { column(f, f.column, sqltype) } end,
+      put = encode and function(f, row, v) if v ~= nil then row[f.at] = encode(v) end end
+         or function(f, row, v) row[f.at] = v end,
+      get = decode and function(f, r) local s = r[f.column]; if s ~= nil then return decode(s) end end
+         or function(f, r) return r[f.column] end,
+   }
+end
+
+local function value_type(v)
+   if type(v) == "boolean" then return "boolean" end
+   if math.type(v) == "integer" then return "integer" end
+   if type(v) == "number" then return "number" end
+   return "string"
+end
+
+local CODECS = {}
+CODECS.text = one_column("TEXT")
+CODECS.integer = one_column("INTEGER")
+-- lists of free strings (scope tags, mine types): JSON arrays, queryable with json_each
+CODECS.json = one_column("TEXT", json.encode, json.decode)
+-- stored 1 or 0 (booleans bind as integers)
+CODECS.boolean = one_column("INTEGER", nil, function(n) return n == 1 end)
+
+CODECS.id = {
+   columns = function(f) return { column(f, f.column, "TEXT", { not_null = false, pk = 1 }) } end,
+   put = CODECS.text.put, get = CODECS.text.get,
+}
+
+-- A date as written ("2021", "2021-06", "2021-06-12", "2020-11/2021-06-11") with its
+-- precision and the first and last day it can mean, so "June 2021" is never taken for 1 June.
+-- Read back as the text, and as the period dates.parse gives for it.
+CODECS.date = {
+   columns = function(f)
+      local c = f.column
+      return { column(f, c, "TEXT", { not_null = false }), column(f, c .. "_precision", "TEXT", { not_null = false }),
+         column(f, c .. "_start", "TEXT", { not_null = false }), column(f, c .. "_end", "TEXT", { not_null = false }) }
+   end,
+   put = function(f, row, d)
+      if d then row[f.at], row[f.at + 1], row[f.at + 2], row[f.at + 3] = d.text, d.precision, d.first, d.last end
+   end,
+   get = function(f, r)
+      local c = f.column
+      local t = r[c]
+      if t == nil then return nil end
+      return t, { text = t, precision = r[c .. "_precision"], first = r[c .. "_start"], last = r[c .. "_end"] }
+   end,
+}
+
+-- A scalar value (an assertion's true or false, a number, a string), with its type.
+CODECS.scalar = {
+   columns = function(f) return { column(f, f.column .. "_type", "TEXT"), column(f, f.column, "TEXT") } end,
+   put = function(f, row, v)
+      if v ~= nil then row[f.at], row[f.at + 1] = value_type(v), json.encode(v) end
+   end,
+   get = function(f, r)
+      if r[f.column .. "_type"] then return json.decode(r[f.column]) end
+   end,
+}
+
+-- A birth date: a year (born_year) or a date as written (born, and its year in born_year).
+-- Read back as written, with its period (no first and last day are stored for it).
+CODECS.born = {
+   columns = function(f) return { column(f, f.column .. "_year", "INTEGER"), column(f, f.column, "TEXT") } end,
+   put = function(f, row, v)
+      if math.type(v) == "integer" then
+         row[f.at] = v
+      elseif v then
+         row[f.at], row[f.at + 1] = tonumber(v.text:sub(1, 4)), v.text
+      end
+   end,
+   get = function(f, r)
+      local b = r[f.column] or r[f.column .. "_year"]
+      if b ~= nil then return b, dates.parse(b) end
+   end,
+}
+
+-- A mapping kept flat in columns named after it and its keys (count_exact, count_best...).
+CODECS.group = {
+   columns = function(f)
+      local out = {}
+      for _, sub in ipairs(f.fields) do
+         for _, c in ipairs(sub.codec.columns(sub)) do out[#out + 1] = c end
+      end
+      return out
+   end,
+   put = function(f, row, v)
+      v = v or {}
+      for _, sub in ipairs(f.fields) do sub.codec.put(sub, row, v[sub.key]) end
+   end,
+   get = function(f, r)
+      local out
+      for _, sub in ipairs(f.fields) do
+         local x = sub.codec.get(sub, r)
+         if x ~= nil then
+            out = out or {}
+            out[sub.key] = x
+         end
+      end
+      return out
+   end,
+}
+
+---------------------------------------------------------------------------- writing and reading rows
+
+local function exec(db, sql, args)
+   local n, err = db:exec(sql, args)
+   if not n then error(err, 0) end
+   return n
+end
+
+local function value_of(f, rec)
+   if f.item then return rec end
+   return rec[f.key]
+end
+
+-- Writes one row of table t for rec: links are the key columns' values (the parent's id, the
+-- position), ctx what child rows need to know of their parents ({key, record, position, up}).
+local function insert_row(db, t, rec, links, ctx)
+   local row = {}
+   for i = 1, t.nlinks do row[i] = links[i] end
+   local fields = t.fields
+   for i = 1, #fields do
+      local f = fields[i]
+      f.codec.put(f, row, value_of(f, rec), ctx)
+   end
+   exec(db, t.insert, row)
+   if t.children then
+      local child_ctx = { key = t.rowid and db:last_insert_rowid() or rec.id, record = rec,
+         position = links[t.nlinks], up = ctx }
+      for _, f in ipairs(t.children) do f.codec.after(f, db, value_of(f, rec), child_ctx) end
+   end
+end
+
+-- The record of a row read by name (SELECT *): each field back in the shape it was imported
+-- in, a date also as KEY_period.
+local function read_row(db, t, r)
+   local rec = {}
+   local keys, columns = t.plain_keys, t.plain_columns
+   for i = 1, #keys do rec[keys[i]] = r[columns[i]] end
+   local coded = t.coded
+   for i = 1, #coded do
+      local f = coded[i]
+      local v, period = f.codec.get(f, r, db)
+      rec[f.key] = v
+      if period then rec[f.key .. "_period"] = period end
+   end
+   return rec
+end
+record_schema.read_row = read_row
+
+-- Child rows: a list of mappings (or of items, t.item) in a table of their own, linked to
+-- their parent and kept in order (position). f.link(ctx, i) gives a child's key columns.
+CODECS.rows = {
+   columns = function() return {} end,
+   put = function() end,
+   after = function(f, db, items, ctx)
+      for i, item in ipairs(items or {}) do insert_row(db, f.rows, item, f.link(ctx, i), ctx) end
+   end,
+   get = function(f, r, db)
+      local out, t = {}, f.rows
+      for cr in db:query(f.select, r[f.parent_key or "id"]) do
+         out[#out + 1] = t.item and t.item.codec.get(t.item, cr, db) or read_row(db, t, cr)
+      end
+      if #out > 0 or f.keep_empty then return out end
+   end,
+}
+
+---------------------------------------------------------------------------- the tables
+
+-- A person as one list or one transfer gives them: the name as that side wrote it. An entry
+-- without a person id gets a person of its own, named after where it stands (list-id#3).
+local ENTRIES
+
+local INSERT_LISTED_PERSON = "INSERT INTO persons (id, listed_only) VALUES (?, 1)"
+
+local function insert_entries(db, entries, owner, generated_prefix, written_by)
+   for i, e in ipairs(entries or {}) do
+      local person = e.person or (generated_prefix .. "#" .. i)
+      if not e.person then exec(db, INSERT_LISTED_PERSON, { person }) end
+      insert_row(db, ENTRIES, e, { owner.list, owner.transfer, owner.cargo, i },
+         { person = person, written_by = written_by })
+   end
+end
+
+local SELECT_LIST_ENTRIES = "SELECT * FROM entries WHERE list = ? ORDER BY position"
+local SELECT_CARGO_ENTRIES = "SELECT * FROM entries WHERE transfer = ? AND cargo = ? ORDER BY position"
+
+local function read_entries(db, sql, ...)
+   local out = {}
+   for r in db:query(sql, { ... }) do out[#out + 1] = read_row(db, ENTRIES, r) end
+   return out
+end
+
+-- The persons a list names (entries of that list).
+CODECS.list_entries = {
+   columns = function() return {} end,
+   put = function() end,
+   after = function(_, db, entries, ctx)
+      insert_entries(db, entries, { list = ctx.key }, ctx.key, ctx.record.claimant)
+   end,
+   get = function(_, r, db) return read_entries(db, SELECT_LIST_ENTRIES, r.id) end,
+}
+
+-- Detainees or remains a transfer moved: {count, persons}, the count in a column named after
+-- the cargo, the persons as entries of the transfer with that cargo.
+CODECS.people = {
+   columns = function(f) return { column(f, f.column, "INTEGER") } end,
+   put = function(f, row, v) if v then row[f.at] = v.count end end,
+   after = function(f, db, v, ctx)
+      if v then
+         insert_entries(db, v.persons, { transfer = ctx.key, cargo = f.key },
+            string.format("%s/transfers[%d].%s", ctx.up.key, ctx.position, f.key), ctx.record.from)
+      end
+   end,
+   get = function(f, r, db)
+      local n = r[f.column]
+      if n == nil then return nil end
+      local v = { count = n }
+      local e = read_entries(db, SELECT_CARGO_ENTRIES, r.id, f.key)
+      if #e > 0 then v.persons = e end
+      return v
+   end,
+}
+
+-- An entry's person: the id it gives, or the one made for it (person_given says which).
+CODECS.entry_person = {
+   columns = function(f)
+      return { column(f, "person", "TEXT", { not_null = true }),
+         column(f, "person_given", "INTEGER", { not_null = true, references = false }) }
+   end,
+   put = function(f, row, v, ctx) row[f.at], row[f.at + 1] = ctx.person, v and 1 or 0 end,
+   get = function(_, r) if r.person_given == 1 then return r.person end end,
+}
+
+-- A name as a list or transfer writes it: its script, and who wrote it (that list's
+-- claimant, the transfer's sender).
+CODECS.written_name = {
+   columns = function(f)
+      return { column(f, "name", "TEXT"), column(f, "script", "TEXT"),
+         column(f, "written_by", "TEXT", { references = "parties" }) }
+   end,
+   put = function(f, row, v, ctx) row[f.at], row[f.at + 1], row[f.at + 2] = v, v and text.script(v), ctx.written_by end,
+   get = function(_, r) return r.name end,
+}
+
+-- A name a person record gives: a string, or {name, written_by} when one side wrote it so.
+CODECS.person_name = {
+   columns = function(f)
+      return { column(f, "name", "TEXT", { not_null = true }), column(f, "script", "TEXT", { not_null = true }),
+         column(f, "written_by", "TEXT", { references = "parties" }) }
+   end,
+   put = function(f, row, n)
+      local name = type(n) == "table" and n.name or n
+      row[f.at], row[f.at + 1], row[f.at + 2] = name, text.script(name), type(n) == "table" and n.written_by or nil
+   end,
+   get = function(_, r) return r.written_by and { name = r.name, written_by = r.written_by } or r.name end,
+}
+
+local function key(name, sqltype, more)
+   local c = { name = name, type = sqltype }
+   for k, v in pairs(more or {}) do c[k] = v end
+   return c
+end
+local ROWID = key("id", "INTEGER", { pk = 1, rowid = true })
+local POSITION = key("position", "INTEGER", { not_null = true })
+
+-- Fields that describe a person, on a person record and on each list or transfer entry.
+local function person_fields(more)
+   local out = {}
+   for _, f in ipairs(more) do out[#out + 1] = f end
+   for _, f in ipairs({
+      { "born", check = "born", codec = "born" }, { "sex", check = "enum", values = { "female", "male" } },
+      { "category", check = "token" }, { "rank", check = "string" }, { "father_name", check = "string" },
+      { "notes", check = "string" },
+   }) do out[#out + 1] = f end
+   return out
+end
+
+ENTRIES = {
+   name = "entries",
+   key = { ROWID, key("list", "TEXT", { references = "lists" }),
+      key("transfer", "INTEGER", { references = "transfers" }),
+      key("cargo", "TEXT"), POSITION },
+   fields = person_fields({ { "person", ref = "persons", codec = "entry_person" },
+      { "name", check = "string", codec = "written_name" } }),
+   after = "entry",
+}
+
+local MINE_MAPS = {
+   name = "mine_maps",
+   key = { ROWID, key("transfer", "INTEGER", { not_null = true, references = "transfers" }), POSITION },
+   fields = {
+      { "region", check = "token", required = true }, { "mines", check = "integer", min = 0, codec = "integer" },
+      { "types", check = "list", of = "token", codec = "json" },
+      { "reference_points", check = "list", of = "string", codec = "json" },
+      { "perimeter", check = "string" }, { "emplacing_method", check = "string" }, { "fuze", check = "string" },
+      { "lifetime", check = "string" }, { "date_laid", check = "date", codec = "date" },
+      { "anti_handling", check = "anti_handling", codec = "json" },
+      { "notes", check = "string" },
+   },
+}
+
+-- The detainees or remains a transfer moved, as a dataset writes them.
+local PEOPLE = {
+   { "count", check = "integer", min = 0, required = true },
+   { "persons", rows = ENTRIES },
+}
+
+local TRANSFERS = {
+   name = "transfers",
+   key = { ROWID, key("exchange", "TEXT", { not_null = true, references = "exchanges" }), POSITION },
+   fields = {
+      { "from", ref = "parties", required = true, column = "from_party" },
+      { "to", ref = "parties", required = true, column = "to_party" },
+      { "detainees", codec = "people", fields = PEOPLE, after = "people" },
+      { "remains", codec = "people", fields = PEOPLE, after = "people" },
+      { "mine_maps", rows = MINE_MAPS, select = "SELECT * FROM mine_maps WHERE transfer = ? ORDER BY position",
+         link = function(ctx, i) return { ctx.key, i } end },
+      { "notes", check = "string" },
+   },
+   after = "transfer",
+}
+
+local function positions(name, parent, item)
+   return {
+      name = name, key = { key(parent, "TEXT", { not_null = true, references = parent .. "s", pk = 1 }),
+         key("position", "INTEGER", { not_null = true, pk = 2 }) },
+      item = item, fields = { item },
+   }
+end
+
+local PERSON_NAMES = positions("person_names", "person", { "name", check = "name", codec = "person_name", item = true })
+local MEDIATORS = positions("exchange_mediators", "exchange",
+   { "party", ref = "parties", not_null = true, item = true })
+local EXCHANGE_SOURCES = positions("exchange_sources", "exchange",
+   { "source", ref = "sources", not_null = true, item = true })
+
+local function by_position(ctx, i) return { ctx.key, i } end
+
+-- The record kinds, by their name in a dataset (vocab.RECORD_KINDS): each with its table and
+-- the word for one record of it, for messages.
+record_schema.kinds = {
+   parties = {
+      name = "parties", singular = "party",
+      fields = {
+         { "id", check = "id", required = true, codec = "id" }, { "name", check = "string", required = true },
+         { "kind", check = "enum", values = { "state", "de_facto", "organisation", "group", "person", "other" } },
+         { "notes", check = "string" },
+      },
+   },
+   sources = {
+      name = "sources", singular = "source",
+      fields = {
+         { "id", check = "id", required = true, codec = "id" }, { "title", check = "string", required = true },
+         { "party", ref = "parties" }, { "speaker", check = "string" }, { "published", check = "date", codec = "date" },
+         { "url", check = "string" }, { "reliability", check = "enum", values = { "A", "B", "C", "D", "E", "F" } },
+         { "credibility", check = "integer", min = 1, max = 6, codec = "integer" },
+         { "supersedes", ref = "sources" }, { "notes", check = "string" },
+      },
+   },
+   persons = {
+      name = "persons", singular = "person",
+      fields = person_fields({
+         { "id", check = "id", required = true, codec = "id" },
+         { "names", rows = PERSON_NAMES, required = true, keep_empty = true, link = by_position,
+            select = "SELECT * FROM person_names WHERE person = ? ORDER BY position" },
+      }),
+      -- a person only a list or a transfer names: no names of its own (parley.records)
+      extra = { key("listed_only", "INTEGER", { not_null = true, default = "0" }) },
+   },
+   claims = {
+      name = "claims", singular = "claim",
+      fields = {
+         { "id", check = "id", required = true, codec = "id" }, { "claimant", ref = "parties", required = true },
+         { "source", ref = "sources", required = true }, { "as_of", check = "date", required = true, codec = "date" },
+         { "subject", check = "token", required = true }, { "holder", ref = "parties" }, { "about", ref = "parties" },
+         { "region", check = "token" },
+         { "count", codec = "group", after = "count", fields = {
+            { "exact", check = "integer", min = 0, codec = "integer", column = "count_exact" },
+            { "best", check = "integer", min = 0, codec = "integer", column = "count_best" },
+            { "low", check = "integer", min = 0, codec = "integer", column = "count_low" },
+            { "high", check = "integer", min = 0, codec = "integer", column = "count_high" },
+            { "approx", check = "boolean", codec = "boolean", column = "count_approx" },
+         } },
+         { "value", check = "scalar", codec = "scalar" }, { "scope", check = "list", of = "token", codec = "json" },
+         { "text", check = "string" }, { "supersedes", ref = "claims" }, { "notes", check = "string" },
+      },
+      after = "claim",
+   },
+   lists = {
+      name = "lists", singular = "list",
+      fields = {
+         { "id", check = "id", required = true, codec = "id" }, { "claimant", ref = "parties", required = true },
+         { "source", ref = "sources" }, { "as_of", check = "date", required = true, codec = "date" },
+         { "subject", check = "token", required = true }, { "holder", ref = "parties" }, { "about", ref = "parties" },
+         { "text", check = "string" }, { "supersedes", ref = "lists" }, { "notes", check = "string" },
+         { "persons", rows = ENTRIES, required = true, codec = "list_entries" },
+      },
+   },
+   exchanges = {
+      name = "exchanges", singular = "exchange",
+      fields = {
+         { "id", check = "id", required = true, codec = "id" },
+         { "date", check = "date", required = true, codec = "date" },
+         { "place", check = "string" },
+         { "mediators", rows = MEDIATORS, link = by_position,
+            select = "SELECT * FROM exchange_mediators WHERE exchange = ? ORDER BY position" },
+         { "sources", rows = EXCHANGE_SOURCES, link = by_position,
+            select = "SELECT * FROM exchange_sources WHERE exchange = ? ORDER BY position" },
+         { "text", check = "string" }, { "supersedes", ref = "exchanges" }, { "notes", check = "string" },
+         { "transfers", rows = TRANSFERS, required = true, keep_empty = true, link = by_position,
+            select = "SELECT * FROM transfers WHERE exchange = ? ORDER BY position" },
+      },
+   },
+}
+
+-- Every table the description covers, by name.
+record_schema.tables = {}
+
+---------------------------------------------------------------------------- derived at load
+
+-- Fills in a field's defaults (key, column, codec) and its columns.
+local function prepare_field(f)
+   if f.prepared then return end -- PEOPLE's fields serve detainees and remains
+   f.prepared = true
+   f.key = f.key or f[1]
+   f.column = f.column or f.key
+   if f.rows and not f.codec then f.codec = "rows" end
+   f.codec = CODECS[f.codec or "text"] or error("no codec " .. tostring(f.codec) .. " for field " .. f.key)
+   if f.fields then
+      for _, sub in ipairs(f.fields) do
+         if not sub.rows then prepare_field(sub) end
+      end
+   end
+   f.columns = f.codec.columns(f)
+end
+
+local prepared = {}
+
+local function column_names(columns)
+   local out = {}
+   for i, c in ipairs(columns) do out[i] = c.name end
+   return out
+end
+
+-- The columns of a table in order, and its INSERT (built once: the store's statement cache
+-- keeps it prepared).
+local function prepare_table(t)
+   if prepared[t] then return end
+   prepared[t] = true
+   t.columns, t.children = {}, nil
+   local written = {}
+   for _, c in ipairs(t.key or {}) do
+      t.columns[#t.columns + 1] = c
+      if c.rowid then t.rowid = true else written[#written + 1] = c end
+   end
+   t.nlinks = #written
+   for _, f in ipairs(t.fields) do
+      prepare_field(f)
+      f.at = #written + 1
+      if f.codec == CODECS.group then
+         local at = f.at
+         for _, sub in ipairs(f.fields) do
+            sub.at = at
+            at = at + #sub.columns
+         end
+      end
+      for _, c in ipairs(f.columns) do
+         t.columns[#t.columns + 1] = c
+         written[#written + 1] = c
+      end
+      if f.codec.after then
+         t.children = t.children or {}
+         t.children[#t.children + 1] = f
+      end
+      if f.rows then prepare_table(f.rows) end
+      if f.fields then
+         for _, sub in ipairs(f.fields) do
+            if sub.rows then prepare_table(sub.rows) end
+         end
+      end
+   end
+   for _, c in ipairs(t.extra or {}) do t.columns[#t.columns + 1] = c end
+   -- what read_row copies as it is (one column, read back as stored), and what it decodes
+   t.plain_keys, t.plain_columns, t.coded = {}, {}, {}
+   for _, f in ipairs(t.fields) do
+      if f.codec == CODECS.text or f.codec == CODECS.integer or f.codec == CODECS.id then
+         t.plain_keys[#t.plain_keys + 1] = f.key
+         t.plain_columns[#t.plain_columns + 1] = f.column
+      else
+         t.coded[#t.coded + 1] = f
+      end
+   end
+   local marks = {}
+   for i = 1, #written do marks[i] = "?" end
+   t.insert = string.format("INSERT INTO %s (%s) VALUES (%s)", t.name, table.concat(column_names(written), ", "),
+      table.concat(marks, ", "))
+   record_schema.tables[t.name] = t
+end
+
+for _, t in pairs(record_schema.kinds) do prepare_table(t) end
+
+-- A column as ALTER TABLE ADD COLUMN writes it (the migration steps derived from `since`).
+function record_schema.column_ddl(c)
+   local out = { c.name, c.type }
+   if c.not_null then out[#out + 1] = "NOT NULL" end
+   if c.default then out[#out + 1] = "DEFAULT " .. c.default end
+   if c.references then
+      out[#out + 1] = string.format("REFERENCES %s(id) DEFERRABLE INITIALLY DEFERRED", c.references)
+   end
+   return table.concat(out, " ")
+end
+
+-- Writes a validated record of `kind` (vocab.RECORD_KINDS) and its child rows.
+function record_schema.insert(db, kind, rec)
+   insert_row(db, record_schema.kinds[kind], rec, {}, nil)
+end
+
+return record_schema
