@@ -11,10 +11,10 @@ local text = require "parley.text"
 
 local records = {}
 
--- Wraps a query so that each row is converted into a record.
+-- Wraps a query so that each row is converted into a record (db:query raises SQLite's message
+-- when the statement does not prepare, so the record iterators do too).
 local function iterate(db, sql, args, convert)
    local it, cursor, _, closer = db:query(sql, args)
-   if not it then error(cursor, 3) end
    return function()
       local row = it(cursor)
       if row then return convert(db, row) end
