@@ -179,6 +179,9 @@ local SPECS = {
 
 local TOP = { "parley", "parties", "sources", "persons", "claims", "lists", "exchanges" }
 dataset.FORMAT_VERSION = 1
+-- The field specs (`order`, `fields[name].required`) of each kind, a list or transfer entry
+-- and a count, for parley.tables, whose mappings give values to these fields.
+dataset.SPECS, dataset.ENTRY, dataset.COUNT = SPECS, ENTRY, COUNT
 
 ---------------------------------------------------------------------------- the batch
 

@@ -1,0 +1,530 @@
+-- Tables in (docs/tables.md): a CSV or TSV file read through a YAML mapping becomes one
+-- dataset document, the persons of one list or a set of claims, that db:import validates
+-- and writes like any other. The mapping language is constants, column references,
+-- templates and value maps; anything more is a Lua script that builds a dataset table.
+--
+-- Every cell keeps where it came from: the document's marks give each value its file, row,
+-- column and header, so the dataset's own problems read "FILE:ROW:COLUMN (header): field:
+-- message". Problems of the table itself (encoding, ragged rows, a value missing from a value
+-- map, a column the mapping names that the table lacks) are found in the same pass.
+
+local core = require "parley.core"
+local check = require "parley.check"
+local dataset = require "parley.dataset"
+local json = require "parley.json"
+local text = require "parley.text"
+
+local tables = {}
+
+tables.FORMAT_VERSION = 1
+-- How the table writes its dates: ISO 8601 only, 13.12.2023 or 12/13/2023 (either also
+-- accepts ISO dates).
+tables.DATE_ORDERS = { "iso", "day-first", "month-first" }
+-- The default delimiter of each kind of file the reader knows, by extension.
+tables.DELIMITERS = { csv = ",", tsv = "\t", tab = "\t" }
+
+local is_map, describe = check.is_map, check.describe
+
+-- Whether path names a table file (which needs a mapping) rather than a YAML dataset.
+function tables.is_table_path(path)
+   local ext = type(path) == "string" and path:match("%.([%w]+)$")
+   return ext ~= nil and tables.DELIMITERS[ext:lower()] ~= nil
+end
+
+---------------------------------------------------------------------------- cell values
+
+-- Fields whose cells are whole numbers, and those that are dates, by dataset field.
+local INTEGER_FIELDS = { ["count.exact"] = true, ["count.best"] = true, ["count.low"] = true,
+   ["count.high"] = true }
+local DATE_FIELDS = { as_of = true, born = true }
+local LIST_FIELDS = { scope = true }
+
+local function trim(s)
+   return (s:gsub("^%s+", ""):gsub("%s+$", ""))
+end
+
+-- A day-first or month-first date (13.12.2023, 12/13/2023, 12.2023) in ISO form; ISO dates
+-- and anything else pass unchanged, for the dataset to judge.
+local function iso_date(s, order)
+   if order == "iso" or s:find("^%d%d%d%d") then return s end
+   local a, b, y = s:match("^(%d%d?)[./-](%d%d?)[./-](%d%d%d%d)$")
+   if a then
+      local d, m = a, b
+      if order == "month-first" then d, m = b, a end
+      return string.format("%s-%02d-%02d", y, tonumber(m), tonumber(d))
+   end
+   local m, y2 = s:match("^(%d%d?)[./-](%d%d%d%d)$")
+   if m then return string.format("%s-%02d", y2, tonumber(m)) end
+   return s
+end
+
+local BOOLEANS = { ["true"] = true, yes = true, ["false"] = false, no = false }
+
+-- A cell's text as the value the dataset field expects: integers for counts, a year or a
+-- date for born, booleans for approx, a scalar for value. Text that is not what the field
+-- wants stays text, so the dataset says what is wrong with it in its own words.
+local function typed(field, s, opts)
+   if INTEGER_FIELDS[field] or field == "born" then
+      local n = s:match("^[+-]?%d+$") and math.tointeger(tonumber(s))
+      if n and (field ~= "born" or #s == 4) then return n end
+   end
+   if DATE_FIELDS[field] then return iso_date(s, opts.dates) end
+   if field == "count.approx" then
+      local b = BOOLEANS[s:lower()]
+      if b ~= nil then return b end
+   end
+   if field == "value" then
+      local b = BOOLEANS[s:lower()]
+      if b ~= nil then return b end
+      if s:match("^[+-]?%d+$") then return math.tointeger(tonumber(s)) or s end
+      if s:match("^[+-]?%d*%.%d+$") then return tonumber(s) end
+   end
+   return s
+end
+
+---------------------------------------------------------------------------- the mapping
+
+-- Compiles one field of a row block into get(row) -> value, the column it came from, its
+-- label. Problems of the mapping go to ctx at the mapping's position (where).
+-- value forms: a column's header; "{a} {b}" a template; {column: C, values: {...},
+-- default: V, split: S}; {template: T}; {value: V} or a number or boolean: a constant.
+local function compile_field(ctx, field, v, where, columns)
+   local function column_index(name, w)
+      if math.type(name) == "integer" then
+         if name >= 1 and name <= #columns.names then return name end
+         ctx:problem(w, string.format("the table has no column %d (it has %d)", name, #columns.names))
+         return nil
+      end
+      if type(name) ~= "string" then
+         ctx:problem(w, "expected a column's header or number, got " .. describe(name))
+         return nil
+      end
+      local i = columns.index[trim(name)]
+      if i then return i end
+      ctx:problem(w, string.format("unknown column '%s'%s; the table's columns are: %s", name,
+         text.did_you_mean(name, columns.names), table.concat(columns.names, ", ")))
+      return nil
+   end
+
+   local function template(t, w)
+      local parts, cols, ok = {}, {}, true
+      local pos = 1
+      for before, name, after in t:gmatch("()%{([^}]*)%}()") do
+         parts[#parts + 1] = t:sub(pos, before - 1)
+         local i = column_index(name, w)
+         ok = ok and i ~= nil
+         parts[#parts + 1] = i or 0
+         cols[#cols + 1] = i
+         pos = after
+      end
+      parts[#parts + 1] = t:sub(pos)
+      if not ok then return nil end
+      local labels = {}
+      for k, i in ipairs(cols) do labels[k] = columns.names[i] end
+      local label = table.concat(labels, ", ")
+      return function(row)
+         local out, any = {}, false
+         for k, p in ipairs(parts) do
+            if type(p) == "number" then
+               local cell = row[p] or ""
+               any = any or cell ~= ""
+               out[k] = cell
+            else
+               out[k] = p
+            end
+         end
+         if not any then return nil end
+         return trim((table.concat(out):gsub("%s+", " "))), cols[1], label
+      end
+   end
+
+   if type(v) == "string" then
+      if v:find("{", 1, true) then return template(v, where) end
+      local i = column_index(v, where)
+      if not i then return nil end
+      return function(row)
+         local cell = row[i]
+         if cell == nil or cell == "" then return nil end
+         return cell, i, columns.names[i]
+      end
+   end
+   if type(v) == "number" or type(v) == "boolean" then
+      return function() return v end
+   end
+   if not is_map(v) then
+      ctx:problem(where, "expected a column's header, a template, {column: ...} or {value: ...}, got " ..
+         describe(v))
+      return nil
+   end
+   local keys = { "column", "values", "default", "split", "template", "value" }
+   local bad = false
+   for k in pairs(v) do
+      local known = false
+      for _, x in ipairs(keys) do known = known or x == k end
+      if not known then
+         local w = check.at(where, v, k, check.key_path(where.path, k))
+         w.at_key = true
+         ctx:problem(w, string.format("unknown key '%s'%s", tostring(k), text.did_you_mean(tostring(k), keys)))
+         bad = true
+      end
+   end
+   if bad then return nil end
+   local sources = (v.column ~= nil and 1 or 0) + (v.template ~= nil and 1 or 0) + (v.value ~= nil and 1 or 0)
+   if sources ~= 1 then
+      ctx:problem(where, "a field is given by exactly one of column, template and value")
+      return nil
+   end
+   if v.value ~= nil then
+      local constant = v.value
+      return function() return constant end
+   end
+   local get
+   if v.template ~= nil then
+      if type(v.template) ~= "string" then
+         ctx:problem(check.at(where, v, "template", check.key_path(where.path, "template")),
+            "expected a template such as \"{surname} {given}\", got " .. describe(v.template))
+         return nil
+      end
+      get = template(v.template, check.at(where, v, "template", check.key_path(where.path, "template")))
+   else
+      local i = column_index(v.column, check.at(where, v, "column", check.key_path(where.path, "column")))
+      if i then
+         get = function(row)
+            local cell = row[i]
+            if cell == nil or cell == "" then return nil end
+            return cell, i, columns.names[i]
+         end
+      end
+   end
+   if not get then return nil end
+   local values, default = v.values, v.default
+   if values ~= nil and not is_map(values) then
+      ctx:problem(check.at(where, v, "values", check.key_path(where.path, "values")),
+         "expected a mapping from the table's values to the dataset's, got " .. describe(values))
+      return nil
+   end
+   local split = v.split
+   if split ~= nil and (type(split) ~= "string" or split == "") then
+      ctx:problem(check.at(where, v, "split", check.key_path(where.path, "split")),
+         "expected the separator to split the cell on, such as \";\", got " .. describe(split))
+      return nil
+   end
+   local known = {}
+   if values then
+      for k in pairs(values) do known[#known + 1] = tostring(k) end
+      table.sort(known)
+   end
+   local function map_one(s, report, col, label)
+      if not values then return s end
+      local m = values[s]
+      if m == nil then m = values[math.tointeger(tonumber(s)) or s] end
+      if m ~= nil then return m end
+      if default ~= nil then return default end
+      report(col, label, string.format("%q is not in the mapping's values (%s)%s", s, table.concat(known, ", "),
+         text.did_you_mean(s, known)))
+      return nil
+   end
+   return function(row, report)
+      local s, col, label = get(row)
+      if s == nil then return nil end
+      if split or LIST_FIELDS[field] then
+         local out = {}
+         for part in (s .. (split or ";")):gmatch("(.-)" .. (split or ";"):gsub("%p", "%%%0")) do
+            part = trim(part)
+            if part ~= "" then
+               local m = map_one(part, report, col, label)
+               if m == nil then return nil end
+               out[#out + 1] = m
+            end
+         end
+         return out, col, label
+      end
+      local m = map_one(s, report, col, label)
+      if m == nil then return nil end
+      return m, col, label, m ~= s
+   end
+end
+
+-- A block of fields ({name: field mapping}) checked against the dataset spec it fills.
+-- Returns an ordered list of {field=, get=, path=} (count's keys as count.best), or nil.
+local function compile_block(ctx, block, where, spec, columns, required_kind)
+   if not is_map(block) then
+      ctx:problem(where, "expected a mapping of fields, got " .. describe(block))
+      return nil
+   end
+   local out, ok = {}, true
+   for k in pairs(block) do
+      if not spec.fields[k] then
+         local w = check.at(where, block, k, check.key_path(where.path, k))
+         w.at_key = true
+         ctx:problem(w, string.format("unknown field '%s'%s; a %s has: %s", tostring(k),
+            text.did_you_mean(tostring(k), spec.order), required_kind, table.concat(spec.order, ", ")))
+         ok = false
+      end
+   end
+   for _, name in ipairs(spec.order) do
+      local v = block[name]
+      local w = check.at(where, block, name, check.key_path(where.path, name))
+      if v == nil or v == core.null then
+         if spec.fields[name].required and name ~= "persons" then
+            ctx:problem(check.at(where, block, nil, where.path), string.format(
+               "missing required field '%s': a %s needs it (a column, a template or {value: ...})", name,
+               required_kind))
+            ok = false
+         end
+      elseif name == "count" and is_map(v) and v.column == nil and v.value == nil and v.template == nil then
+         for _, sub in ipairs(dataset.COUNT.order) do
+            if v[sub] ~= nil then
+               local get = compile_field(ctx, "count." .. sub, v[sub], check.at(w, v, sub, w.path .. "." .. sub),
+                  columns)
+               if get then out[#out + 1] = { field = "count." .. sub, get = get } else ok = false end
+            end
+         end
+         for k in pairs(v) do
+            if not dataset.COUNT.fields[k] then
+               local kw = check.at(w, v, k, w.path .. "." .. tostring(k))
+               kw.at_key = true
+               ctx:problem(kw, string.format("unknown key '%s'%s in a count (%s)", tostring(k),
+                  text.did_you_mean(tostring(k), dataset.COUNT.order), table.concat(dataset.COUNT.order, ", ")))
+               ok = false
+            end
+         end
+      else
+         local get = compile_field(ctx, name, v, w, columns)
+         if get then out[#out + 1] = { field = name, get = get } else ok = false end
+      end
+   end
+   return ok and out or nil
+end
+
+local TABLE_OPTIONS = check.spec({
+   { "delimiter", function(ctx, v, where)
+      if type(v) ~= "string" or #v ~= 1 or v == '"' or v == "\n" or v == "\r" then
+         ctx:problem(where, "expected one character, such as \",\", \";\" or \"\\t\", got " .. describe(v))
+         return nil
+      end
+      return v
+   end },
+   { "header", check.integer(1) }, { "encoding", check.token }, { "dates", check.enum(tables.DATE_ORDERS) },
+})
+
+local MAPPING = check.spec({
+   { "parley", function(ctx, v, where)
+      if v ~= tables.FORMAT_VERSION then
+         ctx:problem(where, "this parley reads mapping format 1, the file says " .. describe(v))
+         return nil
+      end
+      return v
+   end },
+   { "table", check.mapping(TABLE_OPTIONS) },
+   { "list", function(_, v) return v end }, { "person", function(_, v) return v end },
+   { "claims", function(_, v) return v end },
+}, function(ctx, m, _, where)
+   if (m.claims ~= nil) == (m.list ~= nil or m.person ~= nil) then
+      ctx:problem(where, "a mapping makes either one list (list: and person:) or claims (claims:), exactly one")
+      return false
+   end
+   if (m.list ~= nil) ~= (m.person ~= nil) then
+      ctx:problem(where, "a list mapping needs both list: (the list itself) and person: (what each row says)")
+      return false
+   end
+end)
+
+-- Reads a mapping: a YAML file's path or a table. Returns the mapping document
+-- {data=, marks=, name=, sha256=}, or nil and a message.
+function tables.load_mapping(source)
+   if type(source) == "table" then
+      local ok, encoded = pcall(json.encode, source)
+      return { data = source, name = "mapping", sha256 = core.sha256(ok and encoded or tostring(source)) }
+   end
+   if type(source) ~= "string" then
+      error("bad argument 'map' (a mapping file's path or a mapping table expected, got " .. type(source) .. ")", 3)
+   end
+   local f, err = io.open(source, "rb")
+   if not f then return nil, string.format("%s: cannot read the mapping: %s", source, err) end
+   local content = f:read("a")
+   f:close()
+   local ok, data, marks = pcall(require("parley.yaml").load, content, { name = source, marks = true })
+   if not ok then return nil, tostring(data) end
+   return { data = data, marks = marks, name = source, sha256 = core.sha256(content) }
+end
+
+---------------------------------------------------------------------------- the document
+
+-- A copy of the mapping's marks for node, each position naming the mapping's file, so the
+-- constants of a list (its id, claimant, ...) are reported where they were written.
+local function mapping_marks(mdoc, node)
+   local m = mdoc.marks and mdoc.marks[node]
+   if not m then return { file = mdoc.name, keys = {}, values = {} } end
+   local function with_file(p) return { line = p.line, column = p.column, file = mdoc.name } end
+   local out = { line = m.line, column = m.column, file = mdoc.name, keys = {}, values = {} }
+   for k, p in pairs(m.keys or {}) do out.keys[k] = with_file(p) end
+   for k, p in pairs(m.values or {}) do out.values[k] = with_file(p) end
+   return out
+end
+
+local function deep_copy(v)
+   if type(v) ~= "table" or v == core.null then return v end
+   local out = {}
+   for k, x in pairs(v) do out[k] = deep_copy(x) end
+   return out
+end
+
+-- Sets record[a][b] for a field "a" or "a.b", creating record[a] (and its marks) as needed.
+local function put(record, marks, field, value, pos)
+   local a, b = field:match("^([^.]+)%.(.+)$")
+   if not a then
+      record[field] = value
+      marks[record].values[field] = pos
+      return
+   end
+   if record[a] == nil then
+      record[a] = {}
+      marks[record[a]] = { line = marks[record].line, file = marks[record].file, values = {} }
+      marks[record].values[a] = { line = marks[record].line, file = marks[record].file }
+   end
+   record[a][b] = value
+   marks[record[a]].values[b] = pos
+end
+
+-- tables.document(source) -> the dataset document of a table source {table = PATH,
+-- map = MAPPING (a path or a table), name = NAME (optional)}, ready for dataset.validate:
+-- {data=, marks=, name=, sha256=}. Or nil, the problems as text and the list of problems
+-- (every problem of the table and of its rows at once, checked as the dataset would, except
+-- references to other records, which the import resolves against the batch and the store).
+function tables.document(source)
+   local path, map = source.table, source.map
+   if type(path) ~= "string" then
+      error("bad argument 'table' (the path of a CSV or TSV file expected, got " .. type(path) .. ")", 3)
+   end
+   if map == nil then
+      local msg = string.format("%s: a table is read through a mapping that says what its rows are: " ..
+         "parley import DB %s --map MAPPING.yaml, or db:import{table = PATH, map = MAPPING} (docs/tables.md)",
+         path, path)
+      return nil, msg, { { message = msg } }
+   end
+   local mdoc, merr = tables.load_mapping(map)
+   if not mdoc then return nil, merr, { { message = merr } } end
+   local f, ferr = io.open(path, "rb")
+   if not f then
+      local msg = string.format("%s: cannot read: %s", path, ferr)
+      return nil, msg, { { message = msg } }
+   end
+   local content = f:read("a")
+   f:close()
+
+   local ctx = check.new_context({})
+   local m = check.fields(ctx, mdoc.data, { doc = mdoc, path = "" }, MAPPING)
+   if not m then return nil, check.format_problems(ctx.problems), ctx.problems end
+   local options = m.table or {}
+   local ext = (path:match("%.([%w]+)$") or ""):lower()
+   local delimiter = options.delimiter or tables.DELIMITERS[ext] or ","
+   local encoding = options.encoding or "utf-8"
+   local opts = { dates = options.dates or "iso" }
+   local name = source.name or (path .. " --map " .. mdoc.name)
+   local tdoc = { name = name, marks = {}, sha256 = core.sha256(content) .. "+" .. mdoc.sha256 }
+   local marks = tdoc.marks
+
+   local rows, cell_problems = core.read_csv(content, { delimiter = delimiter, encoding = encoding })
+   if not rows then
+      ctx:problem(check.at({ doc = mdoc, path = "table" }, mdoc.data.table, "encoding", "table.encoding"),
+         cell_problems)
+      return nil, check.format_problems(ctx.problems), ctx.problems
+   end
+   local function at_cell(row, column, label, field)
+      local node = {}
+      marks[node] = { line = row, column = column, label = label, field = field, file = path }
+      return { doc = tdoc, node = node, path = "" }
+   end
+   for _, p in ipairs(cell_problems) do
+      local header = rows[options.header or 1]
+      ctx:problem(at_cell(p.row, p.column, header and p.column and header[p.column]), p.message)
+   end
+   local header_row = options.header or 1
+   local header = rows[header_row]
+   if not header then
+      ctx:problem({ doc = tdoc, path = "" }, #rows == 0 and "the table is empty: it has no header row" or
+         string.format("the mapping's header is row %d, but the table has %d rows", header_row, #rows))
+      return nil, check.format_problems(ctx.problems), ctx.problems
+   end
+   local columns = { names = {}, index = {} }
+   for i, h in ipairs(header) do
+      h = trim(h)
+      columns.names[i] = h
+      if h ~= "" and not columns.index[h] then columns.index[h] = i end
+   end
+
+   local kind = m.claims and "claims" or "lists"
+   local block_where = { doc = mdoc, path = m.claims and "claims" or "person" }
+   block_where.node, block_where.key = mdoc.data, m.claims and "claims" or "person"
+   local fields = kind == "claims"
+      and compile_block(ctx, m.claims, block_where, dataset.SPECS.claims, columns, "claim")
+      or compile_block(ctx, m.person, block_where, dataset.ENTRY, columns, "list entry")
+
+   local records = {}
+   local container = {}
+   marks[container] = { file = path, line = header_row, values = {} }
+   local first_data = header_row + 1
+   for r = first_data, #rows do
+      local row = rows[r]
+      local blank = true
+      for _, cell in ipairs(row) do blank = blank and trim(cell) == "" end
+      if not blank then
+         if #row ~= #header then
+            ctx:problem(at_cell(r, nil, nil), string.format("the row has %d cell%s, the header has %d", #row,
+               #row == 1 and "" or "s", #header))
+         end
+         if fields then
+            local record = {}
+            marks[record] = { line = r, file = path, values = {} }
+            for _, fd in ipairs(fields) do
+               local function report(col, label, message)
+                  ctx:problem(at_cell(r, col, label, fd.field), message)
+               end
+               local v, col, label, mapped = fd.get(row, report)
+               if v ~= nil then
+                  if type(v) == "string" and not mapped then v = typed(fd.field, trim(v), opts) end
+                  local pos = col and { line = r, column = col, label = label, field = fd.field, file = path }
+                     or { line = r, file = path }
+                  put(record, marks, fd.field, v, pos)
+               end
+            end
+            records[#records + 1] = record
+            marks[container].values[#records] = { line = r, file = path }
+         end
+      end
+   end
+   if #rows < first_data then
+      ctx:problem({ doc = tdoc, path = "" }, "the table has a header but no rows")
+   end
+
+   local data = { parley = dataset.FORMAT_VERSION }
+   marks[data] = { file = mdoc.name, values = {} }
+   if kind == "claims" then
+      data.claims = container
+      for i, rec in ipairs(records) do container[i] = rec end
+      marks[data].values.claims = marks[container].values[1]
+   else
+      local list = is_map(m.list) and deep_copy(m.list) or m.list
+      if is_map(list) then
+         marks[list] = mapping_marks(mdoc, m.list)
+         marks[list].values.persons = { line = header_row, file = path }
+         list.persons = container
+         for i, rec in ipairs(records) do container[i] = rec end
+      end
+      data.lists = { list }
+      marks[data.lists] = { file = mdoc.name, values = { mapping_marks(mdoc, mdoc.data).values.list } }
+   end
+   tdoc.data = data
+   tdoc.rows = #records
+   if #ctx.problems > 0 then
+      -- the rows' own problems too, as the import would find them, so all come at once
+      local _, more = dataset.validate({ tdoc }, { exists = function() return true end })
+      for _, p in ipairs(more) do ctx.problems[#ctx.problems + 1] = p end
+      for _, p in ipairs(ctx.problems) do p.doc = p.doc or tdoc end
+      return nil, check.format_problems(ctx.problems), ctx.problems
+   end
+   return tdoc
+end
+
+return tables
