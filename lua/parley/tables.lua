@@ -431,6 +431,7 @@ function tables.document(source)
          cell_problems)
       return nil, check.format_problems(ctx.problems), ctx.problems
    end
+   local whole_file = { doc = { name = path }, path = "" }
    local function at_cell(row, column, label, field)
       local node = {}
       marks[node] = { line = row, column = column, label = label, field = field, file = path }
@@ -443,7 +444,7 @@ function tables.document(source)
    local header_row = options.header or 1
    local header = rows[header_row]
    if not header then
-      ctx:problem({ doc = tdoc, path = "" }, #rows == 0 and "the table is empty: it has no header row" or
+      ctx:problem(whole_file, #rows == 0 and "the table is empty: it has no header row" or
          string.format("the mapping's header is row %d, but the table has %d rows", header_row, #rows))
       return nil, check.format_problems(ctx.problems), ctx.problems
    end
@@ -457,9 +458,12 @@ function tables.document(source)
    local kind = m.claims and "claims" or "lists"
    local block_where = { doc = mdoc, path = m.claims and "claims" or "person" }
    block_where.node, block_where.key = mdoc.data, m.claims and "claims" or "person"
-   local fields = kind == "claims"
-      and compile_block(ctx, m.claims, block_where, dataset.SPECS.claims, columns, "claim")
-      or compile_block(ctx, m.person, block_where, dataset.ENTRY, columns, "list entry")
+   local fields
+   if kind == "claims" then
+      fields = compile_block(ctx, m.claims, block_where, dataset.SPECS.claims, columns, "claim")
+   else
+      fields = compile_block(ctx, m.person, block_where, dataset.ENTRY, columns, "list entry")
+   end
 
    local records = {}
    local container = {}
@@ -494,8 +498,8 @@ function tables.document(source)
          end
       end
    end
-   if #rows < first_data then
-      ctx:problem({ doc = tdoc, path = "" }, "the table has a header but no rows")
+   if #rows < first_data and #cell_problems == 0 then
+      ctx:problem(whole_file, "the table has a header but no rows")
    end
 
    local data = { parley = dataset.FORMAT_VERSION }
