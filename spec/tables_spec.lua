@@ -179,7 +179,8 @@ parley: 1
 claims: {id: "c-{ref}", claimant: {value: ARM}, source: {value: arm-ombudsman-2023}, count: {exact: n}}
 ]])
       assert.equal(table.concat({
-         m .. ":2:9: missing required field 'as_of': a claim needs it (a column, a template or {value: ...}) (at claims)",
+         m .. ":2:9: missing required field 'as_of': a claim needs it (a column, a template or {value: ...}) " ..
+            "(at claims)",
          m .. ":2:9: missing required field 'subject': a claim needs it (a column, a template or {value: ...}) " ..
             "(at claims)",
       }, "\n"), err)
