@@ -283,3 +283,53 @@ rules: [{use: stale_claim}]
       assert.matches("missing required key 'map'", err)
    end)
 end)
+
+describe("an HXL table", function()
+   it("is mapped by its tags, with a short mapping for what the tags cannot say", function()
+      local db = store()
+      local summary = assert(db:import({ table = DIR .. "hxl-claims.csv", map = DIR .. "hxl-claims.map.yaml" }))
+      assert.equal(2, summary.claims)
+      local c = db:claims({ id = "hxl-claims-3" })() -- ids from the file's name and the row
+      assert.same({ id = "hxl-claims-3", claimant = "ARM", about = "ARM", holder = "AZE", as_of = "2023-10-01",
+         subject = "detained", source = "arm-ombudsman-2023", count = { best = 120, low = 100 },
+         text = "monthly report" }, c)
+      assert.same({ best = 80 }, db:claims({ id = "hxl-claims-4" })().count)
+      db:close()
+   end)
+
+   it("says which fields neither the tags nor the mapping give", function()
+      local db = store()
+      local summary, err = db:import(DIR .. "hxl-claims.csv")
+      db:close()
+      assert.is_nil(summary)
+      assert.matches("missing required field 'claimant': a claim needs it", err)
+   end)
+
+   it("whose first row is its tags gives the persons of a list", function()
+      local db = store()
+      assert(db:import({ table = DIR .. "hxl-list.csv", map = DIR .. "hxl-list.map.yaml" }))
+      assert.same({ { name = "Petrosyan Hovhannes", born = 1999, category = "soldier" } }, db:lists()().persons)
+      db:close()
+   end)
+
+   it("written by parley export --format csv comes back in without a mapping", function()
+      local a = store()
+      assert(a:import({ table = DIR .. "claims.csv", map = DIR .. "claims.map.yaml" }))
+      local path = support.write(support.tmpname("claims.csv"), assert(require("parley.export").csv(a, "claims")))
+      local b = store()
+      assert(b:import(path))
+      local from_a, from_b = {}, {}
+      for c in a:claims() do from_a[#from_a + 1] = c end
+      for c in b:claims() do from_b[#from_b + 1] = c end
+      assert.equal(2, #from_b)
+      assert.same(from_a, from_b)
+      a:close()
+      b:close()
+   end)
+
+   it("without tags and without a mapping is refused with what to do", function()
+      local code, _, err = support.parley("validate", PARTIES, DIR .. "claims.csv")
+      assert.equal(3, code)
+      assert.matches("a table is read through a mapping.*%-%-map MAPPING%.yaml.*HXL hashtags can do without", err)
+   end)
+end)

@@ -7,6 +7,7 @@
 
 local vocab = require "parley.vocab"
 local yaml = require "parley.yaml"
+local HXL = require("parley.tables").HXL
 
 local export = {}
 
@@ -104,21 +105,22 @@ local function first_name(names)
    return type(n) == "table" and n.name or n
 end
 
--- The columns of each kind: name, HXL hashtag, value(record). The hashtags are those
--- parley.tables reads back (tables.HXL), with custom #x_ tags where HXL has none.
+-- The columns of each kind: name, HXL hashtag, value(record). The hashtags of claims and of
+-- persons' fields are those parley.tables reads a tagged table by (tables.HXL), so a claims
+-- table comes back in without a mapping.
 export.COLUMNS = {
    persons = {
-      { "id", "#meta+id", function(p) return p.id end },
-      { "name", "#affected+name", function(p) return first_name(p.names) or (p.variants[1] or {}).name end },
+      { "id", HXL.claims.id, function(p) return p.id end },
+      { "name", HXL.entries.name, function(p) return first_name(p.names) or (p.variants[1] or {}).name end },
       { "names", "#affected+name+variants", function(p)
          local all = {}
          for i, v in ipairs(p.variants) do all[i] = v.name end
          return joined(all)
       end },
-      { "born", "#date+birth", function(p) return p.born end },
-      { "sex", "#affected+sex", function(p) return p.sex end },
-      { "category", "#affected+category", function(p) return p.category end },
-      { "rank", "#affected+rank", function(p) return p.rank end },
+      { "born", HXL.entries.born, function(p) return p.born end },
+      { "sex", HXL.entries.sex, function(p) return p.sex end },
+      { "category", HXL.entries.category, function(p) return p.category end },
+      { "rank", HXL.entries.rank, function(p) return p.rank end },
       { "lists", "#x_lists", function(p)
          local lists, seen = {}, {}
          for _, v in ipairs(p.variants) do
@@ -131,21 +133,21 @@ export.COLUMNS = {
       end },
    },
    claims = {
-      { "id", "#meta+id", function(c) return c.id end },
-      { "claimant", "#org+claimant", function(c) return c.claimant end },
-      { "source", "#meta+source", function(c) return c.source end },
-      { "as_of", "#date+reported", function(c) return c.as_of end },
-      { "subject", "#x_subject", function(c) return c.subject end },
-      { "holder", "#org+holder", function(c) return c.holder end },
-      { "about", "#org+about", function(c) return c.about end },
-      { "region", "#adm1", function(c) return c.region end },
-      { "exact", "#affected+exact", function(c) return c.count and c.count.exact end },
-      { "best", "#affected+best", function(c) return c.count and c.count.best end },
-      { "low", "#affected+min", function(c) return c.count and c.count.low end },
-      { "high", "#affected+max", function(c) return c.count and c.count.high end },
-      { "value", "#x_value", function(c) return c.value end },
-      { "scope", "#x_scope", function(c) return joined(c.scope) end },
-      { "text", "#description", function(c) return c.text end },
+      { "id", HXL.claims.id, function(c) return c.id end },
+      { "claimant", HXL.claims.claimant, function(c) return c.claimant end },
+      { "source", HXL.claims.source, function(c) return c.source end },
+      { "as_of", HXL.claims.as_of, function(c) return c.as_of end },
+      { "subject", HXL.claims.subject, function(c) return c.subject end },
+      { "holder", HXL.claims.holder, function(c) return c.holder end },
+      { "about", HXL.claims.about, function(c) return c.about end },
+      { "region", HXL.claims.region, function(c) return c.region end },
+      { "exact", HXL.claims["count.exact"], function(c) return c.count and c.count.exact end },
+      { "best", HXL.claims["count.best"], function(c) return c.count and c.count.best end },
+      { "low", HXL.claims["count.low"], function(c) return c.count and c.count.low end },
+      { "high", HXL.claims["count.high"], function(c) return c.count and c.count.high end },
+      { "value", HXL.claims.value, function(c) return c.value end },
+      { "scope", HXL.claims.scope, function(c) return joined(c.scope) end },
+      { "text", HXL.claims.text, function(c) return c.text end },
    },
    exchanges = {
       { "exchange", "#meta+id", function(x) return x.id end },

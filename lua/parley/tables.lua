@@ -245,9 +245,12 @@ local function compile_field(ctx, field, v, where, columns)
    end
 end
 
--- A block of fields ({name: field mapping}) checked against the dataset spec it fills.
--- Returns an ordered list of {field=, get=, path=} (count's keys as count.best), or nil.
-local function compile_block(ctx, block, where, spec, columns, required_kind)
+-- A block of fields ({name: field mapping}) checked against the dataset spec it fills, over
+-- the fields an HXL table's tags give (tagged: field -> get, count's keys as count.best).
+-- Returns an ordered list of {field=, get=}, or nil.
+local function compile_block(ctx, block, where, spec, columns, required_kind, tagged)
+   tagged = tagged or {}
+   block = block or {}
    if not is_map(block) then
       ctx:problem(where, "expected a mapping of fields, got " .. describe(block))
       return nil
@@ -265,7 +268,13 @@ local function compile_block(ctx, block, where, spec, columns, required_kind)
    for _, name in ipairs(spec.order) do
       local v = block[name]
       local w = check.at(where, block, name, check.key_path(where.path, name))
-      if v == nil or v == core.null then
+      local from_tags = {}
+      for _, f in ipairs(tables.HXL_FIELDS) do
+         if (f == name or f:sub(1, #name + 1) == name .. ".") and tagged[f] then from_tags[#from_tags + 1] = f end
+      end
+      if (v == nil or v == core.null) and #from_tags > 0 then
+         for _, f in ipairs(from_tags) do out[#out + 1] = { field = f, get = tagged[f] } end
+      elseif v == nil or v == core.null then
          if spec.fields[name].required and name ~= "persons" then
             ctx:problem(check.at(where, block, nil, where.path), string.format(
                "missing required field '%s': a %s needs it (a column, a template or {value: ...})", name,
@@ -324,8 +333,8 @@ local MAPPING = check.spec({
       ctx:problem(where, "a mapping makes either one list (list: and person:) or claims (claims:), exactly one")
       return false
    end
-   if (m.list ~= nil) ~= (m.person ~= nil) then
-      ctx:problem(where, "a list mapping needs both list: (the list itself) and person: (what each row says)")
+   if m.person ~= nil and m.list == nil then
+      ctx:problem(where, "a list mapping needs list: (the list itself) as well as person: (what each row says)")
       return false
    end
 end)
@@ -347,6 +356,96 @@ function tables.load_mapping(source)
    local ok, data, marks = pcall(require("parley.yaml").load, content, { name = source, marks = true })
    if not ok then return nil, tostring(data) end
    return { data = data, marks = marks, name = source, sha256 = core.sha256(content) }
+end
+
+---------------------------------------------------------------------------- HXL
+
+-- The HXL hashtags (https://hxlstandard.org) of the fields of claims and of list entries,
+-- with custom #x_ tags where HXL has none: what `parley export --format csv` writes and what
+-- a tagged table is read by. Attributes may come in any order.
+tables.HXL = {
+   claims = {
+      id = "#meta+id", claimant = "#org+claimant", source = "#meta+source", as_of = "#date+reported",
+      subject = "#x_subject", holder = "#org+holder", about = "#org+about", region = "#adm1",
+      ["count.exact"] = "#affected+exact", ["count.best"] = "#affected+best", ["count.low"] = "#affected+min",
+      ["count.high"] = "#affected+max", value = "#x_value", scope = "#x_scope", text = "#description",
+      supersedes = "#meta+supersedes", notes = "#meta+notes",
+   },
+   entries = {
+      name = "#affected+name", born = "#date+birth", sex = "#affected+sex", category = "#affected+category",
+      rank = "#affected+rank", father_name = "#affected+name+father", notes = "#meta+notes",
+   },
+}
+-- Every field a tag can give, in the order a record lists them.
+tables.HXL_FIELDS = { "id", "claimant", "source", "as_of", "subject", "holder", "about", "region", "count.exact",
+   "count.best", "count.low", "count.high", "value", "scope", "text", "supersedes", "notes", "name", "born", "sex",
+   "category", "rank", "father_name" }
+-- Attributes of #affected that say which part of a count a column is, not what is counted.
+local COUNT_PARTS = { exact = "count.exact", best = "count.best", num = "count.best", min = "count.low",
+   max = "count.high" }
+
+-- "#Affected +detained+F" -> "affected", {"detained", "f"} (sorted), or nil when s is no tag.
+local function parse_tag(s)
+   s = trim(s):lower():gsub("%s+", "")
+   local hashtag, rest = s:match("^#([%a][%w_]*)(.*)$")
+   if not hashtag or not rest:match("^[%+%w_]*$") then return nil end
+   local attrs = {}
+   for a in rest:gmatch("%+([%w_]+)") do attrs[#attrs + 1] = a end
+   table.sort(attrs)
+   return hashtag, attrs
+end
+
+local function tag_key(hashtag, attrs)
+   return "#" .. hashtag .. (#attrs > 0 and ("+" .. table.concat(attrs, "+")) or "")
+end
+
+-- Whether row is a row of HXL hashtags: every cell empty or a tag, and at least one tag.
+local function is_tag_row(row)
+   local any = false
+   for _, cell in ipairs(row or {}) do
+      if trim(cell) ~= "" then
+         if not parse_tag(cell) then return false end
+         any = true
+      end
+   end
+   return any
+end
+
+local TAG_FIELDS = {}
+for kind, fields in pairs(tables.HXL) do
+   TAG_FIELDS[kind] = {}
+   for field, tag in pairs(fields) do TAG_FIELDS[kind][tag_key(parse_tag(tag))] = field end
+end
+
+-- The fields the tags of a table give: field -> {column = i} or {value = v}, and the number
+-- of tagged columns used. #org alone is the claimant, #date alone the date of the claim, and
+-- #affected+WHAT a count of WHAT (the subject), +min and +max its range.
+local function tag_fields(tags, kind)
+   local known = TAG_FIELDS[kind == "claims" and "claims" or "entries"]
+   local out, used = {}, 0
+   for i, cell in ipairs(tags) do
+      local hashtag, attrs = parse_tag(cell)
+      if hashtag then
+         local field = known[tag_key(hashtag, attrs)]
+         if not field and kind == "claims" then
+            if hashtag == "org" and #attrs == 0 then field = "claimant" end
+            if hashtag == "date" and #attrs == 0 then field = "as_of" end
+            if hashtag == "affected" then
+               local what
+               field = "count.best"
+               for _, a in ipairs(attrs) do
+                  if COUNT_PARTS[a] then field = COUNT_PARTS[a] elseif not what then what = a end
+               end
+               if what and not out.subject then out.subject = { value = what } end
+            end
+         end
+         if field and not out[field] then
+            out[field] = { column = i }
+            used = used + 1
+         end
+      end
+   end
+   return out, used
 end
 
 ---------------------------------------------------------------------------- the document
@@ -397,14 +496,15 @@ function tables.document(source)
    if type(path) ~= "string" then
       error("bad argument 'table' (the path of a CSV or TSV file expected, got " .. type(path) .. ")", 3)
    end
+   local mdoc, merr
    if map == nil then
-      local msg = string.format("%s: a table is read through a mapping that says what its rows are: " ..
-         "parley import DB %s --map MAPPING.yaml, or db:import{table = PATH, map = MAPPING} (docs/tables.md)",
-         path, path)
-      return nil, msg, { { message = msg } }
+      -- an HXL table can do without: its tags say what its columns are
+      mdoc = { data = { parley = tables.FORMAT_VERSION, claims = {} }, name = "its HXL tags",
+         sha256 = core.sha256("") }
+   else
+      mdoc, merr = tables.load_mapping(map)
+      if not mdoc then return nil, merr, { { message = merr } } end
    end
-   local mdoc, merr = tables.load_mapping(map)
-   if not mdoc then return nil, merr, { { message = merr } } end
    local f, ferr = io.open(path, "rb")
    if not f then
       local msg = string.format("%s: cannot read: %s", path, ferr)
@@ -421,7 +521,7 @@ function tables.document(source)
    local delimiter = options.delimiter or tables.DELIMITERS[ext] or ","
    local encoding = options.encoding or "utf-8"
    local opts = { dates = options.dates or "iso" }
-   local name = source.name or (path .. " --map " .. mdoc.name)
+   local name = source.name or (map and (path .. " --map " .. mdoc.name) or path)
    local tdoc = { name = name, marks = {}, sha256 = core.sha256(content) .. "+" .. mdoc.sha256 }
    local marks = tdoc.marks
 
@@ -454,21 +554,46 @@ function tables.document(source)
       columns.names[i] = h
       if h ~= "" and not columns.index[h] then columns.index[h] = i end
    end
+   -- HXL hashtags: the header row itself, or the row under it
+   local tags, first_data = nil, header_row + 1
+   if is_tag_row(header) then
+      tags = header
+   elseif is_tag_row(rows[header_row + 1]) then
+      tags, first_data = rows[header_row + 1], header_row + 2
+   end
+   if map == nil and not tags then
+      local msg = string.format("%s: a table is read through a mapping that says what its rows are: " ..
+         "parley import DB %s --map MAPPING.yaml, or db:import{table = PATH, map = MAPPING}; a table with " ..
+         "a row of HXL hashtags can do without (docs/tables.md)", path, path)
+      return nil, msg, { { message = msg } }
+   end
 
    local kind = m.claims and "claims" or "lists"
    local block_where = { doc = mdoc, path = m.claims and "claims" or "person" }
    block_where.node, block_where.key = mdoc.data, m.claims and "claims" or "person"
+   local tagged = {}
+   if tags then
+      local given = tag_fields(tags, kind)
+      if kind == "claims" and not given.id and not (is_map(m.claims) and m.claims.id) then
+         -- a tagged table seldom has ids: the file's name and the row make one
+         local base = path:match("([^/]*)$"):gsub("%.[%w]+$", ""):gsub("[^%w._-]+", "_")
+         tagged.id = function(_, _, r) return base .. "-" .. r end
+      end
+      for field, v in pairs(given) do tagged[field] = compile_field(ctx, field, v, block_where, columns) end
+   end
    local fields
    if kind == "claims" then
-      fields = compile_block(ctx, m.claims, block_where, dataset.SPECS.claims, columns, "claim")
+      fields = compile_block(ctx, m.claims, block_where, dataset.SPECS.claims, columns, "claim", tagged)
+   elseif m.person == nil and not tags then
+      ctx:problem({ doc = mdoc, node = mdoc.data, path = "" },
+         "a list mapping needs person: (what each row says) unless the table's HXL hashtags say it")
    else
-      fields = compile_block(ctx, m.person, block_where, dataset.ENTRY, columns, "list entry")
+      fields = compile_block(ctx, m.person, block_where, dataset.ENTRY, columns, "list entry", tagged)
    end
 
    local records = {}
    local container = {}
    marks[container] = { file = path, line = header_row, values = {} }
-   local first_data = header_row + 1
    for r = first_data, #rows do
       local row = rows[r]
       local blank = true
@@ -485,7 +610,7 @@ function tables.document(source)
                local function report(col, label, message)
                   ctx:problem(at_cell(r, col, label, fd.field), message)
                end
-               local v, col, label, mapped = fd.get(row, report)
+               local v, col, label, mapped = fd.get(row, report, r)
                if v ~= nil then
                   if type(v) == "string" and not mapped then v = typed(fd.field, trim(v), opts) end
                   local pos = col and { line = r, column = col, label = label, field = fd.field, file = path }
