@@ -179,9 +179,10 @@ describe("parley export --format csv", function()
    it("writes persons and exchanges, one row per transfer", function()
       local persons = csv("persons")
       assert.equal("#affected+name", persons[2][2])
-      local names = {}
-      for i = 3, #persons do names[persons[i][2]] = persons[i][8] end
-      assert.equal("aze-released-2023-12-13", names["Sargsyan Aram"])
+      local by_name = {}
+      for i = 3, #persons do by_name[persons[i][2]] = persons[i] end
+      assert.same({ "aze-released-2023-12-13#2", "Sargsyan Aram", "Sargsyan Aram", "2001", "", "soldier", "",
+         "aze-released-2023-12-13" }, by_name["Sargsyan Aram"])
       local exchanges = csv("exchanges")
       assert.equal(4, #exchanges)
       assert.equal("2021-06-12-agdam", exchanges[3][1])

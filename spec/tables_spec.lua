@@ -333,3 +333,29 @@ describe("an HXL table", function()
       assert.matches("a table is read through a mapping.*%-%-map MAPPING%.yaml.*HXL hashtags can do without", err)
    end)
 end)
+
+describe("docs/tables.md", function()
+   it("has a Lua script example, for what the mapping language cannot say, that runs", function()
+      local doc = support.read(support.top .. "/docs/tables.md")
+      local script
+      for code in doc:gmatch("```lua\n(.-)```") do
+         if code:find("read_csv", 1, true) then script = code end
+      end
+      assert.is_string(script)
+      local dir = support.tmpname("script")
+      os.execute("mkdir -p " .. support.quote(dir))
+      support.write(dir .. "/released.csv", support.read(DIR .. "released.csv"))
+      local db = assert(parley.open(dir .. "/caucasus.db"))
+      assert(db:import(PARTIES))
+      db:close()
+      support.write(dir .. "/script.lua", script)
+      local code, out = support.sh(string.format("cd %s && %s script.lua", support.quote(dir),
+         os.getenv("LUA") or "lua5.4"))
+      assert.equal(0, code, out)
+      db = assert(parley.open(dir .. "/caucasus.db"))
+      local list = db:lists()()
+      db:close()
+      assert.equal("Aram SARGSYAN", list.persons[2].name)
+      assert.equal(2001, list.persons[2].born)
+   end)
+end)

@@ -188,6 +188,12 @@ function export.csv(db, kind)
       lines[#lines + 1] = table.concat(row, ",")
    end
    for r in db[kind](db) do
+      if kind == "persons" and r.listed_only then
+         -- a person known only from a list: what the list says of them
+         local e = db:first("SELECT born, born_year, sex, category, rank FROM entries WHERE person = ? " ..
+            "ORDER BY id LIMIT 1", r.id) or {}
+         r.born, r.sex, r.category, r.rank = e.born or e.born_year, e.sex, e.category, e.rank
+      end
       if kind == "exchanges" then
          for _, t in ipairs(r.transfers) do add(r, t) end
       else
