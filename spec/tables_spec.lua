@@ -359,3 +359,54 @@ describe("docs/tables.md", function()
       assert.equal(2001, list.persons[2].born)
    end)
 end)
+
+describe("a spreadsheet", function()
+   -- The workbook is zipped here, by Debian's zip, from the XML parts under fixtures/tables/xlsx.
+   local function workbook()
+      local out = support.tmpname("book.xlsx")
+      -- (without the sanitizer the ASan pass preloads, which would report zip's own leaks)
+      local code, log = support.sh(string.format(
+         "cd %s && env -u LD_PRELOAD zip -q -X -r %s '[Content_Types].xml' _rels xl",
+         support.quote(DIR .. "xlsx"), support.quote(out)))
+      assert.equal(0, code, log)
+      return out
+   end
+
+   it("gives its first sheet's rows: shared strings, inline strings, numbers and date cells as days", function()
+      local rows, cell_problems = core.read_xlsx(support.read(workbook()))
+      assert.same({
+         { "surname", "given", "born", "released_on" },
+         { "Petrosyan", "Hovhannes", "1999", "2023-12-13" }, -- a string of two runs; its phonetic hint left out
+         {},                                                  -- a row the sheet does not have
+         { "Sargsyan", "Aram", "", "2023-12-13" },             -- a custom dd.mm.yyyy format and the built-in one
+      }, rows)
+      assert.same({}, cell_problems)
+   end)
+
+   it("gives a named sheet, with a cell holding an error value as a problem", function()
+      local rows, cell_problems = core.read_xlsx(support.read(workbook()), { sheet = "Errors" })
+      assert.same({ { "n", "true", "" } }, rows)
+      assert.same({ { row = 1, column = 3, message = "the cell holds the error #N/A" } }, cell_problems)
+   end)
+
+   it("goes in through a mapping like a CSV file", function()
+      local db = store()
+      assert(db:import({ table = workbook(), map = DIR .. "xlsx.map.yaml" }))
+      assert.same({ { name = "Hovhannes Petrosyan", born = 1999, notes = "2023-12-13" },
+         { name = "Aram Sargsyan", notes = "2023-12-13" } }, db:lists()().persons)
+      db:close()
+   end)
+
+   it("reports a sheet the workbook does not have at the mapping, and a file that is no workbook", function()
+      local book = workbook()
+      local m = support.write(support.tmpname("m.yaml"), "parley: 1\ntable: {sheet: Relased}\n" ..
+         "list: {id: l, claimant: AZE, subject: d, as_of: 2023}\nperson: {name: surname}\n")
+      local db = store()
+      local _, err = db:import({ table = book, map = m })
+      assert.equal(m .. ":2:16: the workbook has no sheet 'Relased' (it has: Released, Errors) (at table.sheet)", err)
+      local fake = support.write(support.tmpname("fake.xlsx"), "surname\nA\n")
+      local _, err2 = db:import({ table = fake, map = m })
+      assert.equal(fake .. ": not an .xlsx workbook: Not a zip archive", err2)
+      db:close()
+   end)
+end)

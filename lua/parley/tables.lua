@@ -20,15 +20,17 @@ tables.FORMAT_VERSION = 1
 -- How the table writes its dates: ISO 8601 only, 13.12.2023 or 12/13/2023 (either also
 -- accepts ISO dates).
 tables.DATE_ORDERS = { "iso", "day-first", "month-first" }
--- The default delimiter of each kind of file the reader knows, by extension.
+-- The default delimiter of each kind of text table the reader knows, by extension.
 tables.DELIMITERS = { csv = ",", tsv = "\t", tab = "\t" }
+-- The spreadsheets it reads, by extension (core.read_xlsx: libzip and expat).
+tables.SPREADSHEETS = { xlsx = true }
 
 local is_map, describe = check.is_map, check.describe
 
 -- Whether path names a table file (which needs a mapping) rather than a YAML dataset.
 function tables.is_table_path(path)
    local ext = type(path) == "string" and path:match("%.([%w]+)$")
-   return ext ~= nil and tables.DELIMITERS[ext:lower()] ~= nil
+   return ext ~= nil and (tables.DELIMITERS[ext:lower()] ~= nil or tables.SPREADSHEETS[ext:lower()] ~= nil)
 end
 
 ---------------------------------------------------------------------------- cell values
@@ -315,6 +317,7 @@ local TABLE_OPTIONS = check.spec({
       return v
    end },
    { "header", check.integer(1) }, { "encoding", check.token }, { "dates", check.enum(tables.DATE_ORDERS) },
+   { "sheet", check.string },
 })
 
 local MAPPING = check.spec({
@@ -525,13 +528,25 @@ function tables.document(source)
    local tdoc = { name = name, marks = {}, sha256 = core.sha256(content) .. "+" .. mdoc.sha256 }
    local marks = tdoc.marks
 
-   local rows, cell_problems = core.read_csv(content, { delimiter = delimiter, encoding = encoding })
+   local whole_file = { doc = { name = path }, path = "" }
+   local spreadsheet = tables.SPREADSHEETS[ext]
+   local rows, cell_problems
+   if spreadsheet then
+      rows, cell_problems = core.read_xlsx(content, { sheet = options.sheet })
+   else
+      rows, cell_problems = core.read_csv(content, { delimiter = delimiter, encoding = encoding })
+   end
    if not rows then
-      ctx:problem(check.at({ doc = mdoc, path = "table" }, mdoc.data.table, "encoding", "table.encoding"),
-         cell_problems)
+      if spreadsheet and options.sheet and cell_problems:find("has no sheet", 1, true) then
+         ctx:problem(check.at({ doc = mdoc, path = "table" }, mdoc.data.table, "sheet", "table.sheet"), cell_problems)
+      elseif spreadsheet then
+         ctx:problem(whole_file, cell_problems)
+      else
+         ctx:problem(check.at({ doc = mdoc, path = "table" }, mdoc.data.table, "encoding", "table.encoding"),
+            cell_problems)
+      end
       return nil, check.format_problems(ctx.problems), ctx.problems
    end
-   local whole_file = { doc = { name = path }, path = "" }
    local function at_cell(row, column, label, field)
       local node = {}
       marks[node] = { line = row, column = column, label = label, field = field, file = path }
@@ -599,7 +614,16 @@ function tables.document(source)
       local blank = true
       for _, cell in ipairs(row) do blank = blank and trim(cell) == "" end
       if not blank then
-         if #row ~= #header then
+         if spreadsheet then
+            -- a sheet leaves out empty cells at the end of a row, so only cells past the header count
+            for c = #header + 1, #row do
+               if trim(row[c]) ~= "" then
+                  ctx:problem(at_cell(r, c, nil), string.format("the cell lies beyond the header's %d columns",
+                     #header))
+                  break
+               end
+            end
+         elseif #row ~= #header then
             ctx:problem(at_cell(r, nil, nil), string.format("the row has %d cell%s, the header has %d", #row,
                #row == 1 and "" or "s", #header))
          end
