@@ -57,37 +57,54 @@ static int book_gc(lua_State *L)
     return 0;
 }
 
-/* Pushes the content of the archive's entry name, or nil when it has none. */
+/* Pushes the content of the archive's entry name and returns 1; pushes nil and returns 0
+ * when it has none; pushes a message and returns -1 when it cannot be read. */
 static int push_part(lua_State *L, Book *b, const char *name)
 {
     zip_stat_t st;
     zip_int64_t i = zip_name_locate(b->za, name, 0);
     luaL_Buffer buf;
     zip_int64_t n;
+    const char *why = NULL;
     if (i < 0 || zip_stat_index(b->za, (zip_uint64_t)i, 0, &st) != 0) {
         lua_pushnil(L);
         return 0;
     }
-    if ((st.valid & ZIP_STAT_SIZE) && st.size > MAX_PART)
-        return luaL_error(L, "%s is larger than %d MB", name, (int)(MAX_PART >> 20));
+    if ((st.valid & ZIP_STAT_SIZE) && st.size > MAX_PART) {
+        lua_pushfstring(L, "the workbook's %s is larger than %d MB", name, (int)(MAX_PART >> 20));
+        return -1;
+    }
     b->zf = zip_fopen_index(b->za, (zip_uint64_t)i, 0);
-    if (b->zf == NULL)
-        return luaL_error(L, "cannot read %s: %s", name, zip_strerror(b->za));
+    if (b->zf == NULL) {
+        lua_pushfstring(L, "cannot read the workbook's %s: %s", name, zip_strerror(b->za));
+        return -1;
+    }
     luaL_buffinitsize(L, &buf, (st.valid & ZIP_STAT_SIZE) ? (size_t)st.size + 1 : 65536);
     for (;;) {
         char *dst = luaL_prepbuffsize(&buf, 65536);
         n = zip_fread(b->zf, dst, 65536);
-        if (n < 0)
-            return luaL_error(L, "cannot read %s: %s", name, zip_file_strerror(b->zf));
+        if (n < 0) {
+            why = zip_file_strerror(b->zf);
+            break;
+        }
         if (n == 0)
             break;
         luaL_addsize(&buf, (size_t)n);
-        if (luaL_bufflen(&buf) > MAX_PART)
-            return luaL_error(L, "%s is larger than %d MB", name, (int)(MAX_PART >> 20));
+        if (luaL_bufflen(&buf) > MAX_PART) {
+            why = "larger than 256 MB";
+            break;
+        }
+    }
+    luaL_pushresult(&buf);
+    if (why) {
+        lua_pop(L, 1);
+        lua_pushfstring(L, "cannot read the workbook's %s: %s", name, why);
+        zip_fclose(b->zf);
+        b->zf = NULL;
+        return -1;
     }
     zip_fclose(b->zf);
     b->zf = NULL;
-    luaL_pushresult(&buf);
     return 1;
 }
 
@@ -531,6 +548,7 @@ static int l_read_xlsx(lua_State *L)
         lua_pop(L, 1); /* want stays reachable from opts */
     }
     lua_settop(L, 2);
+    luaL_checkstack(L, 40, "reading a workbook");
     b = lua_newuserdatauv(L, sizeof *b, 0); /* 3 */
     memset(b, 0, sizeof *b);
     luaL_setmetatable(L, BOOK_MT);
@@ -554,14 +572,19 @@ static int l_read_xlsx(lua_State *L)
     c.problems = 4;
 
     /* the sheets, in the workbook's order, and where each one is */
-    if (!push_part(L, b, "xl/workbook.xml")) /* 5 */
+    switch (push_part(L, b, "xl/workbook.xml")) { /* 5 */
+    case -1:
+        return failed(L);
+    case 0:
         return fail(L, "not an .xlsx workbook: it has no %s", "xl/workbook.xml");
+    }
     lua_newtable(L); /* 6: sheets */
     reset(&c, 6);
     if (!parse_part(&c, "workbook", lua_tostring(L, 5), lua_rawlen(L, 5), workbook_start, no_end, NULL))
         return failed(L);
     nsheets = c.n;
-    push_part(L, b, "xl/_rels/workbook.xml.rels"); /* 7 */
+    if (push_part(L, b, "xl/_rels/workbook.xml.rels") < 0) /* 7 */
+        return failed(L);
     lua_newtable(L);                                /* 8: relationship id -> target */
     reset(&c, 8);
     if (!lua_isnil(L, 7) &&
@@ -610,7 +633,8 @@ static int l_read_xlsx(lua_State *L)
     top = lua_gettop(L); /* the sheet's part name */
 
     /* shared strings and the styles that are dates */
-    push_part(L, b, "xl/sharedStrings.xml");
+    if (push_part(L, b, "xl/sharedStrings.xml") < 0)
+        return failed(L);
     lua_newtable(L);
     c.sst = lua_gettop(L);
     reset(&c, c.sst);
@@ -618,7 +642,8 @@ static int l_read_xlsx(lua_State *L)
         !parse_part(&c, "shared strings", lua_tostring(L, c.sst - 1), lua_rawlen(L, c.sst - 1), sst_start, sst_end,
                     text_chars))
         return failed(L);
-    push_part(L, b, "xl/styles.xml");
+    if (push_part(L, b, "xl/styles.xml") < 0)
+        return failed(L);
     lua_newtable(L); /* custom date formats */
     lua_newtable(L);
     c.date_xfs = lua_gettop(L);
@@ -628,8 +653,12 @@ static int l_read_xlsx(lua_State *L)
                     styles_end, NULL))
         return failed(L);
 
-    if (!push_part(L, b, lua_tostring(L, top)))
+    switch (push_part(L, b, lua_tostring(L, top))) {
+    case -1:
+        return failed(L);
+    case 0:
         return fail(L, "the workbook has no part %s for its sheet", lua_tostring(L, top));
+    }
     lua_newtable(L); /* rows */
     reset(&c, lua_gettop(L));
     c.row = 0;
