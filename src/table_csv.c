@@ -176,7 +176,7 @@ static void on_row(int terminator, void *data)
     (void)terminator;
     lua_pushvalue(L, p->row);
     lua_rawseti(L, p->rows, ++p->nrows);
-    lua_newtable(L);
+    lua_createtable(L, (int)p->ncols, 0); /* rows are as wide as the one before, mostly */
     lua_replace(L, p->row);
     p->ncols = 0;
 }

@@ -41,8 +41,11 @@ local INTEGER_FIELDS = { ["count.exact"] = true, ["count.best"] = true, ["count.
 local DATE_FIELDS = { as_of = true, born = true }
 local LIST_FIELDS = { scope = true }
 
+-- s without blanks around it (most cells have none: the CSV reader trims unquoted fields).
 local function trim(s)
-   return (s:gsub("^%s+", ""):gsub("%s+$", ""))
+   local first, last = s:byte(1), s:byte(-1)
+   if first and (first <= 32 or last <= 32) then return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+   return s
 end
 
 -- A day-first or month-first date (13.12.2023, 12/13/2023, 12.2023) in ISO form; ISO dates
@@ -124,19 +127,22 @@ local function compile_field(ctx, field, v, where, columns)
       local labels = {}
       for k, i in ipairs(cols) do labels[k] = columns.names[i] end
       local label = table.concat(labels, ", ")
+      local out = {} -- reused row after row
       return function(row)
-         local out, any = {}, false
+         local any, gap = false, false
          for k, p in ipairs(parts) do
             if type(p) == "number" then
                local cell = row[p] or ""
-               any = any or cell ~= ""
+               if cell == "" then gap = true else any = true end
                out[k] = cell
             else
                out[k] = p
             end
          end
          if not any then return nil end
-         return trim((table.concat(out):gsub("%s+", " "))), cols[1], label
+         local s = table.concat(out)
+         if gap then s = trim((s:gsub("%s+", " "))) end
+         return s, cols[1], label
       end
    end
 
@@ -472,23 +478,6 @@ local function deep_copy(v)
    return out
 end
 
--- Sets record[a][b] for a field "a" or "a.b", creating record[a] (and its marks) as needed.
-local function put(record, marks, field, value, pos)
-   local a, b = field:match("^([^.]+)%.(.+)$")
-   if not a then
-      record[field] = value
-      marks[record].values[field] = pos
-      return
-   end
-   if record[a] == nil then
-      record[a] = {}
-      marks[record[a]] = { line = marks[record].line, file = marks[record].file, values = {} }
-      marks[record].values[a] = { line = marks[record].line, file = marks[record].file }
-   end
-   record[a][b] = value
-   marks[record[a]].values[b] = pos
-end
-
 -- tables.document(source) -> the dataset document of a table source {table = PATH,
 -- map = MAPPING (a path or a table), name = NAME (optional)}, ready for dataset.validate:
 -- {data=, marks=, name=, sha256=}. Or nil, the problems as text and the list of problems
@@ -609,41 +598,84 @@ function tables.document(source)
    local records = {}
    local container = {}
    marks[container] = { file = path, line = header_row, values = {} }
+   -- Where each record's values came from, made only when a problem asks (a table of 100,000
+   -- rows would otherwise make a position for every cell): marks[record] is {line = ROW} and
+   -- these metatables give its file and values; a nested table (count) has its prefix.
+   local record_rows = {}
+   local record_marks = { __index = function(mk, key)
+      if key == "file" then return path end
+      if key ~= "values" then return nil end
+      local values = {}
+      for _, fd in ipairs(fields or {}) do
+         if mk.prefix == nil and fd.sub then
+            values[fd.top] = { line = mk.line, file = path }
+         elseif fd.top == mk.prefix or (mk.prefix == nil and not fd.sub) then
+            local k = mk.prefix and fd.sub or fd.field
+            values[k] = fd.col and { line = mk.line, column = fd.col, label = fd.label, field = fd.field, file = path }
+               or { line = mk.line, file = path }
+         end
+      end
+      rawset(mk, "values", values)
+      return values
+   end }
+   marks[container].values = setmetatable({}, { __index = function(_, i)
+      local r = record_rows[i]
+      return r and { line = r, file = path }
+   end })
+   for _, fd in ipairs(fields or {}) do fd.top, fd.sub = fd.field:match("^([^.]+)%.(.+)$") end
+   local current_row, current_field
+   local function report(col, label, message)
+      ctx:problem(at_cell(current_row, col, label, current_field), message)
+   end
+   local ncolumns = #header
    for r = first_data, #rows do
       local row = rows[r]
       local blank = true
-      for _, cell in ipairs(row) do blank = blank and trim(cell) == "" end
+      for _, cell in ipairs(row) do
+         if cell:find("%S") then
+            blank = false
+            break
+         end
+      end
       if not blank then
          if spreadsheet then
             -- a sheet leaves out empty cells at the end of a row, so only cells past the header count
-            for c = #header + 1, #row do
+            for c = ncolumns + 1, #row do
                if trim(row[c]) ~= "" then
                   ctx:problem(at_cell(r, c, nil), string.format("the cell lies beyond the header's %d columns",
-                     #header))
+                     ncolumns))
                   break
                end
             end
-         elseif #row ~= #header then
+         elseif #row ~= ncolumns then
             ctx:problem(at_cell(r, nil, nil), string.format("the row has %d cell%s, the header has %d", #row,
-               #row == 1 and "" or "s", #header))
+               #row == 1 and "" or "s", ncolumns))
          end
          if fields then
             local record = {}
-            marks[record] = { line = r, file = path, values = {} }
+            marks[record] = setmetatable({ line = r }, record_marks)
+            current_row = r
             for _, fd in ipairs(fields) do
-               local function report(col, label, message)
-                  ctx:problem(at_cell(r, col, label, fd.field), message)
-               end
+               current_field = fd.field
                local v, col, label, mapped = fd.get(row, report, r)
                if v ~= nil then
+                  if col then fd.col, fd.label = col, label end
                   if type(v) == "string" and not mapped then v = typed(fd.field, trim(v), opts) end
-                  local pos = col and { line = r, column = col, label = label, field = fd.field, file = path }
-                     or { line = r, file = path }
-                  put(record, marks, fd.field, v, pos)
+                  if fd.sub then
+                     local t = record[fd.top]
+                     if t == nil then
+                        t = {}
+                        record[fd.top] = t
+                        marks[t] = setmetatable({ line = r, prefix = fd.top }, record_marks)
+                     end
+                     t[fd.sub] = v
+                  else
+                     record[fd.field] = v
+                  end
                end
             end
             records[#records + 1] = record
-            marks[container].values[#records] = { line = r, file = path }
+            record_rows[#records] = r
          end
       end
    end
