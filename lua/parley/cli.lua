@@ -44,17 +44,20 @@ test: runs every *.test.yaml case under DIR (docs/rules.md) and reports each dif
 the findings a case expects and those the rule produces. Exit code 1 when a case fails, 3 when
 a test file is malformed.]],
    import = [[
-usage: parley import DB FILE... [--map MAPPING.yaml]
+usage: parley import DB FILE... [--map MAPPING.yaml] [--set FIELD=VALUE]...
 Validates every file as one batch (docs/dataset.md) and writes all of it to the store DB in one
-transaction, or nothing. A file imported before is skipped. A CSV or TSV table is read through
-the mapping --map names (docs/tables.md). Problems go to stderr as file:line:col: message (at
-key.path), or FILE:ROW:COLUMN (header): field: message for a table, and the exit code is 3.]],
+transaction, or nothing. A file imported before is skipped. A CSV, TSV or .xlsx table is read
+through the mapping --map names, or an HXL table by its tags; --set gives a field of every row
+(a claim's claimant, say) over the mapping and the tags (docs/tables.md). Problems go to stderr
+as file:line:col: message (at key.path), or FILE:ROW:COLUMN (header): field: message for a
+table, and the exit code is 3.]],
    validate = [[
-usage: parley validate FILE... [--map MAPPING.yaml] [--preview N]
+usage: parley validate FILE... [--map MAPPING.yaml] [--set FIELD=VALUE]... [--preview N]
 Checks dataset files as one batch, without a store: every problem is reported, each as
-file:line:col: message (at key.path), or FILE:ROW:COLUMN (header): field: message for a CSV or
-TSV table read through --map (docs/tables.md). --preview N prints the first N records the
-mapping makes, as parley YAML. Exit code 0 when valid, 3 otherwise.]],
+file:line:col: message (at key.path), or FILE:ROW:COLUMN (header): field: message for a CSV,
+TSV or .xlsx table read through --map or its HXL tags, with --set as for import
+(docs/tables.md). --preview N prints the first N records of each table as parley YAML. Exit
+code 0 when valid, 3 otherwise.]],
    export = [[
 usage: parley export DB [--since IMPORT_ID] [--out DIR]
        parley export DB --format csv --kind persons|claims|exchanges [--out FILE]
@@ -280,26 +283,48 @@ local function options(args, known)
    return opts, rest
 end
 
--- The files of an import or validate command: paths, with each table (CSV, TSV) given as a
--- table source {table = PATH, map = MAPPING} when --map names one.
-local function sources_of(files, map)
+-- The files of an import or validate command: paths, with each table (CSV, TSV, .xlsx)
+-- given as a table source {table = PATH, map = MAPPING, set = {FIELD = VALUE}} when --map or
+-- --set says more about it.
+local function sources_of(files, map, set)
    local tables = require "parley.tables"
    local list = {}
    for i, f in ipairs(files) do
-      list[i] = (map and tables.is_table_path(f)) and { table = f, map = map } or f
+      list[i] = ((map or next(set)) and tables.is_table_path(f)) and { table = f, map = map, set = set } or f
    end
    return list
 end
 
+-- Takes every "--set FIELD=VALUE" out of args (the option may repeat). Returns the other
+-- arguments and the constants, or nil and a message.
+local function set_options(args)
+   local rest, set = {}, {}
+   local i = 1
+   while i <= #args do
+      if args[i] == "--set" then
+         local field, value = (args[i + 1] or ""):match("^([%w_]+)=(.*)$")
+         if not field then return nil, "--set takes FIELD=VALUE, such as --set claimant=ARM" end
+         set[field] = value
+         i = i + 2
+      else
+         rest[#rest + 1] = args[i]
+         i = i + 1
+      end
+   end
+   return rest, set
+end
+
 function commands.import(args, io_)
-   local opts, rest = options(args, { map = "value" })
+   local plain, set = set_options(args)
+   local opts, rest
+   if plain then opts, rest = options(plain, { map = "value" }) else opts, rest = nil, set end
    if not opts or #rest < 2 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.import, "\n")
       return EXIT_INPUT
    end
    local db = open_store(rest[1], nil, io_.stderr)
    if not db then return EXIT_INPUT end
-   local files = sources_of(table.move(rest, 2, #rest, 1, {}), opts.map)
+   local files = sources_of(table.move(rest, 2, #rest, 1, {}), opts.map, set)
    local summary, err = db:import(files)
    db:close()
    if not summary then
@@ -332,11 +357,14 @@ local function preview(doc, n)
       list.persons = table.move(list.persons, 1, math.min(n, #list.persons), 1, {})
       data.lists = { list }
    end
-   return require("parley.yaml").dump(data)
+   local text = require("parley.yaml").dump(data)
+   return "---\n" .. text .. (text:sub(-1) == "\n" and "" or "\n")
 end
 
 function commands.validate(args, io_)
-   local opts, rest = options(args, { map = "value", preview = "value" })
+   local plain, set = set_options(args)
+   local opts, rest
+   if plain then opts, rest = options(plain, { map = "value", preview = "value" }) else opts, rest = nil, set end
    local n = opts and opts.preview and math.tointeger(tonumber(opts.preview))
    if not opts or #rest < 1 or (opts.preview and (not n or n < 0)) then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.validate, "\n")
@@ -346,7 +374,7 @@ function commands.validate(args, io_)
    local dataset = require "parley.dataset"
    local tables = require "parley.tables"
    local docs, bad = {}, false
-   for _, source in ipairs(sources_of(rest, opts.map)) do
+   for _, source in ipairs(sources_of(rest, opts.map, set)) do
       if type(source) == "table" or tables.is_table_path(source) then
          local doc, err = tables.document(type(source) == "table" and source or { table = source })
          if doc then

@@ -254,10 +254,11 @@ local function compile_field(ctx, field, v, where, columns)
 end
 
 -- A block of fields ({name: field mapping}) checked against the dataset spec it fills, over
--- the fields an HXL table's tags give (tagged: field -> get, count's keys as count.best).
+-- the fields an HXL table's tags give (tagged: field -> get, count's keys as count.best) and
+-- under the constants of the command line (set: field -> text, which win over both).
 -- Returns an ordered list of {field=, get=}, or nil.
-local function compile_block(ctx, block, where, spec, columns, required_kind, tagged)
-   tagged = tagged or {}
+local function compile_block(ctx, block, where, spec, columns, required_kind, tagged, set)
+   tagged, set = tagged or {}, set or {}
    block = block or {}
    if not is_map(block) then
       ctx:problem(where, "expected a mapping of fields, got " .. describe(block))
@@ -280,7 +281,10 @@ local function compile_block(ctx, block, where, spec, columns, required_kind, ta
       for _, f in ipairs(tables.HXL_FIELDS) do
          if (f == name or f:sub(1, #name + 1) == name .. ".") and tagged[f] then from_tags[#from_tags + 1] = f end
       end
-      if (v == nil or v == core.null) and #from_tags > 0 then
+      if set[name] ~= nil then
+         local constant = set[name]
+         out[#out + 1] = { field = name, get = function() return constant end }
+      elseif (v == nil or v == core.null) and #from_tags > 0 then
          for _, f in ipairs(from_tags) do out[#out + 1] = { field = f, get = tagged[f] } end
       elseif v == nil or v == core.null then
          if spec.fields[name].required and name ~= "persons" then
@@ -478,157 +482,129 @@ local function deep_copy(v)
    return out
 end
 
--- tables.document(source) -> the dataset document of a table source {table = PATH,
--- map = MAPPING (a path or a table), name = NAME (optional)}, ready for dataset.validate:
--- {data=, marks=, name=, sha256=}. Or nil, the problems as text and the list of problems
--- (every problem of the table and of its rows at once, checked as the dataset would, except
--- references to other records, which the import resolves against the batch and the store).
-function tables.document(source)
-   local path, map = source.table, source.map
-   if type(path) ~= "string" then
-      error("bad argument 'table' (the path of a CSV or TSV file expected, got " .. type(path) .. ")", 3)
-   end
-   local mdoc, merr
-   if map == nil then
-      -- an HXL table can do without: its tags say what its columns are
-      mdoc = { data = { parley = tables.FORMAT_VERSION, claims = {} }, name = "its HXL tags",
-         sha256 = core.sha256("") }
+-- Reads a table's file into rows: a spreadsheet, or CSV/TSV. Returns rows and the cells'
+-- problems, or nil after adding the problem of a file that cannot be read as a table.
+local function read_rows(reading, content)
+   local ctx, mdoc, options = reading.ctx, reading.mdoc, reading.options
+   local rows, problems
+   if reading.spreadsheet then
+      rows, problems = core.read_xlsx(content, { sheet = options.sheet })
    else
-      mdoc, merr = tables.load_mapping(map)
-      if not mdoc then return nil, merr, { { message = merr } } end
+      rows, problems = core.read_csv(content, {
+         delimiter = options.delimiter or tables.DELIMITERS[reading.ext] or ",", encoding = options.encoding })
    end
-   local f, ferr = io.open(path, "rb")
-   if not f then
-      local msg = string.format("%s: cannot read: %s", path, ferr)
-      return nil, msg, { { message = msg } }
-   end
-   local content = f:read("a")
-   f:close()
-
-   local ctx = check.new_context({})
-   local m = check.fields(ctx, mdoc.data, { doc = mdoc, path = "" }, MAPPING)
-   if not m then return nil, check.format_problems(ctx.problems), ctx.problems end
-   local options = m.table or {}
-   local ext = (path:match("%.([%w]+)$") or ""):lower()
-   local delimiter = options.delimiter or tables.DELIMITERS[ext] or ","
-   local encoding = options.encoding or "utf-8"
-   local opts = { dates = options.dates or "iso" }
-   local name = source.name or (map and (path .. " --map " .. mdoc.name) or path)
-   local tdoc = { name = name, marks = {}, sha256 = core.sha256(content) .. "+" .. mdoc.sha256 }
-   local marks = tdoc.marks
-
-   local whole_file = { doc = { name = path }, path = "" }
-   local spreadsheet = tables.SPREADSHEETS[ext]
-   local rows, cell_problems
-   if spreadsheet then
-      rows, cell_problems = core.read_xlsx(content, { sheet = options.sheet })
+   if rows then return rows, problems end
+   if reading.spreadsheet and options.sheet and problems:find("has no sheet", 1, true) then
+      ctx:problem(check.at({ doc = mdoc, path = "table" }, mdoc.data.table, "sheet", "table.sheet"), problems)
+   elseif reading.spreadsheet then
+      ctx:problem(reading.whole_file, problems)
    else
-      rows, cell_problems = core.read_csv(content, { delimiter = delimiter, encoding = encoding })
+      ctx:problem(check.at({ doc = mdoc, path = "table" }, mdoc.data.table, "encoding", "table.encoding"), problems)
    end
-   if not rows then
-      if spreadsheet and options.sheet and cell_problems:find("has no sheet", 1, true) then
-         ctx:problem(check.at({ doc = mdoc, path = "table" }, mdoc.data.table, "sheet", "table.sheet"), cell_problems)
-      elseif spreadsheet then
-         ctx:problem(whole_file, cell_problems)
-      else
-         ctx:problem(check.at({ doc = mdoc, path = "table" }, mdoc.data.table, "encoding", "table.encoding"),
-            cell_problems)
-      end
-      return nil, check.format_problems(ctx.problems), ctx.problems
-   end
-   local function at_cell(row, column, label, field)
-      local node = {}
-      marks[node] = { line = row, column = column, label = label, field = field, file = path }
-      return { doc = tdoc, node = node, path = "" }
-   end
-   for _, p in ipairs(cell_problems) do
-      local header = rows[options.header or 1]
-      ctx:problem(at_cell(p.row, p.column, header and p.column and header[p.column]), p.message)
-   end
-   local header_row = options.header or 1
-   local header = rows[header_row]
-   if not header then
-      ctx:problem(whole_file, #rows == 0 and "the table is empty: it has no header row" or
-         string.format("the mapping's header is row %d, but the table has %d rows", header_row, #rows))
-      return nil, check.format_problems(ctx.problems), ctx.problems
-   end
+   return nil
+end
+
+-- The columns of a header row: names (trimmed) by number and numbers by name.
+local function header_columns(header)
    local columns = { names = {}, index = {} }
    for i, h in ipairs(header) do
       h = trim(h)
       columns.names[i] = h
       if h ~= "" and not columns.index[h] then columns.index[h] = i end
    end
-   -- HXL hashtags: the header row itself, or the row under it
-   local tags, first_data = nil, header_row + 1
-   if is_tag_row(header) then
-      tags = header
-   elseif is_tag_row(rows[header_row + 1]) then
-      tags, first_data = rows[header_row + 1], header_row + 2
-   end
-   if map == nil and not tags then
-      local msg = string.format("%s: a table is read through a mapping that says what its rows are: " ..
-         "parley import DB %s --map MAPPING.yaml, or db:import{table = PATH, map = MAPPING}; a table with " ..
-         "a row of HXL hashtags can do without (docs/tables.md)", path, path)
-      return nil, msg, { { message = msg } }
-   end
+   return columns
+end
 
-   local kind = m.claims and "claims" or "lists"
-   local block_where = { doc = mdoc, path = m.claims and "claims" or "person" }
-   block_where.node, block_where.key = mdoc.data, m.claims and "claims" or "person"
-   local tagged = {}
+-- The compiled fields of the row block: the command line's constants (source.set) over the
+-- mapping's fields over what the HXL tags give. nil after a problem of the mapping.
+local function compile_fields(reading, tags, columns)
+   local ctx, m, mdoc, kind = reading.ctx, reading.m, reading.mdoc, reading.kind
+   local block_key = kind == "claims" and "claims" or "person"
+   local where = { doc = mdoc, path = block_key, node = mdoc.data, key = block_key }
+   local given = {}
    if tags then
-      local given = tag_fields(tags, kind)
-      if kind == "claims" and not given.id and not (is_map(m.claims) and m.claims.id) then
+      local from_tags = tag_fields(tags, kind)
+      if kind == "claims" and not from_tags.id and not (is_map(m.claims) and m.claims.id) then
          -- a tagged table seldom has ids: the file's name and the row make one
-         local base = path:match("([^/]*)$"):gsub("%.[%w]+$", ""):gsub("[^%w._-]+", "_")
-         tagged.id = function(_, _, r) return base .. "-" .. r end
+         local base = reading.path:match("([^/]*)$"):gsub("%.[%w]+$", ""):gsub("[^%w._-]+", "_")
+         given.id = function(_, _, r) return base .. "-" .. r end
       end
-      for field, v in pairs(given) do tagged[field] = compile_field(ctx, field, v, block_where, columns) end
+      for field, v in pairs(from_tags) do given[field] = compile_field(ctx, field, v, where, columns) end
    end
-   local fields
+   local block, set = m[block_key], reading.set
+   local spec = kind == "claims" and dataset.SPECS.claims or dataset.ENTRY
+   local settable = {}
+   for _, field in ipairs(spec.order) do
+      if field ~= "count" then settable[#settable + 1] = field end
+   end
+   for field in pairs(set or {}) do
+      if not spec.fields[field] or field == "count" then
+         ctx:problem({ doc = { name = "--set" }, path = "" }, string.format(
+            "a %s has no field '%s'%s that --set can give; it has: %s", kind == "claims" and "claim" or "list entry",
+            tostring(field), text.did_you_mean(tostring(field), settable), table.concat(settable, ", ")))
+         return nil
+      end
+   end
    if kind == "claims" then
-      fields = compile_block(ctx, m.claims, block_where, dataset.SPECS.claims, columns, "claim", tagged)
-   elseif m.person == nil and not tags then
+      return compile_block(ctx, block, where, spec, columns, "claim", given, set)
+   elseif block == nil and not tags and not set then
       ctx:problem({ doc = mdoc, node = mdoc.data, path = "" },
          "a list mapping needs person: (what each row says) unless the table's HXL hashtags say it")
-   else
-      fields = compile_block(ctx, m.person, block_where, dataset.ENTRY, columns, "list entry", tagged)
+      return nil
    end
+   return compile_block(ctx, block, where, spec, columns, "list entry", given, set)
+end
 
-   local records = {}
-   local container = {}
-   marks[container] = { file = path, line = header_row, values = {} }
-   -- Where each record's values came from, made only when a problem asks (a table of 100,000
-   -- rows would otherwise make a position for every cell): marks[record] is {line = ROW} and
-   -- these metatables give its file and values; a nested table (count) has its prefix.
-   local record_rows = {}
-   local record_marks = { __index = function(mk, key)
+-- Where each record's values came from, made only when a problem asks (a table of 100,000
+-- rows would otherwise make a position for every cell): marks[record] is {line = ROW} and
+-- this metatable gives its file and values; a nested table (count) has its prefix too.
+local function record_marks(path, fields)
+   return { __index = function(mk, key)
       if key == "file" then return path end
       if key ~= "values" then return nil end
       local values = {}
-      for _, fd in ipairs(fields or {}) do
+      for _, fd in ipairs(fields) do
          if mk.prefix == nil and fd.sub then
             values[fd.top] = { line = mk.line, file = path }
          elseif fd.top == mk.prefix or (mk.prefix == nil and not fd.sub) then
-            local k = mk.prefix and fd.sub or fd.field
-            values[k] = fd.col and { line = mk.line, column = fd.col, label = fd.label, field = fd.field, file = path }
-               or { line = mk.line, file = path }
+            values[mk.prefix and fd.sub or fd.field] = fd.col and
+               { line = mk.line, column = fd.col, label = fd.label, field = fd.field, file = path } or
+               { line = mk.line, file = path }
          end
       end
       rawset(mk, "values", values)
       return values
    end }
-   marks[container].values = setmetatable({}, { __index = function(_, i)
-      local r = record_rows[i]
-      return r and { line = r, file = path }
-   end })
+end
+
+-- A row that is not as wide as the header: a CSV row must be exactly as wide, but a sheet
+-- leaves out empty cells at the end of a row, so only its cells past the header count.
+local function check_width(reading, row, r, ncolumns)
+   if reading.spreadsheet then
+      for c = ncolumns + 1, #row do
+         if trim(row[c]) ~= "" then
+            reading.ctx:problem(reading.at_cell(r, c), string.format(
+               "the cell lies beyond the header's %d columns", ncolumns))
+            return
+         end
+      end
+   elseif #row ~= ncolumns then
+      reading.ctx:problem(reading.at_cell(r), string.format("the row has %d cell%s, the header has %d", #row,
+         #row == 1 and "" or "s", ncolumns))
+   end
+end
+
+-- The records of rows[first..]: one a row, blank rows left out. Returns the records and the
+-- row of each.
+local function read_records(reading, rows, first, ncolumns, fields)
+   local marks, records, record_rows = reading.marks, {}, {}
+   local meta = record_marks(reading.path, fields or {})
    for _, fd in ipairs(fields or {}) do fd.top, fd.sub = fd.field:match("^([^.]+)%.(.+)$") end
    local current_row, current_field
    local function report(col, label, message)
-      ctx:problem(at_cell(current_row, col, label, current_field), message)
+      reading.ctx:problem(reading.at_cell(current_row, col, label, current_field), message)
    end
-   local ncolumns = #header
-   for r = first_data, #rows do
+   for r = first, #rows do
       local row = rows[r]
       local blank = true
       for _, cell in ipairs(row) do
@@ -638,35 +614,23 @@ function tables.document(source)
          end
       end
       if not blank then
-         if spreadsheet then
-            -- a sheet leaves out empty cells at the end of a row, so only cells past the header count
-            for c = ncolumns + 1, #row do
-               if trim(row[c]) ~= "" then
-                  ctx:problem(at_cell(r, c, nil), string.format("the cell lies beyond the header's %d columns",
-                     ncolumns))
-                  break
-               end
-            end
-         elseif #row ~= ncolumns then
-            ctx:problem(at_cell(r, nil, nil), string.format("the row has %d cell%s, the header has %d", #row,
-               #row == 1 and "" or "s", ncolumns))
-         end
+         check_width(reading, row, r, ncolumns)
          if fields then
             local record = {}
-            marks[record] = setmetatable({ line = r }, record_marks)
+            marks[record] = setmetatable({ line = r }, meta)
             current_row = r
             for _, fd in ipairs(fields) do
                current_field = fd.field
                local v, col, label, mapped = fd.get(row, report, r)
                if v ~= nil then
                   if col then fd.col, fd.label = col, label end
-                  if type(v) == "string" and not mapped then v = typed(fd.field, trim(v), opts) end
+                  if type(v) == "string" and not mapped then v = typed(fd.field, trim(v), reading.opts) end
                   if fd.sub then
                      local t = record[fd.top]
                      if t == nil then
                         t = {}
                         record[fd.top] = t
-                        marks[t] = setmetatable({ line = r, prefix = fd.top }, record_marks)
+                        marks[t] = setmetatable({ line = r, prefix = fd.top }, meta)
                      end
                      t[fd.sub] = v
                   else
@@ -679,15 +643,22 @@ function tables.document(source)
          end
       end
    end
-   if #rows < first_data and #cell_problems == 0 then
-      ctx:problem(whole_file, "the table has a header but no rows")
-   end
+   return records, record_rows
+end
 
+-- The dataset of the records: claims, or one list (the mapping's constants) of entries.
+local function assemble(reading, records, record_rows, header_row)
+   local marks, mdoc, m, path = reading.marks, reading.mdoc, reading.m, reading.path
+   local container = {}
+   for i, rec in ipairs(records) do container[i] = rec end
+   marks[container] = { file = path, line = header_row, values = setmetatable({}, { __index = function(_, i)
+      local r = record_rows[i]
+      return r and { line = r, file = path }
+   end }) }
    local data = { parley = dataset.FORMAT_VERSION }
    marks[data] = { file = mdoc.name, values = {} }
-   if kind == "claims" then
+   if reading.kind == "claims" then
       data.claims = container
-      for i, rec in ipairs(records) do container[i] = rec end
       marks[data].values.claims = marks[container].values[1]
    else
       local list = is_map(m.list) and deep_copy(m.list) or m.list
@@ -695,19 +666,107 @@ function tables.document(source)
          marks[list] = mapping_marks(mdoc, m.list)
          marks[list].values.persons = { line = header_row, file = path }
          list.persons = container
-         for i, rec in ipairs(records) do container[i] = rec end
       end
       data.lists = { list }
       marks[data.lists] = { file = mdoc.name, values = { mapping_marks(mdoc, mdoc.data).values.list } }
    end
-   tdoc.data = data
+   return data
+end
+
+local function failed(problems)
+   return nil, check.format_problems(problems), problems
+end
+
+local function failure(message)
+   return nil, message, { { message = message } }
+end
+
+-- tables.document(source) -> the dataset document of a table source {table = PATH,
+-- map = MAPPING (a path or a table; may be left out for an HXL table), set = {FIELD =
+-- VALUE} (constants for the row block, over the mapping's), name = NAME (optional)}, ready
+-- for dataset.validate: {data=, marks=, name=, sha256=}. Or nil, the problems as text and
+-- the list of problems: every problem of the table and of its rows at once, checked as the
+-- dataset would, except references to other records, which the import resolves against the
+-- batch and the store.
+function tables.document(source)
+   local path, map = source.table, source.map
+   if type(path) ~= "string" then
+      error("bad argument 'table' (the path of a CSV, TSV or .xlsx file expected, got " .. type(path) .. ")", 3)
+   end
+   local mdoc
+   if map == nil then
+      -- an HXL table can do without: its tags say what its columns are
+      mdoc = { data = { parley = tables.FORMAT_VERSION, claims = {} }, name = "its HXL tags", sha256 = core.sha256("") }
+   else
+      local err
+      mdoc, err = tables.load_mapping(map)
+      if not mdoc then return failure(err) end
+   end
+   local f, ferr = io.open(path, "rb")
+   if not f then return failure(string.format("%s: cannot read: %s", path, ferr)) end
+   local content = f:read("a")
+   f:close()
+
+   local ctx = check.new_context({})
+   local m = check.fields(ctx, mdoc.data, { doc = mdoc, path = "" }, MAPPING)
+   if not m then return failed(ctx.problems) end
+   local ext = (path:match("%.([%w]+)$") or ""):lower()
+   local set_digest = ""
+   if source.set and next(source.set) then set_digest = json.encode(source.set) end
+   local tdoc = {
+      name = source.name or (map and (path .. " --map " .. mdoc.name) or path), marks = {},
+      -- the file's digest and the mapping's (with the command line's constants, if any)
+      sha256 = core.sha256(content) .. "+" .. (set_digest == "" and mdoc.sha256 or
+         core.sha256(mdoc.sha256 .. set_digest)),
+   }
+   local reading = {
+      ctx = ctx, m = m, mdoc = mdoc, path = path, ext = ext, options = m.table or {}, marks = tdoc.marks,
+      spreadsheet = tables.SPREADSHEETS[ext], kind = m.claims and "claims" or "lists",
+      whole_file = { doc = { name = path }, path = "" }, set = source.set and next(source.set) and source.set,
+   }
+   reading.opts = { dates = reading.options.dates or "iso" }
+   function reading.at_cell(row, column, label, field)
+      local node = {}
+      tdoc.marks[node] = { line = row, column = column, label = label, field = field, file = path }
+      return { doc = tdoc, node = node, path = "" }
+   end
+
+   local rows, cell_problems = read_rows(reading, content)
+   if not rows then return failed(ctx.problems) end
+   local header_row = reading.options.header or 1
+   local header = rows[header_row]
+   for _, p in ipairs(cell_problems) do
+      ctx:problem(reading.at_cell(p.row, p.column, header and p.column and header[p.column]), p.message)
+   end
+   if not header then
+      ctx:problem(reading.whole_file, #rows == 0 and "the table is empty: it has no header row" or
+         string.format("the mapping's header is row %d, but the table has %d rows", header_row, #rows))
+      return failed(ctx.problems)
+   end
+   -- HXL hashtags: the header row itself, or the row under it
+   local tags, first = nil, header_row + 1
+   if is_tag_row(header) then
+      tags = header
+   elseif is_tag_row(rows[header_row + 1]) then
+      tags, first = rows[header_row + 1], header_row + 2
+   end
+   if map == nil and not tags then
+      return failure(string.format("%s: a table is read through a mapping that says what its rows are: " ..
+         "parley import DB %s --map MAPPING.yaml, or db:import{table = PATH, map = MAPPING}; a table with " ..
+         "a row of HXL hashtags can do without (docs/tables.md)", path, path))
+   end
+   local fields = compile_fields(reading, tags, header_columns(header))
+   local records, record_rows = read_records(reading, rows, first, #header, fields)
+   if #rows < first and #cell_problems == 0 then
+      ctx:problem(reading.whole_file, "the table has a header but no rows")
+   end
+   tdoc.data = assemble(reading, records, record_rows, header_row)
    tdoc.rows = #records
    if #ctx.problems > 0 then
       -- the rows' own problems too, as the import would find them, so all come at once
       local _, more = dataset.validate({ tdoc }, { exists = function() return true end })
       for _, p in ipairs(more) do ctx.problems[#ctx.problems + 1] = p end
-      for _, p in ipairs(ctx.problems) do p.doc = p.doc or tdoc end
-      return nil, check.format_problems(ctx.problems), ctx.problems
+      return failed(ctx.problems)
    end
    return tdoc
 end
