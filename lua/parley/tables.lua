@@ -1,7 +1,8 @@
--- Tables in (docs/tables.md): a CSV or TSV file read through a YAML mapping becomes one
--- dataset document, the persons of one list or a set of claims, that db:import validates
--- and writes like any other. The mapping language is constants, column references,
--- templates and value maps; anything more is a Lua script that builds a dataset table.
+-- Tables in (docs/tables.md): a CSV, TSV or .xlsx file read through a YAML mapping (or an
+-- HXL table by its hashtags) becomes one dataset document, the persons of one list or a set
+-- of claims, that db:import validates and writes like any other. The mapping language is
+-- constants, column references, templates and value maps; anything more is a Lua script
+-- that builds a dataset table.
 --
 -- Every cell keeps where it came from: the document's marks give each value its file, row,
 -- column and header, so the dataset's own problems read "FILE:ROW:COLUMN (header): field:
@@ -27,7 +28,8 @@ tables.SPREADSHEETS = { xlsx = true }
 
 local is_map, describe = check.is_map, check.describe
 
--- Whether path names a table file (which needs a mapping) rather than a YAML dataset.
+-- Whether path names a table file (read through a mapping or its HXL tags) rather than a
+-- YAML dataset.
 function tables.is_table_path(path)
    local ext = type(path) == "string" and path:match("%.([%w]+)$")
    return ext ~= nil and (tables.DELIMITERS[ext:lower()] ~= nil or tables.SPREADSHEETS[ext:lower()] ~= nil)
