@@ -7,7 +7,7 @@ LUA_INC ?= /usr/include/lua5.4
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 ALL_CFLAGS = $(CFLAGS) $(WARN) -std=c99 -D_POSIX_C_SOURCE=200809L -fPIC -I$(LUA_INC) -Isrc
-LIBS = -lsqlite3 -lyaml -lutf8proc -lpthread
+LIBS = -lsqlite3 -lyaml -lutf8proc -lcsv -lzip -lexpat -lpthread
 SRC = $(wildcard src/*.c)
 HDR = $(wildcard src/*.h)
 SO = build/parley/core.so
@@ -15,7 +15,8 @@ ASAN_SO = build-asan/parley/core.so
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 DEBIAN_PACKAGES = lua5.4 liblua5.4-dev libsqlite3-dev libyaml-dev libutf8proc-dev luarocks \
-	lua-busted lua-check gcc make git clang libclang-rt-14-dev chromium
+	lua-busted lua-check gcc make git clang libclang-rt-14-dev chromium libcsv-dev \
+	libzip-dev libexpat1-dev zip
 
 .PHONY: all deps env test spec lint asan valgrind demo install clean bench fuzz
 

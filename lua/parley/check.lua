@@ -252,7 +252,10 @@ end
 
 ---------------------------------------------------------------------------- messages
 
--- Where a problem is: line and column from the document's marks when it has them.
+-- Where a problem is: line and column from the document's marks when it has them, and the
+-- position itself. A position made for a table cell (parley.tables) may also carry `file`
+-- (the file it is in, when not the document's), `label` (the column's header) and `field`
+-- (the dataset field the cell gives); its column may be absent for a whole row.
 local function position(problem)
    local marks = problem.doc and problem.doc.marks
    local node, key = problem.node, problem.key
@@ -266,16 +269,22 @@ local function position(problem)
       else
          p = (m.values and m.values[key]) or (m.keys and m.keys[key])
       end
-      if p then return p.line, p.column end
+      if p then return p.line, p.column, p end
    end
-   return m.line, m.column
+   return m.line, m.column, m
 end
 
--- "file:line:col: message (at claims[3].holder)"
+-- "file:line:col: message (at claims[3].holder)", or for a table cell
+-- "file:row:col (header): field: message".
 function check.format_problem(problem)
    local name = problem.doc and problem.doc.name or "input"
-   local line, col = position(problem)
-   local where = line and string.format("%s:%d:%d", name, line, col) or name
+   local line, col, pos = position(problem)
+   local where = name
+   if line then
+      where = string.format("%s:%d", pos.file or name, line) .. (col and (":" .. col) or "") ..
+         (pos.label and (" (" .. pos.label .. ")") or "")
+   end
+   if pos and pos.field then return string.format("%s: %s: %s", where, pos.field, problem.message) end
    local suffix = problem.path ~= "" and string.format(" (at %s)", problem.path) or ""
    local who = problem.record and (problem.record .. ": ") or ""
    return string.format("%s: %s%s%s", where, who, problem.message, suffix)

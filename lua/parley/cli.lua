@@ -16,6 +16,7 @@ commands:
   rules list|test          the built-in rules; run a rule's test cases
   import DB FILE...        validate dataset files and add them to the store DB (created if new)
   validate FILE...         check dataset files without a store
+  export DB [--out DIR]    write what a store holds as datasets, or tables with HXL hashtags
   claims DB [--subject S]  each subject's competing claims side by side, with their sources
   query DB SQL [VALUE...]  run one SQL statement (read-only) and print its rows
   names match A B          whether two names are the same person's, with the score and why
@@ -45,14 +46,29 @@ test: runs every *.test.yaml case under DIR (docs/rules.md) and reports each dif
 the findings a case expects and those the rule produces. Exit code 1 when a case fails, 3 when
 a test file is malformed.]],
    import = [[
-usage: parley import DB FILE...
+usage: parley import DB FILE... [--map MAPPING.yaml] [--set FIELD=VALUE]...
 Validates every file as one batch (docs/dataset.md) and writes all of it to the store DB in one
-transaction, or nothing. A file imported before is skipped. Problems go to stderr as
-file:line:col: message (at key.path), and the exit code is 3.]],
+transaction, or nothing. A file imported before is skipped. A CSV, TSV or .xlsx table is read
+through the mapping --map names, or an HXL table by its tags; --set gives a field of every row
+(a claim's claimant, say) over the mapping and the tags (docs/tables.md). Problems go to stderr
+as file:line:col: message (at key.path), or FILE:ROW:COLUMN (header): field: message for a
+table, and the exit code is 3.]],
    validate = [[
-usage: parley validate FILE...
+usage: parley validate FILE... [--map MAPPING.yaml] [--set FIELD=VALUE]... [--preview N]
 Checks dataset files as one batch, without a store: every problem is reported, each as
-file:line:col: message (at key.path). Exit code 0 when valid, 3 otherwise.]],
+file:line:col: message (at key.path), or FILE:ROW:COLUMN (header): field: message for a CSV,
+TSV or .xlsx table read through --map or its HXL tags, with --set as for import
+(docs/tables.md). --preview N prints the first N records of each table as parley YAML. Exit
+code 0 when valid, 3 otherwise.]],
+   export = [[
+usage: parley export DB [--since IMPORT_ID] [--out DIR]
+       parley export DB --format csv --kind persons|claims|exchanges [--out FILE]
+Writes what the store DB holds as canonical parley YAML datasets, one per import (or only the
+imports after IMPORT_ID), named NNNN-NAME.yaml in DIR (default: the current directory), each
+with its original name and SHA-256 in a header comment. Importing them into another store
+gives the same records, so analysts merge their stores by importing each other's exports.
+--format csv writes one table of persons, claims or exchanges with HXL hashtags, to FILE or
+standard output (docs/tables.md). Exit code 0, or 3 (a store or directory that cannot be used).]],
    claims = [[
 usage: parley claims DB [--subject SUBJECT]
 Prints, for each subject (and holder and about), every party's claims side by side with their
@@ -144,62 +160,6 @@ local function open_store(path, opts, stderr)
       return nil
    end
    return db
-end
-
-function commands.import(args, io_)
-   if #args < 2 then
-      out(io_.stderr, HELP.import, "\n")
-      return EXIT_INPUT
-   end
-   local db = open_store(args[1], nil, io_.stderr)
-   if not db then return EXIT_INPUT end
-   local files = table.move(args, 2, #args, 1, {})
-   local summary, err = db:import(files)
-   db:close()
-   if not summary then
-      out(io_.stderr, err, "\n")
-      return EXIT_INPUT
-   end
-   for _, a in ipairs(summary.already) do
-      out(io_.stdout, string.format("%s: already imported (import %d), skipped\n", a.name, a.import))
-   end
-   if #summary.imported > 0 then
-      local parts = {}
-      for _, kind in ipairs(require("parley.vocab").RECORD_KINDS) do
-         if summary[kind] > 0 then parts[#parts + 1] = string.format("%d %s", summary[kind], kind) end
-      end
-      if summary.unchanged > 0 then parts[#parts + 1] = string.format("%d unchanged", summary.unchanged) end
-      out(io_.stdout, string.format("imported %d file%s into %s: %s\n", #summary.imported,
-         #summary.imported == 1 and "" or "s", args[1], #parts > 0 and table.concat(parts, ", ") or "nothing new"))
-   end
-   return EXIT_OK
-end
-
-function commands.validate(args, io_)
-   if #args < 1 then
-      out(io_.stderr, HELP.validate, "\n")
-      return EXIT_INPUT
-   end
-   local yaml = require "parley.yaml"
-   local dataset = require "parley.dataset"
-   local docs, bad = {}, false
-   for _, path in ipairs(args) do
-      local data, marks = yaml.load_file(path, { marks = true })
-      if data == nil and marks then
-         out(io_.stderr, marks, "\n")
-         bad = true
-      else
-         docs[#docs + 1] = { data = data, marks = marks, name = path }
-      end
-   end
-   local _, problems = dataset.validate(docs, {})
-   if #problems > 0 then
-      out(io_.stderr, dataset.format_problems(problems), "\n")
-      bad = true
-   end
-   if bad then return EXIT_INPUT end
-   out(io_.stdout, string.format("%d file%s valid\n", #args, #args == 1 and "" or "s"))
-   return EXIT_OK
 end
 
 function commands.claims(args, io_)
@@ -328,6 +288,176 @@ local function options(args, known)
       end
    end
    return opts, rest
+end
+
+-- The files of an import or validate command: paths, with each table (CSV, TSV, .xlsx)
+-- given as a table source {table = PATH, map = MAPPING, set = {FIELD = VALUE}} when --map or
+-- --set says more about it.
+local function sources_of(files, map, set)
+   local tables = require "parley.tables"
+   local list = {}
+   for i, f in ipairs(files) do
+      list[i] = ((map or next(set)) and tables.is_table_path(f)) and { table = f, map = map, set = set } or f
+   end
+   return list
+end
+
+-- Takes every "--set FIELD=VALUE" out of args (the option may repeat). Returns the other
+-- arguments and the constants, or nil and a message.
+local function set_options(args)
+   local rest, set = {}, {}
+   local i = 1
+   while i <= #args do
+      if args[i] == "--set" then
+         local field, value = (args[i + 1] or ""):match("^([%w_]+)=(.*)$")
+         if not field then return nil, "--set takes FIELD=VALUE, such as --set claimant=ARM" end
+         set[field] = value
+         i = i + 2
+      else
+         rest[#rest + 1] = args[i]
+         i = i + 1
+      end
+   end
+   return rest, set
+end
+
+function commands.import(args, io_)
+   local plain, set = set_options(args)
+   local opts, rest
+   if plain then opts, rest = options(plain, { map = "value" }) else opts, rest = nil, set end
+   if not opts or #rest < 2 then
+      out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.import, "\n")
+      return EXIT_INPUT
+   end
+   local db = open_store(rest[1], nil, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local files = sources_of(table.move(rest, 2, #rest, 1, {}), opts.map, set)
+   local summary, err = db:import(files)
+   db:close()
+   if not summary then
+      out(io_.stderr, err, "\n")
+      return EXIT_INPUT
+   end
+   for _, a in ipairs(summary.already) do
+      out(io_.stdout, string.format("%s: already imported (import %d), skipped\n", a.name, a.import))
+   end
+   if #summary.imported > 0 then
+      local parts = {}
+      for _, kind in ipairs(vocab.RECORD_KINDS) do
+         if summary[kind] > 0 then parts[#parts + 1] = string.format("%d %s", summary[kind], kind) end
+      end
+      if summary.unchanged > 0 then parts[#parts + 1] = string.format("%d unchanged", summary.unchanged) end
+      out(io_.stdout, string.format("imported %d file%s into %s: %s\n", #summary.imported,
+         #summary.imported == 1 and "" or "s", rest[1], #parts > 0 and table.concat(parts, ", ") or "nothing new"))
+   end
+   return EXIT_OK
+end
+
+-- The first n records of a table document, as the parley YAML the mapping makes of them.
+local function preview(doc, n)
+   local data = { parley = doc.data.parley }
+   if doc.data.claims then
+      data.claims = table.move(doc.data.claims, 1, math.min(n, #doc.data.claims), 1, {})
+   else
+      local list = {}
+      for k, v in pairs(doc.data.lists[1]) do list[k] = v end
+      list.persons = table.move(list.persons, 1, math.min(n, #list.persons), 1, {})
+      data.lists = { list }
+   end
+   local text = require("parley.yaml").dump(data)
+   return "---\n" .. text .. (text:sub(-1) == "\n" and "" or "\n")
+end
+
+function commands.validate(args, io_)
+   local plain, set = set_options(args)
+   local opts, rest
+   if plain then opts, rest = options(plain, { map = "value", preview = "value" }) else opts, rest = nil, set end
+   local n = opts and opts.preview and math.tointeger(tonumber(opts.preview))
+   if not opts or #rest < 1 or (opts.preview and (not n or n < 0)) then
+      out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.validate, "\n")
+      return EXIT_INPUT
+   end
+   local yaml = require "parley.yaml"
+   local dataset = require "parley.dataset"
+   local tables = require "parley.tables"
+   local docs, bad = {}, false
+   for _, source in ipairs(sources_of(rest, opts.map, set)) do
+      if type(source) == "table" or tables.is_table_path(source) then
+         local doc, err = tables.document(type(source) == "table" and source or { table = source })
+         if doc then
+            docs[#docs + 1] = doc
+            if n then out(io_.stdout, preview(doc, n)) end
+         else
+            out(io_.stderr, err, "\n")
+            bad = true
+         end
+      else
+         local data, marks = yaml.load_file(source, { marks = true })
+         if data == nil and marks then
+            out(io_.stderr, marks, "\n")
+            bad = true
+         else
+            docs[#docs + 1] = { data = data, marks = marks, name = source }
+         end
+      end
+   end
+   local _, problems = dataset.validate(docs, {})
+   if #problems > 0 then
+      out(io_.stderr, dataset.format_problems(problems), "\n")
+      bad = true
+   end
+   if bad then return EXIT_INPUT end
+   out(n and io_.stderr or io_.stdout, string.format("%d file%s valid\n", #rest, #rest == 1 and "" or "s"))
+   return EXIT_OK
+end
+
+function commands.export(args, io_)
+   local opts, rest = options(args, { since = "value", out = "value", format = "value", kind = "value" })
+   if not opts or #rest ~= 1 then
+      out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.export, "\n")
+      return EXIT_INPUT
+   end
+   local export = require "parley.export"
+   local db = open_store(rest[1], { readonly = true }, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local ok, err
+   if opts.format == "csv" then
+      local csv
+      csv, err = export.csv(db, opts.kind)
+      if csv and opts.out then
+         local f, ferr = io.open(opts.out, "wb")
+         if f then
+            f:write(csv)
+            f:close()
+            ok = true
+         else
+            err = "cannot write " .. opts.out .. ": " .. ferr
+         end
+      elseif csv then
+         out(io_.stdout, csv)
+         ok = true
+      end
+   elseif opts.format and opts.format ~= "yaml" then
+      err = string.format("export writes --format yaml (the default) or csv, not '%s'", opts.format)
+   else
+      local since = opts.since and math.tointeger(tonumber(opts.since))
+      if opts.since and not since then
+         err = "--since takes an import id (parley query DB \"SELECT id, name FROM imports\" lists them)"
+      else
+         local written
+         written, err = export.datasets(db, { since = since, dir = opts.out or "." })
+         if written then
+            for _, w in ipairs(written) do out(io_.stdout, w.path, "\n") end
+            ok = true
+         end
+      end
+   end
+   db:close()
+   if not ok then
+      out(io_.stderr, "parley: ", err, "\n")
+      return EXIT_INPUT
+   end
+   return EXIT_OK
 end
 
 local function is_terminal(fd)

@@ -77,6 +77,16 @@ local function path_checker(kind)
    end
 end
 
+-- An entry of data: a dataset file, or a table read through a mapping (docs/tables.md).
+local TABLE_SOURCE = check.spec({
+   { "table", path_checker("file"), required = true }, { "map", path_checker("file"), required = true },
+})
+
+local function data_entry(ctx, v, where)
+   if type(v) == "table" then return check.fields(ctx, v, where, TABLE_SOURCE) end
+   return path_checker("file")(ctx, v, where)
+end
+
 local function builtin_checker(ctx, v, where)
    local s = check.string(ctx, v, where)
    if not s then return nil end
@@ -131,7 +141,7 @@ local function top_spec()
       end }, { "store", path_checker("store") },
       { "data", function(ctx, v, where)
          if type(v) == "string" then return { path_checker("file")(ctx, v, where) } end
-         return check.list(path_checker("file"))(ctx, v, where)
+         return check.list(data_entry)(ctx, v, where)
       end },
       { "rules", check.list(check.mapping(RULE)), required = true }, { "limits", check.mapping(LIMITS) },
       { "report", check.list(check.mapping(report_spec())) },

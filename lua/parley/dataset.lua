@@ -146,6 +146,18 @@ local TOP = { "parley" }
 for _, kind in ipairs(vocab.RECORD_KINDS) do TOP[#TOP + 1] = kind end
 local FORMAT_VERSION = 1
 
+-- The field specs (`order`, `fields[name].required`) of each kind, of a list or transfer entry
+-- and of a count, for parley.tables, whose mappings give values to these fields.
+local function field_of(t, name)
+   for _, f in ipairs(t.fields) do
+      if f[1] == name then return f end
+   end
+end
+dataset.SPECS = SPECS
+dataset.ENTRY = spec_of(field_of(record_schema.kinds.lists, "persons").rows)
+dataset.COUNT = spec_of(field_of(record_schema.kinds.claims, "count"))
+dataset.FORMAT_VERSION = FORMAT_VERSION
+
 ---------------------------------------------------------------------------- the batch
 
 -- The form of a record the store keeps and gives back: dates as written, and nothing else

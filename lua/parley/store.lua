@@ -8,7 +8,9 @@ local json = require "parley.json"
 local record_schema = require "parley.record_schema"
 local records = require "parley.records"
 local schema = require "parley.schema"
+local table_files = require "parley.tables"
 local vocab = require "parley.vocab"
+local yaml = require "parley.yaml"
 
 local store = {}
 
@@ -49,36 +51,43 @@ local function utc_now()
    return os.date("!%Y-%m-%dT%H:%M:%SZ")
 end
 
--- The documents an import reads: a dataset table, a path, or a list of paths.
+-- The documents an import reads: a dataset table, a path, a table source {table = PATH,
+-- map = MAPPING} (parley.tables), or a list of paths and table sources.
 local function documents(source, opts)
-   if type(source) == "string" then source = { source } end
+   if type(source) == "string" or (type(source) == "table" and source.table ~= nil) then source = { source } end
    if type(source) ~= "table" then
       error("bad argument #1 to 'import' (a dataset table, a file path or a list of paths expected, got " ..
          type(source) .. ")", 3)
    end
    local is_paths = #source > 0
-   for _, v in ipairs(source) do is_paths = is_paths and type(v) == "string" end
+   for _, v in ipairs(source) do
+      is_paths = is_paths and (type(v) == "string" or (type(v) == "table" and v.table ~= nil))
+   end
    if not is_paths then
       local ok, encoded = pcall(json.encode, source)
       local digest = core.sha256(ok and encoded or tostring(source))
       return { { data = source, name = opts.name or "dataset", sha256 = digest } }
    end
-   local yaml = require "parley.yaml"
    local docs, failures = {}, {}
    for _, path in ipairs(source) do
-      local f, err = io.open(path, "rb")
-      if not f then
-         -- io.open's message starts with the path already: name it once
-         if err:sub(1, #path + 2) == path .. ": " then err = err:sub(#path + 3) end
-         failures[#failures + 1] = string.format("%s: cannot read: %s", path, err)
+      if type(path) == "table" or table_files.is_table_path(path) then
+         local doc, err = table_files.document(type(path) == "table" and path or { table = path })
+         if doc then docs[#docs + 1] = doc else failures[#failures + 1] = err end
       else
-         local content = f:read("a")
-         f:close()
-         local data, marks = yaml.load(content, { name = path, marks = true })
-         if data == nil and type(marks) == "string" then
-            failures[#failures + 1] = marks
+         local f, err = io.open(path, "rb")
+         if not f then
+            -- io.open's message starts with the path already: name it once
+            if err:sub(1, #path + 2) == path .. ": " then err = err:sub(#path + 3) end
+            failures[#failures + 1] = string.format("%s: cannot read: %s", path, err)
          else
-            docs[#docs + 1] = { data = data, marks = marks, name = path, sha256 = core.sha256(content) }
+            local content = f:read("a")
+            f:close()
+            local data, marks = yaml.load(content, { name = path, marks = true })
+            if data == nil and type(marks) == "string" then
+               failures[#failures + 1] = marks
+            else
+               docs[#docs + 1] = { data = data, marks = marks, name = path, sha256 = core.sha256(content) }
+            end
          end
       end
    end

@@ -1,0 +1,217 @@
+-- Data out (docs/tables.md): what a store holds, written as canonical parley YAML datasets,
+-- one per import, that import back as the same records (how two analysts share and merge
+-- their stores: imports are append-only and idempotent, so importing each other's exports
+-- merges them, and a record with the same id and different content is refused), or as one
+-- CSV table of persons, claims or exchanges with HXL hashtags for spreadsheets and
+-- humanitarian tools.
+
+local vocab = require "parley.vocab"
+local yaml = require "parley.yaml"
+local HXL = require("parley.tables").HXL
+
+local export = {}
+
+---------------------------------------------------------------------------- datasets
+
+-- A copy of a record without the periods the readers derive from its dates (as_of_period, ...:
+-- they are not part of what was imported), at any depth.
+local function without_periods(v)
+   if type(v) ~= "table" then return v end
+   local out = {}
+   for k, x in pairs(v) do
+      if not (type(k) == "string" and k:match("_period$")) then out[k] = without_periods(x) end
+   end
+   return out
+end
+
+-- A record as the dataset writes it: what the reader gives back without what the store adds
+-- (a person's variants, which are other records' names; each date's period).
+local function as_written(kind, r)
+   if kind == "persons" then
+      r = { id = r.id, names = r.names, born = r.born, sex = r.sex, category = r.category, rank = r.rank,
+         father_name = r.father_name, notes = r.notes }
+   end
+   return without_periods(r)
+end
+
+-- Every record of the store of one kind, by id.
+local function by_id(db, kind)
+   local out = {}
+   for r in db[kind](db) do out[r.id] = as_written(kind, r) end
+   return out
+end
+
+-- A file name for an import: its number and the base name of what was imported.
+local function file_name(import)
+   local first = import.name:match("^(%S+)") or "dataset"
+   local base = first:match("([^/]*)$"):gsub("%.[%w]+$", ""):gsub("[^%w._-]+", "_")
+   if base == "" then base = "dataset" end
+   return string.format("%04d-%s.yaml", import.id, base:sub(1, 60))
+end
+
+-- The datasets of the store's imports: a list of {import=, name=, sha256=, text=, data=},
+-- oldest first, leaving out imports that added no record (everything already stored).
+-- opts.since: only the imports after that import id.
+function export.documents(db, opts)
+   opts = opts or {}
+   local since = opts.since or 0
+   local records = {}
+   for _, kind in ipairs(vocab.RECORD_KINDS) do records[kind] = by_id(db, kind) end
+   local docs = {}
+   for import in db:imports() do
+      if import.id > since then
+         local data, n = { parley = 1 }, 0
+         for _, kind in ipairs(vocab.RECORD_KINDS) do
+            for id in db:rows("SELECT id FROM records WHERE import = ? AND kind = ? ORDER BY id", import.id, kind) do
+               data[kind] = data[kind] or {}
+               data[kind][#data[kind] + 1] = records[kind][id]
+               n = n + 1
+            end
+         end
+         if n > 0 then
+            local header = string.format("# parley export of import %d of %s\n# name: %s\n# sha256: %s\n" ..
+               "# imported at: %s\n", import.id, db:path(), import.name, import.sha256, import.imported_at)
+            docs[#docs + 1] = { import = import.id, name = import.name, sha256 = import.sha256, data = data,
+               file = file_name(import), text = header .. yaml.dump(data) }
+         end
+      end
+   end
+   return docs
+end
+
+-- Writes export.documents to opts.dir (which must exist). Returns the list of {path=,
+-- import=} written, or nil and a message.
+function export.datasets(db, opts)
+   opts = opts or {}
+   local dir = opts.dir or "."
+   local written = {}
+   for _, doc in ipairs(export.documents(db, opts)) do
+      local path = (dir == "." and "" or (dir:gsub("/$", "") .. "/")) .. doc.file
+      local f, err = io.open(path, "wb")
+      if not f then return nil, string.format("cannot write %s: %s", path, err) end
+      f:write(doc.text)
+      f:close()
+      written[#written + 1] = { path = path, import = doc.import }
+   end
+   return written
+end
+
+---------------------------------------------------------------------------- tables
+
+-- One field: a cell from the data that starts with = + - or @ gets a leading apostrophe, so
+-- no spreadsheet reads it as a formula; then quoted as RFC 4180 requires.
+local function field(v)
+   local s = v == nil and "" or tostring(v)
+   if s:match("^[=+%-@]") then s = "'" .. s end
+   if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
+   return s
+end
+
+local function joined(list, sep)
+   return list and table.concat(list, sep or "; ") or nil
+end
+
+local function first_name(names)
+   local n = names and names[1]
+   return type(n) == "table" and n.name or n
+end
+
+-- The columns of each kind: name, HXL hashtag, value(record). The hashtags of claims and of
+-- persons' fields are those parley.tables reads a tagged table by (tables.HXL), so a claims
+-- table comes back in without a mapping.
+export.COLUMNS = {
+   persons = {
+      { "id", HXL.claims.id, function(p) return p.id end },
+      { "name", HXL.entries.name, function(p) return first_name(p.names) or (p.variants[1] or {}).name end },
+      { "names", "#affected+name+variants", function(p)
+         local all = {}
+         for i, v in ipairs(p.variants) do all[i] = v.name end
+         return joined(all)
+      end },
+      { "born", HXL.entries.born, function(p) return p.born end },
+      { "sex", HXL.entries.sex, function(p) return p.sex end },
+      { "category", HXL.entries.category, function(p) return p.category end },
+      { "rank", HXL.entries.rank, function(p) return p.rank end },
+      { "lists", "#x_lists", function(p)
+         local lists, seen = {}, {}
+         for _, v in ipairs(p.variants) do
+            if v.list and not seen[v.list] then
+               seen[v.list] = true
+               lists[#lists + 1] = v.list
+            end
+         end
+         return joined(lists)
+      end },
+   },
+   claims = {
+      { "id", HXL.claims.id, function(c) return c.id end },
+      { "claimant", HXL.claims.claimant, function(c) return c.claimant end },
+      { "source", HXL.claims.source, function(c) return c.source end },
+      { "as_of", HXL.claims.as_of, function(c) return c.as_of end },
+      { "subject", HXL.claims.subject, function(c) return c.subject end },
+      { "holder", HXL.claims.holder, function(c) return c.holder end },
+      { "about", HXL.claims.about, function(c) return c.about end },
+      { "region", HXL.claims.region, function(c) return c.region end },
+      { "exact", HXL.claims["count.exact"], function(c) return c.count and c.count.exact end },
+      { "best", HXL.claims["count.best"], function(c) return c.count and c.count.best end },
+      { "low", HXL.claims["count.low"], function(c) return c.count and c.count.low end },
+      { "high", HXL.claims["count.high"], function(c) return c.count and c.count.high end },
+      { "value", HXL.claims.value, function(c) return c.value end },
+      { "scope", HXL.claims.scope, function(c) return joined(c.scope) end },
+      { "text", HXL.claims.text, function(c) return c.text end },
+   },
+   exchanges = {
+      { "exchange", "#meta+id", function(x) return x.id end },
+      { "date", "#date", function(x) return x.date end },
+      { "place", "#loc", function(x) return x.place end },
+      { "mediators", "#org+mediator", function(x) return joined(x.mediators) end },
+      { "from", "#org+from", function(_, t) return t.from end },
+      { "to", "#org+to", function(_, t) return t.to end },
+      { "detainees", "#affected+detainees", function(_, t) return t.detainees and t.detainees.count end },
+      { "remains", "#affected+remains", function(_, t) return t.remains and t.remains.count end },
+      { "mine_maps", "#x_mine_maps", function(_, t) return t.mine_maps and #t.mine_maps end },
+      { "mines", "#x_mines", function(_, t)
+         if not t.mine_maps then return nil end
+         local n = 0
+         for _, m in ipairs(t.mine_maps) do n = n + (m.mines or 0) end
+         return n
+      end },
+   },
+}
+
+export.CSV_KINDS = { "persons", "claims", "exchanges" }
+
+-- The store's persons, claims or exchanges (one row per transfer) as CSV text: a row of
+-- names, a row of HXL hashtags, then the records, with CRLF line ends. nil and a message
+-- for another kind.
+function export.csv(db, kind)
+   local columns = export.COLUMNS[kind]
+   if not columns then
+      return nil, string.format("--kind takes one of %s, not '%s'", table.concat(export.CSV_KINDS, ", "),
+         tostring(kind))
+   end
+   local names, tags = {}, {}
+   for i, c in ipairs(columns) do names[i], tags[i] = c[1], c[2] end
+   local lines = { table.concat(names, ","), table.concat(tags, ",") }
+   local function add(...)
+      local row = {}
+      for i, c in ipairs(columns) do row[i] = field(c[3](...)) end
+      lines[#lines + 1] = table.concat(row, ",")
+   end
+   for r in db[kind](db) do
+      if kind == "persons" and r.listed_only then
+         -- a person known only from a list: what the list says of them
+         local e = db:first("SELECT born, born_year, sex, category, rank FROM entries WHERE person = ? " ..
+            "ORDER BY id LIMIT 1", r.id) or {}
+         r.born, r.sex, r.category, r.rank = e.born or e.born_year, e.sex, e.category, e.rank
+      end
+      if kind == "exchanges" then
+         for _, t in ipairs(r.transfers) do add(r, t) end
+      else
+         add(r)
+      end
+   end
+   return table.concat(lines, "\r\n") .. "\r\n"
+end
+
+return export
