@@ -398,12 +398,12 @@ end)
 
 describe("reports of many findings and busy subjects", function()
    it("show the first findings in detail and every finding in a table, and sum busy subjects up", function()
-      local fmt = require "parley.report_format"
+      local common = require "parley.report.common"
       local config = report_spec.project()
       local run = assert(parley.reconcile(config))
-      local dense = fmt.DENSE
-      fmt.DENSE = 1
-      finally(function() fmt.DENSE = dense end)
+      local dense = common.DENSE
+      common.DENSE = 1
+      finally(function() common.DENSE = dense end)
       local html = assert(run:report("html", nil, { detail = 2 }))
       local _, articles = html:gsub('<article class="finding', "")
       assert.equal(2, articles)

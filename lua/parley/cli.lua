@@ -89,7 +89,7 @@ local function out(io_, ...) io_:write(...) end
 
 local vocab = require "parley.vocab"
 local report = require "parley.report"
-local claim_value = require("parley.report_format").claim_value
+local claim_value = require("parley.report.common").claim_value
 
 -- At most n characters of s, cut at a word and marked with an ellipsis.
 local function shorten(s, n)
@@ -387,12 +387,11 @@ end
 
 -- Whether format is one the reports know; says so on stderr when not.
 function cli.check_format(format, io_)
-   local config = require "parley.config"
-   for _, f in ipairs(config.FORMATS) do
+   local formats = report.formats()
+   for _, f in ipairs(formats) do
       if f == format then return true end
    end
-   out(io_.stderr, string.format("parley: unknown format '%s' (known: %s)\n", format,
-      table.concat(config.FORMATS, ", ")))
+   out(io_.stderr, string.format("parley: unknown format '%s' (known: %s)\n", format, table.concat(formats, ", ")))
    return false
 end
 

@@ -4,7 +4,7 @@
 -- they hold a comma, a quote or a line break, quotes doubled. A cell from the data that starts
 -- with = + - or @ gets a leading apostrophe, so no spreadsheet reads it as a formula.
 
-local fmt = require "parley.report_format"
+local common = require "parley.report.common"
 
 local csv = {}
 
@@ -14,18 +14,18 @@ csv.COLUMNS = {
    { "rule", "#meta+rule", function(f) return f.rule end },
    { "rule_version", "#meta+rule+version", function(f) return f.rule_version end },
    { "severity", "#severity", function(f) return f.severity end },
-   { "change", "#status+change", function(_, i, m) return fmt.change(m, i) end },
+   { "change", "#status+change", function(_, i, m) return common.change(m, i) end },
    { "message", "#description", function(f) return f.message end },
    { "reported", "#date+reported", function(_, _, m)
       return (m.run.finished_at or m.run.started_at or ""):sub(1, 10)
    end },
-   { "claims", "#x_claims", function(f) return table.concat(fmt.ids(f.evidence, "claims"), " ") end },
-   { "sources", "#meta+source", function(f) return table.concat(fmt.ids(f.evidence, "sources"), " ") end },
-   { "parties", "#x_parties", function(f) return table.concat(fmt.ids(f.evidence, "parties"), " ") end },
-   { "lists", "#x_lists", function(f) return table.concat(fmt.ids(f.evidence, "lists"), " ") end },
-   { "exchanges", "#x_exchanges", function(f) return table.concat(fmt.ids(f.evidence, "exchanges"), " ") end },
-   { "persons", "#x_persons", function(f) return table.concat(fmt.ids(f.evidence, "persons"), " ") end },
-   { "measures", "#x_measures", function(f) return fmt.measures_text(f.measures) end },
+   { "claims", "#x_claims", function(f) return table.concat(common.ids(f.evidence, "claims"), " ") end },
+   { "sources", "#meta+source", function(f) return table.concat(common.ids(f.evidence, "sources"), " ") end },
+   { "parties", "#x_parties", function(f) return table.concat(common.ids(f.evidence, "parties"), " ") end },
+   { "lists", "#x_lists", function(f) return table.concat(common.ids(f.evidence, "lists"), " ") end },
+   { "exchanges", "#x_exchanges", function(f) return table.concat(common.ids(f.evidence, "exchanges"), " ") end },
+   { "persons", "#x_persons", function(f) return table.concat(common.ids(f.evidence, "persons"), " ") end },
+   { "measures", "#x_measures", function(f) return common.measures_text(f.measures) end },
    { "fingerprint", "#meta+fingerprint", function(f) return f.fingerprint end },
 }
 

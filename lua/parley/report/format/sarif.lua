@@ -5,8 +5,9 @@
 -- logical locations; rules that failed are tool execution notifications, and the history
 -- since the previous run is each result's baselineState (docs/reports.md).
 
+local vocab = require "parley.vocab"
 local json = require "parley.json"
-local fmt = require "parley.report_format"
+local common = require "parley.report.common"
 
 local sarif = {}
 
@@ -18,8 +19,8 @@ local BASELINE = { new = "new", persisting = "unchanged" }
 
 local function locations(f)
    local logical = {}
-   for _, kind in ipairs(fmt.EVIDENCE_KINDS) do
-      for _, id in ipairs(fmt.ids(f.evidence, kind)) do
+   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
+      for _, id in ipairs(common.ids(f.evidence, kind)) do
          logical[#logical + 1] = { name = id, fullyQualifiedName = kind .. "/" .. id, kind = "object" }
       end
    end
@@ -46,8 +47,8 @@ function sarif.render(model)
    local results = {}
    for i, f in ipairs(model.findings) do
       local measures = {}
-      for _, m in ipairs(fmt.measures(f.measures)) do measures[m.name] = m.value end
-      local change = fmt.change(model, i)
+      for _, m in ipairs(common.measures(f.measures)) do measures[m.name] = m.value end
+      local change = common.change(model, i)
       results[i] = {
          ruleId = f.rule, ruleIndex = index[f.rule], level = sarif.LEVELS[f.severity] or "warning",
          message = { text = f.message },
