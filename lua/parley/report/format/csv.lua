@@ -9,7 +9,7 @@ local common = require "parley.report.common"
 local csv = {}
 
 -- name, HXL hashtag, value(finding, index, model)
-csv.COLUMNS = {
+local COLUMNS = {
    { "run", "#meta+run", function(_, _, m) return m.run.id end },
    { "rule", "#meta+rule", function(f) return f.rule end },
    { "rule_version", "#meta+rule+version", function(f) return f.rule_version end },
@@ -30,7 +30,7 @@ csv.COLUMNS = {
 }
 
 -- One field: formula-guarded, then quoted as RFC 4180 requires.
-function csv.field(v)
+local function field(v)
    local s = v == nil and "" or tostring(v)
    if s:match("^[=+%-@]") then s = "'" .. s end
    if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
@@ -40,12 +40,12 @@ end
 function csv.render(model)
    local lines = {}
    local names, tags = {}, {}
-   for i, c in ipairs(csv.COLUMNS) do names[i], tags[i] = c[1], c[2] end
+   for i, c in ipairs(COLUMNS) do names[i], tags[i] = c[1], c[2] end
    lines[1] = table.concat(names, ",")
    lines[2] = table.concat(tags, ",")
    local row = {}
    for i, f in ipairs(model.findings) do
-      for k, c in ipairs(csv.COLUMNS) do row[k] = csv.field(c[3](f, i, model)) end
+      for k, c in ipairs(COLUMNS) do row[k] = field(c[3](f, i, model)) end
       lines[#lines + 1] = table.concat(row, ",")
    end
    return table.concat(lines, "\r\n") .. "\r\n"
