@@ -117,23 +117,24 @@ local function claim_cards(o, data, f)
    o[#o + 1] = "</div>"
 end
 
--- The evidence ids of a finding by kind (parties by name, sources by title), and the persons
--- a list comparison found on one side only.
+-- One evidence id: a party by its name, a source by its title, anything else as the id.
+local function evidence_id(data, kind, id)
+   if kind == "parties" then return party_label(data, id) end
+   if kind == "sources" and data and data.sources[id] then
+      return esc(data.sources[id].title) .. ' <span class="ids">(' .. esc(id) .. ")</span>"
+   end
+   return '<span class="ids">' .. esc(id) .. "</span>"
+end
+
+-- The evidence ids of a finding by kind, and the persons a list comparison found on one side
+-- only.
 local function evidence_table(o, data, f)
    local rows = {}
    for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
       local ids = common.ids(f.evidence, kind)
       if #ids > 0 then
          local shown = {}
-         for k, id in ipairs(ids) do
-            if kind == "parties" then
-               shown[k] = party_label(data, id)
-            elseif kind == "sources" and data and data.sources[id] then
-               shown[k] = esc(data.sources[id].title) .. ' <span class="ids">(' .. esc(id) .. ")</span>"
-            else
-               shown[k] = '<span class="ids">' .. esc(id) .. "</span>"
-            end
-         end
+         for k, id in ipairs(ids) do shown[k] = evidence_id(data, kind, id) end
          rows[#rows + 1] = '<tr><th scope="row">' .. kind .. "</th><td>" .. table.concat(shown, ", ") .. "</td></tr>"
       end
    end
@@ -247,7 +248,7 @@ local function history_section(o, model)
    o[#o + 1] = "</section>"
 end
 
-local function claims_table(o, data, g)
+local function subject_claims(o, data, g)
    o[#o + 1] = "<table><caption>The claims (sources in the table of sources)</caption><thead><tr>" ..
       '<th scope="col">party</th><th scope="col">as of</th><th scope="col">claim</th><th scope="col">scope</th>' ..
       '<th scope="col">claim id</th><th scope="col">source</th><th scope="col">grade</th><th scope="col">says</th>' ..
@@ -264,7 +265,7 @@ local function claims_table(o, data, g)
 end
 
 -- For a subject with many counts: each party's claims in one row.
-local function party_summary(o, data, g)
+local function subject_by_party(o, data, g)
    o[#o + 1] = "<table><caption>The claims, party by party (" .. g.counted .. " counts, too many to list " ..
       "here)</caption><thead><tr><th scope=\"col\">party</th>" ..
       '<th scope="col">counts claimed</th><th scope="col">from</th><th scope="col">to</th>' ..
@@ -320,9 +321,9 @@ local function subjects(o, model)
                "; the table below lists every claim.") .. "</figcaption></figure>"
       end
       if g.counted > common.DENSE then
-         party_summary(o, data, g)
+         subject_by_party(o, data, g)
       else
-         claims_table(o, data, g)
+         subject_claims(o, data, g)
       end
       o[#o + 1] = "</section>"
    end
