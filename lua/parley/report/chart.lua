@@ -127,8 +127,9 @@ local function frame(g, claims, data)
    f.width, f.height = WIDTH, PLOT_HEIGHT + f.top + BOTTOM
    f.plot_width, f.plot_height = WIDTH - LEFT - RIGHT, PLOT_HEIGHT
    f.bottom = f.top + f.plot_height -- the y of the time axis
-   function f.X(day) return LEFT + (day - first) / (last - first) * f.plot_width end
-   function f.Y(v) return f.top + f.plot_height - v / f.ytop * f.plot_height end
+   local top, pw, ph, ytop = f.top, f.plot_width, f.plot_height, f.ytop
+   function f.X(day) return LEFT + (day - first) / (last - first) * pw end
+   function f.Y(v) return top + ph - v / ytop * ph end
    return f
 end
 
