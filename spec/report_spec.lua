@@ -398,12 +398,12 @@ end)
 
 describe("reports of many findings and busy subjects", function()
    it("show the first findings in detail and every finding in a table, and sum busy subjects up", function()
-      local fmt = require "parley.report_format"
+      local common = require "parley.report.common"
       local config = report_spec.project()
       local run = assert(parley.reconcile(config))
-      local dense = fmt.DENSE
-      fmt.DENSE = 1
-      finally(function() fmt.DENSE = dense end)
+      local dense = common.DENSE
+      common.DENSE = 1
+      finally(function() common.DENSE = dense end)
       local html = assert(run:report("html", nil, { detail = 2 }))
       local _, articles = html:gsub('<article class="finding', "")
       assert.equal(2, articles)
@@ -435,6 +435,73 @@ describe("reports of a run whose store is gone", function()
       local text = assert(copy:report("text"))
       assert.matches("history: not available", text, 1, true)
       assert.equal(#run.findings + 2, #report_spec.parse_csv(assert(copy:report("csv"))))
+   end)
+end)
+
+describe("the report formats", function()
+   local vocab = require "parley.vocab"
+   local core = require "parley.core"
+   local config = require "parley.config"
+   local dir = support.top .. "/lua/parley/report/format"
+
+   local function keys(t)
+      local out = {}
+      for k in pairs(t) do out[#out + 1] = k end
+      table.sort(out)
+      return out
+   end
+
+   local function sorted(list)
+      local out = { table.unpack(list) }
+      table.sort(out)
+      return out
+   end
+
+   it("are the files of lua/parley/report/format/, sorted: adding a format is adding its file", function()
+      local files = {}
+      for _, e in ipairs(assert(core.list_dir(dir))) do files[#files + 1] = (e.name:gsub("%.lua$", "")) end
+      table.sort(files)
+      assert.same({ "csv", "html", "json", "markdown", "sarif", "text" }, report.formats())
+      assert.same(files, report.formats())
+      assert.same(report.formats(), config.report_formats())
+   end)
+
+   it("each render a model and say which records of the store they show", function()
+      for _, name in ipairs(report.formats()) do
+         local format = require("parley.report.format." .. name)
+         assert.is_function(format.render, name)
+         assert.is_truthy(format.records == nil or format.records == true or format.records == "exchanges", name)
+      end
+   end)
+
+   it("are what a config's report entries may name, with a suggestion for a typo", function()
+      local _, err = config.load({ rules = { { use = "count_gap" } }, report = { { format = "htm", path = "x" } } })
+      assert.matches('expected one of csv, html, json, markdown, sarif, text, got the string "htm" ' ..
+         "%(did you mean 'html'%?%) %(at report%[1%]%.format%)", err)
+      for _, name in ipairs(report.formats()) do
+         assert(config.load({ rules = { { use = "count_gap" } }, report = { { format = name, path = "x" } } }))
+      end
+   end)
+
+   it("never require the dispatcher: the package's modules require downward only", function()
+      local files = { "common.lua", "model.lua", "chart.lua" }
+      for _, name in ipairs(report.formats()) do files[#files + 1] = "format/" .. name .. ".lua" end
+      for _, file in ipairs(files) do
+         local source = support.read(support.top .. "/lua/parley/report/" .. file)
+         assert.is_nil(source:find("require%s*%(?%s*[\"']parley%.report[\"']"), file)
+      end
+   end)
+
+   it("map exactly the severities of parley.vocab to levels, colours and badge styles", function()
+      local severities = sorted(vocab.SEVERITIES)
+      assert.same(severities, keys(require("parley.report.format.sarif").LEVELS))
+      assert.same(severities, keys(require("parley.report.format.text").COLOURS))
+      local run = assert(parley.reconcile({ data = { "dataset.yaml" }, rules = { { use = "count_gap" } } },
+         { base = support.top .. "/examples/caucasus-2021" }))
+      local style = assert(run:report("html")):match("<style>(.-)</style>")
+      local styled = {}
+      for s in style:gmatch("%.sev%-([%w_]+)") do styled[s] = true end
+      assert.same(severities, keys(styled))
    end)
 end)
 

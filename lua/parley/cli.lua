@@ -111,7 +111,7 @@ local write_file = require("parley.files").write
 local report = require "parley.report"
 local did_you_mean = require("parley.text").did_you_mean
 local vocab = require "parley.vocab"
-local claim_value = require("parley.report_format").claim_value
+local claim_value = require("parley.report.common").claim_value
 
 -- At most n characters of s, cut at a word and marked with an ellipsis.
 local function shorten(s, n)
@@ -539,12 +539,11 @@ end
 
 -- Whether format is one the reports know; says so on stderr when not.
 function cli.check_format(format, io_)
-   local config = require "parley.config"
-   for _, f in ipairs(config.FORMATS) do
+   local formats = report.formats()
+   for _, f in ipairs(formats) do
       if f == format then return true end
    end
-   out(io_.stderr, string.format("parley: unknown format '%s' (known: %s)\n", format,
-      table.concat(config.FORMATS, ", ")))
+   out(io_.stderr, string.format("parley: unknown format '%s' (known: %s)\n", format, table.concat(formats, ", ")))
    return false
 end
 

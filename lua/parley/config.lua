@@ -2,6 +2,7 @@
 -- strictly (unknown keys, missing files and bad values are errors at file:line:col, all
 -- reported at once), with paths resolved relative to the config file.
 
+local core = require "parley.core"
 local check = require "parley.check"
 local json = require "parley.json"
 local text = require "parley.text"
@@ -10,8 +11,21 @@ local yaml = require "parley.yaml"
 
 local config = {}
 
--- Formats a run can be written in; report writers register themselves here.
-config.FORMATS = { "csv", "html", "json", "markdown", "sarif", "text" }
+-- The formats a run can be written in, sorted: the files of lua/parley/report/format/ (one
+-- module parley.report.format.NAME each), next to the report package's init.lua on
+-- package.path. Config sits a layer below reports, so it lists their directory (without
+-- loading a format) to check `report:` entries; parley.report.formats() gives this list.
+function config.report_formats()
+   local names = {}
+   local dispatcher = package.searchpath("parley.report", package.path)
+   local dir = dispatcher and dispatcher:match("^(.*)/init%.lua$")
+   for _, entry in ipairs(dir and core.list_dir(dir .. "/format") or {}) do
+      local name = entry.kind == "file" and entry.name:match("^([%w_]+)%.lua$")
+      if name then names[#names + 1] = name end
+   end
+   table.sort(names)
+   return names
+end
 
 local function dirname(path)
    return path:match("^(.*)/[^/]*$") or "."
@@ -126,7 +140,8 @@ local LIMITS = check.spec({
 
 local function report_spec()
    return check.spec({
-      { "format", check.enum(config.FORMATS), required = true }, { "path", path_checker("output"), required = true },
+      { "format", check.enum(config.report_formats()), required = true },
+      { "path", path_checker("output"), required = true },
    })
 end
 

@@ -1,21 +1,22 @@
--- Plain-text pieces every report format shares: counts, values, grades, transfers, measures
--- and evidence said the same way in HTML, Markdown, CSV and SARIF, so the formats never
--- disagree about what a record says.
+-- What every report format says the same way: counts, values, grades, transfers, measures,
+-- evidence, party labels and the history line, in text, HTML, Markdown, CSV and SARIF, so the
+-- formats never disagree about what a record says; and HTML escaping, which the HTML report
+-- and its charts share.
 
-local fmt = {}
+local vocab = require "parley.vocab"
+local text = require "parley.text"
+
+local common = {}
 
 -- Findings the HTML and Markdown reports show with their evidence side by side (the most
 -- severe first; a table lists every finding), and the number of counts above which a subject
 -- is summed up party by party rather than listed claim by claim: so a report of 10,000
 -- findings stays readable and small. Both can be changed per report (opts.detail).
-fmt.DETAIL = 1000
-fmt.DENSE = 40
-
--- The evidence kinds, in the order reports show them (docs/rules.md).
-fmt.EVIDENCE_KINDS = { "claims", "lists", "exchanges", "persons", "sources", "parties" }
+common.DETAIL = 1000
+common.DENSE = 40
 
 -- "15", "~200", "38-120 (best 60)", "at least 100".
-function fmt.count(c)
+function common.count(c)
    if not c then return "" end
    if c.exact then return tostring(c.exact) end
    local s
@@ -34,8 +35,8 @@ function fmt.count(c)
 end
 
 -- What a claim says: its count, or its value.
-function fmt.claim_value(c)
-   if c.count then return fmt.count(c.count) end
+function common.claim_value(c)
+   if c.count then return common.count(c.count) end
    if c.value == nil then return "" end
    return tostring(c.value)
 end
@@ -46,7 +47,7 @@ local CREDIBILITY = { "confirmed", "probably true", "possibly true", "doubtful",
    "truth cannot be judged" }
 
 -- The Admiralty grade of a source: "B2", and what it means.
-function fmt.grade(s)
+function common.grade(s)
    if not s or (not s.reliability and not s.credibility) then return "", "" end
    local code = (s.reliability or "") .. (s.credibility and tostring(s.credibility) or "")
    local words = {}
@@ -56,7 +57,7 @@ function fmt.grade(s)
 end
 
 -- "detainees held by AZE, about ARM (Agdam)".
-function fmt.subject_title(g)
+function common.subject_title(g)
    local s = g.subject
    if g.holder then s = s .. " held by " .. g.holder end
    if g.about then s = s .. ", about " .. g.about end
@@ -64,15 +65,37 @@ function fmt.subject_title(g)
    return s
 end
 
+-- "97,000".
 local function thousands(n)
    local s = tostring(n)
    local out = s:reverse():gsub("(%d%d%d)", "%1,"):reverse()
    return (out:gsub("^,", ""))
 end
-fmt.thousands = thousands
+common.thousands = thousands
+
+-- A claim's scope tags: "soldiers, civilians".
+function common.scope_text(c)
+   local tags = {}
+   for i, t in ipairs(c.scope or {}) do tags[i] = tostring(t) end
+   return table.concat(tags, ", ")
+end
+
+-- A party's name, or its id when the store does not have it.
+function common.party_name(data, id)
+   local p = data and data.parties[id]
+   return p and p.name or id
+end
+
+-- "Armenia (ARM)", or "ARM" when the name is the id or unknown; escape (HTML, Markdown) is
+-- applied to the name and the id.
+function common.party_label(data, id, escape)
+   local p = data and data.parties[id]
+   if p and p.name ~= id then return escape(p.name) .. " (" .. escape(id) .. ")" end
+   return escape(id)
+end
 
 -- What moved in one transfer: "AZE → ARM: 15 detainees", "ARM → AZE: 1 mine map (Agdam, 97,000 mines)".
-function fmt.transfer(t)
+function common.transfer(t)
    local parts = {}
    if t.detainees then parts[#parts + 1] = string.format("%d detainee%s", t.detainees.count,
       t.detainees.count == 1 and "" or "s") end
@@ -90,14 +113,14 @@ function fmt.transfer(t)
 end
 
 -- Everything an exchange moved, transfer by transfer.
-function fmt.exchange_moved(x)
+function common.exchange_moved(x)
    local parts = {}
-   for _, t in ipairs(x.transfers or {}) do parts[#parts + 1] = fmt.transfer(t) end
+   for _, t in ipairs(x.transfers or {}) do parts[#parts + 1] = common.transfer(t) end
    return table.concat(parts, "; ")
 end
 
 -- A number as reports print it: integers as they are, floats to 4 significant digits.
-function fmt.number(v)
+local function number(v)
    if math.type(v) == "float" then
       if v ~= v then return "NaN" end
       return (string.format("%.4g", v))
@@ -106,24 +129,24 @@ function fmt.number(v)
 end
 
 -- The names of a finding's measures, sorted, with their values as text.
-function fmt.measures(measures)
+function common.measures(measures)
    local out = {}
    if type(measures) ~= "table" then return out end
    for k, v in pairs(measures) do
-      if type(k) == "string" then out[#out + 1] = { name = k, value = v, text = fmt.number(v) } end
+      if type(k) == "string" then out[#out + 1] = { name = k, value = v, text = number(v) } end
    end
    table.sort(out, function(a, b) return a.name < b.name end)
    return out
 end
 
-function fmt.measures_text(measures)
+function common.measures_text(measures)
    local parts = {}
-   for _, m in ipairs(fmt.measures(measures)) do parts[#parts + 1] = m.name .. "=" .. m.text end
+   for _, m in ipairs(common.measures(measures)) do parts[#parts + 1] = m.name .. "=" .. m.text end
    return table.concat(parts, " ")
 end
 
 -- The evidence ids of one kind (a list of strings, whatever the store held).
-function fmt.ids(evidence, kind)
+function common.ids(evidence, kind)
    local ids = type(evidence) == "table" and evidence[kind]
    if type(ids) ~= "table" then return {} end
    local out = {}
@@ -131,10 +154,10 @@ function fmt.ids(evidence, kind)
    return out
 end
 
-function fmt.evidence_text(evidence)
+function common.evidence_text(evidence)
    local parts = {}
-   for _, kind in ipairs(fmt.EVIDENCE_KINDS) do
-      local ids = fmt.ids(evidence, kind)
+   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
+      local ids = common.ids(evidence, kind)
       if #ids > 0 then parts[#parts + 1] = kind .. ": " .. table.concat(ids, ", ") end
    end
    return table.concat(parts, "; ")
@@ -142,8 +165,7 @@ end
 
 -- The person pairs of a list_overlap finding (details.pairs, details.review), each with the
 -- script of either side's name.
-function fmt.pairs(details, key)
-   local text = require "parley.text"
+function common.pairs(details, key)
    local out = {}
    local list = type(details) == "table" and details[key]
    if type(list) ~= "table" then return out end
@@ -161,11 +183,11 @@ function fmt.pairs(details, key)
    return out
 end
 
--- Each party's counts of subject group g: {party, n, lo, hi, first, last, sources}, in the
--- order the parties first claim.
-function fmt.party_summary(g)
+-- Each party's counts among claims (a subject's): {party, n, lo, hi, first, last, sources},
+-- in the order the parties first claim.
+function common.party_summary(claims)
    local by, order = {}, {}
-   for _, c in ipairs(g.claims) do
+   for _, c in ipairs(claims) do
       if c.count then
          local b = by[c.claimant]
          if not b then
@@ -189,8 +211,52 @@ function fmt.party_summary(g)
 end
 
 -- "new" / "persisting" for a finding of this run, as the history found it.
-function fmt.change(model, i)
+function common.change(model, i)
    return model.history and model.history.change[i] or ""
 end
 
-return fmt
+-- How many findings of each severity are new and persisting in this run, and were resolved
+-- since the previous one: three tables by severity (a severity with none is absent).
+function common.changes_by_severity(model)
+   local h = model.history
+   local new, persisting, resolved = {}, {}, {}
+   for i, f in ipairs(model.findings) do
+      local ch = h and h.change[i]
+      if ch == "new" then new[f.severity] = (new[f.severity] or 0) + 1 end
+      if ch == "persisting" then persisting[f.severity] = (persisting[f.severity] or 0) + 1 end
+   end
+   for _, f in ipairs(h and h.resolved or {}) do resolved[f.severity] = (resolved[f.severity] or 0) + 1 end
+   return new, persisting, resolved
+end
+
+-- "since run 4 (...): 1 new, 2 persisting, 1 resolved", or "history: first run of CONFIG".
+function common.history_line(model)
+   local h = model.history
+   if not h then return "history: not available (the run's store is gone)" end
+   if not h.a then
+      return string.format("history: first run of %s; every finding is new", tostring(model.run.config))
+   end
+   local s = string.format("since run %s (%s): %d new, %d persisting, %d resolved", tostring(h.a.id),
+      tostring(h.a.started_at), #h.new, #h.persisting, #h.resolved)
+   local changed = {}
+   for _, r in ipairs(h.rules_changed) do
+      changed[#changed + 1] = string.format("%s %s -> %s", r.rule, r.from, r.to)
+   end
+   for _, r in ipairs(h.rules_added) do changed[#changed + 1] = string.format("%s added (%s)", r.rule, r.to) end
+   for _, r in ipairs(h.rules_removed) do
+      changed[#changed + 1] = string.format("%s removed (was %s)", r.rule, r.from)
+   end
+   if #changed > 0 then s = s .. "; rules changed: " .. table.concat(changed, ", ") end
+   return s
+end
+
+local ENTITIES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
+
+-- Text from the data in HTML (an element's content or an attribute's value).
+function common.html_escape(s)
+   s = tostring(s)
+   if not s:find("[&<>\"']") then return s end
+   return (s:gsub("[&<>\"']", ENTITIES))
+end
+
+return common

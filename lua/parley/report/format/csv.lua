@@ -4,33 +4,33 @@
 -- they hold a comma, a quote or a line break, quotes doubled. A cell from the data that starts
 -- with = + - or @ gets a leading apostrophe, so no spreadsheet reads it as a formula.
 
-local fmt = require "parley.report_format"
+local common = require "parley.report.common"
 
 local csv = {}
 
 -- name, HXL hashtag, value(finding, index, model)
-csv.COLUMNS = {
+local COLUMNS = {
    { "run", "#meta+run", function(_, _, m) return m.run.id end },
    { "rule", "#meta+rule", function(f) return f.rule end },
    { "rule_version", "#meta+rule+version", function(f) return f.rule_version end },
    { "severity", "#severity", function(f) return f.severity end },
-   { "change", "#status+change", function(_, i, m) return fmt.change(m, i) end },
+   { "change", "#status+change", function(_, i, m) return common.change(m, i) end },
    { "message", "#description", function(f) return f.message end },
    { "reported", "#date+reported", function(_, _, m)
       return (m.run.finished_at or m.run.started_at or ""):sub(1, 10)
    end },
-   { "claims", "#x_claims", function(f) return table.concat(fmt.ids(f.evidence, "claims"), " ") end },
-   { "sources", "#meta+source", function(f) return table.concat(fmt.ids(f.evidence, "sources"), " ") end },
-   { "parties", "#x_parties", function(f) return table.concat(fmt.ids(f.evidence, "parties"), " ") end },
-   { "lists", "#x_lists", function(f) return table.concat(fmt.ids(f.evidence, "lists"), " ") end },
-   { "exchanges", "#x_exchanges", function(f) return table.concat(fmt.ids(f.evidence, "exchanges"), " ") end },
-   { "persons", "#x_persons", function(f) return table.concat(fmt.ids(f.evidence, "persons"), " ") end },
-   { "measures", "#x_measures", function(f) return fmt.measures_text(f.measures) end },
+   { "claims", "#x_claims", function(f) return table.concat(common.ids(f.evidence, "claims"), " ") end },
+   { "sources", "#meta+source", function(f) return table.concat(common.ids(f.evidence, "sources"), " ") end },
+   { "parties", "#x_parties", function(f) return table.concat(common.ids(f.evidence, "parties"), " ") end },
+   { "lists", "#x_lists", function(f) return table.concat(common.ids(f.evidence, "lists"), " ") end },
+   { "exchanges", "#x_exchanges", function(f) return table.concat(common.ids(f.evidence, "exchanges"), " ") end },
+   { "persons", "#x_persons", function(f) return table.concat(common.ids(f.evidence, "persons"), " ") end },
+   { "measures", "#x_measures", function(f) return common.measures_text(f.measures) end },
    { "fingerprint", "#meta+fingerprint", function(f) return f.fingerprint end },
 }
 
 -- One field: formula-guarded, then quoted as RFC 4180 requires.
-function csv.field(v)
+local function field(v)
    local s = v == nil and "" or tostring(v)
    if s:match("^[=+%-@]") then s = "'" .. s end
    if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
@@ -40,12 +40,12 @@ end
 function csv.render(model)
    local lines = {}
    local names, tags = {}, {}
-   for i, c in ipairs(csv.COLUMNS) do names[i], tags[i] = c[1], c[2] end
+   for i, c in ipairs(COLUMNS) do names[i], tags[i] = c[1], c[2] end
    lines[1] = table.concat(names, ",")
    lines[2] = table.concat(tags, ",")
    local row = {}
    for i, f in ipairs(model.findings) do
-      for k, c in ipairs(csv.COLUMNS) do row[k] = csv.field(c[3](f, i, model)) end
+      for k, c in ipairs(COLUMNS) do row[k] = field(c[3](f, i, model)) end
       lines[#lines + 1] = table.concat(row, ",")
    end
    return table.concat(lines, "\r\n") .. "\r\n"

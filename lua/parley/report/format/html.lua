@@ -1,17 +1,20 @@
 -- The HTML report: one self-contained file (no external assets, no script, readable without
 -- JavaScript and in print) with the summary by severity, the history since the previous run,
--- a timeline chart per subject (report_chart.lua), a table of every finding and each finding
--- (the first report_format.DETAIL) with its measures and its evidence side by side, the exchanges
+-- a timeline chart per subject (report/chart.lua), a table of every finding and each finding
+-- (the first common.DETAIL) with its measures and its evidence side by side, the exchanges
 -- with their mediators, the sources, and the rule outcomes. Every string from the data is
 -- escaped: a dataset is untrusted.
 
 local vocab = require "parley.vocab"
-local fmt = require "parley.report_format"
-local chart = require "parley.report_chart"
+local common = require "parley.report.common"
+local chart = require "parley.report.chart"
 
 local html = {}
 
-local esc = chart.escape
+-- The records of the store the report shows: all of them.
+html.records = true
+
+local esc = common.html_escape
 
 local STYLE = [[
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Armenian",sans-serif;
@@ -48,9 +51,7 @@ local function sev_badge(s)
 end
 
 local function party_label(data, id)
-   local p = data and data.parties[id]
-   if p and p.name ~= id then return esc(p.name) .. " (" .. esc(id) .. ")" end
-   return esc(id)
+   return common.party_label(data, id, esc)
 end
 
 -- Only http(s) addresses become links; anything else (javascript:, data:) stays text.
@@ -68,15 +69,11 @@ local function claim_card(o, data, id)
       return
    end
    local s = data.sources[c.source] or {}
-   local code, words = fmt.grade(s)
-   o[#o + 1] = '<div class="card"><h4>' .. party_label(data, c.claimant) .. ": " .. esc(fmt.claim_value(c)) ..
+   local code, words = common.grade(s)
+   o[#o + 1] = '<div class="card"><h4>' .. party_label(data, c.claimant) .. ": " .. esc(common.claim_value(c)) ..
       "</h4><dl><dt>claim</dt><dd class=\"ids\">" .. esc(c.id) .. "</dd><dt>as of</dt><dd>" .. esc(c.as_of) ..
-      "</dd><dt>subject</dt><dd>" .. esc(fmt.subject_title(c)) .. "</dd>"
-   if c.scope and #c.scope > 0 then
-      local sc = {}
-      for i, t in ipairs(c.scope) do sc[i] = tostring(t) end
-      o[#o + 1] = "<dt>scope</dt><dd>" .. esc(table.concat(sc, ", ")) .. "</dd>"
-   end
+      "</dd><dt>subject</dt><dd>" .. esc(common.subject_title(c)) .. "</dd>"
+   if c.scope and #c.scope > 0 then o[#o + 1] = "<dt>scope</dt><dd>" .. esc(common.scope_text(c)) .. "</dd>" end
    o[#o + 1] = "<dt>source</dt><dd>" .. esc(s.title or c.source) .. ' <span class="ids">(' .. esc(c.source) ..
       ")</span>" .. (s.speaker and ("<br>" .. esc(s.speaker)) or "") ..
       (s.published and (", " .. esc(s.published)) or "") .. (s.url and ("<br>" .. link(s.url)) or "") .. "</dd>"
@@ -101,49 +98,49 @@ local function pairs_table(o, rows, caption)
    o[#o + 1] = "</tbody></table>"
 end
 
-local function finding(o, model, i, f)
-   local data = model.data
-   local change = fmt.change(model, i)
-   o[#o + 1] = '<article class="finding f-' .. esc(f.severity) .. '" id="finding-' .. i .. '"><h3>' ..
-      sev_badge(f.severity) .. " " .. esc(f.message) .. "</h3><p class=\"meta\">" .. esc(f.rule) .. " " ..
-      esc(f.rule_version or "") .. (change ~= "" and (' <span class="chg">' .. esc(change) .. "</span>") or "") ..
-      ' · fingerprint <span class="ids">' .. esc(f.fingerprint) .. "</span></p>"
-   local ms = fmt.measures(f.measures)
-   if #ms > 0 then
-      o[#o + 1] = '<table class="measures"><caption>Measures</caption><thead><tr>'
-      for _, m in ipairs(ms) do o[#o + 1] = '<th scope="col">' .. esc(m.name) .. "</th>" end
-      o[#o + 1] = "</tr></thead><tbody><tr>"
-      for _, m in ipairs(ms) do o[#o + 1] = '<td class="n">' .. esc(m.text) .. "</td>" end
-      o[#o + 1] = "</tr></tbody></table>"
+local function measures_table(o, f)
+   local ms = common.measures(f.measures)
+   if #ms == 0 then return end
+   o[#o + 1] = '<table class="measures"><caption>Measures</caption><thead><tr>'
+   for _, m in ipairs(ms) do o[#o + 1] = '<th scope="col">' .. esc(m.name) .. "</th>" end
+   o[#o + 1] = "</tr></thead><tbody><tr>"
+   for _, m in ipairs(ms) do o[#o + 1] = '<td class="n">' .. esc(m.text) .. "</td>" end
+   o[#o + 1] = "</tr></tbody></table>"
+end
+
+-- The claims a finding compares, a card each, side by side.
+local function claim_cards(o, data, f)
+   local claims = common.ids(f.evidence, "claims")
+   if #claims == 0 then return end
+   o[#o + 1] = '<div class="side">'
+   for _, id in ipairs(claims) do claim_card(o, data, id) end
+   o[#o + 1] = "</div>"
+end
+
+-- One evidence id: a party by its name, a source by its title, anything else as the id.
+local function evidence_id(data, kind, id)
+   if kind == "parties" then return party_label(data, id) end
+   if kind == "sources" and data and data.sources[id] then
+      return esc(data.sources[id].title) .. ' <span class="ids">(' .. esc(id) .. ")</span>"
    end
-   local claims = fmt.ids(f.evidence, "claims")
-   if #claims > 0 then
-      o[#o + 1] = '<div class="side">'
-      for _, id in ipairs(claims) do claim_card(o, data, id) end
-      o[#o + 1] = "</div>"
-   end
-   pairs_table(o, fmt.pairs(f.details, "pairs"), "Matched persons")
-   pairs_table(o, fmt.pairs(f.details, "review"), "Pairs for review")
+   return '<span class="ids">' .. esc(id) .. "</span>"
+end
+
+-- The evidence ids of a finding by kind, and the persons a list comparison found on one side
+-- only.
+local function evidence_table(o, data, f)
    local rows = {}
-   for _, kind in ipairs(fmt.EVIDENCE_KINDS) do
-      local ids = fmt.ids(f.evidence, kind)
+   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
+      local ids = common.ids(f.evidence, kind)
       if #ids > 0 then
          local shown = {}
-         for k, id in ipairs(ids) do
-            if kind == "parties" then
-               shown[k] = party_label(data, id)
-            elseif kind == "sources" and data and data.sources[id] then
-               shown[k] = esc(data.sources[id].title) .. ' <span class="ids">(' .. esc(id) .. ")</span>"
-            else
-               shown[k] = '<span class="ids">' .. esc(id) .. "</span>"
-            end
-         end
+         for k, id in ipairs(ids) do shown[k] = evidence_id(data, kind, id) end
          rows[#rows + 1] = '<tr><th scope="row">' .. kind .. "</th><td>" .. table.concat(shown, ", ") .. "</td></tr>"
       end
    end
    if type(f.details) == "table" then
       for _, key in ipairs({ "only_left", "only_right" }) do
-         local ids = fmt.ids(f.details, key)
+         local ids = common.ids(f.details, key)
          if #ids > 0 then
             rows[#rows + 1] = '<tr><th scope="row">' .. key:gsub("_", " ") .. '</th><td class="ids">' ..
                esc(table.concat(ids, ", ")) .. "</td></tr>"
@@ -154,6 +151,19 @@ local function finding(o, model, i, f)
       o[#o + 1] = '<table class="evidence"><caption>Evidence</caption><tbody>' .. table.concat(rows) ..
          "</tbody></table>"
    end
+end
+
+local function finding(o, model, i, f)
+   local change = common.change(model, i)
+   o[#o + 1] = '<article class="finding f-' .. esc(f.severity) .. '" id="finding-' .. i .. '"><h3>' ..
+      sev_badge(f.severity) .. " " .. esc(f.message) .. "</h3><p class=\"meta\">" .. esc(f.rule) .. " " ..
+      esc(f.rule_version or "") .. (change ~= "" and (' <span class="chg">' .. esc(change) .. "</span>") or "") ..
+      ' · fingerprint <span class="ids">' .. esc(f.fingerprint) .. "</span></p>"
+   measures_table(o, f)
+   claim_cards(o, model.data, f)
+   pairs_table(o, common.pairs(f.details, "pairs"), "Matched persons")
+   pairs_table(o, common.pairs(f.details, "review"), "Pairs for review")
+   evidence_table(o, model.data, f)
    o[#o + 1] = "</article>"
 end
 
@@ -170,15 +180,15 @@ local function findings_section(o, model, detail)
       '<th scope="col">message</th><th scope="col">measures</th><th scope="col">evidence</th></tr></thead><tbody>'
    for i, f in ipairs(model.findings) do
       o[#o + 1] = '<tr><td class="n">' .. (i <= detail and ('<a href="#finding-' .. i .. '">' .. i .. "</a>") or i) ..
-         "</td><td>" .. esc(f.severity) .. "</td><td>" .. esc(f.rule) .. "</td><td>" .. esc(fmt.change(model, i)) ..
-         "</td><td>" .. esc(f.message) .. "</td><td>" .. esc(fmt.measures_text(f.measures)) ..
-         '</td><td class="ids">' .. esc(fmt.evidence_text(f.evidence)) .. "</td></tr>"
+         "</td><td>" .. esc(f.severity) .. "</td><td>" .. esc(f.rule) .. "</td><td>" .. esc(common.change(model, i)) ..
+         "</td><td>" .. esc(f.message) .. "</td><td>" .. esc(common.measures_text(f.measures)) ..
+         '</td><td class="ids">' .. esc(common.evidence_text(f.evidence)) .. "</td></tr>"
    end
    o[#o + 1] = "</tbody></table>"
    if n > detail then
       o[#o + 1] = string.format("<p>The first %s findings, the most severe, are shown below with their evidence " ..
-         "side by side; the table above lists all %s with their evidence ids.</p>", fmt.thousands(detail),
-         fmt.thousands(n))
+         "side by side; the table above lists all %s with their evidence ids.</p>", common.thousands(detail),
+         common.thousands(n))
    end
    for i, f in ipairs(model.findings) do
       if i > detail then break end
@@ -189,14 +199,7 @@ end
 
 local function summary(o, model)
    local c, h = model.counts, model.history
-   local new, persisting = {}, {}
-   for i, f in ipairs(model.findings) do
-      local ch = h and h.change[i]
-      if ch == "new" then new[f.severity] = (new[f.severity] or 0) + 1 end
-      if ch == "persisting" then persisting[f.severity] = (persisting[f.severity] or 0) + 1 end
-   end
-   local resolved = {}
-   for _, f in ipairs(h and h.resolved or {}) do resolved[f.severity] = (resolved[f.severity] or 0) + 1 end
+   local new, persisting, resolved = common.changes_by_severity(model)
    o[#o + 1] = '<section id="summary"><h2>Summary</h2><table class="summary"><caption>Findings by severity' ..
       '</caption><thead><tr><th scope="col">severity</th><th scope="col">findings</th><th scope="col">new</th>' ..
       '<th scope="col">persisting</th><th scope="col">resolved</th></tr></thead><tbody>'
@@ -220,8 +223,7 @@ end
 
 local function history_section(o, model)
    local h = model.history
-   o[#o + 1] = '<section id="history"><h2>Since the previous run</h2><p>' .. esc(require("parley.report")
-      .history_line(model)) .. "</p>"
+   o[#o + 1] = '<section id="history"><h2>Since the previous run</h2><p>' .. esc(common.history_line(model)) .. "</p>"
    if h and #h.resolved > 0 then
       o[#o + 1] = '<table><caption>Resolved findings (in the previous run, not in this one)</caption><thead><tr>' ..
          '<th scope="col">severity</th><th scope="col">rule</th><th scope="col">message</th>' ..
@@ -246,34 +248,32 @@ local function history_section(o, model)
    o[#o + 1] = "</section>"
 end
 
-local function claims_table(o, data, g)
+local function subject_claims(o, data, g)
    o[#o + 1] = "<table><caption>The claims (sources in the table of sources)</caption><thead><tr>" ..
       '<th scope="col">party</th><th scope="col">as of</th><th scope="col">claim</th><th scope="col">scope</th>' ..
       '<th scope="col">claim id</th><th scope="col">source</th><th scope="col">grade</th><th scope="col">says</th>' ..
       "</tr></thead><tbody>"
    for _, c in ipairs(g.claims) do
       local s = data.sources[c.source] or {}
-      local sc = {}
-      for i, t in ipairs(c.scope or {}) do sc[i] = tostring(t) end
+      local superseded = c.superseded_by and (" (superseded by " .. esc(c.superseded_by) .. ")") or ""
       o[#o + 1] = "<tr><td>" .. esc(c.claimant) .. "</td><td>" .. esc(c.as_of) .. "</td><td>" ..
-         esc(fmt.claim_value(c)) .. (c.superseded_by and (" (superseded by " .. esc(c.superseded_by) .. ")") or "") ..
-         "</td><td>" .. esc(table.concat(sc, ", ")) .. '</td><td class="ids">' .. esc(c.id) ..
-         '</td><td class="ids">' .. esc(c.source) .. "</td><td>" .. esc((fmt.grade(s))) .. "</td><td>" ..
-         esc(c.text or "") .. "</td></tr>"
+         esc(common.claim_value(c)) .. superseded .. "</td><td>" .. esc(common.scope_text(c)) ..
+         '</td><td class="ids">' .. esc(c.id) .. '</td><td class="ids">' .. esc(c.source) .. "</td><td>" ..
+         esc((common.grade(s))) .. "</td><td>" .. esc(c.text or "") .. "</td></tr>"
    end
    o[#o + 1] = "</tbody></table>"
 end
 
 -- For a subject with many counts: each party's claims in one row.
-local function party_summary(o, data, g)
+local function subject_by_party(o, data, g)
    o[#o + 1] = "<table><caption>The claims, party by party (" .. g.counted .. " counts, too many to list " ..
       "here)</caption><thead><tr><th scope=\"col\">party</th>" ..
       '<th scope="col">counts claimed</th><th scope="col">from</th><th scope="col">to</th>' ..
       '<th scope="col">lowest</th><th scope="col">highest</th><th scope="col">sources</th></tr></thead><tbody>'
-   for _, b in ipairs(fmt.party_summary(g)) do
+   for _, b in ipairs(common.party_summary(g.claims)) do
       o[#o + 1] = "<tr><td>" .. party_label(data, b.party) .. '</td><td class="n">' .. b.n .. "</td><td>" ..
-         esc(b.first) .. "</td><td>" .. esc(b.last) .. '</td><td class="n">' .. esc(fmt.thousands(b.lo)) ..
-         '</td><td class="n">' .. esc(fmt.thousands(b.hi)) .. '</td><td class="n">' .. b.sources .. "</td></tr>"
+         esc(b.first) .. "</td><td>" .. esc(b.last) .. '</td><td class="n">' .. esc(common.thousands(b.lo)) ..
+         '</td><td class="n">' .. esc(common.thousands(b.hi)) .. '</td><td class="n">' .. b.sources .. "</td></tr>"
    end
    o[#o + 1] = "</tbody></table>"
 end
@@ -294,7 +294,7 @@ local function sources_table(o, model)
       '<th scope="col">address</th></tr></thead><tbody>'
    for _, id in ipairs(ids) do
       local s = data.sources[id]
-      local code, words = fmt.grade(s)
+      local code, words = common.grade(s)
       o[#o + 1] = '<tr><td class="ids">' .. esc(id) .. "</td><td>" .. esc(s.title) .. "</td><td>" ..
          (s.party and party_label(data, s.party) or "") .. "</td><td>" .. esc(s.speaker or "") .. "</td><td>" ..
          esc(s.published or "") .. "</td><td>" .. (code ~= "" and (esc(code) .. " (" .. esc(words) .. ")") or "") ..
@@ -309,7 +309,7 @@ local function subjects(o, model)
    local n = 0
    for _, g in ipairs(data.subjects) do
       n = n + 1
-      o[#o + 1] = '<section class="subject"><h3 id="subject-' .. n .. '">' .. esc(fmt.subject_title(g)) .. "</h3>"
+      o[#o + 1] = '<section class="subject"><h3 id="subject-' .. n .. '">' .. esc(common.subject_title(g)) .. "</h3>"
       local svg = chart.svg(g, data, n)
       if svg then
          local parties = chart.party_colours(g.claims, data.party_order)
@@ -317,13 +317,13 @@ local function subjects(o, model)
          for i, p in ipairs(parties) do names[i] = party_label(data, p) end
          o[#o + 1] = "<figure>" .. svg .. "<figcaption>" .. g.counted .. " count" ..
             (g.counted == 1 and "" or "s") .. " claimed by " .. table.concat(names, ", ") ..
-            (g.counted > fmt.DENSE and "; the table below sums them up party by party." or
+            (g.counted > common.DENSE and "; the table below sums them up party by party." or
                "; the table below lists every claim.") .. "</figcaption></figure>"
       end
-      if g.counted > fmt.DENSE then
-         party_summary(o, data, g)
+      if g.counted > common.DENSE then
+         subject_by_party(o, data, g)
       else
-         claims_table(o, data, g)
+         subject_claims(o, data, g)
       end
       o[#o + 1] = "</section>"
    end
@@ -377,9 +377,10 @@ local function outcomes(o, model)
    o[#o + 1] = "</section>"
 end
 
-function html.render(model, opts)
+-- The document's head (its title, the stylesheet, a policy that forbids any script or asset)
+-- and the page header: the run's status, times, config checksum and parley's version.
+local function page_top(o, model)
    local r = model.run
-   local o = {}
    local title = string.format("parley report: %s, run %s", tostring(r.config), tostring(r.id))
    o[#o + 1] = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' ..
       '<meta name="viewport" content="width=device-width,initial-scale=1">' ..
@@ -390,15 +391,25 @@ function html.render(model, opts)
       " · started " .. esc(r.started_at or "") .. " · finished " .. esc(r.finished_at or "") ..
       ' · config sha256 <span class="ids">' .. esc(r.config_sha256 or "") .. "</span> · parley " ..
       esc(model.version) .. "</p></header>"
+end
+
+-- The table of contents: the sections of the records only when the store is there.
+local function contents(o, model)
    o[#o + 1] = '<nav aria-label="Contents"><ul><li><a href="#summary">Summary</a></li><li><a href="#history">' ..
       'Since the previous run</a></li>' .. (model.data and '<li><a href="#subjects">Claims over time</a></li>' or "") ..
       '<li><a href="#findings">Findings</a></li>' .. (model.data and ('<li><a href="#exchanges">Exchanges</a></li>' ..
       '<li><a href="#sources">Sources</a></li>') or "") ..
       '<li><a href="#outcomes">Rule outcomes</a></li></ul></nav><main>'
+end
+
+function html.render(model, opts)
+   local o = {}
+   page_top(o, model)
+   contents(o, model)
    summary(o, model)
    history_section(o, model)
    if model.data then subjects(o, model) end
-   findings_section(o, model, opts.detail or fmt.DETAIL)
+   findings_section(o, model, opts.detail or common.DETAIL)
    if model.data then
       exchanges(o, model)
       sources_table(o, model)

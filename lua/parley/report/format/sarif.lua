@@ -5,21 +5,24 @@
 -- logical locations; rules that failed are tool execution notifications, and the history
 -- since the previous run is each result's baselineState (docs/reports.md).
 
+local vocab = require "parley.vocab"
 local json = require "parley.json"
-local fmt = require "parley.report_format"
+local common = require "parley.report.common"
 
 local sarif = {}
 
-sarif.SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+local SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+local FINGERPRINT = "parley/v1" -- the name of the partial fingerprint
+
+-- The SARIF level of each severity; a spec checks it covers vocab.SEVERITIES.
 sarif.LEVELS = { critical = "error", high = "error", medium = "warning", low = "note", info = "note" }
-sarif.FINGERPRINT = "parley/v1"
 
 local BASELINE = { new = "new", persisting = "unchanged" }
 
 local function locations(f)
    local logical = {}
-   for _, kind in ipairs(fmt.EVIDENCE_KINDS) do
-      for _, id in ipairs(fmt.ids(f.evidence, kind)) do
+   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
+      for _, id in ipairs(common.ids(f.evidence, kind)) do
          logical[#logical + 1] = { name = id, fullyQualifiedName = kind .. "/" .. id, kind = "object" }
       end
    end
@@ -31,7 +34,9 @@ local function nonempty(t)
    return next(t) ~= nil and t or nil
 end
 
-function sarif.render(model)
+-- The rule descriptors, the run's rules first and then any rule only a finding names; and
+-- each rule's index among them.
+local function rule_descriptors(model)
    local rules, index = {}, {}
    local function add_rule(id, version, description)
       if index[id] then return end
@@ -42,48 +47,59 @@ function sarif.render(model)
    end
    for _, r in ipairs(model.rules) do add_rule(r.id, r.version, r.description) end
    for _, f in ipairs(model.findings) do add_rule(f.rule, f.rule_version) end
+   return rules, index
+end
 
-   local results = {}
-   for i, f in ipairs(model.findings) do
-      local measures = {}
-      for _, m in ipairs(fmt.measures(f.measures)) do measures[m.name] = m.value end
-      local change = fmt.change(model, i)
-      results[i] = {
-         ruleId = f.rule, ruleIndex = index[f.rule], level = sarif.LEVELS[f.severity] or "warning",
-         message = { text = f.message },
-         partialFingerprints = { [sarif.FINGERPRINT] = f.fingerprint },
-         locations = locations(f),
-         baselineState = BASELINE[change],
-         properties = { severity = f.severity, ruleVersion = f.rule_version, measures = nonempty(measures) },
-      }
-   end
+local function result(model, index, i, f)
+   local measures = {}
+   for _, m in ipairs(common.measures(f.measures)) do measures[m.name] = m.value end
+   return {
+      ruleId = f.rule, ruleIndex = index[f.rule], level = sarif.LEVELS[f.severity] or "warning",
+      message = { text = f.message },
+      partialFingerprints = { [FINGERPRINT] = f.fingerprint },
+      locations = locations(f),
+      baselineState = BASELINE[common.change(model, i)],
+      properties = { severity = f.severity, ruleVersion = f.rule_version, measures = nonempty(measures) },
+   }
+end
 
-   local notifications = {}
+-- The rules that failed, and those whose findings were cut at the limit.
+local function notifications(model, index)
+   local out = {}
    for _, o in ipairs(model.outcomes) do
       if o.outcome == "error" then
-         notifications[#notifications + 1] = {
+         out[#out + 1] = {
             level = "error", message = { text = string.format("rule %s failed: %s", o.rule, o.error or "") },
             descriptor = { id = o.rule, index = index[o.rule] }, properties = { limit = o.limit },
          }
       elseif o.truncated then
-         notifications[#notifications + 1] = {
+         out[#out + 1] = {
             level = "warning", message = { text = string.format("rule %s reported %d findings; the first %d were kept",
                o.rule, o.total or 0, model.kept[o.rule] or 0) },
             descriptor = { id = o.rule, index = index[o.rule] }, properties = { limit = "findings" },
          }
       end
    end
-   local r = model.run
-   local h = model.history
-   local resolved
-   if h and #h.resolved > 0 then
-      resolved = {}
-      for k, f in ipairs(h.resolved) do
-         resolved[k] = { ruleId = f.rule, fingerprint = f.fingerprint, severity = f.severity, message = f.message }
-      end
+   return nonempty(out)
+end
+
+-- The findings of the previous run that this one no longer has (nil when none).
+local function resolved(h)
+   if not h or #h.resolved == 0 then return nil end
+   local out = {}
+   for k, f in ipairs(h.resolved) do
+      out[k] = { ruleId = f.rule, fingerprint = f.fingerprint, severity = f.severity, message = f.message }
    end
+   return out
+end
+
+function sarif.render(model)
+   local rules, index = rule_descriptors(model)
+   local results = {}
+   for i, f in ipairs(model.findings) do results[i] = result(model, index, i, f) end
+   local r, h = model.run, model.history
    local doc = {
-      ["$schema"] = sarif.SCHEMA,
+      ["$schema"] = SCHEMA,
       version = "2.1.0",
       runs = { {
          tool = { driver = { name = "parley", version = tostring(model.version), rules = rules } },
@@ -91,11 +107,11 @@ function sarif.render(model)
          invocations = { {
             executionSuccessful = r.status == "ok",
             startTimeUtc = r.started_at, endTimeUtc = r.finished_at,
-            toolExecutionNotifications = #notifications > 0 and notifications or nil,
+            toolExecutionNotifications = notifications(model, index),
          } },
          results = results,
          properties = { run = r.id, config = r.config, configSha256 = r.config_sha256,
-            previousRun = h and h.a and h.a.id or nil, resolved = resolved },
+            previousRun = h and h.a and h.a.id or nil, resolved = resolved(h) },
       } },
    }
    return json.encode(doc) .. "\n"

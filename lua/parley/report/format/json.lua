@@ -1,0 +1,52 @@
+-- The JSON report, for other tools and later runs: one object per line, the run, the history
+-- since the previous run, each rule outcome, then each finding (docs/reports.md).
+
+local json = require "parley.json"
+
+local json_report = {}
+
+local function run_line(model)
+   local r = model.run
+   return json.encode({
+      type = "run", id = r.id, config = r.config, config_sha256 = r.config_sha256,
+      started_at = r.started_at, finished_at = r.finished_at, status = r.status,
+   })
+end
+
+local function history_line(h)
+   local resolved = {}
+   for i, f in ipairs(h.resolved) do
+      resolved[i] = { rule = f.rule, severity = f.severity, message = f.message, fingerprint = f.fingerprint }
+   end
+   return json.encode({
+      type = "history", previous = h.a and h.a.id, new = #h.new, persisting = #h.persisting,
+      resolved = resolved, rules_changed = h.rules_changed, rules_added = h.rules_added,
+      rules_removed = h.rules_removed,
+   })
+end
+
+local function outcome_line(o)
+   return json.encode({
+      type = "outcome", rule = o.rule, version = o.version, outcome = o.outcome, error = o.error,
+      limit = o.limit, findings = o.total, truncated = o.truncated,
+   })
+end
+
+local function finding_line(f, change)
+   return json.encode({
+      type = "finding", rule = f.rule, rule_version = f.rule_version, severity = f.severity, message = f.message,
+      fingerprint = f.fingerprint, evidence = f.evidence, measures = f.measures, details = f.details,
+      change = change,
+   })
+end
+
+function json_report.render(model)
+   local out = { run_line(model) }
+   local h = model.history
+   if h then out[#out + 1] = history_line(h) end
+   for _, o in ipairs(model.outcomes) do out[#out + 1] = outcome_line(o) end
+   for i, f in ipairs(model.findings) do out[#out + 1] = finding_line(f, h and h.change[i] or nil) end
+   return table.concat(out, "\n") .. "\n"
+end
+
+return json_report

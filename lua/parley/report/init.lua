@@ -1,0 +1,55 @@
+-- Writing a run (docs/reports.md). report.gather (report/model.lua) collects once what a
+-- report shows; each format lays it out: a module parley.report.format.NAME, in
+-- report/format/NAME.lua, with render(model, opts) and `records`, the records of the store
+-- it shows (true: all of them; "exchanges": only those; nil: none). The formats are the files
+-- of that directory: adding a format is adding its file (and its line in the rockspec).
+
+local config = require "parley.config"
+local model = require "parley.report.model"
+
+local report = {}
+
+report.gather = model.gather
+
+-- The names of the formats, sorted (config lists the same directory to check `report:`
+-- entries, being a layer below reports).
+function report.formats()
+   return config.report_formats()
+end
+
+local function is_format(name)
+   for _, f in ipairs(report.formats()) do
+      if f == name then return true end
+   end
+   return false
+end
+
+-- Renders run in format: returns the text, or nil and a message.
+function report.render(run, format, opts)
+   if not is_format(format) then
+      return nil, string.format("unknown report format '%s' (known: %s)", tostring(format),
+         table.concat(report.formats(), ", "))
+   end
+   local writer = require("parley.report.format." .. format)
+   opts = opts or {}
+   return writer.render(model.gather(run, { db = opts.db, data = writer.records or false }), opts)
+end
+
+-- Writes run in format to path (or returns the text when path is nil). Returns true (or the
+-- text), or nil and a message.
+function report.write(run, format, path, opts)
+   local text, err = report.render(run, format, opts)
+   if not text then return nil, err end
+   if not path then return text end
+   local f, ferr = io.open(path, "wb")
+   if not f then return nil, "cannot write report: " .. ferr end
+   f:write(text)
+   f:close()
+   return true
+end
+
+-- run:report(format, path, opts): every run (from parley.reconcile or read back by history)
+-- can write itself; the method is added here because reports sit a layer above runs.
+require("parley.run").Run.report = report.write
+
+return report

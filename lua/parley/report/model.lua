@@ -1,0 +1,135 @@
+-- What a report of a run shows, gathered once for every format (docs/reports.md): the run, its
+-- counts, findings and outcomes, the history since the previous run of the same config, and
+-- the records behind the findings, read from the run's store. Each format only lays this out,
+-- so two reports of one run never disagree.
+
+local vocab = require "parley.vocab"
+local core = require "parley.core"
+local dates = require "parley.dates"
+local history = require "parley.history"
+local records = require "parley.records"
+local count_key = require("parley.rulekit").count_key -- the grouping count_gap uses
+local common = require "parley.report.common"
+
+local model = {}
+
+local day_number = dates.day_number
+
+-- The findings by severity (every severity, 0 when none) and the outcomes by kind.
+local function counts(run)
+   local c = { findings = #run.findings, severity = {}, outcomes = {} }
+   for _, s in ipairs(vocab.SEVERITIES) do c.severity[s] = 0 end
+   for _, f in ipairs(run.findings) do
+      if c.severity[f.severity] then c.severity[f.severity] = c.severity[f.severity] + 1 end
+   end
+   for _, o in ipairs(run.outcomes) do c.outcomes[o.outcome] = (c.outcomes[o.outcome] or 0) + 1 end
+   return c
+end
+
+-- The rules of the run, sorted by id: {id, version, description, outcome}.
+local function rules_of(run)
+   local out = {}
+   for _, o in ipairs(run.outcomes) do
+      out[#out + 1] = { id = o.rule, version = o.version, description = o.description, outcome = o }
+   end
+   table.sort(out, function(a, b) return a.id < b.id end)
+   return out
+end
+
+-- How many findings of each rule the run kept.
+local function kept_by_rule(run)
+   local kept = {}
+   for _, f in ipairs(run.findings) do kept[f.rule] = (kept[f.rule] or 0) + 1 end
+   return kept
+end
+
+-- The first and last day a record's date can mean (nil, nil when it does not parse).
+local function days_of(date)
+   local d = dates.parse(date)
+   return d and day_number(d.first), d and day_number(d.last)
+end
+
+-- The exchanges in date order, with the first and last day each can mean and what moved.
+local function load_exchanges(db)
+   local out = {}
+   for x in records.exchanges(db) do
+      x.first_day, x.last_day = days_of(x.date)
+      x.moved = common.exchange_moved(x)
+      out[#out + 1] = x
+   end
+   return out
+end
+
+-- The claims of the store by id, each marked with the claim that supersedes it, and grouped
+-- by subject (subject, holder, about, region) in key order, each with its first and last day.
+local function load_claims(db, data)
+   local groups, superseded = {}, {}
+   for c in records.claims(db) do
+      data.claims[c.id] = c
+      if c.supersedes then superseded[c.supersedes] = c.id end
+      c.first_day, c.last_day = days_of(c.as_of)
+      local key = count_key(c)
+      local g = groups[key]
+      if not g then
+         g = { key = key, subject = c.subject, holder = c.holder, about = c.about, region = c.region, claims = {},
+            counted = 0 }
+         groups[key] = g
+         data.subjects[#data.subjects + 1] = g
+      end
+      g.claims[#g.claims + 1] = c
+      if c.count then g.counted = g.counted + 1 end
+   end
+   for id, by in pairs(superseded) do
+      if data.claims[id] then data.claims[id].superseded_by = by end
+   end
+   table.sort(data.subjects, function(a, b) return a.key < b.key end)
+end
+
+-- The records a report shows: parties (by id, and in store order), sources, claims grouped
+-- by subject, exchanges, and the claims of the store by id.
+local function load_data(db)
+   local data = { parties = {}, sources = {}, claims = {}, subjects = {}, exchanges = {}, party_order = {} }
+   for p in records.parties(db) do
+      data.parties[p.id] = p
+      data.party_order[#data.party_order + 1] = p.id
+   end
+   for s in records.sources(db) do data.sources[s.id] = s end
+   load_claims(db, data)
+   data.exchanges = load_exchanges(db)
+   return data
+end
+
+-- What a report of run shows. opts.db: an open store (else the run's own, if it is still
+-- there); opts.data = false leaves the records out, and "exchanges" takes only the exchanges.
+-- Returns {run, counts, findings, outcomes, rules, kept, history (nil without a store), data
+-- (nil without a store), version}.
+function model.gather(run, opts)
+   opts = opts or {}
+   local db, own = opts.db, nil
+   if not db and run.open_store then
+      own = run:open_store()
+      db = own
+   end
+   local m = {
+      run = { id = run.id, config = run.config_name, config_sha256 = run.config_sha256, started_at = run.started_at,
+         finished_at = run.finished_at, status = run.status, store = run.store },
+      counts = counts(run), findings = run.findings, outcomes = run.outcomes, rules = rules_of(run),
+      version = core.version,
+   }
+   if db then
+      local ok, h = pcall(history.for_run, db, run)
+      m.history = ok and h or nil
+      if opts.data == "exchanges" then
+         local ok2, exchanges = pcall(load_exchanges, db)
+         m.data = ok2 and { exchanges = exchanges } or nil
+      elseif opts.data ~= false then
+         local ok2, data = pcall(load_data, db)
+         m.data = ok2 and data or nil
+      end
+   end
+   if own then own:close() end
+   m.kept = kept_by_rule(run)
+   return m
+end
+
+return model
