@@ -18,8 +18,11 @@ function kit.date(text)
    return d
 end
 
--- The ids that a later record of table tbl supersedes, read in one pass: leaving superseded
--- records out this way stays linear in the records.
+-- The ids that a later record of table tbl supersedes, read in one pass. This is how every
+-- built-in rule leaves out superseded records (`if not gone[c.id]`), with the records API and
+-- with plain SQL alike: one pass over the supersedes column and a hash lookup per record is
+-- linear in the records, where the iterators' `current = true` filter is a correlated
+-- subquery per record, quadratic on a store without an index on supersedes.
 function kit.superseded(db, tbl)
    local set = {}
    for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
@@ -99,6 +102,21 @@ function kit.group(items, keyf)
    end
    table.sort(order)
    return groups, order
+end
+
+-- Each two items of a list, in order: for a, b in kit.each_pair(list) gives list[i], list[j] for
+-- every i < j, so comparing the members of a group two by two is one loop.
+function kit.each_pair(list)
+   local i, j = 1, 1
+   return function()
+      j = j + 1
+      if j > #list then
+         i = i + 1
+         j = i + 1
+         if j > #list then return nil end
+      end
+      return list[i], list[j]
+   end
 end
 
 -- The key of the thing a count is about: subject, holder, about and region.
