@@ -91,6 +91,14 @@ local function comparable(a, b, include_unscoped)
       dates.overlap(when(a.as_of), when(b.as_of))
 end
 
+-- The two claims, the larger best count first (the smaller id when they are equal), and
+-- their best counts.
+local function larger_first(a, b)
+   local best_a, best_b = best_of(a.count), best_of(b.count)
+   if best_a < best_b or (best_a == best_b and a.id > b.id) then return b, a, best_b, best_a end
+   return a, b, best_a, best_b
+end
+
 -- The tags both include, those only the larger includes, those only the smaller includes.
 local function split_tags(a, b)
    local common = {}
@@ -169,12 +177,8 @@ local function run(ctx)
       local scoped = scoped_index(group)
       for a, b in kit.each_pair(group) do
          if comparable(a, b, p.include_unscoped) then
-            -- the larger count first (by id when they are equal)
-            local best_a, best_b = best_of(a.count), best_of(b.count)
-            if best_a < best_b or (best_a == best_b and a.id > b.id) then
-               a, b, best_a, best_b = b, a, best_b, best_a
-            end
-            if best_a - best_b >= p.min_gap then report(ctx, a, b, best_a, best_b, scoped) end
+            local larger, smaller, best_l, best_s = larger_first(a, b)
+            if best_l - best_s >= p.min_gap then report(ctx, larger, smaller, best_l, best_s, scoped) end
          end
       end
    end
