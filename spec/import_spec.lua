@@ -8,6 +8,17 @@ local function all(it, ...)
    return out
 end
 
+-- A record as it was imported: what the readers give back less the X_period each date field
+-- comes with (spec/records_spec.lua pins those).
+local function as_imported(v)
+   if type(v) ~= "table" then return v end
+   local out = {}
+   for k, x in pairs(v) do
+      if not (type(k) == "string" and k:find("_period$")) then out[k] = as_imported(x) end
+   end
+   return out
+end
+
 local function count(db, tbl)
    return db:first("SELECT count(*) AS n FROM " .. tbl).n
 end
@@ -38,7 +49,7 @@ describe("db:import", function()
       assert.equal(1, #summary.imported)
    end)
 
-   describe("gives records back in the shape they went in", function()
+   describe("gives records back in the shape they went in (with each date's period)", function()
       local data
       before_each(function()
          data = fixtures.small()
@@ -48,23 +59,23 @@ describe("db:import", function()
       it("parties and sources", function()
          assert.same(data.parties, all(db:parties()))
          table.sort(data.sources, function(a, b) return a.id < b.id end)
-         assert.same(data.sources, all(db:sources()))
+         assert.same(data.sources, as_imported(all(db:sources())))
       end)
 
       it("claims, with counts, values, scopes and dates as written", function()
          local got = all(db:claims())
          local by_id = {}
          for _, c in ipairs(got) do by_id[c.id] = c end
-         for _, c in ipairs(data.claims) do assert.same(c, by_id[c.id]) end
+         for _, c in ipairs(data.claims) do assert.same(c, as_imported(by_id[c.id])) end
          assert.equal(#data.claims, #got)
       end)
 
       it("lists with their entries", function()
-         assert.same(data.lists, all(db:lists()))
+         assert.same(data.lists, as_imported(all(db:lists())))
       end)
 
       it("exchanges with mediators, sources, transfers, persons and mine maps", function()
-         assert.same(data.exchanges, all(db:exchanges()))
+         assert.same(data.exchanges, as_imported(all(db:exchanges())))
       end)
 
       it("persons with every name variant: its script, who wrote it and where", function()

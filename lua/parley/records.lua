@@ -1,8 +1,11 @@
 -- Reading records back: db:parties(), db:sources(), db:claims(filter), db:lists(filter),
 -- db:persons(filter), db:exchanges(filter), db:imports(). Each is a generic-for iterator
 -- that returns four values, so a break out of the loop releases its statement at once.
--- Records come back in the shape they were imported in (docs/dataset.md).
+-- Records come back in the shape they were imported in (docs/dataset.md), and each date
+-- field X also as X_period, the table parley.dates.parse gives for it, so rules and reports
+-- need not parse date text again.
 
+local dates = require "parley.dates"
 local json = require "parley.json"
 local text = require "parley.text"
 
@@ -22,8 +25,20 @@ local function decode(s)
    if s then return json.decode(s) end
 end
 
+-- The period of the date column `name`, from the precision and first and last day stored
+-- beside it: the same table as dates.parse(row[name]).
+local function period(row, name)
+   local t = row[name]
+   if t == nil then return nil end
+   return { text = t, precision = row[name .. "_precision"], first = row[name .. "_start"], last = row[name .. "_end"] }
+end
+
+-- A birth date as written (a year, or a date as text), and its period: born has no stored
+-- first and last day, and its text is valid (it was checked on import).
 local function born(row)
-   return row.born or row.born_year
+   local b = row.born or row.born_year
+   if b == nil then return nil end
+   return b, dates.parse(b)
 end
 
 -- Builds WHERE clauses from a filter, refusing keys it does not know (a typo would otherwise
@@ -67,8 +82,9 @@ end
 
 local function source(_, r)
    return {
-      id = r.id, title = r.title, party = r.party, speaker = r.speaker, published = r.published, url = r.url,
-      reliability = r.reliability, credibility = r.credibility, supersedes = r.supersedes, notes = r.notes,
+      id = r.id, title = r.title, party = r.party, speaker = r.speaker, published = r.published,
+      published_period = period(r, "published"), url = r.url, reliability = r.reliability,
+      credibility = r.credibility, supersedes = r.supersedes, notes = r.notes,
    }
 end
 
@@ -80,9 +96,9 @@ end
 
 local function claim(_, r)
    local c = {
-      id = r.id, claimant = r.claimant, source = r.source, as_of = r.as_of, subject = r.subject,
-      holder = r.holder, about = r.about, region = r.region, text = r.text, supersedes = r.supersedes,
-      notes = r.notes, scope = decode(r.scope),
+      id = r.id, claimant = r.claimant, source = r.source, as_of = r.as_of, as_of_period = period(r, "as_of"),
+      subject = r.subject, holder = r.holder, about = r.about, region = r.region, text = r.text,
+      supersedes = r.supersedes, notes = r.notes, scope = decode(r.scope),
    }
    if r.count_exact then
       c.count = { exact = r.count_exact }
@@ -124,9 +140,10 @@ local function entries(db, column, value, cargo)
    local sql = "SELECT * FROM entries WHERE " .. column .. " = ?" ..
       (cargo and " AND cargo = ?" or "") .. " ORDER BY position"
    for r in db:query(sql, { value, cargo }) do
+      local b, b_period = born(r)
       out[#out + 1] = {
-         person = r.person_given == 1 and r.person or nil, name = r.name, born = born(r), sex = r.sex,
-         category = r.category, rank = r.rank, father_name = r.father_name, notes = r.notes,
+         person = r.person_given == 1 and r.person or nil, name = r.name, born = b, born_period = b_period,
+         sex = r.sex, category = r.category, rank = r.rank, father_name = r.father_name, notes = r.notes,
       }
    end
    return out
@@ -134,9 +151,9 @@ end
 
 local function list(db, r)
    return {
-      id = r.id, claimant = r.claimant, source = r.source, as_of = r.as_of, subject = r.subject,
-      holder = r.holder, about = r.about, text = r.text, supersedes = r.supersedes, notes = r.notes,
-      persons = entries(db, "list", r.id),
+      id = r.id, claimant = r.claimant, source = r.source, as_of = r.as_of, as_of_period = period(r, "as_of"),
+      subject = r.subject, holder = r.holder, about = r.about, text = r.text, supersedes = r.supersedes,
+      notes = r.notes, persons = entries(db, "list", r.id),
    }
 end
 
@@ -148,8 +165,9 @@ end
 -- A person as recorded, plus `variants`: every name any record gives them, with its script,
 -- who wrote it and in which list or exchange.
 local function person(db, r)
+   local b, b_period = born(r)
    local p = {
-      id = r.id, born = born(r), sex = r.sex, category = r.category, rank = r.rank,
+      id = r.id, born = b, born_period = b_period, sex = r.sex, category = r.category, rank = r.rank,
       father_name = r.father_name, notes = r.notes, variants = {},
    }
    if r.listed_only == 1 then p.listed_only = true end
@@ -185,14 +203,15 @@ local function mine_map(r)
    return {
       region = r.region, mines = r.mines, types = decode(r.types), reference_points = decode(r.reference_points),
       perimeter = r.perimeter, emplacing_method = r.emplacing_method, fuze = r.fuze, lifetime = r.lifetime,
-      date_laid = r.date_laid, anti_handling = decode(r.anti_handling), notes = r.notes,
+      date_laid = r.date_laid, date_laid_period = period(r, "date_laid"), anti_handling = decode(r.anti_handling),
+      notes = r.notes,
    }
 end
 
 local function exchange(db, r)
    local x = {
-      id = r.id, date = r.date, place = r.place, text = r.text, supersedes = r.supersedes, notes = r.notes,
-      transfers = {},
+      id = r.id, date = r.date, date_period = period(r, "date"), place = r.place, text = r.text,
+      supersedes = r.supersedes, notes = r.notes, transfers = {},
    }
    for m in db:query("SELECT party FROM exchange_mediators WHERE exchange = ? ORDER BY position", r.id) do
       x.mediators = x.mediators or {}
