@@ -1,22 +1,11 @@
 -- Helpers the built-in rules share, and rules of your own may use (require "parley.rulekit"):
--- counts as readers say them and as ranges, dates parsed once, the ids later records
--- supersede, and lists of ids for messages and evidence. Pure Lua over parley.dates, so a
--- sandboxed rule may require it.
-local dates = require "parley.dates"
+-- the ids later records supersede, groups and pairs of records, counts as readers say them
+-- and as ranges, and lists of ids for messages and evidence. Pure Lua with no dependencies,
+-- so a sandboxed rule may require it. Dates need no helper here: every record the typed
+-- iterators (ctx.db:claims() and the like) return has X_period for each date field X (the
+-- table dates.parse gives), which dates.before and dates.overlap take as it is.
 
 local kit = {}
-
-local parsed = {}
-
--- A date parsed once (dates.before and dates.overlap take the parsed form too).
-function kit.date(text)
-   local d = parsed[text]
-   if not d then
-      d = assert(dates.parse(text))
-      parsed[text] = d
-   end
-   return d
-end
 
 -- The ids that a later record of table tbl supersedes, read in one pass. This is how every
 -- built-in rule leaves out superseded records (`if not gone[c.id]`), with the records API and

@@ -47,7 +47,7 @@ local function run(ctx)
    -- each two by different claimants, for periods that can overlap, compared as ranges
    for _, key in ipairs(order) do
       for a, b in kit.each_pair(groups[key]) do
-         if a.claimant ~= b.claimant and dates.overlap(a.as_of, b.as_of) then
+         if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
             local larger, smaller, g = gap(a, b, p.approx_margin)
             if g.ratio > p.max_ratio and g.difference >= p.min_difference then report(ctx, larger, smaller, g) end
          end

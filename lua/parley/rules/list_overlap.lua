@@ -89,7 +89,9 @@ local function run(ctx)
    local person_names = {} -- person id -> the first name its record gives, read once
    for _, key in ipairs(order) do
       for a, b in kit.each_pair(groups[key]) do
-         if a.claimant ~= b.claimant and dates.overlap(a.as_of, b.as_of) then report(ctx, a, b, person_names) end
+         if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
+            report(ctx, a, b, person_names)
+         end
       end
    end
 end

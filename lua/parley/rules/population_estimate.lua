@@ -198,7 +198,6 @@ local function current_lists(ctx)
          end
          l.people = persons_of(l)
          l.persons = nil -- the entries as read are not needed again: memory is capped
-         l.period = dates.parse(l.as_of)
          table.insert(groups[key], l)
       end
    end
@@ -210,15 +209,15 @@ end
 -- lists of periods that do not overlap cost nothing (near-linear, not all pairs).
 local function each_pair_that_can_overlap(lists, visit)
    table.sort(lists, function(x, y)
-      if x.period.first ~= y.period.first then return x.period.first < y.period.first end
+      if x.as_of_period.first ~= y.as_of_period.first then return x.as_of_period.first < y.as_of_period.first end
       return x.id < y.id
    end)
    for i = 1, #lists do
       for j = i + 1, #lists do
-         if lists[j].period.first > lists[i].period.last then break end
+         if lists[j].as_of_period.first > lists[i].as_of_period.last then break end
          local a, b = lists[i], lists[j]
          if a.id > b.id then a, b = b, a end
-         if dates.overlap(a.period, b.period) then visit(a, b) end
+         if dates.overlap(a.as_of_period, b.as_of_period) then visit(a, b) end
       end
    end
 end

@@ -10,7 +10,7 @@
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
 local vocab = require "parley.vocab"
-local when, superseded, listing, best_of = kit.date, kit.superseded, kit.listing, kit.best
+local superseded, listing, best_of = kit.superseded, kit.listing, kit.best
 local say, num, ids = kit.say, kit.num, kit.ids
 
 local function nonempty(list)
@@ -47,7 +47,7 @@ end
 local function certainly_ordered(g)
    local series = {}
    for _, c in ipairs(g) do
-      if #series == 0 or dates.before(when(series[#series].as_of), when(c.as_of)) then series[#series + 1] = c end
+      if #series == 0 or dates.before(series[#series].as_of_period, c.as_of_period) then series[#series + 1] = c end
    end
    return series
 end
@@ -57,11 +57,11 @@ end
 local function released_between(a, b, releases, other)
    local released, xs, unclear = 0, {}, {}
    for _, r in ipairs(releases[a.holder] or {}) do
-      local d = (not other or r.to == other) and when(r.x.date) -- not a release to a third party
-      if d and dates.before(when(a.as_of), d) and dates.before(d, when(b.as_of)) then
+      local d = (not other or r.to == other) and r.x.date_period -- not a release to a third party
+      if d and dates.before(a.as_of_period, d) and dates.before(d, b.as_of_period) then
          released = released + r.count
          xs[#xs + 1] = r.x.id
-      elseif d and (dates.overlap(d, when(a.as_of)) or dates.overlap(d, when(b.as_of))) then
+      elseif d and (dates.overlap(d, a.as_of_period) or dates.overlap(d, b.as_of_period)) then
          unclear[#unclear + 1] = r.x.id
       end
    end
@@ -149,14 +149,15 @@ end
 
 -- The lists of the subject, all of them (current or not, for "never on a list"), in as_of
 -- order, with their entries. Plain SQL: the lists iterator would build every entry as a
--- record first.
+-- record first. as_of_period holds the stored first and last day (all that dates.before and
+-- dates.overlap read).
 local function lists_of_subject(ctx)
    local p = ctx.params
    local lists, by_id = {}, {}
-   for l in ctx.db:query("SELECT id, claimant, holder, as_of, source FROM lists WHERE subject = ? " ..
-      "ORDER BY as_of_start, id", p.subject) do
+   for l in ctx.db:query("SELECT id, claimant, holder, as_of, as_of_start, as_of_end, source FROM lists " ..
+      "WHERE subject = ? ORDER BY as_of_start, id", p.subject) do
       local rec = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of, source = l.source,
-         entries = {} }
+         as_of_period = { first = l.as_of_start, last = l.as_of_end }, entries = {} }
       lists[#lists + 1] = rec
       by_id[l.id] = rec
    end
@@ -232,7 +233,7 @@ local function check_still_listed(ctx, r, who, lists, names)
    local p = ctx.params
    local found, on, matched = {}, {}, {}
    for _, l in ipairs(lists or {}) do
-      local m = dates.before(when(r.x.date), when(l.as_of)) and match(l, r, names)
+      local m = dates.before(r.x.date_period, l.as_of_period) and match(l, r, names)
       if m then
          found[#found + 1] = l
          on[#on + 1] = string.format("%s (%s, %s)", l.id, l.claimant, l.as_of)
@@ -263,7 +264,7 @@ local function check_unlisted(ctx, r, who, lists, names)
    local p = ctx.params
    local own = {}
    for _, l in ipairs(lists or {}) do
-      if not dates.before(when(r.x.date), when(l.as_of)) then own[#own + 1] = l end
+      if not dates.before(r.x.date_period, l.as_of_period) then own[#own + 1] = l end
    end
    if #own == 0 then return end
    for _, l in ipairs(own) do
@@ -297,14 +298,15 @@ end
 
 -- The current exchanges in date order (order = their position), by id, with their sources
 -- and their transfers of the subject. Plain SQL: the exchanges iterator would build every
--- transfer's named persons first.
+-- transfer's named persons first. date_period holds the stored first and last day.
 local function current_exchanges(ctx)
    local p = ctx.params
    local order, exchange_of = {}, {}
    local gone = superseded(ctx.db, "exchanges")
-   for r in ctx.db:query("SELECT id, date FROM exchanges ORDER BY date_start, id") do
+   for r in ctx.db:query("SELECT id, date, date_start, date_end FROM exchanges ORDER BY date_start, id") do
       if not gone[r.id] then
-         local x = { id = r.id, date = r.date, order = #order + 1 }
+         local x = { id = r.id, date = r.date, date_period = { first = r.date_start, last = r.date_end },
+            order = #order + 1 }
          order[#order + 1] = x
          exchange_of[x.id] = x
       end

@@ -6,7 +6,7 @@
 -- that side includes explain. See docs/rules/scope_mismatch.md.
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
-local when, superseded, best_of, say, num = kit.date, kit.superseded, kit.best, kit.say, kit.num
+local superseded, best_of, say, num = kit.superseded, kit.best, kit.say, kit.num
 
 -- A claim's scope tags as a sorted list of distinct strings and as a set.
 local function tagset(scope)
@@ -45,7 +45,7 @@ local function split_outside(a, only_a, scoped)
    local mine = scoped[a.claimant]
    local function first(tagkey)
       for _, c in ipairs(mine[tagkey] or {}) do
-         if c ~= a and dates.overlap(when(c.as_of), when(a.as_of)) then return c end
+         if c ~= a and dates.overlap(c.as_of_period, a.as_of_period) then return c end
       end
    end
    local whole = first(key_of(only_a))
@@ -88,7 +88,7 @@ end
 local function comparable(a, b, include_unscoped)
    local both_scoped = #a.tags > 0 and #b.tags > 0
    return a.claimant ~= b.claimant and (both_scoped or include_unscoped) and a.tagkey ~= b.tagkey and
-      dates.overlap(when(a.as_of), when(b.as_of))
+      dates.overlap(a.as_of_period, b.as_of_period)
 end
 
 -- The two claims, the larger best count first (the smaller id when they are equal), and

@@ -9,7 +9,7 @@
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
 local vocab = require "parley.vocab"
-local when, superseded, listing, best_of, say, ids = kit.date, kit.superseded, kit.listing, kit.best, kit.say, kit.ids
+local superseded, listing, best_of, say, ids = kit.superseded, kit.listing, kit.best, kit.say, kit.ids
 
 local function what_of(c)
    return c.subject .. (c.holder and (" held by " .. c.holder) or "") .. (c.about and (", about " .. c.about) or "") ..
@@ -59,8 +59,8 @@ end
 local function handovers_after(c, handed, include_overlapping)
    local after, maps, mines, regions, seen_region = {}, 0, 0, {}, {}
    for _, h in ipairs(handed) do
-      local certain = dates.before(when(c.as_of), when(h.x.date))
-      if certain or (include_overlapping and dates.overlap(when(c.as_of), when(h.x.date))) then
+      local certain = dates.before(c.as_of_period, h.x.date_period)
+      if certain or (include_overlapping and dates.overlap(c.as_of_period, h.x.date_period)) then
          local n, m = maps_denied(c, h, regions, seen_region)
          mines = mines + m
          if n > 0 then
@@ -133,7 +133,7 @@ end
 local function between(list, a, b)
    local out, total = {}, 0
    for _, m in ipairs(list or {}) do
-      if not dates.before(when(m.x.date), when(a.as_of)) and not dates.before(when(b.as_of), when(m.x.date)) then
+      if not dates.before(m.x.date_period, a.as_of_period) and not dates.before(b.as_of_period, m.x.date_period) then
          out[#out + 1] = m
          total = total + m.count
       end
@@ -145,7 +145,7 @@ end
 local function series_of(group)
    local series = {}
    for _, c in ipairs(group) do
-      if #series == 0 or dates.before(when(series[#series].as_of), when(c.as_of)) then series[#series + 1] = c end
+      if #series == 0 or dates.before(series[#series].as_of_period, c.as_of_period) then series[#series + 1] = c end
    end
    return series
 end
@@ -219,7 +219,7 @@ end
 local function first_true_after(g, i)
    for j = i + 1, #g do
       local t = g[j]
-      if t.value == true and dates.before(when(g[i].as_of), when(t.as_of)) then return t end
+      if t.value == true and dates.before(g[i].as_of_period, t.as_of_period) then return t end
    end
 end
 
