@@ -67,6 +67,7 @@ build = {
       ["parley.report_html"] = "lua/parley/report_html.lua",
       ["parley.report_markdown"] = "lua/parley/report_markdown.lua",
       ["parley.report_sarif"] = "lua/parley/report_sarif.lua",
+      ["parley.rules"] = "lua/parley/rules/init.lua",
       ["parley.rules.corroboration"] = "lua/parley/rules/corroboration.lua",
       ["parley.rules.count_gap"] = "lua/parley/rules/count_gap.lua",
       ["parley.rules.list_overlap"] = "lua/parley/rules/list_overlap.lua",
