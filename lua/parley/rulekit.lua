@@ -1,9 +1,10 @@
 -- Helpers the built-in rules share, and rules of your own may use (require "parley.rulekit"):
 -- the ids later records supersede, groups and pairs of records, counts as readers say them
--- and as ranges, and lists of ids for messages and evidence. Pure Lua with no dependencies,
--- so a sandboxed rule may require it. Dates need no helper here: every record the typed
--- iterators (ctx.db:claims() and the like) return has X_period for each date field X (the
--- table dates.parse gives), which dates.before and dates.overlap take as it is.
+-- and as ranges, series in date order, and lists of ids for messages and evidence. Pure Lua
+-- over parley.dates, so a sandboxed rule may require it. Dates are not parsed here: every
+-- record the typed iterators (ctx.db:claims() and the like) return has X_period for each date
+-- field X (the table dates.parse gives), which dates.before and dates.overlap take as it is.
+local dates = require "parley.dates"
 
 local kit = {}
 
@@ -106,6 +107,16 @@ function kit.each_pair(list)
       end
       return list[i], list[j]
    end
+end
+
+-- The records (in as_of order) each certainly after the one kept before it: a series whose
+-- order is known. A record whose as_of_period can overlap the last one kept is left out.
+function kit.series(records)
+   local series = {}
+   for _, r in ipairs(records) do
+      if #series == 0 or dates.before(series[#series].as_of_period, r.as_of_period) then series[#series + 1] = r end
+   end
+   return series
 end
 
 -- The key of the thing a count is about: subject, holder, about and region.

@@ -10,17 +10,19 @@ local vocab = require "parley.vocab"
 
 local RELIABILITY = { A = 1, B = 2, C = 3, D = 4, E = 5, F = 6 }
 
--- A claim row's count as a range [low, high] (as count_gap reads it): "about 200" is
--- +-margin. nil for an assertion.
+-- A claim row's count as a range [low, high] (kit.range, as count_gap reads it): "about 200"
+-- is +-margin. nil for an assertion.
 local function range(c, margin)
-   if c.count_exact then return c.count_exact, c.count_exact end
-   local best, low, high = c.count_best, c.count_low, c.count_high
-   if not (best or low or high) then return nil end
-   if best and c.count_approx == 1 then
-      low = low or math.floor(best * (1 - margin))
-      high = high or math.ceil(best * (1 + margin))
+   local count
+   if c.count_exact then
+      count = { exact = c.count_exact }
+   elseif c.count_best or c.count_low or c.count_high then
+      count = { best = c.count_best, low = c.count_low, high = c.count_high, approx = c.count_approx == 1 }
+   else
+      return nil
    end
-   return low or best or 0, high or best or math.huge
+   local _, low, high = kit.range(count, margin)
+   return low, high
 end
 
 -- Two assertions (values as the store keeps them: JSON text and a type) say the same?
@@ -43,10 +45,6 @@ local function current_claims(ctx, subject, gone)
    end, nil, nil, closer
 end
 
-local function key_of(c)
-   return table.concat({ c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
-end
-
 -- Graded at or above the threshold? An ungraded source (either grade missing) is below.
 local function well_graded(s, p)
    return s ~= nil and s.reliability ~= nil and s.credibility ~= nil and
@@ -66,7 +64,7 @@ local function corroborators(ctx, sources, gone)
    for c in current_claims(ctx, p.subject, gone) do
       local s = sources[c.source]
       if well_graded(s, p) and s.party then
-         local key = key_of(c)
+         local key = kit.count_key(c)
          groups[key] = groups[key] or {}
          local low, high = range(c, p.approx_margin)
          table.insert(groups[key], { id = c.id, party = s.party, first = c.as_of_start, last = c.as_of_end,
@@ -135,7 +133,7 @@ local function run(ctx)
          c.claimant ~= c.about
       local own = s.party == c.claimant and not observer
       local weak = not well_graded(s, p)
-      if (own or weak) and not corroborated(c, groups[key_of(c)], p.approx_margin) then
+      if (own or weak) and not corroborated(c, groups[kit.count_key(c)], p.approx_margin) then
          report(ctx, c, s, own, weak)
       end
    end

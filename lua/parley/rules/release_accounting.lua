@@ -43,15 +43,6 @@ local function count_series(ctx)
    return groups, order
 end
 
--- The claims of a series each certainly after the one kept before it.
-local function certainly_ordered(g)
-   local series = {}
-   for _, c in ipairs(g) do
-      if #series == 0 or dates.before(series[#series].as_of_period, c.as_of_period) then series[#series + 1] = c end
-   end
-   return series
-end
-
 -- The holder's releases (to `other` when known) between claims a and b: the number certainly
 -- between them and their exchanges, and the exchanges that can fall on either claim's date.
 local function released_between(a, b, releases, other)
@@ -99,7 +90,7 @@ local function counts(ctx, releases)
    local groups, order = count_series(ctx)
    for _, key in ipairs(order) do
       local g = groups[key]
-      local series = certainly_ordered(g)
+      local series = kit.series(g) -- each claim certainly after the one before
       for i = 2, #series do
          local a, b = series[i - 1], series[i]
          local released, xs, unclear = released_between(a, b, releases, g.other)

@@ -141,15 +141,6 @@ local function between(list, a, b)
    return out, total
 end
 
--- The claims of a group each certainly after the one kept before it (others are left out).
-local function series_of(group)
-   local series = {}
-   for _, c in ipairs(group) do
-      if #series == 0 or dates.before(series[#series].as_of_period, c.as_of_period) then series[#series + 1] = c end
-   end
-   return series
-end
-
 local function report_reversal(ctx, before, prev, cur, fell, rise, cargo, out, total)
    local evidence_claims = fell and { before.id, prev.id, cur.id } or { prev.id, cur.id }
    local xids = {}
@@ -208,7 +199,7 @@ local function reversals(ctx, claims, exchanges)
    end
    local groups, order = kit.group(counted, series_key)
    for _, key in ipairs(order) do
-      local series = series_of(groups[key])
+      local series = kit.series(groups[key]) -- each claim certainly after the one before
       for i = 2, #series do check_rise(ctx, series, i, released, received) end
    end
 end
