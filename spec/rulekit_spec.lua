@@ -4,12 +4,6 @@ local dates = require "parley.dates"
 local kit = require "parley.rulekit"
 local fixtures = require "fixtures"
 
-local function pairs_of(list)
-   local out = {}
-   for a, b in kit.each_pair(list) do out[#out + 1] = a .. b end
-   return out
-end
-
 describe("parley.rulekit", function()
    it("superseded: the ids a later record supersedes, read from the store", function()
       local ds = fixtures.small()
@@ -21,13 +15,6 @@ describe("parley.rulekit", function()
       assert.same({ ["arm-200"] = true }, kit.superseded(db, "claims"))
       assert.same({}, kit.superseded(db, "lists"))
       db:close()
-   end)
-
-   it("each_pair: every two items of a list once, in order", function()
-      assert.same({}, pairs_of({}))
-      assert.same({}, pairs_of({ "a" }))
-      assert.same({ "ab" }, pairs_of({ "a", "b" }))
-      assert.same({ "ab", "ac", "ad", "bc", "bd", "cd" }, pairs_of({ "a", "b", "c", "d" }))
    end)
 
    it("series: each record certainly after the last one kept; one that can overlap it is left out", function()

@@ -1,5 +1,5 @@
 -- Helpers the built-in rules share, and rules of your own may use (require "parley.rulekit"):
--- the ids later records supersede, groups and pairs of records, counts as readers say them
+-- the ids later records supersede, groups of records, counts as readers say them
 -- and as ranges, series in date order, and lists of ids for messages and evidence. Pure Lua
 -- over parley.dates, so a sandboxed rule may require it. Dates are not parsed here: every
 -- record the typed iterators (ctx.db:claims() and the like) return has X_period for each date
@@ -92,21 +92,6 @@ function kit.group(items, keyf)
    end
    table.sort(order)
    return groups, order
-end
-
--- Each two items of a list, in order: for a, b in kit.each_pair(list) gives list[i], list[j] for
--- every i < j, so comparing the members of a group two by two is one loop.
-function kit.each_pair(list)
-   local i, j = 1, 1
-   return function()
-      j = j + 1
-      if j > #list then
-         i = i + 1
-         j = i + 1
-         if j > #list then return nil end
-      end
-      return list[i], list[j]
-   end
 end
 
 -- The records (in as_of order) each certainly after the one kept before it: a series whose

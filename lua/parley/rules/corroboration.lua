@@ -7,6 +7,7 @@
 -- value. See docs/rules/corroboration.md.
 local kit = require "parley.rulekit"
 local vocab = require "parley.vocab"
+local count_key, count_range = kit.count_key, kit.range
 
 local RELIABILITY = { A = 1, B = 2, C = 3, D = 4, E = 5, F = 6 }
 
@@ -21,7 +22,7 @@ local function range(c, margin)
    else
       return nil
    end
-   local _, low, high = kit.range(count, margin)
+   local _, low, high = count_range(count, margin)
    return low, high
 end
 
@@ -32,17 +33,13 @@ local function same_value(a, b)
    return a.value_type == b.value_type and a.value == b.value
 end
 
--- The current claims of `subject` (all when nil) as compact rows, in a stable order.
-local function current_claims(ctx, subject, gone)
+-- The claims of `subject` (all when nil) as compact rows, in a stable order (superseded ones
+-- too: the callers leave out those in kit.superseded's set).
+local function claim_rows(ctx, subject)
    local sql = "SELECT id, claimant, source, subject, holder, about, region, as_of, as_of_start, as_of_end, " ..
       "count_exact, count_best, count_low, count_high, count_approx, value_type, value FROM claims" ..
       (subject and " WHERE subject = ?" or "") .. " ORDER BY as_of_start, id"
-   local it, cursor, _, closer = ctx.db:query(sql, table.unpack({ subject }))
-   return function()
-      local c = it(cursor)
-      while c and gone[c.id] do c = it(cursor) end
-      return c
-   end, nil, nil, closer
+   return ctx.db:query(sql, table.unpack({ subject }))
 end
 
 -- Graded at or above the threshold? An ungraded source (either grade missing) is below.
@@ -61,10 +58,10 @@ end
 local function corroborators(ctx, sources, gone)
    local p = ctx.params
    local groups = {}
-   for c in current_claims(ctx, p.subject, gone) do
+   for c in claim_rows(ctx, p.subject) do
       local s = sources[c.source]
-      if well_graded(s, p) and s.party then
-         local key = kit.count_key(c)
+      if not gone[c.id] and well_graded(s, p) and s.party then
+         local key = count_key(c)
          groups[key] = groups[key] or {}
          local low, high = range(c, p.approx_margin)
          table.insert(groups[key], { id = c.id, party = s.party, first = c.as_of_start, last = c.as_of_end,
@@ -125,7 +122,7 @@ local function run(ctx)
    local gone = kit.superseded(ctx.db, "claims")
    local groups = corroborators(ctx, sources, gone)
    -- each self-sourced or weakly graded claim against its group
-   for c in current_claims(ctx, p.subject, gone) do
+   for c in claim_rows(ctx, p.subject) do
       local s = sources[c.source]
       -- an observer (a claimant that is neither the holder nor the about side of a claim
       -- that names one) publishing its own findings is not a party speaking about itself
@@ -133,7 +130,7 @@ local function run(ctx)
          c.claimant ~= c.about
       local own = s.party == c.claimant and not observer
       local weak = not well_graded(s, p)
-      if (own or weak) and not corroborated(c, groups[kit.count_key(c)], p.approx_margin) then
+      if not gone[c.id] and (own or weak) and not corroborated(c, groups[count_key(c)], p.approx_margin) then
          report(ctx, c, s, own, weak)
       end
    end

@@ -37,22 +37,33 @@ local function report(ctx, a, b, g)
    })
 end
 
-local function run(ctx)
+-- Two counts of the same thing, compared as ranges: a gap beyond max_ratio and min_difference
+-- is a finding.
+local function compare(ctx, a, b)
    local p = ctx.params
+   local larger, smaller, g = gap(a, b, p.approx_margin)
+   if g.ratio > p.max_ratio and g.difference >= p.min_difference then report(ctx, larger, smaller, g) end
+end
+
+-- Each two counts of a group by different claimants, for periods that can overlap (the
+-- cheap tests inline: a group of n counts is n(n-1)/2 pairs).
+local function compare_group(ctx, group)
+   for i = 1, #group do
+      local a = group[i]
+      for j = i + 1, #group do
+         local b = group[j]
+         if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then compare(ctx, a, b) end
+      end
+   end
+end
+
+local function run(ctx)
    -- the current counts, grouped by what they count
    local gone = kit.superseded(ctx.db, "claims")
    local groups, order = kit.group(kit.all(ctx.db:claims()), function(c)
       return c.count and not gone[c.id] and kit.count_key(c) or nil
    end)
-   -- each two by different claimants, for periods that can overlap, compared as ranges
-   for _, key in ipairs(order) do
-      for a, b in kit.each_pair(groups[key]) do
-         if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
-            local larger, smaller, g = gap(a, b, p.approx_margin)
-            if g.ratio > p.max_ratio and g.difference >= p.min_difference then report(ctx, larger, smaller, g) end
-         end
-      end
-   end
+   for _, key in ipairs(order) do compare_group(ctx, groups[key]) end
 end
 
 return {

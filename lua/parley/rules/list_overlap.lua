@@ -78,6 +78,19 @@ local function report(ctx, a, b, person_names)
    })
 end
 
+-- Each two lists of a group by different claimants, for periods that can overlap.
+local function compare_group(ctx, lists, person_names)
+   for i = 1, #lists do
+      local a = lists[i]
+      for j = i + 1, #lists do
+         local b = lists[j]
+         if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
+            report(ctx, a, b, person_names)
+         end
+      end
+   end
+end
+
 local function run(ctx)
    -- the current lists, grouped by subject and holder
    local gone = kit.superseded(ctx.db, "lists")
@@ -85,15 +98,8 @@ local function run(ctx)
       if gone[l.id] then return nil end
       return l.subject .. "\0" .. (l.holder or "")
    end)
-   -- each two by different claimants, for periods that can overlap
    local person_names = {} -- person id -> the first name its record gives, read once
-   for _, key in ipairs(order) do
-      for a, b in kit.each_pair(groups[key]) do
-         if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
-            report(ctx, a, b, person_names)
-         end
-      end
-   end
+   for _, key in ipairs(order) do compare_group(ctx, groups[key], person_names) end
 end
 
 return {

@@ -83,14 +83,6 @@ local function scoped_index(group)
    return scoped
 end
 
--- Two claims compared: by different claimants, both scoped (or include_unscoped), with
--- different tag sets, for periods that can overlap.
-local function comparable(a, b, include_unscoped)
-   local both_scoped = #a.tags > 0 and #b.tags > 0
-   return a.claimant ~= b.claimant and (both_scoped or include_unscoped) and a.tagkey ~= b.tagkey and
-      dates.overlap(a.as_of_period, b.as_of_period)
-end
-
 -- The two claims, the larger best count first (the smaller id when they are equal), and
 -- their best counts.
 local function larger_first(a, b)
@@ -169,19 +161,33 @@ local function report(ctx, a, b, best_a, best_b, scoped)
    })
 end
 
-local function run(ctx)
-   local p = ctx.params
-   local groups, order = current_counts(ctx)
-   for _, key in ipairs(order) do
-      local group = groups[key]
-      local scoped = scoped_index(group)
-      for a, b in kit.each_pair(group) do
-         if comparable(a, b, p.include_unscoped) then
-            local larger, smaller, best_l, best_s = larger_first(a, b)
-            if best_l - best_s >= p.min_gap then report(ctx, larger, smaller, best_l, best_s, scoped) end
+-- Reports a pair whose counts differ by at least min_gap.
+local function report_if_gap(ctx, a, b, scoped)
+   local larger, smaller, best_l, best_s = larger_first(a, b)
+   if best_l - best_s >= ctx.params.min_gap then report(ctx, larger, smaller, best_l, best_s, scoped) end
+end
+
+-- Each two claims of a group by different claimants, both scoped (or include_unscoped), with
+-- different tag sets, for periods that can overlap (the tests inline: a group of n claims is
+-- n(n-1)/2 pairs).
+local function compare_group(ctx, group)
+   local include_unscoped = ctx.params.include_unscoped
+   local scoped = scoped_index(group)
+   for i = 1, #group do
+      local a = group[i]
+      for j = i + 1, #group do
+         local b = group[j]
+         if a.claimant ~= b.claimant and (include_unscoped or (#a.tags > 0 and #b.tags > 0)) and
+            a.tagkey ~= b.tagkey and dates.overlap(a.as_of_period, b.as_of_period) then
+            report_if_gap(ctx, a, b, scoped)
          end
       end
    end
+end
+
+local function run(ctx)
+   local groups, order = current_counts(ctx)
+   for _, key in ipairs(order) do compare_group(ctx, groups[key]) end
 end
 
 return {

@@ -36,15 +36,9 @@ local function reference_date(ctx)
    return newest.d, string.format("the newest record, %s %s", newest.kind:sub(1, -2), newest.id)
 end
 
--- What a claim is about, as the claimant's series of it: claimant, subject, holder, about and
--- region (an absent one is not the empty string).
-local function series_key(c)
-   local parts = {}
-   for i, k in ipairs({ "claimant", "subject", "holder", "about", "region" }) do
-      parts[i] = c[k] and ("=" .. c[k]) or "-"
-   end
-   return table.concat(parts, "\0")
-end
+-- The series a claim row belongs to, as SQL computes it: its claimant, subject, holder, about
+-- and region, as a JSON array (so an absent holder is not an empty one).
+local SERIES = "json_array(claimant, subject, holder, about, region) AS series"
 
 -- Claim rows of p.subject (all subjects when nil), from `sql` and its WHERE clauses.
 local function claim_rows(ctx, sql, where, args, order)
@@ -60,10 +54,10 @@ end
 -- after its last day. One pass, keeping one date per series.
 local function latest_by_series(ctx, gone)
    local latest = {}
-   for c in claim_rows(ctx, "SELECT id, claimant, subject, holder, about, region, as_of_start FROM claims", {}, {}) do
+   for c in claim_rows(ctx, "SELECT id, as_of_start, " .. SERIES .. " FROM claims", {}, {}) do
       if not gone[c.id] then
-         local key = series_key(c)
-         if not latest[key] or c.as_of_start > latest[key] then latest[key] = c.as_of_start end
+         local l = latest[c.series]
+         if not l or c.as_of_start > l then latest[c.series] = c.as_of_start end
       end
    end
    return latest
@@ -92,10 +86,10 @@ local function run(ctx)
    -- series updates, oldest first
    local gone = kit.superseded(ctx.db, "claims")
    local latest = latest_by_series(ctx, gone)
-   local old = claim_rows(ctx, "SELECT id, claimant, source, subject, holder, about, region, as_of, as_of_end " ..
-      "FROM claims", { "as_of_end < ?" }, { civil(ref_day - p.max_age_days) }, " ORDER BY as_of_end, id")
+   local old = claim_rows(ctx, "SELECT id, claimant, source, subject, holder, about, region, as_of, as_of_end, " ..
+      SERIES .. " FROM claims", { "as_of_end < ?" }, { civil(ref_day - p.max_age_days) }, " ORDER BY as_of_end, id")
    for c in old do
-      if not gone[c.id] and latest[series_key(c)] <= c.as_of_end then
+      if not gone[c.id] and latest[c.series] <= c.as_of_end then
          report(ctx, c, ref_day - day_number(c.as_of_end), reference, reference_from)
       end
    end
