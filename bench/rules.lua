@@ -4,7 +4,6 @@
 -- dataset take at most 3x the import. BENCH_SCALES="28 280 2800" sets the sizes.
 local parley = require "parley"
 local yaml = require "parley.yaml"
-local config = require "parley.config"
 
 local ok_system, system = pcall(require, "system")
 local clock = ok_system and system.monotime or os.clock
@@ -15,7 +14,7 @@ local generate = dofile(here .. "/gen.lua")
 local scales = {}
 for s in (os.getenv("BENCH_SCALES") or "28 280 2800"):gmatch("%d+") do scales[#scales + 1] = math.tointeger(s) end
 
-local rules = config.builtin_names()
+local rules = require "parley.rules"
 local rows = {}
 local base_size, last_ratio
 for _, scale in ipairs(scales) do

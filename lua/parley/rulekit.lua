@@ -1,25 +1,18 @@
 -- Helpers the built-in rules share, and rules of your own may use (require "parley.rulekit"):
--- counts as readers say them and as ranges, dates parsed once, the ids later records
--- supersede, and lists of ids for messages and evidence. Pure Lua over parley.dates, so a
--- sandboxed rule may require it.
+-- the ids later records supersede, groups of records, counts as readers say them
+-- and as ranges, series in date order, and lists of ids for messages and evidence. Pure Lua
+-- over parley.dates, so a sandboxed rule may require it. Dates are not parsed here: every
+-- record the typed iterators (ctx.db:claims() and the like) return has X_period for each date
+-- field X (the table dates.parse gives), which dates.before and dates.overlap take as it is.
 local dates = require "parley.dates"
 
 local kit = {}
 
-local parsed = {}
-
--- A date parsed once (dates.before and dates.overlap take the parsed form too).
-function kit.date(text)
-   local d = parsed[text]
-   if not d then
-      d = assert(dates.parse(text))
-      parsed[text] = d
-   end
-   return d
-end
-
--- The ids that a later record of table tbl supersedes, read in one pass: leaving superseded
--- records out this way stays linear in the records.
+-- The ids that a later record of table tbl supersedes, read in one pass. This is how every
+-- built-in rule leaves out superseded records (`if not gone[c.id]`), with the records API and
+-- with plain SQL alike: one pass over the supersedes column and a hash lookup per record is
+-- linear in the records, where the iterators' `current = true` filter is a correlated
+-- subquery per record, quadratic on a store without an index on supersedes.
 function kit.superseded(db, tbl)
    local set = {}
    for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
@@ -99,6 +92,16 @@ function kit.group(items, keyf)
    end
    table.sort(order)
    return groups, order
+end
+
+-- The records (in as_of order) each certainly after the one kept before it: a series whose
+-- order is known. A record whose as_of_period can overlap the last one kept is left out.
+function kit.series(records)
+   local series = {}
+   for _, r in ipairs(records) do
+      if #series == 0 or dates.before(series[#series].as_of_period, r.as_of_period) then series[#series + 1] = r end
+   end
+   return series
 end
 
 -- The key of the thing a count is about: subject, holder, about and region.

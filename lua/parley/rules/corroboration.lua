@@ -5,20 +5,25 @@
 -- the threshold. It says the same in another current claim of the same subject, holder, about
 -- and region, for a period that can overlap, with a count whose range overlaps or the same
 -- value. See docs/rules/corroboration.md.
-local RELIABILITY = { A = 1, B = 2, C = 3, D = 4, E = 5, F = 6 }
-local SEVERITIES = { "info", "low", "medium", "high", "critical" }
+local kit = require "parley.rulekit"
+local vocab = require "parley.vocab"
+local count_key, count_range = kit.count_key, kit.range
 
--- A claim row's count as a range [low, high] (as count_gap reads it): "about 200" is
--- +-margin. nil for an assertion.
+local RELIABILITY = { A = 1, B = 2, C = 3, D = 4, E = 5, F = 6 }
+
+-- A claim row's count as a range [low, high] (kit.range, as count_gap reads it): "about 200"
+-- is +-margin. nil for an assertion.
 local function range(c, margin)
-   if c.count_exact then return c.count_exact, c.count_exact end
-   local best, low, high = c.count_best, c.count_low, c.count_high
-   if not (best or low or high) then return nil end
-   if best and c.count_approx == 1 then
-      low = low or math.floor(best * (1 - margin))
-      high = high or math.ceil(best * (1 + margin))
+   local count
+   if c.count_exact then
+      count = { exact = c.count_exact }
+   elseif c.count_best or c.count_low or c.count_high then
+      count = { best = c.count_best, low = c.count_low, high = c.count_high, approx = c.count_approx == 1 }
+   else
+      return nil
    end
-   return low or best or 0, high or best or math.huge
+   local _, low, high = count_range(count, margin)
+   return low, high
 end
 
 -- Two assertions (values as the store keeps them: JSON text and a type) say the same?
@@ -28,96 +33,105 @@ local function same_value(a, b)
    return a.value_type == b.value_type and a.value == b.value
 end
 
--- Current claims (none supersedes them: one non-correlated subquery, not one per claim), as
--- compact rows, in a stable order.
-local function current_claims(ctx, subject)
+-- The claims of `subject` (all when nil) as compact rows, in a stable order (superseded ones
+-- too: the callers leave out those in kit.superseded's set).
+local function claim_rows(ctx, subject)
    local sql = "SELECT id, claimant, source, subject, holder, about, region, as_of, as_of_start, as_of_end, " ..
-      "count_exact, count_best, count_low, count_high, count_approx, value_type, value FROM claims " ..
-      "WHERE id NOT IN (SELECT supersedes FROM claims WHERE supersedes IS NOT NULL)" ..
-      (subject and " AND subject = ?" or "") .. " ORDER BY as_of_start, id"
-   if subject then return ctx.db:query(sql, subject) end
-   return ctx.db:query(sql)
+      "count_exact, count_best, count_low, count_high, count_approx, value_type, value FROM claims" ..
+      (subject and " WHERE subject = ?" or "") .. " ORDER BY as_of_start, id"
+   return ctx.db:query(sql, table.unpack({ subject }))
 end
 
-local function key_of(c)
-   return table.concat({ c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+-- Graded at or above the threshold? An ungraded source (either grade missing) is below.
+local function well_graded(s, p)
+   return s ~= nil and s.reliability ~= nil and s.credibility ~= nil and
+      RELIABILITY[s.reliability] <= RELIABILITY[p.min_reliability] and s.credibility <= p.min_credibility
 end
 
-local function run(ctx)
+-- A party that is none of the claimant, the holder and the about side of claim c.
+local function independent_of(party, c)
+   return party ~= nil and party ~= c.claimant and party ~= c.holder and party ~= c.about
+end
+
+-- The claims that can corroborate others (a well-graded source with a known party), by what
+-- they are about, with only what the comparison needs.
+local function corroborators(ctx, sources, gone)
    local p = ctx.params
-   local min_rel = RELIABILITY[p.min_reliability]
-   local sources = {}
-   for s in ctx.db:sources() do sources[s.id] = s end
-
-   -- graded at or above the threshold? An ungraded source (either grade missing) is below.
-   local function well_graded(s)
-      return s ~= nil and s.reliability ~= nil and s.credibility ~= nil and RELIABILITY[s.reliability] <= min_rel and
-         s.credibility <= p.min_credibility
-   end
-   local function independent_of(s, c)
-      return s ~= nil and s.party ~= nil and s.party ~= c.claimant and s.party ~= c.holder and s.party ~= c.about
-   end
-
-   -- first pass: the claims that can corroborate others (a well-graded source with a known
-   -- party), by what they are about, with only what the comparison needs
    local groups = {}
-   for c in current_claims(ctx, p.subject) do
+   for c in claim_rows(ctx, p.subject) do
       local s = sources[c.source]
-      if well_graded(s) and s.party then
-         local key = key_of(c)
+      if not gone[c.id] and well_graded(s, p) and s.party then
+         local key = count_key(c)
          groups[key] = groups[key] or {}
          local low, high = range(c, p.approx_margin)
          table.insert(groups[key], { id = c.id, party = s.party, first = c.as_of_start, last = c.as_of_end,
             low = low, high = high, value_type = c.value_type, value = c.value })
       end
    end
+   return groups
+end
 
-   -- second pass: each self-sourced or weakly graded claim against its group
-   for c in current_claims(ctx, p.subject) do
+-- Does d, from an independent party and for a period that can overlap c's, say the same: a
+-- count whose range overlaps c's, or the same value?
+local function says_the_same(c, low, high, d)
+   if d.id == c.id or not independent_of(d.party, c) or not (c.as_of_start <= d.last and d.first <= c.as_of_end) then
+      return false
+   end
+   if low and d.low then return low <= d.high and d.low <= high end
+   if not low and not d.low then return same_value(c, d) end
+   return false
+end
+
+local function corroborated(c, group, margin)
+   local low, high = range(c, margin)
+   for _, d in ipairs(group or {}) do
+      if says_the_same(c, low, high, d) then return true end
+   end
+   return false
+end
+
+local function report(ctx, c, s, own, weak)
+   local p = ctx.params
+   local grade = (s.reliability or "?") .. (s.credibility and tostring(s.credibility) or "?")
+   local reasons = {}
+   if own then reasons[#reasons + 1] = "the claimant's own source" end
+   if weak then
+      reasons[#reasons + 1] = (s.reliability and s.credibility) and
+         string.format("a source graded %s, below %s%d", grade, p.min_reliability, p.min_credibility) or
+         "an ungraded source"
+   end
+   ctx:finding({
+      severity = not own and p.weak_severity or nil,
+      message = string.format("%s's claim %s (%s%s%s, %s) rests only on %s (%s), and no independent " ..
+         "source says the same", c.claimant, c.id, c.subject, c.holder and (" held by " .. c.holder) or "",
+         c.about and (", about " .. c.about) or "", c.as_of, table.concat(reasons, " and "), c.source),
+      evidence = { claims = { c.id }, sources = { c.source }, parties = { c.claimant } },
+      measures = { own_source = own and 1 or 0, below_grade = weak and 1 or 0 },
+      details = {
+         source = c.source, source_party = s.party, reliability = s.reliability,
+         credibility = s.credibility, threshold = p.min_reliability .. tostring(p.min_credibility),
+         reasons = reasons,
+      },
+   })
+end
+
+local function run(ctx)
+   local p = ctx.params
+   local sources = {}
+   for s in ctx.db:sources() do sources[s.id] = s end
+   local gone = kit.superseded(ctx.db, "claims")
+   local groups = corroborators(ctx, sources, gone)
+   -- each self-sourced or weakly graded claim against its group
+   for c in claim_rows(ctx, p.subject) do
       local s = sources[c.source]
       -- an observer (a claimant that is neither the holder nor the about side of a claim
       -- that names one) publishing its own findings is not a party speaking about itself
       local observer = p.trust_observers and (c.holder or c.about) and c.claimant ~= c.holder and
          c.claimant ~= c.about
       local own = s.party == c.claimant and not observer
-      local weak = not well_graded(s)
-      if own or weak then
-         local low, high = range(c, p.approx_margin)
-         local corroborated = false
-         for _, d in ipairs(groups[key_of(c)] or {}) do
-            if d.id ~= c.id and independent_of({ party = d.party }, c) and c.as_of_start <= d.last and
-               d.first <= c.as_of_end then
-               if low and d.low then
-                  corroborated = low <= d.high and d.low <= high
-               elseif not low and not d.low then
-                  corroborated = same_value(c, d)
-               end
-               if corroborated then break end
-            end
-         end
-         if not corroborated then
-            local grade = (s.reliability or "?") .. (s.credibility and tostring(s.credibility) or "?")
-            local reasons = {}
-            if own then reasons[#reasons + 1] = "the claimant's own source" end
-            if weak then
-               reasons[#reasons + 1] = (s.reliability and s.credibility) and
-                  string.format("a source graded %s, below %s%d", grade, p.min_reliability, p.min_credibility) or
-                  "an ungraded source"
-            end
-            ctx:finding({
-               severity = not own and p.weak_severity or nil,
-               message = string.format("%s's claim %s (%s%s%s, %s) rests only on %s (%s), and no independent " ..
-                  "source says the same", c.claimant, c.id, c.subject, c.holder and (" held by " .. c.holder) or "",
-                  c.about and (", about " .. c.about) or "", c.as_of, table.concat(reasons, " and "), c.source),
-               evidence = { claims = { c.id }, sources = { c.source }, parties = { c.claimant } },
-               measures = { own_source = own and 1 or 0, below_grade = weak and 1 or 0 },
-               details = {
-                  source = c.source, source_party = s.party, reliability = s.reliability,
-                  credibility = s.credibility, threshold = p.min_reliability .. tostring(p.min_credibility),
-                  reasons = reasons,
-               },
-            })
-         end
+      local weak = not well_graded(s, p)
+      if not gone[c.id] and (own or weak) and not corroborated(c, groups[count_key(c)], p.approx_margin) then
+         report(ctx, c, s, own, weak)
       end
    end
 end
@@ -133,7 +147,7 @@ return {
          description = "a source is well graded at this reliability or better (A best, F worst)" },
       min_credibility = { type = "integer", default = 3, min = 1, max = 6,
          description = "and this credibility or better (1 best, 6 worst)" },
-      weak_severity = { type = "string", default = "low", values = SEVERITIES,
+      weak_severity = { type = "string", default = "low", values = vocab.SEVERITIES,
          description = "the severity when the only source is a third party's but below the grade (a claim on " ..
             "the claimant's own source has the rule's configured severity)" },
       trust_observers = { type = "boolean", default = true,

@@ -6,6 +6,7 @@
 local dates = require "parley.dates"
 local names = require "parley.names"
 local kit = require "parley.rulekit"
+local vocab = require "parley.vocab"
 
 -- The people of a list as names.link takes them, and their person ids as the store gives them.
 local function people(ctx, list, person_names)
@@ -46,48 +47,59 @@ local function ids_of(indices, ids, limit)
    return out
 end
 
-local function run(ctx)
+-- The finding for two lists linked person by person.
+local function report(ctx, a, b, person_names)
    local p = ctx.params
-   local groups, order = kit.group(kit.all(ctx.db:lists({ current = true })), function(l)
-      return l.subject .. "\0" .. (l.holder or "")
-   end)
-   local person_names = {}
-   for _, key in ipairs(order) do
-      local lists = groups[key]
-      for i = 1, #lists do
-         for j = i + 1, #lists do
-            local a, b = lists[i], lists[j]
-            if a.claimant ~= b.claimant and dates.overlap(a.as_of, b.as_of) then
-               local left, lids = people(ctx, a, person_names)
-               local right, rids = people(ctx, b, person_names)
-               local res = names.link(left, right, { threshold = p.threshold, review = p.review })
-               local matched, uncertain = #res.pairs, #res.uncertain
-               local only_left, only_right = #res.only_left, #res.only_right
-               local persons = {}
-               for _, id in ipairs(lids) do persons[#persons + 1] = id end
-               for _, id in ipairs(rids) do persons[#persons + 1] = id end
-               local agree = only_left == 0 and only_right == 0 and uncertain == 0
-               ctx:finding({
-                  severity = agree and p.agree_severity or p.severity,
-                  message = string.format("%s's list %s (%d) and %s's list %s (%d) of %s%s: %d on both, %d for " ..
-                     "review, %d only on %s's, %d only on %s's", a.claimant, a.id, #left, b.claimant, b.id,
-                     #right, a.subject, a.holder and (" held by " .. a.holder) or "", matched, uncertain,
-                     only_left, a.claimant, only_right, b.claimant),
-                  evidence = { lists = { a.id, b.id }, persons = persons, parties = { a.claimant, b.claimant } },
-                  measures = { matched = matched, uncertain = uncertain, only_left = only_left,
-                     only_right = only_right, n_left = #left, n_right = #right, compared = res.compared },
-                  details = {
-                     pairs = pair_details(res.pairs, left, right, lids, rids, p.max_details),
-                     review = pair_details(res.uncertain, left, right, lids, rids, p.max_details),
-                     only_left = ids_of(res.only_left, lids, p.max_details),
-                     only_right = ids_of(res.only_right, rids, p.max_details),
-                     truncated = math.max(matched, uncertain, only_left, only_right) > p.max_details,
-                  },
-               })
-            end
+   local left, lids = people(ctx, a, person_names)
+   local right, rids = people(ctx, b, person_names)
+   local res = names.link(left, right, { threshold = p.threshold, review = p.review })
+   local matched, uncertain = #res.pairs, #res.uncertain
+   local only_left, only_right = #res.only_left, #res.only_right
+   local persons = {}
+   for _, id in ipairs(lids) do persons[#persons + 1] = id end
+   for _, id in ipairs(rids) do persons[#persons + 1] = id end
+   local agree = only_left == 0 and only_right == 0 and uncertain == 0
+   ctx:finding({
+      severity = agree and p.agree_severity or p.severity,
+      message = string.format("%s's list %s (%d) and %s's list %s (%d) of %s%s: %d on both, %d for " ..
+         "review, %d only on %s's, %d only on %s's", a.claimant, a.id, #left, b.claimant, b.id,
+         #right, a.subject, a.holder and (" held by " .. a.holder) or "", matched, uncertain,
+         only_left, a.claimant, only_right, b.claimant),
+      evidence = { lists = { a.id, b.id }, persons = persons, parties = { a.claimant, b.claimant } },
+      measures = { matched = matched, uncertain = uncertain, only_left = only_left,
+         only_right = only_right, n_left = #left, n_right = #right, compared = res.compared },
+      details = {
+         pairs = pair_details(res.pairs, left, right, lids, rids, p.max_details),
+         review = pair_details(res.uncertain, left, right, lids, rids, p.max_details),
+         only_left = ids_of(res.only_left, lids, p.max_details),
+         only_right = ids_of(res.only_right, rids, p.max_details),
+         truncated = math.max(matched, uncertain, only_left, only_right) > p.max_details,
+      },
+   })
+end
+
+-- Each two lists of a group by different claimants, for periods that can overlap.
+local function compare_group(ctx, lists, person_names)
+   for i = 1, #lists do
+      local a = lists[i]
+      for j = i + 1, #lists do
+         local b = lists[j]
+         if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
+            report(ctx, a, b, person_names)
          end
       end
    end
+end
+
+local function run(ctx)
+   -- the current lists, grouped by subject and holder
+   local gone = kit.superseded(ctx.db, "lists")
+   local groups, order = kit.group(kit.all(ctx.db:lists()), function(l)
+      if gone[l.id] then return nil end
+      return l.subject .. "\0" .. (l.holder or "")
+   end)
+   local person_names = {} -- person id -> the first name its record gives, read once
+   for _, key in ipairs(order) do compare_group(ctx, groups[key], person_names) end
 end
 
 return {
@@ -101,10 +113,10 @@ return {
          description = "the score at which two entries are the same person (default: parley.names')" },
       review = { type = "number", min = 0, max = 1,
          description = "the score from which a pair below the threshold goes to review" },
-      severity = { type = "string", default = "medium", values = { "info", "low", "medium", "high", "critical" },
+      severity = { type = "string", default = "medium", values = vocab.SEVERITIES,
          description = "when someone is on one list only, or a pair needs review" },
-      agree_severity = { type = "string", default = "info",
-         values = { "info", "low", "medium", "high", "critical" }, description = "when the lists agree" },
+      agree_severity = { type = "string", default = "info", values = vocab.SEVERITIES,
+         description = "when the lists agree" },
       max_details = { type = "integer", default = 200, min = 0,
          description = "pairs and ids listed in the details, each kind" },
    },

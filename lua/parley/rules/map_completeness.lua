@@ -8,6 +8,7 @@
 --                 (mine_maps_complete: false), set against the mines mapped there.
 -- See docs/rules/map_completeness.md.
 local kit = require "parley.rulekit"
+local vocab = require "parley.vocab"
 local superseded, listing, best_of, say, num = kit.superseded, kit.listing, kit.best, kit.say, kit.num
 
 local FIELDS = { "reference_points", "perimeter", "types", "mines", "emplacing_method", "fuze", "date_laid",
@@ -56,30 +57,35 @@ end
 
 local function pct(x) return string.format("%.1f%%", x * 100) end
 
-local function run(ctx)
-   local p = ctx.params
-   local fields = p.fields
+local function check_fields(fields)
    for _, f in ipairs(fields) do
       if not KNOWN[f] then
          error(string.format("fields: '%s' is not a mine map field (known: %s)", tostring(f),
             table.concat(sorted_ids(KNOWN), ", ")), 0)
       end
    end
-   local laid_subjects = {}
-   for _, s in ipairs(p.laid_subjects) do laid_subjects[s] = true end
+end
 
-   -- every map handed over, in date order; mines mapped by region and by (from party, region)
+-- Every map handed over in a current exchange, in date order, with where it came from.
+local function maps_handed_over(ctx)
    local maps = {}
-   local gone_x = superseded(ctx.db, "exchanges")
+   local gone = superseded(ctx.db, "exchanges")
    for x in ctx.db:exchanges() do
-      for ti, t in ipairs(gone_x[x.id] and {} or x.transfers) do
+      for ti, t in ipairs(gone[x.id] and {} or x.transfers) do
          for mi, m in ipairs(t.mine_maps or {}) do
             maps[#maps + 1] = { x = x, from = t.from, to = t.to, transfer = ti, position = mi, map = m }
          end
       end
    end
+   return maps
+end
 
-   -- per map: the Protocol II record fields it lacks
+----------------------------------------------------------------------------- record fields
+
+-- One finding per map that lacks any of the Protocol II record fields asked for.
+local function check_maps(ctx, maps)
+   local p = ctx.params
+   local fields = p.fields
    for _, e in ipairs(maps) do
       local missing = missing_fields(e.map, fields)
       if #missing > 0 then
@@ -96,15 +102,21 @@ local function run(ctx)
          })
       end
    end
+end
 
-   -- mines mapped in a region, by maps from `holder` (any party when nil)
+----------------------------------------------------------------------------- what the maps record
+
+-- mapped(region, holder): the mines the maps of a region record (all regions when region is
+-- nil), from maps handed over by `holder` (any party when nil): mines, maps counted, maps
+-- without a number of mines, and the set of their exchanges.
+local function mapped_by(maps)
    local by_region = {}
    for _, e in ipairs(maps) do
       local l = by_region[e.map.region] or {}
       by_region[e.map.region] = l
       l[#l + 1] = e
    end
-   local function mapped(region, holder)
+   return function(region, holder)
       local mines, n, unknown, xs = 0, 0, 0, {}
       for _, e in ipairs(region and (by_region[region] or {}) or maps) do
          if holder == nil or e.from == holder then
@@ -115,13 +127,18 @@ local function run(ctx)
       end
       return mines, n, unknown, xs
    end
+end
 
-   -- claims of mines laid: the latest of each claimant, holder and region
+-- The current claims of mines laid, the latest of each claimant, holder and region (sorted by
+-- that key), and the claims that the maps are not complete.
+local function claims_of_mines_laid(ctx)
+   local p = ctx.params
+   local laid_subjects = set_of(p.laid_subjects)
    local latest, keys = {}, {}
    local incomplete = {}
-   local gone_c = superseded(ctx.db, "claims")
+   local gone = superseded(ctx.db, "claims")
    for c in ctx.db:claims() do
-      local keep = not gone_c[c.id] -- superseded claims are left out
+      local keep = not gone[c.id]
       if keep and laid_subjects[c.subject] and c.count and c.region then
          local key = table.concat({ c.claimant, c.holder or "", c.region }, "\0")
          if not latest[key] then keys[#keys + 1] = key end
@@ -131,86 +148,127 @@ local function run(ctx)
       end
    end
    table.sort(keys)
+   local laid = {}
+   for k, key in ipairs(keys) do laid[k] = latest[key] end
+   return laid, incomplete
+end
 
-   local covered = {} -- completeness claims already set against a coverage finding
-   local totals, total_keys = {}, {}
-   for _, key in ipairs(keys) do
-      local c = latest[key]
+local function maps_said(n, unknown)
+   return string.format("%d map%s%s", n, n == 1 and "" or "s",
+      unknown > 0 and string.format(", %d without a number of mines", unknown) or "")
+end
+
+----------------------------------------------------------------------------- coverage per region
+
+-- The claims that the maps of claim c's region (and holder) are not complete: they go with
+-- its coverage finding, and are marked covered.
+local function incompleteness_of(c, incomplete, covered)
+   local claim_ids, sources, also = { c.id }, { [c.source] = true }, {}
+   for _, ic in ipairs(incomplete) do
+      if ic.region == c.region and (not c.holder or not ic.holder or ic.holder == c.holder) then
+         claim_ids[#claim_ids + 1] = ic.id
+         sources[ic.source] = true
+         covered[ic.id] = true
+         also[#also + 1] = string.format("%s says the maps are not complete (%s)", ic.claimant, ic.id)
+      end
+   end
+   return claim_ids, sources, also
+end
+
+local function report_region(ctx, c, m, incomplete, covered)
+   local p = ctx.params
+   local claim_ids, sources, also = incompleteness_of(c, incomplete, covered)
+   local xids = sorted_ids(m.xs)
+   ctx:finding({
+      message = string.format("%s: %s claims %s mines laid%s (%s, %s); the maps handed over record %d " ..
+         "(%s): coverage %s, below %s%s", c.region, c.claimant, say(c.count),
+         c.holder and (" by " .. c.holder) or "", c.id, c.as_of, m.mines, maps_said(m.n, m.unknown),
+         pct(m.coverage), pct(p.min_coverage), #also > 0 and ("; " .. listing(also, "; ")) or ""),
+      evidence = { claims = claim_ids, exchanges = #xids > 0 and xids or nil, sources = sorted_ids(sources),
+         parties = { c.claimant } },
+      measures = { coverage = m.coverage, mapped = m.mines, laid = m.laid, maps = m.n },
+      details = { kind = "coverage", region = c.region, holder = c.holder },
+   })
+end
+
+-- Adds claim c of `laid` mines, of which `mines` are mapped in exchanges xs, to the totals of
+-- its claimant and holder.
+local function add_to_total(totals, c, laid, mines, xs)
+   local tkey = c.claimant .. "\0" .. (c.holder or "")
+   if not totals.by_key[tkey] then
+      totals.by_key[tkey] = { claims = {}, laid = 0, mines = 0, xs = {}, sources = {}, regions = {} }
+      totals.keys[#totals.keys + 1] = tkey
+   end
+   local t = totals.by_key[tkey]
+   t.claims[#t.claims + 1] = c.id
+   t.laid, t.mines = t.laid + laid, t.mines + mines
+   t.sources[c.source] = true
+   t.regions[#t.regions + 1] = c.region
+   t.claimant, t.holder = c.claimant, c.holder
+   for id in pairs(xs) do t.xs[id] = true end
+end
+
+-- Each claim of mines laid against the mines mapped in its region: a finding below
+-- min_coverage. Returns the totals by claimant and holder (by_key, and the keys) and the
+-- completeness claims already set against a finding.
+local function check_regions(ctx, laid_claims, incomplete, mapped)
+   local covered, totals = {}, { by_key = {}, keys = {} }
+   for _, c in ipairs(laid_claims) do
       local laid = best_of(c.count)
       local mines, n, unknown, xs = mapped(c.region, c.holder)
       local coverage = laid > 0 and mines / laid or nil
-      local tkey = c.claimant .. "\0" .. (c.holder or "")
-      if not totals[tkey] then
-         totals[tkey] = { claims = {}, laid = 0, mines = 0, xs = {}, sources = {}, regions = {} }
-         total_keys[#total_keys + 1] = tkey
-      end
-      local t = totals[tkey]
-      t.claims[#t.claims + 1] = c.id
-      t.laid, t.mines = t.laid + laid, t.mines + mines
-      t.sources[c.source] = true
-      t.regions[#t.regions + 1] = c.region
-      t.claimant, t.holder = c.claimant, c.holder
-      for id in pairs(xs) do t.xs[id] = true end
-      if coverage and coverage < p.min_coverage then
-         -- completeness claims about the same region (and holder) go with this finding
-         local claim_ids, sources, also = { c.id }, { [c.source] = true }, {}
-         for _, ic in ipairs(incomplete) do
-            if ic.region == c.region and (not c.holder or not ic.holder or ic.holder == c.holder) then
-               claim_ids[#claim_ids + 1] = ic.id
-               sources[ic.source] = true
-               covered[ic.id] = true
-               also[#also + 1] = string.format("%s says the maps are not complete (%s)", ic.claimant, ic.id)
-            end
-         end
-         local xids = sorted_ids(xs)
-         ctx:finding({
-            message = string.format("%s: %s claims %s mines laid%s (%s, %s); the maps handed over record %d " ..
-               "(%d map%s%s): coverage %s, below %s%s", c.region, c.claimant, say(c.count),
-               c.holder and (" by " .. c.holder) or "", c.id, c.as_of, mines, n, n == 1 and "" or "s",
-               unknown > 0 and string.format(", %d without a number of mines", unknown) or "", pct(coverage),
-               pct(p.min_coverage), #also > 0 and ("; " .. listing(also, "; ")) or ""),
-            evidence = { claims = claim_ids, exchanges = #xids > 0 and xids or nil, sources = sorted_ids(sources),
-               parties = { c.claimant } },
-            measures = { coverage = coverage, mapped = mines, laid = laid, maps = n },
-            details = { kind = "coverage", region = c.region, holder = c.holder },
-         })
+      add_to_total(totals, c, laid, mines, xs)
+      if coverage and coverage < ctx.params.min_coverage then
+         report_region(ctx, c, { laid = laid, mines = mines, n = n, unknown = unknown, xs = xs,
+            coverage = coverage }, incomplete, covered)
       end
    end
+   return totals, covered
+end
 
-   -- in total, for a claimant that claims mines laid in more than one region
-   table.sort(total_keys)
-   for _, tkey in ipairs(total_keys) do
-      local t = totals[tkey]
-      if #t.claims > 1 and t.laid > 0 and t.mines / t.laid < p.min_coverage then
-         local coverage = t.mines / t.laid
-         local xids = sorted_ids(t.xs)
-         table.sort(t.claims)
-         local regions = {}
-         for k, r in ipairs(t.regions) do regions[k] = r end
-         table.sort(regions)
-         ctx:finding({
-            message = string.format("in total over %s: %s claims %s mines laid%s; the maps handed over record %d: " ..
-               "coverage %s, below %s", listing(regions), t.claimant, num(t.laid),
-               t.holder and (" by " .. t.holder) or "", t.mines, pct(coverage), pct(p.min_coverage)),
-            evidence = { claims = t.claims, exchanges = #xids > 0 and xids or nil, sources = sorted_ids(t.sources),
-               parties = { t.claimant } },
-            measures = { coverage = coverage, mapped = t.mines, laid = t.laid },
-            details = { kind = "total", regions = regions, holder = t.holder },
-         })
-      end
+----------------------------------------------------------------------------- coverage in total
+
+local function report_total(ctx, t)
+   local p = ctx.params
+   local coverage = t.mines / t.laid
+   local xids = sorted_ids(t.xs)
+   table.sort(t.claims)
+   local regions = {}
+   for k, r in ipairs(t.regions) do regions[k] = r end
+   table.sort(regions)
+   ctx:finding({
+      message = string.format("in total over %s: %s claims %s mines laid%s; the maps handed over record %d: " ..
+         "coverage %s, below %s", listing(regions), t.claimant, num(t.laid),
+         t.holder and (" by " .. t.holder) or "", t.mines, pct(coverage), pct(p.min_coverage)),
+      evidence = { claims = t.claims, exchanges = #xids > 0 and xids or nil, sources = sorted_ids(t.sources),
+         parties = { t.claimant } },
+      measures = { coverage = coverage, mapped = t.mines, laid = t.laid },
+      details = { kind = "total", regions = regions, holder = t.holder },
+   })
+end
+
+-- In total, for a claimant that claims mines laid in more than one region.
+local function check_totals(ctx, totals)
+   table.sort(totals.keys)
+   for _, tkey in ipairs(totals.keys) do
+      local t = totals.by_key[tkey]
+      if #t.claims > 1 and t.laid > 0 and t.mines / t.laid < ctx.params.min_coverage then report_total(ctx, t) end
    end
+end
 
-   -- a party's word that the maps are incomplete, not already set against a coverage finding
+----------------------------------------------------------------------------- incompleteness claimed
+
+-- A party's word that the maps are incomplete, not already set against a coverage finding.
+local function check_incomplete(ctx, incomplete, covered, mapped)
    for _, ic in ipairs(incomplete) do
       if not covered[ic.id] then
          local mines, n, unknown, xs = mapped(ic.region, ic.holder)
          local xids = sorted_ids(xs)
-         local where = ic.region or "all regions"
          ctx:finding({
             message = string.format("%s: %s says the mine maps%s are not complete (%s, %s); the maps handed over " ..
-               "record %d mines (%d map%s%s) and no claim of mines laid says how many are missing",
-               where, ic.claimant, ic.holder and (" handed over by " .. ic.holder) or "", ic.id, ic.as_of, mines, n,
-               n == 1 and "" or "s", unknown > 0 and string.format(", %d without a number of mines", unknown) or ""),
+               "record %d mines (%s) and no claim of mines laid says how many are missing",
+               ic.region or "all regions", ic.claimant, ic.holder and (" handed over by " .. ic.holder) or "",
+               ic.id, ic.as_of, mines, maps_said(n, unknown)),
             evidence = { claims = { ic.id }, exchanges = #xids > 0 and xids or nil, sources = { ic.source },
                parties = { ic.claimant } },
             measures = { mapped = mines, maps = n },
@@ -220,7 +278,16 @@ local function run(ctx)
    end
 end
 
-local SEVERITIES = { "info", "low", "medium", "high", "critical" }
+local function run(ctx)
+   check_fields(ctx.params.fields)
+   local maps = maps_handed_over(ctx)
+   check_maps(ctx, maps)
+   local mapped = mapped_by(maps)
+   local laid_claims, incomplete = claims_of_mines_laid(ctx)
+   local totals, covered = check_regions(ctx, laid_claims, incomplete, mapped)
+   check_totals(ctx, totals)
+   check_incomplete(ctx, incomplete, covered, mapped)
+end
 
 return {
    id = "map_completeness",
@@ -231,7 +298,7 @@ return {
    params = {
       min_coverage = { type = "number", default = 0.9, min = 0, max = 1,
          description = "a region's coverage (mines mapped / mines claimed laid) below this is a finding" },
-      map_severity = { type = "string", default = "low", values = SEVERITIES,
+      map_severity = { type = "string", default = "low", values = vocab.SEVERITIES,
          description = "the severity of a map that lacks Protocol II record fields" },
       fields = { type = "list", default = FIELDS,
          description = "the record fields every map should give (add lifetime for the fuze's lifetime)" },

@@ -9,7 +9,8 @@
 -- See docs/rules/release_accounting.md.
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
-local when, superseded, listing, best_of = kit.date, kit.superseded, kit.listing, kit.best
+local vocab = require "parley.vocab"
+local superseded, listing, best_of = kit.superseded, kit.listing, kit.best
 local say, num, ids = kit.say, kit.num, kit.ids
 
 local function nonempty(list)
@@ -18,71 +19,86 @@ end
 
 ------------------------------------------------------------------------------ counts
 
-local function counts(ctx, releases)
+-- The current count claims of the subject by a holder (no region), in series by claimant,
+-- holder and about, each with its other side (about, or the claimant when not the holder);
+-- only the holder's own counts and the other side's. The groups and their sorted keys.
+local function count_series(ctx)
    local p = ctx.params
    local groups, order = {}, {}
    local gone = superseded(ctx.db, "claims")
    for c in ctx.db:claims({ subject = p.subject }) do
-      if c.count and c.holder and not c.region and not gone[c.id] then
-         local other = c.about or (c.claimant ~= c.holder and c.claimant) or nil
-         if c.claimant == c.holder or c.claimant == other then
-            local key = table.concat({ c.claimant, c.holder, c.about or "" }, "\0")
-            if not groups[key] then
-               groups[key] = { other = other }
-               order[#order + 1] = key
-            end
-            local g = groups[key]
-            g[#g + 1] = c
+      local other = c.about or (c.claimant ~= c.holder and c.claimant) or nil
+      if c.count and c.holder and not c.region and not gone[c.id] and
+         (c.claimant == c.holder or c.claimant == other) then
+         local key = table.concat({ c.claimant, c.holder, c.about or "" }, "\0")
+         if not groups[key] then
+            groups[key] = { other = other }
+            order[#order + 1] = key
          end
+         local g = groups[key]
+         g[#g + 1] = c
       end
    end
    table.sort(order)
+   return groups, order
+end
+
+-- The holder's releases (to `other` when known) between claims a and b: the number certainly
+-- between them and their exchanges, and the exchanges that can fall on either claim's date.
+local function released_between(a, b, releases, other)
+   local released, xs, unclear = 0, {}, {}
+   for _, r in ipairs(releases[a.holder] or {}) do
+      local d = (not other or r.to == other) and r.x.date_period -- not a release to a third party
+      if d and dates.before(a.as_of_period, d) and dates.before(d, b.as_of_period) then
+         released = released + r.count
+         xs[#xs + 1] = r.x.id
+      elseif d and (dates.overlap(d, a.as_of_period) or dates.overlap(d, b.as_of_period)) then
+         unclear[#unclear + 1] = r.x.id
+      end
+   end
+   return released, xs, unclear
+end
+
+local function report_count(ctx, a, b, other, released, xs)
+   local p = ctx.params
+   local before, claimed = best_of(a.count), best_of(b.count)
+   local expected = before - released
+   if math.abs(claimed - expected) <= p.tolerance then return end
+   xs = ids(xs)
+   local how
+   if claimed >= before then
+      how = "did not fall"
+   else
+      how = string.format("fell by %s", num(before - claimed))
+   end
+   ctx:finding({
+      message = string.format("%s's count of %s held by %s%s was %s (%s, %s); %s released %d to %s in " ..
+         "%s, so %s was expected, but %s claims %s (%s, %s): it %s", a.claimant, p.subject, a.holder,
+         a.about and (", about " .. a.about) or "", say(a.count), a.id, a.as_of, a.holder, released,
+         other or "the other side", listing(xs), num(expected), b.claimant, say(b.count),
+         b.id, b.as_of, how),
+      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
+         parties = ids({ a.claimant, a.holder }) },
+      measures = { expected = expected, claimed = claimed, released = released, previous = before },
+      details = { kind = "count" },
+   })
+end
+
+-- Each two consecutive counts of a series against the releases between them: a pair with a
+-- release that can fall on either date is left out (and logged).
+local function counts(ctx, releases)
+   local groups, order = count_series(ctx)
    for _, key in ipairs(order) do
       local g = groups[key]
-      -- the series: each claim certainly after the one kept before it
-      local series = {}
-      for _, c in ipairs(g) do
-         if #series == 0 or dates.before(when(series[#series].as_of), when(c.as_of)) then series[#series + 1] = c end
-      end
+      local series = kit.series(g) -- each claim certainly after the one before
       for i = 2, #series do
          local a, b = series[i - 1], series[i]
-         local released, xs, unclear = 0, {}, {}
-         for _, r in ipairs(releases[a.holder] or {}) do
-            if not g.other or r.to == g.other then
-               if dates.before(when(a.as_of), when(r.x.date)) and dates.before(when(r.x.date), when(b.as_of)) then
-                  released = released + r.count
-                  xs[#xs + 1] = r.x.id
-               elseif dates.overlap(when(r.x.date), when(a.as_of)) or dates.overlap(when(r.x.date), when(b.as_of)) then
-                  unclear[#unclear + 1] = r.x.id
-               end
-            end
-         end
+         local released, xs, unclear = released_between(a, b, releases, g.other)
          if #unclear > 0 then
             ctx.log(string.format("%s -> %s: left out, exchange %s can fall on either claim's date", a.id, b.id,
                listing(unclear)))
          elseif released > 0 then
-            local before, claimed = best_of(a.count), best_of(b.count)
-            local expected = before - released
-            if math.abs(claimed - expected) > p.tolerance then
-               xs = ids(xs)
-               local how
-               if claimed >= before then
-                  how = "did not fall"
-               else
-                  how = string.format("fell by %s", num(before - claimed))
-               end
-               ctx:finding({
-                  message = string.format("%s's count of %s held by %s%s was %s (%s, %s); %s released %d to %s in " ..
-                     "%s, so %s was expected, but %s claims %s (%s, %s): it %s", a.claimant, p.subject, a.holder,
-                     a.about and (", about " .. a.about) or "", say(a.count), a.id, a.as_of, a.holder, released,
-                     g.other or "the other side", listing(xs), num(expected), b.claimant, say(b.count),
-                     b.id, b.as_of, how),
-                  evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
-                     parties = ids({ a.claimant, a.holder }) },
-                  measures = { expected = expected, claimed = claimed, released = released, previous = before },
-                  details = { kind = "count" },
-               })
-            end
+            report_count(ctx, a, b, g.other, released, xs)
          end
       end
    end
@@ -122,59 +138,77 @@ local function match(l, r, names)
    if #out > 0 then return out end
 end
 
-local function persons(ctx, exchange_of)
+-- The lists of the subject, all of them (current or not, for "never on a list"), in as_of
+-- order, with their entries. Plain SQL: the lists iterator would build every entry as a
+-- record first. as_of_period holds the stored first and last day (all that dates.before and
+-- dates.overlap read).
+local function lists_of_subject(ctx)
    local p = ctx.params
-   -- lists of the subject; all of them, current or not, for "never on a list"
    local lists, by_id = {}, {}
-   -- (plain SQL: the lists iterator would build every entry as a record first)
-   for l in ctx.db:query("SELECT id, claimant, holder, as_of, source FROM lists WHERE subject = ? " ..
-      "ORDER BY as_of_start, id", p.subject) do
+   for l in ctx.db:query("SELECT id, claimant, holder, as_of, as_of_start, as_of_end, source FROM lists " ..
+      "WHERE subject = ? ORDER BY as_of_start, id", p.subject) do
       local rec = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of, source = l.source,
-         entries = {} }
+         as_of_period = { first = l.as_of_start, last = l.as_of_end }, entries = {} }
       lists[#lists + 1] = rec
       by_id[l.id] = rec
    end
-   local gone = superseded(ctx.db, "lists")
    for e in ctx.db:query("SELECT e.list, e.person, e.person_given, e.name FROM entries e JOIN lists l " ..
       "ON l.id = e.list WHERE l.subject = ? ORDER BY e.list, e.position", p.subject) do
       table.insert(by_id[e.list].entries, { person = e.person, given = e.person_given == 1, name = e.name })
    end
-   local later_of_holder, own_of_receiver = {}, {}
-   for _, l in ipairs(lists) do
+   return lists
+end
+
+-- The lists, indexed, by the side holding the persons listed (current lists only) and by
+-- claimant and holder (any version).
+local function lists_by_side(ctx)
+   local gone = superseded(ctx.db, "lists")
+   local current_of_holder, own_of_claimant = {}, {}
+   for _, l in ipairs(lists_of_subject(ctx)) do
       index_list(l)
+      if l.holder and not gone[l.id] then
+         current_of_holder[l.holder] = current_of_holder[l.holder] or {}
+         table.insert(current_of_holder[l.holder], l)
+      end
       if l.holder then
-         if not gone[l.id] then
-            later_of_holder[l.holder] = later_of_holder[l.holder] or {}
-            table.insert(later_of_holder[l.holder], l)
-         end
          local key = l.claimant .. "\0" .. l.holder
-         own_of_receiver[key] = own_of_receiver[key] or {}
-         table.insert(own_of_receiver[key], l)
+         own_of_claimant[key] = own_of_claimant[key] or {}
+         table.insert(own_of_claimant[key], l)
       end
    end
-   -- every name a person record gives, for matching a released person with an id by name
+   return current_of_holder, own_of_claimant
+end
+
+-- Every name a person record gives, for matching a released person with an id by name.
+local function names_of_persons(ctx)
    local names = {}
    for n in ctx.db:query("SELECT person, name FROM person_names ORDER BY person, position") do
       names[n.person] = names[n.person] or {}
       table.insert(names[n.person], n.name)
    end
-   -- the persons released, in exchange date order
+   return names
+end
+
+-- Adds the name a transfer gives a released person with an id to the person's names.
+local function add_name(names, r)
+   local ns = names[r.person] or {}
+   for _, n in ipairs(ns) do
+      if n == r.name then return end
+   end
+   ns[#ns + 1] = r.name
+   names[r.person] = ns
+end
+
+-- The persons released in the current exchanges, in exchange date order.
+local function persons_released(ctx, exchange_of, names)
    local released = {}
    for e in ctx.db:query("SELECT e.person, e.person_given, e.name, t.exchange, t.from_party, t.to_party " ..
-      "FROM entries e JOIN transfers t ON t.id = e.transfer WHERE e.cargo = ? ORDER BY e.id", p.subject) do
+      "FROM entries e JOIN transfers t ON t.id = e.transfer WHERE e.cargo = ? ORDER BY e.id", ctx.params.subject) do
       local x = exchange_of[e.exchange]
       if x then
          local r = { person = e.person, given = e.person_given == 1, name = e.name, x = x, from = e.from_party,
             to = e.to_party }
-         if r.given and r.name then
-            local ns = names[r.person] or {}
-            local has = false
-            for _, n in ipairs(ns) do has = has or n == r.name end
-            if not has then
-               ns[#ns + 1] = r.name
-               names[r.person] = ns
-            end
-         end
+         if r.given and r.name then add_name(names, r) end
          released[#released + 1] = r
       end
    end
@@ -182,73 +216,88 @@ local function persons(ctx, exchange_of)
       if a.x.order ~= b.x.order then return a.x.order < b.x.order end
       return a.person < b.person
    end)
+   return released
+end
 
-   for _, r in ipairs(released) do
+-- Released person r, still on later current lists of the releasing side's detainees.
+local function check_still_listed(ctx, r, who, lists, names)
+   local p = ctx.params
+   local found, on, matched = {}, {}, {}
+   for _, l in ipairs(lists or {}) do
+      local m = dates.before(r.x.date_period, l.as_of_period) and match(l, r, names)
+      if m then
+         found[#found + 1] = l
+         on[#on + 1] = string.format("%s (%s, %s)", l.id, l.claimant, l.as_of)
+         for _, id in ipairs(m) do matched[#matched + 1] = id end
+      end
+   end
+   if #found == 0 then return end
+   local lids, sources = {}, {}
+   for k, l in ipairs(found) do
+      lids[k] = l.id
+      if l.source then sources[#sources + 1] = l.source end
+   end
+   ctx:finding({
+      severity = p.still_listed_severity,
+      message = string.format("%s, released by %s to %s in %s (%s), is still on %d later list%s of %s held " ..
+         "by %s: %s", who, r.from, r.to, r.x.id, r.x.date, #found, #found == 1 and "" or "s", p.subject,
+         r.from, listing(on)),
+      evidence = { exchanges = { r.x.id }, lists = ids(lids), persons = ids({ r.person }, matched),
+         sources = nonempty(ids(sources, r.x.sources or {})), parties = ids({ r.from, r.to }) },
+      measures = { lists = #found },
+      details = { kind = "still_listed" },
+   })
+end
+
+-- Released person r, on none of the receiving side's own lists (up to the exchange) of its
+-- people held by the releasing side; a side with no such lists is not judged.
+local function check_unlisted(ctx, r, who, lists, names)
+   local p = ctx.params
+   local own = {}
+   for _, l in ipairs(lists or {}) do
+      if not dates.before(r.x.date_period, l.as_of_period) then own[#own + 1] = l end
+   end
+   if #own == 0 then return end
+   for _, l in ipairs(own) do
+      if match(l, r, names) then return end
+   end
+   local lids = {}
+   for k, l in ipairs(own) do lids[k] = l.id end
+   lids = ids(lids)
+   ctx:finding({
+      severity = p.unlisted_severity,
+      message = string.format("%s, released by %s to %s in %s (%s), is %s %s's own %s of %s held by %s: %s",
+         who, r.from, r.to, r.x.id, r.x.date, #lids == 1 and "not on" or "on none of", r.to,
+         #lids == 1 and "list" or string.format("%d lists", #lids), p.subject, r.from, listing(lids)),
+      evidence = { exchanges = { r.x.id }, lists = lids, persons = { r.person }, parties = ids({ r.to }) },
+      measures = { lists = #own },
+      details = { kind = "unlisted" },
+   })
+end
+
+local function persons(ctx, exchange_of)
+   local current_of_holder, own_of_claimant = lists_by_side(ctx)
+   local names = names_of_persons(ctx)
+   for _, r in ipairs(persons_released(ctx, exchange_of, names)) do
       local who = r.name and string.format("%s (%s)", r.name, r.person) or r.person
-      -- still on a later list of the releasing side's detainees
-      local found, on, matched = {}, {}, {}
-      for _, l in ipairs(later_of_holder[r.from] or {}) do
-         if dates.before(when(r.x.date), when(l.as_of)) then
-            local m = match(l, r, names)
-            if m then
-               found[#found + 1] = l
-               on[#on + 1] = string.format("%s (%s, %s)", l.id, l.claimant, l.as_of)
-               for _, id in ipairs(m) do matched[#matched + 1] = id end
-            end
-         end
-      end
-      if #found > 0 then
-         local lids, sources = {}, {}
-         for k, l in ipairs(found) do
-            lids[k] = l.id
-            if l.source then sources[#sources + 1] = l.source end
-         end
-         ctx:finding({
-            severity = p.still_listed_severity,
-            message = string.format("%s, released by %s to %s in %s (%s), is still on %d later list%s of %s held " ..
-               "by %s: %s", who, r.from, r.to, r.x.id, r.x.date, #found, #found == 1 and "" or "s", p.subject,
-               r.from, listing(on)),
-            evidence = { exchanges = { r.x.id }, lists = ids(lids), persons = ids({ r.person }, matched),
-               sources = nonempty(ids(sources, r.x.sources or {})), parties = ids({ r.from, r.to }) },
-            measures = { lists = #found },
-            details = { kind = "still_listed" },
-         })
-      end
-      -- never on the receiving side's own lists (up to the exchange) of its people held by the releasing side
-      local own = {}
-      for _, l in ipairs(own_of_receiver[r.to .. "\0" .. r.from] or {}) do
-         if not dates.before(when(r.x.date), when(l.as_of)) then own[#own + 1] = l end
-      end
-      if #own > 0 then
-         local any = false
-         for _, l in ipairs(own) do any = any or match(l, r, names) ~= nil end
-         if not any then
-            local lids = {}
-            for k, l in ipairs(own) do lids[k] = l.id end
-            lids = ids(lids)
-            ctx:finding({
-               severity = p.unlisted_severity,
-               message = string.format("%s, released by %s to %s in %s (%s), is %s %s's own %s of %s held by %s: %s",
-                  who, r.from, r.to, r.x.id, r.x.date, #lids == 1 and "not on" or "on none of", r.to,
-                  #lids == 1 and "list" or string.format("%d lists", #lids), p.subject, r.from, listing(lids)),
-               evidence = { exchanges = { r.x.id }, lists = lids, persons = { r.person }, parties = ids({ r.to }) },
-               measures = { lists = #own },
-               details = { kind = "unlisted" },
-            })
-         end
-      end
+      check_still_listed(ctx, r, who, current_of_holder[r.from], names)
+      check_unlisted(ctx, r, who, own_of_claimant[r.to .. "\0" .. r.from], names)
    end
 end
 
-local function run(ctx)
+------------------------------------------------------------------------------ exchanges
+
+-- The current exchanges in date order (order = their position), by id, with their sources
+-- and their transfers of the subject. Plain SQL: the exchanges iterator would build every
+-- transfer's named persons first. date_period holds the stored first and last day.
+local function current_exchanges(ctx)
    local p = ctx.params
-   -- the current exchanges in date order, with their sources and the releases of the subject
-   -- (plain SQL: the exchanges iterator would build every transfer's named persons first)
-   local releases, exchange_of, order = {}, {}, {}
+   local order, exchange_of = {}, {}
    local gone = superseded(ctx.db, "exchanges")
-   for r in ctx.db:query("SELECT id, date FROM exchanges ORDER BY date_start, id") do
+   for r in ctx.db:query("SELECT id, date, date_start, date_end FROM exchanges ORDER BY date_start, id") do
       if not gone[r.id] then
-         local x = { id = r.id, date = r.date, order = #order + 1 }
+         local x = { id = r.id, date = r.date, date_period = { first = r.date_start, last = r.date_end },
+            order = #order + 1 }
          order[#order + 1] = x
          exchange_of[x.id] = x
       end
@@ -270,17 +319,26 @@ local function run(ctx)
          x.transfers[#x.transfers + 1] = { from = r.from_party, to = r.to_party, count = r.n }
       end
    end
-   for _, x in ipairs(order) do
+   return order, exchange_of
+end
+
+-- The releases of the subject by the releasing side, in date order.
+local function releases_by_holder(exchanges)
+   local releases = {}
+   for _, x in ipairs(exchanges) do
       for _, t in ipairs(x.transfers or {}) do
          releases[t.from] = releases[t.from] or {}
          table.insert(releases[t.from], { x = x, to = t.to, count = t.count })
       end
    end
-   counts(ctx, releases)
-   persons(ctx, exchange_of)
+   return releases
 end
 
-local SEVERITIES = { "info", "low", "medium", "high", "critical" }
+local function run(ctx)
+   local exchanges, exchange_of = current_exchanges(ctx)
+   counts(ctx, releases_by_holder(exchanges))
+   persons(ctx, exchange_of)
+end
 
 return {
    id = "release_accounting",
@@ -293,9 +351,9 @@ return {
          description = "what is released and counted: detainees or remains" },
       tolerance = { type = "number", default = 0, min = 0,
          description = "a later count within this much of the expected one is not a finding" },
-      still_listed_severity = { type = "string", default = "high", values = SEVERITIES,
+      still_listed_severity = { type = "string", default = "high", values = vocab.SEVERITIES,
          description = "the severity of a released person still on a later list" },
-      unlisted_severity = { type = "string", default = "low", values = SEVERITIES,
+      unlisted_severity = { type = "string", default = "low", values = vocab.SEVERITIES,
          description = "the severity of a released person never on the receiving side's own lists" },
    },
    run = run,

@@ -6,7 +6,7 @@
 -- that side includes explain. See docs/rules/scope_mismatch.md.
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
-local when, superseded, best_of, say, num = kit.date, kit.superseded, kit.best, kit.say, kit.num
+local superseded, best_of, say, num = kit.superseded, kit.best, kit.say, kit.num
 
 -- A claim's scope tags as a sorted list of distinct strings and as a set.
 local function tagset(scope)
@@ -45,7 +45,7 @@ local function split_outside(a, only_a, scoped)
    local mine = scoped[a.claimant]
    local function first(tagkey)
       for _, c in ipairs(mine[tagkey] or {}) do
-         if c ~= a and dates.overlap(when(c.as_of), when(a.as_of)) then return c end
+         if c ~= a and dates.overlap(c.as_of_period, a.as_of_period) then return c end
       end
    end
    local whole = first(key_of(only_a))
@@ -60,89 +60,134 @@ local function split_outside(a, only_a, scoped)
    return sum, used
 end
 
-local function run(ctx)
-   local p = ctx.params
+-- The current counts grouped as count_gap groups them, each with its scope tags.
+local function current_counts(ctx)
    local gone = superseded(ctx.db, "claims")
-   local groups, order = kit.group(kit.all(ctx.db:claims()), function(c)
+   return kit.group(kit.all(ctx.db:claims()), function(c)
       if not c.count or gone[c.id] then return nil end
       c.tags, c.tagset = tagset(c.scope)
       c.tagkey = key_of(c.tags)
       return kit.count_key(c)
    end)
-   for _, key in ipairs(order) do
-      local group = groups[key]
-      local scoped = {}
-      for _, c in ipairs(group) do
-         local by_key = scoped[c.claimant] or {}
-         scoped[c.claimant] = by_key
-         by_key[c.tagkey] = by_key[c.tagkey] or {}
-         table.insert(by_key[c.tagkey], c)
+end
+
+-- A group's claims by claimant and tag set, for finding a claimant's own split counts.
+local function scoped_index(group)
+   local scoped = {}
+   for _, c in ipairs(group) do
+      local by_key = scoped[c.claimant] or {}
+      scoped[c.claimant] = by_key
+      by_key[c.tagkey] = by_key[c.tagkey] or {}
+      table.insert(by_key[c.tagkey], c)
+   end
+   return scoped
+end
+
+-- The two claims, the larger best count first (the smaller id when they are equal), and
+-- their best counts.
+local function larger_first(a, b)
+   local best_a, best_b = best_of(a.count), best_of(b.count)
+   if best_a < best_b or (best_a == best_b and a.id > b.id) then return b, a, best_b, best_a end
+   return a, b, best_a, best_b
+end
+
+-- The tags both include, those only the larger includes, those only the smaller includes.
+local function split_tags(a, b)
+   local common = {}
+   for _, t in ipairs(a.tags) do
+      if b.tagset[t] then common[#common + 1] = t end
+   end
+   return common, minus(a.tags, b.tagset), minus(b.tags, a.tagset)
+end
+
+-- The message's clauses on the two counts and their tags.
+local function scope_clauses(a, b, common, only_a, only_b)
+   local what = a.subject .. (a.holder and (" held by " .. a.holder) or "") ..
+      (a.about and (", about " .. a.about) or "") .. (a.region and (" in " .. a.region) or "")
+   local parts = {
+      string.format("%s: %s counts %s (%s, %s) and %s counts %s (%s, %s)", what, a.claimant,
+         say(a.count), words(a.tags), a.as_of, b.claimant, say(b.count), words(b.tags), b.as_of),
+   }
+   if #common > 0 then parts[#parts + 1] = "both include " .. words(common) end
+   if #only_a > 0 then parts[#parts + 1] = "only " .. a.claimant .. " includes " .. words(only_a) end
+   if #only_b > 0 then parts[#parts + 1] = "only " .. b.claimant .. " includes " .. words(only_b) end
+   if #a.tags == 0 then parts[#parts + 1] = a.claimant .. " states no scope" end
+   if #b.tags == 0 then parts[#parts + 1] = b.claimant .. " states no scope" end
+   return parts
+end
+
+-- How much of the gap the larger side's own split counts explain: adds to the message's
+-- clauses, the measures and the details.
+local function explain_gap(a, gap, only_a, scoped, parts, measures, details)
+   local outside, used
+   if gap > 0 then outside, used = split_outside(a, only_a, scoped) end
+   if outside then
+      local explained = math.min(outside, gap) / gap
+      measures.explained = explained
+      measures.explained_count = math.min(outside, gap)
+      local ids, said = {}, {}
+      for k, c in ipairs(used) do
+         ids[k] = c.id
+         said[k] = string.format("%s %s (%s)", say(c.count), words(c.tags), c.id)
       end
-      for i = 1, #group do
-         for j = i + 1, #group do
-            local a, b = group[i], group[j]
-            local both_scoped = #a.tags > 0 and #b.tags > 0
-            if a.claimant ~= b.claimant and (both_scoped or p.include_unscoped) and a.tagkey ~= b.tagkey
-               and dates.overlap(when(a.as_of), when(b.as_of)) then
-               local best_a, best_b = best_of(a.count), best_of(b.count)
-               if best_a < best_b or (best_a == best_b and a.id > b.id) then
-                  a, b, best_a, best_b = b, a, best_b, best_a
-               end
-               local gap = best_a - best_b
-               if gap >= p.min_gap then
-                  local common = {}
-                  for _, t in ipairs(a.tags) do
-                     if b.tagset[t] then common[#common + 1] = t end
-                  end
-                  local only_a, only_b = minus(a.tags, b.tagset), minus(b.tags, a.tagset)
-                  local what = a.subject .. (a.holder and (" held by " .. a.holder) or "") ..
-                     (a.about and (", about " .. a.about) or "") .. (a.region and (" in " .. a.region) or "")
-                  local parts = {
-                     string.format("%s: %s counts %s (%s, %s) and %s counts %s (%s, %s)", what, a.claimant,
-                        say(a.count), words(a.tags), a.as_of, b.claimant, say(b.count), words(b.tags), b.as_of),
-                  }
-                  if #common > 0 then parts[#parts + 1] = "both include " .. words(common) end
-                  if #only_a > 0 then parts[#parts + 1] = "only " .. a.claimant .. " includes " .. words(only_a) end
-                  if #only_b > 0 then parts[#parts + 1] = "only " .. b.claimant .. " includes " .. words(only_b) end
-                  if #a.tags == 0 then parts[#parts + 1] = a.claimant .. " states no scope" end
-                  if #b.tags == 0 then parts[#parts + 1] = b.claimant .. " states no scope" end
-                  local measures = { gap = gap }
-                  local details = {
-                     larger = { claim = a.id, claimant = a.claimant, scope = a.tags, best = best_a },
-                     smaller = { claim = b.id, claimant = b.claimant, scope = b.tags, best = best_b },
-                     common = common, only_larger = only_a, only_smaller = only_b,
-                  }
-                  local outside, used
-                  if gap > 0 then outside, used = split_outside(a, only_a, scoped) end
-                  if outside then
-                     local explained = math.min(outside, gap) / gap
-                     measures.explained = explained
-                     measures.explained_count = math.min(outside, gap)
-                     local ids, said = {}, {}
-                     for k, c in ipairs(used) do
-                        ids[k] = c.id
-                        said[k] = string.format("%s %s (%s)", say(c.count), words(c.tags), c.id)
-                     end
-                     details.split = ids
-                     parts[#parts + 1] = string.format("%s's own count of %s explains %s of the gap of %s (%.0f%%)",
-                        a.claimant, table.concat(said, " and "), num(math.min(outside, gap)), num(gap), explained * 100)
-                  elseif gap > 0 then
-                     parts[#parts + 1] = string.format("the gap is %s; %s gives no count split by scope to say how " ..
-                        "much of it the scope explains", num(gap), a.claimant)
-                  end
-                  ctx:finding({
-                     message = table.concat(parts, "; "),
-                     evidence = { claims = { a.id, b.id },
-                        sources = a.source == b.source and { a.source } or { a.source, b.source },
-                        parties = { a.claimant, b.claimant } },
-                     measures = measures,
-                     details = details,
-                  })
-               end
-            end
+      details.split = ids
+      parts[#parts + 1] = string.format("%s's own count of %s explains %s of the gap of %s (%.0f%%)",
+         a.claimant, table.concat(said, " and "), num(math.min(outside, gap)), num(gap), explained * 100)
+   elseif gap > 0 then
+      parts[#parts + 1] = string.format("the gap is %s; %s gives no count split by scope to say how " ..
+         "much of it the scope explains", num(gap), a.claimant)
+   end
+end
+
+-- The finding for a pair whose scopes differ, a the larger count.
+local function report(ctx, a, b, best_a, best_b, scoped)
+   local gap = best_a - best_b
+   local common, only_a, only_b = split_tags(a, b)
+   local parts = scope_clauses(a, b, common, only_a, only_b)
+   local measures = { gap = gap }
+   local details = {
+      larger = { claim = a.id, claimant = a.claimant, scope = a.tags, best = best_a },
+      smaller = { claim = b.id, claimant = b.claimant, scope = b.tags, best = best_b },
+      common = common, only_larger = only_a, only_smaller = only_b,
+   }
+   explain_gap(a, gap, only_a, scoped, parts, measures, details)
+   ctx:finding({
+      message = table.concat(parts, "; "),
+      evidence = { claims = { a.id, b.id },
+         sources = a.source == b.source and { a.source } or { a.source, b.source },
+         parties = { a.claimant, b.claimant } },
+      measures = measures,
+      details = details,
+   })
+end
+
+-- Reports a pair whose counts differ by at least min_gap.
+local function report_if_gap(ctx, a, b, scoped)
+   local larger, smaller, best_l, best_s = larger_first(a, b)
+   if best_l - best_s >= ctx.params.min_gap then report(ctx, larger, smaller, best_l, best_s, scoped) end
+end
+
+-- Each two claims of a group by different claimants, both scoped (or include_unscoped), with
+-- different tag sets, for periods that can overlap (the tests inline: a group of n claims is
+-- n(n-1)/2 pairs).
+local function compare_group(ctx, group)
+   local include_unscoped = ctx.params.include_unscoped
+   local scoped = scoped_index(group)
+   for i = 1, #group do
+      local a = group[i]
+      for j = i + 1, #group do
+         local b = group[j]
+         if a.claimant ~= b.claimant and (include_unscoped or (#a.tags > 0 and #b.tags > 0)) and
+            a.tagkey ~= b.tagkey and dates.overlap(a.as_of_period, b.as_of_period) then
+            report_if_gap(ctx, a, b, scoped)
          end
       end
    end
+end
+
+local function run(ctx)
+   local groups, order = current_counts(ctx)
+   for _, key in ipairs(order) do compare_group(ctx, groups[key]) end
 end
 
 return {

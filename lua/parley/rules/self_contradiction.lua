@@ -8,7 +8,8 @@
 -- See docs/rules/self_contradiction.md.
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
-local when, superseded, listing, best_of, say, ids = kit.date, kit.superseded, kit.listing, kit.best, kit.say, kit.ids
+local vocab = require "parley.vocab"
+local superseded, listing, best_of, say, ids = kit.superseded, kit.listing, kit.best, kit.say, kit.ids
 
 local function what_of(c)
    return c.subject .. (c.holder and (" held by " .. c.holder) or "") .. (c.about and (", about " .. c.about) or "") ..
@@ -21,9 +22,8 @@ end
 
 ----------------------------------------------------------------------------- denial
 
-local function denials(ctx, claims, exchanges)
-   local p = ctx.params
-   -- handovers of maps by party, in date order
+-- Handovers of maps by party, in date order: { [party] = { {x=, maps=}, ... } }.
+local function handovers(exchanges)
    local handed = {}
    for _, x in ipairs(exchanges) do
       for _, t in ipairs(x.transfers) do
@@ -34,54 +34,78 @@ local function denials(ctx, claims, exchanges)
          end
       end
    end
+   return handed
+end
+
+-- The maps of one handover that a denial covers (of its region, when it has one): how many,
+-- their mines, and their regions added to `regions` (seen_region keeps them distinct).
+local function maps_denied(c, h, regions, seen_region)
+   local n, mines = 0, 0
+   for _, m in ipairs(h.maps) do
+      if not c.region or m.region == c.region then
+         n = n + 1
+         mines = mines + (m.mines or 0)
+         if not seen_region[m.region] then
+            seen_region[m.region] = true
+            regions[#regions + 1] = m.region
+         end
+      end
+   end
+   return n, mines
+end
+
+-- The handovers of the claimant's maps after denial c (certainly after it, or with
+-- include_overlapping when the dates can overlap), with the maps, mines and regions in them.
+local function handovers_after(c, handed, include_overlapping)
+   local after, maps, mines, regions, seen_region = {}, 0, 0, {}, {}
+   for _, h in ipairs(handed) do
+      local certain = dates.before(c.as_of_period, h.x.date_period)
+      if certain or (include_overlapping and dates.overlap(c.as_of_period, h.x.date_period)) then
+         local n, m = maps_denied(c, h, regions, seen_region)
+         mines = mines + m
+         if n > 0 then
+            maps = maps + n
+            after[#after + 1] = { x = h.x, certain = certain }
+         end
+      end
+   end
+   table.sort(regions)
+   return after, maps, mines, regions
+end
+
+local function report_denial(ctx, c, after, maps, mines, regions)
+   local p = ctx.params
+   local first = after[1]
+   local xids, more = {}, {}
+   for k, a in ipairs(after) do
+      xids[k] = a.x.id
+      if k > 1 then more[#more + 1] = a.x.id end
+   end
+   ctx:finding({
+      severity = p.denial_severity,
+      message = string.format("%s denied that mine maps exist%s (%s, %s), then handed over %d map%s " ..
+         "(%s: %s) on %s in exchange %s%s%s", c.claimant, c.region and (" for " .. c.region) or "",
+         c.id, c.as_of, maps, maps == 1 and "" or "s", listing(regions),
+         mines > 0 and string.format("%d mines", mines) or "number of mines not given",
+         first.x.date, first.x.id,
+         first.certain and "" or " (the dates overlap: the denial may have come after)",
+         #more > 0 and ("; later handovers: " .. listing(more)) or ""),
+      evidence = { claims = { c.id }, exchanges = { first.x.id },
+         sources = ids({ c.source }, first.x.sources or {}), parties = { c.claimant } },
+      measures = { maps = maps, mines = mines, certain = first.certain and 1 or 0 },
+      -- capped, so that details stay well within their 64 KiB
+      details = { kind = "denial", exchanges = { table.unpack(xids, 1, math.min(#xids, 200)) },
+         exchanges_total = #xids, regions = { table.unpack(regions, 1, math.min(#regions, 200)) } },
+   })
+end
+
+local function denials(ctx, claims, exchanges)
+   local p = ctx.params
+   local handed = handovers(exchanges)
    for _, c in ipairs(claims) do
       if c.subject == p.maps_subject and c.value == false and handed[c.claimant] then
-         local after, maps, mines, regions, seen_region = {}, 0, 0, {}, {}
-         for _, h in ipairs(handed[c.claimant]) do
-            local certain = dates.before(when(c.as_of), when(h.x.date))
-            if certain or (p.include_overlapping and dates.overlap(when(c.as_of), when(h.x.date))) then
-               local n = 0
-               for _, m in ipairs(h.maps) do
-                  if not c.region or m.region == c.region then
-                     n = n + 1
-                     mines = mines + (m.mines or 0)
-                     if not seen_region[m.region] then
-                        seen_region[m.region] = true
-                        regions[#regions + 1] = m.region
-                     end
-                  end
-               end
-               if n > 0 then
-                  maps = maps + n
-                  after[#after + 1] = { x = h.x, certain = certain }
-               end
-            end
-         end
-         if #after > 0 then
-            table.sort(regions)
-            local first = after[1]
-            local xids, more = {}, {}
-            for k, a in ipairs(after) do
-               xids[k] = a.x.id
-               if k > 1 then more[#more + 1] = a.x.id end
-            end
-            ctx:finding({
-               severity = p.denial_severity,
-               message = string.format("%s denied that mine maps exist%s (%s, %s), then handed over %d map%s " ..
-                  "(%s: %s) on %s in exchange %s%s%s", c.claimant, c.region and (" for " .. c.region) or "",
-                  c.id, c.as_of, maps, maps == 1 and "" or "s", listing(regions),
-                  mines > 0 and string.format("%d mines", mines) or "number of mines not given",
-                  first.x.date, first.x.id,
-                  first.certain and "" or " (the dates overlap: the denial may have come after)",
-                  #more > 0 and ("; later handovers: " .. listing(more)) or ""),
-               evidence = { claims = { c.id }, exchanges = { first.x.id },
-                  sources = ids({ c.source }, first.x.sources or {}), parties = { c.claimant } },
-               measures = { maps = maps, mines = mines, certain = first.certain and 1 or 0 },
-               -- capped, so that details stay well within their 64 KiB
-               details = { kind = "denial", exchanges = { table.unpack(xids, 1, math.min(#xids, 200)) },
-                  exchanges_total = #xids, regions = { table.unpack(regions, 1, math.min(#regions, 200)) } },
-            })
-         end
+         local after, maps, mines, regions = handovers_after(c, handed[c.claimant], p.include_overlapping)
+         if #after > 0 then report_denial(ctx, c, after, maps, mines, regions) end
       end
    end
 end
@@ -109,7 +133,7 @@ end
 local function between(list, a, b)
    local out, total = {}, 0
    for _, m in ipairs(list or {}) do
-      if not dates.before(when(m.x.date), when(a.as_of)) and not dates.before(when(b.as_of), when(m.x.date)) then
+      if not dates.before(m.x.date_period, a.as_of_period) and not dates.before(b.as_of_period, m.x.date_period) then
          out[#out + 1] = m
          total = total + m.count
       end
@@ -117,8 +141,53 @@ local function between(list, a, b)
    return out, total
 end
 
-local function reversals(ctx, claims, exchanges)
+local function report_reversal(ctx, before, prev, cur, fell, rise, cargo, out, total)
+   local evidence_claims = fell and { before.id, prev.id, cur.id } or { prev.id, cur.id }
+   local xids = {}
+   for k, m in ipairs(out) do xids[k] = m.x.id end
+   local why
+   if fell then
+      why = string.format("went down from %s (%s, %s) to %s (%s, %s) and back up to %s (%s, %s)",
+         say(before.count), before.id, before.as_of, say(prev.count), prev.id, prev.as_of,
+         say(cur.count), cur.id, cur.as_of)
+   else
+      why = string.format("went up from %s (%s, %s) to %s (%s, %s)", say(prev.count), prev.id,
+         prev.as_of, say(cur.count), cur.id, cur.as_of)
+   end
+   if total > 0 then
+      why = why .. string.format(" although %s released %d in %s between them", cur.holder, total,
+         listing(xids))
+   end
+   local sources = { cur.source, prev.source, fell and before.source or nil }
+   ctx:finding({
+      message = string.format("%s's count of %s %s, with no exchange bringing %s to %s between them",
+         cur.claimant, what_of(cur), why, cargo or cur.subject, cur.holder or "the holder"),
+      evidence = { claims = evidence_claims, exchanges = #xids > 0 and xids or nil,
+         sources = ids(sources), parties = { cur.claimant } },
+      measures = { rise = rise, fall = fell and (best_of(before.count) - best_of(prev.count)) or nil,
+         released = total },
+      details = { kind = "reversal" },
+   })
+end
+
+-- The rise from series[i - 1] to series[i]: a finding when no exchange that can fall between
+-- them brought the cargo to the holder, and the count fell just before or the holder released
+-- that cargo between them.
+local function check_rise(ctx, series, i, released, received)
    local p = ctx.params
+   local before, prev, cur = series[i - 2], series[i - 1], series[i]
+   local rise = best_of(cur.count) - best_of(prev.count)
+   if rise < p.min_change then return end
+   local cargo = (cur.subject == "detainees" or cur.subject == "remains") and cur.subject or nil
+   local moved = cargo and cur.holder
+   if moved and #between(received[cargo][cur.holder], prev, cur) > 0 then return end
+   local fell = before and best_of(before.count) - best_of(prev.count) >= p.min_change
+   local out, total = {}, 0
+   if moved then out, total = between(released[cargo][cur.holder], prev, cur) end
+   if fell or total > 0 then report_reversal(ctx, before, prev, cur, fell, rise, cargo, out, total) end
+end
+
+local function reversals(ctx, claims, exchanges)
    local counted = {}
    for _, c in ipairs(claims) do
       if c.count then counted[#counted + 1] = c end
@@ -130,58 +199,20 @@ local function reversals(ctx, claims, exchanges)
    end
    local groups, order = kit.group(counted, series_key)
    for _, key in ipairs(order) do
-      -- the series: claims certainly after the one before them (others are left out)
-      local series = {}
-      for _, c in ipairs(groups[key]) do
-         if #series == 0 or dates.before(when(series[#series].as_of), when(c.as_of)) then series[#series + 1] = c end
-      end
-      for i = 2, #series do
-         local prev, cur = series[i - 1], series[i]
-         local rise = best_of(cur.count) - best_of(prev.count)
-         if rise >= p.min_change then
-            local cargo = (cur.subject == "detainees" or cur.subject == "remains") and cur.subject or nil
-            local came = {}
-            if cargo and cur.holder then came = between(received[cargo][cur.holder], prev, cur) end
-            if #came == 0 then
-               local before = series[i - 2]
-               local fell = before and best_of(before.count) - best_of(prev.count) >= p.min_change
-               local out, total = {}, 0
-               if cargo and cur.holder then out, total = between(released[cargo][cur.holder], prev, cur) end
-               if fell or total > 0 then
-                  local evidence_claims = fell and { before.id, prev.id, cur.id } or { prev.id, cur.id }
-                  local xids = {}
-                  for k, m in ipairs(out) do xids[k] = m.x.id end
-                  local why
-                  if fell then
-                     why = string.format("went down from %s (%s, %s) to %s (%s, %s) and back up to %s (%s, %s)",
-                        say(before.count), before.id, before.as_of, say(prev.count), prev.id, prev.as_of,
-                        say(cur.count), cur.id, cur.as_of)
-                  else
-                     why = string.format("went up from %s (%s, %s) to %s (%s, %s)", say(prev.count), prev.id,
-                        prev.as_of, say(cur.count), cur.id, cur.as_of)
-                  end
-                  if total > 0 then
-                     why = why .. string.format(" although %s released %d in %s between them", cur.holder, total,
-                        listing(xids))
-                  end
-                  local sources = { cur.source, prev.source, fell and before.source or nil }
-                  ctx:finding({
-                     message = string.format("%s's count of %s %s, with no exchange bringing %s to %s between them",
-                        cur.claimant, what_of(cur), why, cargo or cur.subject, cur.holder or "the holder"),
-                     evidence = { claims = evidence_claims, exchanges = #xids > 0 and xids or nil,
-                        sources = ids(sources), parties = { cur.claimant } },
-                     measures = { rise = rise, fall = fell and (best_of(before.count) - best_of(prev.count)) or nil,
-                        released = total },
-                     details = { kind = "reversal" },
-                  })
-               end
-            end
-         end
-      end
+      local series = kit.series(groups[key]) -- each claim certainly after the one before
+      for i = 2, #series do check_rise(ctx, series, i, released, received) end
    end
 end
 
 ----------------------------------------------------------------------------- flip
+
+-- The first claim after g[i] (a false) in its group that asserts true, certainly later.
+local function first_true_after(g, i)
+   for j = i + 1, #g do
+      local t = g[j]
+      if t.value == true and dates.before(g[i].as_of_period, t.as_of_period) then return t end
+   end
+end
 
 local function flips(ctx, claims)
    local valued = {}
@@ -192,20 +223,15 @@ local function flips(ctx, claims)
    for _, key in ipairs(order) do
       local g = groups[key]
       for i, f in ipairs(g) do
-         if f.value == false then
-            for j = i + 1, #g do
-               local t = g[j]
-               if t.value == true and dates.before(when(f.as_of), when(t.as_of)) then
-                  ctx:finding({
-                     message = string.format("%s asserted %s false (%s, %s) and later true (%s, %s)", f.claimant,
-                        what_of(f), f.id, f.as_of, t.id, t.as_of),
-                     evidence = { claims = { f.id, t.id }, sources = ids({ f.source, t.source }),
-                        parties = { f.claimant } },
-                     details = { kind = "flip" },
-                  })
-                  break
-               end
-            end
+         local t = f.value == false and first_true_after(g, i)
+         if t then
+            ctx:finding({
+               message = string.format("%s asserted %s false (%s, %s) and later true (%s, %s)", f.claimant,
+                  what_of(f), f.id, f.as_of, t.id, t.as_of),
+               evidence = { claims = { f.id, t.id }, sources = ids({ f.source, t.source }),
+                  parties = { f.claimant } },
+               details = { kind = "flip" },
+            })
          end
       end
    end
@@ -225,8 +251,6 @@ local function run(ctx)
    flips(ctx, claims)
 end
 
-local SEVERITIES = { "info", "low", "medium", "high", "critical" }
-
 return {
    id = "self_contradiction",
    version = "1.0.0",
@@ -236,7 +260,7 @@ return {
    params = {
       maps_subject = { type = "string", default = "mine_maps_exist",
          description = "the subject of claims that mine maps exist (value true or false)" },
-      denial_severity = { type = "string", default = "high", values = SEVERITIES,
+      denial_severity = { type = "string", default = "high", values = vocab.SEVERITIES,
          description = "the severity of a denial of mine maps followed by a handover of maps by the same party" },
       include_overlapping = { type = "boolean", default = false,
          description = "also report a handover whose date can fall within the denial's as_of (the denial may " ..

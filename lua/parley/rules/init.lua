@@ -1,0 +1,14 @@
+-- The built-in rules, by name, sorted: `use: NAME` in a config runs lua/parley/rules/NAME.lua,
+-- whose id is NAME. A spec checks that this list names exactly the rule files beside it.
+-- One line each on what the rule finds; docs/rules/NAME.md gives its method.
+return {
+   "corroboration",       -- claims resting only on the claimant's own or a weakly graded source
+   "count_gap",           -- the parties' counts of the same thing, far apart
+   "list_overlap",        -- two parties' named lists of the same people, linked person by person
+   "map_completeness",    -- mine maps handed over against the mines claimed laid and Protocol II's fields
+   "population_estimate", -- Chapman two-list estimates of a population from two parties' lists
+   "release_accounting",  -- counts and lists that do not follow what the exchanges released
+   "scope_mismatch",      -- counts far apart because their scope tags differ
+   "self_contradiction",  -- a party's assertion contradicted by its own later claim or act
+   "stale_claim",         -- claims that no later claim of their claimant updates
+}
