@@ -3,6 +3,7 @@
 -- reported at once), with paths resolved relative to the config file.
 
 local core = require "parley.core"
+local builtin_rules = require "parley.rules"
 local check = require "parley.check"
 local json = require "parley.json"
 local text = require "parley.text"
@@ -51,22 +52,7 @@ function config.builtin_path(name)
 end
 
 function config.builtin_names()
-   local names = {}
-   local dir = (config.builtin_path("count_gap") or package.searchpath("parley.config", package.path) or "")
-      :match("^(.*)/[^/]*$")
-   if dir then
-      local rules_dir = dir:match("/rules$") and dir or dir .. "/rules"
-      local p = io.popen("ls " .. string.format("%q", rules_dir) .. " 2>/dev/null")
-      if p then
-         for line in p:lines() do
-            local n = line:match("^([%w_]+)%.lua$")
-            if n then names[#names + 1] = n end
-         end
-         p:close()
-      end
-   end
-   table.sort(names)
-   return names
+   return table.move(builtin_rules, 1, #builtin_rules, 1, {})
 end
 
 local function path_checker(kind)
