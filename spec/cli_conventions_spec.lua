@@ -20,7 +20,7 @@ describe("parley's options", function()
       assert.matches("option %-%-quiet takes no value", err)
    end)
 
-   it("give no colour when NO_COLOR is set or the terminal is dumb", function()
+   it("#terminal give no colour when NO_COLOR is set or the terminal is dumb", function()
       local script = support.write(support.tmpname("colour.lua"), [[
          local cli = require "parley.cli"
          os.exit(cli.main({ "reconcile", arg[1] }), true)
