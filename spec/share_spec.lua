@@ -27,7 +27,8 @@ end
 local function dataset()
    return {
       parley = 1,
-      parties = { { id = "ARM", name = "Armenia", kind = "state" }, { id = "AZE", name = "Azerbaijan", kind = "state" } },
+      parties = { { id = "ARM", name = "Armenia", kind = "state" },
+         { id = "AZE", name = "Azerbaijan", kind = "state" } },
       sources = {
          { id = "s-arm", title = "Ombudsman's list", party = "ARM", speaker = "Office spokesperson",
             published = "2021-05-20" },
@@ -167,7 +168,8 @@ describe("sharing policies", function()
 
    for _, level in ipairs({ "public", "partner" }) do
       for _, format in ipairs(report.formats()) do
-         it(string.format("%s: the %s report has no name, birth date or sensitive source", level, format), function()
+         it(string.format("%s: the %s report has no name, birth date or sensitive source", level, format),
+            function()
             local text = render(format, level)
             assert.same({}, leaks(text, level))
             assert.truthy(text:find(level, 1, true), "the report states its level")
@@ -179,7 +181,8 @@ describe("sharing policies", function()
    end
 
    it("pseudonyms are stable with one key and differ with another", function()
-      local a1, a2, b = render("json", "public", key_a), render("json", "public", key_a), render("json", "public", key_b)
+      local a1, a2 = render("json", "public", key_a), render("json", "public", key_a)
+      local b = render("json", "public", key_b)
       assert.equal(a1, a2)
       local pa, pb = {}, {}
       for p in a1:gmatch("P%-%x%x%x%x%x%x%x%x") do pa[#pa + 1] = p end
