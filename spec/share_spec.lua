@@ -365,6 +365,9 @@ describe("sharing the example and a generated dataset at public", function()
             forbidden[#forbidden + 1] = name
          end
       end
+      for _, p in ipairs(ds.persons or {}) do
+         if #p.id >= 3 then forbidden[#forbidden + 1] = "(" .. p.id .. ")" end
+      end
       local function add_born(b)
          if type(b) == "string" and b:match("^%d%d%d%d%-%d%d%-%d%d$") then add(b) end
       end

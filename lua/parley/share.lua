@@ -232,6 +232,7 @@ local function learn(self, db)
    for p in records.persons(db) do
       local identity = identity_of(p.id, p.variants and p.variants[1] and p.variants[1].name)
       self.entry_identity[p.id] = identity
+      if not p.id:find("#", 1, true) then self.person_ids[p.id] = true end
       for _, n in ipairs(p.names or {}) do know_name(type(n) == "table" and n.name or n, identity) end
       for _, v in ipairs(p.variants or {}) do know_name(v.name, identity) end
       if p.father_name then know_name(p.father_name, "father:" .. identity) end
@@ -274,7 +275,7 @@ end
 function share.sharer(policy, db)
    local self = setmetatable({ policy = policy, fields = policy.fields, name_identity = {}, name_words = {},
       public_words = {}, entry_identity = {}, sensitive_identity = {}, sensitive_entry = {},
-      sensitive_source = {}, full_names = {}, sensitive_withheld = 0, births = {} }, Sharer)
+      sensitive_source = {}, full_names = {}, sensitive_withheld = 0, births = {}, person_ids = {} }, Sharer)
    local needs_key = false
    for _, name in ipairs({ "persons.name", "persons.id" }) do
       if policy.fields[name] == "pseudonym" or policy.fields[name] == "initial" then needs_key = true end
@@ -349,6 +350,13 @@ function Sharer:text(s)
          out[#out + 1] = s:sub(i)
          s = table.concat(out)
       end
+   end
+   if self.fields["persons.id"] ~= "keep" then
+      -- a person's id written in a message ("Ovanes Petrosyan (p-1), released by ...")
+      s = s:gsub("[%w_%.%-]+", function(token)
+         local id = token:gsub("%.+$", "")
+         if self.person_ids[id] then return self:person_id(id) .. token:sub(#id + 1) end
+      end)
    end
    if self.fields["persons.born"] ~= "keep" then
       -- a known birth date, or a year that is one, as the policy shows birth dates
