@@ -359,8 +359,8 @@ local function report(ctx, a, b)
    details.method = "Chapman two-list estimator, normal 95% interval (lower bound at least n1 + n2 - m)"
    details.caveats = caveats
    ctx:finding({
-      message = string.format("%s; Chapman estimate %.1f (95%% interval %.1f-%.1f, SE %.1f). Warning: %s",
-         head, estimate, low, high, se, WARNING),
+      message = string.format("%s; Chapman estimate %.1f (95%% interval %.1f-%.1f, SE %.1f). Warning: %s. " ..
+         "Assumptions: %s; %s.", head, estimate, low, high, se, WARNING, CLOSED, MATCHED),
       evidence = evidence,
       measures = { estimate = estimate, se = se, ci_low = low, ci_high = high, n1 = n1, n2 = n2, m = m,
          observed = n1 + n2 - m, lists = 2 },
