@@ -266,6 +266,18 @@ describe("population_estimate", function()
          assert.truthy(small.details.strata_not_used:find("min_stratum", 1, true))
       end)
 
+      it("estimates more than five lists of one population two by two", function()
+         local counts = {}
+         for h = 1, 63 do counts[h] = 2 end
+         local claimants = { "ARM", "AZE", "ARM", "AZE", "ARM", "AZE" }
+         local found = run_on(histories_dataset(counts, 6, claimants))
+         assert.equal(9, #found) -- the pairs of an ARM and an AZE list
+         for _, f in ipairs(found) do
+            assert.equal(2, f.measures.lists)
+            assert.is_number(f.measures.estimate)
+         end
+      end)
+
       it("keeps pairs of lists one claimant drew up, and lists of periods that do not overlap, as before", function()
          -- three lists by one claimant: Chapman for no pair (same claimant), no multiple-list estimate
          local same = run_on(histories_dataset({ 10, 10, 5, 10, 5, 5, 3 }, 3, { "ARM", "ARM", "ARM" }))
