@@ -49,7 +49,7 @@ local function ylog(y, mu)
    return y * math.log(y / mu)
 end
 
--- The number of lists a history names, and whether list i is in history h.
+-- Whether list i is in history h.
 local function on(h, i) return (h >> (i - 1)) & 1 == 1 end
 
 -- A model's terms as text: "independence", or its interactions "12 + 13" (lists by number).
@@ -162,8 +162,7 @@ function mse.poisson_fit(X, y, start)
          -- the covariance of beta at the fit: (X' W X)^-1, its first diagonal element
          local e1 = { 1 }
          for i = 2, p do e1[i] = 0 end
-         -- A at the last iteration's weights; close enough at convergence, and exact for R's
-         -- summary(), which reports the same
+         -- from X'WX at the last iteration's weights, as R's vcov() of the glm
          local v = cholesky_solve(L, p, e1)
          return { beta = beta, mu = mu, deviance = dev, iterations = iteration, cov11 = v[1] }
       end
