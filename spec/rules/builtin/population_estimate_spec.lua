@@ -64,6 +64,12 @@ describe("population_estimate", function()
       assert.truthy(f.message:find(f.details.warning, 1, true))
       assert.equal(20, f.details.matched_by_id)
       assert.equal(0, f.details.matched_by_name)
+      -- the assumptions, in words: closed population, matching, the parties' lists, two lists
+      assert.equal(4, #f.details.assumptions)
+      assert.truthy(f.message:find("Assumptions: closed population", 1, true))
+      assert.matches("dependence between them cannot be measured", f.details.assumptions[4])
+      assert.equal(180, f.measures.observed)
+      assert.equal(2, f.measures.lists)
    end)
 
    it("changes with the overlap as the formula says, and is the same on every run", function()
