@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # parley: build, test and demo from a fresh Debian 12 machine.
 # Tests always run against this tree (build/ and lua/), never against an installed copy.
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 rockspec_format = "3.0"
 package = "parley"
 version = "scm-1"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The rockspec: every module is in it, and `luarocks make` installs a working parley offline.
 -- Tagged "install": the sanitizer pass leaves it out (it runs the C compiler, not our code).
 local support = require "support"

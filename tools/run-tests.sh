@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The test driver behind `make test`, `make spec`, `make lint` and `make asan`.
 # Every check it runs counts as tests, and it ends with the plain line CI reads:
 #   N passed, N failed, N skipped

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The parley command line. Exit codes never change meaning:
 -- 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed, 3 bad input or configuration.
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The reconciliation config (docs/rules.md): read from YAML or given as a table, validated
 -- strictly (unknown keys, missing files and bad values are errors at file:line:col, all
 -- reported at once), with paths resolved relative to the config file.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The reconciliation engine: reads a config, imports its data, runs each rule in its own
 -- sandboxed Lua state (parley.core.run_rules, in C) on parallel threads, and stores the run
 -- and its findings (append-only) in the store. See docs/rules.md and docs/sandbox.md.

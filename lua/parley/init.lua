@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley: a store of what the parties to a conflict exchanged and claimed, and the rules that
 -- reconcile their claims. This is the public module; see README.md and docs/.
 

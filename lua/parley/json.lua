@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A small, strict JSON encoder and decoder for what parley stores and prints: evidence and
 -- measures of findings, lists of tags, and the JSON report format. Encoding is deterministic
 -- (object keys sorted) so equal values give equal text; integers stay integers.

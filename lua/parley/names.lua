@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley.names: matching names across Armenian, Russian and Azerbaijani spellings.
 -- See docs/names.md for the key's rules, the scoring, and the measured quality.
 local kernels = require("parley.core").names

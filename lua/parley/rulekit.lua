@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Helpers the built-in rules share, and rules of your own may use (require "parley.rulekit"):
 -- the ids later records supersede, groups of records, counts as readers say them
 -- and as ranges, series in date order, and lists of ids for messages and evidence. Pure Lua

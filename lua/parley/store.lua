@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A store: store.open (parley.open), db:import, and the record iterators of parley.records.
 -- These are methods of parley.Database (the C type); they join its method table at the end
 -- of this file.

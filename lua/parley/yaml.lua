@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 --- parley.yaml: YAML 1.2 (core schema) to Lua values and back, on libyaml.
 -- The C functions of parley.core.yaml (see docs/yaml.md) raise on any error; this module
 -- gives load, load_all and load_file parley's failure convention: text that is not valid YAML

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- list_overlap: person-level linkage between two parties' named lists about the same people
 -- (same subject and holder, periods that can overlap), through parley.names, so that
 -- Հովհաննես Պետրոսյան on one side and Ованес Петросян on the other count as one person.

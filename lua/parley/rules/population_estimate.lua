@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- population_estimate: two named lists of the same population (same subject, holder and about,
 -- for periods that can overlap) drawn up by different claimants, and the Chapman two-list
 -- estimate of the population's size from how many persons they share:

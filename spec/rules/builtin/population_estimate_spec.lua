@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- population_estimate through parley.reconcile: the textbook Chapman check on lists built
 -- here, the warning every finding carries, and matching names across scripts through
 -- parley.names.
