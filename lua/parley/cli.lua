@@ -6,30 +6,47 @@ local cli = {}
 
 local EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 2, 3
 
-local USAGE = [[
-usage: parley COMMAND [ARGS]
+-- The commands, in the order the help lists them: name, arguments, what it does. The help,
+-- the man page and the shell completions are all made from this table and HELP below.
+local COMMANDS = {
+   { "reconcile", "CONFIG", "run the rules a config names and report the findings" },
+   { "runs", "DB", "the runs stored in DB" },
+   { "report", "DB RUN", "report a stored run again, in any format, without running its rules" },
+   { "diff", "DB [RUN_A] [RUN_B]", "findings new, persisting and resolved between two runs" },
+   { "rules", "list|test", "the built-in rules; run a rule's test cases" },
+   { "import", "DB FILE...", "validate dataset files and add them to the store DB (created if new)" },
+   { "validate", "FILE...", "check dataset files without a store" },
+   { "export", "DB [--out DIR]", "write what a store holds as datasets, or tables with HXL hashtags" },
+   { "claims", "DB [--subject S]", "each subject's competing claims side by side, with their sources" },
+   { "query", "DB SQL [VALUE...]", "run one SQL statement (read-only) and print its rows" },
+   { "names", "match A B", "whether two names are the same person's, with the score and why" },
+   { "version", "", "print parley's version" },
+   { "help", "[COMMAND]", "this text, or a command's" },
+}
 
-commands:
-  reconcile CONFIG         run the rules a config names and report the findings
-  runs DB                  the runs stored in DB
-  report DB RUN            report a stored run again, in any format, without running its rules
-  diff DB [RUN_A] [RUN_B]  findings new, persisting and resolved between two runs
-  rules list|test          the built-in rules; run a rule's test cases
-  import DB FILE...        validate dataset files and add them to the store DB (created if new)
-  validate FILE...         check dataset files without a store
-  export DB [--out DIR]    write what a store holds as datasets, or tables with HXL hashtags
-  claims DB [--subject S]  each subject's competing claims side by side, with their sources
-  query DB SQL [VALUE...]  run one SQL statement (read-only) and print its rows
-  names match A B          whether two names are the same person's, with the score and why
-  version                  print parley's version
-  help [COMMAND]           this text, or a command's
-
+local EXIT_CODES = [[
 exit codes: 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed or an output
             could not be written, 3 bad input or configuration]]
 
+local function usage_text()
+   local width = 0
+   for _, c in ipairs(COMMANDS) do width = math.max(width, #c[1] + 1 + #c[2]) end
+   local lines = { "usage: parley COMMAND [ARGS]", "", "commands:" }
+   for _, c in ipairs(COMMANDS) do
+      local head = c[2] ~= "" and (c[1] .. " " .. c[2]) or c[1]
+      lines[#lines + 1] = string.format("  %-" .. width .. "s  %s", head, c[3])
+   end
+   lines[#lines + 1] = ""
+   lines[#lines + 1] = EXIT_CODES
+   return table.concat(lines, "\n")
+end
+
+local USAGE = usage_text()
+
 local HELP = {
    reconcile = [[
-usage: parley reconcile CONFIG [--store DB] [--format FORMAT] [--out PATH] [--fail-on LEVEL] [-j N] [-q]
+usage: parley reconcile CONFIG [--store DB] [--format FORMAT] [--out PATH] [--fail-on LEVEL] [-j N]
+       [-q|--quiet]
 Imports the config's data into its store (or into DB: --store names the store to use instead of
 the config's own), runs each rule in its own sandbox (in parallel on N
 threads, default: the number of cores), stores the run and prints it: text (a summary, coloured
@@ -41,33 +58,37 @@ Options may be written --name value or --name=value. Exit code: 3 bad configurat
 low, medium, high, critical), else 0.]],
    rules = [[
 usage: parley rules list
-       parley rules test DIR|FILE.test.yaml
+       parley rules test DIR|FILE.test.yaml [-q|--quiet]
 list: the built-in rules with their versions and descriptions.
 test: runs every *.test.yaml case under DIR (docs/rules.md) and reports each difference between
-the findings a case expects and those the rule produces. Exit code 1 when a case fails, 3 when
-a test file is malformed.]],
+the findings a case expects and those the rule produces; -q prints only the failing cases.
+Exit code 1 when a case fails, 3 when a test file is malformed.]],
    import = [[
-usage: parley import DB FILE... [--map MAPPING.yaml] [--set FIELD=VALUE]...
+usage: parley import DB FILE... [--map MAPPING.yaml] [--set FIELD=VALUE]... [-q|--quiet]
 Validates every file as one batch (docs/dataset.md) and writes all of it to the store DB in one
-transaction, or nothing. A file imported before is skipped. A CSV, TSV or .xlsx table is read
+transaction, or nothing; a FILE of - is a YAML dataset read from standard input (named <stdin>
+in messages). A file imported before is skipped; -q prints no summary. A CSV, TSV or .xlsx table is read
 through the mapping --map names, or an HXL table by its tags; --set gives a field of every row
 (a claim's claimant, say) over the mapping and the tags (docs/tables.md). Problems go to stderr
 as file:line:col: message (at key.path), or FILE:ROW:COLUMN (header): field: message for a
 table, and the exit code is 3.]],
    validate = [[
 usage: parley validate FILE... [--map MAPPING.yaml] [--set FIELD=VALUE]... [--preview N]
-Checks dataset files as one batch, without a store: every problem is reported, each as
+       [-q|--quiet]
+Checks dataset files as one batch, without a store (a FILE of - is standard input, <stdin> in
+messages; -q prints nothing when they are valid): every problem is reported, each as
 file:line:col: message (at key.path), or FILE:ROW:COLUMN (header): field: message for a CSV,
 TSV or .xlsx table read through --map or its HXL tags, with --set as for import
 (docs/tables.md). --preview N prints the first N records of each table as parley YAML. Exit
 code 0 when valid, 3 otherwise.]],
    export = [[
-usage: parley export DB [--since IMPORT_ID] [--out DIR]
+usage: parley export DB [--since IMPORT_ID] [--out DIR] [-q|--quiet]
        parley export DB --format csv --kind persons|claims|exchanges [--out FILE]
 Writes what the store DB holds as canonical parley YAML datasets, one per import (or only the
 imports after IMPORT_ID), named NNNN-NAME.yaml in DIR (default: the current directory), each
-with its original name and SHA-256 in a header comment. Importing them into another store
-gives the same records, so analysts merge their stores by importing each other's exports.
+with its original name and SHA-256 in a header comment, and prints their paths (not with -q).
+Importing them into another store gives the same records, so analysts merge their stores by
+importing each other's exports.
 --format csv writes one table of persons, claims or exchanges with HXL hashtags, to FILE or
 standard output (docs/tables.md). Exit code 0, or 3 (a store or directory that cannot be used).]],
    claims = [[
@@ -99,9 +120,16 @@ it is B; A defaults to the run before B of the same config. A warning goes to st
 newer than B. --new-only and --resolved-only list only those findings (the summary line
 stays). Exit code 0, or 3 (no such run, or a store that cannot be read).]],
    query = [[
-usage: parley query DB SQL [VALUE...]
+usage: parley query DB SQL [VALUE...] [-q|--quiet]
 Runs one SQL statement on a read-only connection, binding VALUEs to ? parameters (numbers stay
-numbers), and prints the rows as a table.]],
+numbers), and prints the rows as a table, then their number (not with -q).]],
+   version = [[
+usage: parley version
+Prints parley's version and the version of SQLite it runs on (also: parley --version).]],
+   help = [[
+usage: parley help [COMMAND]
+Prints the list of commands, or what COMMAND does and takes (also: parley COMMAND --help).
+An unknown COMMAND is an error, with the commands it may have meant. Exit code 0, or 3.]],
 }
 
 local function out(io_, ...) io_:write(...) end
@@ -224,38 +252,6 @@ function commands.claims(args, io_)
    return EXIT_OK
 end
 
-function commands.query(args, io_)
-   if #args < 2 then
-      out(io_.stderr, HELP.query, "\n")
-      return EXIT_INPUT
-   end
-   local db = open_store(args[1], { readonly = true }, io_.stderr)
-   if not db then return EXIT_INPUT end
-   local values = {}
-   for i = 3, #args do values[#values + 1] = math.tointeger(tonumber(args[i])) or tonumber(args[i]) or args[i] end
-   local ok, err = pcall(function()
-      local header, rows = nil, {}
-      for row in db:query(args[2], values) do
-         if not header then
-            header = {}
-            for k in pairs(row) do header[#header + 1] = k end
-            table.sort(header)
-         end
-         local r = {}
-         for i, k in ipairs(header) do r[i] = row[k] == nil and "" or tostring(row[k]) end
-         rows[#rows + 1] = r
-      end
-      if header then out(io_.stdout, table_text(header, rows), "\n") end
-      out(io_.stdout, string.format("(%d row%s)\n", #rows, #rows == 1 and "" or "s"))
-   end)
-   db:close()
-   if not ok then
-      out(io_.stderr, "parley: ", tostring(err), "\n")
-      return EXIT_INPUT
-   end
-   return EXIT_OK
-end
-
 -- Parses "--name value", "--name=value", "-j N" and "-q" options; returns options and the
 -- remaining arguments, or nil and a message. "-" alone is an argument (standard input).
 local SHORT = { j = "jobs", q = "quiet" }
@@ -291,14 +287,60 @@ local function options(args, known)
    return opts, rest
 end
 
+function commands.query(argv, io_)
+   local opts, args = options(argv, { quiet = "flag" })
+   if not opts or #args < 2 then
+      out(io_.stderr, HELP.query, "\n")
+      return EXIT_INPUT
+   end
+   local db = open_store(args[1], { readonly = true }, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local values = {}
+   for i = 3, #args do values[#values + 1] = math.tointeger(tonumber(args[i])) or tonumber(args[i]) or args[i] end
+   local ok, err = pcall(function()
+      local header, rows = nil, {}
+      for row in db:query(args[2], values) do
+         if not header then
+            header = {}
+            for k in pairs(row) do header[#header + 1] = k end
+            table.sort(header)
+         end
+         local r = {}
+         for i, k in ipairs(header) do r[i] = row[k] == nil and "" or tostring(row[k]) end
+         rows[#rows + 1] = r
+      end
+      if header then out(io_.stdout, table_text(header, rows), "\n") end
+      if not opts.quiet then out(io_.stdout, string.format("(%d row%s)\n", #rows, #rows == 1 and "" or "s")) end
+   end)
+   db:close()
+   if not ok then
+      out(io_.stderr, "parley: ", tostring(err), "\n")
+      return EXIT_INPUT
+   end
+   return EXIT_OK
+end
+
+-- The name standard input goes by in messages ("<stdin>:3:5: ...").
+local STDIN_NAME = "<stdin>"
+
 -- The files of an import or validate command: paths, with each table (CSV, TSV, .xlsx)
 -- given as a table source {table = PATH, map = MAPPING, set = {FIELD = VALUE}} when --map or
--- --set says more about it.
-local function sources_of(files, map, set)
+-- --set says more about it, and "-" as the text of standard input {text =, name = "<stdin>"}
+-- (a YAML dataset). Returns the list, or nil and a message.
+local function sources_of(files, map, set, stdin)
    local tables = require "parley.tables"
-   local list = {}
+   local list, from_stdin = {}, false
    for i, f in ipairs(files) do
-      list[i] = ((map or next(set)) and tables.is_table_path(f)) and { table = f, map = map, set = set } or f
+      if f == "-" then
+         -- standard input can be read once
+         if from_stdin then return nil, "'-' (standard input) can be given once" end
+         from_stdin = true
+         local text, err = stdin:read("a")
+         if not text then return nil, "cannot read standard input: " .. tostring(err) end
+         list[i] = { text = text, name = STDIN_NAME }
+      else
+         list[i] = ((map or next(set)) and tables.is_table_path(f)) and { table = f, map = map, set = set } or f
+      end
    end
    return list
 end
@@ -325,20 +367,25 @@ end
 function commands.import(args, io_)
    local plain, set = set_options(args)
    local opts, rest
-   if plain then opts, rest = options(plain, { map = "value" }) else opts, rest = nil, set end
+   if plain then opts, rest = options(plain, { map = "value", quiet = "flag" }) else opts, rest = nil, set end
    if not opts or #rest < 2 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.import, "\n")
       return EXIT_INPUT
    end
+   local files, ferr = sources_of(table.move(rest, 2, #rest, 1, {}), opts.map, set, io_.stdin or io.stdin)
+   if not files then
+      out(io_.stderr, "parley: ", ferr, "\n")
+      return EXIT_INPUT
+   end
    local db = open_store(rest[1], nil, io_.stderr)
    if not db then return EXIT_INPUT end
-   local files = sources_of(table.move(rest, 2, #rest, 1, {}), opts.map, set)
    local summary, err = db:import(files)
    db:close()
    if not summary then
       out(io_.stderr, err, "\n")
       return EXIT_INPUT
    end
+   if opts.quiet then return EXIT_OK end
    for _, a in ipairs(summary.already) do
       out(io_.stdout, string.format("%s: already imported (import %d), skipped\n", a.name, a.import))
    end
@@ -372,7 +419,8 @@ end
 function commands.validate(args, io_)
    local plain, set = set_options(args)
    local opts, rest
-   if plain then opts, rest = options(plain, { map = "value", preview = "value" }) else opts, rest = nil, set end
+   if plain then opts, rest = options(plain, { map = "value", preview = "value", quiet = "flag" })
+   else opts, rest = nil, set end
    local n = opts and opts.preview and math.tointeger(tonumber(opts.preview))
    if not opts or #rest < 1 or (opts.preview and (not n or n < 0)) then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.validate, "\n")
@@ -381,9 +429,22 @@ function commands.validate(args, io_)
    local yaml = require "parley.yaml"
    local dataset = require "parley.dataset"
    local tables = require "parley.tables"
+   local sources, serr = sources_of(rest, opts.map, set, io_.stdin or io.stdin)
+   if not sources then
+      out(io_.stderr, "parley: ", serr, "\n")
+      return EXIT_INPUT
+   end
    local docs, bad = {}, false
-   for _, source in ipairs(sources_of(rest, opts.map, set)) do
-      if type(source) == "table" or tables.is_table_path(source) then
+   for _, source in ipairs(sources) do
+      if type(source) == "table" and source.text then
+         local data, marks = yaml.load(source.text, { name = source.name, marks = true })
+         if data == nil and type(marks) == "string" then
+            out(io_.stderr, marks, "\n")
+            bad = true
+         else
+            docs[#docs + 1] = { data = data, marks = marks, name = source.name }
+         end
+      elseif type(source) == "table" or tables.is_table_path(source) then
          local doc, err = tables.document(type(source) == "table" and source or { table = source })
          if doc then
             docs[#docs + 1] = doc
@@ -408,12 +469,15 @@ function commands.validate(args, io_)
       bad = true
    end
    if bad then return EXIT_INPUT end
-   out(n and io_.stderr or io_.stdout, string.format("%d file%s valid\n", #rest, #rest == 1 and "" or "s"))
+   if not opts.quiet then
+      out(n and io_.stderr or io_.stdout, string.format("%d file%s valid\n", #rest, #rest == 1 and "" or "s"))
+   end
    return EXIT_OK
 end
 
 function commands.export(args, io_)
-   local opts, rest = options(args, { since = "value", out = "value", format = "value", kind = "value" })
+   local opts, rest = options(args, { since = "value", out = "value", format = "value", kind = "value",
+      quiet = "flag" })
    if not opts or #rest ~= 1 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.export, "\n")
       return EXIT_INPUT
@@ -448,7 +512,9 @@ function commands.export(args, io_)
          local written
          written, err = export.datasets(db, { since = since, dir = opts.out or "." })
          if written then
-            for _, w in ipairs(written) do out(io_.stdout, w.path, "\n") end
+            if not opts.quiet then
+               for _, w in ipairs(written) do out(io_.stdout, w.path, "\n") end
+            end
             ok = true
          end
       end
@@ -700,8 +766,21 @@ function commands.rules(args, io_)
       end
       out(io_.stdout, table_text({ "rule", "version", "description" }, rows), "\n")
       return EXIT_OK
-   elseif sub == "test" and args[2] then
-      local passed, failed = require("parley.ruletest").run(args[2], function(line) out(io_.stdout, line, "\n") end)
+   elseif sub == "test" then
+      local opts, rest = options(table.move(args, 2, #args, 1, {}), { quiet = "flag" })
+      if not opts or #rest ~= 1 then
+         out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.rules, "\n")
+         return EXIT_INPUT
+      end
+      -- quiet: only the failing cases and their differences
+      local failing = false
+      local function say(line)
+         if line:find("^FAIL ") then failing = true elseif line:find("^ok ") or not line:find("^ ") then
+            failing = false
+         end
+         if not opts.quiet or failing then out(io_.stdout, line, "\n") end
+      end
+      local passed, failed = require("parley.ruletest").run(rest[1], say)
       if not passed then
          out(io_.stderr, failed, "\n")
          return EXIT_INPUT

@@ -53,16 +53,21 @@ local function utc_now()
 end
 
 -- The documents an import reads: a dataset table, a path, a table source {table = PATH,
--- map = MAPPING} (parley.tables), or a list of paths and table sources.
+-- map = MAPPING} (parley.tables), a text source {text = YAML, name = NAME} (standard input,
+-- say: messages name NAME), or a list of paths, table and text sources.
+local function is_file_source(v)
+   return type(v) == "string" or (type(v) == "table" and (v.table ~= nil or type(v.text) == "string"))
+end
+
 local function documents(source, opts)
-   if type(source) == "string" or (type(source) == "table" and source.table ~= nil) then source = { source } end
+   if is_file_source(source) then source = { source } end
    if type(source) ~= "table" then
       error("bad argument #1 to 'import' (a dataset table, a file path or a list of paths expected, got " ..
          type(source) .. ")", 3)
    end
    local is_paths = #source > 0
    for _, v in ipairs(source) do
-      is_paths = is_paths and (type(v) == "string" or (type(v) == "table" and v.table ~= nil))
+      is_paths = is_paths and is_file_source(v)
    end
    if not is_paths then
       local ok, encoded = pcall(json.encode, source)
@@ -71,7 +76,15 @@ local function documents(source, opts)
    end
    local docs, failures = {}, {}
    for _, path in ipairs(source) do
-      if type(path) == "table" or table_files.is_table_path(path) then
+      if type(path) == "table" and path.text then
+         local data, marks = yaml.load(path.text, { name = path.name or "<text>", marks = true })
+         if data == nil and type(marks) == "string" then
+            failures[#failures + 1] = marks
+         else
+            docs[#docs + 1] = { data = data, marks = marks, name = path.name or "<text>",
+               sha256 = core.sha256(path.text) }
+         end
+      elseif type(path) == "table" or table_files.is_table_path(path) then
          local doc, err = table_files.document(type(path) == "table" and path or { table = path })
          if doc then docs[#docs + 1] = doc else failures[#failures + 1] = err end
       else
