@@ -6,7 +6,7 @@ local support = require "support"
 
 -- Which tracked files are sources: by name, then by a shebang for scripts without an extension.
 local SOURCE = { "%.c$", "%.h$", "%.lua$", "%.sh$", "%.py$", "%.rockspec$", "^Makefile$", "/Makefile$",
-   "^config%.ld$", "^%.luacheckrc$" }
+   "^%.busted$", "^config%.ld$", "^%.luacheckrc$" }
 -- Fixtures are input the specs compare byte for byte or by line number.
 -- (the hostile rules are such input: their messages carry line numbers).
 local NOT_SOURCE = { "^spec/fixtures/", "^spec/rules/hostile/", "^fuzz/corpus/" }

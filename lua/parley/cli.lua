@@ -838,6 +838,10 @@ local function command_names()
    return names
 end
 
+-- cli.command_names() -> the commands the command line runs, sorted (what the help and the
+-- completions list must match).
+cli.command_names = command_names
+
 function commands.help(args, io_)
    local topic = args[1]
    if topic and not commands[topic] then
@@ -847,6 +851,221 @@ function commands.help(args, io_)
    end
    out(io_.stdout, topic and HELP[topic] or USAGE, "\n")
    return EXIT_OK
+end
+
+---------------------------------------------------------------------------- man page, completions
+
+-- The values an option's argument takes, where the command line knows them.
+local OPTION_VALUES = {
+   format = function() return report.formats() end,
+   ["fail-on"] = function() return vocab.SEVERITIES end,
+}
+
+-- What the help says of each command, in the order of COMMANDS: {name =, summary =, usage =
+-- {lines}, text = {lines}, subcommands = {...}, options = {"--format", "-j", ...}, values =
+-- {["--format"] = {...}}}. Usage lines are the help's first line and those indented under it;
+-- a subcommand is a lower-case word right after the command's name in one; options and the
+-- values of an option (--kind persons|claims|exchanges) are read from the usage lines.
+function cli.commands()
+   local list = {}
+   for _, c in ipairs(COMMANDS) do
+      local name = c[1]
+      local help = HELP[name] or ("usage: parley " .. name .. (c[2] ~= "" and " " .. c[2] or ""))
+      local entry = { name = name, summary = c[3], usage = {}, text = {}, subcommands = {}, options = {},
+         values = {} }
+      local seen = {}
+      for line in (help .. "\n"):gmatch("([^\n]*)\n") do
+         if #entry.text == 0 and (line:find("^usage: ") or (#entry.usage > 0 and line:find("^       "))) then
+            local u = line:gsub("^usage: ", ""):gsub("^%s+", "")
+            if u:find("^parley ") or #entry.usage == 0 then
+               entry.usage[#entry.usage + 1] = u
+            else
+               entry.usage[#entry.usage] = entry.usage[#entry.usage] .. " " .. u
+            end
+         else
+            entry.text[#entry.text + 1] = line
+         end
+      end
+      for _, u in ipairs(entry.usage) do
+         local sub = u:match("^parley " .. name .. " (%l[%l-]*)")
+         if sub and not seen[sub] then
+            seen[sub] = true
+            entry.subcommands[#entry.subcommands + 1] = sub
+         end
+         for opt, after in u:gmatch("%f[%w%-](%-%-?%a[%w%-]*)()") do
+            if (opt:find("^%-%-") or #opt == 2) and not seen[opt] then
+               seen[opt] = true
+               entry.options[#entry.options + 1] = opt
+               local long = opt:match("^%-%-(.*)")
+               local choices = u:match("^ (%l[%l|]*%l)%f[^%l|]", after)
+               -- the choices the usage spells out (--kind persons|claims), else the known ones
+               if choices then
+                  local vs = {}
+                  for v in choices:gmatch("[^|]+") do vs[#vs + 1] = v end
+                  entry.values[opt] = vs
+               elseif long and OPTION_VALUES[long] then
+                  entry.values[opt] = OPTION_VALUES[long]()
+               end
+            end
+         end
+      end
+      if not seen["--help"] then entry.options[#entry.options + 1] = "--help" end
+      list[#list + 1] = entry
+   end
+   return list
+end
+
+local function roff_escape(s)
+   s = s:gsub("\\", "\\e"):gsub("%-", "\\-")
+   return (s:gsub("^([.'])", "\\&%1"))
+end
+
+-- The manual page parley(1), in roff, made from the help texts (make man: build/parley.1).
+function cli.man_page()
+   local core = require "parley.core"
+   local lines = {
+      '.\\" parley(1), generated from the help of lua/parley/cli.lua by `make man`: edit the help there.',
+      string.format('.TH PARLEY 1 "" "parley %s" "User Commands"', roff_escape(core.version)),
+      ".SH NAME",
+      "parley \\- " .. roff_escape("a store of what the parties to a conflict exchanged and claimed, " ..
+         "with reconciliation rules"),
+      ".SH SYNOPSIS",
+      ".B parley",
+      ".I COMMAND",
+      "[\\fIARGS\\fR]",
+      ".SH DESCRIPTION",
+      roff_escape("parley keeps an SQLite store of the exchanges between the parties to a conflict and of the " ..
+         "claims each party makes, and runs reconciliation rules, written in Lua and configured in YAML, " ..
+         "that line the claims up and explain the gaps. Options may be written --name value or " ..
+         "--name=value; every command takes --help."),
+      ".SH COMMANDS",
+   }
+   for _, c in ipairs(cli.commands()) do
+      lines[#lines + 1] = ".SS " .. roff_escape(c.name)
+      lines[#lines + 1] = roff_escape(c.summary) .. "."
+      lines[#lines + 1] = ".PP"
+      lines[#lines + 1] = ".nf"
+      for _, u in ipairs(c.usage) do lines[#lines + 1] = ".B " .. roff_escape(u) end
+      lines[#lines + 1] = ".fi"
+      local para = {}
+      local function flush()
+         if #para > 0 then
+            lines[#lines + 1] = ".PP"
+            lines[#lines + 1] = roff_escape(table.concat(para, " "))
+            para = {}
+         end
+      end
+      for _, t in ipairs(c.text) do
+         -- "list: ..." and "match: ..." start a subcommand's paragraph
+         if t:find("^%l+: ") then flush() end
+         if t ~= "" then para[#para + 1] = t end
+      end
+      flush()
+   end
+   lines[#lines + 1] = ".SH EXIT STATUS"
+   local codes = EXIT_CODES:gsub("^exit codes: ", ""):gsub("%s+", " ")
+   lines[#lines + 1] = roff_escape(codes) .. "."
+   lines[#lines + 1] = ".SH ENVIRONMENT"
+   lines[#lines + 1] = ".TP"
+   lines[#lines + 1] = ".B NO_COLOR"
+   lines[#lines + 1] = "Any non-empty value turns the colour of the text report off."
+   lines[#lines + 1] = ".TP"
+   lines[#lines + 1] = ".B TERM"
+   lines[#lines + 1] = roff_escape("dumb turns colour off, and the progress line is not erased.")
+   lines[#lines + 1] = ".SH SEE ALSO"
+   lines[#lines + 1] = roff_escape("README.md and docs/ in parley's source: dataset.md, rules.md, reports.md, " ..
+      "tables.md, names.md, sandbox.md; the API reference made by make docs.")
+   return table.concat(lines, "\n") .. "\n"
+end
+
+local function words(list) return table.concat(list, " ") end
+
+local function shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+-- The completion script for shell ("bash" or "zsh"), made from the same table as the help
+-- (make completion: build/parley.bash, build/_parley).
+function cli.completion(shell)
+   local commands_ = cli.commands()
+   local names, value_cases = {}, {}
+   for _, c in ipairs(commands_) do
+      names[#names + 1] = c.name
+      for _, opt in ipairs(c.options) do
+         if c.values[opt] then value_cases[#value_cases + 1] = { c.name, opt, words(c.values[opt]) } end
+      end
+   end
+   local header = "completion for parley, generated from the help of lua/parley/cli.lua by `make completion`"
+   local l = {}
+   if shell == "bash" then
+      l[#l + 1] = "# bash " .. header
+      l[#l + 1] = "_parley() {"
+      l[#l + 1] = "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}"
+      l[#l + 1] = "    local cmd=${COMP_WORDS[1]} subs='' opts=''"
+      l[#l + 1] = "    if [ \"$COMP_CWORD\" -eq 1 ]; then"
+      l[#l + 1] = "        COMPREPLY=($(compgen -W " .. shell_quote(words(names) .. " --help --version") ..
+         " -- \"$cur\"))"
+      l[#l + 1] = "        return"
+      l[#l + 1] = "    fi"
+      l[#l + 1] = "    case \"$cmd $prev\" in"
+      for _, v in ipairs(value_cases) do
+         l[#l + 1] = string.format("        %s) COMPREPLY=($(compgen -W %s -- \"$cur\")); return ;;",
+            shell_quote(v[1] .. " " .. v[2]), shell_quote(v[3]))
+      end
+      l[#l + 1] = "    esac"
+      l[#l + 1] = "    case $cmd in"
+      for _, c in ipairs(commands_) do
+         l[#l + 1] = string.format("        %s) subs=%s; opts=%s ;;", c.name, shell_quote(words(c.subcommands)),
+            shell_quote(words(c.options)))
+      end
+      l[#l + 1] = "    esac"
+      l[#l + 1] = "    if [ \"$COMP_CWORD\" -eq 2 ] && [ -n \"$subs\" ] && [[ $cur != -* ]]; then"
+      l[#l + 1] = "        COMPREPLY=($(compgen -W \"$subs\" -- \"$cur\"))"
+      l[#l + 1] = "    elif [[ $cur == -* ]]; then"
+      l[#l + 1] = "        COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))"
+      l[#l + 1] = "    elif [ \"$cmd\" = help ]; then"
+      l[#l + 1] = "        COMPREPLY=($(compgen -W " .. shell_quote(words(names)) .. " -- \"$cur\"))"
+      l[#l + 1] = "    else"
+      l[#l + 1] = "        COMPREPLY=($(compgen -f -- \"$cur\"))"
+      l[#l + 1] = "    fi"
+      l[#l + 1] = "}"
+      l[#l + 1] = "complete -o filenames -F _parley parley"
+   elseif shell == "zsh" then
+      l[#l + 1] = "#compdef parley"
+      l[#l + 1] = "# zsh " .. header
+      l[#l + 1] = "_parley() {"
+      l[#l + 1] = "    local -a commands subs opts"
+      l[#l + 1] = "    commands=("
+      for _, c in ipairs(commands_) do l[#l + 1] = "        " .. shell_quote(c.name .. ":" .. c.summary) end
+      l[#l + 1] = "    )"
+      l[#l + 1] = "    if (( CURRENT == 2 )); then"
+      l[#l + 1] = "        _describe -t commands 'parley command' commands"
+      l[#l + 1] = "        return"
+      l[#l + 1] = "    fi"
+      l[#l + 1] = "    case \"${words[2]} ${words[CURRENT-1]}\" in"
+      for _, v in ipairs(value_cases) do
+         l[#l + 1] = string.format("        %s) compadd -- %s; return ;;", shell_quote(v[1] .. " " .. v[2]), v[3])
+      end
+      l[#l + 1] = "    esac"
+      l[#l + 1] = "    case ${words[2]} in"
+      for _, c in ipairs(commands_) do
+         l[#l + 1] = string.format("        %s) subs=(%s); opts=(%s) ;;", c.name, words(c.subcommands),
+            words(c.options))
+      end
+      l[#l + 1] = "    esac"
+      l[#l + 1] = "    if (( CURRENT == 3 )) && (( ${#subs} )) && [[ $PREFIX != -* ]]; then"
+      l[#l + 1] = "        compadd -- $subs"
+      l[#l + 1] = "    elif [[ $PREFIX == -* ]]; then"
+      l[#l + 1] = "        compadd -- $opts"
+      l[#l + 1] = "    elif [[ ${words[2]} == help ]]; then"
+      l[#l + 1] = "        _describe -t commands 'parley command' commands"
+      l[#l + 1] = "    else"
+      l[#l + 1] = "        _files"
+      l[#l + 1] = "    fi"
+      l[#l + 1] = "}"
+      l[#l + 1] = "_parley \"$@\""
+   else
+      error("bad argument #1 to 'completion' (\"bash\" or \"zsh\" expected, got " .. tostring(shell) .. ")", 2)
+   end
+   return table.concat(l, "\n") .. "\n"
 end
 
 -- Runs the command line; returns the exit code. io_ = {stdout=, stderr=} for the specs.
