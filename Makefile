@@ -17,9 +17,9 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 DEBIAN_PACKAGES = lua5.4 liblua5.4-dev libsqlite3-dev libyaml-dev libutf8proc-dev luarocks \
 	lua-busted lua-check gcc make git clang libclang-rt-14-dev chromium libcsv-dev \
-	libzip-dev libexpat1-dev zip lua-ldoc man-db groff-base zsh
+	libzip-dev libexpat1-dev zip lua-ldoc lua-markdown man-db groff-base zsh
 
-.PHONY: all deps env test spec lint asan valgrind demo install clean bench fuzz man completion rock check-libs
+.PHONY: all deps env test spec lint asan valgrind demo install clean bench fuzz man completion rock check-libs docs
 
 # The man page and the shell completions are made from the command line's help.
 CLI_DOCS = build/parley.1 build/parley.bash build/_parley
@@ -108,6 +108,10 @@ valgrind: $(SO)
 
 demo: deps $(SO)
 	@LUA=$(LUA) sh tools/demo.sh
+
+# The API reference (LDoc, config.ld): build/docs/index.html.
+docs:
+	@ldoc -q . >/dev/null && echo build/docs/index.html
 
 install: deps $(CLI_DOCS)
 	luarocks --lua-version=5.4 make rockspec/parley-scm-1.rockspec
