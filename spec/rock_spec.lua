@@ -50,7 +50,7 @@ describe("the rockspec", function()
    end)
 end)
 
-describe("make check-libs", function()
+describe("#tools make check-libs", function()
    it("names the Debian package of a missing header, and of a missing library", function()
       local code, out = support.sh("cd " .. q(top) ..
          " && make -s check-libs C_LIBS='parley_no_such_header.h:sqlite3:libnothing-dev'")
