@@ -90,10 +90,10 @@ env:
 # Every test: specs, lint, the specs again under ASan+UBSan, and each fuzz harness briefly;
 # ends with "N passed, N failed". Installs what it needs first, like make demo.
 test: deps
-	@$(MAKE) -s $(SO) $(ASAN_SO)
+	@$(MAKE) -s all $(ASAN_SO)
 	@LUA=$(LUA) sh tools/run-tests.sh all
 
-spec: $(SO)
+spec: all
 	@LUA=$(LUA) sh tools/run-tests.sh spec
 
 lint:
@@ -102,7 +102,7 @@ lint:
 asan: $(ASAN_SO)
 	@LUA=$(LUA) sh tools/run-tests.sh asan
 
-valgrind: $(SO)
+valgrind: all
 	@$(MAKE) -s deps EXTRA_PACKAGES=valgrind
 	@LUA=$(LUA) sh tools/run-tests.sh valgrind
 
