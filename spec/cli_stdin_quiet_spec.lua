@@ -118,3 +118,19 @@ cases:
       assert.is_nil(out:find("no claims, no gap", 1, true), "a passing case is not printed")
    end)
 end)
+
+describe("'-' as the config", function()
+   it("reconciles a config from standard input, its paths relative to the working directory", function()
+      local dir = support.top .. "/examples/caucasus-2021"
+      local out, err = support.tmpname("out"), support.tmpname("err")
+      local _, _, code = os.execute(string.format("cd %s && %s reconcile - --format json <reconcile.yaml >%s 2>%s",
+         support.quote(dir), parley_bin, out, err))
+      assert.equal(0, code, support.read(err))
+      assert.matches('"type":"finding"', support.read(out))
+      local bad = support.write(support.tmpname("bad.yaml"), "parley: 1\nrules:\n  - use: count_gapp\n")
+      local stdout, stderr
+      code, stdout, stderr = parley_with_stdin({ path = bad }, "reconcile", "-")
+      assert.equal(3, code, stdout)
+      assert.matches("^<stdin>:3:10: no built%-in rule 'count_gapp'", stderr)
+   end)
+end)

@@ -48,7 +48,8 @@ local HELP = {
 usage: parley reconcile CONFIG [--store DB] [--format FORMAT] [--out PATH] [--fail-on LEVEL] [-j N]
        [-q|--quiet]
 Imports the config's data into its store (or into DB: --store names the store to use instead of
-the config's own), runs each rule in its own sandbox (in parallel on N
+the config's own; a CONFIG of - is read from standard input, its paths relative to the working
+directory), runs each rule in its own sandbox (in parallel on N
 threads, default: the number of cores), stores the run and prints it: text (a summary, coloured
 on a terminal), json (one object per line), html (one self-contained page with charts),
 markdown, csv (with HXL hashtags) or sarif (SARIF 2.1.0); docs/reports.md. --out writes the
@@ -573,7 +574,13 @@ function commands.reconcile(args, io_)
    local started = os.time()
    local show_progress = not opts.quiet and io_.stderr == io.stderr and is_terminal(2)
    if show_progress then out(io_.stderr, "parley: reconciling ", rest[1], "...") end
-   local run, err, kind = require("parley.engine").reconcile(rest[1], { jobs = jobs, store = opts.store })
+   -- "-": the config is read from standard input, its paths relative to the working directory
+   local config, config_text = rest[1], nil
+   if config == "-" then
+      config, config_text = STDIN_NAME, (io_.stdin or io.stdin):read("a")
+   end
+   local run, err, kind = require("parley.engine").reconcile(config, { jobs = jobs, store = opts.store,
+      text = config_text })
    if show_progress then
       -- a dumb terminal cannot erase the line: the result goes on a line of its own
       local erase = os.getenv("TERM") == "dumb" and "\n" or "\r\27[K"

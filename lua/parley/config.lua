@@ -201,7 +201,9 @@ function config.validate(doc, base)
 end
 
 -- Reads a config: a path to a YAML file, or a table of the same shape (paths then relative
--- to opts.base or the working directory). opts.store, when given, is the store to use instead
+-- to opts.base or the working directory). opts.text, when given, is the YAML text of the
+-- config, and source (a string) its name in messages ("<stdin>"): its paths are relative to
+-- opts.base or the working directory. opts.store, when given, is the store to use instead
 -- of the config's own (a path as the caller gives it, not relative to the config). Returns the
 -- config, or nil, the problems as text, the list of problems and what can still be checked of
 -- the config (config.validate).
@@ -210,14 +212,21 @@ function config.load(source, opts)
    local doc, base
    local content
    if type(source) == "string" then
-      local f, err = io.open(source, "rb")
-      if not f then return nil, err, { { message = err } } end
-      content = f:read("a")
-      f:close()
+      if opts.text ~= nil then
+         if type(opts.text) ~= "string" then
+            error("bad option text to 'reconcile' (a YAML string expected, got " .. type(opts.text) .. ")", 3)
+         end
+         content, base = opts.text, opts.base or "."
+      else
+         local f, err = io.open(source, "rb")
+         if not f then return nil, err, { { message = err } } end
+         content = f:read("a")
+         f:close()
+         base = dirname(source)
+      end
       local data, marks = yaml.load(content, { name = source, marks = true })
       if data == nil and type(marks) == "string" then return nil, marks, { { message = marks } } end
       doc = { data = data, marks = marks, name = source }
-      base = dirname(source)
    elseif type(source) == "table" then
       doc = { data = source, name = opts.name or "config" }
       base = opts.base or "."
