@@ -14,7 +14,9 @@ description = {
 parley keeps an SQLite store of the exchanges between the parties to a conflict (detainees,
 prisoners of war, remains, mine maps) and of the competing claims each party makes, and runs
 reconciliation rules, written in Lua and configured in YAML, that line the claims up and
-explain the gaps.]],
+explain the gaps. It builds against the C libraries SQLite, libyaml, utf8proc, libcsv, libzip and
+expat; on Debian or Ubuntu: apt-get install libsqlite3-dev libyaml-dev libutf8proc-dev libcsv-dev
+libzip-dev libexpat1-dev.]],
    license = "MIT",
    homepage = "https://r-seed-f9de8624.example/parley",
    issues_url = "https://r-seed-f9de8624.example/parley/issues",
