@@ -70,11 +70,11 @@ Exit code 1 when a case fails, 3 when a test file is malformed.]],
 usage: parley import DB FILE... [--map MAPPING.yaml] [--set FIELD=VALUE]... [-q|--quiet]
 Validates every file as one batch (docs/dataset.md) and writes all of it to the store DB in one
 transaction, or nothing; a FILE of - is a YAML dataset read from standard input (named <stdin>
-in messages). A file imported before is skipped; -q prints no summary. A CSV, TSV or .xlsx table is read
-through the mapping --map names, or an HXL table by its tags; --set gives a field of every row
-(a claim's claimant, say) over the mapping and the tags (docs/tables.md). Problems go to stderr
-as file:line:col: message (at key.path), or FILE:ROW:COLUMN (header): field: message for a
-table, and the exit code is 3.]],
+in messages). A file imported before is skipped; -q prints no summary. A CSV, TSV or .xlsx
+table is read through the mapping --map names, or an HXL table by its tags; --set gives a
+field of every row (a claim's claimant, say) over the mapping and the tags (docs/tables.md).
+Problems go to stderr as file:line:col: message (at key.path), or FILE:ROW:COLUMN (header):
+field: message for a table, and the exit code is 3.]],
    validate = [[
 usage: parley validate FILE... [--map MAPPING.yaml] [--set FIELD=VALUE]... [--preview N]
        [-q|--quiet]
@@ -85,7 +85,8 @@ TSV or .xlsx table read through --map or its HXL tags, with --set as for import
 (docs/tables.md). --preview N prints the first N records of each table as parley YAML. Exit
 code 0 when valid, 3 otherwise.]],
    export = [[
-usage: parley export DB [--since IMPORT_ID] [--out DIR] [--share LEVEL] [--share-key FILE] [-q|--quiet]
+usage: parley export DB [--since IMPORT_ID] [--out DIR] [--share LEVEL] [--share-key FILE]
+       [-q|--quiet]
        parley export DB --format csv --kind persons|claims|exchanges [--out FILE] [--share LEVEL]
 Writes what the store DB holds as canonical parley YAML datasets, one per import (or only the
 imports after IMPORT_ID), named NNNN-NAME.yaml in DIR (default: the current directory), each
