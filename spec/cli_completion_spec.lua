@@ -64,7 +64,7 @@ describe("the bash completion", function()
    end)
 
    it("completes commands, subcommands, options and option values", function()
-      assert.same({ "reconcile", "report" }, bash_complete(script, "re"))
+      assert.same({ "reconcile", "report", "review" }, bash_complete(script, "re"))
       assert.same({ "list", "test" }, bash_complete(script, "rules", ""))
       assert.same({ "--fail-on", "--format" }, bash_complete(script, "reconcile", "x.yaml", "--f"))
       assert.same(require("parley.report").formats(), bash_complete(script, "reconcile", "x.yaml", "--format", ""))

@@ -24,6 +24,13 @@ local COMMANDS = {
    { "help", "[COMMAND]", "this text, or a command's" },
 }
 
+-- people, person and review come from parley.cli_people, whose USAGE lines are written as the
+-- help's ("  NAME ARGS   what it does"): they go after names, before version and help.
+for _, line in ipairs(require("parley.cli_people").USAGE) do
+   local name, args, summary = line:match("^%s*(%S+)%s?(.-)%s%s+(%S.*)$")
+   table.insert(COMMANDS, #COMMANDS - 1, { name, args, summary })
+end
+
 local EXIT_CODES = [[
 exit codes: 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed or an output
             could not be written, 3 bad input or configuration]]
@@ -847,6 +854,14 @@ function commands.version(_, io_)
    local core = require "parley.core"
    out(io_.stdout, "parley ", core.version, " (SQLite ", core.sqlite_version(), ")\n")
    return EXIT_OK
+end
+
+-- people, person and review (parley.cli_people), with the helpers they share
+do
+   local cli_people = require "parley.cli_people"
+   for name, help in pairs(cli_people.HELP) do HELP[name] = help end
+   cli_people.install(commands, { out = out, options = options, open_store = open_store, table_text = table_text,
+      write_output = write_output })
 end
 
 -- The names of the commands, sorted (help topics and "did you mean" suggestions).

@@ -8,6 +8,7 @@
 local core = require "parley.core"
 local dataset = require "parley.dataset"
 local json = require "parley.json"
+local people = require "parley.people"
 local record_schema = require "parley.record_schema"
 local records = require "parley.records"
 local schema = require "parley.schema"
@@ -133,6 +134,17 @@ local function store_lookups(db)
       stored_digest = function(kind, id)
          local row = db:first("SELECT digest FROM records WHERE kind = ? AND id = ?", kind, id)
          return row and row.digest
+      end,
+      -- how many persons a stored list (or a transfer's cargo) names, for decisions' entries
+      entry_count = function(owner, transfer, cargo)
+         local row
+         if transfer then
+            row = db:first("SELECT count(*) AS n FROM entries e JOIN transfers t ON t.id = e.transfer " ..
+               "WHERE t.exchange = ? AND t.position = ? AND e.cargo = ?", owner, transfer, cargo)
+         else
+            row = db:first("SELECT count(*) AS n FROM entries WHERE list = ?", owner)
+         end
+         return row and row.n
       end,
    }
 end
@@ -334,6 +346,27 @@ end
 -- @function Database:imports
 -- @return the generic-for iterator
 
+--- Iterates over the reviewers' decisions on who is who (docs/people.md), in the order they
+-- were decided.
+-- @function Database:identities
+-- @tparam[opt] table filter `id`; `current = true` leaves out superseded decisions
+-- @return the generic-for iterator
+-- @raise on an unknown filter key
+
+--- Iterates over the people of the store: its entries (each person on a list, in a transfer,
+-- or a person record) resolved into people across scripts, honouring the reviewers' decisions
+-- (docs/people.md).
+-- @function Database:people
+-- @tparam[opt] table filter `id`, `name`, `list`, `exchange`, `uncertain = true` (only people
+-- with pairs left for review)
+-- @return the generic-for iterator of people {id =, names =, entries =, uncertain =}
+-- @raise on a filter that is not a table or has an unknown key
+
+--- One person's story: their entries, timeline and status by holding party.
+-- @function Database:person
+-- @tparam string id a person's id, or an entry's (LIST_ID#N)
+-- @treturn table the person with `timeline` and `status`, or nil when there is none
+
 -- The typed API joins the C methods of parley.Database, so every store store.open returns
 -- has them, whoever opened it.
 local Database = core.Database
@@ -344,6 +377,9 @@ Database.claims = records.claims
 Database.lists = records.lists
 Database.persons = records.persons
 Database.exchanges = records.exchanges
+Database.identities = records.identities
+Database.people = people.people
+Database.person = people.person
 Database.imports = records.imports
 
 return store
