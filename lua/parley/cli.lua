@@ -990,9 +990,11 @@ function cli.man_page()
             para = {}
          end
       end
+      local is_sub = {}
+      for _, sub in ipairs(c.subcommands) do is_sub[sub] = true end
       for _, t in ipairs(c.text) do
          -- "list: ..." and "match: ..." start a subcommand's paragraph
-         if t:find("^%l+: ") then flush() end
+         if is_sub[t:match("^(%l+): ") or ""] then flush() end
          if t ~= "" then para[#para + 1] = t end
       end
       flush()
