@@ -353,6 +353,17 @@ static void push_column_names(lua_State *L, sqlite3_stmt *st, int ncols)
 
 /* -------------------------------------------------------------- Database */
 
+/* What a store's own schema may do when it is read: a received store is input, not code.
+ * SQLITE_DBCONFIG_DEFENSIVE refuses what could corrupt the file from SQL (writable_schema,
+ * journal_mode=OFF, writes to shadow tables), and trusted_schema off keeps functions with side
+ * effects out of triggers, views, CHECKs and indexes the file carries (parley.schema also
+ * refuses any such object it did not create, before a statement touches the store). */
+static void distrust_schema(sqlite3 *db)
+{
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+}
+
 /* core.connect(path, {readonly=, busy_timeout_ms=}): the bare connection; parley.open adds the
  * schema checks. WAL journal and foreign keys are set here so every connection has them. */
 static int core_connect(lua_State *L)
@@ -391,6 +402,7 @@ static int core_connect(lua_State *L)
         return 2;
     }
     sqlite3_extended_result_codes(d->db, 1);
+    distrust_schema(d->db);
     sqlite3_busy_timeout(d->db, (int)busy_ms);
     if (!readonly) {
         rc = sqlite3_exec(d->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
@@ -875,6 +887,7 @@ int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(vo
         return 0;
     }
     sqlite3_extended_result_codes(d->db, 1);
+    distrust_schema(d->db);
     sqlite3_busy_timeout(d->db, 5000);
     sqlite3_exec(d->db, "PRAGMA query_only=ON", NULL, NULL, NULL);
     sqlite3_set_authorizer(d->db, rule_authorizer, NULL);

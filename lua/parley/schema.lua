@@ -336,6 +336,81 @@ function schema.migrate(db, from, to)
    return true
 end
 
+---------------------------------------------------------------------------- the canonical schema
+
+-- What a store at `version` holds, built by running the migrations on a database in memory (so
+-- the migrations stay the one description of the schema) and kept for the life of the process:
+-- {["type name"] = {type=, name=, tbl_name=, sql=}} and the set of parley's table names.
+local canonical_cache = {}
+local function canonical(version)
+   if canonical_cache[version] then return canonical_cache[version] end
+   local core = require "parley.core"
+   local mem = assert(core.connect(":memory:"))
+   local ok, err = schema.migrate(mem, 0, version)
+   if not ok then
+      mem:close()
+      error("parley's own migrations fail: " .. tostring(err))
+   end
+   local objects, tables = {}, {}
+   for row in mem:query("SELECT type, name, tbl_name, sql FROM sqlite_schema") do
+      objects[row.type .. " " .. row.name] = row
+      if row.type == "table" then tables[row.name] = true end
+   end
+   mem:close()
+   canonical_cache[version] = { objects = objects, tables = tables }
+   return canonical_cache[version]
+end
+
+-- Statistics tables steer the query planner (a forged sqlite_stat1 can make every query of a
+-- run crawl); sqlite_sequence only counts AUTOINCREMENT keys, which parley's tables have none of.
+local INERT_INTERNAL = { sqlite_sequence = true }
+
+-- The differences between db's schema and parley's schema at `version`: a list of sentences,
+-- empty when the store holds exactly what parley's migrations made, plus tables of its own that
+-- parley leaves alone (those of an adopted database, with their indexes). Triggers and views of
+-- such tables are accepted only with opts.adopt: a trigger is code that runs on a write.
+function schema.differences(db, version, opts)
+   opts = opts or {}
+   local want = canonical(version)
+   local seen, problems = {}, {}
+   local function add(fmt, ...) problems[#problems + 1] = string.format(fmt, ...) end
+   for row in db:query("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name") do
+      local key = row.type .. " " .. row.name
+      local expected = want.objects[key]
+      seen[key] = true
+      if expected then
+         if expected.tbl_name ~= row.tbl_name or expected.sql ~= row.sql then
+            add("its %s %s differs from parley's: %s", row.type, row.name, tostring(row.sql))
+         end
+      elseif INERT_INTERNAL[row.name] then -- luacheck: ignore 542 (a counter table: nothing to check)
+      elseif row.name:match("^sqlite_stat") then
+         add("it has query-planner statistics (%s) parley did not write", row.name)
+      elseif want.tables[row.tbl_name] then
+         add("it has an extra %s %s on parley's table %s: %s", row.type, row.name, row.tbl_name, tostring(row.sql))
+      elseif (row.type == "trigger" or row.type == "view") and not opts.adopt then
+         add("it has a %s %s (on %s) that parley did not create; open it with {adopt = true} if it is yours",
+            row.type, row.name, row.tbl_name)
+      end
+   end
+   local missing = {}
+   for key in pairs(want.objects) do
+      if not seen[key] then missing[#missing + 1] = key end
+   end
+   table.sort(missing)
+   if #missing > 0 then
+      add("it is incomplete for schema version %d: it lacks %s", version, table.concat(missing, ", "))
+   end
+   return problems
+end
+
+-- nil and the message that names every difference of db's schema from parley's, or true.
+local function check_schema(db, version, opts)
+   local problems = schema.differences(db, version, opts)
+   if #problems == 0 then return true end
+   return nil, string.format("%s is not a store parley can trust (schema version %d): %s",
+      db:path(), version, table.concat(problems, "; "))
+end
+
 -- Checks what kind of database db is and brings it to the current schema.
 -- opts.adopt: add parley's tables to a database that has other tables.
 function schema.prepare(db, opts)
@@ -371,6 +446,8 @@ function schema.prepare(db, opts)
          "%s was written by a newer parley (schema version %d; this parley %s knows up to %d): upgrade parley",
          db:path(), version, require("parley.core").version, schema.VERSION)
    end
+   local trusted, why = check_schema(db, version, opts)
+   if not trusted then return nil, why end
    if version < schema.VERSION then
       if opts.readonly then
          return nil, string.format(
