@@ -110,6 +110,10 @@ local function out(io_, ...) io_:write(...) end
 local write_file = require("parley.files").write
 local report = require "parley.report"
 local did_you_mean = require("parley.text").did_you_mean
+-- Text from the data (a store's rows, a dataset's values quoted in a message) is printed through
+-- these, so it cannot send the terminal escapes or forge a line (parley.text).
+local printable = require("parley.text").printable
+local printable_lines = require("parley.text").printable_lines
 local vocab = require "parley.vocab"
 local claim_value = require("parley.report.common").claim_value
 
@@ -131,9 +135,15 @@ end
 local function table_text(header, rows)
    local widths = {}
    for i, h in ipairs(header) do widths[i] = utf8.len(h) or #h end
-   for _, r in ipairs(rows) do
-      for i, v in ipairs(r) do widths[i] = math.max(widths[i], utf8.len(v) or #v) end
+   local shown = {}
+   for n, r in ipairs(rows) do
+      shown[n] = {}
+      for i, v in ipairs(r) do
+         shown[n][i] = printable(v, false)
+         widths[i] = math.max(widths[i], utf8.len(shown[n][i]) or #shown[n][i])
+      end
    end
+   rows = shown
    local lines = {}
    local function line(r)
       local cells = {}
@@ -156,7 +166,7 @@ local function open_store(path, opts, stderr)
    local parley = require "parley"
    local db, err = parley.open(path, opts)
    if not db then
-      out(stderr, "parley: ", err, "\n")
+      out(stderr, "parley: ", printable_lines(err), "\n")
       return nil
    end
    return db
@@ -215,7 +225,7 @@ function commands.claims(args, io_)
             superseded[c.id] and ("superseded by " .. superseded[c.id]) or shorten(c.text or "", 60),
          }
       end
-      out(io_.stdout, n > 1 and "\n" or "", title, "\n",
+      out(io_.stdout, n > 1 and "\n" or "", printable(title, false), "\n",
          table_text({ "party", "as of", "claim", "scope", "source", "says" }, rows), "\n")
    end
    if #order == 0 then out(io_.stdout, "no claims", subject and (" about " .. subject) or "", "\n") end
@@ -249,7 +259,7 @@ function commands.query(args, io_)
    end)
    db:close()
    if not ok then
-      out(io_.stderr, "parley: ", tostring(err), "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    return EXIT_OK
@@ -335,7 +345,7 @@ function commands.import(args, io_)
    local summary, err = db:import(files)
    db:close()
    if not summary then
-      out(io_.stderr, err, "\n")
+      out(io_.stderr, printable_lines(err), "\n")
       return EXIT_INPUT
    end
    for _, a in ipairs(summary.already) do
@@ -388,13 +398,13 @@ function commands.validate(args, io_)
             docs[#docs + 1] = doc
             if n then out(io_.stdout, preview(doc, n)) end
          else
-            out(io_.stderr, err, "\n")
+            out(io_.stderr, printable_lines(err), "\n")
             bad = true
          end
       else
          local data, marks = yaml.load_file(source, { marks = true })
          if data == nil and marks then
-            out(io_.stderr, marks, "\n")
+            out(io_.stderr, printable_lines(marks), "\n")
             bad = true
          else
             docs[#docs + 1] = { data = data, marks = marks, name = source }
@@ -403,7 +413,7 @@ function commands.validate(args, io_)
    end
    local _, problems = dataset.validate(docs, {})
    if #problems > 0 then
-      out(io_.stderr, dataset.format_problems(problems), "\n")
+      out(io_.stderr, printable_lines(dataset.format_problems(problems)), "\n")
       bad = true
    end
    if bad then return EXIT_INPUT end
@@ -454,7 +464,7 @@ function commands.export(args, io_)
    end
    db:close()
    if not ok then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    return EXIT_OK
@@ -477,7 +487,7 @@ end
 local function write_output(path, text, io_)
    local ok, err = write_file(path, text)
    if not ok then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return false
    end
    return true
@@ -513,7 +523,7 @@ function commands.reconcile(args, io_)
       out(io_.stderr, string.format("%sparley: reconciled %s in %ds\n", erase, rest[1], os.time() - started))
    end
    if not run then
-      out(io_.stderr, err, "\n")
+      out(io_.stderr, printable_lines(err), "\n")
       return kind == "input" and EXIT_INPUT or EXIT_FAILED
    end
    if not opts.quiet or opts.out then
@@ -599,7 +609,7 @@ function commands.report(args, io_)
       colour_wanted(io_) })
    db:close()
    if not text then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    if opts.out then
@@ -642,7 +652,7 @@ function commands.diff(argv, io_)
    local d, err = history.diff(db, a, b)
    db:close()
    if not d then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    if a and a > b then
@@ -670,8 +680,8 @@ function commands.diff(argv, io_)
    if opts["resolved-only"] then shown = { { "resolved", "-" } } end
    for _, kind in ipairs(shown) do
       for _, f in ipairs(d[kind[1]]) do
-         lines[#lines + 1] = string.format("%s %-10s [%s] %s: %s (%s)", kind[2], kind[1], f.severity, f.rule,
-            f.message, f.fingerprint)
+         lines[#lines + 1] = string.format("%s %-10s [%s] %s: %s (%s)", kind[2], kind[1], f.severity,
+            printable(f.rule, "    "), printable(f.message, "    "), f.fingerprint)
       end
    end
    out(io_.stdout, table.concat(lines, "\n"), "\n")
@@ -702,7 +712,7 @@ function commands.rules(args, io_)
    elseif sub == "test" and args[2] then
       local passed, failed = require("parley.ruletest").run(args[2], function(line) out(io_.stdout, line, "\n") end)
       if not passed then
-         out(io_.stderr, failed, "\n")
+         out(io_.stderr, printable_lines(failed), "\n")
          return EXIT_INPUT
       end
       return failed > 0 and 1 or EXIT_OK
@@ -716,7 +726,7 @@ function commands.names(args, io_)
    if args[1] == "key" and args[2] and not args[3] then
       local key, err = names.key(args[2])
       if not key then
-         out(io_.stderr, "parley: ", err, "\n")
+         out(io_.stderr, "parley: ", printable_lines(err), "\n")
          return EXIT_INPUT
       end
       out(io_.stdout, key, "\n")
