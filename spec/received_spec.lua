@@ -113,3 +113,38 @@ describe("opening a received store", function()
       db:close()
    end)
 end)
+
+describe("the temporary store of a \":memory:\" config", function()
+   local function mode(path)
+      local p = io.popen("stat -c %a " .. support.quote(path) .. " 2>/dev/null")
+      local m = p:read("l")
+      p:close()
+      return m
+   end
+
+   it("core.private_dir makes a new directory only its user can enter, each time", function()
+      local a, b = assert(core.private_dir()), assert(core.private_dir())
+      assert.are_not.equal(a, b)
+      assert.equal("700", mode(a))
+      assert.equal("directory", core.path_kind(a))
+      os.remove(a)
+      os.remove(b)
+   end)
+
+   it("lives in a private directory, removed with the run", function()
+      local dir = support.tmpname("memory-config")
+      assert(os.execute("mkdir -p " .. support.quote(dir)))
+      support.write(dir .. "/data.yaml", require("parley.json").encode(DATASET))
+      local config = support.write(dir .. "/parley.yaml",
+         "parley: 1\nstore: \":memory:\"\ndata: [data.yaml]\nrules:\n  - use: count_gap\n")
+      local run = assert(parley.reconcile(config))
+      local store_dir = assert(run.temporary):match("^(.*)/[^/]+$")
+      assert.matches("/parley%-%w+$", store_dir)
+      assert.equal("700", mode(store_dir))
+      assert.equal("file", core.path_kind(run.temporary))
+      run = nil -- luacheck: ignore 311
+      collectgarbage()
+      collectgarbage()
+      assert.is_nil(core.path_kind(store_dir))
+   end)
+end)

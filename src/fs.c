@@ -1,9 +1,11 @@
 /* Files without a shell: core.list_dir, the entries of a directory, so parley can find its
  * rule tests and report formats on disk (io.popen("ls") breaks on odd names and where no shell
  * exists); core.path_kind, what a path is without following a final symlink, so an output file
- * is never written through a link that points elsewhere. */
+ * is never written through a link that points elsewhere; core.private_dir, a new directory
+ * only this user can enter, for temporary files nobody else may swap or read. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "parley.h"
@@ -80,8 +82,34 @@ static int l_path_kind(lua_State *L)
     return 1;
 }
 
+/* core.private_dir() -> the path of a new directory (mode 0700) under $TMPDIR or /tmp, made by
+ * mkdtemp: its name cannot be guessed and taken first, and no other user can create, replace
+ * or read a file in it (unlike a name from os.tmpname, removed and then re-created). Or nil and
+ * the system's reason. The caller removes it. */
+static int l_private_dir(lua_State *L)
+{
+    const char *base = getenv("TMPDIR");
+    luaL_Buffer b;
+    char *path;
+    if (!base || !*base)
+        base = "/tmp";
+    path = luaL_buffinitsize(L, &b, strlen(base) + sizeof("/parley-XXXXXX"));
+    memcpy(path, base, strlen(base));
+    memcpy(path + strlen(base), "/parley-XXXXXX", sizeof("/parley-XXXXXX"));
+    if (!mkdtemp(path)) {
+        int e = errno;
+        lua_pushnil(L);
+        lua_pushfstring(L, "cannot make a temporary directory in %s: %s", base, strerror(e));
+        return 2;
+    }
+    luaL_pushresultsize(&b, strlen(path));
+    return 1;
+}
+
 int parley_open_fs(lua_State *L)
 {
+    lua_pushcfunction(L, l_private_dir);
+    lua_setfield(L, -2, "private_dir");
     lua_pushcfunction(L, l_list_dir);
     lua_setfield(L, -2, "list_dir");
     lua_pushcfunction(L, l_path_kind);

@@ -9,6 +9,7 @@
 local core = require "parley.core"
 local check = require "parley.check"
 local config = require "parley.config"
+local files = require "parley.files"
 local json = require "parley.json"
 local report = require "parley.report"
 local run_class = require "parley.run"
@@ -97,9 +98,7 @@ end
 -- The store of a reconciliation: {db, path (what rules open), temporary (a file to remove)}.
 local function close_store(st)
    st.db:close()
-   if st.temporary then
-      for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(st.temporary .. suffix) end
-   end
+   if st.temporary then files.remove_private_store(st.temporary) end
 end
 
 -- Opens the config's store and imports its data. Rules read the store through connections
@@ -107,9 +106,9 @@ end
 local function open_store(cfg)
    local path, temporary = cfg.store, nil
    if path == ":memory:" then
-      path = os.tmpname()
-      temporary = path
-      os.remove(path)
+      local private, err = files.private_store()
+      if not private then return nil, err end
+      path, temporary = private, private
    end
    local db, err = store.open(path)
    if not db then return nil, err end

@@ -53,4 +53,20 @@ function files.write(path, content)
    return true
 end
 
+-- A store file that lasts as long as one run or one test case (a ":memory:" config's store,
+-- which the rules' own connections must open by path): store.db in a directory made by
+-- core.private_dir, so no other user can put a file or a link where the store will be.
+-- Returns the path, or nil and a message.
+function files.private_store()
+   local dir, err = core.private_dir()
+   if not dir then return nil, err end
+   return dir .. "/store.db"
+end
+
+-- Removes a store made by files.private_store, with its journal files and its directory.
+function files.remove_private_store(path)
+   for _, suffix in ipairs({ "", "-wal", "-shm", "-journal" }) do os.remove(path .. suffix) end
+   os.remove(dirname(path))
+end
+
 return files
