@@ -175,6 +175,8 @@ function config.validate(doc, base)
    return c
 end
 
+local CONFIG_TEXT_BYTES = 16 * 1024 * 1024
+
 -- Reads a config: a path to a YAML file, or a table of the same shape (paths then relative
 -- to opts.base or the working directory). opts.store, when given, is the store to use instead
 -- of the config's own (a path as the caller gives it, not relative to the config). Returns the
@@ -195,7 +197,8 @@ function config.load(source, opts)
    elseif type(source) == "table" then
       doc = { data = source, name = opts.name or "config" }
       base = opts.base or "."
-      local ok, encoded = pcall(json.encode, source)
+      -- what the run records the digest of; a table that would be text past this is no config
+      local ok, encoded = pcall(json.encode, source, { max_bytes = CONFIG_TEXT_BYTES })
       content = ok and encoded or nil
    else
       error("bad argument #1 to 'reconcile' (config path or table expected, got " .. type(source) .. ")", 3)
@@ -217,6 +220,36 @@ end
 
 local PARAM_TYPES = { "number", "integer", "string", "boolean", "list" }
 
+-- A list parameter holds scalars (decl.items: one of LIST_ITEMS, default any scalar), at most
+-- decl.max_items of them (default config.MAX_LIST_ITEMS). Never tables: a list of lists or of
+-- mappings is where a YAML alias bomb hides, and nothing a rule is given needs one.
+config.MAX_LIST_ITEMS = 10000
+local LIST_ITEMS = { "string", "integer", "number", "boolean" }
+
+local function any_scalar(ctx, v, where)
+   local t = type(v)
+   if t == "string" or t == "number" or t == "boolean" then return v end
+   ctx:problem(where, "expected a string, a number or a boolean, got " .. check.describe(v))
+   return nil
+end
+
+local function list_param_checker(decl)
+   local item = any_scalar
+   if decl.items == "string" then item = check.string end
+   if decl.items == "integer" then item = check.integer() end
+   if decl.items == "number" then item = check.number() end
+   if decl.items == "boolean" then item = check.boolean end
+   local most = math.tointeger(decl.max_items) or config.MAX_LIST_ITEMS
+   local items = check.list(item)
+   return function(ctx, v, where)
+      if type(v) == "table" and #v > most then
+         ctx:problem(where, string.format("a list of %d items; this parameter takes at most %d", #v, most))
+         return nil
+      end
+      return items(ctx, v, where)
+   end
+end
+
 local function param_value_checker(decl)
    local t = decl.type
    if t == "integer" then return check.integer(decl.min, decl.max) end
@@ -226,7 +259,7 @@ local function param_value_checker(decl)
       if decl.values then return check.enum(decl.values) end
       return check.string
    end
-   return check.list(function(_, v) return v end)
+   return list_param_checker(decl)
 end
 
 -- Checks a rule entry's `with` against the parameters the rule declares, filling defaults.
@@ -241,6 +274,9 @@ function config.check_params(ctx, declared, with, where)
       if type(decl) ~= "table" or not check.enum(PARAM_TYPES)(check.new_context(), decl.type, {}) then
          ctx:problem(where, string.format("the rule declares parameter '%s' with no valid type (one of %s)",
             tostring(name), table.concat(PARAM_TYPES, ", ")))
+      elseif decl.items ~= nil and not check.enum(LIST_ITEMS)(check.new_context(), decl.items, {}) then
+         ctx:problem(where, string.format("the rule declares list parameter '%s' with items of no valid type " ..
+            "(one of %s)", tostring(name), table.concat(LIST_ITEMS, ", ")))
       end
    end
    if with then
