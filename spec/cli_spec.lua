@@ -186,7 +186,7 @@ describe("parley rules", function()
    end)
 
    it("runs a rule's test cases", function()
-      local code, out = support.parley("rules", "test", support.top .. "/examples/rules")
+      local code, out = support.parley("rules", "test", support.top .. "/examples/caucasus-2021/rules")
       assert.equal(0, code, out)
       assert.matches("3 passed, 0 failed", out)
    end)
@@ -194,7 +194,7 @@ describe("parley rules", function()
    it("reports the differences when a case fails, and exits 1", function()
       local dir = support.tmpname("ruletests")
       os.execute("mkdir -p " .. support.quote(dir))
-      os.execute(string.format("cp %s/examples/rules/self_sourced.lua %s/", support.quote(support.top),
+      os.execute(string.format("cp %s/examples/caucasus-2021/rules/self_sourced.lua %s/", support.quote(support.top),
          support.quote(dir)))
       support.write(dir .. "/self_sourced.test.yaml", table.concat({
          "rule: self_sourced.lua",

@@ -2,9 +2,13 @@
  * rule tests and report formats on disk (io.popen("ls") breaks on odd names and where no shell
  * exists); core.path_kind, what a path is without following a final symlink, so an output file
  * is never written through a link that points elsewhere; core.private_dir, a new directory
- * only this user can enter, for temporary files nobody else may swap or read. */
+ * only this user can enter, for temporary files nobody else may swap or read; core.real_path,
+ * a path with every symbolic link, "." and ".." resolved, so a config's paths can be held to
+ * its directory. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -106,8 +110,26 @@ static int l_private_dir(lua_State *L)
     return 1;
 }
 
+/* core.real_path(path) -> the absolute path with every link resolved (realpath(3)); or nil and
+ * the system's reason (nothing there, a loop of links, ...). */
+static int l_real_path(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    char real[PATH_MAX];
+    if (!realpath(path, real)) {
+        int e = errno;
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s", path, strerror(e));
+        return 2;
+    }
+    lua_pushstring(L, real);
+    return 1;
+}
+
 int parley_open_fs(lua_State *L)
 {
+    lua_pushcfunction(L, l_real_path);
+    lua_setfield(L, -2, "real_path");
     lua_pushcfunction(L, l_private_dir);
     lua_setfield(L, -2, "private_dir");
     lua_pushcfunction(L, l_list_dir);

@@ -29,12 +29,16 @@ exit codes: 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed or
 local HELP = {
    reconcile = [[
 usage: parley reconcile CONFIG [--store DB] [--format FORMAT] [--out PATH] [--fail-on LEVEL] [-j N] [-q]
+                        [--allow-outside]
 Imports the config's data into its store (or into DB: --store names the store to use instead of
 the config's own), runs each rule in its own sandbox (in parallel on N
 threads, default: the number of cores), stores the run and prints it: text (a summary, coloured
 on a terminal), json (one object per line), html (one self-contained page with charts),
 markdown, csv (with HXL hashtags) or sarif (SARIF 2.1.0); docs/reports.md. --out writes the
 report to PATH instead of standard output (whole or not at all); -q/--quiet prints nothing.
+The config's store, data, scripts and reports must lie inside its own directory (no "..", no
+absolute path or symbolic link leading out, no report written through a link);
+--allow-outside lifts that for a config you trust (docs/security.md).
 Options may be written --name value or --name=value. Exit code: 3 bad configuration or data,
 2 a rule failed or the report could not be written, 1 a finding at or above --fail-on (info,
 low, medium, high, critical), else 0.]],
@@ -495,7 +499,7 @@ end
 
 function commands.reconcile(args, io_)
    local opts, rest = options(args, { format = "value", out = "value", ["fail-on"] = "value", jobs = "value",
-      quiet = "flag", store = "value" })
+      quiet = "flag", store = "value", ["allow-outside"] = "flag" })
    if not opts or #rest ~= 1 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.reconcile, "\n")
       return EXIT_INPUT
@@ -516,7 +520,8 @@ function commands.reconcile(args, io_)
    local started = os.time()
    local show_progress = not opts.quiet and io_.stderr == io.stderr and is_terminal(2)
    if show_progress then out(io_.stderr, "parley: reconciling ", rest[1], "...") end
-   local run, err, kind = require("parley.engine").reconcile(rest[1], { jobs = jobs, store = opts.store })
+   local run, err, kind = require("parley.engine").reconcile(rest[1], { jobs = jobs, store = opts.store,
+      allow_outside = opts["allow-outside"] })
    if show_progress then
       -- a dumb terminal cannot erase the line: the result goes on a line of its own
       local erase = os.getenv("TERM") == "dumb" and "\n" or "\r\27[K"

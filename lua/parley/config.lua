@@ -1,6 +1,8 @@
 -- The reconciliation config (docs/rules.md): read from YAML or given as a table, validated
 -- strictly (unknown keys, missing files and bad values are errors at file:line:col, all
--- reported at once), with paths resolved relative to the config file.
+-- reported at once), with paths resolved relative to the config file and held inside its
+-- directory: a config received from someone else cannot read or overwrite files elsewhere
+-- unless the user allows it (opts.allow_outside; parley reconcile --allow-outside).
 
 local core = require "parley.core"
 local builtin_rules = require "parley.rules"
@@ -55,11 +57,50 @@ function config.builtin_names()
    return table.move(builtin_rules, 1, #builtin_rules, 1, {})
 end
 
+-- Where full (a path as resolved against the config's directory) really is, every link and ".."
+-- resolved: the path itself when something is there, else its nearest existing ancestor's real
+-- path and the rest (which may not climb out with "..", since nothing there can be resolved).
+-- nil when it cannot be told.
+local function real_location(full)
+   if core.path_kind(full) then return core.real_path(full) end
+   local dir, rest = full, {}
+   while not core.path_kind(dir) do
+      local name = dir:match("([^/]*)$")
+      if name == ".." then return nil end
+      table.insert(rest, 1, name)
+      dir = dir:match("^(.*)/[^/]*$") or "."
+      if dir == "" then dir = "/" end
+   end
+   local real = core.real_path(dir)
+   if not real then return nil end
+   return (real == "/" and "" or real) .. "/" .. table.concat(rest, "/")
+end
+
+-- Whether the path stays inside the config's directory (ctx.root, its real path); adds the
+-- problem when it does not. Symbolic links count for where they lead.
+local function confined(ctx, full, where)
+   if ctx.allow_outside or full == ":memory:" then return true end
+   local real = real_location(full)
+   local root = ctx.root
+   if real and root and (real == root or real:sub(1, #root + 1) == root .. "/" or root == "/") then
+      return true
+   end
+   ctx:problem(where, string.format("%s is outside the config's directory %s%s; a config may only name files " ..
+      "inside its own directory unless you allow it (parley reconcile --allow-outside, or allow_outside = true)",
+      full, root or ctx.base, real and real ~= full and (" (it leads to " .. real .. ")") or ""))
+   return false
+end
+
 local function path_checker(kind)
    return function(ctx, v, where)
       local s = check.string(ctx, v, where)
       if not s then return nil end
       local full = resolve(ctx.base, s)
+      if kind == "output" and core.path_kind(full) == "symlink" then
+         ctx:problem(where, string.format("%s is a symbolic link: a report is never written through one", full))
+         return nil
+      end
+      if not confined(ctx, full, where) then return nil end
       if kind == "file" and not file_exists(full) then
          ctx:problem(where, string.format("no such file: %s", full))
          return nil
@@ -152,8 +193,11 @@ end
 -- Validates a config document {data=, name=, marks=}; base is the directory paths are
 -- relative to. Returns the config with defaults filled and paths resolved, or nil and the
 -- problems.
-function config.validate(doc, base)
-   local ctx = check.new_context({}, { base = base or "." })
+-- opts.allow_outside: paths may lead outside base.
+function config.validate(doc, base, opts)
+   opts = opts or {}
+   local ctx = check.new_context({}, { base = base or ".", root = core.real_path(base or "."),
+      allow_outside = opts.allow_outside == true })
    local where = { doc = doc, path = "" }
    local c = check.fields(ctx, doc.data, where, top_spec())
    if #ctx.problems > 0 or not c then return nil, ctx.problems end
@@ -178,7 +222,8 @@ end
 local CONFIG_TEXT_BYTES = 16 * 1024 * 1024
 
 -- Reads a config: a path to a YAML file, or a table of the same shape (paths then relative
--- to opts.base or the working directory). opts.store, when given, is the store to use instead
+-- to opts.base or the working directory). A file's paths must stay inside its directory
+-- unless opts.allow_outside. opts.store, when given, is the store to use instead
 -- of the config's own (a path as the caller gives it, not relative to the config). Returns the
 -- config, or nil, the problems as text and the list of problems.
 function config.load(source, opts)
@@ -203,7 +248,9 @@ function config.load(source, opts)
    else
       error("bad argument #1 to 'reconcile' (config path or table expected, got " .. type(source) .. ")", 3)
    end
-   local c, problems = config.validate(doc, base)
+   -- a table is the calling program's own config, its paths the program's: only a config read
+   -- from a file (the kind that is received) is held to its directory
+   local c, problems = config.validate(doc, base, { allow_outside = opts.allow_outside or type(source) == "table" })
    if not c then return nil, check.format_problems(problems), problems end
    -- a store named by the caller (parley reconcile --store DB) is the caller's path, as given
    if opts.store ~= nil then
