@@ -19,6 +19,7 @@ commands:
   export DB [--out DIR]    write what a store holds as datasets, or tables with HXL hashtags
   claims DB [--subject S]  each subject's competing claims side by side, with their sources
   query DB SQL [VALUE...]  run one SQL statement (read-only) and print its rows
+  verify DB                check a store received from someone else before trusting it
   names match A B          whether two names are the same person's, with the score and why
   version                  print parley's version
   help [COMMAND]           this text, or a command's
@@ -73,6 +74,15 @@ with its original name and SHA-256 in a header comment. Importing them into anot
 gives the same records, so analysts merge their stores by importing each other's exports.
 --format csv writes one table of persons, claims or exchanges with HXL hashtags, to FILE or
 standard output (docs/tables.md). Exit code 0, or 3 (a store or directory that cannot be used).]],
+   verify = [[
+usage: parley verify DB
+Checks, without changing it, that the store DB holds what parley would have written: its schema
+is exactly the one parley's migrations make (no extra or changed trigger, view or index, none
+missing), SQLite's integrity and foreign-key checks pass, every append-only table keeps its
+guards, every record's digest re-computed from its rows equals the one kept at import (a row
+edited with another tool shows), and each import holds the records its counts say. Prints one
+line per check and one per problem (docs/security.md). Exit code 0 when every check passes, 3
+otherwise (or when DB cannot be opened).]],
    claims = [[
 usage: parley claims DB [--subject SUBJECT]
 Prints, for each subject (and holder and about), every party's claims side by side with their
@@ -757,6 +767,30 @@ function commands.names(args, io_)
    end
    out(io_.stdout, string.format("%s %.3f %s\n", is_match and "match" or "no match", score, why))
    return is_match and EXIT_OK or 1
+end
+
+function commands.verify(args, io_)
+   if #args ~= 1 then
+      out(io_.stderr, HELP.verify, "\n")
+      return EXIT_INPUT
+   end
+   local result, err = require("parley.verify").store(args[1])
+   if not result then
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
+      return EXIT_INPUT
+   end
+   for _, c in ipairs(result.passed_checks) do out(io_.stdout, "ok       ", c.check, ": ", c.message, "\n") end
+   for _, p in ipairs(result.problems) do
+      out(io_.stdout, "problem  ", p.check, ": ", printable(p.message, "         "), "\n")
+   end
+   if #result.problems > 0 then
+      out(io_.stderr, string.format("parley: %s failed verification: %d problem%s; do not open it with parley " ..
+         "until you know why (docs/security.md)\n", printable(args[1]), #result.problems,
+         #result.problems == 1 and "" or "s"))
+      return EXIT_INPUT
+   end
+   out(io_.stdout, "verified: ", printable(args[1]), " holds what parley wrote\n")
+   return EXIT_OK
 end
 
 function commands.version(_, io_)
