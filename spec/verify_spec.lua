@@ -42,7 +42,8 @@ end
 describe("parley verify", function()
    it("passes a store as parley wrote it, runs included, and exits 0", function()
       local path = fresh_store()
-      assert(parley.reconcile({ parley = 1, store = path, rules = { { use = "count_gap" }, { use = "list_overlap" } } }))
+      assert(parley.reconcile({ parley = 1, store = path,
+         rules = { { use = "count_gap" }, { use = "list_overlap" } } }))
       local code, out, err = support.parley("verify", path)
       assert.equal(0, code, out .. err)
       for _, check in ipairs({ "schema", "integrity", "append%-only", "records", "imports" }) do
