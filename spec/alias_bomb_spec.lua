@@ -7,17 +7,17 @@ local json = require "parley.json"
 local support = require "support"
 
 -- Billion laughs in a list parameter: nine levels of nine aliases, 9^9 (387 million) strings
--- once expanded, in under 900 bytes.
+-- once expanded, in under 900 bytes. Before the budget, `parley reconcile` on it ran past 60 s
+-- and 1.8 GB (the parameters' JSON encoding expanded every alias).
 local function bomb()
-   local lines = { "parley: 1", "store: \":memory:\"", "laughs:",
-      '  - &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]' }
+   local items = { '&a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]' }
    local prev = "a"
    for _, name in ipairs({ "b", "c", "d", "e", "f", "g", "h", "i" }) do
-      lines[#lines + 1] = string.format("  - &%s [%s]", name, string.rep("*" .. prev, 9, ","))
+      items[#items + 1] = string.format("&%s [%s]", name, string.rep("*" .. prev, 9, ","))
       prev = name
    end
-   lines[#lines + 1] = "rules:\n  - use: map_completeness\n    with: {fields: *i}"
-   return table.concat(lines, "\n") .. "\n"
+   return "parley: 1\nstore: \":memory:\"\nrules:\n  - use: map_completeness\n    with:\n      fields: [" ..
+      table.concat(items, ",\n        ") .. "]\n"
 end
 
 describe("a YAML alias bomb", function()
