@@ -725,7 +725,9 @@ function commands.rules(args, io_)
       out(io_.stdout, table_text({ "rule", "version", "description" }, rows), "\n")
       return EXIT_OK
    elseif sub == "test" and args[2] then
-      local passed, failed = require("parley.ruletest").run(args[2], function(line) out(io_.stdout, line, "\n") end)
+      local passed, failed = require("parley.ruletest").run(args[2], function(line)
+         out(io_.stdout, printable_lines(line), "\n")
+      end)
       if not passed then
          out(io_.stderr, printable_lines(failed), "\n")
          return EXIT_INPUT
@@ -765,7 +767,7 @@ function commands.names(args, io_)
       out(io_.stderr, "parley: ", tostring(ok and score or is_match), "\n")
       return EXIT_INPUT
    end
-   out(io_.stdout, string.format("%s %.3f %s\n", is_match and "match" or "no match", score, why))
+   out(io_.stdout, string.format("%s %.3f %s\n", is_match and "match" or "no match", score, printable(why, "  ")))
    return is_match and EXIT_OK or 1
 end
 
