@@ -369,6 +369,20 @@ local function canonical(version)
    return canonical_cache[version]
 end
 
+-- The append-only guards of a store at `version`: {{name=, table=}}, sorted, every trigger
+-- "T_no_update" or "T_no_delete" that parley's migrations create (those of schema.append_only
+-- and of record kinds added later alike).
+function schema.guards(version)
+   local out = {}
+   for _, o in pairs(canonical(version).objects) do
+      if o.type == "trigger" and (o.name:match("_no_update$") or o.name:match("_no_delete$")) then
+         out[#out + 1] = { name = o.name, table = o.tbl_name }
+      end
+   end
+   table.sort(out, function(a, b) return a.name < b.name end)
+   return out
+end
+
 -- Statistics tables steer the query planner (a forged sqlite_stat1 can make every query of a
 -- run crawl); sqlite_sequence only counts AUTOINCREMENT keys, which parley's tables have none of.
 local INERT_INTERNAL = { sqlite_sequence = true }

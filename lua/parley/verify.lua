@@ -61,22 +61,21 @@ local function check_integrity(db, report)
    if #bad == 0 then report:passed("integrity", "SQLite's integrity and foreign-key checks pass") end
 end
 
-local function check_guards(db, report)
-   local present, missing = 0, {}
-   for _, t in ipairs(schema.append_only) do
-      for _, op in ipairs({ "update", "delete" }) do
-         local name = t .. "_no_" .. op
-         local row = db:first("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
-            name, t)
-         if row then present = present + 1 else missing[#missing + 1] = name end
+local function check_guards(db, report, version)
+   local guards, missing, tables = schema.guards(version), 0, {}
+   for _, g in ipairs(guards) do
+      tables[g.table] = true
+      if not db:first("SELECT 1 AS found FROM sqlite_schema WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
+         g.name, g.table) then
+         missing = missing + 1
+         report:problem("append-only", "the guard " .. g.name .. " is missing: rows of " .. g.table ..
+            " can be changed")
       end
    end
-   for _, name in ipairs(missing) do
-      report:problem("append-only", "the guard " .. name .. " is missing: rows of its table can be changed")
-   end
-   if #missing == 0 then
-      report:passed("append-only", string.format("all %d guards present (%d tables, no UPDATE, no DELETE)", present,
-         #schema.append_only))
+   local n = 0
+   for _ in pairs(tables) do n = n + 1 end
+   if missing == 0 then
+      report:passed("append-only", string.format("all %d guards present (%d tables, no UPDATE, no DELETE)", #guards, n))
    end
 end
 
@@ -177,7 +176,7 @@ function verify.store(path)
       local version = check_schema(db, report)
       check_integrity(db, report)
       if not version then return end
-      check_guards(db, report)
+      check_guards(db, report, version)
       if version ~= schema.VERSION then
          report:problem("records", string.format("schema version %d: open it once with parley to migrate it to %d " ..
             "before its records can be checked", version, schema.VERSION))
