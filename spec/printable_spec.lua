@@ -89,6 +89,11 @@ describe("printing data", function()
       local written = support.read(dir .. "/r.txt")
       assert_inert(written)
       assert.matches("\n    %[critical%] forged", written)
+      -- the Markdown report is read in terminals too
+      local md_code, md, md_err = support.parley("report", dir .. "/store.db", "latest", "--format", "markdown")
+      assert.equal(0, md_code, md_err)
+      assert_inert(md)
+      assert.matches("everything is fine\\e\\[2K", md, 1, true) -- "[" escaped for Markdown
    end)
 
    it("parley claims and parley query show the claim's text with its escapes visible", function()
