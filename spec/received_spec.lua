@@ -46,6 +46,15 @@ describe("opening a received store", function()
       raw:close()
    end)
 
+   it("names a hostile trigger on one line, its control characters visible and its text cut short", function()
+      local path = tampered("CREATE TRIGGER \"t\n[critical] forged\27[2J\" AFTER INSERT ON runs BEGIN SELECT '" ..
+         string.rep("x", 1000) .. "'; END")
+      local _, err = parley.open(path)
+      assert.matches("extra trigger t\\n[critical] forged\\e[2J on parley's table runs", err, 1, true)
+      assert.is_nil(err:find("[\n\27]"))
+      assert.is_true(#err < 600, #err)
+   end)
+
    it("refuses a trigger of parley's whose text was changed", function()
       local path = tampered("DROP TRIGGER claims_no_delete",
          "CREATE TRIGGER claims_no_delete BEFORE DELETE ON claims WHEN 0 BEGIN SELECT RAISE(ABORT, 'no'); END")

@@ -5,6 +5,7 @@
 -- when a newer one opens it, and one written by a newer parley is refused rather than misread.
 
 local record_schema = require "parley.record_schema"
+local printable = require("parley.text").printable
 
 local schema = {}
 
@@ -391,24 +392,35 @@ local INERT_INTERNAL = { sqlite_sequence = true }
 -- empty when the store holds exactly what parley's migrations made, plus tables of its own that
 -- parley leaves alone (those of an adopted database, with their indexes). Triggers and views of
 -- such tables are accepted only with opts.adopt: a trigger is code that runs on a write.
+-- A name or a statement of the store's schema as a message shows it: on one line, control
+-- characters visible (it is the sender's text), and at most SQL_SHOWN bytes of a statement.
+local SQL_SHOWN = 200
+local function shown(s)
+   s = printable(tostring(s), false)
+   if #s > SQL_SHOWN then s = s:sub(1, SQL_SHOWN) .. "..." end
+   return s
+end
+
 function schema.differences(db, version, opts)
    opts = opts or {}
    local want = canonical(version)
    local seen, problems = {}, {}
    local function add(fmt, ...) problems[#problems + 1] = string.format(fmt, ...) end
-   for row in db:query("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name") do
-      local key = row.type .. " " .. row.name
+   for stored in db:query("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name") do
+      local key = stored.type .. " " .. stored.name
       local expected = want.objects[key]
       seen[key] = true
+      local row = { type = stored.type, name = shown(stored.name), tbl_name = shown(stored.tbl_name),
+         sql = shown(stored.sql), raw_name = stored.name, raw_tbl_name = stored.tbl_name }
       if expected then
-         if expected.tbl_name ~= row.tbl_name or expected.sql ~= row.sql then
-            add("its %s %s differs from parley's: %s", row.type, row.name, tostring(row.sql))
+         if expected.tbl_name ~= stored.tbl_name or expected.sql ~= stored.sql then
+            add("its %s %s differs from parley's: %s", row.type, row.name, row.sql)
          end
-      elseif INERT_INTERNAL[row.name] then -- luacheck: ignore 542 (a counter table: nothing to check)
-      elseif row.name:match("^sqlite_stat") then
+      elseif INERT_INTERNAL[row.raw_name] then -- luacheck: ignore 542 (a counter table: nothing to check)
+      elseif row.raw_name:match("^sqlite_stat") then
          add("it has query-planner statistics (%s) parley did not write", row.name)
-      elseif want.tables[row.tbl_name] then
-         add("it has an extra %s %s on parley's table %s: %s", row.type, row.name, row.tbl_name, tostring(row.sql))
+      elseif want.tables[row.raw_tbl_name] then
+         add("it has an extra %s %s on parley's table %s: %s", row.type, row.name, row.tbl_name, row.sql)
       elseif (row.type == "trigger" or row.type == "view") and not opts.adopt then
          add("it has a %s %s (on %s) that parley did not create; open it with {adopt = true} if it is yours",
             row.type, row.name, row.tbl_name)
