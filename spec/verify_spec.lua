@@ -46,7 +46,7 @@ describe("parley verify", function()
          rules = { { use = "count_gap" }, { use = "list_overlap" } } }))
       local code, out, err = support.parley("verify", path)
       assert.equal(0, code, out .. err)
-      for _, check in ipairs({ "schema", "integrity", "append%-only", "records", "imports" }) do
+      for _, check in ipairs({ "schema", "integrity", "append%-only", "records", "imports", "findings" }) do
          assert.matches("ok +" .. check .. ": ", out)
       end
       assert.matches("records: %d+ records, each digest re%-computed", out)
@@ -76,6 +76,23 @@ describe("parley verify", function()
       assert.matches("claims c%-verify was imported but its row is gone from claims", text)
       assert.matches("parties NEW is in the table parties but was never imported", text)
       assert.matches("import 2 %([^)]*%) added 5 parties, and the store holds 1 of them", text)
+   end)
+
+   it("finds a finding whose evidence was changed, and one removed, after the run", function()
+      local path = fresh_store()
+      assert(parley.reconcile({ parley = 1, store = path, rules = { { use = "count_gap" } } }))
+      local upd, del = guard_sql(path, "findings_no_update"), guard_sql(path, "findings_no_delete")
+      local raw = assert(core.connect(path, { readonly = true }))
+      local n = raw:first("SELECT count(*) AS n FROM findings").n
+      raw:close()
+      assert.is_true(n >= 2, "count_gap found " .. n)
+      tamper(path, "DROP TRIGGER findings_no_update", "DROP TRIGGER findings_no_delete",
+         "UPDATE findings SET evidence = '{\"claims\":[\"c-verify\"]}' WHERE id = 1",
+         "DELETE FROM findings WHERE id = 2", upd, del)
+      local text = problems_of(path)
+      assert.matches("findings: finding 1 of run 1 %(count_gap%): its fingerprint does not match", text)
+      assert.matches("findings: run 1, rule count_gap reported " .. n .. " findings and the store holds " .. (n - 1),
+         text)
    end)
 
    it("names an extra trigger and a missing guard", function()

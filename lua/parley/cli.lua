@@ -84,7 +84,8 @@ Checks, without changing it, that the store DB holds what parley would have writ
 is exactly the one parley's migrations make (no extra or changed trigger, view or index, none
 missing), SQLite's integrity and foreign-key checks pass, every append-only table keeps its
 guards, every record's digest re-computed from its rows equals the one kept at import (a row
-edited with another tool shows), and each import holds the records its counts say. Prints one
+edited with another tool shows), each import holds the records its counts say, and each
+finding's fingerprint matches its rule and evidence and no finding is missing. Prints one
 line per check and one per problem (docs/security.md). Exit code 0 when every check passes, 3
 otherwise (or when DB cannot be opened).]],
    claims = [[

@@ -8,15 +8,19 @@
 --   every record's digest, re-computed from the rows stored for it, is the one kept when it was
 --   imported (a row edited behind parley's back shows here), every record row has its record
 --   and every record its row;
---   each import holds the records its counts say.
--- What it cannot tell: whether the file an import was read from had the SHA-256 the import
--- names (the file is not stored), or whether a record was added with its digest recomputed
--- by someone who knows how; a store is as trustworthy as whoever sent it, and this is the check
--- that its content is what parley would have written.
+--   each import holds the records its counts say;
+--   each finding's fingerprint, re-computed from its rule and evidence, is the stored one, and
+--   each rule's outcome holds as many findings as it reported.
+-- What it cannot tell: a finding's message or measures changed (the fingerprint leaves them
+-- out, so that a finding is the same one whatever its words); whether the file an import was
+-- read from had the SHA-256 the import names (the file is not stored); or a record or finding
+-- added with its digest re-computed by someone who knows how. A store is as trustworthy as
+-- whoever sent it; this checks that its content is what parley would have written.
 
 local core = require "parley.core"
 local dataset = require "parley.dataset"
 local export = require "parley.export"
+local json = require "parley.json"
 local record_schema = require "parley.record_schema"
 local schema = require "parley.schema"
 local vocab = require "parley.vocab"
@@ -156,6 +160,48 @@ local function check_imports(db, report)
    end
 end
 
+-- A finding's fingerprint is sha256(rule .. "\n" .. json.encode(evidence, each kind's ids
+-- sorted)), its first characters (src/sandbox_finding.c): re-computed, it shows evidence or a
+-- rule changed after the run. And a rule's outcome counts its findings: fewer stored than
+-- counted, when none were cut by the findings limit, is a finding removed.
+local function fingerprint(rule, evidence_json, digits)
+   local ok, evidence = pcall(json.decode, evidence_json)
+   if not ok or type(evidence) ~= "table" then return nil end
+   local sorted = {}
+   for kind, ids in pairs(evidence) do
+      if type(ids) ~= "table" then return nil end
+      local copy = table.move(ids, 1, #ids, 1, {})
+      local fine = pcall(table.sort, copy)
+      if not fine then return nil end
+      sorted[kind] = copy
+   end
+   return core.sha256(rule .. "\n" .. json.encode(sorted)):sub(1, digits)
+end
+
+local function check_findings(db, report)
+   local n, bad = 0, 0
+   for f in db:query("SELECT id, run, rule, evidence, fingerprint FROM findings ORDER BY id") do
+      n = n + 1
+      if fingerprint(f.rule, f.evidence, #f.fingerprint) ~= f.fingerprint then
+         bad = bad + 1
+         report:problem("findings", string.format("finding %d of run %d (%s): its fingerprint does not match its " ..
+            "rule and evidence: changed after the run", f.id, f.run, f.rule))
+      end
+   end
+   for o in db:query("SELECT o.run, o.rule, o.findings, o.truncated, (SELECT count(*) FROM findings f " ..
+      "WHERE f.run = o.run AND f.rule = o.rule) AS stored FROM rule_outcomes o ORDER BY o.run, o.rule") do
+      if o.stored > o.findings or (o.truncated == 0 and o.stored ~= o.findings) then
+         bad = bad + 1
+         report:problem("findings", string.format("run %d, rule %s reported %d findings and the store holds %d%s",
+            o.run, o.rule, o.findings, o.stored, o.truncated == 1 and " (more than it kept)" or ""))
+      end
+   end
+   if bad == 0 then
+      report:passed("findings", string.format("%d findings, each fingerprint re-computed from its rule and " ..
+         "evidence, as many as each rule reported", n))
+   end
+end
+
 local Report = {}
 Report.__index = Report
 function Report:problem(check, message)
@@ -184,6 +230,7 @@ function verify.store(path)
       end
       if check_pairing(db, report) then check_digests(db, report) end
       check_imports(db, report)
+      check_findings(db, report)
    end)
    db:close()
    if not ok then report:problem("store", "cannot be read as a parley store: " .. tostring(failure)) end
