@@ -1,6 +1,10 @@
--- A small, strict JSON encoder and decoder for what parley stores and prints: evidence and
+-- SPDX-License-Identifier: MIT
+
+--- A small, strict JSON encoder and decoder for what parley stores and prints: evidence and
 -- measures of findings, lists of tags, and the JSON report format. Encoding is deterministic
--- (object keys sorted) so equal values give equal text; integers stay integers.
+-- (object keys sorted) so equal values give equal text; integers stay integers. `null` is
+-- `parley.null`, JSON's null. Also `parley.json`.
+-- @module parley.json
 
 local json = {}
 
@@ -112,8 +116,14 @@ end
 -- memory can be enormous as text; past the budget the encoder raises instead of filling memory.
 json.MAX_BYTES = 256 * 1024 * 1024
 
--- json.encode(v [, opts]): the JSON text of v; raises on a cycle (a table inside itself), a
--- value JSON cannot hold, or a text longer than opts.max_bytes (default json.MAX_BYTES).
+--- Encodes a value as JSON text: object keys sorted, a table whose keys are exactly 1..n (or
+-- none) an array, integers without a fraction.
+-- @param v a table, string, number, boolean or parley.null
+-- @tparam[opt] table opts `max_bytes`: the longest text it may write (default `json.MAX_BYTES`,
+-- 256 MiB; a table shared by several parents is written once for each)
+-- @treturn string the JSON
+-- @raise on a value JSON cannot hold (a function, a userdata other than parley.null, a cycle,
+-- a key that is neither a string nor a number), or a text longer than `opts.max_bytes`
 function json.encode(v, opts)
    local max_bytes = opts and opts.max_bytes or json.MAX_BYTES
    if math.type(max_bytes) ~= "integer" or max_bytes < 0 then
@@ -234,7 +244,10 @@ function decode_value(s, pos, depth)
    end
 end
 
--- Decodes a JSON text; JSON null becomes parley.null. Raises on malformed input.
+--- Decodes a JSON text; JSON null becomes parley.null.
+-- @tparam string s the JSON
+-- @return the value
+-- @raise on malformed input, with the position
 function json.decode(s)
    local v, pos = decode_value(s, 1, 0)
    pos = skip(s, pos)

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Small text helpers shared by the validators, the reports and the command line: "did you
 -- mean" suggestions, the script a name is written in, text from the data made safe to print on
 -- a terminal, and a CSV cell no spreadsheet runs as a formula.
