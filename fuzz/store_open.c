@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: a hostile store file -> parley.open (connection, schema check against the
  * canonical schema, migration of an older version) and parley verify. Neither may raise or
  * crash on any file: parley.open returns a store or nil and a message, verify a report or nil

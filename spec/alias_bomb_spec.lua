@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A received config cannot make parley expand it without bound: yaml.load counts the nodes a
 -- document holds with its aliases expanded (opts.max_nodes), a list parameter takes only
 -- scalars and at most so many of them, and parley.json.encode has a budget of bytes.

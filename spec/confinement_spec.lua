@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A config read from a file names only files inside its own directory: its store, data, rule
 -- scripts and reports. "..", absolute paths and symbolic links that lead out are refused with
 -- file:line:col and the key path, unless the user allows it (--allow-outside, allow_outside =

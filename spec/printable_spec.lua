@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Text from the data never drives the terminal nor forges a line of parley's output: control
 -- characters are shown as escapes a reader can see and continuation lines are indented
 -- (parley.text.printable), in the text report, `parley query`, `parley claims`, `parley diff`

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A store received from someone else is input, not code: parley opens only a store whose
 -- schema is exactly the one its own migrations make, and reads it with SQLite's defences on.
 local parley = require "parley"

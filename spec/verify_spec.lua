@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley verify DB: a received store is checked from its own content before it is trusted.
 -- Each case writes a real store with parley, changes it behind parley's back with a bare
 -- SQLite connection, and expects verify to name the change and exit 3.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley verify: how far a store can be trusted, checked from its own content. A store
 -- received from someone else may have been written by parley and then changed with any SQLite
 -- tool; this says what was changed, where parley can tell:
