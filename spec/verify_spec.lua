@@ -105,6 +105,15 @@ describe("parley verify", function()
       assert.matches("append%-only: the guard findings_no_delete is missing", text)
    end)
 
+   it("names the tables of the user's own that it leaves alone", function()
+      local path = fresh_store()
+      tamper(path, "CREATE TABLE notes (x)")
+      local code, out = support.parley("verify", path)
+      assert.equal(0, code, out)
+      assert.matches("ok +schema: version %d+, exactly as parley's migrations make it; it also holds tables parley " ..
+         "does not know, left alone: notes", out)
+   end)
+
    it("exits 3 on a file that is no parley store, saying why", function()
       local path = support.write(support.tmpname("not.db"), "")
       local code, out = support.parley("verify", path)

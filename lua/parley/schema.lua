@@ -385,6 +385,17 @@ function schema.guards(version)
    return out
 end
 
+-- The tables of db that parley's schema at `version` does not have (an adopted database's
+-- own), sorted: accepted, and named by parley verify.
+function schema.other_tables(db, version)
+   local want, out = canonical(version).tables, {}
+   for row in db:query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' " ..
+      "ORDER BY name") do
+      if not want[row.name] then out[#out + 1] = printable(row.name, false) end
+   end
+   return out
+end
+
 -- Statistics tables steer the query planner (a forged sqlite_stat1 can make every query of a
 -- run crawl); sqlite_sequence only counts AUTOINCREMENT keys, which parley's tables have none of.
 local INERT_INTERNAL = { sqlite_sequence = true }

@@ -48,7 +48,10 @@ local function check_schema(db, report)
    local problems = schema.differences(db, version, {})
    for _, p in ipairs(problems) do report:problem("schema", p) end
    if #problems == 0 then
-      report:passed("schema", string.format("version %d, exactly as parley's migrations make it", version))
+      local others = schema.other_tables(db, version)
+      report:passed("schema", string.format("version %d, exactly as parley's migrations make it%s", version,
+         #others > 0 and ("; it also holds tables parley does not know, left alone: " .. table.concat(others, ", "))
+            or ""))
    end
    return version
 end
