@@ -95,6 +95,10 @@ describe("printing data", function()
       assert.equal(0, md_code, md_err)
       assert_inert(md)
       assert.matches("everything is fine\\e\\[2K", md, 1, true) -- "[" escaped for Markdown
+      local html_code, html, html_err = support.parley("report", dir .. "/store.db", "latest", "--format", "html")
+      assert.equal(0, html_code, html_err)
+      assert_inert(html)
+      assert.matches("everything is fine\\e[2K", html, 1, true)
    end)
 
    it("parley claims and parley query show the claim's text with its escapes visible", function()
