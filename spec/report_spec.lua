@@ -343,10 +343,14 @@ describe("reports", function()
       assert.matches("<title id=\"chart%-title%-1\">", svg)
       assert.matches("<desc id=\"chart%-desc%-1\">.*~200 as of 2021%-06", svg)
       assert.matches('width="%d+" height="%d+"', svg)
-      assert.matches('class="band"', svg)             -- aze-60 is 38-120
-      assert.matches('class="approx"', svg)           -- arm-200 is about 200
-      assert.matches('class="exchange"', svg)         -- the exchange of 12 June, with what moved
-      assert.matches("AZE → ARM: 15 detainees", svg, 1, true)
+      assert.matches('class="band b"', svg, 1, true)  -- aze-60 is 38-120
+      assert.matches('class="approx a"', svg, 1, true) -- arm-200 is about 200
+      assert.matches('class="exchange"', svg, 1, true) -- the exchange of 12 June, numbered 1
+      assert.matches("exchange 1 (x-2021-06-12) on 2021-06-12", svg, 1, true)
+      -- the key under the chart: what the exchange moved of the chart's subject only (no map)
+      local key = text:match('<table class="xkey">.-</table>')
+      assert.matches("<td>AZE → ARM: 15 detainees</td>", key, 1, true)
+      assert.is_nil(key:find("mine map", 1, true))
       -- the evidence side by side, with sources, grades and quotes
       local article = text:match('<article class="finding f%-medium" id="finding%-%d+"><h3>' ..
          '.-detainees held.-</article>')
@@ -413,8 +417,9 @@ describe("reports of many findings and busy subjects", function()
       assert.matches("The first 2 findings, the most severe, are shown below", html, 1, true)
       -- detainees held by AZE has two counts: summed up party by party, its chart without labels
       assert.matches("<caption>The claims, party by party (2 counts", html, 1, true)
-      assert.matches('<circle class="a k1"', html, 1, true)
-      assert.matches('<rect class="b k2"', html, 1, true)
+      assert.matches('<g class="claim k1"><path class="sa" d="[^"]*"/><circle class="approx a"', html)
+      assert.matches('<g class="claim k2"><rect class="band b"', html, 1, true)
+      assert.is_nil(html:match('<g class="claim k%d+"><title>'))
       local md = assert(run:report("markdown", nil, { detail = 2 }))
       local _, sections = md:gsub("\n### %d+%. ", "")
       assert.equal(2, sections)
@@ -518,6 +523,66 @@ describe("report.gather", function()
       assert.equal(1, #m.data.exchanges)
       assert.equal("AZE → ARM: 15 detainees; ARM → AZE: 1 mine map (Agdam, 97,000 mines)", m.data.exchanges[1].moved)
       assert.is_nil(report.gather(run, { data = false }).data)
+   end)
+end)
+
+describe("the timeline chart", function()
+   local chart = require "parley.report.chart"
+   local dates = require "parley.dates"
+
+   -- A group of claims and data as report.gather gives them: claims {claimant, as_of, count,
+   -- scope}; exchanges {date, transfers}.
+   local function group(claims, exchanges, g)
+      g = g or { subject = "detainees", holder = "AZE", about = "ARM" }
+      g.claims = {}
+      local data = { parties = {}, party_order = {}, exchanges = {} }
+      for i, c in ipairs(claims) do
+         local d = dates.parse(c.as_of)
+         c.id, c.source = c.id or ("c" .. i), "s"
+         c.first_day, c.last_day = dates.day_number(d.first), dates.day_number(d.last)
+         g.claims[i] = c
+         if not data.parties[c.claimant] then
+            data.parties[c.claimant] = { id = c.claimant, name = c.name or c.claimant }
+            data.party_order[#data.party_order + 1] = c.claimant
+         end
+      end
+      for i, x in ipairs(exchanges or {}) do
+         x.id = x.id or ("x" .. i)
+         x.first_day = dates.day_number(x.date)
+         x.last_day = x.first_day
+         x.moved = ""
+         data.exchanges[i] = x
+      end
+      return g, data
+   end
+
+   it("draws only the exchanges that moved its subject between its parties, at most MAX_EXCHANGES", function()
+      local xs = {}
+      for i = 1, 45 do -- detainees AZE -> ARM, every 10 days
+         xs[#xs + 1] = { date = dates.civil(dates.day_number("2021-01-01") + 10 * i),
+            transfers = { { from = "AZE", to = "ARM", detainees = { count = i } } } }
+      end
+      xs[#xs + 1] = { id = "remains", date = "2021-03-01", transfers = { { from = "AZE", to = "ARM", remains = { count = 2 } } } }
+      xs[#xs + 1] = { id = "other-pair", date = "2021-03-02",
+         transfers = { { from = "AZE", to = "RUS", detainees = { count = 2 } } } }
+      local g, data = group({ { claimant = "ARM", as_of = "2021-02-01", count = { exact = 10 } },
+         { claimant = "AZE", as_of = "2022-06-20", count = { exact = 12 } } }, xs)
+      local lay = chart.layout(g, data)
+      assert.equal(45, lay.frame.exchanges_total)
+      assert.equal(chart.MAX_EXCHANGES, #lay.frame.xs)
+      for _, x in ipairs(lay.frame.xs) do
+         assert.are_not.equal("remains", x.id)
+         assert.are_not.equal("other-pair", x.id)
+      end
+      -- a regional count of persons: transfers record no region, so no exchange moved it
+      local rg, rdata = group({ { claimant = "ARM", as_of = "2021-02-01", count = { exact = 10 } } }, xs,
+         { subject = "detainees", holder = "AZE", about = "ARM", region = "Agdam" })
+      assert.equal(0, chart.layout(rg, rdata).frame.exchanges_total)
+      -- and in the HTML report, the chart says how many it leaves out
+      local svg = chart.svg(g, data, 1, lay)
+      local _, markers = svg:gsub('<g class="exchange">', "")
+      assert.equal(chart.MAX_EXCHANGES, markers)
+      assert.matches("15 more exchanges not drawn", svg, 1, true)
    end)
 end)
 

@@ -40,6 +40,7 @@ blockquote{margin:.4em 0;padding:.2em .8em;border-left:3px solid #999;background
 figure{margin:1em 0}figcaption{font-size:.9em;color:#444}svg.timeline{max-width:100%;height:auto;
 background:#fff;border:1px solid #ddd}
 nav ul{columns:2}
+.subject,.finding{content-visibility:auto;contain-intrinsic-size:auto 640px}
 @media print{body{max-width:none;font-size:10.5pt;padding:0}nav{display:none}a{color:inherit;text-decoration:none}
 .finding,figure,tr{break-inside:avoid}h2,h3{break-after:avoid}th{background:#eee!important}
 .sev{border:1px solid #000;background:none!important;color:#000!important}
@@ -303,6 +304,26 @@ local function sources_table(o, model)
    o[#o + 1] = "</tbody></table></section>"
 end
 
+-- The exchanges a chart numbers: date, place and what moved of its subject between its
+-- parties; and, when the chart draws only some, how many it leaves out.
+local function exchange_key(o, g, f)
+   if #f.xs == 0 then return end
+   o[#o + 1] = '<table class="xkey"><caption>Exchanges on the chart</caption><thead><tr><th scope="col">#</th>' ..
+      '<th scope="col">date</th><th scope="col">place</th><th scope="col">what moved</th></tr></thead><tbody>'
+   for i, x in ipairs(f.xs) do
+      local moved = {}
+      for k, t in ipairs(chart.moved(g, x)) do moved[k] = esc(common.transfer(t)) end
+      o[#o + 1] = '<tr><td class="n">' .. i .. "</td><td>" .. esc(x.date) .. "</td><td>" .. esc(x.place or "") ..
+         "</td><td>" .. table.concat(moved, "; ") .. "</td></tr>"
+   end
+   o[#o + 1] = "</tbody></table>"
+   if f.exchanges_total > #f.xs then
+      o[#o + 1] = string.format('<p class="meta">%s exchanges moved %s between these parties in the period: the ' ..
+         "chart draws the %d nearest to its claims (at most %d per chart); the Exchanges section lists every one.</p>",
+         common.thousands(f.exchanges_total), esc(g.subject), #f.xs, chart.MAX_EXCHANGES)
+   end
+end
+
 local function subjects(o, model)
    local data = model.data
    o[#o + 1] = '<section id="subjects"><h2>Claims over time</h2>'
@@ -310,15 +331,15 @@ local function subjects(o, model)
    for _, g in ipairs(data.subjects) do
       n = n + 1
       o[#o + 1] = '<section class="subject"><h3 id="subject-' .. n .. '">' .. esc(common.subject_title(g)) .. "</h3>"
-      local svg = chart.svg(g, data, n)
-      if svg then
-         local parties = chart.party_colours(g.claims, data.party_order)
+      local lay = chart.layout(g, data)
+      if lay then
          local names = {}
-         for i, p in ipairs(parties) do names[i] = party_label(data, p) end
-         o[#o + 1] = "<figure>" .. svg .. "<figcaption>" .. g.counted .. " count" ..
+         for i, p in ipairs(lay.parties) do names[i] = party_label(data, p) end
+         o[#o + 1] = "<figure>" .. chart.svg(g, data, n, lay) .. "<figcaption>" .. g.counted .. " count" ..
             (g.counted == 1 and "" or "s") .. " claimed by " .. table.concat(names, ", ") ..
             (g.counted > common.DENSE and "; the table below sums them up party by party." or
                "; the table below lists every claim.") .. "</figcaption></figure>"
+         exchange_key(o, g, lay.frame)
       end
       if g.counted > common.DENSE then
          subject_by_party(o, data, g)
