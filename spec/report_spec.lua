@@ -310,10 +310,37 @@ describe("reports", function()
       assert.matches("| p-1 | Հովհաննես Պետրոսյան | Armenian | p-1 | Ованес Петросян | Cyrillic |", text, 1, true)
    end)
 
-   it("html: headings, tables with headers, a chart per counted subject, escaped data, no script", function()
+   it("html: headings, tables with headers, a chart per counted subject, escaped data, one script by hash", function()
       local text = assert(run:report("html"))
       assert.matches("^<!DOCTYPE html>", text)
-      assert.is_nil(text:lower():find("<script", 1, true))
+      -- one script, the filters', with no data in it, and the policy allows it by its hash only
+      local html_format = require "parley.report.format.html"
+      local _, scripts = text:lower():gsub("<script", "")
+      assert.equal(1, scripts)
+      assert.equal(html_format.SCRIPT, text:match("<script>(.-)</script>"))
+      local csp = text:match('<meta http%-equiv="Content%-Security%-Policy" content="([^"]*)">')
+      assert.equal("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-",
+         csp:sub(1, 81))
+      assert.is_nil(csp:find("unsafe-inline'", 82, true))
+      local digest = require("parley.core").sha256(html_format.SCRIPT)
+      local b64 = csp:match("'sha256%-([%w+/=]+)'$")
+      assert.equal(44, #b64)
+      -- the base64 decodes to the digest
+      local B = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+      local bits = b64:gsub("=", ""):gsub(".", function(ch)
+         local v, out = B:find(ch, 1, true) - 1, ""
+         for k = 5, 0, -1 do out = out .. ((v >> k) & 1) end
+         return out
+      end)
+      local hex = bits:sub(1, 256):gsub("....", function(b) return string.format("%x", tonumber(b, 2)) end)
+      assert.equal(digest, hex)
+      -- the filters: a hidden form (shown by the script), each finding's row with what they match
+      assert.matches('<form id="filters" class="filters" role="search" aria-label="Filter the findings" hidden>',
+         text, 1, true)
+      assert.matches('<tr data-sev="medium" data-rule="count_gap" data-party=" ARM AZE " data-subject=" 1 ">', text, 1,
+         true)
+      -- ids wrap at their separators only
+      assert.matches('<td class="ids">claims:<wbr> arm-<wbr>200,<wbr> aze-<wbr>60;', text, 1, true)
       assert.is_nil(text:lower():find("<img", 1, true))
       assert.is_nil(text:lower():find("<link", 1, true))
       assert.is_nil(text:find("<[^>]*%ssrc="))
@@ -355,11 +382,11 @@ describe("reports", function()
       assert.matches("<td>AZE → ARM: 15 detainees</td>", key, 1, true)
       assert.is_nil(key:find("mine map", 1, true))
       -- the evidence side by side, with sources, grades and quotes
-      local article = text:match('<article class="finding f%-medium" id="finding%-%d+"><h3>' ..
+      local article = text:match('<article class="finding f%-medium" id="finding%-%d+"[^>]*><h3>' ..
          '.-detainees held.-</article>')
       assert.is_string(article)
-      assert.matches("arm-200", article, 1, true)
-      assert.matches("aze-60", article, 1, true)
+      assert.matches("arm-<wbr>200", article, 1, true)
+      assert.matches("aze-<wbr>60", article, 1, true)
       assert.matches("<strong>B2</strong> usually reliable, probably true", article, 1, true)
       assert.matches("<blockquote>about 200</blockquote>", article, 1, true)
       assert.matches('<th scope="col">ratio</th>', article, 1, true)
@@ -415,7 +442,7 @@ describe("reports of many findings and busy subjects", function()
       local _, articles = html:gsub('<article class="finding', "")
       assert.equal(2, articles)
       local all = html:match('<table class="all">.-</table>')
-      local _, rows = all:gsub("<tr><td", "")
+      local _, rows = all:gsub("<tr data%-sev", "")
       assert.equal(#run.findings, rows)
       assert.matches("The first 2 findings, the most severe, are shown below", html, 1, true)
       -- detainees held by AZE has two counts: summed up party by party, its chart without labels

@@ -402,6 +402,12 @@ local function claim_place(f, c)
    return x1, x2, (x1 + x2) / 2, low, high, open, k.exact or k.best
 end
 
+-- Where a value label may go, in order of preference: right or left of its point, level with
+-- it, above or below, then further out.
+local PLACES = { { 9, -6, "start" }, { 9, 14, "start" }, { -9, -6, "end" }, { -9, 14, "end" },
+   { 0, -11, "middle" }, { 0, 21, "middle" }, { 10, 4, "start" }, { -10, 4, "end" }, { 9, -20, "start" },
+   { -9, -20, "end" }, { 9, 28, "start" }, { -9, 28, "end" }, { 0, -25, "middle" }, { 0, 35, "middle" } }
+
 -- The boxes of the labels placed so far; a label goes where it fits inside the plot and
 -- touches none, else it is dropped.
 local function placer(f)
@@ -416,8 +422,7 @@ local function placer(f)
    -- the text at (x, y) with its anchor, or nil when no place is free
    return function(xm, y, label, size)
       local w, h = text_width(label, size), size + 3
-      for _, p in ipairs({ { 9, -6, "start" }, { 9, 14, "start" }, { -9, -6, "end" }, { -9, 14, "end" },
-         { 0, -11, "middle" }, { 0, 19, "middle" } }) do
+      for _, p in ipairs(PLACES) do
          local x, base = xm + p[1], y + p[2]
          local x1 = p[3] == "start" and x or (p[3] == "end" and x - w or x - w / 2)
          local b = { x1, base - size * 0.85, x1 + w, base - size * 0.85 + h }
