@@ -376,7 +376,7 @@ describe("reports", function()
       assert.matches('class="band b"', svg, 1, true)  -- aze-60 is 38-120
       assert.matches('class="approx a"', svg, 1, true) -- arm-200 is about 200
       assert.matches('class="exchange"', svg, 1, true) -- the exchange of 12 June, numbered 1
-      assert.matches("exchange 1 (x-2021-06-12) on 2021-06-12", svg, 1, true)
+      assert.matches("exchange 1 (x-2021-06-12) on 2021-06-12: AZE → ARM: 15 detainees.</desc>", svg, 1, true)
       -- the key under the chart: what the exchange moved of the chart's subject only (no map)
       local key = text:match('<table class="xkey">.-</table>')
       assert.matches("<td>AZE → ARM: 15 detainees</td>", key, 1, true)

@@ -324,7 +324,7 @@ end
 
 -- The text alternative: each claim when there are few; else each party's number of claims,
 -- period and range (the table beside the chart lists every claim); then each exchange.
-local function description(claims, f, parties, data, dense, part)
+local function description(g, claims, f, parties, data, dense, part)
    local desc = {}
    if not dense then
       for _, c in ipairs(claims) do
@@ -341,7 +341,9 @@ local function description(claims, f, parties, data, dense, part)
       end
    end
    for i, x in ipairs(f.xs) do
-      desc[#desc + 1] = string.format("exchange %d (%s) on %s: %s", i, x.id, x.date, x.moved)
+      local moved = {}
+      for k, t in ipairs(chart.moved(g, x)) do moved[k] = common.transfer(t) end
+      desc[#desc + 1] = string.format("exchange %d (%s) on %s: %s", i, x.id, x.date, table.concat(moved, ", "))
    end
    if f.exchanges_total > #f.xs then
       desc[#desc + 1] = string.format("%d more exchanges not drawn", f.exchanges_total - #f.xs)
@@ -379,8 +381,7 @@ local function exchange_markers(add, f, dense)
       local m = f.markers[i]
       local cy = f.top - 6 - (m.row - 1) * ROW - MARKER_R
       add('<g class="exchange">')
-      if not dense then add("<title>", esc("Exchange " .. i .. ": " .. x.id .. " on " .. x.date .. ": " .. x.moved),
-         "</title>") end
+      if not dense then add("<title>", esc("Exchange " .. i .. ": " .. x.id .. " on " .. x.date), "</title>") end
       add('<line x1="', num(m.x), '" x2="', num(m.x), '" y1="', num(cy + MARKER_R), '" y2="', f.bottom,
          '" stroke="#777" stroke-width="1" stroke-dasharray="4 3"/>',
          '<rect x="', num(m.x - m.half), '" y="', num(cy - MARKER_R), '" width="', num(2 * m.half), '" height="',
@@ -541,7 +542,7 @@ function chart.svg(g, data, n, lay)
    local dense = #claims > common.DENSE
    local part = part_marks(claims)
    local title = "Claimed " .. common.subject_title(g) .. " over time"
-   local desc = description(claims, f, parties, data, dense, part)
+   local desc = description(g, claims, f, parties, data, dense, part)
    local tid, did = "chart-title-" .. n, "chart-desc-" .. n
 
    local o = {}
