@@ -192,12 +192,45 @@ describe("reports", function()
       local names, tags = rows[1], rows[2]
       local col = {}
       for i, n in ipairs(names) do col[n] = i end
+      -- each tag, as an HXL pattern (its hashtag and attributes, the column may have more),
+      -- selects its column alone; its hashtag and attributes are the dictionary's, or #x_ and
+      -- custom attributes that docs/reports.md documents
+      local dictionary = require("parley.report.format.csv").HXL_DICTIONARY
+      local known = {}
+      for _, h in ipairs(dictionary.hashtags) do known[h] = true end
+      for _, a in ipairs(dictionary.attributes) do known["+" .. a] = true end
+      local doc = support.read(support.top .. "/docs/reports.md")
+      local custom = doc:match("Custom attributes: (.-)\n\n")
+      assert.is_string(custom, "docs/reports.md lists no custom attributes")
+      local parsed = {}
       for i, t in ipairs(tags) do
-         assert.matches("^#[%w_]+[%w_+]*$", t, "column " .. names[i])
-         assert.is_truthy(t:match("^#x_") or t:match("^#meta") or t:match("^#severity") or t:match("^#date") or
-            t:match("^#description") or t:match("^#status"), t)
+         assert.matches("^#[%l%d_]+[%l%d_+]*$", t, "column " .. names[i])
+         local hashtag = t:match("^#[%l%d_]+")
+         local attributes = {}
+         for a in t:gmatch("%+([%l%d_]+)") do
+            attributes[#attributes + 1] = a
+            assert.is_true(known["+" .. a] or custom:find("`+" .. a .. "`", 1, true) ~= nil, t .. ": +" .. a)
+         end
+         assert.is_true(known[hashtag] or (hashtag:match("^#x_") and doc:find("`" .. hashtag .. "`", 1, true)) ~= nil,
+            t)
+         parsed[i] = { hashtag = hashtag, attributes = attributes }
+      end
+      local function selects(pattern, column)
+         if pattern.hashtag ~= column.hashtag then return false end
+         for _, a in ipairs(pattern.attributes) do
+            local has = false
+            for _, b in ipairs(column.attributes) do has = has or a == b end
+            if not has then return false end
+         end
+         return true
+      end
+      for i, p in ipairs(parsed) do
+         for j, c in ipairs(parsed) do
+            assert.equal(i == j, selects(p, c), tags[i] .. " selects " .. tags[j])
+         end
       end
       assert.equal("#meta+rule", tags[col.rule])
+      assert.equal("#meta+version", tags[col.rule_version])
       assert.equal("#severity", tags[col.severity])
       assert.equal("#date+reported", tags[col.reported])
       assert.equal("#meta+source", tags[col.sources])
