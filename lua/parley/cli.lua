@@ -18,7 +18,7 @@ commands:
   validate FILE...         check dataset files without a store
   export DB [--out DIR]    write what a store holds as datasets, or tables with HXL hashtags
   claims DB [--subject S]  each subject's competing claims side by side, with their sources
-  query DB SQL [VALUE...]  run one SQL statement (read-only) and print its rows
+  query DB SQL [VALUE...]  run one SQL statement (read-only) and print its rows (--format csv|json)
   names match A B          whether two names are the same person's, with the score and why
   version                  print parley's version
   help [COMMAND]           this text, or a command's
@@ -28,13 +28,18 @@ exit codes: 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed or
 
 local HELP = {
    reconcile = [[
-usage: parley reconcile CONFIG [--store DB] [--format FORMAT] [--out PATH] [--fail-on LEVEL] [-j N] [-q]
+usage: parley reconcile CONFIG [--store DB] [--no-store] [--format FORMAT,...] [--out PATH]
+                        [--fail-on LEVEL] [-j N] [-q]
 Imports the config's data into its store (or into DB: --store names the store to use instead of
 the config's own), runs each rule in its own sandbox (in parallel on N
-threads, default: the number of cores), stores the run and prints it: text (a summary, coloured
+threads, default: the number of cores), stores the run (not with --no-store: to try a config
+without recording a run) and prints it: text (a summary, coloured
 on a terminal), json (one object per line), html (one self-contained page with charts),
 markdown, csv (with HXL hashtags) or sarif (SARIF 2.1.0); docs/reports.md. --out writes the
-report to PATH instead of standard output (whole or not at all); -q/--quiet prints nothing.
+report to PATH instead of standard output (whole or not at all); several formats
+(--format html,csv,sarif) are reports of the same run, written into the directory --out DIR
+names as report.html, report.csv, report.sarif (report.md, report.txt), each path printed;
+-q/--quiet prints nothing.
 Options may be written --name value or --name=value. Exit code: 3 bad configuration or data,
 2 a rule failed or the report could not be written, 1 a finding at or above --fail-on (info,
 low, medium, high, critical), else 0.]],
@@ -98,9 +103,11 @@ it is B; A defaults to the run before B of the same config. A warning goes to st
 newer than B. --new-only and --resolved-only list only those findings (the summary line
 stays). Exit code 0, or 3 (no such run, or a store that cannot be read).]],
    query = [[
-usage: parley query DB SQL [VALUE...]
+usage: parley query DB SQL [VALUE...] [--format table|csv|json]
 Runs one SQL statement on a read-only connection, binding VALUEs to ? parameters (numbers stay
-numbers), and prints the rows as a table.]],
+numbers), and prints every column in the order of the SELECT, NULL in every row or not: as a
+table (default; NULL is an empty cell), CSV (RFC 4180; NULL is an empty field) or JSON (one
+object per row, keys in column order; NULL is null).]],
 }
 
 local function out(io_, ...) io_:write(...) end
@@ -220,38 +227,6 @@ function commands.claims(args, io_)
    end
    if #order == 0 then out(io_.stdout, "no claims", subject and (" about " .. subject) or "", "\n") end
    db:close()
-   return EXIT_OK
-end
-
-function commands.query(args, io_)
-   if #args < 2 then
-      out(io_.stderr, HELP.query, "\n")
-      return EXIT_INPUT
-   end
-   local db = open_store(args[1], { readonly = true }, io_.stderr)
-   if not db then return EXIT_INPUT end
-   local values = {}
-   for i = 3, #args do values[#values + 1] = math.tointeger(tonumber(args[i])) or tonumber(args[i]) or args[i] end
-   local ok, err = pcall(function()
-      local header, rows = nil, {}
-      for row in db:query(args[2], values) do
-         if not header then
-            header = {}
-            for k in pairs(row) do header[#header + 1] = k end
-            table.sort(header)
-         end
-         local r = {}
-         for i, k in ipairs(header) do r[i] = row[k] == nil and "" or tostring(row[k]) end
-         rows[#rows + 1] = r
-      end
-      if header then out(io_.stdout, table_text(header, rows), "\n") end
-      out(io_.stdout, string.format("(%d row%s)\n", #rows, #rows == 1 and "" or "s"))
-   end)
-   db:close()
-   if not ok then
-      out(io_.stderr, "parley: ", tostring(err), "\n")
-      return EXIT_INPUT
-   end
    return EXIT_OK
 end
 
@@ -483,15 +458,99 @@ local function write_output(path, text, io_)
    return true
 end
 
+-- `parley query`: the rows as a table (NULL shown as empty), CSV (RFC 4180, NULL empty) or JSON
+-- lines (NULL as null), every column in the order of the SELECT.
+function commands.query(args, io_)
+   -- only --format is an option: a VALUE may start with "-" (a negative number)
+   local rest, format = {}, nil
+   local at = 1
+   while at <= #args do
+      local a = args[at]
+      if a == "--format" and args[at + 1] then
+         format, at = args[at + 1], at + 1
+      elseif a:match("^%-%-format=") then
+         format = a:sub(10)
+      else
+         rest[#rest + 1] = a
+      end
+      at = at + 1
+   end
+   if #rest < 2 then
+      out(io_.stderr, HELP.query, "\n")
+      return EXIT_INPUT
+   end
+   format = format or "table"
+   if format ~= "table" and format ~= "csv" and format ~= "json" then
+      out(io_.stderr, string.format("parley: query prints --format table, csv or json, not '%s'\n", format))
+      return EXIT_INPUT
+   end
+   local db = open_store(rest[1], { readonly = true }, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local values = {}
+   for i = 3, #rest do values[#values + 1] = math.tointeger(tonumber(rest[i])) or tonumber(rest[i]) or rest[i] end
+   local ok, err = pcall(function()
+      local header = assert(db:columns(rest[2], table.unpack(values)))
+      local rows = {}
+      for row in db:query(rest[2], values) do rows[#rows + 1] = row end
+      if format == "json" then
+         local json = require "parley.json"
+         for _, row in ipairs(rows) do
+            local parts = {}
+            for i, k in ipairs(header) do
+               parts[i] = json.encode(k) .. ":" .. (row[k] == nil and "null" or json.encode(row[k]))
+            end
+            out(io_.stdout, "{", table.concat(parts, ","), "}\n")
+         end
+      elseif format == "csv" then
+         local function field(v)
+            local s = v == nil and "" or tostring(v)
+            if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
+            return s
+         end
+         local line = {}
+         for i, k in ipairs(header) do line[i] = field(k) end
+         out(io_.stdout, table.concat(line, ","), "\r\n")
+         for _, row in ipairs(rows) do
+            for i, k in ipairs(header) do line[i] = field(row[k]) end
+            out(io_.stdout, table.concat(line, ","), "\r\n")
+         end
+      else
+         local text_rows = {}
+         for n, row in ipairs(rows) do
+            local r = {}
+            for i, k in ipairs(header) do r[i] = row[k] == nil and "" or tostring(row[k]) end
+            text_rows[n] = r
+         end
+         if #header > 0 then out(io_.stdout, table_text(header, text_rows), "\n") end
+         out(io_.stdout, string.format("(%d row%s)\n", #rows, #rows == 1 and "" or "s"))
+      end
+   end)
+   db:close()
+   if not ok then
+      out(io_.stderr, "parley: ", tostring(err), "\n")
+      return EXIT_INPUT
+   end
+   return EXIT_OK
+end
+
 function commands.reconcile(args, io_)
    local opts, rest = options(args, { format = "value", out = "value", ["fail-on"] = "value", jobs = "value",
-      quiet = "flag", store = "value" })
+      quiet = "flag", store = "value", ["no-store"] = "flag" })
    if not opts or #rest ~= 1 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.reconcile, "\n")
       return EXIT_INPUT
    end
-   local format = opts.format or "text"
-   if not cli.check_format(format, io_) then return EXIT_INPUT end
+   -- --format a,b,c: each format of one run, into the directory --out names
+   local formats = {}
+   for f in (opts.format or "text"):gmatch("[^,]+") do
+      if not cli.check_format(f, io_) then return EXIT_INPUT end
+      formats[#formats + 1] = f
+   end
+   if #formats > 1 and not opts.out then
+      out(io_.stderr, "parley: several formats are written into a directory: give it with --out DIR\n")
+      return EXIT_INPUT
+   end
+   local format = formats[1]
    local fail_on = opts["fail-on"]
    if fail_on and not vocab.SEVERITY_RANK[fail_on] then
       out(io_.stderr, string.format("parley: --fail-on takes one of %s, not '%s'\n",
@@ -506,7 +565,8 @@ function commands.reconcile(args, io_)
    local started = os.time()
    local show_progress = not opts.quiet and io_.stderr == io.stderr and is_terminal(2)
    if show_progress then out(io_.stderr, "parley: reconciling ", rest[1], "...") end
-   local run, err, kind = require("parley.engine").reconcile(rest[1], { jobs = jobs, store = opts.store })
+   local run, err, kind = require("parley.engine").reconcile(rest[1], { jobs = jobs, store = opts.store,
+      store_run = not opts["no-store"] })
    if show_progress then
       -- a dumb terminal cannot erase the line: the result goes on a line of its own
       local erase = os.getenv("TERM") == "dumb" and "\n" or "\r\27[K"
@@ -516,7 +576,13 @@ function commands.reconcile(args, io_)
       out(io_.stderr, err, "\n")
       return kind == "input" and EXIT_INPUT or EXIT_FAILED
    end
-   if not opts.quiet or opts.out then
+   if #formats > 1 then
+      for _, f in ipairs(formats) do
+         local path = opts.out:gsub("/+$", "") .. "/" .. report.file_name(f)
+         if not write_output(path, assert(run:report(f)), io_) then return EXIT_FAILED end
+         if not opts.quiet then out(io_.stdout, path, "\n") end
+      end
+   elseif not opts.quiet or opts.out then
       local text = assert(run:report(format, nil, { colour = format == "text" and not opts.out and
          colour_wanted(io_) }))
       if opts.out then

@@ -212,15 +212,20 @@ local function write_reports(run, reports, db)
    return true
 end
 
--- Stores the run, then writes the reports the config asks for (they may read the store).
-local function store_and_report(run, reports, db)
-   local saved, err = run:save(db)
-   if not saved then return nil, "cannot store the run: " .. tostring(err) end
+-- Stores the run (unless store_run is false), then writes the reports the config asks for
+-- (they may read the store).
+local function store_and_report(run, reports, db, store_run)
+   if store_run ~= false then
+      local saved, err = run:save(db)
+      if not saved then return nil, "cannot store the run: " .. tostring(err) end
+   end
    return write_reports(run, reports, db)
 end
 
 -- parley.reconcile(config, opts): opts.jobs (threads; default: the number of cores),
--- opts.base (for a table config). Returns the run, or nil, a message, and a kind:
+-- opts.base (for a table config), opts.store_run (false: run and report without recording
+-- the run; it has no id, and its history is since the latest stored run of the config).
+-- Returns the run, or nil, a message, and a kind:
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
 function engine.reconcile(source, opts)
    opts = opts or {}
@@ -233,7 +238,7 @@ function engine.reconcile(source, opts)
    if not st then return nil, open_err, "input" end
    local run = new_run(cfg, st)
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
-   local done, fail_err = store_and_report(run, cfg.report, st.db)
+   local done, fail_err = store_and_report(run, cfg.report, st.db, opts.store_run)
    close_store(st)
    if not done then return nil, fail_err, "failed" end
    return run

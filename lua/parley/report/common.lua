@@ -210,6 +210,11 @@ function common.party_summary(claims)
    return order
 end
 
+-- "run 7", or "a run not stored" (parley reconcile --no-store).
+function common.run_label(r)
+   return r.id ~= nil and ("run " .. tostring(r.id)) or "a run not stored"
+end
+
 -- "new" / "persisting" for a finding of this run, as the history found it.
 function common.change(model, i)
    return model.history and model.history.change[i] or ""

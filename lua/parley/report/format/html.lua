@@ -546,7 +546,7 @@ end
 -- and the page header: the run's status, times, config checksum and parley's version.
 local function page_top(o, model)
    local r = model.run
-   local title = string.format("parley report: %s, run %s", tostring(r.config), tostring(r.id))
+   local title = string.format("parley report: %s, %s", tostring(r.config), common.run_label(r))
    o[#o + 1] = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' ..
       '<meta name="viewport" content="width=device-width,initial-scale=1">' ..
       '<meta http-equiv="Content-Security-Policy" content="' .. html.CSP .. '"><title>' .. esc(title) ..

@@ -188,7 +188,8 @@ function sarif.render(model, opts)
             semanticVersion = semantic_version(model.version),
             informationUri = opts.docs_uri or (DOCS and file_uri((DOCS:gsub("/rules$", "/reports.md")))) or nil,
             rules = rules } },
-         automationDetails = { id = string.format("%s/%s", tostring(r.config), tostring(r.id)) },
+         automationDetails = { id = string.format("%s/%s", tostring(r.config), r.id ~= nil and tostring(r.id) or
+            "not-stored") },
          invocations = { {
             executionSuccessful = r.status == "ok",
             startTimeUtc = r.started_at, endTimeUtc = r.finished_at,
