@@ -650,4 +650,51 @@ describe("the timeline chart", function()
    end)
 end)
 
+describe("a stored run's report", function()
+   it("shows the records of the imports the run read, not those imported after it", function()
+      local dir = support.tmpname("as-it-was")
+      os.execute("mkdir -p " .. support.quote(dir))
+      local db_path = dir .. "/store.db"
+      support.write(dir .. "/first.json", json.encode(fixtures.small()))
+      -- a later import: a new exchange and a new claim
+      local later = { parley = 1, exchanges = { { id = "x-later", date = "2021-09-01", place = "later place",
+         transfers = { { from = "AZE", to = "ARM", detainees = { count = 3 } } } } },
+         claims = { { id = "arm-later", claimant = "ARM", source = "s-article", as_of = "2021-09",
+            subject = "detainees", holder = "AZE", about = "ARM", count = { exact = 150 } } } }
+      support.write(dir .. "/later.json", json.encode(later))
+      local cfg = { store = db_path, data = { "first.json" }, rules = { { use = "count_gap" } } }
+      local run1 = assert(parley.reconcile(cfg, { base = dir }))
+      assert.equal(1, run1.imports)
+      local db = assert(parley.open(db_path))
+      assert(db:import(later))
+      db:close()
+      local run2 = assert(parley.reconcile(cfg, { base = dir }))
+      assert.equal(2, run2.imports)
+      db = assert(parley.open(db_path, { readonly = true }))
+      local old = assert(history.load_run(db, run1.id))
+      assert.equal(1, old.imports)
+      local html1 = assert(old:report("html", nil, { db = db }))
+      local html2 = assert(history.load_run(db, run2.id):report("html", nil, { db = db }))
+      assert.is_nil(html1:find("x-later", 1, true))
+      assert.is_nil(html1:find("arm-later", 1, true))
+      assert.matches("records of import 1 (" .. dir .. "/first.json), as the run read them; 1 later import not " ..
+         "shown", html1, 1, true)
+      assert.matches("x-<wbr>later", html2, 1, true)
+      assert.matches("arm-<wbr>later", html2, 1, true)
+      assert.matches("records of imports 1 to 2 (" .. dir .. "/first.json, ", html2, 1, true)
+      -- every format that shows records shows the same
+      local md1 = assert(old:report("markdown", nil, { db = db }))
+      assert.is_nil(md1:find("later place", 1, true))
+      assert.matches("1 later import not shown", md1, 1, true)
+      assert.equal(1, json.decode(assert(old:report("json", nil, { db = db })):match("^[^\n]*")).imports)
+      -- a run stored before runs recorded their imports shows every import, and says so
+      local legacy = assert(history.load_run(db, run1.id))
+      legacy.imports = nil
+      local html0 = assert(legacy:report("html", nil, { db = db }))
+      assert.matches("x-<wbr>later", html0, 1, true)
+      assert.matches("every import of the store (the run did not record which it read)", html0, 1, true)
+      db:close()
+   end)
+end)
+
 return report_spec

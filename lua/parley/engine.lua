@@ -137,6 +137,9 @@ local function new_run(cfg, st)
       store = cfg.store, findings = {}, outcomes = {}, rules = {}, temporary = st.temporary,
    })
    st.temporary = nil
+   -- the imports the run reads: 1 to this one (none yet: 0)
+   local last = st.db:first("SELECT max(id) AS id FROM imports")
+   run.imports = last and last.id or 0
    return run
 end
 

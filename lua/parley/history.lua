@@ -19,7 +19,7 @@ end
 local function run_summary(row)
    return {
       id = row.id, config = row.config, config_sha256 = row.config_sha256, started_at = row.started_at,
-      finished_at = row.finished_at, status = row.status, store = row.store,
+      finished_at = row.finished_at, status = row.status, store = row.store, imports = row.imports,
    }
 end
 

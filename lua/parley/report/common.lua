@@ -215,6 +215,35 @@ function common.run_label(r)
    return r.id ~= nil and ("run " .. tostring(r.id)) or "a run not stored"
 end
 
+-- Which imports the report shows the records of: "records of imports 1 to 2 (a.yaml, b.yaml),
+-- as the run read them; 1 later import not shown", or nil without a store.
+function common.imports_line(model)
+   local im = model.imports
+   if not im then return nil end
+   local names = {}
+   for i, r in ipairs(im.shown) do
+      if i > 5 then
+         names[#names + 1] = string.format("and %d more", #im.shown - 5)
+         break
+      end
+      names[#names + 1] = tostring(r.name)
+   end
+   local s
+   if #im.shown == 0 then
+      s = "records: none (no import before the run)"
+   else
+      s = string.format("records of import%s %s (%s)", #im.shown == 1 and "" or "s",
+         #im.shown == 1 and tostring(im.shown[1].id) or (im.shown[1].id .. " to " .. im.shown[#im.shown].id),
+         table.concat(names, ", "))
+   end
+   if not im.upto then return s .. ": every import of the store (the run did not record which it read)" end
+   s = s .. ", as the run read them"
+   if im.later > 0 then
+      s = s .. string.format("; %d later import%s not shown", im.later, im.later == 1 and "" or "s")
+   end
+   return s
+end
+
 -- "new" / "persisting" for a finding of this run, as the history found it.
 function common.change(model, i)
    return model.history and model.history.change[i] or ""
