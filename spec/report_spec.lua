@@ -697,4 +697,58 @@ describe("a stored run's report", function()
    end)
 end)
 
+describe("corrections between two runs", function()
+   it("are corrections: the finding on the corrected claim is corrected, and a corrected exchange shows", function()
+      local dir = support.tmpname("corrections")
+      os.execute("mkdir -p " .. support.quote(dir))
+      local db_path = dir .. "/store.db"
+      support.write(dir .. "/first.json", json.encode(fixtures.small()))
+      local cfg = { store = db_path, data = { "first.json" }, rules = { { use = "count_gap" } } }
+      local run1 = assert(parley.reconcile(cfg, { base = dir }))
+      assert.equal(1, #run1.findings)
+      -- the same count with its scope fixed, and the exchange's place fixed
+      local base = fixtures.small()
+      local claim, exchange = base.claims[1], base.exchanges[1]
+      claim.id, claim.supersedes, claim.scope = "arm-200-fixed", "arm-200", { "soldiers" }
+      exchange.id, exchange.supersedes, exchange.place = "x-2021-06-12-fixed", "x-2021-06-12", "Georgian border"
+      for _, t in ipairs(exchange.transfers) do
+         if t.detainees then t.detainees.persons = nil end
+      end
+      local db = assert(parley.open(db_path))
+      assert(db:import({ parley = 1, claims = { claim }, exchanges = { exchange } }))
+      db:close()
+      local run2 = assert(parley.reconcile(cfg, { base = dir }))
+      assert.equal(1, #run2.findings)
+      assert.are_not.equal(run1.findings[1].fingerprint, run2.findings[1].fingerprint)
+      db = assert(parley.open(db_path, { readonly = true }))
+      local d = assert(history.diff(db, run1.id, run2.id))
+      assert.equal(0, #d.new)
+      assert.equal(0, #d.resolved)
+      assert.equal(1, #d.corrected)
+      assert.same({ { kind = "claims", old = "arm-200", new = "arm-200-fixed" } }, d.corrected[1].replaced)
+      assert.equal(run1.findings[1].fingerprint, d.corrected[1].from.fingerprint)
+      assert.equal(run2.findings[1].fingerprint, d.corrected[1].to.fingerprint)
+      assert.same({ "corrected" }, d.change)
+      assert.same({ { kind = "claims", id = "arm-200-fixed", supersedes = "arm-200" },
+         { kind = "exchanges", id = "x-2021-06-12-fixed", supersedes = "x-2021-06-12" } }, d.corrections)
+      -- every report of run 2 says so
+      local loaded = assert(history.load_run(db, run2.id))
+      local html = assert(loaded:report("html", nil, { db = db }))
+      assert.matches("0 new, 0 persisting, 1 corrected, 0 resolved", html, 1, true)
+      assert.matches("records corrected: claims arm-200 by arm-200-fixed, exchanges x-2021-06-12 by " ..
+         "x-2021-06-12-fixed", html, 1, true)
+      assert.matches("<td>corrected</td>", html, 1, true)
+      local sarif = json.decode(assert(loaded:report("sarif", nil, { db = db })))
+      assert.equal("updated", sarif.runs[1].results[1].baselineState)
+      db:close()
+      -- and parley diff
+      local code, out = support.parley("diff", db_path)
+      assert.equal(0, code)
+      assert.matches("0 new, 0 persisting, 1 corrected, 0 resolved", out, 1, true)
+      assert.matches("record corrected: exchanges x-2021-06-12 by x-2021-06-12-fixed", out, 1, true)
+      assert.matches("~ corrected  %[medium%] count_gap: .* %(" .. run1.findings[1].fingerprint .. " %-> " ..
+         run2.findings[1].fingerprint .. "; claims arm%-200 %-> arm%-200%-fixed%)", out)
+   end)
+end)
+
 return report_spec

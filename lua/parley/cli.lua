@@ -101,11 +101,13 @@ that cannot be used, a sharing policy that cannot be applied). --share public|pa
 the sharing policy (docs/sharing.md).]],
    diff = [[
 usage: parley diff DB [RUN_A] [RUN_B] [--new-only | --resolved-only]
-Which findings are new, persisting or resolved from run A to run B (matched by fingerprint),
-and which rules changed version in between. B defaults to the latest run; with one run given,
-it is B; A defaults to the run before B of the same config. A warning goes to stderr when A is
-newer than B. --new-only and --resolved-only list only those findings (the summary line
-stays). Exit code 0, or 3 (no such run, or a store that cannot be read).]],
+Which findings are new, persisting, corrected or resolved from run A to run B (matched by
+fingerprint; a finding on corrected evidence is the correction of the one it replaces, shown
+with the ids replaced), which records were corrected and which rules changed version in
+between. B defaults to the latest run; with one run given, it is B; A defaults to the run
+before B of the same config. A warning goes to stderr when A is newer than B. --new-only and
+--resolved-only list only those findings (the summary line stays). Exit code 0, or 3 (no such
+run, or a store that cannot be read).]],
    query = [[
 usage: parley query DB SQL [VALUE...] [--format table|csv|json]
 Runs one SQL statement on a read-only connection, binding VALUEs to ? parameters (numbers stay
@@ -730,8 +732,9 @@ function commands.diff(argv, io_)
    end
    local lines = {}
    if a then
-      lines[1] = string.format("run %d (%s, %s) against run %d (%s, %s): %d new, %d persisting, %d resolved", b,
-         d.b.config, d.b.started_at or "", a, d.a.config, d.a.started_at or "", #d.new, #d.persisting, #d.resolved)
+      lines[1] = string.format("run %d (%s, %s) against run %d (%s, %s): %d new, %d persisting, %s%d resolved", b,
+         d.b.config, d.b.started_at or "", a, d.a.config, d.a.started_at or "", #d.new, #d.persisting,
+         #d.corrected > 0 and (#d.corrected .. " corrected, ") or "", #d.resolved)
    else
       lines[1] = string.format("run %d (%s, %s) is the first run of its config: %d new", b, d.b.config,
          d.b.started_at or "", #d.new)
@@ -743,13 +746,25 @@ function commands.diff(argv, io_)
    for _, r in ipairs(d.rules_removed) do
       lines[#lines + 1] = string.format("rule %s: removed (was %s)", r.rule, r.from)
    end
-   local shown = { { "new", "+" }, { "persisting", "=" }, { "resolved", "-" } }
+   -- the records corrected in between (a correction of an exchange shows here even when no
+   -- finding changed)
+   for _, r in ipairs(d.corrections or {}) do
+      lines[#lines + 1] = string.format("record corrected: %s %s by %s", r.kind, r.supersedes, r.id)
+   end
+   local shown = { { "new", "+" }, { "persisting", "=" }, { "corrected", "~" }, { "resolved", "-" } }
    if opts["new-only"] then shown = { { "new", "+" } } end
    if opts["resolved-only"] then shown = { { "resolved", "-" } } end
    for _, kind in ipairs(shown) do
       for _, f in ipairs(d[kind[1]]) do
-         lines[#lines + 1] = string.format("%s %-10s [%s] %s: %s (%s)", kind[2], kind[1], f.severity, f.rule,
-            f.message, f.fingerprint)
+         if kind[1] == "corrected" then
+            local what = {}
+            for k, r in ipairs(f.replaced) do what[k] = string.format("%s %s -> %s", r.kind, r.old, r.new) end
+            lines[#lines + 1] = string.format("~ corrected  [%s] %s: %s (%s -> %s; %s)", f.to.severity, f.to.rule,
+               f.to.message, f.from.fingerprint, f.to.fingerprint, table.concat(what, ", "))
+         else
+            lines[#lines + 1] = string.format("%s %-10s [%s] %s: %s (%s)", kind[2], kind[1], f.severity, f.rule,
+               f.message, f.fingerprint)
+         end
       end
    end
    out(io_.stdout, table.concat(lines, "\n"), "\n")

@@ -270,8 +270,20 @@ function common.history_line(model)
    if not h.a then
       return string.format("history: first run of %s; every finding is new", tostring(model.run.config))
    end
-   local s = string.format("since run %s (%s): %d new, %d persisting, %d resolved", tostring(h.a.id),
-      tostring(h.a.started_at), #h.new, #h.persisting, #h.resolved)
+   local s = string.format("since run %s (%s): %d new, %d persisting, %s%d resolved", tostring(h.a.id),
+      tostring(h.a.started_at), #h.new, #h.persisting,
+      h.corrected and #h.corrected > 0 and (#h.corrected .. " corrected, ") or "", #h.resolved)
+   if h.corrections and #h.corrections > 0 then
+      local c = {}
+      for i, r in ipairs(h.corrections) do
+         if i > 5 then
+            c[#c + 1] = string.format("and %d more", #h.corrections - 5)
+            break
+         end
+         c[#c + 1] = string.format("%s %s by %s", r.kind, r.supersedes, r.id)
+      end
+      s = s .. "; records corrected: " .. table.concat(c, ", ")
+   end
    local changed = {}
    for _, r in ipairs(h.rules_changed) do
       changed[#changed + 1] = string.format("%s %s -> %s", r.rule, r.from, r.to)

@@ -19,7 +19,7 @@ local FINGERPRINT = "parley/v1" -- the name of the partial fingerprint
 -- The SARIF level of each severity; a spec checks it covers vocab.SEVERITIES.
 sarif.LEVELS = { critical = "error", high = "error", medium = "warning", low = "note", info = "note" }
 
-local BASELINE = { new = "new", persisting = "unchanged" }
+local BASELINE = { new = "new", persisting = "unchanged", corrected = "updated" }
 
 -- The evidence as logical locations, each once (the schema wants them unique; a finding may
 -- name a person on both of the lists it compares).
