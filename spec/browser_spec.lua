@@ -94,7 +94,8 @@ window.addEventListener("load", function () {
     res.scrollWidth = d.documentElement.scrollWidth;
     res.clientWidth = d.documentElement.clientWidth;
     res.charts = [];
-    Array.prototype.forEach.call(d.querySelectorAll("svg.timeline"), function (svg) {
+    res.keys = d.querySelectorAll("svg.timeline.key").length;
+    Array.prototype.forEach.call(d.querySelectorAll("svg.timeline:not(.key)"), function (svg) {
       var texts = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
         var b = t.getBoundingClientRect();
         return { text: t.textContent, l: b.left, r: b.right, t: b.top, b: b.bottom };
@@ -200,7 +201,7 @@ describe("#browser the HTML report in Chromium", function()
       assert.is_true(bytes > 50000, "the screenshot is only " .. bytes .. " bytes")
       local dom = dump_dom(path)
       local svgs = 0
-      for svg in dom:gmatch("<svg[^>]*>") do
+      for svg in dom:gmatch('<svg[^>]*class="timeline"[^>]*>') do -- the charts (not the page's key)
          svgs = svgs + 1
          local w, h = svg:match('width="(%d+)"'), svg:match('height="(%d+)"')
          assert.is_true(tonumber(w) >= 600, svg)
@@ -253,6 +254,7 @@ describe("#browser the HTML report in Chromium", function()
       assert.is_true(m.clientWidth <= 1280)
       -- the chart: sixteen counts by eight claimants, ten exchanges that moved detainees
       assert.equal(1, #m.charts)
+      assert.equal(1, m.keys)
       local c = m.charts[1]
       assert.is_true(c.texts > 30, "only " .. c.texts .. " texts")
       assert.same({}, c.overlaps)

@@ -372,8 +372,10 @@ describe("reports", function()
          text, 1, true)
       assert.matches('<tr data-sev="medium" data-rule="count_gap" data-party=" ARM AZE " data-subject=" 1 ">', text, 1,
          true)
-      -- ids wrap at their separators only
-      assert.matches('<td class="ids">claims:<wbr> arm-<wbr>200,<wbr> aze-<wbr>60;', text, 1, true)
+      -- ids wrap at their separators only (a space is a break already)
+      assert.matches('<td class="ids">claims: arm-<wbr>200, aze-<wbr>60;', text, 1, true)
+      -- a finding with no party and no subject has no attribute for them
+      assert.matches('<tr data-sev="info" data-rule="odd"><td', text, 1, true)
       assert.is_nil(text:lower():find("<img", 1, true))
       assert.is_nil(text:lower():find("<link", 1, true))
       assert.is_nil(text:find("<[^>]*%ssrc="))
@@ -398,8 +400,11 @@ describe("reports", function()
       assert.is_true(n_tables >= 5)
       -- a chart for each subject with counts: detainees held by AZE about ARM (one here)
       local svgs = {}
-      for s in text:gmatch("<svg.-</svg>") do svgs[#svgs + 1] = s end
+      for s in text:gmatch('<svg[^>]*class="timeline".-</svg>') do svgs[#svgs + 1] = s end
       assert.equal(1, #svgs)
+      -- and one key to the marks for the page
+      local _, keys = text:gsub('<svg[^>]*class="timeline key"', "")
+      assert.equal(1, keys)
       local svg = svgs[1]
       assert.matches('role="img"', svg, 1, true)
       assert.matches('aria%-label="Claimed detainees held by AZE, about ARM over time"', svg)

@@ -36,7 +36,8 @@ local PALETTE = { "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E
 chart.CSS = (function()
    local out = {}
    for i, c in ipairs(PALETTE) do out[#out + 1] = string.format(".timeline .k%d{--c:%s}", i, c) end
-   out[#out + 1] = ".timeline .b{fill:var(--c);fill-opacity:.1;stroke:var(--c);stroke-opacity:.35}" ..
+   out[#out + 1] = ".timeline .b{fill:var(--c);fill-opacity:.12;stroke:var(--c);stroke-opacity:.55;" ..
+      "stroke-dasharray:6 2}" ..
       ".timeline .s,.timeline .sa,.timeline .w{stroke:var(--c);stroke-width:2;fill:none}" ..
       ".timeline .sa{stroke-dasharray:4 3}.timeline .e{fill:var(--c)}" ..
       ".timeline .a{fill:var(--c)}.timeline .r{fill:none;stroke:var(--c);stroke-width:1.5;stroke-dasharray:3 2}" ..
@@ -304,21 +305,15 @@ local function frame(g, claims, data, parties)
    function f.Y(v) return top + ph - v / ytop * ph end
    f.bottom = f.top + ph -- the y of the time axis
    f.ticks = time_ticks(first, last, pw / (last - first))
-   -- the legend: a row or more of claimants, then the key to the marks
+   -- the legend: a row or more of claimants (the key to the marks is chart.key_svg, once a page)
    f.legend = {}
    for _, p in ipairs(parties) do
       local label = common.party_label(data, p, tostring)
       f.legend[#f.legend + 1] = { party = p, label = label, width = 16 + text_width(label, 12) }
    end
    local rows = wrap(f.legend, LEFT - 40, WIDTH - LEFT + 40 - 8)
-   f.key = {}
-   for _, k in ipairs({ "exact", "~approx.", "part of a total", "range", "at least", "exchange" }) do
-      f.key[#f.key + 1] = { label = k, width = 18 + text_width(k, 11) }
-   end
-   local key_rows = wrap(f.key, LEFT - 40, WIDTH - LEFT + 40 - 8)
    f.legend_top = f.bottom + 34
-   f.key_top = f.legend_top + rows * 18 + 4
-   f.height = f.key_top + key_rows * 17 + 6
+   f.height = f.legend_top + (rows - 1) * 18 + 10
    return f
 end
 
@@ -451,8 +446,10 @@ local function claim(add, f, c, cls, data, place, is_part, dense)
    if low then
       local yh, yl = f.Y(high), f.Y(low)
       if x2 - x1 >= 12 then
-         add('<rect class="band b" x="', num(x1), '" y="', num(yh), '" width="', num(x2 - x1), '" height="',
-            num(math.max(1, yl - yh)), '"/>')
+         -- at least 4 px high, so that a narrow range still shows beside the points
+         local h = math.max(4, yl - yh)
+         add('<rect class="band b" x="', num(x1), '" y="', num((yl + yh) / 2 - h / 2), '" width="', num(x2 - x1),
+            '" height="', num(h), '"/>')
       else
          add('<path class="range s" d="M', num(xm - 4), " ", num(yh), "H", num(xm + 4), "M", num(xm), " ", num(yh),
             "V", num(yl), "M", num(xm - 4), " ", num(yl), "H", num(xm + 4), '"/>')
@@ -491,7 +488,7 @@ local function claim(add, f, c, cls, data, place, is_part, dense)
    add("</g>")
 end
 
--- Each claimant's colour and full name, in rows that wrap; then the key to the marks.
+-- Each claimant's colour and full name, in rows that wrap.
 local function legend(add, f, party_class)
    add('<g class="legend" font-size="12">')
    for _, it in ipairs(f.legend) do
@@ -500,9 +497,23 @@ local function legend(add, f, party_class)
          '" width="12" height="12"/><text x="', num(it.x + 16), '" y="', y, '" fill="#222">', esc(it.label),
          "</text></g>")
    end
-   add('</g><g class="key" font-size="11" fill="#333">')
-   for i, it in ipairs(f.key) do
-      local y = f.key_top + (it.row - 1) * 17
+   add("</g>")
+end
+
+-- The key to the marks of every chart, once for the page (a chart's legend names its
+-- claimants only, so a page of thousands of charts does not repeat it): an SVG of its own.
+local KEY = { "exact", "~approximate", "part of a total", "range", "at least / at most", "exchange (numbered)" }
+function chart.key_svg()
+   local items = {}
+   for i, k in ipairs(KEY) do items[i] = { label = k, width = 18 + text_width(k, 11) } end
+   local rows = wrap(items, 8, WIDTH - 16)
+   local height = rows * 18 + 8
+   local o = { '<svg xmlns="http://www.w3.org/2000/svg" class="timeline key" width="', WIDTH, '" height="', height,
+      '" viewBox="0 0 ', WIDTH, " ", height, '" role="img" aria-label="Key to the marks of the charts">',
+      "<title>Key to the marks of the charts</title>", '<g font-size="11" fill="#333">' }
+   local function add(...) for i = 1, select("#", ...) do o[#o + 1] = select(i, ...) end end
+   for i, it in ipairs(items) do
+      local y = 16 + (it.row - 1) * 18
       local cx, cy = it.x + 6, y - 4
       local marks = {
          '<circle cx="' .. num(cx) .. '" cy="' .. num(cy) .. '" r="5" fill="#555"/>',
@@ -510,7 +521,7 @@ local function legend(add, f, party_class)
             '" cy="' .. num(cy) .. '" r="7" fill="none" stroke="#555" stroke-dasharray="3 2"/>',
          '<circle cx="' .. num(cx) .. '" cy="' .. num(cy) .. '" r="4" fill="#fff" stroke="#555" stroke-width="2"/>',
          '<rect x="' .. num(it.x) .. '" y="' .. num(cy - 6) .. '" width="12" height="12" fill="#555" ' ..
-            'fill-opacity=".15" stroke="#555" stroke-opacity=".4"/>',
+            'fill-opacity=".15" stroke="#555" stroke-opacity=".5" stroke-dasharray="6 2"/>',
          '<path d="M' .. num(cx - 5) .. " " .. num(cy + 5) .. "H" .. num(cx + 5) .. "M" .. num(cx) .. " " ..
             num(cy + 5) .. "V" .. num(cy - 3) .. '" stroke="#555" stroke-width="2"/><path d="M' .. num(cx - 4) ..
             " " .. num(cy - 1) .. "L" .. num(cx) .. " " .. num(cy - 7) .. "L" .. num(cx + 4) .. " " .. num(cy - 1) ..
@@ -519,7 +530,8 @@ local function legend(add, f, party_class)
       }
       add(marks[i], '<text x="', num(it.x + 17), '" y="', y, '">', esc(it.label), "</text>")
    end
-   add("</g>")
+   add("</g></svg>")
+   return table.concat(o)
 end
 
 ---------------------------------------------------------------------------- the chart

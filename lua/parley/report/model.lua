@@ -165,9 +165,13 @@ function model.gather(run, opts)
    if db then
       local ok, h = pcall(history.for_run, db, run)
       m.history = ok and h or nil
-      local okp, present = pcall(present_records, db, run.imports)
-      present = okp and present or nil
-      local oki, imports = pcall(imports_of, db, present and run.imports or nil)
+      -- the records of the run's imports, for a format that shows records
+      local present
+      if opts.data ~= false then
+         local okp, p = pcall(present_records, db, run.imports)
+         present = okp and p or nil
+      end
+      local oki, imports = pcall(imports_of, db, (opts.data == false or present) and run.imports or nil)
       m.imports = oki and imports or nil
       if opts.data == "exchanges" then
          local ok2, exchanges = pcall(load_exchanges, db, present)

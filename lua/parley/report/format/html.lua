@@ -19,9 +19,10 @@ html.records = true
 local esc = common.html_escape
 
 -- An id from the data, escaped, with a break opportunity after each separator (- _ / # . : ,)
--- so that a long id wraps there and never mid-word.
+-- that a space does not follow (a space is one already), so that a long id wraps there and
+-- never mid-word.
 local function id_html(s)
-   return (esc(s):gsub("([%-_/#%.:,])", "%1<wbr>"))
+   return (esc(s):gsub("([%-_/#%.:,])(%S)", "%1<wbr>%2"))
 end
 
 local STYLE = [[
@@ -181,7 +182,8 @@ items.forEach(function(it){if(it.tagName==="TR")rows++});
 function run(){var v={};Array.prototype.forEach.call(form.querySelectorAll("[data-f]"),function(e){
 v[e.getAttribute("data-f")]=e.value});var q=(v.q||"").trim().toLowerCase(),shown=0;
 items.forEach(function(it){var d=it.dataset,ok=(!v.sev||d.sev===v.sev)&&(!v.rule||d.rule===v.rule)&&
-(!v.subject||d.subject.indexOf(" "+v.subject+" ")>=0)&&(!v.party||d.party.indexOf(" "+v.party+" ")>=0);
+(!v.subject||(d.subject||"").indexOf(" "+v.subject+" ")>=0)&&
+(!v.party||(d.party||"").indexOf(" "+v.party+" ")>=0);
 if(ok&&q){if(it._text===undefined)it._text=it.textContent.toLowerCase();ok=it._text.indexOf(q)>=0}
 it.hidden=!ok;if(ok&&it.tagName==="TR")shown++});
 out.textContent=shown+" of "+rows+" findings shown"}
@@ -245,9 +247,11 @@ local function facets(model, f, subject_of)
    return parties, subjects
 end
 
+-- (a finding with no party or no subject has no attribute for it: the page stays small)
 local function data_attributes(f, parties, subjects)
-   return ' data-sev="' .. esc(f.severity) .. '" data-rule="' .. esc(f.rule) .. '" data-party=" ' ..
-      esc(table.concat(parties, " ")) .. ' " data-subject=" ' .. table.concat(subjects, " ") .. ' "'
+   return ' data-sev="' .. esc(f.severity) .. '" data-rule="' .. esc(f.rule) .. '"' ..
+      (#parties > 0 and (' data-party=" ' .. esc(table.concat(parties, " ")) .. ' "') or "") ..
+      (#subjects > 0 and (' data-subject=" ' .. table.concat(subjects, " ") .. ' "') or "")
 end
 
 -- The filter form (shown by html.SCRIPT): a choice of each severity, rule, subject and party
@@ -471,6 +475,7 @@ end
 local function subjects(o, model)
    local data = model.data
    o[#o + 1] = '<section id="subjects"><h2>Claims over time</h2>'
+   if #data.subjects > 0 then o[#o + 1] = '<figure class="chart-key">' .. chart.key_svg() .. "</figure>" end
    local n = 0
    for _, g in ipairs(data.subjects) do
       n = n + 1
