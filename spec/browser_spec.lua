@@ -87,7 +87,7 @@ window.addEventListener("load", function () {
   var out = document.getElementById("out"), res = {};
   try {
     var w = document.getElementById("r").contentWindow, d = w.document;
-    Array.prototype.forEach.call(d.querySelectorAll(".subject,.finding"), function (e) {
+    Array.prototype.forEach.call(d.querySelectorAll(".subject,.finding,.lazy"), function (e) {
       e.style.contentVisibility = "visible"; });
     res.title = d.title;
     res.scripts = d.querySelectorAll("script").length;

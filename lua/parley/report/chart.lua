@@ -348,25 +348,28 @@ end
 
 ---------------------------------------------------------------------------- the marks
 
--- The count axis with its grid, the time axis with its ticks.
+-- The count axis with its grid, the time axis with its ticks: each set of lines one path and
+-- each set of labels one group, so that a page of thousands of charts stays small.
 local function axes(add, f)
    local W = f.width
-   add('<g class="axis" font-size="11" fill="#333">')
+   local grid, ylabels, ticks, xlabels = {}, {}, {}, {}
    local v = 0
    while v <= f.ytop + f.step / 2 do
-      local y = num(f.Y(v))
-      add('<line x1="', LEFT, '" x2="', W - RIGHT, '" y1="', y, '" y2="', y, '" stroke="#e4e4e4"/>',
-         '<text x="', LEFT - 6, '" y="', y, '" text-anchor="end" dy="4">', esc(common.thousands(math.floor(v))),
-         "</text>")
+      local y = f.Y(v)
+      grid[#grid + 1] = "M" .. LEFT .. " " .. num(y) .. "H" .. (W - RIGHT)
+      ylabels[#ylabels + 1] = '<text x="' .. (LEFT - 6) .. '" y="' .. num(y + 4) .. '">' ..
+         esc(common.thousands(math.floor(v))) .. "</text>"
       v = v + f.step
    end
    for _, t in ipairs(f.ticks) do
       local x = num(f.X(t[1]))
-      add('<line x1="', x, '" x2="', x, '" y1="', f.bottom, '" y2="', f.bottom + 4, '" stroke="#333"/>',
-         '<text x="', x, '" y="', f.bottom + 17, '" text-anchor="middle">', esc(t[2]), "</text>")
+      ticks[#ticks + 1] = "M" .. x .. " " .. f.bottom .. "v4"
+      xlabels[#xlabels + 1] = '<text x="' .. x .. '" y="' .. (f.bottom + 17) .. '">' .. esc(t[2]) .. "</text>"
    end
-   add('<line x1="', LEFT, '" x2="', W - RIGHT, '" y1="', f.bottom, '" y2="', f.bottom, '" stroke="#333"/>',
-      '<line x1="', LEFT, '" x2="', LEFT, '" y1="', f.top, '" y2="', f.bottom, '" stroke="#333"/>', "</g>")
+   add('<g class="axis" font-size="11" fill="#333"><path d="', table.concat(grid), '" stroke="#e4e4e4"/>',
+      '<g text-anchor="end">', table.concat(ylabels), '</g><g text-anchor="middle">', table.concat(xlabels), "</g>",
+      '<path d="', table.concat(ticks), "M", LEFT, " ", f.bottom, "H", W - RIGHT, "M", LEFT, " ", f.top, "V", f.bottom,
+      '" stroke="#333" fill="none"/></g>')
 end
 
 -- The exchanges: a dashed line across the plot and a numbered marker above it (the key

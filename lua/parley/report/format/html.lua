@@ -53,7 +53,7 @@ nav ul{columns:2}
 .filters{display:flex;flex-wrap:wrap;gap:.4em 1.2em;align-items:center;margin:.6em 0;padding:.5em .8em;
 background:#f6f6f6;border:1px solid #ddd;border-radius:4px}.filters select{max-width:16em}
 .filters input{width:14em}pre{white-space:pre-wrap;overflow-wrap:anywhere}
-.subject,.finding{content-visibility:auto;contain-intrinsic-size:auto 640px}
+.subject,.finding,.lazy{content-visibility:auto;contain-intrinsic-size:auto 640px}
 @media print{body{max-width:none;font-size:10.5pt;padding:0}nav{display:none}a{color:inherit;text-decoration:none}
 .finding,figure,tr{break-inside:avoid}h2,h3{break-after:avoid}th{background:#eee!important}
 .sev{border:1px solid #000;background:none!important;color:#000!important}
@@ -323,7 +323,7 @@ local function findings_section(o, model, detail)
          attributes = data_attributes(f, parties, subjects) }
    end
    filter_form(o, model, all)
-   o[#o + 1] = '<table class="all"><caption>Every finding, most severe first</caption><thead><tr>' ..
+   o[#o + 1] = '<div class="lazy"><table class="all"><caption>Every finding, most severe first</caption><thead><tr>' ..
       '<th scope="col">#</th><th scope="col">severity</th><th scope="col">rule</th><th scope="col">change</th>' ..
       '<th scope="col">message</th><th scope="col">measures</th><th scope="col">evidence</th></tr></thead><tbody>'
    for i, f in ipairs(model.findings) do
@@ -333,7 +333,7 @@ local function findings_section(o, model, detail)
          "</td><td>" .. esc(f.message) .. "</td><td>" .. esc(common.measures_text(f.measures)) ..
          '</td><td class="ids">' .. id_html(common.evidence_text(f.evidence)) .. "</td></tr>"
    end
-   o[#o + 1] = "</tbody></table>"
+   o[#o + 1] = "</tbody></table></div>"
    if n > detail then
       o[#o + 1] = string.format("<p>The first %s findings, the most severe, are shown below with their evidence " ..
          "side by side; the table above lists all %s with their evidence ids.</p>", common.thousands(detail),
@@ -432,7 +432,7 @@ local function sources_table(o, model)
    local ids = {}
    for id in pairs(data.sources) do ids[#ids + 1] = id end
    table.sort(ids)
-   o[#o + 1] = '<section id="sources"><h2>Sources</h2>'
+   o[#o + 1] = '<section id="sources" class="lazy"><h2>Sources</h2>'
    if #ids == 0 then
       o[#o + 1] = "<p>The store has no sources.</p></section>"
       return
@@ -503,7 +503,7 @@ end
 
 local function exchanges(o, model)
    local data = model.data
-   o[#o + 1] = '<section id="exchanges"><h2>Exchanges</h2>'
+   o[#o + 1] = '<section id="exchanges" class="lazy"><h2>Exchanges</h2>'
    if #data.exchanges == 0 then
       o[#o + 1] = "<p>The store has no exchanges.</p></section>"
       return
@@ -523,7 +523,8 @@ local function exchanges(o, model)
 end
 
 local function outcomes(o, model)
-   o[#o + 1] = '<section id="outcomes"><h2>Rule outcomes</h2><table><caption>Each rule of the run</caption>' ..
+   o[#o + 1] = '<section id="outcomes" class="lazy"><h2>Rule outcomes</h2><table><caption>Each rule of the run' ..
+      "</caption>" ..
       '<thead><tr><th scope="col">rule</th><th scope="col">version</th><th scope="col">outcome</th>' ..
       '<th scope="col">findings</th><th scope="col">kept</th><th scope="col">limit hit</th>' ..
       '<th scope="col">error</th><th scope="col">seconds</th></tr></thead><tbody>'
