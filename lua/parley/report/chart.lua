@@ -127,12 +127,48 @@ function chart.moved(g, x)
    return out
 end
 
+-- The exchanges of a report by what they carry: by_cargo[cargo] and, for maps, by_region[region]
+-- (each in the report's order), made once per list of exchanges: so that each of thousands of
+-- charts looks only at the exchanges that can concern it.
+local indexes = setmetatable({}, { __mode = "k" })
+local function exchange_index(exchanges)
+   local index = indexes[exchanges]
+   if index then return index end
+   index = { by_cargo = {}, by_region = {} }
+   local function add(list, key, x)
+      local l = list[key]
+      if not l then
+         l = {}
+         list[key] = l
+      end
+      if l[#l] ~= x then l[#l + 1] = x end
+   end
+   for _, x in ipairs(exchanges) do
+      for _, t in ipairs(x.transfers or {}) do
+         for _, cargo in ipairs({ "detainees", "remains", "mine_maps" }) do
+            if t[cargo] ~= nil then add(index.by_cargo, cargo, x) end
+         end
+         for _, m in ipairs(t.mine_maps or {}) do
+            if m.region then add(index.by_region, m.region, x) end
+         end
+      end
+   end
+   indexes[exchanges] = index
+   return index
+end
+
 -- The exchanges group g's chart draws: those in [first, last] that moved its subject between
 -- its parties, at most chart.MAX_EXCHANGES (the nearest to a claim's days), in date order;
 -- and how many there were.
 local function exchanges_for(g, exchanges, claims, first, last)
    local found = {}
-   for _, x in ipairs(exchanges) do
+   -- no exchange moves a subject that is no cargo, nor a regional count of persons
+   local cargo = CARGO[g.subject]
+   if not cargo or (g.region and cargo ~= "mine_maps") then return found, 0 end
+   local index = exchange_index(exchanges)
+   local candidates
+   if g.region then candidates = index.by_region[g.region] else candidates = index.by_cargo[cargo] end
+   for _, x in ipairs(candidates or {}) do
       if x.first_day and x.first_day <= last and x.last_day >= first and #chart.moved(g, x) > 0 then
          found[#found + 1] = x
       end
