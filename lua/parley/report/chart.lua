@@ -215,17 +215,18 @@ end
 -- Is claim c a part of a total: part_of names one, or its scope is a strict subset of the
 -- scope of another claim of its claimant on the same date?
 local function part_marks(claims)
-   local by = {}
+   local by, widest = {}, {}
    for _, c in ipairs(claims) do
       local k = c.claimant .. "\0" .. tostring(c.as_of)
       by[k] = by[k] or {}
       table.insert(by[k], c)
+      widest[k] = math.max(widest[k] or 0, c.scope and #c.scope or 0)
    end
    local part = {}
    for _, c in ipairs(claims) do
       if c.part_of then
          part[c] = true
-      elseif c.scope and #c.scope > 0 then
+      elseif c.scope and #c.scope > 0 and #c.scope < widest[c.claimant .. "\0" .. tostring(c.as_of)] then
          local mine = {}
          for _, t in ipairs(c.scope) do mine[t] = true end
          for _, d in ipairs(by[c.claimant .. "\0" .. tostring(c.as_of)]) do
@@ -596,8 +597,12 @@ function chart.svg(g, data, n, lay)
    local desc = description(g, claims, f, parties, data, dense, part)
    local tid, did = "chart-title-" .. n, "chart-desc-" .. n
 
-   local o = {}
-   local function add(...) for i = 1, select("#", ...) do o[#o + 1] = select(i, ...) end end
+   local o, n_o = {}, 0
+   local function add(...)
+      local count = select("#", ...)
+      table.move({ ... }, 1, count, n_o + 1, o)
+      n_o = n_o + count
+   end
    add('<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="', f.width, '" height="', f.height,
       '" viewBox="0 0 ', f.width, " ", f.height, '" role="img" aria-labelledby="', tid, " ", did, '" aria-label="',
       esc(title), '">', '<title id="', tid, '">', esc(title), "</title>", '<desc id="', did, '">', esc(desc),
@@ -608,9 +613,12 @@ function chart.svg(g, data, n, lay)
    for i, p in ipairs(parties) do party_class[p] = " k" .. (i - 1) % #PALETTE + 1 end
    local place = placer(f)
    -- ranges first, so that no band hides a point; totals before parts
+   local rank = {}
+   for _, c in ipairs(claims) do
+      rank[c] = (c.count.low and c.count.high and not c.count.exact) and 0 or (part[c] and 2 or 1)
+   end
    table.sort(claims, function(a, b)
-      local ra = (a.count.low and a.count.high and not a.count.exact) and 0 or (part[a] and 2 or 1)
-      local rb = (b.count.low and b.count.high and not b.count.exact) and 0 or (part[b] and 2 or 1)
+      local ra, rb = rank[a], rank[b]
       if ra ~= rb then return ra < rb end
       return a.first_day < b.first_day or (a.first_day == b.first_day and a.id < b.id)
    end)
