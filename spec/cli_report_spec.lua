@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- `parley query` in the order of the SELECT with its NULL columns and in CSV and JSON, and
 -- `parley reconcile` without storing the run (--no-store; store_run = false in Lua) and in
 -- several formats from one run (--format a,b --out DIR).

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A dataset shaped like the real record the HTML report must stay readable on (issue 16): the
 -- releases of 2020-2026, sixteen counts of the detainees Azerbaijan holds over five years by
 -- eight claimants with long names, totals with their breakdowns (4,354 = 3,503 + 841 + 9 and

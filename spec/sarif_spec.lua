@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The SARIF report against the official SARIF 2.1.0 schema (spec/sarif-schema-2.1.0.json,
 -- vendored with its licence: spec/sarif-schema-2.1.0.README.md), validated by Debian's
 -- python3-jsonschema (`make deps`) through spec/sarif_validate.py: the nine built-in rules on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Validates SARIF files against the vendored SARIF 2.1.0 schema (draft-04), formats included.
 
 usage: python3 spec/sarif_validate.py SCHEMA FILE...

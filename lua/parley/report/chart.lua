@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The timeline chart of the HTML report, as inline SVG: each party's claimed counts of one
 -- subject over time, and the exchanges that moved that subject between its parties as
 -- numbered markers, keyed in a table under the chart (chart.exchanges gives them). Marks: an

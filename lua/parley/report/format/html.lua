@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The HTML report: one self-contained file (no external assets; one inline script, the
 -- findings' filters, allowed by its hash and nothing else; readable without JavaScript and in
 -- print) with the summary by severity, the history since the previous run,

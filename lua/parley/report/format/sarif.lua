@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The SARIF 2.1.0 report (https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one run of the
 -- tool "parley" (its version and a semantic version) with its rules (stable ids: the rule ids
 -- of the config; a name in words; descriptions and help from the rule's doc, docs/rules/ID.md,
