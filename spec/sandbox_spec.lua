@@ -667,3 +667,100 @@ describe("SQLite inside a rule", function()
       assert.matches("^nil\tstring or blob too big", results[1].log[1])
    end)
 end)
+
+describe("a hostile rule past its deadline inside one C call", function()
+   -- Each loops on a call that runs long in C, where the count hook never fires; the watchdog
+   -- and the charges stop it at the deadline (before: 2.3 s to 28.7 s against 1 s).
+   local LONG = { seconds = 0.5, instructions = 1e15, memory_mb = 64 }
+   for _, name in ipairs({ "long_date_format", "huge_concat", "utf8_len_loop", "levenshtein_loop",
+      "randomblob_sql" }) do
+      it(name .. " is stopped by the time limit while a benign rule reports its findings", function()
+         local r = run({ job(name, hostile_source(name), { limits = LONG }), job("benign", BENIGN) })
+         assert.same({ "error", "time", "rule ran longer than 0.5 seconds" }, { r[1].outcome, r[1].limit, r[1].error })
+         assert.truthy(r[1].seconds < 1.5, r[1].seconds)
+         if name == "levenshtein_loop" then
+            assert.matches("^false\t.*strings too long to compare in a rule %(100020001 cells, at most 4000000%)",
+               r[1].log[1])
+         end
+         assert_benign(r[2])
+      end)
+   end
+
+   it("is stopped at the deadline inside core.rule_info too", function()
+      local t0 = os.clock()
+      local info, err = core.rule_info([[
+         local core = require "parley.core"
+         local a, b = string.rep("ab", 995), string.rep("ba", 995)
+         for _ = 1, math.maxinteger do core.names.levenshtein(a, b) end
+      ]], "=lev", LONG, SANDBOX)
+      assert.same({ nil, "rule ran longer than 0.5 seconds" }, { info, err })
+      assert.truthy(os.clock() - t0 < 1.5)
+   end)
+
+   it("waits for a store another connection has locked only until its deadline", function()
+      local path = support.tmpname("locked.db")
+      local db = assert(parley.open(path))
+      assert(db:import(fixtures.small()))
+      db:close()
+      local locker = assert(core.connect(path))
+      assert(locker:exec("PRAGMA journal_mode=DELETE"))
+      assert(locker:exec("BEGIN EXCLUSIVE"))
+      assert(locker:exec("CREATE TABLE lock_holder(x)"))
+      local r = run({ job("locked", hostile_source("locked_store"), { store = path, limits = LONG }),
+         job("benign", BENIGN) })
+      locker:close()
+      assert.same({ "error", "time", "rule ran longer than 0.5 seconds" }, { r[1].outcome, r[1].limit, r[1].error })
+      assert.truthy(r[1].seconds < 1.5, r[1].seconds)
+      assert.matches("^true\tnil\tdatabase is locked", r[1].log[1] or "")
+      assert_benign(r[2])
+   end)
+end)
+
+describe("SQLite's memory and disk for a rule", function()
+   local LIMITS = { seconds = 60, instructions = 1e15, memory_mb = 16, temp_mb = 8 }
+   it("refuse an SQL text longer than 100,000 bytes, and the rule goes on", function()
+      -- the 12 MB text itself fits in the rule's memory; preparing it took 1.35 GB before
+      local r = run({ job("in_list", hostile_source("huge_in_list"), { limits = { memory_mb = 48 } }),
+         job("benign", BENIGN) })
+      assert.equal("ok", r[1].outcome, r[1].error)
+      assert.matches("^true\tnil\tstatement too long", r[1].log[1])
+      assert.same("after\ttrue\ttable", r[1].log[2]:gsub(": 0x%x+", ""))
+      assert_benign(r[2])
+   end)
+
+   it("cap the queries a rule keeps open", function()
+      local r = run({ job("cursors", hostile_source("open_cursors"), { limits = LIMITS }), job("benign", BENIGN) })
+      assert.same({ "error", "memory", "rule kept more than 256 queries open at once" },
+         { r[1].outcome, r[1].limit, r[1].error })
+      assert_benign(r[2])
+   end)
+
+   it("count the memory of prepared statements against memory_mb", function()
+      local r = run({ job("statements", hostile_source("big_statements"), { limits = LIMITS }), job("benign", BENIGN) })
+      assert.same({ "error", "memory", "rule used more than 16 MB of memory" },
+         { r[1].outcome, r[1].limit, r[1].error })
+      assert_benign(r[2])
+   end)
+
+   it("stop a query whose temporary files pass temp_mb, as the disk limit", function()
+      local r = run({ job("temp", hostile_source("temp_file_flood"), { limits = LIMITS }), job("benign", BENIGN) })
+      assert.same({ "error", "disk", "rule's SQL wrote more than 8 MB of temporary files" },
+         { r[1].outcome, r[1].limit, r[1].error })
+      assert_benign(r[2])
+   end)
+
+   it("refuse deep expressions, long compound SELECTs and many parameters", function()
+      local r = run({ job("shapes", [[return { id = "s", version = "1", run = function(ctx)
+         local function try(sql, ...) local row, err = ctx.db:first(sql, ...) ctx.log(row and "row" or err) end
+         try("SELECT 1" .. string.rep(" + 1", 150) .. " AS x")
+         try("SELECT 1 AS x" .. string.rep(" UNION ALL SELECT 1", 60))
+         try("SELECT ?1001 AS x", 1)
+         try("SELECT 1 AS x" .. string.rep(" UNION ALL SELECT 1", 40))
+      end }]], { limits = LIMITS }) })
+      assert.equal("ok", r[1].outcome, r[1].error)
+      assert.matches("^Expression tree is too large", r[1].log[1])
+      assert.matches("^too many terms in compound SELECT", r[1].log[2])
+      assert.matches("^variable number must be between", r[1].log[3])
+      assert.equal("row", r[1].log[4])
+   end)
+end)
