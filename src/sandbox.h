@@ -55,6 +55,7 @@ typedef struct Limits {
     lua_Integer log_lines;
     double temp_mb;           /* bytes of temporary files the rule's SQL may write */
     lua_Integer evidence_ids; /* ids in one finding's evidence */
+    double output_mb;         /* encoded text of the findings kept */
 } Limits;
 
 /* A copy in C memory, NUL-terminated: threads and finished states never share Lua strings. */
@@ -115,6 +116,7 @@ typedef struct Sandbox {
     lua_Integer instructions, sql_steps;
     double start, deadline;
     lua_Integer total, stored, nlog;
+    double output_bytes; /* of the findings' encoded texts, kept or not */
     const SbOptions *opts;
     const char *rule_id, *severity; /* severity: the default of the job's findings, or NULL */
     /* the watchdog's (sandbox_watchdog.c): set by the monitor thread when the deadline has

@@ -200,6 +200,7 @@ void parley_sandbox_read_limits(lua_State *L, int idx, Limits *lim)
     lim->log_lines = 1000;
     lim->temp_mb = 256;
     lim->evidence_ids = 10000;
+    lim->output_mb = 64;
     if (idx == 0 || lua_isnoneornil(L, idx))
         return;
     luaL_checktype(L, idx, LUA_TTABLE);
@@ -211,4 +212,5 @@ void parley_sandbox_read_limits(lua_State *L, int idx, Limits *lim)
     lim->log_lines = limit_integer(L, idx, "log_lines", lim->log_lines, 0);
     lim->temp_mb = limit_number(L, idx, "temp_mb", lim->temp_mb);
     lim->evidence_ids = limit_integer(L, idx, "evidence_ids", lim->evidence_ids, 1);
+    lim->output_mb = limit_number(L, idx, "output_mb", lim->output_mb);
 }
