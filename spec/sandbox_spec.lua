@@ -787,7 +787,8 @@ describe("ctx:finding", function()
    end)
 
    it("records nothing after a limit tripped, even when called from C", function()
-      local r = run({ job("after", hostile_source("finding_after_trip"), { limits = { seconds = 0.2, instructions = 1e15 } }),
+      local r = run({ job("after", hostile_source("finding_after_trip"),
+         { limits = { seconds = 0.2, instructions = 1e15 } }),
          job("benign", BENIGN) })
       assert.same({ "error", "time", 1, 1, "before" },
          { r[1].outcome, r[1].limit, r[1].total, #r[1].findings, r[1].findings[1].message })
@@ -823,12 +824,12 @@ describe("the engine, with a result it cannot store", function()
          end
          return results
       end
-      local ok, run, err = pcall(parley.reconcile, dir .. "/config.yaml")
+      local ok, made, err = pcall(parley.reconcile, dir .. "/config.yaml")
       core.run_rules = real
-      assert.truthy(ok, run)
-      assert.truthy(run, err)
+      assert.truthy(ok, made)
+      assert.truthy(made, err)
       local by = {}
-      for _, o in ipairs(run.outcomes) do by[o.rule] = o end
+      for _, o in ipairs(made.outcomes) do by[o.rule] = o end
       assert.same({ "findings", "error" }, { by.benign.outcome, by.bad.outcome })
       assert.equal("its findings cannot be stored: finding 1: message is not a string", by.bad.error)
       local db = assert(parley.open(dir .. "/store.db"))
