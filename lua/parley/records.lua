@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Reading records back: db:parties(), db:sources(), db:claims(filter), db:lists(filter),
 -- db:persons(filter), db:exchanges(filter), db:imports(). Each is a generic-for iterator
 -- that returns four values, so a break out of the loop releases its statement at once.
@@ -168,6 +169,24 @@ function records.exchanges(db, filter)
       end,
    }, "exchanges")
    return iterate(db, "SELECT * FROM exchanges" .. w .. " ORDER BY date_start, id", args, exchange)
+end
+
+---------------------------------------------------------------------------- decisions
+
+local decision = reader("identities")
+
+-- Reviewers' decisions on who is who (docs/people.md), in the order they were decided.
+-- filter: id; current = true leaves out superseded decisions.
+function records.identities(db, filter)
+   local w, args = where(filter, {
+      id = "identities.id = :id",
+      current = function(v)
+         if v then
+            return "NOT EXISTS (SELECT 1 FROM identities AS later WHERE later.supersedes = identities.id)"
+         end
+      end,
+   }, "identities")
+   return iterate(db, "SELECT * FROM identities" .. w .. " ORDER BY decided_on_start, id", args, decision)
 end
 
 ---------------------------------------------------------------------------- imports

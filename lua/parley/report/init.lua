@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Writing a run (docs/reports.md). report.gather (report/model.lua) collects once what a
 -- report shows; each format lays it out: a module parley.report.format.NAME, in
 -- report/format/NAME.lua, with render(model, opts) and `records`, the records of the store
@@ -32,7 +33,9 @@ function report.render(run, format, opts)
    end
    local writer = require("parley.report.format." .. format)
    opts = opts or {}
-   return writer.render(model.gather(run, { db = opts.db, data = writer.records or false }), opts)
+   local m, err = model.gather(run, { db = opts.db, data = writer.records or false, share = opts.share or run.share })
+   if not m then return nil, err end
+   return writer.render(m, opts)
 end
 
 -- Writes run in format to path (or returns the text when path is nil). Returns true (or the

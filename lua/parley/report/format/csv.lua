@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The CSV report: one row per finding with its evidence ids, under two header rows: names,
 -- then HXL hashtags (https://hxlstandard.org) so humanitarian tools can read it, with custom
 -- #x_ tags where HXL has none (docs/reports.md). RFC 4180: CRLF line ends, fields quoted when
@@ -27,6 +28,8 @@ local COLUMNS = {
    { "persons", "#x_persons", function(f) return table.concat(common.ids(f.evidence, "persons"), " ") end },
    { "measures", "#x_measures", function(f) return common.measures_text(f.measures) end },
    { "fingerprint", "#meta+fingerprint", function(f) return f.fingerprint end },
+   -- the sharing level the report was made at (parley.share), so a row says what it withholds
+   { "sharing", "#x_sharing", function(_, _, m) return m.share and m.share.level or "internal" end },
 }
 
 -- One field: formula-guarded, then quoted as RFC 4180 requires.

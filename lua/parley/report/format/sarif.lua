@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The SARIF 2.1.0 report (https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one run of the
 -- tool "parley" with its rules (stable ids: the rule ids of the config), a result per
 -- finding with its level mapped from the severity (critical and high: error; medium: warning;
@@ -111,7 +112,7 @@ function sarif.render(model)
          } },
          results = results,
          properties = { run = r.id, config = r.config, configSha256 = r.config_sha256,
-            previousRun = h and h.a and h.a.id or nil, resolved = resolved(h) },
+            previousRun = h and h.a and h.a.id or nil, resolved = resolved(h), share = model.share },
       } },
    }
    return json.encode(doc) .. "\n"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The text report, a summary for a terminal: a line per finding with its evidence and
 -- measures, the findings resolved since the previous run, failed and truncated rules, the
 -- latest exchanges (what moved between the parties, to set the findings against), the
@@ -76,6 +77,8 @@ function text.render(model, opts)
    local function paint(sev, s)
       return opts.colour and ((text.COLOURS[sev] or "") .. s .. "\27[0m") or s
    end
+   local shared = common.share_line(model)
+   if shared then line(shared) end
    findings(line, paint, model)
    failed_and_truncated(line, paint, model)
    latest_exchanges(line, model)
