@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- What names_link's cap on the names compared per block (BLOCK_CAP in src/names_link.c) costs
 -- in pairs found, against the same blocking without a cap, measured in the same run:
 --   1. generated lists (bench/names_gen.lua: variants of generated persons, with years), where

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for core.names.link on arbitrary packed bytes: the packed form is what
  * parley.names hands the kernel, but a rule can call core.names.link itself with any strings.
  *

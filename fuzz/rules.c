@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for rule text, the sandbox's untrusted input: core.rule_info and then
  * core.run_rules on a small store, with tight limits (200,000 instructions, 8 MB, 0.5 s, 4 MB
  * of temporary files) and the vetted modules and vocabulary the engine passes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the rule sandbox's JSON (src/sandbox_json.c): the decoder of
  * ctx.params and the encoder of findings and parameters, called directly under lua_pcall.
  *

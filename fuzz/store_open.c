@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for opening a store file someone else wrote: the input is written as a
  * database file, then parley.open reads it (checks it is a parley store of a known version,
  * migrates an older one) and, when it opens, the typed readers run over it.

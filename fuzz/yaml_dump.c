@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for parley.core.yaml.dump on values no YAML text would give: the input is
  * a small program that builds a Lua value (integers and floats of any bit pattern, strings of
  * any bytes, booleans, parley.null, nested tables with keys of any of those types, a table

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- What the libFuzzer harnesses (fuzz/*.c) found, each kept as a spec once fixed.
 local core = require "parley.core"
 

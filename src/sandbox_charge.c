@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* C functions whose cost grows with their arguments, charged before they run.
  *
  * The count hook never fires inside a C function, so a rule calling os.date with a 500 KB

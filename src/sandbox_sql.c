@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a rule's connection may cost: time, SQLite's memory and temporary disk.
  *
  *   - a busy handler that waits for a locked store only until the rule's deadline, and then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The watchdog: one monitor thread per core.run_rules (or core.rule_info) call that stops a
  * rule at its deadline even while it is inside a C function or an SQLite call.
  *
