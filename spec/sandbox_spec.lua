@@ -797,6 +797,16 @@ describe("ctx:finding", function()
       assert_benign(r[2])
    end)
 
+   it("keeps an evidence flood to output_mb of text, while a benign rule reports its findings", function()
+      local r = run({ job("flood", hostile_source("evidence_flood"), { params_json = '{"n": 200, "ids": 5000}',
+         limits = { output_mb = 1, instructions = 1e9, seconds = 60 } }), job("benign", BENIGN) })
+      assert.same({ "ok", 200, true }, { r[1].outcome, r[1].total, r[1].truncated })
+      local bytes = 0
+      for _, f in ipairs(r[1].findings) do bytes = bytes + #f.evidence_json end
+      assert.truthy(#r[1].findings >= 10 and bytes <= 1024 * 1024, #r[1].findings .. " " .. bytes)
+      assert_benign(r[2])
+   end)
+
    it("keeps findings up to output_mb of encoded text, and counts the rest", function()
       local r = run({ job("big", [[return { id = "b", version = "1", run = function(ctx)
          local pad = string.rep("x", 60000)

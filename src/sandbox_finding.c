@@ -227,7 +227,7 @@ static void push_sorted_evidence(lua_State *L, int ev)
             ids[i].i = (lua_Integer)i + 1;
             lua_pop(L, 1);
         }
-        parley_sandbox_charge(L, n);
+        parley_sandbox_charge(L, n * 16); /* about log2 n comparisons of each */
         qsort(ids, n, sizeof(Id), id_order);
         lua_createtable(L, (int)n, 0);
         for (i = 0; i < n; i++) {
@@ -294,8 +294,13 @@ int parley_sandbox_finding(lua_State *L)
     top = lua_gettop(L);
     encode_finding(L, sb, &c);
     sb->total++;
-    for (i = 0; i < FIELDS; i++)
-        sb->output_bytes += (double)lua_rawlen(L, top + 1 + i);
+    {
+        size_t bytes = 0;
+        for (i = 0; i < FIELDS; i++)
+            bytes += lua_rawlen(L, top + 1 + i);
+        sb->output_bytes += (double)bytes;
+        parley_sandbox_charge(L, bytes); /* encoding, sorting and hashing are C, unhooked */
+    }
     /* kept while both the count and the bytes the host will copy and decode fit */
     if (sb->stored < sb->lim.findings && sb->output_bytes <= sb->lim.output_mb * 1048576.0) {
         lua_Integer base = sb->stored * FIELDS;

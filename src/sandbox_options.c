@@ -201,7 +201,7 @@ void parley_sandbox_read_limits(lua_State *L, int idx, Limits *lim)
     lim->log_lines = 1000;
     lim->temp_mb = 256;
     lim->evidence_ids = 100000;
-    lim->output_mb = 64;
+    lim->output_mb = 16;
     if (idx == 0 || lua_isnoneornil(L, idx))
         return;
     luaL_checktype(L, idx, LUA_TTABLE);
