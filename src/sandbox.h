@@ -121,10 +121,9 @@ typedef struct Sandbox {
     const SbOptions *opts;
     const char *rule_id, *severity; /* severity: the default of the job's findings, or NULL */
     /* the watchdog's (sandbox_watchdog.c): set by the monitor thread when the deadline has
-     * passed; L, db and next_watched are changed under the watchdog's mutex */
+     * passed; db and next_watched are changed under the watchdog's mutex */
     volatile int expired;
     Watchdog *watchdog;
-    lua_State *L;
     sqlite3 *db;
     struct Sandbox *next_watched;
     /* the connection's (sandbox_sql.c) */
@@ -167,7 +166,7 @@ int parley_sandbox_raise(lua_State *L, Sandbox *sb);
  * runs until before its state is closed. */
 Watchdog *parley_watchdog_start(void);
 void parley_watchdog_stop(Watchdog *w);
-void parley_watchdog_watch(Watchdog *w, Sandbox *sb, lua_State *L);
+void parley_watchdog_watch(Watchdog *w, Sandbox *sb);
 void parley_watchdog_set_db(Sandbox *sb, sqlite3 *db);
 void parley_watchdog_unwatch(Sandbox *sb);
 

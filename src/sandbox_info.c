@@ -119,7 +119,7 @@ static int l_rule_info(lua_State *L)
     lua_pushlightuserdata(box->S, &a);
     {
         Watchdog *w = parley_watchdog_start(); /* nothing raises until it is stopped */
-        parley_watchdog_watch(w, &box->sb, box->S);
+        parley_watchdog_watch(w, &box->sb);
         status = lua_pcall(box->S, 1, INFO_FIELDS, 0);
         parley_watchdog_unwatch(&box->sb);
         parley_watchdog_stop(w);

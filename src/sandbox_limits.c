@@ -8,8 +8,8 @@
  *     so pcall, xpcall handlers and coroutine.wrap cannot swallow it;
  *   - an SQLite progress handler on the rule's read-only connection that interrupts a query
  *     once the time or the SQL step budget is spent;
- *   - the watchdog (sandbox_watchdog.c), which forces the hook and interrupts SQLite at the
- *     deadline, so a long C call between two checks overruns by at most that one call.
+ *   - the watchdog (sandbox_watchdog.c), which marks the sandbox expired and interrupts SQLite
+ *     at the deadline, so a long C call between two checks overruns by at most that one call.
  * C functions are not hooked, so those whose running time a rule controls (string.rep of "",
  * table.insert/remove/move over a fake length, pattern matching in sandbox_match.c, and those
  * of sandbox_charge.c, whose cost grows with their arguments) are replaced by versions that

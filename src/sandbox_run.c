@@ -185,7 +185,7 @@ static void run_job(Job *job, const Batch *batch)
     } else {
         int status;
         parley_sandbox_set_current(&sb);
-        parley_watchdog_watch(batch->watchdog, &sb, S);
+        parley_watchdog_watch(batch->watchdog, &sb);
         lua_pushcfunction(S, job_main);
         lua_pushlightuserdata(S, job);
         status = lua_pcall(S, 1, 0, 0);

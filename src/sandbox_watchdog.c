@@ -6,11 +6,16 @@
  * every PROGRESS_EVERY SQLite steps, so one costly C call between two checks (a long
  * os.date format, a huge table.concat, a wait on a locked store) could overrun the time limit
  * many times over. The monitor wakes every WATCH_PERIOD seconds and, for each watched sandbox
- * past its deadline, marks it expired, forces its count hook to fire on the next instruction
- * (lua_sethook is documented as safe to call from another thread, as from a signal) and calls
- * sqlite3_interrupt on its connection. The next check of any kind then trips the time limit,
- * so the overshoot is at most one C call that cannot be interrupted, and those are charged by
- * their length (sandbox_charge.c).
+ * past its deadline, marks it expired and calls sqlite3_interrupt on its connection (safe from
+ * any thread). Every check reads the mark: the count hook (within 1,000 instructions), the
+ * progress handler, the busy handler and every charged C function (sandbox_charge.c), so the
+ * overshoot is at most one C call, and those are bounded by their charge or the memory cap.
+ *
+ * The monitor does not call lua_sethook on the rule's state, although Lua allows it from a
+ * signal handler: in Lua 5.4 it walks the thread's CallInfo list (settraps), which the rule's
+ * own thread may be freeing at that moment (luaE_shrinkCI in a collection), and it would reach
+ * only the main thread, not a coroutine the rule runs in. The hook's next regular call comes
+ * within 1,000 instructions anyway.
  *
  * The list of watched sandboxes and each one's connection are read and changed under the
  * watchdog's mutex: a worker unwatches its sandbox before it closes the state (and with it
@@ -35,8 +40,6 @@ struct Watchdog {
 static void expire(Sandbox *sb)
 {
     sb->expired = 1;
-    if (sb->L)
-        lua_sethook(sb->L, lua_gethook(sb->L), LUA_MASKCOUNT, 1);
     if (sb->db)
         sqlite3_interrupt(sb->db);
 }
@@ -102,13 +105,12 @@ void parley_watchdog_stop(Watchdog *w)
     free(w);
 }
 
-void parley_watchdog_watch(Watchdog *w, Sandbox *sb, lua_State *L)
+void parley_watchdog_watch(Watchdog *w, Sandbox *sb)
 {
     sb->watchdog = w;
     if (w == NULL)
         return;
     pthread_mutex_lock(&w->lock);
-    sb->L = L;
     sb->next_watched = w->watched;
     w->watched = sb;
     pthread_mutex_unlock(&w->lock);
@@ -140,7 +142,6 @@ void parley_watchdog_unwatch(Sandbox *sb)
             *p = sb->next_watched;
             break;
         }
-    sb->L = NULL;
     sb->db = NULL;
     sb->watchdog = NULL;
     pthread_mutex_unlock(&w->lock);
