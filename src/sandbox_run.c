@@ -16,7 +16,7 @@
 #define BATCH_MT "parley.SandboxBatch"
 #define MAX_THREADS 256
 
-/* The name of each LIMIT_* in results: too many open queries hold SQLite's memory. */
+/* The name of each LIMIT_* in results; LIMIT_CURSORS is "memory": open queries hold SQLite's memory. */
 static const char *const limit_names[] = {NULL, "instructions", "memory", "time", "sql", "disk", "memory", NULL};
 
 /* ctx.db: what a rule may do with its connection. The connection itself stays an upvalue
