@@ -1,9 +1,10 @@
 -- self_contradiction: a party's assertion contradicted by its own later claim or act.
 --   denial:   it said mine maps do not exist (mine_maps_exist: false), then handed maps over
 --             (a transfer from that party with mine_maps, certainly after the claim's as_of);
---   reversal: its count of the same subject, holder, about and region went down and then up,
---             or up after a release from the holder, with no exchange between the two claims
---             that brought that cargo to the holder;
+--   reversal: its count of the same subject, holder, about and region and of the same
+--             canonical scope (one series, kit.series_key) went down and then up, or up after a
+--             release from the holder, with no exchange between the two claims that brought that
+--             cargo to the holder; a part of its own total is never set against the total;
 --   flip:     it asserted a value false, and later true (same subject, holder, about, region).
 -- See docs/rules/self_contradiction.md.
 local dates = require "parley.dates"
@@ -16,8 +17,9 @@ local function what_of(c)
       (c.region and (" in " .. c.region) or "")
 end
 
-local function series_key(c)
-   return table.concat({ c.claimant, c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+-- An assertion's series: its claimant on its canonical subject, holder, about and region.
+local function assertion_key(c)
+   return table.concat({ c.claimant, kit.count_key(c) }, "\1")
 end
 
 ----------------------------------------------------------------------------- denial
@@ -103,7 +105,7 @@ local function denials(ctx, claims, exchanges)
    local p = ctx.params
    local handed = handovers(exchanges)
    for _, c in ipairs(claims) do
-      if c.subject == p.maps_subject and c.value == false and handed[c.claimant] then
+      if kit.canonical(c).subject == p.maps_subject and c.value == false and handed[c.claimant] then
          local after, maps, mines, regions = handovers_after(c, handed[c.claimant], p.include_overlapping)
          if #after > 0 then report_denial(ctx, c, after, maps, mines, regions) end
       end
@@ -160,13 +162,14 @@ local function report_reversal(ctx, before, prev, cur, fell, rise, cargo, out, t
    end
    local sources = { cur.source, prev.source, fell and before.source or nil }
    ctx:finding({
-      message = string.format("%s's count of %s %s, with no exchange bringing %s to %s between them",
-         cur.claimant, what_of(cur), why, cargo or cur.subject, cur.holder or "the holder"),
+      message = string.format("%s's count of %s (%s) %s, with no exchange bringing %s to %s between them",
+         cur.claimant, what_of(cur), kit.scope_words(kit.scope_of(cur)), why, cargo or kit.canonical(cur).subject,
+         cur.holder or "the holder"),
       evidence = { claims = evidence_claims, exchanges = #xids > 0 and xids or nil,
          sources = ids(sources), parties = { cur.claimant } },
       measures = { rise = rise, fall = fell and (best_of(before.count) - best_of(prev.count)) or nil,
          released = total },
-      details = { kind = "reversal" },
+      details = { kind = "reversal", scope = kit.scope_of(cur) },
    })
 end
 
@@ -178,7 +181,8 @@ local function check_rise(ctx, series, i, released, received)
    local before, prev, cur = series[i - 2], series[i - 1], series[i]
    local rise = best_of(cur.count) - best_of(prev.count)
    if rise < p.min_change then return end
-   local cargo = (cur.subject == "detainees" or cur.subject == "remains") and cur.subject or nil
+   local subject = kit.canonical(cur).subject
+   local cargo = (subject == "detainees" or subject == "remains") and subject or nil
    local moved = cargo and cur.holder
    if moved and #between(received[cargo][cur.holder], prev, cur) > 0 then return end
    local fell = before and best_of(before.count) - best_of(prev.count) >= p.min_change
@@ -192,14 +196,27 @@ local function reversals(ctx, claims, exchanges)
    for _, c in ipairs(claims) do
       if c.count then counted[#counted + 1] = c end
    end
+   kit.breakdowns(counted)
+   -- a part stating no scope of its own is in no series: it would stand for its total
+   local in_series = {}
+   for _, c in ipairs(counted) do
+      if kit.canonical(c).kind == "stock" and not kit.unscoped_part(c) then in_series[#in_series + 1] = c end
+   end
    local released, received = {}, {}
    for _, cargo in ipairs({ "detainees", "remains" }) do
       released[cargo] = movements(exchanges, cargo, "from")
       received[cargo] = movements(exchanges, cargo, "to")
    end
-   local groups, order = kit.group(counted, series_key)
+   local groups, order = kit.group(in_series, kit.series_key)
+   local function tie(slot)
+      local tied = {}
+      for k, c in ipairs(slot) do tied[k] = c.id end
+      table.sort(tied)
+      ctx.log(string.format("%s: left out of the series, they give different counts for the same date",
+         table.concat(tied, ", ")))
+   end
    for _, key in ipairs(order) do
-      local series = kit.series(groups[key]) -- each claim certainly after the one before
+      local series = kit.series(groups[key], tie) -- each claim certainly after the one before
       for i = 2, #series do check_rise(ctx, series, i, released, received) end
    end
 end
@@ -219,7 +236,7 @@ local function flips(ctx, claims)
    for _, c in ipairs(claims) do
       if c.value == false or c.value == true then valued[#valued + 1] = c end
    end
-   local groups, order = kit.group(valued, series_key)
+   local groups, order = kit.group(valued, assertion_key)
    for _, key in ipairs(order) do
       local g = groups[key]
       for i, f in ipairs(g) do
@@ -253,7 +270,7 @@ end
 
 return {
    id = "self_contradiction",
-   version = "1.0.0",
+   version = "2.0.0",
    description = "A party's assertion contradicted by its own later claim or act: mine maps denied and then " ..
       "handed over, counts that reverse without an exchange to explain it, a value asserted false and later true.",
    severity = "medium",
