@@ -5,7 +5,9 @@
 local check = require "parley.check"
 local core = require "parley.core"
 local json = require "parley.json"
+local dates = require "parley.dates"
 local record_schema = require "parley.record_schema"
+local terms = require "parley.terms"
 local text = require "parley.text"
 local vocab = require "parley.vocab"
 
@@ -289,6 +291,93 @@ local function check_supersedes(ctx)
    end
 end
 
+---------------------------------------------------------------------------- breakdowns
+
+local function same_set_or_subset(part, whole)
+   local set = {}
+   for _, t in ipairs(whole) do set[t] = true end
+   for _, t in ipairs(part) do
+      if not set[t] then return false, t end
+   end
+   return true
+end
+
+local function named(v) return v and ("'" .. v .. "'") or "none" end
+
+-- Why a claim cannot be part of the claim its part_of names, or nil: a breakdown is one
+-- statement of one claimant, so both must say the same claimant, subject (canonically),
+-- holder and about, with as-of dates that can be the same day, both counts, and the part's
+-- scope within the total's where both give one.
+local function part_problem(v, part, whole)
+   local id = whole.id
+   if part.count == nil or whole.count == nil then
+      return string.format("part_of names claim '%s', but a breakdown is of counts and %s", id,
+         part.count == nil and "this claim states a value" or "that claim states a value")
+   end
+   for _, key in ipairs({ "claimant", "holder", "about" }) do
+      if part[key] ~= whole[key] then
+         return string.format("part_of names claim '%s', whose %s is %s, but this claim's is %s: a breakdown " ..
+            "says the same %s as its total", id, key, named(whole[key]), named(part[key]), key)
+      end
+   end
+   local ps, ws = v:canonical_subject(part.subject), v:canonical_subject(whole.subject)
+   if ps ~= ws then
+      return string.format("part_of names claim '%s', whose subject is '%s', but this claim's is '%s'", id, ws, ps)
+   end
+   local pd, wd = part.as_of, whole.as_of
+   if type(pd) ~= "table" then pd = dates.parse(pd) end
+   if type(wd) ~= "table" then wd = dates.parse(wd) end
+   if pd and wd and not dates.overlap(pd, wd) then
+      return string.format("part_of names claim '%s', as of %s, but this claim is as of %s: a breakdown is of " ..
+         "the same date", id, wd.text, pd.text)
+   end
+   local pscope, wscope = v:canonical_scope(part.scope), v:canonical_scope(whole.scope)
+   if pscope and wscope then
+      local ok, outside = same_set_or_subset(pscope, wscope)
+      if not ok then
+         return string.format("part_of names claim '%s', whose scope (%s) does not include '%s' of this claim's " ..
+            "scope: a part's scope lies within its total's", id, table.concat(wscope, ", "), outside)
+      end
+   end
+end
+
+-- part_of: the claim it names is a total this claim is a part of (part_problem), and no
+-- chain of part_of comes back to where it started. Stored claims name stored claims only, so
+-- a cycle runs through this batch's claims.
+local function check_parts(ctx)
+   local claims = ctx.ids.claims
+   local ids = {}
+   for id, seen in pairs(claims) do
+      if seen.record.part_of then ids[#ids + 1] = id end
+   end
+   table.sort(ids)
+   local lookup = ctx.opts.record
+   for _, id in ipairs(ids) do
+      local seen = claims[id]
+      local part = seen.record
+      local where = check.at(seen.where, seen.where.node[seen.where.key], "part_of", seen.path .. ".part_of")
+      if part.part_of == id then
+         ctx:problem(where, string.format("claim '%s' cannot be a part of itself", id))
+      else
+         local whole = claims[part.part_of] and claims[part.part_of].record
+            or (lookup and lookup("claims", part.part_of))
+         local why = whole and part_problem(ctx.vocabulary, part, whole)
+         if why then ctx:problem(where, why) end
+         -- a cycle: following part_of from this claim comes back to it
+         local at, steps, chain = part.part_of, 0, { id }
+         while at and claims[at] and at ~= id and steps <= #ids do
+            chain[#chain + 1] = at
+            at = claims[at].record.part_of
+            steps = steps + 1
+         end
+         if at == id and #chain > 1 then
+            ctx:problem(where, string.format("part_of goes round in a circle (%s -> %s): a total is not a part of " ..
+               "its own parts", table.concat(chain, " -> "), id))
+         end
+      end
+   end
+end
+
 -- Validates documents {data=, name=, marks=} as one batch. opts: exists(kind, id),
 -- all_ids(kind), stored_digest(kind, id) consult the store. Returns the batch (records by
 -- kind, in document order, and skip[kind][id] for records the store has already), and the
@@ -311,8 +400,10 @@ function dataset.validate(docs, opts)
       doc.index = i
       check_document(ctx, doc)
    end
+   ctx.vocabulary = terms.vocabulary(table.unpack(opts and opts.vocabularies and opts.vocabularies() or {}))
    resolve_refs(ctx)
    check_supersedes(ctx)
+   check_parts(ctx)
    check_against_store(ctx)
    return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of },
       ctx.problems

@@ -25,8 +25,10 @@ local function without_periods(v)
 end
 
 -- A record as the dataset writes it: what the reader gives back without what the store adds
--- (a person's variants, which are other records' names; each date's period).
+-- (a person's variants, which are other records' names; each date's period; a claim's or
+-- list's canonical subject and scope).
 local function as_written(kind, r)
+   r.canonical = nil
    if kind == "persons" then
       r = { id = r.id, names = r.names, born = r.born, sex = r.sex, category = r.category, rank = r.rank,
          father_name = r.father_name, notes = r.notes }

@@ -424,6 +424,9 @@ record_schema.kinds = {
          } },
          { "value", check = "scalar", codec = "scalar" }, { "scope", check = "list", of = "token", codec = "json" },
          { "text", check = "string" }, { "supersedes", ref = "claims" }, { "notes", check = "string" },
+         -- a breakdown: this claim's count is part of that claim's (parley.dataset checks it is
+         -- the same statement: claimant, subject, holder, about, as-of and scope)
+         { "part_of", ref = "claims", since = 5 },
       },
       after = "claim",
    },

@@ -4,9 +4,13 @@
 -- Records come back in the shape they were imported in (docs/dataset.md), and each date
 -- field X also as X_period, the table parley.dates.parse gives for it, so rules and reports
 -- need not parse date text again. Rows become records as parley.record_schema describes.
+-- Claims and lists also carry `canonical` = {subject, kind, scope}: their subject and scope
+-- through the store's vocabulary (parley.terms), the form every comparison uses, while the
+-- record keeps what the source said.
 
 local json = require "parley.json"
 local record_schema = require "parley.record_schema"
+local terms = require "parley.terms"
 local text = require "parley.text"
 
 local records = {}
@@ -61,6 +65,42 @@ local function where(filter, known, fname)
    return " WHERE " .. table.concat(clauses, " AND "), args
 end
 
+---------------------------------------------------------------------------- vocabulary
+
+-- What each import's `vocabulary:` added (the vocabularies table), in import order: tables as
+-- a dataset writes them ({subjects =, scopes =}).
+function records.stored_vocabularies(db)
+   local stored = {}
+   for row in db:query("SELECT vocabulary FROM vocabularies ORDER BY import") do
+      stored[#stored + 1] = json.decode(row.vocabulary)
+   end
+   return stored
+end
+
+-- The vocabulary of a store (a parley.terms vocabulary): the default with what its imports
+-- added, in import order.
+function records.vocabulary(db)
+   return terms.vocabulary(table.unpack(records.stored_vocabularies(db)))
+end
+
+-- A converter that adds `canonical` to each record convert gives. The canonical forms are
+-- shared by the records of one query that say the same (read them, do not change them).
+local function with_canonical(db, convert)
+   local v = records.vocabulary(db)
+   local seen = {}
+   return function(_, r)
+      local rec = convert(db, r)
+      local k = rec.subject .. "\0" .. (r.scope or "")
+      local c = seen[k]
+      if not c then
+         c = v:canonical(rec.subject, rec.scope)
+         seen[k] = c
+      end
+      rec.canonical = c
+      return rec
+   end
+end
+
 ---------------------------------------------------------------------------- parties, sources
 
 local party = reader("parties")
@@ -99,7 +139,7 @@ function records.claims(db, filter)
    local known = claim_filters("claims")
    known.region = "region = :region"
    local w, args = where(filter, known, "claims")
-   return iterate(db, "SELECT * FROM claims" .. w .. " ORDER BY as_of_start, id", args, claim)
+   return iterate(db, "SELECT * FROM claims" .. w .. " ORDER BY as_of_start, id", args, with_canonical(db, claim))
 end
 
 ---------------------------------------------------------------------------- persons, lists
@@ -108,7 +148,7 @@ local list = reader("lists")
 
 function records.lists(db, filter)
    local w, args = where(filter, claim_filters("lists"), "lists")
-   return iterate(db, "SELECT * FROM lists" .. w .. " ORDER BY as_of_start, id", args, list)
+   return iterate(db, "SELECT * FROM lists" .. w .. " ORDER BY as_of_start, id", args, with_canonical(db, list))
 end
 
 -- A person as recorded, plus `variants`: every name any record gives them, with its script,

@@ -109,6 +109,14 @@ local function store_lookups(db)
          end
          return ids
       end,
+      -- a stored record, as the readers give it
+      record = function(kind, id)
+         local found -- ids are unique: one at most
+         for r in records[kind](db, { id = id }) do found = r end
+         return found
+      end,
+      -- what the store's imports added to the default vocabulary (parley.records.vocabulary)
+      vocabularies = function() return records.stored_vocabularies(db) end,
       stored_digest = function(kind, id)
          local row = db:first("SELECT digest FROM records WHERE kind = ? AND id = ?", kind, id)
          return row and row.digest

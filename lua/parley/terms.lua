@@ -129,6 +129,14 @@ function Vocabulary:canonical_scope(list)
    return out
 end
 
+-- The canonical form of a claim's or list's subject and scope, for comparing: {subject =,
+-- kind = "stock"|"event", scope = sorted canonical tags, or nil when the record gives no scope
+-- (a count with no scope is not a count of nobody: it compares with any scope)}.
+function Vocabulary:canonical(subject, scope)
+   local name, kind = self:canonical_subject(subject)
+   return { subject = name, kind = kind, scope = self:canonical_scope(scope) }
+end
+
 local function names_of(t, synonyms)
    local out = {}
    for k in pairs(t) do out[#out + 1] = k end
