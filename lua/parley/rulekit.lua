@@ -163,9 +163,12 @@ end
 ------------------------------------------------------------------------------ like with like
 
 local default_vocabulary
+local NO_SCOPE = {}
 
--- The vocabulary canonical forms are computed with when a record carries none: parley.terms'
--- default (the readers hand every record its `canonical`, made with the store's vocabulary).
+-- The vocabulary canonical forms are computed with when a record carries none and the rule
+-- gives none: parley.terms' default. (The readers hand every claim and list its `canonical`,
+-- made with the store's vocabulary; a rule reading rows with plain SQL passes
+-- parley.records.vocabulary(ctx.db) to kit.canonical.)
 function kit.vocabulary()
    default_vocabulary = default_vocabulary or terms.vocabulary()
    return default_vocabulary
@@ -173,15 +176,19 @@ end
 
 -- A claim's or list's canonical forms: {subject =, kind = "stock"|"event", scope = {sorted
 -- canonical tags}} (an empty scope when it states none). The record's own `canonical` when
--- the reader gave one, else computed once with kit.vocabulary() and kept on the record.
-function kit.canonical(r)
+-- the reader gave one, else computed once with `vocabulary` (default: kit.vocabulary()) and
+-- kept on the record. The tables may be shared between records: read them, do not change them.
+function kit.canonical(r, vocabulary)
    local k = r.canonical
    if k and k.scope then return k end
-   local v = kit.vocabulary()
-   local subject, kind
-   if r.subject ~= nil then subject, kind = v:canonical_subject(r.subject) end
-   k = { subject = k and k.subject or subject, kind = k and k.kind or kind,
-      scope = v:canonical_scope(r.scope) or {} }
+   if k then
+      k = { subject = k.subject, kind = k.kind, scope = NO_SCOPE }
+   else
+      local v = vocabulary or kit.vocabulary()
+      local subject, kind
+      if r.subject ~= nil then subject, kind = v:canonical_subject(r.subject) end
+      k = { subject = subject, kind = kind, scope = v:canonical_scope(r.scope) or NO_SCOPE }
+   end
    r.canonical = k
    return k
 end
