@@ -1,5 +1,5 @@
 -- list_overlap: person-level linkage between two parties' named lists about the same people
--- (same subject and holder, periods that can overlap), through parley.names, so that
+-- (same canonical subject and holder, periods that can overlap), through parley.names, so that
 -- Հովհաննես Պետրոսյան on one side and Ованес Петросян on the other count as one person.
 -- One finding per pair of lists: who is on both, who on only one, and the uncertain pairs a
 -- person must decide, never counted as matched.
@@ -92,11 +92,12 @@ local function compare_group(ctx, lists, person_names)
 end
 
 local function run(ctx)
-   -- the current lists, grouped by subject and holder
+   -- the current lists, grouped by canonical subject (`detained` lists are lists of detainees)
+   -- and holder; scope is not read: who is on both lists is the question, whatever each covers
    local gone = kit.superseded(ctx.db, "lists")
    local groups, order = kit.group(kit.all(ctx.db:lists()), function(l)
       if gone[l.id] then return nil end
-      return l.subject .. "\0" .. (l.holder or "")
+      return kit.canonical(l).subject .. "\0" .. (l.holder or "")
    end)
    local person_names = {} -- person id -> the first name its record gives, read once
    for _, key in ipairs(order) do compare_group(ctx, groups[key], person_names) end
