@@ -30,7 +30,8 @@ local function project()
       for i, id in ipairs(ids) do quoted[i] = json.encode(id) end
       local path = dir .. "/" .. name .. ".yaml"
       support.write(path, table.concat({ "parley: 1", "store: " .. p.store, "data: [dataset.yaml]", "rules:",
-         "  - use: count_gap", "    with: {scopes: overlap}", "  - script: pick.lua", "    with: {ids: [" .. table.concat(quoted, ", ") .. "]}" },
+         "  - use: count_gap", "    with: {scopes: overlap}",
+         "  - script: pick.lua", "    with: {ids: [" .. table.concat(quoted, ", ") .. "]}" },
          "\n"))
       return assert(parley.reconcile(path)), path
    end
