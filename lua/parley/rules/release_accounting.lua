@@ -197,31 +197,55 @@ local function side_index(lists)
    return index
 end
 
--- The lists of a side on which released person r is, in their order, each with the person
--- ids of the matching entries: by person id, or by exact name where one side gives no id.
-local function lists_naming(index, r, names)
-   local hits = {}
-   local function take(found)
-      for _, h in ipairs(found or {}) do hits[#hits + 1] = h end
-   end
+-- The index's runs of entries that can be released person r: by person id, or by exact
+-- name where one side gives no id. Each run is in list order (as_of order).
+local function runs_naming(index, r, names)
+   local runs = {}
    if r.given then
-      take(index.by_id[r.person])
-      for _, n in ipairs(names[r.person] or {}) do take(index.by_name_noid[n]) end
+      runs[#runs + 1] = index.by_id[r.person]
+      for _, n in ipairs(names[r.person] or {}) do runs[#runs + 1] = index.by_name_noid[n] end
    elseif r.name then
-      take(index.by_name[r.name])
+      runs[#runs + 1] = index.by_name[r.name]
    end
+   return runs
+end
+
+-- The lists certainly after date period d on which released person r is, in their order, each
+-- with the person ids of the matching entries. A binary search in each run skips the lists
+-- not after d (those whose first day is not after d's last: a prefix), so a common name on
+-- many earlier lists costs its logarithm, not its length.
+local function lists_after(index, r, names, d)
    local by_list, out = {}, {}
-   for _, h in ipairs(hits) do
-      local m = by_list[h.list]
-      if not m then
-         m = { list = h.list, persons = {} }
-         by_list[h.list] = m
-         out[#out + 1] = m
+   for _, run in ipairs(runs_naming(index, r, names)) do
+      local lo, hi = 1, #run + 1
+      while lo < hi do
+         local mid = (lo + hi) // 2
+         if run[mid].list.as_of_period.first <= d.last then lo = mid + 1 else hi = mid end
       end
-      m.persons[#m.persons + 1] = h.person
+      for i = lo, #run do
+         local h = run[i]
+         if dates.before(d, h.list.as_of_period) then
+            local m = by_list[h.list]
+            if not m then
+               m = { list = h.list, persons = {} }
+               by_list[h.list] = m
+               out[#out + 1] = m
+            end
+            m.persons[#m.persons + 1] = h.person
+         end
+      end
    end
    table.sort(out, function(a, b) return a.list.position < b.list.position end)
    return out
+end
+
+-- Whether released person r is on one of the first n lists of the index (each run's first
+-- entry is its earliest list).
+local function on_first_lists(index, r, names, n)
+   for _, run in ipairs(runs_naming(index, r, names)) do
+      if run[1].list.position <= n then return true end
+   end
+   return false
 end
 
 -- The lists of the subject (canonical), all of them (current or not, for "never on a
@@ -325,13 +349,11 @@ local function check_still_listed(ctx, r, who, index, names)
    local p = ctx.params
    if not index then return end
    local found, on, matched = {}, {}, {}
-   for _, m in ipairs(lists_naming(index, r, names)) do
+   for _, m in ipairs(lists_after(index, r, names, r.x.date_period)) do
       local l = m.list
-      if dates.before(r.x.date_period, l.as_of_period) then
-         found[#found + 1] = l
-         on[#on + 1] = string.format("%s (%s, %s)", l.id, l.claimant, l.as_of)
-         for _, id in ipairs(m.persons) do matched[#matched + 1] = id end
-      end
+      found[#found + 1] = l
+      on[#on + 1] = string.format("%s (%s, %s)", l.id, l.claimant, l.as_of)
+      for _, id in ipairs(m.persons) do matched[#matched + 1] = id end
    end
    if #found == 0 then return end
    local lids, sources = {}, {}
@@ -369,9 +391,7 @@ local function check_unlisted(ctx, r, who, index, names)
    if not index then return end
    local n = lists_up_to(index.lists, r.x.date_period)
    if n == 0 then return end
-   for _, m in ipairs(lists_naming(index, r, names)) do
-      if m.list.position <= n then return end
-   end
+   if on_first_lists(index, r, names, n) then return end
    local lids = {}
    for k = 1, n do lids[k] = index.lists[k].id end
    lids = ids(lids)
