@@ -105,7 +105,7 @@ end
 
 return {
    id = "list_overlap",
-   version = "1.0.0",
+   version = "1.1.0",
    description = "Two parties' named lists of the same people, linked person by person across " ..
       "Armenian, Azerbaijani, Russian and Latin spellings: who is on both and who on one only.",
    severity = "medium",
