@@ -254,7 +254,7 @@ function kit.breakdowns(claims)
    local by_id, groups, order = {}, {}, {}
    for _, c in ipairs(claims) do
       by_id[c.id] = c
-      c.part, c.whole, c.wholes = nil, nil, nil
+      c.part, c.whole, c.wholes, c.parts = nil, nil, nil, nil
    end
    local function link(c, w)
       c.part = true
@@ -295,8 +295,13 @@ function kit.breakdowns(claims)
          end
       end
    end
-   for _, c in ipairs(claims) do
+   local position = {}
+   for i, c in ipairs(claims) do
+      position[c] = i
       if c.wholes and #c.wholes == 1 then c.whole = c.wholes[1] end
+   end
+   for _, c in ipairs(claims) do
+      if c.parts then table.sort(c.parts, function(x, y) return position[x] < position[y] end) end
    end
 end
 
