@@ -144,7 +144,7 @@ local SPECS = {}
 for _, kind in ipairs(vocab.RECORD_KINDS) do SPECS[kind] = spec_of(record_schema.kinds[kind]) end
 
 -- The keys of a dataset document.
-local TOP = { "parley" }
+local TOP = { "parley", "vocabulary" }
 for _, kind in ipairs(vocab.RECORD_KINDS) do TOP[#TOP + 1] = kind end
 local FORMAT_VERSION = 1
 
@@ -175,6 +175,113 @@ end
 -- The digest records.digest keeps: computed once per record of a batch.
 local function digest(record)
    return core.sha256(json.encode(plain(record)))
+end
+
+---------------------------------------------------------------------------- vocabulary
+-- A document's `vocabulary:` adds subjects and scope tags to parley.terms' default (and to
+-- what the store's imports added), or says `strict`: every subject and scope tag of its
+-- records must then be in the vocabulary.
+
+local TOKENS = check.list(check.token)
+local SUBJECT_ENTRY = check.spec({ { "kind", check.enum({ "stock", "event" }) }, { "synonyms", TOKENS } })
+local SCOPE_ENTRY = check.spec({ { "synonyms", TOKENS } })
+
+-- A mapping of names to entries (an entry may be left empty: `civilians: {}` or `civilians:`).
+local function entries(spec)
+   return function(ctx, v, where)
+      if not check.is_map(v) then
+         ctx:problem(where, "expected a mapping of names to their entries, got " .. check.describe(v))
+         return nil
+      end
+      local out, ok = {}, true
+      for name, e in pairs(v) do
+         local w = check.at(where, v, name, check.key_path(where.path, name))
+         local key_w = check.at(where, v, name, w.path)
+         key_w.at_key = true
+         if check.token(ctx, name, key_w) == nil then
+            ok = false
+         else
+            local r = check.fields(ctx, check.is_absent(e) and {} or e, w, spec)
+            if r then out[name] = r else ok = false end
+         end
+      end
+      return ok and out or nil
+   end
+end
+
+local VOCABULARY = check.spec({
+   { "subjects", entries(SUBJECT_ENTRY) }, { "scopes", entries(SCOPE_ENTRY) }, { "strict", check.boolean },
+})
+
+local function sorted_keys(t)
+   local out = {}
+   for k in pairs(t or {}) do out[#out + 1] = k end
+   table.sort(out)
+   return out
+end
+
+-- Checks a document's vocabulary and adds it to the batch's (ctx.vocabulary); a term it would
+-- give another meaning than the one the vocabulary has is refused (Vocabulary:clash).
+local function check_vocabulary(ctx, doc)
+   local data = doc.data
+   if not check.is_map(data) or check.is_absent(data.vocabulary) then return end
+   local where = check.at({ doc = doc, path = "" }, data, "vocabulary", "vocabulary")
+   local v = data.vocabulary
+   local out
+   if v == "strict" then
+      out = { strict = true }
+   elseif check.is_map(v) then
+      out = check.fields(ctx, v, where, VOCABULARY)
+   else
+      ctx:problem(where, "expected strict, or a mapping with subjects, scopes and strict, got " .. check.describe(v))
+   end
+   if not out then return end
+   local clashed = false
+   for _, section in ipairs({ "subjects", "scopes" }) do
+      for _, name in ipairs(sorted_keys(out[section])) do
+         local why = ctx.vocabulary:clash(section, name, out[section][name])
+         if why then
+            clashed = true
+            local node = v[section]
+            local w = check.at(where, node, name, where.path .. "." .. section .. "." .. name)
+            w.at_key = true
+            ctx:problem(w, why)
+         end
+      end
+   end
+   if clashed then return end
+   ctx.vocabulary:add(out)
+   ctx.vocabulary_of[doc] = out
+end
+
+-- Subjects and scope tags of claims and lists the vocabulary does not know: a warning with
+-- the term it most likely means, or a problem when the document or the caller says strict.
+local function check_terms(ctx)
+   local v = ctx.vocabulary
+   for _, kind in ipairs({ "claims", "lists" }) do
+      for _, r in ipairs(ctx.records[kind]) do
+         local seen = ctx.ids[kind][r.id]
+         local rec = seen.where.node[seen.where.key]
+         local doc = seen.where.doc
+         local strict = ctx.opts.strict or (ctx.vocabulary_of[doc] and ctx.vocabulary_of[doc].strict)
+         local report = strict and ctx.problem or ctx.warning
+         local suffix = strict and " (vocabulary: strict)" or ""
+         if not v:subject(r.subject) then
+            local near = v:suggest_subject(r.subject)
+            report(ctx, check.at(seen.where, rec, "subject", seen.path .. ".subject"), string.format(
+               "subject '%s' is not in the vocabulary%s: declare it under vocabulary: subjects if it is a subject " ..
+               "of its own%s", r.subject, near and (" (did you mean '" .. near .. "'?)") or "", suffix))
+         end
+         for i, tag in ipairs(r.scope or {}) do
+            if not v:scope(tag) then
+               local near = v:suggest_scope(tag)
+               report(ctx, check.at(seen.where, rec.scope, i, check.index_path(seen.path .. ".scope", i)),
+                  string.format("scope tag '%s' is not in the vocabulary%s: declare it under vocabulary: scopes " ..
+                     "if it is a tag of its own%s", tag, near and (" (did you mean '" .. near .. "'?)") or "", suffix))
+            end
+         end
+      end
+   end
 end
 
 local function check_document(ctx, doc)
@@ -379,10 +486,13 @@ local function check_parts(ctx)
 end
 
 -- Validates documents {data=, name=, marks=} as one batch. opts: exists(kind, id),
--- all_ids(kind), stored_digest(kind, id) consult the store. Returns the batch (records by
--- kind, in document order, and skip[kind][id] for records the store has already), and the
--- problems found (an empty list when there are none). doc_of[record] is its document and
--- digest_of[record] its digest, the one records.digest keeps.
+-- all_ids(kind), stored_digest(kind, id), record(kind, id) and vocabularies() consult the
+-- store; strict = true refuses terms the vocabulary does not know in every document. Returns
+-- the batch (records by kind, in document order, and skip[kind][id] for records the store has
+-- already), and the problems found (an empty list when there are none). doc_of[record] is its
+-- document and digest_of[record] its digest, the one records.digest keeps; vocabulary_of[doc]
+-- a document's vocabulary, normalised; warnings what was accepted but must be said (a term
+-- the vocabulary does not know), in the shape of problems.
 function dataset.validate(docs, opts)
    local ctx = check.new_context(opts, {
       ids = {},       -- kind -> id -> {record, path, where, digest}
@@ -390,27 +500,32 @@ function dataset.validate(docs, opts)
       doc_of = {},    -- record -> the document it came from
       digest_of = {}, -- record -> its digest
       invalid = {},   -- kind -> id -> true for records with problems of their own
+      vocabulary_of = {}, -- document -> its vocabulary, normalised
+      warnings = {},  -- what is accepted but said (Context:warning)
    })
    for _, kind in ipairs(vocab.RECORD_KINDS) do
       ctx.ids[kind] = {}
       ctx.records[kind] = {}
       ctx.invalid[kind] = {}
    end
+   ctx.vocabulary = terms.vocabulary(table.unpack(ctx.opts.vocabularies and ctx.opts.vocabularies() or {}))
    for i, doc in ipairs(docs) do
       doc.index = i
-      check_document(ctx, doc)
+      check_vocabulary(ctx, doc)
    end
-   ctx.vocabulary = terms.vocabulary(table.unpack(opts and opts.vocabularies and opts.vocabularies() or {}))
+   for _, doc in ipairs(docs) do check_document(ctx, doc) end
    resolve_refs(ctx)
    check_supersedes(ctx)
    check_parts(ctx)
+   check_terms(ctx)
    check_against_store(ctx)
-   return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of },
-      ctx.problems
+   return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of,
+      vocabulary_of = ctx.vocabulary_of, warnings = ctx.warnings }, ctx.problems
 end
 
 ---------------------------------------------------------------------------- messages
 
 dataset.format_problems = check.format_problems
+dataset.format_list = check.format_list
 
 return dataset
