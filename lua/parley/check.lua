@@ -119,6 +119,10 @@ local function enum_checker(values)
    return function(ctx, v, where)
       if not set[v] then
          local hint = type(v) == "string" and text.did_you_mean(v, values) or ""
+         for _, x in ipairs(type(v) == "string" and hint == "" and values or {}) do
+            -- too short for a near miss, but the same word in another case ("b" for "B")
+            if type(x) == "string" and x:lower() == v:lower() then hint = string.format(" (did you mean '%s'?)", x) end
+         end
          ctx:problem(where, string.format("expected one of %s, got %s%s", table.concat(values, ", "),
             describe(v), hint))
          return nil

@@ -114,6 +114,32 @@ function AFTER.claim(ctx, c, _, where)
    end
 end
 
+-- Advice for a mapping written as a plain value, by the field's `hint`: what to write instead,
+-- or nil when there is no likely reading.
+local HINTS = {}
+
+-- A count written as a number or as words: 60, "about 200", "38-120", "at least 100".
+function HINTS.count(v)
+   if math.type(v) == "integer" and v >= 0 then return string.format("write {exact: %d}", v) end
+   if type(v) ~= "string" then return nil end
+   local s = v:lower():gsub("^%s+", ""):gsub("%s+$", ""):gsub(",", "")
+   local n = s:match("^(%d+)$")
+   if n then return "write {exact: " .. n .. "}" end
+   for _, approx in ipairs({ "^about (%d+)$", "^around (%d+)$", "^approximately (%d+)$", "^approx%.? (%d+)$",
+      "^some (%d+)$", "^roughly (%d+)$", "^~ ?(%d+)$", "^c%.? ?(%d+)$", "^circa (%d+)$", "^(%d+)%?$" }) do
+      n = s:match(approx)
+      if n then return "write {best: " .. n .. ", approx: true}" end
+   end
+   n = s:match("^at least (%d+)$") or s:match("^more than (%d+)$") or s:match("^over (%d+)$") or s:match("^(%d+)%+$")
+   if n then return "write {low: " .. n .. "}" end
+   n = s:match("^at most (%d+)$") or s:match("^up to (%d+)$") or s:match("^fewer than (%d+)$")
+      or s:match("^under (%d+)$")
+   if n then return "write {high: " .. n .. "}" end
+   local low, high = s:match("^(%d+) ?[%-–] ?(%d+)$")
+   if not low then low, high = s:match("^between (%d+) and (%d+)$") end
+   if low then return string.format("write {low: %s, high: %s}", low, high) end
+end
+
 local spec_of
 
 -- The checker a described field names.
@@ -123,7 +149,18 @@ local function checker(f)
       local t = f.rows
       return check.list(t.item and checker(t.item) or check.mapping(spec_of(t)))
    end
-   if f.fields then return check.mapping(spec_of(f)) end
+   if f.fields then
+      local mapping, hint = check.mapping(spec_of(f)), f.hint and HINTS[f.hint]
+      if not hint then return mapping end
+      return function(ctx, v, where)
+         local advice = not check.is_map(v) and hint(v)
+         if advice then
+            ctx:problem(where, string.format("expected a mapping, got %s: %s", check.describe(v), advice))
+            return nil
+         end
+         return mapping(ctx, v, where)
+      end
+   end
    local name = f.check
    if name == "integer" then return check.integer(f.min, f.max) end
    if name == "enum" then return check.enum(f.values) end
@@ -284,6 +321,12 @@ local function check_terms(ctx)
    end
 end
 
+-- A record as written, for telling two records with one id apart before they are valid.
+local function raw_key(rec)
+   local ok, encoded = pcall(json.encode, rec)
+   return ok and encoded or {} -- unencodable: unlike any other
+end
+
 local function check_document(ctx, doc)
    local data = doc.data
    local where = { doc = doc, node = nil, key = nil, path = "" }
@@ -321,6 +364,18 @@ local function check_document(ctx, doc)
                local w = { doc = doc, node = list, key = i, path = path,
                   record = rid and (SINGULAR[kind] .. " " .. rid) or nil }
                local r = check.fields(ctx, rec, w, SPECS[kind])
+               if rid then
+                  -- an id used twice is said even when either record has problems of its own
+                  -- (both valid: compared by digest below)
+                  local first = ctx.first_seen[kind][rid]
+                  if not first then
+                     ctx.first_seen[kind][rid] = { path = path, raw = raw_key(rec), valid = r ~= nil }
+                  elseif (not r or not first.valid) and first.raw ~= raw_key(rec) then
+                     ctx:problem(check.at(w, rec, "id", path .. ".id"), string.format(
+                        "%s id '%s' is used twice in this import with different content (first at %s)",
+                        SINGULAR[kind], rid, first.path))
+                  end
+               end
                if not r and rid and not ctx.ids[kind][rid] then
                   -- known to exist, so references to it do not add problems of their own
                   ctx.invalid[kind][rid] = true
@@ -500,6 +555,7 @@ function dataset.validate(docs, opts)
       doc_of = {},    -- record -> the document it came from
       digest_of = {}, -- record -> its digest
       invalid = {},   -- kind -> id -> true for records with problems of their own
+      first_seen = {}, -- kind -> id -> {path, raw, valid}: the first record written with that id
       vocabulary_of = {}, -- document -> its vocabulary, normalised
       warnings = {},  -- what is accepted but said (Context:warning)
    })
@@ -507,6 +563,7 @@ function dataset.validate(docs, opts)
       ctx.ids[kind] = {}
       ctx.records[kind] = {}
       ctx.invalid[kind] = {}
+      ctx.first_seen[kind] = {}
    end
    ctx.vocabulary = terms.vocabulary(table.unpack(ctx.opts.vocabularies and ctx.opts.vocabularies() or {}))
    for i, doc in ipairs(docs) do
