@@ -197,3 +197,20 @@ describe("a config's vocabulary: strict", function()
       assert.matches("expected one of strict", bad)
    end)
 end)
+
+describe("a table's terms", function()
+   it("are warned of at the cell they come from, a tag split from a cell too", function()
+      local dir = support.tmpname("table-vocab")
+      os.execute("mkdir -p " .. support.quote(dir))
+      local fixtures = support.top .. "/spec/fixtures/tables/"
+      support.write(dir .. "/claims.csv", (support.read(fixtures .. "claims.csv"):gsub("soldiers; civilians",
+         "soldier; civilians")))
+      local dataset_tables = require "parley.tables"
+      local doc = assert(dataset_tables.document({ table = dir .. "/claims.csv", map = fixtures .. "claims.map.yaml" }))
+      local batch = dataset.validate({ doc }, {})
+      local warnings = dataset.format_list(batch.warnings)
+      assert.equal(1, #warnings)
+      assert.matches("claims.csv:2:7 %(scope%): scope: scope tag 'soldier' is not in the vocabulary %(did you mean " ..
+         "'soldiers'%?%)", warnings[1])
+   end)
+end)

@@ -312,7 +312,11 @@ local function check_terms(ctx)
          for i, tag in ipairs(r.scope or {}) do
             if not v:scope(tag) then
                local near = v:suggest_scope(tag)
-               report(ctx, check.at(seen.where, rec.scope, i, check.index_path(seen.path .. ".scope", i)),
+               -- a tag of a list split from one table cell has no position of its own: the cell's
+               local marked = not (doc.marks and not doc.marks[rec.scope])
+               local w = check.at(seen.where, marked and rec.scope or rec, marked and i or "scope",
+                  check.index_path(seen.path .. ".scope", i))
+               report(ctx, w,
                   string.format("scope tag '%s' is not in the vocabulary%s: declare it under vocabulary: scopes " ..
                      "if it is a tag of its own%s", tag, near and (" (did you mean '" .. near .. "'?)") or "", suffix))
             end
