@@ -117,6 +117,10 @@ vocabulary:
       assert.matches("'detainees' is a subject of its own, it cannot be a synonym of 'remains'", errors)
       assert.matches("'civilians' is a scope tag of its own, it cannot be a synonym of 'soldiers'", errors)
       assert.matches("'children' is already a synonym of the scope tag 'minors'", errors)
+      assert.matches("v.yaml:9:5: 'x' is already a synonym of the scope tag 'a'",
+         (validate("vocabulary:\n  scopes:\n    a: {synonyms: [x]}\n    x: {}\n")))
+      assert.matches("'y' is already a synonym of the subject 'a'",
+         (validate("vocabulary:\n  subjects:\n    a: {synonyms: [y]}\n    b: {synonyms: [y]}\n")))
       assert.matches("expected one of stock, event", (validate("vocabulary: {subjects: {x: {kind: stok}}}\n")))
       assert.matches("expected strict, or a mapping", (validate("vocabulary: lenient\n")))
       assert.matches("unknown key 'synonym' %(did you mean 'synonyms'%?%)",

@@ -276,19 +276,21 @@ local function check_vocabulary(ctx, doc)
    local clashed = false
    for _, section in ipairs({ "subjects", "scopes" }) do
       for _, name in ipairs(sorted_keys(out[section])) do
-         local why = ctx.vocabulary:clash(section, name, out[section][name])
+         local entry = out[section][name]
+         local why = ctx.vocabulary:clash(section, name, entry)
          if why then
             clashed = true
             local node = v[section]
             local w = check.at(where, node, name, where.path .. "." .. section .. "." .. name)
             w.at_key = true
             ctx:problem(w, why)
+         else
+            -- entry by entry, so two entries of one document cannot clash unseen either
+            ctx.vocabulary:add({ [section] = { [name] = entry } })
          end
       end
    end
-   if clashed then return end
-   ctx.vocabulary:add(out)
-   ctx.vocabulary_of[doc] = out
+   if not clashed then ctx.vocabulary_of[doc] = out end
 end
 
 -- Subjects and scope tags of claims and lists the vocabulary does not know: a warning with
