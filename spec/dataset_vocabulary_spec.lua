@@ -177,6 +177,17 @@ claims:
       code, out = support.parley("claims", dir .. "/s.db", "--subject", "hostages")
       assert.equal(0, code)
       assert.equal("no claims about hostages\n", out)
+      -- a synonym is its subject, and the claims of a synonym are its subject's
+      support.write(dir .. "/e.yaml", [[
+claims:
+  - {id: c2, claimant: ARM, source: s1, as_of: 2022, subject: detained_persons, count: {exact: 2}}
+]])
+      assert.equal(0, (support.parley("import", dir .. "/s.db", dir .. "/e.yaml")))
+      code, out = support.parley("claims", dir .. "/s.db", "--subject", "captives")
+      assert.equal(0, code)
+      assert.matches("^detainees\n", out)
+      assert.matches("ARM%s+2021%s+1 ", out)
+      assert.matches("ARM%s+2022%s+2 ", out)
    end)
 end)
 

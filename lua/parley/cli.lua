@@ -72,7 +72,8 @@ standard output (docs/tables.md). Exit code 0, or 3 (a store or directory that c
    claims = [[
 usage: parley claims DB [--subject SUBJECT]
 Prints, for each subject (and holder and about), every party's claims side by side with their
-sources and grades, oldest first.]],
+sources and grades, oldest first. Subjects are read through the store's vocabulary: a synonym
+is its subject (--subject pows shows the claims of prisoners_of_war, however written).]],
    names = [[
 usage: parley names match A B [--born-a YEAR] [--born-b YEAR]
        parley names key NAME
@@ -186,14 +187,17 @@ function commands.claims(args, io_)
    local sources = {}
    for s in db:sources() do sources[s.id] = s end
    local groups, order, all, superseded = {}, {}, {}, {}
-   for c in db:claims(subject and { subject = subject } or nil) do
-      all[#all + 1] = c
+   -- subjects compared as the rules compare them: pows is prisoners_of_war
+   local vocabulary = db:vocabulary()
+   local wanted = subject and vocabulary:canonical_subject(subject)
+   for c in db:claims() do
+      if not wanted or c.canonical.subject == wanted then all[#all + 1] = c end
       if c.supersedes then superseded[c.supersedes] = c.id end
    end
    for _, c in ipairs(all) do
-      local key = string.format("%s|%s|%s", c.subject, c.holder or "", c.about or "")
+      local key = string.format("%s|%s|%s", c.canonical.subject, c.holder or "", c.about or "")
       if not groups[key] then
-         groups[key] = { subject = c.subject, holder = c.holder, about = c.about, claims = {} }
+         groups[key] = { subject = c.canonical.subject, holder = c.holder, about = c.about, claims = {} }
          order[#order + 1] = key
       end
       table.insert(groups[key].claims, c)
@@ -220,7 +224,7 @@ function commands.claims(args, io_)
    end
    if #order == 0 then
       -- a subject the store's vocabulary or its claims spell otherwise ("detainee")
-      local near = subject and db:vocabulary():suggest_subject(subject)
+      local near = subject and vocabulary:suggest_subject(subject)
       if subject and not near then
          local stored = {}
          for row in db:query("SELECT DISTINCT subject FROM claims ORDER BY subject") do
