@@ -72,6 +72,11 @@ describe("date filters", function()
          ids(db:exchanges({ to = "2020-11/2020-12-20" })))
    end)
 
+   it("takes a period a reader gave, so a rule can ask for what can fall in a record's date", function()
+      local month = db:claims({ id = "c-month" })().as_of_period
+      assert.same({ "c-day", "c-month", "c-year" }, ids(db:claims({ from = month, to = month })))
+   end)
+
    it("a malformed filter date raises, naming the accepted forms", function()
       for _, call in ipairs({
          function() return db:exchanges({ from = "12/06/2021" }) end,

@@ -129,15 +129,21 @@ local claim = reader("claims")
 -- period, at any precision: from = "2020-12" keeps every record whose latest possible day is
 -- on or after 1 December 2020, to = "2020-12" those whose earliest is on or before the 31st, so
 -- {from = "2020-12", to = "2020-12"} is December 2020 (a day in it, the month, the year 2020, an
--- interval touching it). A filter date is read as a dataset's dates are (parley.dates).
+-- interval touching it). A filter date is read as a dataset's dates are (parley.dates), or is
+-- a period a reader gave (c.as_of_period).
+local function period(v)
+   if type(v) == "table" and type(v.first) == "string" and type(v.last) == "string" then return v end
+   return dates.parse(v)
+end
+
 local function date_filters(known, column)
    known.from = function(v)
-      local d, why = dates.parse(v)
+      local d, why = period(v)
       if not d then return nil, nil, why end
       return column .. "_end >= :from", d.first
    end
    known.to = function(v)
-      local d, why = dates.parse(v)
+      local d, why = period(v)
       if not d then return nil, nil, why end
       return column .. "_start <= :to", d.last
    end
