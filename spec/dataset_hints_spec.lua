@@ -25,7 +25,7 @@ describe("dataset hints", function()
          ['"about 200"'] = "write {best: 200, approx: true}", ["60"] = "write {exact: 60}",
          ['"~45"'] = "write {best: 45, approx: true}", ['"at least 100"'] = "write {low: 100}",
          ['"38-120"'] = "write {low: 38, high: 120}", ['"up to 30"'] = "write {high: 30}",
-         ['"1,094"'] = "write {exact: 1094}",
+         ['"1,094"'] = "write {exact: 1094}", ['"38\u{2013}120"'] = "write {low: 38, high: 120}",
       }) do
          local text = problems(claim(written))
          assert.matches("h.yaml:6:%d+: claim c1: expected a mapping, got [^:]+: " .. advice:gsub("%p", "%%%0") ..

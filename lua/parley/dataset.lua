@@ -122,7 +122,7 @@ local HINTS = {}
 function HINTS.count(v)
    if math.type(v) == "integer" and v >= 0 then return string.format("write {exact: %d}", v) end
    if type(v) ~= "string" then return nil end
-   local s = v:lower():gsub("^%s+", ""):gsub("%s+$", ""):gsub(",", "")
+   local s = v:lower():gsub("^%s+", ""):gsub("%s+$", ""):gsub(",", ""):gsub("\u{2013}", "-") -- an en dash too
    local n = s:match("^(%d+)$")
    if n then return "write {exact: " .. n .. "}" end
    for _, approx in ipairs({ "^about (%d+)$", "^around (%d+)$", "^approximately (%d+)$", "^approx%.? (%d+)$",
@@ -135,7 +135,7 @@ function HINTS.count(v)
    n = s:match("^at most (%d+)$") or s:match("^up to (%d+)$") or s:match("^fewer than (%d+)$")
       or s:match("^under (%d+)$")
    if n then return "write {high: " .. n .. "}" end
-   local low, high = s:match("^(%d+) ?[%-–] ?(%d+)$")
+   local low, high = s:match("^(%d+) ?%- ?(%d+)$")
    if not low then low, high = s:match("^between (%d+) and (%d+)$") end
    if low then return string.format("write {low: %s, high: %s}", low, high) end
 end
