@@ -115,11 +115,12 @@ local function open_store(cfg)
    if not db then return nil, err end
    local st = { db = db, path = path, temporary = temporary }
    if #cfg.data > 0 then
-      local summary, import_err = db:import(cfg.data)
+      local summary, import_err = db:import(cfg.data, { strict = cfg.vocabulary == "strict" })
       if not summary then
          close_store(st)
          return nil, import_err
       end
+      st.warnings = summary.warnings
    end
    return st
 end
@@ -220,7 +221,8 @@ local function store_and_report(run, reports, db)
 end
 
 -- parley.reconcile(config, opts): opts.jobs (threads; default: the number of cores),
--- opts.base (for a table config). Returns the run, or nil, a message, and a kind:
+-- opts.base (for a table config). Returns the run (run.warnings: the import's, each
+-- "file:line:col: message"), or nil, a message, and a kind:
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
 function engine.reconcile(source, opts)
    opts = opts or {}
@@ -232,6 +234,7 @@ function engine.reconcile(source, opts)
    local st, open_err = open_store(cfg)
    if not st then return nil, open_err, "input" end
    local run = new_run(cfg, st)
+   run.warnings = st.warnings or {} -- what importing the data had to say (docs/dataset.md#vocabulary)
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
    local done, fail_err = store_and_report(run, cfg.report, st.db)
    close_store(st)

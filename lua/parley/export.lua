@@ -5,6 +5,7 @@
 -- CSV table of persons, claims or exchanges with HXL hashtags for spreadsheets and
 -- humanitarian tools.
 
+local json = require "parley.json"
 local vocab = require "parley.vocab"
 local yaml = require "parley.yaml"
 local HXL = require("parley.tables").HXL
@@ -63,6 +64,12 @@ function export.documents(db, opts)
    for import in db:imports() do
       if import.id > since then
          local data, n = { parley = 1 }, 0
+         -- what the import added to the vocabulary, so the export reads its records the same way
+         local v = db:first("SELECT vocabulary FROM vocabularies WHERE import = ?", import.id)
+         if v then
+            data.vocabulary = json.decode(v.vocabulary)
+            n = n + 1
+         end
          for _, kind in ipairs(vocab.RECORD_KINDS) do
             for id in db:rows("SELECT id FROM records WHERE import = ? AND kind = ? ORDER BY id", import.id, kind) do
                data[kind] = data[kind] or {}

@@ -8,6 +8,7 @@
 -- through the store's vocabulary (parley.terms), the form every comparison uses, while the
 -- record keeps what the source said.
 
+local dates = require "parley.dates"
 local json = require "parley.json"
 local record_schema = require "parley.record_schema"
 local terms = require "parley.terms"
@@ -54,7 +55,12 @@ local function where(filter, known, fname)
             tostring(k), type(k) == "string" and text.did_you_mean(k, names) or "", table.concat(names, ", ")), 3)
       end
       if type(clause) == "function" then
-         clause = clause(v)
+         local value, why
+         clause, value, why = clause(v)
+         if why then
+            error(string.format("bad argument #1 to '%s' (filter %s: %s)", fname, tostring(k), why), 3)
+         end
+         if value ~= nil then args[k] = value end
       else
          args[k] = v
       end
@@ -119,22 +125,47 @@ end
 
 local claim = reader("claims")
 
+-- The from and to filters of a date column: records whose date can fall within the filter's
+-- period, at any precision: from = "2020-12" keeps every record whose latest possible day is
+-- on or after 1 December 2020, to = "2020-12" those whose earliest is on or before the 31st, so
+-- {from = "2020-12", to = "2020-12"} is December 2020 (a day in it, the month, the year 2020, an
+-- interval touching it). A filter date is read as a dataset's dates are (parley.dates), or is
+-- a period a reader gave (c.as_of_period).
+local function period(v)
+   if type(v) == "table" and type(v.first) == "string" and type(v.last) == "string" then return v end
+   return dates.parse(v)
+end
+
+local function date_filters(known, column)
+   known.from = function(v)
+      local d, why = period(v)
+      if not d then return nil, nil, why end
+      return column .. "_end >= :from", d.first
+   end
+   known.to = function(v)
+      local d, why = period(v)
+      if not d then return nil, nil, why end
+      return column .. "_start <= :to", d.last
+   end
+   return known
+end
+
 -- Filters shared by claims and lists.
 local function claim_filters(tbl)
-   return {
+   return date_filters({
       id = tbl .. ".id = :id", claimant = "claimant = :claimant", holder = "holder = :holder",
       about = "about = :about", subject = "subject = :subject", source = "source = :source",
-      from = "as_of_end >= :from", to = "as_of_start <= :to",
       current = function(v)
          if v then
             return "NOT EXISTS (SELECT 1 FROM " .. tbl .. " AS later WHERE later.supersedes = " .. tbl .. ".id)"
          end
       end,
-   }
+   }, "as_of")
 end
 
--- filter: id, claimant, holder, about, subject, source, region; from and to (YYYY-MM-DD: claims
--- whose date can fall in the range); current = true leaves out superseded claims.
+-- filter: id, claimant, holder, about, subject, source, region; from and to (a date at any
+-- precision, or an interval: claims whose as_of can fall in the period, see date_filters);
+-- current = true leaves out superseded claims.
 function records.claims(db, filter)
    local known = claim_filters("claims")
    known.region = "region = :region"
@@ -193,20 +224,19 @@ end
 
 local exchange = reader("exchanges")
 
--- filter: id; party (one side of a transfer or a mediator); from and to (YYYY-MM-DD);
+-- filter: id; party (one side of a transfer or a mediator); from and to (as for claims);
 -- current = true leaves out superseded exchanges.
 function records.exchanges(db, filter)
-   local w, args = where(filter, {
+   local w, args = where(filter, date_filters({
       id = "exchanges.id = :id",
       party = "(exchanges.id IN (SELECT exchange FROM transfers WHERE from_party = :party OR to_party = :party) " ..
          "OR exchanges.id IN (SELECT exchange FROM exchange_mediators WHERE party = :party))",
-      from = "date_end >= :from", to = "date_start <= :to",
       current = function(v)
          if v then
             return "NOT EXISTS (SELECT 1 FROM exchanges AS later WHERE later.supersedes = exchanges.id)"
          end
       end,
-   }, "exchanges")
+   }, "date"), "exchanges")
    return iterate(db, "SELECT * FROM exchanges" .. w .. " ORDER BY date_start, id", args, exchange)
 end
 

@@ -127,15 +127,17 @@ end
 local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import) VALUES (?, ?, ?, ?)"
 
 -- db:import(source, opts): validates every record of every document and writes all of them in
--- one transaction, or nothing. Returns a summary, or nil, the problems as text, and the list
--- of problems.
+-- one transaction, or nothing. opts.strict: refuse subjects and scope tags the vocabulary does
+-- not know (as a dataset's `vocabulary: strict` does). Returns a summary (with `warnings`, each
+-- "file:line:col: message"), or nil, the problems as text, the list of problems and the
+-- warnings.
 function store.import(db, source, opts)
    opts = opts or {}
    local docs, failures = documents(source, opts)
    if failures and #failures > 0 then
       return nil, table.concat(failures, "\n"), failures
    end
-   local summary = { imported = {}, already = {} }
+   local summary = { imported = {}, already = {}, warnings = {} }
    local fresh = {}
    for _, doc in ipairs(docs) do
       local row = db:first("SELECT id FROM imports WHERE sha256 = ?", doc.sha256)
@@ -149,9 +151,12 @@ function store.import(db, source, opts)
    summary.unchanged = 0
    if #fresh == 0 then return summary end
 
-   local batch, problems = dataset.validate(fresh, store_lookups(db))
+   local lookups = store_lookups(db)
+   lookups.strict = opts.strict
+   local batch, problems = dataset.validate(fresh, lookups)
+   summary.warnings = dataset.format_list(batch.warnings)
    if #problems > 0 then
-      return nil, dataset.format_problems(problems), problems
+      return nil, dataset.format_problems(problems), problems, summary.warnings
    end
    -- what each document adds, known before writing: imports rows are never updated
    local counts = {}
@@ -176,6 +181,10 @@ function store.import(db, source, opts)
          exec(db, "INSERT INTO imports (name, sha256, imported_at, counts) VALUES (?, ?, ?, ?)",
             { doc.name, doc.sha256, now, json.encode(counts[doc]) })
          import_of[doc] = db:last_insert_rowid()
+         if batch.vocabulary_of[doc] then
+            exec(db, "INSERT INTO vocabularies (import, vocabulary) VALUES (?, ?)",
+               { import_of[doc], json.encode(batch.vocabulary_of[doc]) })
+         end
          summary.imported[#summary.imported + 1] = { name = doc.name, import = import_of[doc] }
       end
       for _, kind in ipairs(vocab.RECORD_KINDS) do
@@ -208,5 +217,6 @@ Database.lists = records.lists
 Database.persons = records.persons
 Database.exchanges = records.exchanges
 Database.imports = records.imports
+Database.vocabulary = records.vocabulary
 
 return store
