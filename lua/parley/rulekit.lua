@@ -168,7 +168,7 @@ local NO_SCOPE = {}
 -- The vocabulary canonical forms are computed with when a record carries none and the rule
 -- gives none: parley.terms' default. (The readers hand every claim and list its `canonical`,
 -- made with the store's vocabulary; a rule reading rows with plain SQL passes
--- parley.records.vocabulary(ctx.db) to kit.canonical.)
+-- ctx.db:vocabulary() to kit.canonical.)
 function kit.vocabulary()
    default_vocabulary = default_vocabulary or terms.vocabulary()
    return default_vocabulary

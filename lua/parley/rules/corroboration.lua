@@ -8,7 +8,6 @@
 -- range overlaps or the same value. See docs/rules/corroboration.md.
 local json = require "parley.json"
 local kit = require "parley.rulekit"
-local records = require "parley.records"
 local vocab = require "parley.vocab"
 local count_key, count_range = kit.count_key, kit.range
 
@@ -41,7 +40,7 @@ end
 -- canonical forms (kit.canonical, through the store's vocabulary) and its scope key (`sk`, one
 -- decoding per distinct scope as stored).
 local function claim_rows(ctx, subject)
-   local v = records.vocabulary(ctx.db)
+   local v = ctx.db:vocabulary()
    local only = subject and v:canonical_subject(subject)
    local keys = {}
    local rows, state, control = ctx.db:query("SELECT id, claimant, source, subject, holder, about, region, " ..

@@ -10,7 +10,6 @@
 --                 (mine_maps_complete: false), set against the mines mapped there.
 -- See docs/rules/map_completeness.md.
 local kit = require "parley.rulekit"
-local records = require "parley.records"
 local vocab = require "parley.vocab"
 local superseded, listing, best_of, say, num = kit.superseded, kit.listing, kit.best, kit.say, kit.num
 
@@ -143,7 +142,7 @@ end
 -- regions; sorted by that key), and the claims that the maps are not complete.
 local function claims_of_mines_laid(ctx)
    local p = ctx.params
-   local v = records.vocabulary(ctx.db)
+   local v = ctx.db:vocabulary()
    local laid_subjects = canonical_set(v, p.laid_subjects)
    local complete_subject = canonical_set(v, { p.complete_subject })
    local latest, keys = {}, {}

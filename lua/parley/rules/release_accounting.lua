@@ -9,7 +9,6 @@
 -- See docs/rules/release_accounting.md.
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
-local records = require "parley.records"
 local vocab = require "parley.vocab"
 local superseded, listing, best_of = kit.superseded, kit.listing, kit.best
 local say, num, ids = kit.say, kit.num, kit.ids
@@ -255,7 +254,7 @@ end
 -- day (all that dates.before and dates.overlap read).
 local function lists_of_subject(ctx)
    local p = ctx.params
-   local vocabulary = records.vocabulary(ctx.db)
+   local vocabulary = ctx.db:vocabulary()
    local written, marks = {}, {}
    for r in ctx.db:query("SELECT DISTINCT subject FROM lists ORDER BY subject") do
       if vocabulary:canonical_subject(r.subject) == p.subject then

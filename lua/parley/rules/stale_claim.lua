@@ -10,7 +10,6 @@
 -- `mines`). See docs/rules/stale_claim.md.
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
-local records = require "parley.records"
 local vocab = require "parley.vocab"
 
 local day_number, civil = dates.day_number, dates.civil
@@ -48,7 +47,7 @@ end
 -- subject can be stale.
 local function stock_subjects(ctx)
    local p = ctx.params
-   local v = records.vocabulary(ctx.db)
+   local v = ctx.db:vocabulary()
    local excluded = {}
    for _, s in ipairs(p.exclude_subjects or {}) do excluded[v:canonical_subject(s)] = true end
    local only = p.subject and v:canonical_subject(p.subject)
