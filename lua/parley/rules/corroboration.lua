@@ -125,15 +125,16 @@ local function report(ctx, c, s, own, weak)
    end
    ctx:finding({
       severity = not own and p.weak_severity or nil,
-      message = string.format("%s's claim %s (%s%s%s, %s) rests only on %s (%s), and no independent " ..
+      message = string.format("%s's claim %s (%s%s%s%s, %s) rests only on %s (%s), and no independent " ..
          "source says the same", c.claimant, c.id, c.canonical.subject, c.holder and (" held by " .. c.holder) or "",
-         c.about and (", about " .. c.about) or "", c.as_of, table.concat(reasons, " and "), c.source),
+         c.about and (", about " .. c.about) or "", c.sk ~= "" and (", " .. kit.scope_words(kit.scope_of(c))) or "",
+         c.as_of, table.concat(reasons, " and "), c.source),
       evidence = { claims = { c.id }, sources = { c.source }, parties = { c.claimant } },
       measures = { own_source = own and 1 or 0, below_grade = weak and 1 or 0 },
       details = {
          source = c.source, source_party = s.party, reliability = s.reliability,
          credibility = s.credibility, threshold = p.min_reliability .. tostring(p.min_credibility),
-         reasons = reasons,
+         reasons = reasons, scope = kit.scope_of(c),
       },
    })
 end
