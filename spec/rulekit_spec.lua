@@ -91,14 +91,18 @@ describe("parley.rulekit", function()
       local unscoped = claim("unscoped", nil, "2007", { part_of = "mid" })
       local other_day = claim("other-day", { "soldiers" }, "2007-05")
       local theirs = claim("theirs", { "soldiers" }, "2007", { claimant = "ARM" })
-      kit.breakdowns({ total, mid, civ, declared, unscoped, other_day, theirs })
+      -- a part by part_of is a whole by the subset reading too
+      local declared2 = claim("declared2", { "civilians", "women" }, "2007-06", { part_of = "total" })
+      local sub = claim("sub", { "women" }, "2007-06")
+      kit.breakdowns({ total, mid, civ, declared, unscoped, other_day, theirs, declared2, sub })
+      assert.equal(declared2, sub.whole)
       assert.equal(total, mid.whole)                -- the smallest superset
       assert.equal(mid, civ.whole)                  -- not total: mid is smaller
       assert.equal(total, declared.whole)           -- part_of, another date within the total's
       assert.equal(mid, unscoped.whole)
       assert.is_nil(other_day.part)                 -- another date: no subset reading
       assert.is_nil(theirs.part)                    -- another claimant
-      assert.same({ "mid", "declared" }, { total.parts[1].id, total.parts[2].id })
+      assert.same({ "mid", "declared", "declared2" }, { total.parts[1].id, total.parts[2].id, total.parts[3].id })
       assert.is_true(kit.unscoped_part(unscoped))   -- says nothing its total does not
       assert.is_false(kit.unscoped_part(civ))
       assert.is_false(kit.unscoped_part(total))

@@ -265,9 +265,9 @@ function kit.breakdowns(claims)
    end
    for _, c in ipairs(claims) do
       local w = c.part_of and by_id[c.part_of]
-      if w and w ~= c then
-         link(c, w)
-      elseif not c.part_of and c.as_of_period then
+      if w and w ~= c then link(c, w) end
+      -- every claim may be a whole by the subset reading; only one without part_of a part
+      if c.as_of_period then
          local key = table.concat({ c.claimant, kit.count_key(c), c.as_of_period.first or "",
             c.as_of_period.last or "" }, "\1")
          local g = groups[key]
@@ -281,7 +281,7 @@ function kit.breakdowns(claims)
    end
    for _, g in ipairs(order) do
       for _, c in ipairs(g) do
-         local scope, best = kit.scope_of(c), nil
+         local scope, best = not c.part_of and kit.scope_of(c) or {}, nil
          for _, w in ipairs(g) do
             if strict_subset(scope, kit.scope_of(w)) then
                local n = #kit.scope_of(w)
