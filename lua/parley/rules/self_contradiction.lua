@@ -104,8 +104,9 @@ end
 local function denials(ctx, claims, exchanges)
    local p = ctx.params
    local handed = handovers(exchanges)
+   local maps_subject = ctx.db:vocabulary():canonical_subject(p.maps_subject) -- a synonym names it too
    for _, c in ipairs(claims) do
-      if kit.canonical(c).subject == p.maps_subject and c.value == false and handed[c.claimant] then
+      if kit.canonical(c).subject == maps_subject and c.value == false and handed[c.claimant] then
          local after, maps, mines, regions = handovers_after(c, handed[c.claimant], p.include_overlapping)
          if #after > 0 then report_denial(ctx, c, after, maps, mines, regions) end
       end
