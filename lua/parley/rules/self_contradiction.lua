@@ -24,15 +24,35 @@ end
 
 ----------------------------------------------------------------------------- denial
 
--- Handovers of maps by party, in date order: { [party] = { {x=, maps=}, ... } }.
+-- Adds a handover to a list in date order, with its reach (the latest last day up to it,
+-- which only grows: a binary search on it finds the first handover that can follow a date).
+local function add_handover(list, x, maps)
+   local reach = x.date_period.last
+   if #list > 0 and list[#list].reach > reach then reach = list[#list].reach end
+   list[#list + 1] = { x = x, maps = maps, reach = reach }
+end
+
+-- Handovers of maps by party, in date order (exchanges come by their first day), all of them
+-- and by region (each with that region's maps only): { [party] = { all = { {x=, maps=,
+-- reach=}, ... }, by_region = { [region] = { ... } } } }, so a regional denial looks only at
+-- its region's handovers.
 local function handovers(exchanges)
    local handed = {}
    for _, x in ipairs(exchanges) do
       for _, t in ipairs(x.transfers) do
          if t.mine_maps then
-            local h = handed[t.from] or {}
+            local h = handed[t.from] or { all = {}, by_region = {} }
             handed[t.from] = h
-            h[#h + 1] = { x = x, maps = t.mine_maps }
+            add_handover(h.all, x, t.mine_maps)
+            local of_region = {}
+            for _, m in ipairs(t.mine_maps) do
+               of_region[m.region] = of_region[m.region] or {}
+               table.insert(of_region[m.region], m)
+            end
+            for region, maps in pairs(of_region) do
+               h.by_region[region] = h.by_region[region] or {}
+               add_handover(h.by_region[region], x, maps)
+            end
          end
       end
    end
@@ -60,7 +80,14 @@ end
 -- include_overlapping when the dates can overlap), with the maps, mines and regions in them.
 local function handovers_after(c, handed, include_overlapping)
    local after, maps, mines, regions, seen_region = {}, 0, 0, {}, {}
-   for _, h in ipairs(handed) do
+   local list = c.region and (handed.by_region[c.region] or {}) or handed.all
+   local lo, hi = 1, #list + 1
+   while lo < hi do -- the first handover whose date can be the denial's or after it
+      local mid = (lo + hi) // 2
+      if list[mid].reach < c.as_of_period.first then lo = mid + 1 else hi = mid end
+   end
+   for i = lo, #list do
+      local h = list[i]
       local certain = dates.before(c.as_of_period, h.x.date_period)
       if certain or (include_overlapping and dates.overlap(c.as_of_period, h.x.date_period)) then
          local n, m = maps_denied(c, h, regions, seen_region)
@@ -115,7 +142,9 @@ end
 
 ----------------------------------------------------------------------------- reversal
 
--- Exchanges that moved `cargo` from or to a party: { [party] = { {x=, count=}, ... } }.
+-- Exchanges that moved `cargo` from or to a party, in date order (exchanges come by their
+-- first day), each with its reach (the latest last day up to it, which only grows):
+-- { [party] = { {x=, count=, reach=}, ... } }.
 local function movements(exchanges, cargo, dir)
    local out = {}
    for _, x in ipairs(exchanges) do
@@ -124,7 +153,9 @@ local function movements(exchanges, cargo, dir)
             local party = dir == "from" and t.from or t.to
             local l = out[party] or {}
             out[party] = l
-            l[#l + 1] = { x = x, count = t[cargo].count }
+            local reach = x.date_period.last
+            if #l > 0 and l[#l].reach > reach then reach = l[#l].reach end
+            l[#l + 1] = { x = x, count = t[cargo].count, reach = reach }
          end
       end
    end
@@ -132,11 +163,20 @@ local function movements(exchanges, cargo, dir)
 end
 
 -- Movements of the holder's cargo that can fall between claims a and b (not certainly before
--- a, not certainly after b).
+-- a, not certainly after b): a binary search on the reach finds the first that can, and the
+-- walk stops at the first certainly after b, so a series walks only the movements near it.
 local function between(list, a, b)
    local out, total = {}, 0
-   for _, m in ipairs(list or {}) do
-      if not dates.before(m.x.date_period, a.as_of_period) and not dates.before(b.as_of_period, m.x.date_period) then
+   list = list or {}
+   local lo, hi = 1, #list + 1
+   while lo < hi do
+      local mid = (lo + hi) // 2
+      if list[mid].reach < a.as_of_period.first then lo = mid + 1 else hi = mid end
+   end
+   for i = lo, #list do
+      local m = list[i]
+      if dates.before(b.as_of_period, m.x.date_period) then break end
+      if not dates.before(m.x.date_period, a.as_of_period) then
          out[#out + 1] = m
          total = total + m.count
       end
