@@ -295,15 +295,57 @@ local function flips(ctx, claims)
    end
 end
 
+----------------------------------------------------------------------------- reading
+
+-- The current exchanges in date order with only what the rule reads: id, date and its period,
+-- sources, and transfers (from, to, the detainees and remains counts, the mine maps' region and
+-- mines). Plain SQL: the exchanges iterator would build every named person released first,
+-- which on a large store is most of the memory a rule may use.
+local function current_exchanges(ctx)
+   local gone = superseded(ctx.db, "exchanges")
+   local exchanges, by_id, transfer_of = {}, {}, {}
+   for r in ctx.db:query("SELECT id, date, date_start, date_end FROM exchanges ORDER BY date_start, id") do
+      if not gone[r.id] then
+         local x = { id = r.id, date = r.date, date_period = { first = r.date_start, last = r.date_end },
+            transfers = {} }
+         exchanges[#exchanges + 1] = x
+         by_id[x.id] = x
+      end
+   end
+   for r in ctx.db:query("SELECT exchange, source FROM exchange_sources ORDER BY exchange, position") do
+      local x = by_id[r.exchange]
+      if x then
+         x.sources = x.sources or {}
+         x.sources[#x.sources + 1] = r.source
+      end
+   end
+   for r in ctx.db:query("SELECT id, exchange, from_party, to_party, detainees, remains FROM transfers " ..
+      "ORDER BY exchange, position") do
+      local x = by_id[r.exchange]
+      if x then
+         local t = { from = r.from_party, to = r.to_party, detainees = r.detainees and { count = r.detainees },
+            remains = r.remains and { count = r.remains } }
+         x.transfers[#x.transfers + 1] = t
+         transfer_of[r.id] = t
+      end
+   end
+   for r in ctx.db:query("SELECT transfer, region, mines FROM mine_maps ORDER BY transfer, position") do
+      local t = transfer_of[r.transfer]
+      if t then
+         t.mine_maps = t.mine_maps or {}
+         t.mine_maps[#t.mine_maps + 1] = { region = r.region, mines = r.mines }
+      end
+   end
+   return exchanges
+end
+
 local function run(ctx)
-   local claims, exchanges = {}, {}
-   local gone_c, gone_x = superseded(ctx.db, "claims"), superseded(ctx.db, "exchanges")
+   local claims = {}
+   local gone_c = superseded(ctx.db, "claims")
    for c in ctx.db:claims() do
       if not gone_c[c.id] then claims[#claims + 1] = c end
    end
-   for x in ctx.db:exchanges() do
-      if not gone_x[x.id] then exchanges[#exchanges + 1] = x end
-   end
+   local exchanges = current_exchanges(ctx)
    denials(ctx, claims, exchanges)
    reversals(ctx, claims, exchanges)
    flips(ctx, claims)
