@@ -63,13 +63,16 @@ local function compare(ctx, a, b)
 end
 
 -- Each two counts of a group by different claimants, for periods that can overlap (the
--- cheap tests inline: a group of n counts is n(n-1)/2 pairs).
+-- cheap tests inline). The group is in as_of order (of the first day): the counts after one
+-- that begin after its last day cannot overlap it, so the walk stops there.
 local function compare_group(ctx, group)
    local mode = ctx.params.scopes
    for i = 1, #group do
       local a = group[i]
+      local last = a.as_of_period.last
       for j = i + 1, #group do
          local b = group[j]
+         if b.as_of_period.first > last then break end
          if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) and comparable(mode, a, b) then
             compare(ctx, a, b)
          end

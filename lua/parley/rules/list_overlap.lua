@@ -78,12 +78,16 @@ local function report(ctx, a, b, person_names)
    })
 end
 
--- Each two lists of a group by different claimants, for periods that can overlap.
+-- Each two lists of a group by different claimants, for periods that can overlap. The group
+-- is in as_of order (of the first day): the lists after one that begin after its last day
+-- cannot overlap it, so the walk stops there (a sweep, not every pair of a large group).
 local function compare_group(ctx, lists, person_names)
    for i = 1, #lists do
       local a = lists[i]
+      local last = a.as_of_period.last
       for j = i + 1, #lists do
          local b = lists[j]
+         if b.as_of_period.first > last then break end
          if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
             report(ctx, a, b, person_names)
          end

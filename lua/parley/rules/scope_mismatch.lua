@@ -155,17 +155,21 @@ end
 
 -- Each two totals (claims that are no part of their claimant's own) of a group by different
 -- claimants, both scoped (or include_unscoped), with different canonical tag sets, for periods
--- that can overlap (the tests inline: a group of n claims is n(n-1)/2 pairs).
+-- that can overlap (the tests inline).
 local function compare_group(ctx, group)
    local include_unscoped = ctx.params.include_unscoped
    local totals = {}
    for _, c in ipairs(group) do
       if not c.part then totals[#totals + 1] = c end
    end
+   -- in as_of order (of the first day): the totals after one that begin after its last day
+   -- cannot overlap it, so the walk stops there
    for i = 1, #totals do
       local a = totals[i]
+      local last = a.as_of_period.last
       for j = i + 1, #totals do
          local b = totals[j]
+         if b.as_of_period.first > last then break end
          if a.claimant ~= b.claimant and (include_unscoped or (#a.tags > 0 and #b.tags > 0)) and
             a.tagkey ~= b.tagkey and dates.overlap(a.as_of_period, b.as_of_period) then
             report_if_gap(ctx, a, b)
