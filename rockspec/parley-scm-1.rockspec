@@ -74,6 +74,7 @@ build = {
       ["parley.names"] = "lua/parley/names.lua",
       ["parley.record_schema"] = "lua/parley/record_schema.lua",
       ["parley.records"] = "lua/parley/records.lua",
+      ["parley.share"] = "lua/parley/share.lua",
       ["parley.report"] = "lua/parley/report/init.lua",
       ["parley.report.chart"] = "lua/parley/report/chart.lua",
       ["parley.report.common"] = "lua/parley/report/common.lua",

@@ -313,6 +313,8 @@ local function person_fields(more)
       { "born", check = "born", codec = "born" }, { "sex", check = "enum", values = { "female", "male" } },
       { "category", check = "token" }, { "rank", check = "string" }, { "father_name", check = "string" },
       { "notes", check = "string" },
+      -- withheld from every report but an internal one (parley.share)
+      { "sensitive", check = "boolean", codec = "boolean", since = 5 },
    }) do out[#out + 1] = f end
    return out
 end
@@ -397,6 +399,7 @@ record_schema.kinds = {
          { "url", check = "string" }, { "reliability", check = "enum", values = { "A", "B", "C", "D", "E", "F" } },
          { "credibility", check = "integer", min = 1, max = 6, codec = "integer" },
          { "supersedes", ref = "sources" }, { "notes", check = "string" },
+         { "sensitive", check = "boolean", codec = "boolean", since = 5 },
       },
    },
    persons = {
