@@ -375,8 +375,8 @@ local function check_document(ctx, doc)
                   -- (both valid: compared by digest below)
                   local first = ctx.first_seen[kind][rid]
                   if not first then
-                     ctx.first_seen[kind][rid] = { path = path, raw = raw_key(rec), valid = r ~= nil }
-                  elseif (not r or not first.valid) and first.raw ~= raw_key(rec) then
+                     ctx.first_seen[kind][rid] = { path = path, rec = rec, valid = r ~= nil }
+                  elseif (not r or not first.valid) and raw_key(first.rec) ~= raw_key(rec) then
                      ctx:problem(check.at(w, rec, "id", path .. ".id"), string.format(
                         "%s id '%s' is used twice in this import with different content (first at %s)",
                         SINGULAR[kind], rid, first.path))
@@ -561,7 +561,7 @@ function dataset.validate(docs, opts)
       doc_of = {},    -- record -> the document it came from
       digest_of = {}, -- record -> its digest
       invalid = {},   -- kind -> id -> true for records with problems of their own
-      first_seen = {}, -- kind -> id -> {path, raw, valid}: the first record written with that id
+      first_seen = {}, -- kind -> id -> {path, rec, valid}: the first record written with that id
       vocabulary_of = {}, -- document -> its vocabulary, normalised
       warnings = {},  -- what is accepted but said (Context:warning)
    })
