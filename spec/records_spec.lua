@@ -95,6 +95,16 @@ describe("record readers: canonical", function()
       assert.is_nil(claim("aze-rel").canonical.scope)
    end)
 
+   it("reads through what a later import adds to the vocabulary, on the same connection", function()
+      assert.same({ "soldiers", "women" }, claim("aze-mil").canonical.scope)
+      assert(db:import({ vocabulary = { scopes = { female_soldiers = {} } }, claims = { { id = "aze-fs",
+         claimant = "AZE", source = "s-mfa", as_of = "2021", subject = "detainees", count = { exact = 1 },
+         scope = { "female_soldiers", "servicewomen" } } } }))
+      assert.same({ "female_soldiers", "servicewomen" }, claim("aze-fs").canonical.scope)
+      assert(db:import({ vocabulary = { scopes = { female_soldiers = { synonyms = { "servicewomen" } } } } }))
+      assert.same({ "female_soldiers" }, claim("aze-fs").canonical.scope)
+   end)
+
    it("gives lists theirs too", function()
       assert.same({ subject = "detainees", kind = "stock" }, first(db:lists()).canonical)
    end)

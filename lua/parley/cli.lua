@@ -20,6 +20,7 @@ commands:
   claims DB [--subject S]  each subject's competing claims side by side, with their sources
   query DB SQL [VALUE...]  run one SQL statement (read-only) and print its rows
   names match A B          whether two names are the same person's, with the score and why
+]] .. table.concat(require("parley.cli_people").USAGE, "\n") .. "\n" .. [[
   version                  print parley's version
   help [COMMAND]           this text, or a command's
 
@@ -782,6 +783,14 @@ function commands.version(_, io_)
    local core = require "parley.core"
    out(io_.stdout, "parley ", core.version, " (SQLite ", core.sqlite_version(), ")\n")
    return EXIT_OK
+end
+
+-- people, person and review (parley.cli_people), with the helpers they share
+do
+   local cli_people = require "parley.cli_people"
+   for name, help in pairs(cli_people.HELP) do HELP[name] = help end
+   cli_people.install(commands, { out = out, options = options, open_store = open_store, table_text = table_text,
+      write_output = write_output })
 end
 
 -- The names of the commands, sorted (help topics and "did you mean" suggestions).

@@ -251,8 +251,8 @@ function engine.reconcile(source, opts)
    local st, open_err = open_store(cfg)
    if not st then return nil, open_err, "input" end
    local run = new_run(cfg, st)
-   run.warnings = st.warnings or {} -- what importing the data had to say (docs/dataset.md#vocabulary)
    run.share = policy -- run:report writes under it unless told otherwise
+   run.warnings = st.warnings or {} -- what importing the data had to say (docs/dataset.md#vocabulary)
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
    local done, fail_err = store_and_report(run, cfg.report, st.db, policy)
    close_store(st)

@@ -89,10 +89,26 @@ function records.vocabulary(db)
    return terms.vocabulary(table.unpack(records.stored_vocabularies(db)))
 end
 
+-- The vocabulary the readers use, built once per store connection and again only when an
+-- import has added to it (the vocabularies table only grows, so its count and last import
+-- say whether it changed): a rule that reads claims once per group does not rebuild it each
+-- time. Kept apart from records.vocabulary's, which callers may add to.
+local readers_vocabulary = setmetatable({}, { __mode = "k" })
+
+local function cached_vocabulary(db)
+   local row = db:first("SELECT count(*) AS n, max(import) AS last FROM vocabularies")
+   local key = string.format("%d/%s", row.n, tostring(row.last))
+   local cached = readers_vocabulary[db]
+   if cached and cached.key == key then return cached.vocabulary end
+   local v = records.vocabulary(db)
+   readers_vocabulary[db] = { key = key, vocabulary = v }
+   return v
+end
+
 -- A converter that adds `canonical` to each record convert gives. The canonical forms are
 -- shared by the records of one query that say the same (read them, do not change them).
 local function with_canonical(db, convert)
-   local v = records.vocabulary(db)
+   local v = cached_vocabulary(db)
    local seen = {}
    return function(_, r)
       local rec = convert(db, r)
@@ -238,6 +254,24 @@ function records.exchanges(db, filter)
       end,
    }, "date"), "exchanges")
    return iterate(db, "SELECT * FROM exchanges" .. w .. " ORDER BY date_start, id", args, exchange)
+end
+
+---------------------------------------------------------------------------- decisions
+
+local decision = reader("identities")
+
+-- Reviewers' decisions on who is who (docs/people.md), in the order they were decided.
+-- filter: id; current = true leaves out superseded decisions.
+function records.identities(db, filter)
+   local w, args = where(filter, {
+      id = "identities.id = :id",
+      current = function(v)
+         if v then
+            return "NOT EXISTS (SELECT 1 FROM identities AS later WHERE later.supersedes = identities.id)"
+         end
+      end,
+   }, "identities")
+   return iterate(db, "SELECT * FROM identities" .. w .. " ORDER BY decided_on_start, id", args, decision)
 end
 
 ---------------------------------------------------------------------------- imports

@@ -264,7 +264,7 @@ schema.append_only = {
    "findings",
 }
 
-local function append_only_triggers(tables)
+function schema.append_only_triggers(tables)
    local out = {}
    for _, t in ipairs(tables or schema.append_only) do
       for _, op in ipairs({ "UPDATE", "DELETE" }) do
@@ -276,7 +276,7 @@ local function append_only_triggers(tables)
    end
    return table.concat(out, "\n")
 end
-schema.migrations[2] = schema.migrations[2] .. append_only_triggers()
+schema.migrations[2] = schema.migrations[2] .. schema.append_only_triggers()
 -- (migration 3 is defined above the list of append-only tables; the triggers are unchanged)
 
 -- Tables added after migration 4 that are no record kind's (those come from parley.record_schema),
@@ -303,7 +303,15 @@ do
    for name in pairs(record_schema.tables) do names[#names + 1] = name end
    table.sort(names)
    for _, name in ipairs(names) do
-      for _, c in ipairs(record_schema.tables[name].columns) do
+      local t = record_schema.tables[name]
+      if t.since then
+         -- a table added later: created whole, append-only like every imported table
+         assert(t.since > HISTORY, "table " .. name .. ": since must be after migration " .. HISTORY)
+         added[t.since] = (added[t.since] or "") .. record_schema.table_ddl(t) ..
+            schema.append_only_triggers({ name }) .. "\n"
+         last = math.max(last, t.since)
+      end
+      for _, c in ipairs(t.since and {} or t.columns) do
          if c.since then
             assert(c.since > HISTORY, "column " .. c.name .. ": since must be after migration " .. HISTORY)
             assert(not c.not_null, "column " .. c.name .. ": a column added to existing rows cannot be NOT NULL")
@@ -316,7 +324,7 @@ do
    for v in pairs(ADDED_TABLES) do last = math.max(last, v) end
    for v = HISTORY + 1, last do
       local t = ADDED_TABLES[v]
-      schema.migrations[v] = (t and (t.sql .. append_only_triggers({ t.name }) .. "\n") or "") ..
+      schema.migrations[v] = (t and (t.sql .. schema.append_only_triggers({ t.name }) .. "\n") or "") ..
          assert(added[v] or t and "", "no field of the record description has since = " .. v)
    end
 end
