@@ -1,4 +1,6 @@
--- Helpers the built-in rules share, and rules of your own may use (require "parley.rulekit"):
+-- SPDX-License-Identifier: MIT
+
+--- Helpers the built-in rules share, and rules of your own may use (require "parley.rulekit"):
 -- the ids later records supersede, groups of records, counts as readers say them
 -- and as ranges, series in date order, and lists of ids for messages and evidence. Pure Lua
 -- over parley.dates, so a sandboxed rule may require it. Dates are not parsed here: every
@@ -10,16 +12,21 @@
 -- reader hands none), groups through kit.count_key and kit.series_key, and finds a total's
 -- breakdowns through kit.breakdowns (`part_of`, or the subset reading), so that no two rules
 -- read scope differently. docs/rules/*.md say how each rule uses them.
+-- @module parley.rulekit
 local dates = require "parley.dates"
 local terms = require "parley.terms"
 
 local kit = {}
 
--- The ids that a later record of table tbl supersedes, read in one pass. This is how every
+--- The ids that a later record of table tbl supersedes, read in one pass. This is how every
 -- built-in rule leaves out superseded records (`if not gone[c.id]`), with the records API and
 -- with plain SQL alike: one pass over the supersedes column and a hash lookup per record is
 -- linear in the records, where the iterators' `current = true` filter is a correlated
 -- subquery per record, quadratic on a store without an index on supersedes.
+-- @tparam Database db the store (ctx.db)
+-- @tparam string tbl a table with a supersedes column: "claims", "lists", "exchanges"
+-- @treturn table the set {[id] = true}
+-- @raise SQLite's message (an unknown table)
 function kit.superseded(db, tbl)
    local set = {}
    for r in db:query("SELECT supersedes FROM " .. tbl .. " WHERE supersedes IS NOT NULL") do
@@ -28,14 +35,20 @@ function kit.superseded(db, tbl)
    return set
 end
 
--- Items joined for a message, at most `max` of them (default 10): "a, b, c and 12 more".
+--- Items joined for a message, at most `max` of them: "a, b, c and 12 more".
+-- @tparam table items a list of strings
+-- @tparam[opt] string sep the separator (default ", ")
+-- @tparam[opt=10] integer max
+-- @treturn string
 function kit.listing(items, sep, max)
    max = max or 10
    if #items <= max then return table.concat(items, sep or ", ") end
    return table.concat(items, sep or ", ", 1, max) .. string.format(" and %d more", #items - max)
 end
 
--- The central value of a count: exact, best, the middle of low..high, or the bound given.
+--- The central value of a count: exact, best, the middle of low..high, or the bound given.
+-- @tparam table count a claim's count
+-- @treturn number
 function kit.best(count)
    if count.exact then return count.exact end
    if count.best then return count.best end
@@ -43,7 +56,9 @@ function kit.best(count)
    return count.low or count.high or 0
 end
 
--- A count as a reader says it: "15", "~200", "38-120", "at least 100".
+--- A count as a reader says it: "15", "~200", "38-120", "at least 100" (parley.count_text).
+-- @tparam table count a claim's count
+-- @treturn string
 function kit.say(count)
    if count.exact then return tostring(count.exact) end
    local s
@@ -59,8 +74,14 @@ function kit.say(count)
    return (count.approx and "~" or "") .. s
 end
 
--- A count as a range: central value, low, high. An approximate figure with no range of its
--- own gets +-margin around it ("about 200" is not the integer 200); an open end is infinite.
+--- A count as a range: central value, low, high (parley.count_range). An approximate figure
+-- with no range of its own gets +-margin around it ("about 200" is not the integer 200); an
+-- open end is infinite.
+-- @tparam table count a claim's count
+-- @tparam number margin the relative margin around an approximate count (0.1 is 10%)
+-- @treturn number best
+-- @treturn number low
+-- @treturn number high
 function kit.range(count, margin)
    if count.exact then return count.exact, count.exact, count.exact end
    local best = count.best
@@ -75,14 +96,20 @@ function kit.range(count, margin)
    return best, low, high
 end
 
--- A number for a message: integral floats without their ".0".
+--- A number for a message: integral floats without their ".0".
+-- @tparam number x
+-- @treturn string
 function kit.num(x)
    if math.type(x) == "float" and x == math.floor(x) then x = math.tointeger(x) end
    return tostring(x)
 end
 
--- Groups items by keyf(item) (nil: left out), each group in the items' order; returns the
+--- Groups items by keyf(item) (nil: left out), each group in the items' order; returns the
 -- groups by key and the keys sorted, so a rule reports in the same order every run.
+-- @tparam table items a list
+-- @tparam function keyf item -> its group's key (a string or number), or nil
+-- @treturn table groups {[key] = {items...}}
+-- @treturn table the keys, sorted
 function kit.group(items, keyf)
    local groups, order = {}, {}
    for _, item in ipairs(items) do
@@ -129,10 +156,15 @@ local function pick(slot, on_tie)
    return first
 end
 
--- The records (in as_of order) each certainly after the one kept before it: a series whose
+--- The records (in as_of order) each certainly after the one kept before it: a series whose
 -- order is known. A record whose as_of_period can overlap the last one kept is left out;
--- records with the very same period are one date of the series, resolved as `pick` says
--- (never by id order), on_tie(records) told when they cannot be.
+-- records with the very same period are one date of the series: the one that corrects an
+-- earlier record (`supersedes`), else the one that is not a part (kit.breakdowns), else, when
+-- they all say the same count, any of them (the smallest id is cited); never by id order.
+-- @tparam table records a list of records with as_of_period, in as_of order
+-- @tparam[opt] function on_tie called with the records of a date that still disagree (the
+-- date is left out of the series)
+-- @treturn table the series
 function kit.series(records, on_tie)
    local slots, by_period = {}, {}
    for _, r in ipairs(records) do
@@ -165,19 +197,23 @@ end
 local default_vocabulary
 local NO_SCOPE = {}
 
--- The vocabulary canonical forms are computed with when a record carries none and the rule
+--- The vocabulary canonical forms are computed with when a record carries none and the rule
 -- gives none: parley.terms' default. (The readers hand every claim and list its `canonical`,
 -- made with the store's vocabulary; a rule reading rows with plain SQL passes
 -- ctx.db:vocabulary() to kit.canonical.)
+-- @treturn table a parley.terms vocabulary
 function kit.vocabulary()
    default_vocabulary = default_vocabulary or terms.vocabulary()
    return default_vocabulary
 end
 
--- A claim's or list's canonical forms: {subject =, kind = "stock"|"event", scope = {sorted
+--- A claim's or list's canonical forms: {subject =, kind = "stock"|"event", scope = {sorted
 -- canonical tags}} (an empty scope when it states none). The record's own `canonical` when
 -- the reader gave one, else computed once with `vocabulary` (default: kit.vocabulary()) and
 -- kept on the record. The tables may be shared between records: read them, do not change them.
+-- @tparam table r a claim or list (a record, or a row with subject and a decoded scope)
+-- @tparam[opt] table vocabulary a parley.terms vocabulary (ctx.db:vocabulary())
+-- @treturn table {subject =, kind =, scope =}
 function kit.canonical(r, vocabulary)
    local k = r.canonical
    if k and k.scope then return k end
@@ -193,12 +229,19 @@ function kit.canonical(r, vocabulary)
    return k
 end
 
--- The canonical scope tags of a record (sorted, possibly empty) and their key ("" for none).
+--- The canonical scope tags of a record, sorted (empty when it states none).
+-- @tparam table r a claim or list
+-- @treturn table the tags (read it, do not change it)
 function kit.scope_of(r) return kit.canonical(r).scope end
 
+--- The key of a record's canonical scope set: "" when it states none.
+-- @tparam table r a claim or list
+-- @treturn string
 function kit.scope_key(r) return table.concat(kit.canonical(r).scope, "\0") end
 
--- A scope as words for a message: "soldiers, civilians", or "no scope stated".
+--- A scope as words for a message: "soldiers, civilians", or "no scope stated".
+-- @tparam table scope a list of tags (or nil)
+-- @treturn string
 function kit.scope_words(scope)
    if not scope or #scope == 0 then return "no scope stated" end
    return table.concat(scope, ", ")
@@ -221,7 +264,10 @@ local function strict_subset(a, b)
 end
 kit.strict_subset = strict_subset
 
--- Whether two scopes share a tag.
+--- Whether two scopes share a tag.
+-- @tparam table a a list of tags
+-- @tparam table b a list of tags
+-- @treturn boolean
 function kit.scopes_overlap(a, b)
    local in_b = set_of(b)
    for _, t in ipairs(a) do
@@ -230,18 +276,22 @@ function kit.scopes_overlap(a, b)
    return false
 end
 
--- The key of the thing a count is about: canonical subject, holder, about and region.
+--- The key of the thing a count is about: canonical subject, holder, about and region.
+-- @tparam table c a claim
+-- @treturn string
 function kit.count_key(c)
    return table.concat({ kit.canonical(c).subject, c.holder or "", c.about or "", c.region or "" }, "\0")
 end
 
--- The key of a stock series: one claimant on one (subject, holder, about, region, canonical
+--- The key of a stock series: one claimant on one (subject, holder, about, region, canonical
 -- scope set).
+-- @tparam table c a claim
+-- @treturn string
 function kit.series_key(c)
    return table.concat({ c.claimant, kit.count_key(c), kit.scope_key(c) }, "\1")
 end
 
--- Marks the breakdowns among count claims (current ones, as the rule reads them):
+--- Marks the breakdowns among count claims (current ones, as the rule reads them):
 --   a claim with `part_of` naming a claim among them is a part of it;
 --   else a claim whose canonical scope is a strict subset of another's by the same claimant,
 --   subject, holder, about and region with the very same as_of period is a part of it (the
@@ -250,6 +300,7 @@ end
 -- Sets c.part (true) and c.wholes (the claims it is a part of) on each part, c.whole when it
 -- is a part of exactly one, and w.parts (in the claims' order) on each whole. A total and its
 -- parts are one statement: rules compare a part only with what has its very scope.
+-- @tparam table claims a list of claims with as_of_period (their marks are reset first)
 function kit.breakdowns(claims)
    local by_id, groups, order = {}, {}, {}
    for _, c in ipairs(claims) do
@@ -305,8 +356,10 @@ function kit.breakdowns(claims)
    end
 end
 
--- Whether a part says nothing its whole does not: no scope of its own, or its whole's. Such a
+--- Whether a part says nothing its whole does not: no scope of its own, or its whole's. Such a
 -- part (only `part_of` makes one) belongs to no series and is compared with nothing.
+-- @tparam table c a claim marked by kit.breakdowns
+-- @treturn boolean
 function kit.unscoped_part(c)
    if not c.part then return false end
    local key = kit.scope_key(c)
@@ -317,14 +370,20 @@ function kit.unscoped_part(c)
    return false
 end
 
--- Every record an iterator gives, in a list.
+--- Every record an iterator gives, in a list: `kit.all(ctx.db:claims())`.
+-- @tparam function it the iterator
+-- @param ... its state, control value and closing value
+-- @treturn table the list
+-- @raise what the iterator raises
 function kit.all(it, ...)
    local out = {}
    for r in it, ... do out[#out + 1] = r end
    return out
 end
 
--- The distinct ids of several lists (nil entries skipped), sorted.
+--- The distinct ids of several lists (nil entries skipped), sorted.
+-- @param ... lists of ids
+-- @treturn table the ids
 function kit.ids(...)
    local seen, out = {}, {}
    for _, list in ipairs({ ... }) do

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Like with like (#11), over every built-in rule at once: a record written by hand after the
 -- false findings the issue reports on the Armenia-Azerbaijan releases (a total with its own
 -- breakdown on one date, soldiers of one source against civilians of another, an event that

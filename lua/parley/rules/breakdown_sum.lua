@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- breakdown_sum: a party's total whose own parts do not add up. The parts of a total are the
 -- claims kit.breakdowns finds (`part_of`, or the subset reading: a scope that is a strict
 -- subset of the total's, same claimant, subject, holder, about, region and as_of); counts are

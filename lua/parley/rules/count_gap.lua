@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- count_gap: the parties' counts of the same thing (canonical subject, holder, about, region)
 -- for periods that can overlap, compared as ranges, like with like: only counts whose
 -- canonical scope sets agree (`scopes: same`; or share a tag, `overlap`; or `any`), a count

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- scope_mismatch: the totals of different parties on the same thing (canonical subject,
 -- holder, about and region; as_of periods that can overlap) whose canonical scope sets
 -- differ, the pairs count_gap leaves out under `scopes: same`. A part of a party's own total
