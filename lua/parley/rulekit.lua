@@ -253,8 +253,12 @@ local function set_of(list)
    return set
 end
 
--- Whether scope list a is a strict subset of b (both canonical and sorted, a non-empty).
-local function strict_subset(a, b)
+--- Whether scope list a is a strict subset of b (canonical tags; an empty a never is: a count
+-- stating no scope is not a part of anything by the subset reading).
+-- @tparam table a a list of tags
+-- @tparam table b a list of tags
+-- @treturn boolean
+function kit.strict_subset(a, b)
    if #a == 0 or #a >= #b then return false end
    local in_b = set_of(b)
    for _, t in ipairs(a) do
@@ -262,7 +266,7 @@ local function strict_subset(a, b)
    end
    return true
 end
-kit.strict_subset = strict_subset
+local strict_subset = kit.strict_subset
 
 --- Whether two scopes share a tag.
 -- @tparam table a a list of tags
