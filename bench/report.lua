@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The cost of reports: a run of 10,000 findings (a synthetic rule pairing the claims of a
 -- generated store, as count_gap does, until it has made 10,000 findings) is rendered in each
 -- format, from the run in memory and again from the store (parley report). Targets: each

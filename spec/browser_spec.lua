@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The HTML report in a real browser: headless Chromium (Debian's `chromium`) renders the
 -- example's report to a PNG and dumps its DOM, so the charts, the evidence and the escaping
 -- are checked as a reader's browser sees them. Pending, with the reason, where no Chromium

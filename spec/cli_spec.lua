@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The parley command line: what it prints and the exit codes, which never change meaning.
 local json = require "parley.json"
 local support = require "support"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Checking a reconciliation config before anything runs.
 local vocab = require "parley.vocab"
 local config = require "parley.config"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- People (docs/people.md): entries of lists, transfers and person records resolved into one
 -- identity per person across scripts; reviewers' decisions that join, separate and supersede;
 -- stable ids; a person's timeline and status; `parley people`, `person` and `review`.
@@ -69,6 +70,23 @@ describe("people", function()
          for _, u in ipairs(p.uncertain) do if u.held_apart then held = held + 1 end end
       end
       assert.is_true(held > 0, "the link that would have joined them is kept for review, with why")
+      db:close()
+   end)
+
+   it("keeps namesakes apart when their fathers' names or birth years differ, even through a third entry", function()
+      local d = base()
+      d.lists[1].persons[5] = { name = "Мовсисян Левон Ваганович" }
+      d.lists[2].persons[5] = { name = "Levon Movsisyan" }
+      d.lists[3].persons[2] = { name = "Мовсисян Левон Гагикович" }
+      d.lists[1].persons[6] = { name = "Narek Hovhannisyan", born = 1981 }
+      d.lists[2].persons[6] = { name = "Narek Hovhannisyan" }
+      d.lists[3].persons[3] = { name = "Нарек Оганесян", born = 1994 }
+      local db = store_of(d)
+      assert.not_equal(person_of(db, "arm-2021-05#5"), person_of(db, "icrc-2021-07#2"))
+      assert.not_equal(person_of(db, "arm-2021-05#6"), person_of(db, "icrc-2021-07#3"))
+      -- the entry without a patronymic joins one of them, and the other pair is left for review
+      local p = db:person("aze-2021-05#5")
+      assert.is_true(p.id == person_of(db, "arm-2021-05#5") or p.id == person_of(db, "icrc-2021-07#2"))
       db:close()
    end)
 

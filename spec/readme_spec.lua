@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The README stays true: its Lua example and its command lines run as written.
 local support = require "support"
 

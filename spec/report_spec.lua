@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The report formats (docs/reports.md): each one parsed back and checked against the run it
 -- was written from. The project's data is hostile on purpose: a party name with a <script>,
 -- a quote with an <img onerror>, a title with a pipe and a line break, findings whose

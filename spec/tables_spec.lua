@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Tables in (docs/tables.md): a CSV or TSV file goes into the store through a YAML mapping,
 -- as the persons of one list or as claims, with every problem at FILE:ROW:COLUMN (header).
 local parley = require "parley"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley.yaml: the YAML bridge. These specs are its behaviour, documented by example;
 -- docs/yaml.md is the short reference.
 local yaml = require "parley.yaml"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Files without a shell: core.list_dir, the entries of a directory, so parley can find its
  * rule tests and report formats on disk (io.popen("ls") breaks on odd names and where no shell
  * exists); core.path_kind, what a path is without following a final symlink, so an output file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SQLite connection (parley.Database) and its row cursors (parley.Cursor).
  *
  * Ownership: a Database userdata owns the sqlite3 handle and a bounded cache of prepared

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* parley.core.yaml.load and load_all: YAML text to Lua values, straight from libyaml's events.
  *
  * There is no intermediate tree: each event adds to the Lua value being built. The containers

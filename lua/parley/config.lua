@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The reconciliation config (docs/rules.md): read from YAML or given as a table, validated
 -- strictly (unknown keys, missing files and bad values are errors at file:line:col, all
 -- reported at once), with paths resolved relative to the config file.
@@ -153,14 +154,38 @@ local function top_spec()
    })
 end
 
+-- What can still be checked of a config with problems: its rule entries that are valid on their
+-- own and its limits (or the default ones), so that the rules' parameters are checked in the
+-- same pass as the rest (config.validate's third result; the engine reads the rules' manifests).
+local function partial_config(doc, base)
+   local rules = type(doc.data) == "table" and doc.data.rules
+   if not check.is_array(rules) then return nil end
+   local scratch = check.new_context({}, { base = base })
+   local partial = { doc = doc, base = base, rules = {}, limits = {} }
+   local where = { doc = doc, node = doc.data, key = "rules", path = "rules" }
+   for i, node in ipairs(rules) do
+      local before = #scratch.problems
+      local r = check.mapping(RULE)(scratch, node, check.at(where, rules, i, check.index_path("rules", i)))
+      if r and #scratch.problems == before then
+         r.index, r.enabled, r.node = i, r.enabled ~= false, node
+         partial.rules[#partial.rules + 1] = r
+      end
+   end
+   local limits = check.is_map(doc.data.limits) and
+      check.mapping(LIMITS)(scratch, doc.data.limits, { doc = doc, path = "limits" }) or {}
+   for k, v in pairs(vocab.DEFAULT_LIMITS) do partial.limits[k] = limits[k] or v end
+   return partial
+end
+
 -- Validates a config document {data=, name=, marks=}; base is the directory paths are
--- relative to. Returns the config with defaults filled and paths resolved, or nil and the
--- problems.
+-- relative to. Returns the config with defaults filled and paths resolved, or nil, the
+-- problems, and what can still be checked (the rule entries without problems, for their
+-- parameters: engine).
 function config.validate(doc, base)
    local ctx = check.new_context({}, { base = base or "." })
    local where = { doc = doc, path = "" }
    local c = check.fields(ctx, doc.data, where, top_spec())
-   if #ctx.problems > 0 or not c then return nil, ctx.problems end
+   if #ctx.problems > 0 or not c then return nil, ctx.problems, partial_config(doc, base or ".") end
    c.store = c.store or ":memory:"
    c.data = c.data or {}
    c.report = c.report or {}
@@ -181,22 +206,32 @@ function config.validate(doc, base)
 end
 
 -- Reads a config: a path to a YAML file, or a table of the same shape (paths then relative
--- to opts.base or the working directory). opts.store, when given, is the store to use instead
+-- to opts.base or the working directory). opts.text, when given, is the YAML text of the
+-- config, and source (a string) its name in messages ("<stdin>"): its paths are relative to
+-- opts.base or the working directory. opts.store, when given, is the store to use instead
 -- of the config's own (a path as the caller gives it, not relative to the config). Returns the
--- config, or nil, the problems as text and the list of problems.
+-- config, or nil, the problems as text, the list of problems and what can still be checked of
+-- the config (config.validate).
 function config.load(source, opts)
    opts = opts or {}
    local doc, base
    local content
    if type(source) == "string" then
-      local f, err = io.open(source, "rb")
-      if not f then return nil, err, { { message = err } } end
-      content = f:read("a")
-      f:close()
+      if opts.text ~= nil then
+         if type(opts.text) ~= "string" then
+            error("bad option text to 'reconcile' (a YAML string expected, got " .. type(opts.text) .. ")", 3)
+         end
+         content, base = opts.text, opts.base or "."
+      else
+         local f, err = io.open(source, "rb")
+         if not f then return nil, err, { { message = err } } end
+         content = f:read("a")
+         f:close()
+         base = dirname(source)
+      end
       local data, marks = yaml.load(content, { name = source, marks = true })
       if data == nil and type(marks) == "string" then return nil, marks, { { message = marks } } end
       doc = { data = data, marks = marks, name = source }
-      base = dirname(source)
    elseif type(source) == "table" then
       doc = { data = source, name = opts.name or "config" }
       base = opts.base or "."
@@ -205,8 +240,8 @@ function config.load(source, opts)
    else
       error("bad argument #1 to 'reconcile' (config path or table expected, got " .. type(source) .. ")", 3)
    end
-   local c, problems = config.validate(doc, base)
-   if not c then return nil, check.format_problems(problems), problems end
+   local c, problems, partial = config.validate(doc, base)
+   if not c then return nil, check.format_problems(problems), problems, partial end
    -- a store named by the caller (parley reconcile --store DB) is the caller's path, as given
    if opts.store ~= nil then
       if type(opts.store) ~= "string" then

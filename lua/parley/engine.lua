@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The reconciliation engine: reads a config, imports its data, runs each rule in its own
 -- sandboxed Lua state (parley.core.run_rules, in C) on parallel threads, and stores the run
 -- and its findings (append-only) in the store. See docs/rules.md and docs/sandbox.md.
@@ -241,9 +242,19 @@ end
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
 function engine.reconcile(source, opts)
    opts = opts or {}
-   local cfg, err, problems = config.load(source, opts)
-   if not cfg then return nil, err, "input", problems end
+   local cfg, err, problems, partial = config.load(source, opts)
    local sandbox = engine.sandbox_options()
+   if not cfg then
+      -- the parameters of the rule entries that are valid are checked in the same pass
+      if partial and problems then
+         local _, rule_problems = prepare_rules(partial, sandbox)
+         if #rule_problems > 0 then
+            table.move(rule_problems, 1, #rule_problems, #problems + 1, problems)
+            err = check.format_problems(problems)
+         end
+      end
+      return nil, err, "input", problems
+   end
    local rules, rule_problems = prepare_rules(cfg, sandbox)
    if #rule_problems > 0 then return nil, check.format_problems(rule_problems), "input", rule_problems end
    local policy, share_err = sharing_policy(cfg, opts)

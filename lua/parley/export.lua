@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Data out (docs/tables.md): what a store holds, written as canonical parley YAML datasets,
 -- one per import, that import back as the same records (how two analysts share and merge
 -- their stores: imports are append-only and idempotent, so importing each other's exports

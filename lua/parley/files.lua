@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Writing output files so that a failure is never mistaken for a report: the content goes to a
 -- temporary file in the target's directory, every write and the close are checked, and only
 -- then is the temporary renamed over the target (atomic on one filesystem). On a full disk the

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The run history a store keeps (runs, rule_outcomes and findings, append-only): the list of
 -- runs, a stored run loaded back into the shape parley.reconcile returns (so it can be
 -- reported again without running its rules), and the difference between two runs: which

@@ -1,6 +1,10 @@
--- A small, strict JSON encoder and decoder for what parley stores and prints: evidence and
+-- SPDX-License-Identifier: MIT
+
+--- A small, strict JSON encoder and decoder for what parley stores and prints: evidence and
 -- measures of findings, lists of tags, and the JSON report format. Encoding is deterministic
--- (object keys sorted) so equal values give equal text; integers stay integers.
+-- (object keys sorted) so equal values give equal text; integers stay integers. `null` is
+-- `parley.null`, JSON's null. Also `parley.json`.
+-- @module parley.json
 
 local json = {}
 
@@ -97,6 +101,12 @@ function encode_value(v, out, seen)
    end
 end
 
+--- Encodes a value as JSON text: object keys sorted, a table whose keys are exactly 1..n (or
+-- none) an array, integers without a fraction.
+-- @param v a table, string, number, boolean or parley.null
+-- @treturn string the JSON
+-- @raise on a value JSON cannot hold (a function, a userdata other than parley.null, a cycle,
+-- a key that is neither a string nor a number)
 function json.encode(v)
    local out = {}
    encode_value(v, out, {})
@@ -213,7 +223,10 @@ function decode_value(s, pos, depth)
    end
 end
 
--- Decodes a JSON text; JSON null becomes parley.null. Raises on malformed input.
+--- Decodes a JSON text; JSON null becomes parley.null.
+-- @tparam string s the JSON
+-- @return the value
+-- @raise on malformed input, with the position
 function json.decode(s)
    local v, pos = decode_value(s, 1, 0)
    pos = skip(s, pos)

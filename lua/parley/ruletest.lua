@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- `parley rules test DIR`: a rule author keeps, beside a rule, a NAME.test.yaml file of cases,
 -- each a small dataset and the findings it must produce. The cases run through the real
 -- engine (sandbox included), and every difference is reported. See docs/rules.md.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A run: what parley.reconcile returns and history.load_run reads back from a store. It
 -- holds the findings (sorted, most severe first), the outcome of each rule and the rules'
 -- versions, and knows the store it was made on. Reports extend it with run:report (required

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The store's schema and its ordered migrations.
 --
 -- PRAGMA application_id marks a database as a parley store and PRAGMA user_version holds the

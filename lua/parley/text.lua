@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Small text helpers shared by the validators and the command line: "did you mean"
 -- suggestions and the script a name is written in.
 

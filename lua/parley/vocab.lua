@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley's vocabulary: every list that several parts of parley (C included) must agree on,
 -- written once. Everything else takes these lists from here: the config and finding checks,
 -- the schema's CHECK constraints, the report writers, the built-in rules (`values =
@@ -27,7 +28,7 @@ vocab.RECORD_KINDS = { "parties", "sources", "persons", "claims", "lists", "exch
 -- sandbox gives. The engine reads their text and hands it to the sandbox.
 vocab.RULE_MODULES = {
    "parley.vocab", "parley.json", "parley.dates", "parley.text", "parley.record_schema", "parley.records",
-   "parley.names", "parley.rulekit", "parley.terms", "parley.people",
+   "parley.names", "parley.rulekit", "parley.terms", "parley.people", "parley.mse",
 }
 
 -- Each rule's limits unless the config says otherwise (docs/sandbox.md says what each bounds).

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The timeline chart of the HTML report, as inline SVG: each party's claimed counts of one
 -- subject over time (a range as a band, an exact count as a filled point, an approximate one
 -- as a hollow dashed point marked "~", a claim dated to a month or an interval with a bar

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- What every report format says the same way: counts, values, grades, transfers, measures,
 -- evidence, party labels and the history line, in text, HTML, Markdown, CSV and SARIF, so the
 -- formats never disagree about what a record says; and HTML escaping, which the HTML report

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Writing a run (docs/reports.md). report.gather (report/model.lua) collects once what a
 -- report shows; each format lays it out: a module parley.report.format.NAME, in
 -- report/format/NAME.lua, with render(model, opts) and `records`, the records of the store

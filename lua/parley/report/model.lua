@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- What a report of a run shows, gathered once for every format (docs/reports.md): the run, its
 -- counts, findings and outcomes, the history since the previous run of the same config, and
 -- the records behind the findings, read from the run's store. Each format only lays this out,

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The CSV report: one row per finding with its evidence ids, under two header rows: names,
 -- then HXL hashtags (https://hxlstandard.org) so humanitarian tools can read it, with custom
 -- #x_ tags where HXL has none (docs/reports.md). RFC 4180: CRLF line ends, fields quoted when

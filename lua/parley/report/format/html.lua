@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The HTML report: one self-contained file (no external assets, no script, readable without
 -- JavaScript and in print) with the summary by severity, the history since the previous run,
 -- a timeline chart per subject (report/chart.lua), a table of every finding and each finding

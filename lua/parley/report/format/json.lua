@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The JSON report, for other tools and later runs: one object per line, the run, the history
 -- since the previous run, each rule outcome, then each finding (docs/reports.md).
 

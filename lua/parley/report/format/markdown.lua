@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The Markdown report: what the HTML report shows (summary by severity, history, each
 -- subject's claims, each finding with its measures and evidence side by side, exchanges, rule
 -- outcomes) as tables, without charts, for issues and wikis. Every string from the data is

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The SARIF 2.1.0 report (https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one run of the
 -- tool "parley" with its rules (stable ids: the rule ids of the config), a result per
 -- finding with its level mapped from the severity (critical and high: error; medium: warning;

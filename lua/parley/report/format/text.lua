@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The text report, a summary for a terminal: a line per finding with its evidence and
 -- measures, the findings resolved since the previous run, failed and truncated rules, the
 -- latest exchanges (what moved between the parties, to set the findings against), the
