@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- docs/dataset.md's table of the default vocabulary is parley.terms.DEFAULT: this spec fails
 -- when they disagree, and prints the table the document should have.
 local terms = require "parley.terms"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Every problem of a dataset at once, and advice where a newcomer's mistake is predictable.
 local dataset = require "parley.dataset"
 local yaml = require "parley.yaml"

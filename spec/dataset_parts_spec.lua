@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- part_of: a claim whose count is part of another's (a breakdown), checked to be one statement
 -- with its total, with every problem at file:line:col and key path.
 local parley = require "parley"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A dataset's vocabulary: subjects and scope tags it adds to parley.terms' default, kept in the
 -- store; terms the vocabulary does not know are warnings with "did you mean" (errors under
 -- `vocabulary: strict`), and the readers, rules' included, compare through it.

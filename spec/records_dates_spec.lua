@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- from and to filters at any precision: the records whose date can fall within the filter's
 -- period, the way the rules read dates (parley.dates), for claims, lists and exchanges.
 local parley = require "parley"

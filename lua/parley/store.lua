@@ -168,10 +168,10 @@ local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import) VALUES (?,
 -- (refuse subjects and scope tags the vocabulary does not know, as a dataset's
 -- `vocabulary: strict` does)
 -- @treturn table the summary: `imported` {{name=, import=}}, `already` (the skipped ones), the
--- number of records of each kind added, `unchanged`, and `warnings` (each "file:line:col:
--- message")
+-- number of records of each kind added, `unchanged`, and `warnings` (what was accepted but must
+-- be said, each "file:line:col: message")
 -- @return or nil, every problem as text ("file:line:col: message (at key.path)"), the list of
--- problems and the warnings
+-- problems, and the warnings
 -- @raise when source is neither a path, a list nor a table
 function store.import(db, source, opts)
    opts = opts or {}
@@ -334,14 +334,18 @@ end
 -- @return the generic-for iterator
 -- @raise SQLite's message
 
---- Iterates over the claims; each date field X also comes as X_period (parley.dates).
+--- Iterates over the claims; each date field X also comes as X_period (parley.dates), and each
+-- claim with `canonical` = {subject, kind, scope}, its subject and scope through the store's
+-- vocabulary (docs/dataset.md#canonical-forms).
 -- @function Database:claims
 -- @tparam[opt] table filter `id`, `claimant`, `holder`, `about`, `subject`, `source`, `region`,
--- `from`, `to` (the dates a claim can fall in), `current = true` (leave out superseded ones)
+-- `from`, `to` (a date at any precision, an interval or a period: the claims whose as_of can
+-- fall within it), `current = true` (leave out superseded ones)
 -- @return the generic-for iterator
--- @raise on an unknown filter key (with "did you mean"), or SQLite's message
+-- @raise on an unknown filter key (with "did you mean"), a malformed date, or SQLite's message
 
---- Iterates over the lists (of detainees, remains, missing persons) with their entries.
+--- Iterates over the lists (of detainees, remains, missing persons) with their entries and
+-- their `canonical` subject.
 -- @function Database:lists
 -- @tparam[opt] table filter as for claims
 -- @return the generic-for iterator
@@ -356,13 +360,21 @@ end
 
 --- Iterates over the exchanges with their mediators, sources and transfers.
 -- @function Database:exchanges
--- @tparam[opt] table filter `id`, `party`, `from`, `to`, `current`
+-- @tparam[opt] table filter `id`, `party`, `from`, `to` (as for claims, on the exchange's
+-- date), `current`
 -- @return the generic-for iterator
--- @raise on an unknown filter key
+-- @raise on an unknown filter key or a malformed date
 
 --- Iterates over the imports: name, SHA-256, time and counts.
 -- @function Database:imports
 -- @return the generic-for iterator
+
+--- The store's vocabulary of subjects and scope tags: parley.terms' default with what each
+-- import's `vocabulary:` added, in import order (docs/dataset.md#vocabulary). A fresh one each
+-- call: adding to it changes nothing stored.
+-- @function Database:vocabulary
+-- @return a parley.terms vocabulary (`canonical_subject`, `canonical_scope`, `canonical`,
+-- `suggest_subject`, `suggest_scope`)
 
 --- Iterates over the reviewers' decisions on who is who (docs/people.md), in the order they
 -- were decided.
