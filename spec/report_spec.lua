@@ -714,7 +714,9 @@ describe("corrections between two runs", function()
       os.execute("mkdir -p " .. support.quote(dir))
       local db_path = dir .. "/store.db"
       support.write(dir .. "/first.json", json.encode(fixtures.small()))
-      local cfg = { store = db_path, data = { "first.json" }, rules = { { use = "count_gap" } } }
+      -- soldiers and civilians against soldiers: compared when scopes overlap
+      local cfg = { store = db_path, data = { "first.json" },
+         rules = { { use = "count_gap", with = { scopes = "overlap" } } } }
       local run1 = assert(parley.reconcile(cfg, { base = dir }))
       assert.equal(1, #run1.findings)
       -- the same count with its scope fixed, and the exchange's place fixed
