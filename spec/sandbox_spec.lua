@@ -320,7 +320,7 @@ describe("core.run_rules", function()
       assert.same({ "colon\t1", "print\tnil\ttrue", "1" }, { r[1].log[1], r[1].log[2], r[1].log[3] })
    end)
 
-   it("gives the rule only query, first and the typed iterators on ctx.db", function()
+   it("gives the rule only query, first, the typed iterators and the vocabulary on ctx.db", function()
       local r = run({ job("db", [[
          return { id = "d", version = "1", run = function(ctx)
             local names = {}
@@ -334,9 +334,11 @@ describe("core.run_rules", function()
             for _ in ctx.db:parties() do n = n + 1 end
             for _ in ctx.db:sources() do n = n + 1 end
             ctx.log(n, ctx.db:first("SELECT id FROM claims WHERE id = ?", "aze-60").id)
+            ctx.log(ctx.db:vocabulary():canonical_subject("pows"))
          end }]]) })
       assert.equal("ok", r[1].outcome, r[1].error)
-      assert.same({ "claims exchanges first lists parties persons query sources", "9\taze-60" }, r[1].log)
+      assert.same({ "claims exchanges first lists parties persons query sources vocabulary", "9\taze-60",
+         "prisoners_of_war\tstock" }, r[1].log)
    end)
 
    it("raises a clear error for each kind of malformed finding", function()

@@ -36,6 +36,7 @@ static const char DB_VIEW[] =
     "view.exchanges = typed('exchanges')\n"
     "view.parties = typed('parties')\n"
     "view.sources = typed('sources')\n"
+    "function view.vocabulary() return require('parley.records').vocabulary(db) end\n"
     "return view\n";
 
 typedef struct Job {

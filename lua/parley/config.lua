@@ -191,6 +191,8 @@ local function top_spec()
       { "rules", check.list(check.mapping(RULE)), required = true }, { "limits", check.mapping(LIMITS) },
       { "report", check.list(check.mapping(report_spec())) },
       { "share", share.check },
+      -- strict: the data's subjects and scope tags must be in the vocabulary (docs/dataset.md)
+      { "vocabulary", check.enum({ "strict" }) },
    })
 end
 

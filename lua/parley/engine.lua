@@ -116,11 +116,12 @@ local function open_store(cfg)
    if not db then return nil, err end
    local st = { db = db, path = path, temporary = temporary }
    if #cfg.data > 0 then
-      local summary, import_err = db:import(cfg.data)
+      local summary, import_err = db:import(cfg.data, { strict = cfg.vocabulary == "strict" })
       if not summary then
          close_store(st)
          return nil, import_err
       end
+      st.warnings = summary.warnings
    end
    return st
 end
@@ -267,7 +268,8 @@ end
 -- opts.base (for a table config), opts.share (a sharing level or policy for the reports,
 -- docs/sharing.md) and opts.share_key (its key file), opts.store_run (false: run and report
 -- without recording the run; it has no id, and its history is since the latest stored run of
--- the config). Returns the run, or nil, a message, and a kind:
+-- the config). Returns the run (run.warnings: the import's, each "file:line:col: message"), or
+-- nil, a message, and a kind:
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
 function engine.reconcile(source, opts)
    opts = opts or {}
@@ -292,6 +294,7 @@ function engine.reconcile(source, opts)
    if not st then return nil, open_err, "input" end
    local run = new_run(cfg, st)
    run.share = policy -- run:report writes under it unless told otherwise
+   run.warnings = st.warnings or {} -- what importing the data had to say (docs/dataset.md#vocabulary)
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
    local done, fail_err = store_and_report(run, cfg.report, st.db, policy, opts.store_run)
    close_store(st)
