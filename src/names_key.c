@@ -37,6 +37,15 @@ const char *const parley_names_rule_text[R_COUNT] = {
     "sh/zh/ts/dz digraphs",
     "word cut",
     "initial h/g/k/kh before a vowel dropped (Hüseynov/Гусейнов, Hakob/Акоп)",
+    "Georgian script transliterated (national system 2002)",
+    "letters of the other script read by the word's script (homoglyphs)",
+    "ё after a consonant as io (yo/io/jo/ë/e)",
+    "Russian doubled vowel as the dropped h (Саак/Sahak)",
+    "-ev after ch/dzh/sh/ts as -ov (Оруджев/Orujov)",
+    "initial j read as dzh and as y (Jafarov, Jurij)",
+    "Ter-/Der-/Melik- prefix joined to its surname",
+    "two-part surname",
+    "initial",
 };
 
 /* ------------------------------------------------------------ reading words */
@@ -83,6 +92,8 @@ typedef struct Word {
     int cp[WORD_CPS];
     int n;
     int cut;       /* more code points than WORD_CPS */
+    int joiner;    /* index in cp of the last hyphen inside the word, or -1 */
+    int letters;   /* letters read (not marks, apostrophes or hyphens) */
     size_t src;    /* byte offset of the first code point */
     size_t srcend; /* byte offset after the last */
 } Word;
@@ -118,6 +129,8 @@ static int next_word(Reader *r, Word *w)
     size_t at;
     w->n = 0;
     w->cut = 0;
+    w->joiner = -1;
+    w->letters = 0;
     for (;;) {
         at = r->pos;
         rc = next_cp(r, &cp);
@@ -134,9 +147,13 @@ static int next_word(Reader *r, Word *w)
         k = utf8proc_decompose_char(cp, dst, 8,
                                     UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE, &bound);
         for (i = 0; i < k && i < 8; i++) {
-            if (w->n < WORD_CPS)
+            if (w->n < WORD_CPS) {
+                if (is_joiner(dst[i]))
+                    w->joiner = w->n;
+                else if (!is_mark(dst[i]) && !is_apostrophe(dst[i]))
+                    w->letters++;
                 w->cp[w->n++] = dst[i];
-            else
+            } else
                 w->cut = 1;
         }
         w->srcend = r->pos;
@@ -170,6 +187,65 @@ static const char *const cyrillic[32] = {
     "a", "b", "v", "g", "d", "e", "Z", "z", "i", "y", "k", "l", "m", "n", "o", "p",  /* а..п */
     "r", "s", "t", "u", "f", "X", "T", "C", "S", "SC", "", "I", "", "e", "yu", "ya", /* р..я */
 };
+
+/* Georgian Mkhedruli U+10D0..U+10F0 by the national system of 2002 (BGN/PCGN 2009): the
+ * ejectives (კ პ ტ ყ წ ჭ) are written k' p' t' q' ts' ch' there and k p t q ts ch by the 1981
+ * system and in ID cards, and apostrophes are dropped anyway, so ejective and aspirate share a
+ * letter; Russian forms (Беридзе, Кварацхелия) reach the same letters. Mtavruli capitals fold to
+ * these by case folding. */
+static const char *const georgian[0x10F1 - 0x10D0] = {
+    "a", "b", "g", "d", "e", "v", "z", "t", "i", "k", "l", "m", "n", "o", "p", "Z", /* ა..ჟ */
+    "r", "s", "t", "u", "p", "k", "G", "q", "S", "C", "T", "D", "T", "C", "X", "J", /* რ..ჯ */
+    "h",                                                                         /* ჰ */
+};
+
+/* Letters that look alike in Latin and Cyrillic (after case folding: Latin H is h, Cyrillic Н
+ * is н). A word typed with both scripts (a Latin H or P in a Cyrillic word, a Cyrillic а in a
+ * Latin one) is read in the script of its other letters. */
+static const int HOMOGLYPHS[][2] = {
+    {'a', 0x430}, {'b', 0x432}, {'c', 0x441}, {'e', 0x435}, {'h', 0x43D}, {'k', 0x43A},
+    {'m', 0x43C}, {'o', 0x43E}, {'p', 0x440}, {'t', 0x442}, {'x', 0x445}, {'y', 0x443},
+    {'i', 0x456}, {'j', 0x458}, {'s', 0x455},
+};
+#define N_HOMOGLYPHS (int)(sizeof HOMOGLYPHS / sizeof HOMOGLYPHS[0])
+
+static int homoglyph(int cp, int col)
+{
+    int k;
+    for (k = 0; k < N_HOMOGLYPHS; k++)
+        if (HOMOGLYPHS[k][col] == cp)
+            return k;
+    return -1;
+}
+
+/* Rewrites the letters of the minority script of a mixed Latin/Cyrillic word that have a
+ * lookalike in the majority script, the script of the letters that have none (or, when all
+ * letters have a lookalike, the more frequent script). Returns 1 when it changed something. */
+static int read_homoglyphs(int *cp, int n)
+{
+    int i, lat = 0, cyr = 0, lat_own = 0, cyr_own = 0, to_cyr, changed = 0;
+    for (i = 0; i < n; i++) {
+        int c = cp[i];
+        if (c >= 'a' && c <= 'z') {
+            lat++;
+            lat_own += homoglyph(c, 0) < 0;
+        } else if (c >= 0x400 && c <= 0x4FF) {
+            cyr++;
+            cyr_own += homoglyph(c, 1) < 0;
+        }
+    }
+    if (lat == 0 || cyr == 0)
+        return 0;
+    to_cyr = cyr_own != lat_own ? cyr_own > lat_own : cyr >= lat;
+    for (i = 0; i < n; i++) {
+        int k = homoglyph(cp[i], to_cyr ? 0 : 1);
+        if (k >= 0 && (to_cyr ? cp[i] < 0x80 : cp[i] >= 0x400)) {
+            cp[i] = HOMOGLYPHS[k][to_cyr ? 1 : 0];
+            changed = 1;
+        }
+    }
+    return changed;
+}
 
 static int is_cyr_vowel(int cp)
 {
@@ -258,8 +334,13 @@ static int latin_with_marks(Out *o, const int *cp, int n, int i, unsigned *rules
 static int translit_word(const Word *w, char *buf, unsigned *rules)
 {
     Out o;
-    int i, n = w->n;
+    int i, n = w->n, fixed[WORD_CPS];
     const int *cp = w->cp;
+    memcpy(fixed, w->cp, sizeof(int) * (size_t)n);
+    if (read_homoglyphs(fixed, n)) {
+        cp = fixed;
+        *rules |= R_HOMOGLYPH;
+    }
     o.p = buf;
     o.n = 0;
     o.cap = LATIN_MAX;
@@ -298,15 +379,28 @@ static int translit_word(const Word *w, char *buf, unsigned *rules)
                     putc_(&o, 'y');
                     i++;
                 } else if (next == 0x308 || c == 0x451) { /* ё */
-                    put(&o, after_vowel ? "yo" : "o");
+                    /* io after a consonant: the yo/io/jo of Latin systems fold to it, and the
+                     * e of ICAO and of Russian written without ё is cheap against it */
+                    put(&o, after_vowel ? "yo" : "io");
+                    if (!after_vowel)
+                        *rules |= R_YO;
                     if (next == 0x308)
                         i++;
                 } else {
                     put(&o, after_vowel ? "ye" : "e");
                 }
+            } else if (next == c && (c == 0x430 || c == 0x43E || c == 0x443 || c == 0x438)) {
+                /* Russian drops Armenian h between vowels and writes the vowels twice
+                 * (Саак, Ваагн, Саакян): read as the h the other spellings keep */
+                put(&o, cyrillic[c - 0x430]);
+                putc_(&o, 'h');
+                *rules |= R_CYR_H;
             } else {
                 put(&o, cyrillic[c - 0x430]);
             }
+        } else if (c >= 0x10D0 && c <= 0x10F0) {
+            *rules |= R_GEORGIAN;
+            put(&o, georgian[c - 0x10D0]);
         } else if (c >= 0x400 && c <= 0x4FF) {
             *rules |= R_CYRILLIC;
             switch (c) {
@@ -473,7 +567,7 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
              * Polish and ISO 9 (Petrosjan, Alijew) or the dzh of Azerbaijani passports (Orujov,
              * Nijat): the symbol y, which compares cheaply with both i and c */
             if (i == 0)
-                sym = 'c', r |= R_AFFRIC;
+                sym = 'c', r |= R_AFFRIC | R_JINIT;
             else if ((!lat_vowel(t[i - 1]) && lat_vowel(AT(1))) ||
                      (lat_vowel(t[i - 1]) && AT(1) && !lat_vowel(AT(1))))
                 /* after a consonant before a vowel (Petrosjan, Arutjunjan: ISO 9 and German
@@ -551,6 +645,15 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
         }
         key[k++] = s[i];
     }
+    /* Russian spelling writes -ев, not -ёв, after ж ч ш щ ц and дж (Оруджев, Гаджиев is -иев):
+     * the -ov of Latin lists (Orujov) is the same ending */
+    {
+        int e = k >= 3 && key[k - 1] == 'a' ? k - 3 : k - 2;
+        if (e >= 2 && key[e] == 'e' && key[e + 1] == 'v' && strchr("cjxq", key[e - 1])) {
+            key[e] = 'o';
+            r |= R_EV_OV;
+        }
+    }
     *rules |= r;
     return k;
 }
@@ -566,6 +669,21 @@ static int word_key(const Word *w, char *key, int cap, unsigned *rules, char *in
         *rules |= R_TRUNC;
     *init = 0;
     return fold_word(latin, n, key, cap, rules, init);
+}
+
+int parley_names_word_key(const char *s, size_t len, char *key, char *init)
+{
+    Reader r;
+    Word w;
+    unsigned rules = 0;
+    r.s = (const unsigned char *)s;
+    r.len = len;
+    r.pos = 0;
+    r.bad = 0;
+    *init = 0;
+    if (next_word(&r, &w) <= 0)
+        return 0;
+    return word_key(&w, key, NAMES_KEY_MAX, &rules, init);
 }
 
 int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad)
@@ -596,11 +714,118 @@ int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad)
     return 0;
 }
 
+/* Armenian surname prefixes (տեր, Ter-, Western Der-, Մելիք, Melik-): written joined,
+ * hyphenated or as a word of their own, they are one surname. Returns the prefix length of key
+ * (3 or 5), or 0. */
+static int prefix_len(const char *key, int len)
+{
+    if (len >= 3 && memcmp(key, "ter", 3) == 0)
+        return 3;
+    if (len >= 5 && memcmp(key, "melik", 5) == 0)
+        return 5;
+    return 0;
+}
+
+/* After a prefix the surname keeps the reading of a word start: the initial h/k class before
+ * a vowel is dropped there too (Ter-Hovakimyan, Тер-Овакимян, Der Hovagimian). */
+static int after_prefix(NameWord *nw, int plen)
+{
+    if (nw->len > plen + 2 && (nw->key[plen] == 'h' || nw->key[plen] == 'k') &&
+        is_vowel((unsigned char)nw->key[plen + 1])) {
+        memmove(nw->key + plen, nw->key + plen + 1, (size_t)(nw->len - plen - 1));
+        nw->len--;
+        nw->key[nw->len] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/* The key of cp[from..to) of w, as a word of its own. */
+static int part_key(const Word *w, int from, int to, char *key, unsigned *rules, char *init)
+{
+    Word part;
+    part.n = to - from;
+    part.cut = 0;
+    memcpy(part.cp, w->cp + from, sizeof(int) * (size_t)part.n);
+    return word_key(&part, key, NAMES_KEY_MAX, rules, init);
+}
+
+/* Reads one word into nw: its key, and for a hyphenated word of two long parts that is not a
+ * prefix compound, the two parts keyed apart (so that one part can be compared alone, as a list
+ * that gives only one of a married double surname does). Returns the key length. */
+static int read_word(const Word *w, NameWord *nw)
+{
+    unsigned rules = 0;
+    int k = word_key(w, nw->key, NAMES_KEY_MAX, &rules, &nw->init), plen;
+    nw->split = 0;
+    nw->given = -1;
+    if (k == 0)
+        return 0;
+    nw->key[k] = '\0';
+    nw->len = (unsigned char)k;
+    nw->rules = rules;
+    if (w->letters == 1)
+        nw->rules |= R_INITIAL;
+    plen = prefix_len(nw->key, nw->len);
+    if (plen && nw->len >= plen + 4) {
+        if (after_prefix(nw, plen) || w->joiner == plen)
+            nw->rules |= R_PREFIX;
+    } else if (w->joiner > 0 && w->joiner + 1 < w->n) {
+        char k1[NAMES_KEY_MAX + 1], k2[NAMES_KEY_MAX + 1], i1 = 0, i2 = 0;
+        unsigned r1 = 0, r2 = 0;
+        int n1 = part_key(w, 0, w->joiner, k1, &r1, &i1);
+        int n2 = part_key(w, w->joiner + 1, w->n, k2, &r2, &i2);
+        /* both parts surnames of their own: four letters or more, the second not a bare ending
+         * (Ali-zade is one surname) */
+        if (n1 >= 4 && n2 >= 4 && n1 + n2 + (i2 != 0) <= NAMES_KEY_MAX &&
+            parley_names_suffix(k2, n2) != SUF_ZADE && !(n2 <= 5 && memcmp(k2, "zat", 3) == 0)) {
+            memcpy(nw->key, k1, (size_t)n1);
+            k = n1;
+            if (i2)
+                nw->key[k++] = i2;
+            memcpy(nw->key + k, k2, (size_t)n2);
+            k += n2;
+            nw->key[k] = '\0';
+            nw->len = (unsigned char)k;
+            nw->init = i1;
+            nw->split = (unsigned char)n1;
+            nw->rules = r1 | r2 | R_PARTS;
+        }
+    }
+    return nw->len;
+}
+
+/* Joins a prefix written as a word of its own (Ter Petrosyan, Der Hovagimian, Melik Adamyan)
+ * to the word after it. */
+static void join_prefixes(NameRec *rec)
+{
+    int i;
+    for (i = 0; i + 1 < rec->n; i++) {
+        NameWord *p = &rec->w[i], *q = &rec->w[i + 1];
+        int plen = prefix_len(p->key, p->len);
+        char form[NAMES_CMP_MAX];
+        int nf;
+        if (!plen || p->len != plen || q->len < 3 || (q->rules & R_INITIAL))
+            continue;
+        nf = parley_names_cmp_form(q, form);
+        if (plen + nf > NAMES_KEY_MAX)
+            nf = NAMES_KEY_MAX - plen;
+        memcpy(p->key + plen, form, (size_t)nf);
+        p->len = (unsigned char)(plen + nf);
+        p->key[p->len] = '\0';
+        p->srclen = q->src + q->srclen - p->src;
+        p->rules |= q->rules | R_PREFIX;
+        after_prefix(p, plen);
+        memmove(&rec->w[i + 1], &rec->w[i + 2], sizeof rec->w[0] * (size_t)(rec->n - i - 2));
+        rec->n--;
+    }
+}
+
 int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
 {
     Reader r;
     Word w;
-    int rc;
+    int rc, i;
     memset(rec, 0, sizeof *rec);
     rec->surname_first = -1;
     r.s = (const unsigned char *)s;
@@ -609,27 +834,25 @@ int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
     r.bad = 0;
     while ((rc = next_word(&r, &w)) > 0) {
         NameWord *nw;
-        unsigned rules = 0;
-        int k;
         if (rec->n >= NAMES_MAX_WORDS) {
             rec->dropped++;
             continue;
         }
         nw = &rec->w[rec->n];
-        k = word_key(&w, nw->key, NAMES_KEY_MAX, &rules, &nw->init);
-        if (k == 0)
+        if (read_word(&w, nw) == 0)
             continue;
-        nw->key[k] = '\0';
-        nw->len = (unsigned char)k;
-        nw->rules = (unsigned short)rules;
         nw->src = w.src;
         nw->srclen = w.srcend - w.src;
-        rec->rules |= rules;
         rec->n++;
     }
     if (rc < 0) {
         *bad = r.bad;
         return -1;
+    }
+    join_prefixes(rec);
+    for (i = 0; i < rec->n; i++) {
+        rec->rules |= rec->w[i].rules;
+        rec->w[i].given = (short)parley_names_given(rec->w[i].key, rec->w[i].len);
     }
     parley_names_parse(rec);
     return 0;

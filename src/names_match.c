@@ -11,6 +11,9 @@
 #include "names.h"
 
 #define MAX_MAIN 6
+/* A patronymic naming another father: enough to hold a name that agrees in every other part
+ * (1.0) below the threshold, with the same year of birth (+0.04) too. */
+#define PAT_DIFFER -0.25
 #ifndef SURNAME_SLACK
 #define SURNAME_SLACK 0.0
 #endif
@@ -50,16 +53,32 @@ static int pat_gender(const NameRec *r, int p)
  * Azerbaijani form (Armen oğlu) too. */
 static void pat_root(NameWord *w)
 {
-    static const char *const endings[] = {"ovic", "evic", "ovna", "evna", "icna", "ic", NULL};
+    static const char *const endings[] = {"ievic", "ovic", "evic", "ievna", "ovna", "evna", "icna", "ic", NULL};
     int i;
+    if (w->suffix == SUF_GEN) {
+        /* the Armenian genitive: Vardani -> vardan */
+        w->len--;
+        w->key[w->len] = '\0';
+        w->suffix = SUF_NONE;
+        w->given = (short)parley_names_given(w->key, w->len);
+        return;
+    }
     for (i = 0; endings[i]; i++) {
         int k = (int)strlen(endings[i]);
         if (w->len > k + 2 && memcmp(w->key + w->len - k, endings[i], (size_t)k) == 0) {
             w->len = (unsigned char)(w->len - k);
             w->key[w->len] = '\0';
-            break;
+            /* Alekseyevich, Alekseevich, Aleksey: the root without its final e/i/y, which the
+             * spellings of -еевич (-eyevich, -eevich, doubled letters single) leave or not */
+            while (w->len > 3 && (w->key[w->len - 1] == 'e' || w->key[w->len - 1] == 'i'))
+                w->key[--w->len] = '\0';
+            w->given = (short)parley_names_given(w->key, w->len);
+            w->suffix = SUF_NONE;
+            return;
         }
     }
+    while (w->len > 3 && (w->key[w->len - 1] == 'e' || w->key[w->len - 1] == 'i'))
+        w->key[--w->len] = '\0';
     w->suffix = SUF_NONE;
 }
 
@@ -169,6 +188,13 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
             sum += d->sim[i];
             if (d->soft[i] & SOFT_ROOT)
                 d->root = 1;
+            /* a surname one consonant from another is another family as often as a typo: the
+             * year of birth or the category cannot tell which (Ghazaryan/Nazaryan) */
+            if ((d->soft[i] & (SOFT_CONS | SOFT_FIRST)) && a->w[ia[r]].role == ROLE_SURNAME &&
+                b->w[ib[c]].role == ROLE_SURNAME)
+                d->root = 1;
+            if (d->soft[i] & SOFT_INITIAL)
+                d->initial = 1;
             if (d->sim[i] < lo) {
                 lo = d->sim[i];
                 lo_role = a->w[ia[r]].role;
@@ -205,8 +231,20 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
         pat_root(&wa);
         pat_root(&wb);
         d->patronymic = parley_names_word_sim(&wa, &wb, &soft);
+        d->pat_soft = soft;
         d->pat_gender_clash = ga && gb && ga != gb;
-        d->pat_adj = d->patronymic >= 0.8 ? 0.03 : d->patronymic < 0.6 ? -0.12 : 0;
+        /* In Russian-style and Azerbaijani lists the patronymic is often the only thing that
+         * tells namesakes apart: one that names another father is strong evidence against
+         * (Elmar/Elnar: two known names; Rəşad/Rəşid: another root); agreement needs the same
+         * name (a spelling of it), not one a consonant away; an initial is no evidence. */
+        if (soft & SOFT_INITIAL)
+            d->pat_adj = 0;
+        else if ((soft & (SOFT_ROOT | SOFT_NOINIT)) || d->patronymic < 0.6)
+            d->pat_adj = PAT_DIFFER;
+        else if (d->patronymic >= 0.8 && !(soft & (SOFT_CONS | SOFT_FIRST)))
+            d->pat_adj = 0.03;
+        else
+            d->pat_adj = 0;
         if (d->pat_gender_clash)
             d->pat_adj -= 0.2;
     }
