@@ -389,7 +389,7 @@ static int translit_word(const Word *w, char *buf, unsigned *rules)
                 } else {
                     put(&o, after_vowel ? "ye" : "e");
                 }
-            } else if (next == c && (c == 0x430 || c == 0x43E || c == 0x443 || c == 0x438)) {
+            } else if (next == c && (c == 0x430 || c == 0x43E || c == 0x443)) {
                 /* Russian drops Armenian h between vowels and writes the vowels twice
                  * (Саак, Ваагн, Саакян): read as the h the other spellings keep */
                 put(&o, cyrillic[c - 0x430]);
@@ -579,8 +579,8 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
         case 'o':
             if (AT(1) == 'u')
                 sym = 'u', step = 2, r |= R_OU;
-            else if (AT(1) == 'w' && AT(2) && !strchr("aeiouyAIw", AT(2)))
-                sym = 'u', step = 2, r |= R_OU; /* ISO 9985 ու is ow */
+            else if (AT(1) == 'w' && AT(2) && !strchr("aeiouyAIwl", AT(2)))
+                sym = 'u', step = 2, r |= R_OU; /* ISO 9985 ու is ow (German -owl- is ов) */
             else
                 sym = 'o';
             break;

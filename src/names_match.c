@@ -14,6 +14,10 @@
 /* A patronymic naming another father: enough to hold a name that agrees in every other part
  * (1.0) below the threshold, with the same year of birth (+0.04) too. */
 #define PAT_DIFFER -0.25
+#define INITIAL_MAX 0.9
+/* A surname of another root (a vowel added or changed: Minasyan/Manasyan, Khachatryan/
+ * Khachaturyan) never matches on its own: held just below the threshold. */
+#define SURNAME_APART 0.85
 #ifndef SURNAME_SLACK
 #define SURNAME_SLACK 0.0
 #endif
@@ -70,14 +74,14 @@ static void pat_root(NameWord *w)
             w->key[w->len] = '\0';
             /* Alekseyevich, Alekseevich, Aleksey: the root without its final e/i/y, which the
              * spellings of -еевич (-eyevich, -eevich, doubled letters single) leave or not */
-            while (w->len > 3 && (w->key[w->len - 1] == 'e' || w->key[w->len - 1] == 'i'))
+            while (w->len > 3 && strchr("eiy", w->key[w->len - 1]))
                 w->key[--w->len] = '\0';
             w->given = (short)parley_names_given(w->key, w->len);
             w->suffix = SUF_NONE;
             return;
         }
     }
-    while (w->len > 3 && (w->key[w->len - 1] == 'e' || w->key[w->len - 1] == 'i'))
+    while (w->len > 3 && strchr("eiy", w->key[w->len - 1]))
         w->key[--w->len] = '\0';
     w->suffix = SUF_NONE;
 }
@@ -121,7 +125,9 @@ static double evidence(const Evidence *ev, MatchDetail *d, int root)
     double adj = 0;
     if (ev && ev->has_born) {
         long long diff = ev->born_a > ev->born_b ? ev->born_a - ev->born_b : ev->born_b - ev->born_a;
-        d->born_adj = diff == 0 ? 0.04 : diff == 1 ? 0 : diff == 2 ? -0.05 : -0.15;
+        /* lists derive years from ages, so one year apart is the same person as often as not;
+         * namesakes of another generation are not */
+        d->born_adj = diff == 0 ? 0.04 : diff == 1 ? 0 : diff == 2 ? -0.05 : diff <= 4 ? -0.2 : -0.3;
         adj += d->born_adj;
     }
     if (ev && ev->cat_a && ev->cat_b) {
@@ -185,14 +191,18 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
             d->ib[i] = ib[c];
             d->sim[i] = as.sim[i][as.best[i]];
             d->soft[i] = as.soft[i][as.best[i]];
-            sum += d->sim[i];
             if (d->soft[i] & SOFT_ROOT)
                 d->root = 1;
             /* a surname one consonant from another is another family as often as a typo: the
-             * year of birth or the category cannot tell which (Ghazaryan/Nazaryan) */
-            if ((d->soft[i] & (SOFT_CONS | SOFT_FIRST)) && a->w[ia[r]].role == ROLE_SURNAME &&
-                b->w[ib[c]].role == ROLE_SURNAME)
+             * year of birth or the category cannot tell which (Ghazaryan/Nazaryan), and
+             * neither another root nor such a surname matches on its own */
+            if ((d->soft[i] & (SOFT_CONS | SOFT_FIRST | SOFT_ROOT)) && a->w[ia[r]].role == ROLE_SURNAME &&
+                b->w[ib[c]].role == ROLE_SURNAME) {
                 d->root = 1;
+                if ((d->soft[i] & SOFT_ROOT) && d->sim[i] > SURNAME_APART)
+                    d->sim[i] = SURNAME_APART;
+            }
+            sum += d->sim[i];
             if (d->soft[i] & SOFT_INITIAL)
                 d->initial = 1;
             if (d->sim[i] < lo) {
@@ -211,6 +221,11 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
                 base = lo + slack;
             base -= 0.02 * d->extra;
         }
+        /* a compatible initial costs nothing but is no evidence either: the name rests on
+         * its other parts, a little below a full agreement, so that a year of birth two
+         * apart, or another father, holds it apart */
+        if (d->initial && base > INITIAL_MAX)
+            base = INITIAL_MAX;
     }
     /* patronymics: the parsed ones, or the ones given as evidence */
     pa = find_role(a, ROLE_PATRONYMIC);

@@ -19,6 +19,9 @@ const char *const parley_names_soft_text[SOFT_COUNT] = {
  * while families one letter apart usually differ there (Nağıyev/Tağıyev, Ghazaryan/Nazaryan,
  * Aliyev/Valiyev, Sahakyan/Isahakyan). */
 #define FIRST_EXTRA 0.3
+/* ...for a full-cost substitution only: the 0.7 pairs (s/z, v/f ...) are what the German and
+ * French systems write at the start of a word too (Sakirow for Закиров) */
+#define FIRST_MIN 0.9
 
 /* Jaro-Winkler as Winkler (1990) defines it: matches within max(|a|,|b|)/2 - 1, half the
  * out-of-order matches as transpositions, and the common prefix (up to 4) boost of 0.1 applied
@@ -353,7 +356,7 @@ double parley_names_wdist_r(const char *a, int la, const char *b, int lb, int re
                 ne = e[i - 1][j - 1];
             } else {
                 double sc = sub_cost(x, y, &sb);
-                if (i == 1 && j == 1 && sc >= 0.9)
+                if (i == 1 && j == 1 && sc >= FIRST_MIN)
                     sc += FIRST_EXTRA, sb |= SOFT_FIRST;
                 v = d[i - 1][j - 1] + sc;
                 m = s[i - 1][j - 1] | sb;
