@@ -186,6 +186,7 @@ typedef struct MatchDetail {
     double patronymic;      /* similarity of patronymics, -1 when not both present */
     unsigned pat_soft;      /* the SOFT_* of the patronymics' comparison */
     int initial;            /* a given name was compared only by its initial (no evidence) */
+    int capped;             /* a surname of another root was held at SURNAME_APART */
     int pat_gender_clash;   /* oğlu against qızı, -ovich against -ovna */
     int pat_a, pat_b;       /* which side had a patronymic */
     double born_adj, cat_adj, pat_adj; /* adjustments from evidence */

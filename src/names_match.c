@@ -199,8 +199,10 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
             if ((d->soft[i] & (SOFT_CONS | SOFT_FIRST | SOFT_ROOT)) && a->w[ia[r]].role == ROLE_SURNAME &&
                 b->w[ib[c]].role == ROLE_SURNAME) {
                 d->root = 1;
-                if ((d->soft[i] & SOFT_ROOT) && d->sim[i] > SURNAME_APART)
+                if ((d->soft[i] & SOFT_ROOT) && d->sim[i] > SURNAME_APART) {
                     d->sim[i] = SURNAME_APART;
+                    d->capped = 1;
+                }
             }
             sum += d->sim[i];
             if (d->soft[i] & SOFT_INITIAL)
@@ -351,6 +353,10 @@ void parley_names_explain(luaL_Buffer *b, const char *ta, const NameRec *a, cons
         luaL_addchar(b, ')');
         rules |= x->rules | y->rules;
     }
+    if (d->initial)
+        luaL_addstring(b, "; a given name known only by its initial: no evidence, at most 0.90");
+    if (d->capped)
+        luaL_addstring(b, "; a surname of another root does not match on its own (held at 0.85)");
     if (d->extra)
         luaL_addstring(b, d->extra == 1 ? "; 1 word of the longer name unpaired"
                                         : "; words of the longer name unpaired");
@@ -358,9 +364,17 @@ void parley_names_explain(luaL_Buffer *b, const char *ta, const NameRec *a, cons
         luaL_addstring(b, " (only one part to compare)");
     if (d->patronymic >= 0) {
         luaL_addstring(b, "; patronymics ");
-        luaL_addstring(b, d->pat_adj > 0 ? "agree (" : d->pat_adj < 0 ? "differ (" : "close (");
+        luaL_addstring(b, d->pat_soft & SOFT_INITIAL ? "compatible by initial, no evidence ("
+                          : d->pat_adj > 0 ? "agree (" : d->pat_adj < 0 ? "differ (" : "close (");
         add_num(b, d->patronymic);
         luaL_addchar(b, ')');
+        if (d->pat_adj <= PAT_DIFFER + 1e-9 && !d->pat_gender_clash)
+            luaL_addstring(b, d->pat_soft & SOFT_KNOWN ? ": another father (two different known names)"
+                              : d->pat_soft & SOFT_NOINIT ? ": another father (the initial differs)"
+                              : d->pat_soft & SOFT_ROOT ? ": another father (another root)"
+                                                        : ": another father");
+        else if (d->pat_adj == 0 && !(d->pat_soft & SOFT_INITIAL) && d->patronymic >= 0.8)
+            luaL_addstring(b, ": a consonant apart, not counted as agreement");
         if (d->pat_gender_clash)
             luaL_addstring(b, ", son of against daughter of");
     } else if (d->pat_a != d->pat_b) {

@@ -42,12 +42,12 @@ int parley_names_suffix(const char *key, int len)
         return SUF_IAN;
     if (len >= 7 && (ends(key, len, "zate") || ends(key, len, "zata")))
         return SUF_ZADE;
+    if (len >= 7 && ends(key, len, "xvili"))
+        return SUF_SHVILI;
     if (len >= 6 && (ends(key, len, "li") || ends(key, len, "lu")))
         return SUF_LI;
     if (len >= 5 && ends(key, len, "qe"))
         return SUF_DZE;
-    if (len >= 7 && ends(key, len, "xvili"))
-        return SUF_SHVILI;
     if (len >= 7 && (ends(key, len, "ia") || ends(key, len, "ua") || ends(key, len, "ava") ||
                      ends(key, len, "uri") || ends(key, len, "eli")))
         return SUF_GEO;
