@@ -283,7 +283,8 @@ for _, p in ipairs(set) do
    kinds[p.kind] = (kinds[p.kind] or 0) + 1
 end
 
-print(string.format("names_" .. set_name .. ": %d records of %d people in %d groups", #records, count(n_people), count(n_groups)))
+print(string.format("names_%s: %d records of %d people in %d groups", set_name, #records, count(n_people),
+   count(n_groups)))
 print(string.format("pairs: %d positive, %d hard negative, %d easy negative (sample, seed %d), "
    .. "%d undecidable (not counted)", kinds.positive or 0, kinds.hard or 0, kinds.easy or 0, hard.seed,
    kinds.undecidable or 0))
