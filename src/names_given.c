@@ -37,10 +37,18 @@ static const char *const GIVEN[] = {
     "Vardan/Vartan", "Vazgen", "Zaven", "Zhora", "Harutyun/Arutyun/Haroutioun", "Hmayak/Amayak",
     "Yervand/Ervand", "Yeghishe/Egishe", "Vachagan", "Robert", "Rustam/Rustem/Rüstəm", "Gegham/Gekham",
     "Sahak/Saak", "Isahak/Isaak", "Avag", "Galust", "Melkon", "Minas", "Nazar", "Simon",
+    "Abgar", "Aghasi/Agasi", "Albert", "Andranik", "Ararat", "Artavazd", "Artash", "Aleksan", "Armenak",
+    "Arshavir", "Arto", "Avo", "Gnel", "Haykaz", "Hayrapet", "Hrayr", "Hrachik", "Kamo", "Khoren",
+    "Koryun", "Mesrop", "Mushegh/Mushekh", "Nairi", "Nshan", "Rafayel/Rafael/Rəfael", "Raffi", "Razmik", "Rubik",
+    "Samson", "Sasun", "Serob", "Shahen", "Spartak", "Stepan/Stepanos", "Taron", "Tatevos/Tadevos", "Tovmas",
+    "Vagharshak", "Varazdat", "Vardges", "Vigen", "Vrezh", "Zhirayr/Zhirair", "Zorik", "Zorayr", "Norik",
+    "Garnik", "Garo", "Rudik", "Slavik", "Levik", "Hovo", "Armo", "Aro", "Melik", "Mamikon", "Artyush",
     /* Armenian, women */
     "Anahit", "Anna/Ana", "Armine", "Astghik", "Gayane/Gayaneh", "Hasmik/Asmik", "Karine", "Lilit",
     "Lusine", "Mariam/Maryam/Məryəm", "Nane", "Narine", "Ruzanna", "Siranush", "Susanna", "Tatevik",
     "Zara", "Sona", "Marine", "Arpine", "Nune", "Gohar",
+    "Anush", "Araksya/Araksia", "Hripsime", "Knarik", "Lilit", "Margarit", "Nazeli", "Shushan", "Silva",
+    "Takuhi", "Varduhi", "Yeva/Eva",
     /* Azerbaijani, men */
     "Abbas", "Adil", "Akif", "Ali/Əli", "Amil", "Anar", "Arif", "Asif", "Aydın/Aydin/Aidyn",
     "Azər/Azer/Azar", "Bəhram/Bahram", "Babək/Babek", "Bayram", "Cavid/Javid/Dzhavid", "Cəlal/Jalal/Dzhalal",
@@ -54,14 +62,27 @@ static const char *const GIVEN[] = {
     "Ramil", "Ramin", "Ramiz", "Rasim", "Rauf", "Rəşad/Rashad", "Rəşid/Rashid", "Rəsul/Rasul",
     "Rövşən/Rovshan/Rovshen", "Rüfət/Rufat", "Samir", "Sənan/Sanan", "Seymur", "Sərxan/Sarkhan", "Tahir",
     "Tofiq/Tofik", "Tural", "Toğrul/Togrul", "Vaqif/Vagif", "Vüqar/Vugar", "Vüsal/Vusal", "Yusif/Yusuf",
-    "Zaur", "Zakir", "Zahir", "Ülvi/Ulvi", "Şahin/Shahin", "Cavad/Javad", "Teymur/Temur/Timur", "Elxan/Elkhan",
-    "Elgün/Elgun", "Əhməd/Ahmad/Akhmed", "Mübariz/Mubariz", "Faiq/Faig", "Fazil", "Vidadi", "Rafael",
+    "Zaur", "Zakir", "Zahir", "Ülvi/Ulvi", "Şahin/Shahin", "Cavad/Javad", "Teymur/Temur/Timur/Teimur", "Elxan/Elkhan",
+    "Elgün/Elgun", "Əhməd/Ahmad/Akhmed", "Mübariz/Mubariz", "Faiq/Faig", "Fazil", "Vidadi",
     "Nəsimi/Nasimi", "Qurban/Gurban", "Səfər/Safar", "Əkbər/Akbar", "Ələkbər/Alakbar", "Əsgər/Asgar",
     "Qasım/Gasim/Kasim", "Kərim/Karim", "Rəhim/Rahim", "Nəsir/Nasir", "Nəzir/Nazir", "Vəli/Vali",
+    "Elmir", "Elmin", "Eltun", "Elsevər/Elsever", "Emir", "Ənvər/Anvar", "Ərşad/Arshad", "Əziz/Aziz",
+    "Əmir/Amir", "Əkrəm/Akram", "Ayxan/Aykhan", "Aqil/Agil", "Azad", "Bəxtiyar/Bakhtiyar", "Cahid/Jahid",
+    "Camal/Jamal", "Cəlil/Jalil", "Cəfər/Jafar", "Ceyhun/Jeyhun", "Dilavər/Dilavar", "Eldəniz/Eldaniz",
+    "Fariz", "Fəxrəddin/Fakhraddin", "Famil", "Habil", "Hafiz", "Hakim", "Hamid", "Xəyyam/Khayyam",
+    "İlyas/Ilyas", "İmran/Imran", "İsa/Isa", "Malik", "Nizami", "Nail", "Pünhan/Punhan", "Sabir", "Sadiq/Sadig",
+    "Sahib", "Səbuhi/Sabuhi", "Sərdar/Sardar", "Şamil/Shamil", "Şakir/Shakir", "Talıb/Talib", "Tələt/Talat",
+    "Tərlan/Tarlan", "Turan", "Vahid", "Valeh", "Vasif", "Yaşar/Yashar", "Yavər/Yavar", "Zahid",
+    "Zəfər/Zafar", "Zülfüqar/Zulfugar", "Rəhman/Rahman", "Süleyman/Suleyman", "Xalid/Khalid",
+    "Ədalət/Adalat", "Əsəd/Asad", "Məhərrəm/Maharram", "Bəhruz/Bahruz", "Nurəddin/Nuraddin",
     /* Azerbaijani, women */
     "Aygün/Aygun", "Aynur", "Gülnar/Gulnar", "Günay/Gunay", "Leyla/Leila", "Nərmin/Narmin", "Səbinə/Sabina",
     "Sevinc/Sevinj", "Türkan/Turkan", "Ülviyyə/Ulviyya", "Xədicə/Khadija", "Zəhra/Zahra", "Aysel",
     "Könül/Konul", "Nigar", "Lalə/Lala", "Fidan",
+    "Aytən/Aytan", "Gülnarə/Gulnara", "Günel/Gunel", "Şəbnəm/Shabnam", "Nərgiz/Nargiz", "Vüsalə/Vusala",
+    "Zərifə/Zarifa", "Samirə/Samira", "Aidə/Aida", "Arzu", "Elmira", "Elnarə/Elnara", "Esmira",
+    "Fatimə/Fatima", "Gülər/Gular", "Kəmalə/Kamala", "Lamiyə/Lamiya", "Mehriban", "Nailə/Naila",
+    "Nazilə/Nazila", "Rəna/Rana", "Sevda", "Solmaz", "Tamilla", "Təranə/Tarana", "Ulduz", "Zemfira",
     /* Georgian, men */
     "Giorgi/Georgiy/Georgi/Georgy/Guiorgui", "Davit/David/Davyd", "Levan/Levani", "Nikoloz/Nikolay/Nikolai",
     "Irakli/Irakliy", "Zurab", "Tamaz", "Revaz/Rezo", "Vakhtang", "Shota", "Otar", "Gela", "Nodar",
@@ -70,9 +91,14 @@ static const char *const GIVEN[] = {
     "Merab", "Malkhaz", "Guram", "Archil", "Koba", "Paata", "Mamuka", "Avtandil", "Jemal", "Vazha",
     "Kakha", "Goga", "Giga", "Gia", "Tengiz", "Ramaz", "Ivane/Ivan/Vano", "Besik", "Nugzar", "Elguja",
     "Konstantine/Konstantin", "Soso",
+    "Aleko", "Amiran", "Anzor", "Bacho", "Dachi", "Demna", "Erekle", "Gaioz", "Iago", "Jaba", "Kote",
+    "Lado", "Lekso", "Nukri", "Omar", "Rati", "Shalva", "Temo", "Tedo", "Tsotne", "Ucha", "Vato", "Zviad",
+    "Zaal", "Gogi", "Valiko",
     /* Georgian, women */
     "Nino/Nina", "Tamar/Tamara", "Ketevan", "Eka", "Ekaterine/Yekaterina/Ekaterina", "Nana", "Maia/Maya",
     "Natia", "Salome", "Sopho/Sofia/Sofiya/Sophia", "Lela", "Manana", "Tea", "Elene/Elena/Yelena",
+    "Ani", "Inga", "Keti", "Khatia", "Lali", "Lia", "Marika", "Mzia", "Nato", "Nestan", "Nia", "Rusudan",
+    "Sofo", "Tako", "Tamta", "Tinatin", "Tsira", "Ia",
     /* Russian, men */
     "Aleksey/Alexei/Alexey/Aleksei", "Anatoliy/Anatoly", "Andrey/Andrei", "Anton", "Arkadiy", "Boris",
     "Vadim", "Valentin", "Valeriy/Valery/Valeri", "Vasiliy/Vasily", "Viktor/Victor", "Vitaliy/Vitaly",
@@ -80,14 +106,20 @@ static const char *const GIVEN[] = {
     "Dmitriy/Dmitry/Dmitri", "Yevgeniy/Evgeny/Evgeniy", "Yegor/Egor", "Igor", "Kirill", "Leonid",
     "Maksim/Maxim", "Nikita", "Oleg", "Pavel/Pavle", "Roman", "Ruslan", "Semyon/Semen", "Stanislav",
     "Stepan", "Fyodor/Fedor", "Yuriy/Yuri/Yury", "Yaroslav", "Lev", "Artyomiy",
+    "Arseniy/Arseny", "Bogdan", "Vsevolod", "Gavriil", "German", "Yefim/Efim", "Zakhar", "Makar",
+    "Mark", "Matvey/Matvei", "Miron", "Platon", "Prokhor", "Rodion", "Savva", "Taras", "Timofey/Timofei",
+    "Filipp", "Yan", "Anatoli", "Eduard", "Gennady",
     /* Russian, women */
     "Aleksandra", "Alina", "Anastasiya/Anastasia", "Valentina", "Vera", "Galina", "Darya/Daria",
     "Irina", "Lyudmila/Ludmila", "Marina", "Mariya/Maria", "Nadezhda", "Natalya/Natalia",
     "Olga", "Svetlana", "Tatyana/Tatiana", "Yuliya/Julia/Yulia", "Oksana", "Larisa", "Lyubov",
     "Polina", "Kseniya/Ksenia", "Viktoriya/Victoria",
+    "Alla", "Alyona/Alena", "Diana", "Zhanna", "Zoya", "Inna", "Karina", "Kristina", "Lidiya/Lidia",
+    "Margarita", "Nelli", "Raisa", "Regina", "Snezhana", "Ulyana", "Elvira", "Yana", "Valeriya",
+    "Veronika", "Yevgeniya/Evgenia", "Liliya/Lilia", "Zinaida",
 };
 #define N_GIVEN (int)(sizeof GIVEN / sizeof GIVEN[0])
-#define MAX_SPELLINGS 1024
+#define MAX_SPELLINGS 2048
 
 typedef struct Spelling {
     char key[NAMES_KEY_MAX + 1];
