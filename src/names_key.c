@@ -93,6 +93,7 @@ typedef struct Word {
     int n;
     int cut;       /* more code points than WORD_CPS */
     int joiner;    /* index in cp of the last hyphen inside the word, or -1 */
+    int script;    /* the script of the whole text: 1 Cyrillic, -1 Latin, 0 neither (homoglyphs) */
     int letters;   /* letters read (not marks, apostrophes or hyphens) */
     size_t src;    /* byte offset of the first code point */
     size_t srcend; /* byte offset after the last */
@@ -102,6 +103,7 @@ typedef struct Reader {
     const unsigned char *s;
     size_t len, pos;
     size_t bad; /* offset of invalid UTF-8 */
+    int script; /* text_script of the whole text */
 } Reader;
 
 /* Decodes the next code point at r->pos; returns 1 and advances, 0 at the end, -1 on invalid
@@ -122,6 +124,32 @@ static int next_cp(Reader *r, int *cp)
     return 1;
 }
 
+static int homoglyph(int cp, int col);
+
+/* The script of a text by its letters that have no lookalike in the other script: 1 Cyrillic,
+ * -1 Latin, 0 neither or as many of each. Invalid UTF-8 ends the count (the reader reports it). */
+static int text_script(const unsigned char *s, size_t len)
+{
+    size_t pos = 0;
+    int lat = 0, cyr = 0;
+    while (pos < len) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(s + pos, (utf8proc_ssize_t)(len - pos), &c);
+        if (k <= 0 || c < 0)
+            break;
+        pos += (size_t)k;
+        if (c >= 'A' && c <= 'Z')
+            c += 32;
+        if (c >= 0x410 && c <= 0x42F)
+            c += 32;
+        if (c >= 'a' && c <= 'z')
+            lat += homoglyph(c, 0) < 0;
+        else if (c >= 0x400 && c <= 0x4FF)
+            cyr += homoglyph(c, 1) < 0;
+    }
+    return cyr > lat ? 1 : lat > cyr ? -1 : 0;
+}
+
 /* Reads the next word into w: 1 when there is one, 0 at the end, -1 on invalid UTF-8. */
 static int next_word(Reader *r, Word *w)
 {
@@ -131,6 +159,7 @@ static int next_word(Reader *r, Word *w)
     w->cut = 0;
     w->joiner = -1;
     w->letters = 0;
+    w->script = r->script;
     for (;;) {
         at = r->pos;
         rc = next_cp(r, &cp);
@@ -221,7 +250,7 @@ static int homoglyph(int cp, int col)
 /* Rewrites the letters of the minority script of a mixed Latin/Cyrillic word that have a
  * lookalike in the majority script, the script of the letters that have none (or, when all
  * letters have a lookalike, the more frequent script). Returns 1 when it changed something. */
-static int read_homoglyphs(int *cp, int n)
+static int read_homoglyphs(int *cp, int n, int script)
 {
     int i, lat = 0, cyr = 0, lat_own = 0, cyr_own = 0, to_cyr, changed = 0;
     for (i = 0; i < n; i++) {
@@ -234,9 +263,19 @@ static int read_homoglyphs(int *cp, int n)
             cyr_own += homoglyph(c, 1) < 0;
         }
     }
-    if (lat == 0 || cyr == 0)
+    if (lat + cyr == 0)
         return 0;
-    to_cyr = cyr_own != lat_own ? cyr_own > lat_own : cyr >= lat;
+    if (lat == 0 || cyr == 0) {
+        /* a word of lookalikes only, in a name written in the other script (Apam in
+         * Петросян Apam): read in the script of the name */
+        if (lat_own + cyr_own > 0 || script == 0 || (script > 0) == (cyr > 0))
+            return 0;
+        to_cyr = script > 0;
+    } else if (cyr_own != lat_own) {
+        to_cyr = cyr_own > lat_own;
+    } else {
+        to_cyr = script != 0 ? script > 0 : cyr >= lat;
+    }
     for (i = 0; i < n; i++) {
         int k = homoglyph(cp[i], to_cyr ? 0 : 1);
         if (k >= 0 && (to_cyr ? cp[i] < 0x80 : cp[i] >= 0x400)) {
@@ -337,7 +376,7 @@ static int translit_word(const Word *w, char *buf, unsigned *rules)
     int i, n = w->n, fixed[WORD_CPS];
     const int *cp = w->cp;
     memcpy(fixed, w->cp, sizeof(int) * (size_t)n);
-    if (read_homoglyphs(fixed, n)) {
+    if (read_homoglyphs(fixed, n, w->script)) {
         cp = fixed;
         *rules |= R_HOMOGLYPH;
     }
@@ -680,6 +719,7 @@ int parley_names_word_key(const char *s, size_t len, char *key, char *init)
     r.len = len;
     r.pos = 0;
     r.bad = 0;
+    r.script = text_script(r.s, r.len);
     *init = 0;
     if (next_word(&r, &w) <= 0)
         return 0;
@@ -695,6 +735,7 @@ int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad)
     r.len = len;
     r.pos = 0;
     r.bad = 0;
+    r.script = text_script(r.s, r.len);
     while ((rc = next_word(&r, &w)) > 0) {
         char key[NAMES_KEY_MAX + 1];
         unsigned rules = 0;
@@ -746,6 +787,7 @@ static int part_key(const Word *w, int from, int to, char *key, unsigned *rules,
     Word part;
     part.n = to - from;
     part.cut = 0;
+    part.script = w->script;
     memcpy(part.cp, w->cp + from, sizeof(int) * (size_t)part.n);
     return word_key(&part, key, NAMES_KEY_MAX, rules, init);
 }
@@ -832,6 +874,7 @@ int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
     r.len = len;
     r.pos = 0;
     r.bad = 0;
+    r.script = text_script(r.s, r.len);
     while ((rc = next_word(&r, &w)) > 0) {
         NameWord *nw;
         if (rec->n >= NAMES_MAX_WORDS) {
