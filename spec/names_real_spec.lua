@@ -153,6 +153,17 @@ describe("names on real lists", function()
          parts("Orujov Nijat", "Orujova Nijat")
       end)
 
+      it("reads ch as kh and z as ts in a name the German or scholarly system wrote", function()
+         joins("Sacharow Michail", "Захаров Михаил", nil, "German/scholarly system read")
+         joins("Chodschajew Chajal", "Ходжаев Хаял")
+         joins("Kusnezow Andrej", "Кузнецов Андрей")
+         joins("Zacharov Michail Jur'evič", "Захаров Михаил Юрьевич")
+         -- without the marks of those systems ch is English ch and z is z
+         assert.equal("zakar calapov", names.key("Zakhar Chalabov"))
+         assert.equal(names.key("Chalabov"), names.key("Çələbov"))
+         assert.equal("qakar alapov", names.key("Zachar Chalabow")) -- the initial kh class dropped, as always
+      end)
+
       it("takes the vowel Russian documents restore only from the Cyrillic form", function()
          joins("Արամ Խաչատրյան", "Арам Хачатурян", nil, "vowel restored by a Russian document")
          joins("Arsen Galstyan", "Галустян Арсен")

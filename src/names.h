@@ -66,9 +66,10 @@ enum {
     R_JINIT = 1 << 20,    /* initial j read as dzh, and compared as y too (Jurij, Jakovlev) */
     R_PREFIX = 1 << 21,   /* Ter-/Der-/Melik- prefix rejoined with its surname */
     R_PARTS = 1 << 22,    /* a two-part (hyphenated) surname */
-    R_INITIAL = 1 << 23   /* a one-letter word: an initial */
+    R_INITIAL = 1 << 23,  /* a one-letter word: an initial */
+    R_SYSTEM = 1 << 24    /* the German or scholarly reading of ch (and German z) */
 };
-#define R_COUNT 24
+#define R_COUNT 25
 
 typedef struct NameWord {
     unsigned char len;    /* bytes of key */

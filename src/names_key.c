@@ -46,6 +46,7 @@ const char *const parley_names_rule_text[R_COUNT] = {
     "Ter-/Der-/Melik- prefix joined to its surname",
     "two-part surname",
     "initial",
+    "German/scholarly system read (ch as kh, German z as ts)",
 };
 
 /* ------------------------------------------------------------ reading words */
@@ -94,6 +95,7 @@ typedef struct Word {
     int cut;       /* more code points than WORD_CPS */
     int joiner;    /* index in cp of the last hyphen inside the word, or -1 */
     int script;    /* the script of the whole text: 1 Cyrillic, -1 Latin, 0 neither (homoglyphs) */
+    unsigned sys;  /* SYS_* read from the whole text */
     int letters;   /* letters read (not marks, apostrophes or hyphens) */
     size_t src;    /* byte offset of the first code point */
     size_t srcend; /* byte offset after the last */
@@ -104,7 +106,13 @@ typedef struct Reader {
     size_t len, pos;
     size_t bad; /* offset of invalid UTF-8 */
     int script; /* text_script of the whole text */
+    unsigned sys; /* text_system of the whole text */
 } Reader;
+
+/* Romanisations of Russian that a name shows by its letters, for the letters they read
+ * otherwise: German (w, sch anywhere in the name) writes х as ch and ц as z (Sacharow,
+ * Chodschajew, Kusnezow); the scholarly system and ISO-R9 (č š ž) write х as ch (Zacharov). */
+enum { SYS_CH_KH = 1, SYS_Z_TS = 2 };
 
 /* Decodes the next code point at r->pos; returns 1 and advances, 0 at the end, -1 on invalid
  * UTF-8 (surrogates and overlong forms included: utf8proc_iterate rejects them). */
@@ -128,6 +136,25 @@ static int homoglyph(int cp, int col);
 
 /* The script of a text by its letters that have no lookalike in the other script: 1 Cyrillic,
  * -1 Latin, 0 neither or as many of each. Invalid UTF-8 ends the count (the reader reports it). */
+static unsigned text_system(const unsigned char *s, size_t len)
+{
+    size_t pos;
+    unsigned sys = 0;
+    for (pos = 0; pos < len; pos++) {
+        int c = s[pos] | 0x20;
+        if (c == 'w' || (c == 's' && pos + 2 < len && (s[pos + 1] | 0x20) == 'c' && (s[pos + 2] | 0x20) == 'h'))
+            sys |= SYS_CH_KH | SYS_Z_TS;
+        /* č š ž precomposed (U+010C..U+010D, U+0160..U+0161, U+017D..U+017E) or with a
+         * combining caron (U+030C) */
+        if (pos + 1 < len && ((s[pos] == 0xC4 && (s[pos + 1] == 0x8C || s[pos + 1] == 0x8D)) ||
+                              (s[pos] == 0xC5 && (s[pos + 1] == 0xA0 || s[pos + 1] == 0xA1 ||
+                                                  s[pos + 1] == 0xBD || s[pos + 1] == 0xBE)) ||
+                              (s[pos] == 0xCC && s[pos + 1] == 0x8C)))
+            sys |= SYS_CH_KH;
+    }
+    return sys;
+}
+
 static int text_script(const unsigned char *s, size_t len)
 {
     size_t pos = 0;
@@ -160,6 +187,7 @@ static int next_word(Reader *r, Word *w)
     w->joiner = -1;
     w->letters = 0;
     w->script = r->script;
+    w->sys = r->sys;
     for (;;) {
         at = r->pos;
         rc = next_cp(r, &cp);
@@ -522,7 +550,7 @@ static int lat_vowel(int c)
 
 /* Folds a transliterated word to its key: digraphs to one symbol, sound classes merged, then
  * the Russian-mediated h rules, initial ye-, and doubled letters. Returns the key length. */
-static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, char *init)
+static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, char *init, unsigned sys)
 {
     char s[LATIN_MAX];
     int m = 0, i = 0, k, j;
@@ -568,6 +596,8 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
         case 'z':
             if (AT(1) == 'h')
                 sym = 'j', step = 2, r |= R_SIBIL;
+            else if (sys & SYS_Z_TS)
+                sym = 'q', r |= R_SYSTEM; /* German z is ц */
             else
                 sym = 'z';
             break;
@@ -577,7 +607,9 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
                 r |= R_VELAR;
             break;
         case 'c':
-            if (AT(1) == 'h')
+            if (AT(1) == 'h' && (sys & SYS_CH_KH))
+                sym = 'k', step = 2, r |= R_SYSTEM; /* German and scholarly ch is х */
+            else if (AT(1) == 'h')
                 sym = 'c', step = 2;
             else if (AT(1) == 'k')
                 sym = 'k', step = 2;
@@ -707,7 +739,7 @@ static int word_key(const Word *w, char *key, int cap, unsigned *rules, char *in
     if (w->cut)
         *rules |= R_TRUNC;
     *init = 0;
-    return fold_word(latin, n, key, cap, rules, init);
+    return fold_word(latin, n, key, cap, rules, init, w->sys);
 }
 
 int parley_names_word_key(const char *s, size_t len, char *key, char *init)
@@ -720,6 +752,7 @@ int parley_names_word_key(const char *s, size_t len, char *key, char *init)
     r.pos = 0;
     r.bad = 0;
     r.script = text_script(r.s, r.len);
+    r.sys = text_system(r.s, r.len);
     *init = 0;
     if (next_word(&r, &w) <= 0)
         return 0;
@@ -736,6 +769,7 @@ int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad)
     r.pos = 0;
     r.bad = 0;
     r.script = text_script(r.s, r.len);
+    r.sys = text_system(r.s, r.len);
     while ((rc = next_word(&r, &w)) > 0) {
         char key[NAMES_KEY_MAX + 1];
         unsigned rules = 0;
@@ -788,6 +822,7 @@ static int part_key(const Word *w, int from, int to, char *key, unsigned *rules,
     part.n = to - from;
     part.cut = 0;
     part.script = w->script;
+    part.sys = w->sys;
     memcpy(part.cp, w->cp + from, sizeof(int) * (size_t)part.n);
     return word_key(&part, key, NAMES_KEY_MAX, rules, init);
 }
@@ -875,6 +910,7 @@ int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
     r.pos = 0;
     r.bad = 0;
     r.script = text_script(r.s, r.len);
+    r.sys = text_system(r.s, r.len);
     while ((rc = next_word(&r, &w)) > 0) {
         NameWord *nw;
         if (rec->n >= NAMES_MAX_WORDS) {
