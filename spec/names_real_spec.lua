@@ -95,6 +95,10 @@ describe("names on real lists", function()
          joins("Əhmədov Tural Vaqif", "Ахмедов Турал Вагиф оглы", nil, "patronymics agree")
          joins("Ahmadov Tural Vagif", "Əhmədov Tural Vaqif oğlu")
          parts("Əhmədov Tural Vaqif", "Əhmədov Vaqif Tural", same_year)
+         -- and in given-first order: Given Father Surname
+         assert.equal("Rəşad", names.parse("Elvin Rəşad Məmmədov").patronymic)
+         parts("Elvin Rəşad Məmmədov", "Məmmədov Elvin Rəşid oğlu", nil, "another father")
+         joins("Elvin Rəşad Məmmədov", "Мамедов Эльвин Рашадович")
       end)
    end)
 

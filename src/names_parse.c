@@ -70,8 +70,8 @@ static int is_initial(const NameWord *w)
  * name is
  *   - the last word when the surname comes first (Əhmədov Tural Vaqif: Azerbaijani Latin lists
  *     that drop oğlu/qızı; Russian-order Armenian lists);
- *   - the middle word when the surname comes last and the middle word is an Armenian genitive
- *     in -i after a given name (Armen Vardani Melkonyan, Արմեն Վարդանի Մելքոնյան).
+ *   - the middle word when the surname comes last (Elvin Rəşad Məmmədov), an Armenian genitive
+ *     in -i after a given name among them (Armen Vardani Melkonyan, Արմեն Վարդանի Մելքոնյան).
  * Read as given names, such words pair the father's name with the son's. Returns the index of
  * the patronymic, or -1. */
 static int genitive(const NameWord *w)
@@ -111,7 +111,9 @@ static int bare_patronymic(NameRec *rec)
     }
     if (sur < 0 || n_plain != 2)
         return -1;
-    return sur == 0 ? 2 : -1;
+    /* surname first: Surname Given Father; surname last: Given Father Surname (Elvin Rəşad
+     * Məmmədov): these lists do not give second given names */
+    return sur == 0 ? 2 : sur == 2 ? 1 : -1;
 }
 
 void parley_names_parse(NameRec *rec)
