@@ -4,8 +4,10 @@
  * is never written through a link that points elsewhere. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "parley.h"
 
 /* The directory handle is owned by a userdata so that an error raised while the list is
@@ -80,8 +82,75 @@ static int l_path_kind(lua_State *L)
     return 1;
 }
 
+/* Creates each missing directory of path's parent with mode 0700 (like mkdir -p). */
+static int make_parents(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(buf, path, n + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return 0;
+}
+
+/* core.write_private(path, data) -> true, or nil and the system's reason: creates a new file
+ * readable by its owner only (0600, its missing directories 0700), never replacing one that
+ * exists, and writes data to it whole. For secrets such as the key of sharing pseudonyms:
+ * io.open would create the file with the umask's permissions, readable by others. */
+static int l_write_private(lua_State *L)
+{
+    size_t len;
+    const char *path = luaL_checkstring(L, 1);
+    const char *data = luaL_checklstring(L, 2, &len);
+    int fd;
+    if (make_parents(path) != 0 ||
+        (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s", path, strerror(errno));
+        return 2;
+    }
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e = errno;
+            close(fd);
+            unlink(path);
+            lua_pushnil(L);
+            lua_pushfstring(L, "%s: %s", path, strerror(e));
+            return 2;
+        }
+        done += (size_t)w;
+    }
+    int synced = fsync(fd) == 0 ? 0 : errno;
+    int closed = close(fd) == 0 ? 0 : errno;
+    if (synced || closed) {
+        int e = synced ? synced : closed;
+        unlink(path);
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s", path, strerror(e));
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 int parley_open_fs(lua_State *L)
 {
+    lua_pushcfunction(L, l_write_private);
+    lua_setfield(L, -2, "write_private");
     lua_pushcfunction(L, l_list_dir);
     lua_setfield(L, -2, "list_dir");
     lua_pushcfunction(L, l_path_kind);

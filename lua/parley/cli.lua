@@ -20,6 +20,7 @@ commands:
   claims DB [--subject S]  each subject's competing claims side by side, with their sources
   query DB SQL [VALUE...]  run one SQL statement (read-only) and print its rows
   names match A B          whether two names are the same person's, with the score and why
+]] .. table.concat(require("parley.cli_people").USAGE, "\n") .. "\n" .. [[
   version                  print parley's version
   help [COMMAND]           this text, or a command's
 
@@ -29,6 +30,7 @@ exit codes: 0 clean, 1 findings at or above --fail-on, 2 a rule or run failed or
 local HELP = {
    reconcile = [[
 usage: parley reconcile CONFIG [--store DB] [--format FORMAT] [--out PATH] [--fail-on LEVEL] [-j N] [-q]
+                        [--share LEVEL] [--share-key FILE]
 Imports the config's data into its store (or into DB: --store names the store to use instead of
 the config's own), runs each rule in its own sandbox (in parallel on N
 threads, default: the number of cores), stores the run and prints it: text (a summary, coloured
@@ -37,7 +39,9 @@ markdown, csv (with HXL hashtags) or sarif (SARIF 2.1.0); docs/reports.md. --out
 report to PATH instead of standard output (whole or not at all); -q/--quiet prints nothing.
 Options may be written --name value or --name=value. Exit code: 3 bad configuration or data,
 2 a rule failed or the report could not be written, 1 a finding at or above --fail-on (info,
-low, medium, high, critical), else 0.]],
+low, medium, high, critical), else 0. --share public|partner|internal writes every report of
+the run under that sharing policy (persons as keyed pseudonyms, birth years as decades, ...;
+docs/sharing.md), over the config's share:; --share-key names the pseudonyms' key file.]],
    rules = [[
 usage: parley rules list
        parley rules test DIR|FILE.test.yaml
@@ -61,14 +65,15 @@ TSV or .xlsx table read through --map or its HXL tags, with --set as for import
 (docs/tables.md). --preview N prints the first N records of each table as parley YAML. Exit
 code 0 when valid, 3 otherwise.]],
    export = [[
-usage: parley export DB [--since IMPORT_ID] [--out DIR]
-       parley export DB --format csv --kind persons|claims|exchanges [--out FILE]
+usage: parley export DB [--since IMPORT_ID] [--out DIR] [--share LEVEL] [--share-key FILE]
+       parley export DB --format csv --kind persons|claims|exchanges [--out FILE] [--share LEVEL]
 Writes what the store DB holds as canonical parley YAML datasets, one per import (or only the
 imports after IMPORT_ID), named NNNN-NAME.yaml in DIR (default: the current directory), each
 with its original name and SHA-256 in a header comment. Importing them into another store
 gives the same records, so analysts merge their stores by importing each other's exports.
 --format csv writes one table of persons, claims or exchanges with HXL hashtags, to FILE or
-standard output (docs/tables.md). Exit code 0, or 3 (a store or directory that cannot be used).]],
+standard output (docs/tables.md). --share applies a sharing policy to every record written
+(docs/sharing.md). Exit code 0, or 3 (a store or directory that cannot be used).]],
    claims = [[
 usage: parley claims DB [--subject SUBJECT]
 Prints, for each subject (and holder and about), every party's claims side by side with their
@@ -84,12 +89,13 @@ usage: parley runs DB
 Lists the runs stored in DB, oldest first: id, config, when it started, its status, how many
 findings it stored and how many rules failed. Exit code 0, or 3 when DB cannot be read.]],
    report = [[
-usage: parley report DB RUN [--format FORMAT] [--out PATH]
+usage: parley report DB RUN [--format FORMAT] [--out PATH] [--share LEVEL] [--share-key FILE]
 Writes the stored run RUN (an id from `parley runs`, or `latest`) again from the store, without
 running its rules: text (default), json, html, markdown, csv or sarif (docs/reports.md), with
 the history since the previous run of the same config. Exit code 0, 2 when --out cannot be
 written (the file is written whole or not at all), or 3 (no such run, a bad format, a store
-that cannot be used).]],
+that cannot be used, a sharing policy that cannot be applied). --share public|partner|internal:
+the sharing policy (docs/sharing.md).]],
    diff = [[
 usage: parley diff DB [RUN_A] [RUN_B] [--new-only | --resolved-only]
 Which findings are new, persisting or resolved from run A to run B (matched by fingerprint),
@@ -412,7 +418,8 @@ function commands.validate(args, io_)
 end
 
 function commands.export(args, io_)
-   local opts, rest = options(args, { since = "value", out = "value", format = "value", kind = "value" })
+   local opts, rest = options(args, { since = "value", out = "value", format = "value", kind = "value",
+      share = "value", ["share-key"] = "value" })
    if not opts or #rest ~= 1 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.export, "\n")
       return EXIT_INPUT
@@ -423,7 +430,7 @@ function commands.export(args, io_)
    local ok, err
    if opts.format == "csv" then
       local csv
-      csv, err = export.csv(db, opts.kind)
+      csv, err = export.csv(db, opts.kind, { share = opts.share, share_key = opts["share-key"] })
       if csv and opts.out then
          local f, ferr = io.open(opts.out, "wb")
          if f then
@@ -445,7 +452,8 @@ function commands.export(args, io_)
          err = "--since takes an import id (parley query DB \"SELECT id, name FROM imports\" lists them)"
       else
          local written
-         written, err = export.datasets(db, { since = since, dir = opts.out or "." })
+         written, err = export.datasets(db, { since = since, dir = opts.out or ".", share = opts.share,
+            share_key = opts["share-key"] })
          if written then
             for _, w in ipairs(written) do out(io_.stdout, w.path, "\n") end
             ok = true
@@ -485,7 +493,7 @@ end
 
 function commands.reconcile(args, io_)
    local opts, rest = options(args, { format = "value", out = "value", ["fail-on"] = "value", jobs = "value",
-      quiet = "flag", store = "value" })
+      quiet = "flag", store = "value", share = "value", ["share-key"] = "value" })
    if not opts or #rest ~= 1 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.reconcile, "\n")
       return EXIT_INPUT
@@ -506,7 +514,8 @@ function commands.reconcile(args, io_)
    local started = os.time()
    local show_progress = not opts.quiet and io_.stderr == io.stderr and is_terminal(2)
    if show_progress then out(io_.stderr, "parley: reconciling ", rest[1], "...") end
-   local run, err, kind = require("parley.engine").reconcile(rest[1], { jobs = jobs, store = opts.store })
+   local run, err, kind = require("parley.engine").reconcile(rest[1], { jobs = jobs, store = opts.store,
+      share = opts.share, share_key = opts["share-key"] })
    if show_progress then
       -- a dumb terminal cannot erase the line: the result goes on a line of its own
       local erase = os.getenv("TERM") == "dumb" and "\n" or "\r\27[K"
@@ -580,7 +589,7 @@ function commands.runs(args, io_)
 end
 
 function commands.report(args, io_)
-   local opts, rest = options(args, { format = "value", out = "value" })
+   local opts, rest = options(args, { format = "value", out = "value", share = "value", ["share-key"] = "value" })
    if not opts or #rest ~= 2 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.report, "\n")
       return EXIT_INPUT
@@ -595,8 +604,14 @@ function commands.report(args, io_)
       return EXIT_INPUT
    end
    local run = assert(require("parley.history").load_run(db, id))
-   local text, err = report.write(run, format, nil, { db = db, colour = format == "text" and not opts.out and
-      colour_wanted(io_) })
+   local policy, perr = require("parley.share").policy(opts.share, { key_file = opts["share-key"] })
+   if not policy then
+      db:close()
+      out(io_.stderr, "parley: ", perr, "\n")
+      return EXIT_INPUT
+   end
+   local text, err = report.write(run, format, nil, { db = db, share = policy, colour = format == "text" and
+      not opts.out and colour_wanted(io_) })
    db:close()
    if not text then
       out(io_.stderr, "parley: ", err, "\n")
@@ -748,6 +763,14 @@ function commands.version(_, io_)
    local core = require "parley.core"
    out(io_.stdout, "parley ", core.version, " (SQLite ", core.sqlite_version(), ")\n")
    return EXIT_OK
+end
+
+-- people, person and review (parley.cli_people), with the helpers they share
+do
+   local cli_people = require "parley.cli_people"
+   for name, help in pairs(cli_people.HELP) do HELP[name] = help end
+   cli_people.install(commands, { out = out, options = options, open_store = open_store, table_text = table_text,
+      write_output = write_output })
 end
 
 -- The names of the commands, sorted (help topics and "did you mean" suggestions).

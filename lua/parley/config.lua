@@ -6,6 +6,7 @@ local core = require "parley.core"
 local builtin_rules = require "parley.rules"
 local check = require "parley.check"
 local json = require "parley.json"
+local share = require "parley.share"
 local text = require "parley.text"
 local vocab = require "parley.vocab"
 local yaml = require "parley.yaml"
@@ -146,6 +147,7 @@ local function top_spec()
       end },
       { "rules", check.list(check.mapping(RULE)), required = true }, { "limits", check.mapping(LIMITS) },
       { "report", check.list(check.mapping(report_spec())) },
+      { "share", share.check },
    })
 end
 
@@ -160,6 +162,7 @@ function config.validate(doc, base)
    c.store = c.store or ":memory:"
    c.data = c.data or {}
    c.report = c.report or {}
+   if c.share and c.share.key then c.share.key = resolve(base or ".", c.share.key) end
    local limits = {}
    for k, v in pairs(vocab.DEFAULT_LIMITS) do limits[k] = (c.limits or {})[k] or v end
    c.limits = limits

@@ -55,7 +55,73 @@ function CHECKERS.anti_handling(ctx, v, where)
    ctx:problem(where, "expected true, false or a description, got " .. check.describe(v))
 end
 
+-- An entry named by a reviewer's decision: `LIST_ID#N` (the Nth person of a list),
+-- `EXCHANGE_ID/transfers[T].CARGO#N` (the Nth person of a transfer's detainees or remains), or
+-- a person record's id. The record it is in must exist (resolved with the other references);
+-- that it has an Nth person is checked after the batch (check_entry_positions).
+local function entry_ref(ctx, v, where)
+   if type(v) ~= "string" or v == "" or v:find("%s") then
+      ctx:problem(where, "expected an entry: LIST_ID#N, EXCHANGE_ID/transfers[T].detainees#N or a person id, got " ..
+         check.describe(v))
+      return nil
+   end
+   local list, n = v:match("^([^#/]+)#(%d+)$")
+   local exchange, t, cargo, m = v:match("^([^#/]+)/transfers%[(%d+)%]%.(%a+)#(%d+)$")
+   if list then
+      ctx.refs[#ctx.refs + 1] = { kind = "lists", id = list, where = where }
+      ctx.entry_refs[#ctx.entry_refs + 1] = { list = list, n = tonumber(n), where = where, ref = v }
+   elseif exchange then
+      if cargo ~= "detainees" and cargo ~= "remains" then
+         ctx:problem(where, string.format("an entry of a transfer is of its detainees or remains, not '%s'", cargo))
+         return nil
+      end
+      ctx.refs[#ctx.refs + 1] = { kind = "exchanges", id = exchange, where = where }
+      ctx.entry_refs[#ctx.entry_refs + 1] = { exchange = exchange, t = tonumber(t), cargo = cargo, n = tonumber(m),
+         where = where, ref = v }
+   elseif v:find("[#/]") then
+      ctx:problem(where, string.format("'%s' is not an entry: write LIST_ID#N, EXCHANGE_ID/transfers[T].detainees#N " ..
+         "or a person id", v))
+      return nil
+   else
+      ctx.refs[#ctx.refs + 1] = { kind = "persons", id = v, where = where }
+   end
+   return v
+end
+
+function CHECKERS.entry_refs(ctx, v, where)
+   local refs = check.list(entry_ref)(ctx, v, where)
+   if not refs then return nil end
+   local seen, distinct = {}, 0
+   for _, r in ipairs(refs) do
+      if not seen[r] then distinct = distinct + 1 end
+      seen[r] = true
+   end
+   if distinct < 2 then
+      ctx:problem(where, "a decision names at least two different entries")
+      return nil
+   end
+   return refs
+end
+
 local AFTER = {}
+
+-- A decision says same or different, one of them; without an id it gets one made from what
+-- it decides and when: same:A+B@2026-11-30 (entries sorted), which is the same every time the
+-- same decision is imported.
+function AFTER.identity(ctx, d, _, where)
+   if (d.same == nil) == (d.different == nil) then
+      ctx:problem(where, "a decision says either same: [entries] or different: [entries], exactly one of them")
+      return false
+   end
+   if d.id == nil then
+      local refs = {}
+      for i, r in ipairs(d.same or d.different) do refs[i] = r end
+      table.sort(refs)
+      d.id = string.format("%s:%s@%s", d.same and "same" or "different", table.concat(refs, "+"),
+         type(d.on) == "table" and d.on.text or tostring(d.on))
+   end
+   return true
+end
 
 function AFTER.count(ctx, c, _, where)
    if c.exact then
@@ -278,6 +344,81 @@ local function check_against_store(ctx)
    end
 end
 
+-- Each entry a decision names exists: its list has an Nth person, its transfer such a cargo
+-- with an Nth person (for records of this batch; a stored record's entries are checked
+-- through opts.entry_count when the store gives it).
+local function check_entry_positions(ctx)
+   for _, e in ipairs(ctx.entry_refs) do
+      local n, what
+      if e.list then
+         local seen = ctx.ids.lists[e.list]
+         if seen then
+            n, what = #(seen.record.persons or {}), "list " .. e.list
+         elseif ctx.opts.entry_count then
+            n, what = ctx.opts.entry_count(e.list), "list " .. e.list
+         end
+      else
+         local seen = ctx.ids.exchanges[e.exchange]
+         local what_t = string.format("transfer %d of exchange %s", e.t, e.exchange)
+         if seen then
+            local t = (seen.record.transfers or {})[e.t]
+            local cargo = t and t[e.cargo]
+            n, what = cargo and #(cargo.persons or {}) or 0, what_t .. "'s " .. e.cargo
+         elseif ctx.opts.entry_count then
+            n, what = ctx.opts.entry_count(e.exchange, e.t, e.cargo), what_t .. "'s " .. e.cargo
+         end
+      end
+      if n and e.n > n then
+         ctx:problem(e.where, string.format("%s names %d person%s: there is no entry %s", what, n,
+            n == 1 and "" or "s", e.ref))
+      elseif n and e.n < 1 then
+         ctx:problem(e.where, "entries are numbered from 1: there is no entry " .. e.ref)
+      end
+   end
+end
+
+-- Two decisions of the batch about one pair of entries that disagree (one says same, the
+-- other different) are refused, naming both, unless one supersedes the other.
+local function check_decisions(ctx)
+   local by_pair = {}
+   local decisions = ctx.records.identities or {}
+   for _, d in ipairs(decisions) do
+      local refs = d.same or d.different
+      for i = 1, #refs do
+         for j = i + 1, #refs do
+            local a, b = refs[i], refs[j]
+            if a ~= b then
+               if a > b then a, b = b, a end
+               local key = a .. "\0" .. b
+               local list = by_pair[key] or {}
+               by_pair[key] = list
+               list[#list + 1] = d
+            end
+         end
+      end
+   end
+   local reported = {}
+   for key, list in pairs(by_pair) do
+      for i = 1, #list do
+         for j = i + 1, #list do
+            local x, y = list[i], list[j]
+            if (x.same == nil) ~= (y.same == nil) and x.supersedes ~= y.id and y.supersedes ~= x.id then
+               local id = x.id < y.id and (x.id .. "\0" .. y.id) or (y.id .. "\0" .. x.id)
+               if not reported[id] then
+                  reported[id] = true
+                  local a, b = key:match("^(.-)%z(.*)$")
+                  local seen = ctx.ids.identities[y.id]
+                  ctx:problem(seen.where, string.format("decision %s says %s and %s are %s, decision %s says " ..
+                     "they are %s: give the later one supersedes: with the other's id", y.id, a, b,
+                     y.same and "one person" or "different people", x.id,
+                     x.same and "one person" or "different people"))
+               end
+            end
+         end
+      end
+   end
+end
+
 local function check_supersedes(ctx)
    for _, kind in ipairs(vocab.RECORD_KINDS) do
       for id, seen in pairs(ctx.ids[kind]) do
@@ -301,6 +442,7 @@ function dataset.validate(docs, opts)
       doc_of = {},    -- record -> the document it came from
       digest_of = {}, -- record -> its digest
       invalid = {},   -- kind -> id -> true for records with problems of their own
+      entry_refs = {}, -- entries that decisions name, checked once the batch is read
    })
    for _, kind in ipairs(vocab.RECORD_KINDS) do
       ctx.ids[kind] = {}
@@ -312,6 +454,8 @@ function dataset.validate(docs, opts)
       check_document(ctx, doc)
    end
    resolve_refs(ctx)
+   check_entry_positions(ctx)
+   check_decisions(ctx)
    check_supersedes(ctx)
    check_against_store(ctx)
    return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of },

@@ -12,6 +12,7 @@ local config = require "parley.config"
 local json = require "parley.json"
 local report = require "parley.report"
 local run_class = require "parley.run"
+local share = require "parley.share"
 local store = require "parley.store"
 local vocab = require "parley.vocab"
 
@@ -204,23 +205,37 @@ local function collect_results(run, runnable, results)
    run.status = (run:counts().outcomes.error or 0) > 0 and "failed" or "ok"
 end
 
-local function write_reports(run, reports, db)
+local function write_reports(run, reports, db, policy)
    for _, rep in ipairs(reports) do
-      local wrote, err = report.write(run, rep.format, rep.path, { db = db })
+      local wrote, err = report.write(run, rep.format, rep.path, { db = db, share = policy })
       if not wrote then return nil, err end
    end
    return true
 end
 
 -- Stores the run, then writes the reports the config asks for (they may read the store).
-local function store_and_report(run, reports, db)
+local function store_and_report(run, reports, db, policy)
    local saved, err = run:save(db)
    if not saved then return nil, "cannot store the run: " .. tostring(err) end
-   return write_reports(run, reports, db)
+   return write_reports(run, reports, db, policy)
+end
+
+-- The sharing policy of a run's reports: the caller's (opts.share, opts.share_key) over the
+-- config's `share:`; its key is read (or created) now, so that a policy that cannot be applied
+-- is an input error before any rule runs, not a failure after the run is stored.
+local function sharing_policy(cfg, opts)
+   local policy, err = share.policy(opts.share or cfg.share, { key_file = opts.share_key })
+   if not policy then return nil, err end
+   if not share.keeps_all(policy) then
+      local ok, kerr = share.sharer(policy, nil)
+      if not ok then return nil, kerr end
+   end
+   return policy
 end
 
 -- parley.reconcile(config, opts): opts.jobs (threads; default: the number of cores),
--- opts.base (for a table config). Returns the run, or nil, a message, and a kind:
+-- opts.base (for a table config), opts.share (a sharing level or policy for the reports,
+-- docs/sharing.md) and opts.share_key (its key file). Returns the run, or nil, a message, and a kind:
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
 function engine.reconcile(source, opts)
    opts = opts or {}
@@ -229,11 +244,14 @@ function engine.reconcile(source, opts)
    local sandbox = engine.sandbox_options()
    local rules, rule_problems = prepare_rules(cfg, sandbox)
    if #rule_problems > 0 then return nil, check.format_problems(rule_problems), "input", rule_problems end
+   local policy, share_err = sharing_policy(cfg, opts)
+   if not policy then return nil, share_err, "input" end
    local st, open_err = open_store(cfg)
    if not st then return nil, open_err, "input" end
    local run = new_run(cfg, st)
+   run.share = policy -- run:report writes under it unless told otherwise
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
-   local done, fail_err = store_and_report(run, cfg.report, st.db)
+   local done, fail_err = store_and_report(run, cfg.report, st.db, policy)
    close_store(st)
    if not done then return nil, fail_err, "failed" end
    return run

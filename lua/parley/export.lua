@@ -5,6 +5,7 @@
 -- CSV table of persons, claims or exchanges with HXL hashtags for spreadsheets and
 -- humanitarian tools.
 
+local share = require "parley.share"
 local vocab = require "parley.vocab"
 local yaml = require "parley.yaml"
 local HXL = require("parley.tables").HXL
@@ -14,14 +15,26 @@ local export = {}
 ---------------------------------------------------------------------------- datasets
 
 -- A copy of a record without the periods the readers derive from its dates (as_of_period, ...:
--- they are not part of what was imported), at any depth.
+-- they are not part of what was imported), at any depth; nor a birth decade a sharing policy
+-- made (the dataset format has none: the dataset leaves the birth date out).
 local function without_periods(v)
    if type(v) ~= "table" then return v end
    local out = {}
    for k, x in pairs(v) do
-      if not (type(k) == "string" and k:match("_period$")) then out[k] = without_periods(x) end
+      if not (type(k) == "string" and (k:match("_period$") or k == "born_decade")) then
+         out[k] = without_periods(x)
+      end
    end
    return out
+end
+
+-- The sharer of opts.share (parley.share), or nil when the policy keeps everything; raises
+-- nothing: returns false and a message when the policy cannot be applied.
+local function sharer_of(db, opts)
+   local policy, err = share.policy(opts.share, { key_file = opts.share_key })
+   if not policy then return false, err end
+   if share.keeps_all(policy) then return nil end
+   return share.sharer(policy, db)
 end
 
 -- A record as the dataset writes it: what the reader gives back without what the store adds
@@ -34,10 +47,15 @@ local function as_written(kind, r)
    return without_periods(r)
 end
 
--- Every record of the store of one kind, by id.
-local function by_id(db, kind)
+-- Every record of the store of one kind, by id, as the sharer (if any) shows it (a withheld
+-- sensitive person is left out).
+local function by_id(db, kind, sharer)
    local out = {}
-   for r in db[kind](db) do out[r.id] = as_written(kind, r) end
+   for r in db[kind](db) do
+      local w = r
+      if sharer then w = sharer:record(kind, w) end
+      if w then out[r.id] = as_written(kind, w) end
+   end
    return out
 end
 
@@ -51,12 +69,15 @@ end
 
 -- The datasets of the store's imports: a list of {import=, name=, sha256=, text=, data=},
 -- oldest first, leaving out imports that added no record (everything already stored).
--- opts.since: only the imports after that import id.
+-- opts.since: only the imports after that import id; opts.share, opts.share_key: a sharing
+-- policy (docs/sharing.md) applied to every record. Returns the list, or nil and a message.
 function export.documents(db, opts)
    opts = opts or {}
    local since = opts.since or 0
+   local sharer, serr = sharer_of(db, opts)
+   if sharer == false then return nil, serr end
    local records = {}
-   for _, kind in ipairs(vocab.RECORD_KINDS) do records[kind] = by_id(db, kind) end
+   for _, kind in ipairs(vocab.RECORD_KINDS) do records[kind] = by_id(db, kind, sharer) end
    local docs = {}
    for import in db:imports() do
       if import.id > since then
@@ -71,6 +92,10 @@ function export.documents(db, opts)
          if n > 0 then
             local header = string.format("# parley export of import %d of %s\n# name: %s\n# sha256: %s\n" ..
                "# imported at: %s\n", import.id, db:path(), import.name, import.sha256, import.imported_at)
+            if sharer then
+               header = header .. "# " .. share.statement(sharer.policy, sharer).summary ..
+                  " (shared at level " .. sharer.policy.level .. ", docs/sharing.md)\n"
+            end
             docs[#docs + 1] = { import = import.id, name = import.name, sha256 = import.sha256, data = data,
                file = file_name(import), text = header .. yaml.dump(data) }
          end
@@ -85,7 +110,9 @@ function export.datasets(db, opts)
    opts = opts or {}
    local dir = opts.dir or "."
    local written = {}
-   for _, doc in ipairs(export.documents(db, opts)) do
+   local docs, derr = export.documents(db, opts)
+   if not docs then return nil, derr end
+   for _, doc in ipairs(docs) do
       local path = (dir == "." and "" or (dir:gsub("/$", "") .. "/")) .. doc.file
       local f, err = io.open(path, "wb")
       if not f then return nil, string.format("cannot write %s: %s", path, err) end
@@ -128,7 +155,7 @@ export.COLUMNS = {
          for i, v in ipairs(p.variants) do all[i] = v.name end
          return joined(all)
       end },
-      { "born", HXL.entries.born, function(p) return p.born end },
+      { "born", HXL.entries.born, function(p) return p.born or p.born_decade end },
       { "sex", HXL.entries.sex, function(p) return p.sex end },
       { "category", HXL.entries.category, function(p) return p.category end },
       { "rank", HXL.entries.rank, function(p) return p.rank end },
@@ -183,8 +210,11 @@ export.CSV_KINDS = { "persons", "claims", "exchanges" }
 
 -- The store's persons, claims or exchanges (one row per transfer) as CSV text: a row of
 -- names, a row of HXL hashtags, then the records, with CRLF line ends. nil and a message
--- for another kind.
-function export.csv(db, kind)
+-- for another kind. opts.share, opts.share_key: a sharing policy applied to every record.
+function export.csv(db, kind, opts)
+   opts = opts or {}
+   local sharer, serr = sharer_of(db, opts)
+   if sharer == false then return nil, serr end
    local columns = export.COLUMNS[kind]
    if not columns then
       return nil, string.format("--kind takes one of %s, not '%s'", table.concat(export.CSV_KINDS, ", "),
@@ -205,9 +235,10 @@ function export.csv(db, kind)
             "ORDER BY id LIMIT 1", r.id) or {}
          r.born, r.sex, r.category, r.rank = e.born or e.born_year, e.sex, e.category, e.rank
       end
-      if kind == "exchanges" then
+      if sharer then r = sharer:record(kind, r) end -- nil: a sensitive person the policy withholds
+      if r and kind == "exchanges" then
          for _, t in ipairs(r.transfers) do add(r, t) end
-      else
+      elseif r then
          add(r)
       end
    end

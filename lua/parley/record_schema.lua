@@ -312,6 +312,8 @@ local function person_fields(more)
       { "born", check = "born", codec = "born" }, { "sex", check = "enum", values = { "female", "male" } },
       { "category", check = "token" }, { "rank", check = "string" }, { "father_name", check = "string" },
       { "notes", check = "string" },
+      -- withheld from every report but an internal one (parley.share)
+      { "sensitive", check = "boolean", codec = "boolean", since = 5 },
    }) do out[#out + 1] = f end
    return out
 end
@@ -396,6 +398,7 @@ record_schema.kinds = {
          { "url", check = "string" }, { "reliability", check = "enum", values = { "A", "B", "C", "D", "E", "F" } },
          { "credibility", check = "integer", min = 1, max = 6, codec = "integer" },
          { "supersedes", ref = "sources" }, { "notes", check = "string" },
+         { "sensitive", check = "boolean", codec = "boolean", since = 5 },
       },
    },
    persons = {
@@ -451,6 +454,21 @@ record_schema.kinds = {
          { "transfers", rows = TRANSFERS, required = true, keep_empty = true, link = by_position,
             select = "SELECT * FROM transfers WHERE exchange = ? ORDER BY position" },
       },
+   },
+   -- A reviewer's decision that entries are one person, or different people (docs/people.md):
+   -- entries are `LIST_ID#N`, `EXCHANGE_ID/transfers[T].CARGO#N` or a person record's id. Its
+   -- id may be left out: it is then made from what it decides (parley.dataset).
+   identities = {
+      name = "identities", singular = "decision", since = 5,
+      fields = {
+         { "id", check = "id", codec = "id" },
+         { "same", check = "entry_refs", codec = "json" },
+         { "different", check = "entry_refs", codec = "json" },
+         { "by", check = "string", required = true, column = "decided_by" },
+         { "on", check = "date", required = true, codec = "date", column = "decided_on" },
+         { "note", check = "string" }, { "supersedes", ref = "identities" },
+      },
+      after = "identity",
    },
 }
 
@@ -540,15 +558,32 @@ end
 
 for _, t in pairs(record_schema.kinds) do prepare_table(t) end
 
--- A column as ALTER TABLE ADD COLUMN writes it (the migration steps derived from `since`).
+-- A column as ALTER TABLE ADD COLUMN or CREATE TABLE writes it (the migration steps derived
+-- from `since`).
 function record_schema.column_ddl(c)
    local out = { c.name, c.type }
+   if c.pk and not c.rowid and c.in_create then out[#out + 1] = "PRIMARY KEY" end
    if c.not_null then out[#out + 1] = "NOT NULL" end
    if c.default then out[#out + 1] = "DEFAULT " .. c.default end
    if c.references then
       out[#out + 1] = string.format("REFERENCES %s(id) DEFERRABLE INITIALLY DEFERRED", c.references)
    end
    return table.concat(out, " ")
+end
+
+-- CREATE TABLE for a record kind added after the written-out migrations (`since = N` on the
+-- kind: migration N creates it). Only kinds with a single-column primary key and no child
+-- tables are made so.
+function record_schema.table_ddl(t)
+   local cols = {}
+   for _, c in ipairs(t.columns) do
+      local copy = {}
+      for k, v in pairs(c) do copy[k] = v end
+      copy.in_create = true
+      cols[#cols + 1] = record_schema.column_ddl(copy)
+   end
+   assert(not t.children, "table " .. t.name .. ": a table made by a later migration has no child tables")
+   return string.format("CREATE TABLE %s (\n  %s\n);\n", t.name, table.concat(cols, ",\n  "))
 end
 
 -- Writes a validated record of `kind` (vocab.RECORD_KINDS) and its child rows.

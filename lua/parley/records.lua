@@ -170,6 +170,24 @@ function records.exchanges(db, filter)
    return iterate(db, "SELECT * FROM exchanges" .. w .. " ORDER BY date_start, id", args, exchange)
 end
 
+---------------------------------------------------------------------------- decisions
+
+local decision = reader("identities")
+
+-- Reviewers' decisions on who is who (docs/people.md), in the order they were decided.
+-- filter: id; current = true leaves out superseded decisions.
+function records.identities(db, filter)
+   local w, args = where(filter, {
+      id = "identities.id = :id",
+      current = function(v)
+         if v then
+            return "NOT EXISTS (SELECT 1 FROM identities AS later WHERE later.supersedes = identities.id)"
+         end
+      end,
+   }, "identities")
+   return iterate(db, "SELECT * FROM identities" .. w .. " ORDER BY decided_on_start, id", args, decision)
+end
+
 ---------------------------------------------------------------------------- imports
 
 function records.imports(db)

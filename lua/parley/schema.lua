@@ -264,9 +264,9 @@ schema.append_only = {
    "findings",
 }
 
-local function append_only_triggers()
+function schema.append_only_triggers(tables)
    local out = {}
-   for _, t in ipairs(schema.append_only) do
+   for _, t in ipairs(tables or schema.append_only) do
       for _, op in ipairs({ "UPDATE", "DELETE" }) do
          out[#out + 1] = string.format(
             "CREATE TRIGGER %s_no_%s BEFORE %s ON %s BEGIN SELECT RAISE(ABORT, " ..
@@ -276,7 +276,7 @@ local function append_only_triggers()
    end
    return table.concat(out, "\n")
 end
-schema.migrations[2] = schema.migrations[2] .. append_only_triggers()
+schema.migrations[2] = schema.migrations[2] .. schema.append_only_triggers()
 -- (migration 3 is defined above the list of append-only tables; the triggers are unchanged)
 
 -- 5 and later: the columns of fields added to a record kind's description after migration 4
@@ -289,7 +289,15 @@ do
    for name in pairs(record_schema.tables) do names[#names + 1] = name end
    table.sort(names)
    for _, name in ipairs(names) do
-      for _, c in ipairs(record_schema.tables[name].columns) do
+      local t = record_schema.tables[name]
+      if t.since then
+         -- a table added later: created whole, append-only like every imported table
+         assert(t.since > HISTORY, "table " .. name .. ": since must be after migration " .. HISTORY)
+         added[t.since] = (added[t.since] or "") .. record_schema.table_ddl(t) ..
+            schema.append_only_triggers({ name }) .. "\n"
+         last = math.max(last, t.since)
+      end
+      for _, c in ipairs(t.since and {} or t.columns) do
          if c.since then
             assert(c.since > HISTORY, "column " .. c.name .. ": since must be after migration " .. HISTORY)
             assert(not c.not_null, "column " .. c.name .. ": a column added to existing rows cannot be NOT NULL")

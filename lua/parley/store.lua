@@ -5,6 +5,7 @@
 local core = require "parley.core"
 local dataset = require "parley.dataset"
 local json = require "parley.json"
+local people = require "parley.people"
 local record_schema = require "parley.record_schema"
 local records = require "parley.records"
 local schema = require "parley.schema"
@@ -113,6 +114,17 @@ local function store_lookups(db)
          local row = db:first("SELECT digest FROM records WHERE kind = ? AND id = ?", kind, id)
          return row and row.digest
       end,
+      -- how many persons a stored list (or a transfer's cargo) names, for decisions' entries
+      entry_count = function(owner, transfer, cargo)
+         local row
+         if transfer then
+            row = db:first("SELECT count(*) AS n FROM entries e JOIN transfers t ON t.id = e.transfer " ..
+               "WHERE t.exchange = ? AND t.position = ? AND e.cargo = ?", owner, transfer, cargo)
+         else
+            row = db:first("SELECT count(*) AS n FROM entries WHERE list = ?", owner)
+         end
+         return row and row.n
+      end,
    }
 end
 
@@ -199,6 +211,9 @@ Database.claims = records.claims
 Database.lists = records.lists
 Database.persons = records.persons
 Database.exchanges = records.exchanges
+Database.identities = records.identities
+Database.people = people.people
+Database.person = people.person
 Database.imports = records.imports
 
 return store

@@ -21,13 +21,13 @@ vocab.EVIDENCE_KINDS = { "claims", "lists", "exchanges", "persons", "sources", "
 
 -- The kinds of record a dataset holds, in the order they are validated and imported (a kind
 -- only refers to kinds before it, except claims and lists to persons through their entries).
-vocab.RECORD_KINDS = { "parties", "sources", "persons", "claims", "lists", "exchanges" }
+vocab.RECORD_KINDS = { "parties", "sources", "persons", "claims", "lists", "exchanges", "identities" }
 
 -- The modules a sandboxed rule may require: pure Lua with no capability beyond what the
 -- sandbox gives. The engine reads their text and hands it to the sandbox.
 vocab.RULE_MODULES = {
    "parley.vocab", "parley.json", "parley.dates", "parley.text", "parley.record_schema", "parley.records",
-   "parley.names", "parley.rulekit",
+   "parley.names", "parley.rulekit", "parley.people", "parley.mse",
 }
 
 -- Each rule's limits unless the config says otherwise (docs/sandbox.md says what each bounds).

@@ -259,4 +259,14 @@ function common.html_escape(s)
    return (s:gsub("[&<>\"']", ENTITIES))
 end
 
+-- What the sharing policy withheld (parley.share), in one sentence, or nil for a report that
+-- keeps everything: every format states it in its header.
+function common.share_line(model)
+   local s = model.share
+   if not s or #s.withheld == 0 then return nil end
+   return string.format("Shared at level %s: %s%s.", s.level, table.concat(s.withheld, "; "),
+      s.sensitive_withheld > 0 and string.format("; %d sensitive record%s withheld", s.sensitive_withheld,
+         s.sensitive_withheld == 1 and "" or "s") or "")
+end
+
 return common

@@ -32,7 +32,9 @@ function report.render(run, format, opts)
    end
    local writer = require("parley.report.format." .. format)
    opts = opts or {}
-   return writer.render(model.gather(run, { db = opts.db, data = writer.records or false }), opts)
+   local m, err = model.gather(run, { db = opts.db, data = writer.records or false, share = opts.share or run.share })
+   if not m then return nil, err end
+   return writer.render(m, opts)
 end
 
 -- Writes run in format to path (or returns the text when path is nil). Returns true (or the

@@ -10,6 +10,7 @@ local history = require "parley.history"
 local records = require "parley.records"
 local count_key = require("parley.rulekit").count_key -- the grouping count_gap uses
 local common = require "parley.report.common"
+local share = require "parley.share"
 
 local model = {}
 
@@ -100,9 +101,11 @@ local function load_data(db)
 end
 
 -- What a report of run shows. opts.db: an open store (else the run's own, if it is still
--- there); opts.data = false leaves the records out, and "exchanges" takes only the exchanges.
--- Returns {run, counts, findings, outcomes, rules, kept, history (nil without a store), data
--- (nil without a store), version}.
+-- there); opts.data = false leaves the records out, and "exchanges" takes only the exchanges;
+-- opts.share: the sharing policy (parley.share; a level name or a policy), applied here, once,
+-- for every format. Returns {run, counts, findings, outcomes, rules, kept, history (nil without
+-- a store), data (nil without a store), share (what the policy withheld), version}, or nil and
+-- a message (a policy that needs a key that cannot be read).
 function model.gather(run, opts)
    opts = opts or {}
    local db, own = opts.db, nil
@@ -127,8 +130,23 @@ function model.gather(run, opts)
          m.data = ok2 and data or nil
       end
    end
-   if own then own:close() end
    m.kept = kept_by_rule(run)
+   local policy, perr = share.policy(opts.share)
+   if not policy then
+      if own then own:close() end
+      return nil, perr
+   end
+   if not share.keeps_all(policy) then
+      local sharer, serr = share.sharer(policy, db)
+      if not sharer then
+         if own then own:close() end
+         return nil, serr
+      end
+      m = sharer:model(m)
+   else
+      m.share = share.statement(policy)
+   end
+   if own then own:close() end
    return m
 end
 

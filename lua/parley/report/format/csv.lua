@@ -27,6 +27,8 @@ local COLUMNS = {
    { "persons", "#x_persons", function(f) return table.concat(common.ids(f.evidence, "persons"), " ") end },
    { "measures", "#x_measures", function(f) return common.measures_text(f.measures) end },
    { "fingerprint", "#meta+fingerprint", function(f) return f.fingerprint end },
+   -- the sharing level the report was made at (parley.share), so a row says what it withholds
+   { "sharing", "#x_sharing", function(_, _, m) return m.share and m.share.level or "internal" end },
 }
 
 -- One field: formula-guarded, then quoted as RFC 4180 requires.

@@ -390,7 +390,8 @@ local function page_top(o, model)
    o[#o + 1] = "<header><h1>" .. esc(title) .. '</h1><p class="meta">status ' .. esc(r.status or "") ..
       " · started " .. esc(r.started_at or "") .. " · finished " .. esc(r.finished_at or "") ..
       ' · config sha256 <span class="ids">' .. esc(r.config_sha256 or "") .. "</span> · parley " ..
-      esc(model.version) .. "</p></header>"
+      esc(model.version) .. "</p>" .. (common.share_line(model) and ('<p class="meta share">' ..
+      esc(common.share_line(model)) .. "</p>") or "") .. "</header>"
 end
 
 -- The table of contents: the sections of the records only when the store is there.

@@ -144,6 +144,8 @@ local function title(o, model)
    para(o, string.format("# parley report: %s, run %s", esc(r.config), esc(r.id)))
    para(o, string.format("Status %s; started %s, finished %s; config SHA-256 %s; parley %s.", esc(r.status or ""),
       esc(r.started_at or ""), esc(r.finished_at or ""), esc(r.config_sha256 or ""), esc(model.version)))
+   local shared = common.share_line(model)
+   if shared then para(o, esc(shared)) end
 end
 
 -- Findings by severity, most severe first, with how many are new, persisting and resolved.

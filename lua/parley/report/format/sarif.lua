@@ -111,7 +111,7 @@ function sarif.render(model)
          } },
          results = results,
          properties = { run = r.id, config = r.config, configSha256 = r.config_sha256,
-            previousRun = h and h.a and h.a.id or nil, resolved = resolved(h) },
+            previousRun = h and h.a and h.a.id or nil, resolved = resolved(h), share = model.share },
       } },
    }
    return json.encode(doc) .. "\n"

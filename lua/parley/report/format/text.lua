@@ -76,6 +76,8 @@ function text.render(model, opts)
    local function paint(sev, s)
       return opts.colour and ((text.COLOURS[sev] or "") .. s .. "\27[0m") or s
    end
+   local shared = common.share_line(model)
+   if shared then line(shared) end
    findings(line, paint, model)
    failed_and_truncated(line, paint, model)
    latest_exchanges(line, model)
