@@ -181,6 +181,10 @@ describe("names on real lists", function()
          joins("Манукян К.Г.", "Манукян Карен Гагикович", nil, "compatible by initial")
          joins("Г. Асатрян", "Hayk Asatryan")
          parts("K. Manukyan", "Levon Manukyan", nil, "initial differs")
+         -- two initials are one only when they are the same letter
+         parts("A", "E")
+         joins("A. Manukyan", "A. Manukyan")
+         parts("A. Manukyan", "E. Manukyan")
          parts("Петров И.С.", "Петров Иван Петрович", nil, "another father (the initial differs)")
       end)
 

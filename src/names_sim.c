@@ -503,7 +503,11 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
     }
     if ((a->rules | b->rules) & R_INITIAL) {
         int ia = (a->rules & R_INITIAL) != 0, ib = (b->rules & R_INITIAL) != 0;
-        int fits = ia && ib ? initial_fits(a, b) && initial_fits(b, a) : ia ? initial_fits(a, b) : initial_fits(b, a);
+        /* two initials: the same letter (A. is not E., though Armen may be written with
+         * either's neighbour) */
+        int fits = ia && ib ? a->len == b->len && memcmp(a->key, b->key, a->len) == 0 && a->init == b->init
+                   : ia   ? initial_fits(a, b)
+                          : initial_fits(b, a);
         *soft = fits ? SOFT_INITIAL : SOFT_NOINIT;
         return fits ? 1.0 : 0.0;
     }
