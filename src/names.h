@@ -110,6 +110,9 @@ int parley_names_word_key(const char *s, size_t len, char *key, char *init);
 /* names_given.c: the known given name (a group of spellings of one name) whose key is key, or
  * -1. Two words spelling two different known names are two names, not a typo. */
 int parley_names_given(const char *key, int len);
+/* Whether an initial of letter (a key letter) can stand for the known given name group: one of
+ * its spellings begins with it. */
+int parley_names_given_initial(int group, int letter);
 
 /* names_api.c: reads back a name packed by core.names_pack (what names_link compares);
  * returns 0 when p is not a packed name. Words carry no source offsets. */

@@ -128,6 +128,9 @@ typedef struct Spelling {
 
 static Spelling spellings[MAX_SPELLINGS];
 static int n_spellings;
+/* per name, the first letters its spellings begin with (bit c - 'a'): the initials that can
+ * stand for it (О. and H. for Hovhannes, Ю. and J. for Yuri, Г. and A. for Hayk) */
+static unsigned initials[N_GIVEN];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static int cmp_spelling(const void *x, const void *y)
@@ -151,9 +154,12 @@ static void build(void)
             Spelling *s = &spellings[n_spellings];
             int k = parley_names_word_key(p, len, s->key, &init);
             if (k > 0) {
+                int first = init ? init : s->key[0];
                 s->key[k] = '\0';
                 s->group = (short)g;
                 n_spellings++;
+                if (first >= 'a' && first <= 'z')
+                    initials[g] |= 1u << (first - 'a');
             }
             p += len;
             if (*p == '/')
@@ -187,4 +193,12 @@ int parley_names_given(const char *key, int len)
             hi = mid;
     }
     return -1;
+}
+
+int parley_names_given_initial(int group, int letter)
+{
+    if (group < 0 || group >= N_GIVEN || letter < 'a' || letter > 'z')
+        return 0;
+    pthread_once(&once, build);
+    return (initials[group] >> (letter - 'a')) & 1;
 }

@@ -422,6 +422,13 @@ static int initial_fits(const NameWord *i, const NameWord *w)
     y = (unsigned char)fw[0];
     if (x == y || ((i->rules | w->rules) & R_JINIT && (x == 'c' || y == 'c') && (x == 'i' || y == 'i')))
         return 1;
+    /* Д. or D. for a name in dzh (Джавид, Dzhavid, Cavid) */
+    if (x == 't' && y == 'c')
+        return 1;
+    /* a known name: any letter one of its spellings begins with (О. for Hovhannes, from
+     * Оганес; А. for Hakob, from Акоп) */
+    if (w->given >= 0 && parley_names_given_initial(w->given, x))
+        return 1;
     return sub_cost(x, y, &soft) <= 0.4;
 }
 
@@ -497,7 +504,7 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
     int sa = a->suffix, sb = b->suffix;
     if (longer == 0)
         return 0;
-    if (a->len == b->len && memcmp(a->key, b->key, a->len) == 0) {
+    if (a->len == b->len && memcmp(a->key, b->key, a->len) == 0 && !((a->rules | b->rules) & R_INITIAL)) {
         *soft = 0; /* namesakes are most of what link compares */
         return 1.0;
     }
