@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 std = "lua54"
 max_line_length = 120
 exclude_files = { "build", "build-asan", "build-fuzz", "parley" }

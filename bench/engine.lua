@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The cost of the rule sandbox: (1) the overhead per rule of a fresh state with its limits,
 -- its environment and its read-only connection, running a rule that does nothing; (2) a scan
 -- of 100,000 claims through ctx.db:query inside a rule against the same scan through

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- bench/estimate.lua: how often the 95% intervals of parley.mse cover the true size of
 -- synthetic populations (bench/populations.lua), over DRAWS draws (default 200) of each
 -- scenario, for the true model's profile interval, the chosen (least AIC) model's, and the

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A synthetic dataset generator for parley: a large, consistent record of the parties' claims,
 -- named lists and exchanges, with discrepancies of every kind the built-in rules look for
 -- planted in it, and the answers known.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Speed of parley.names, with peers run in the same bench run:
 --   1. jaro_winkler pairs per second from Lua against python3-jellyfish on the same pairs;
 --   2. link on two generated lists of 100,000 names: time, pairs compared (blocking), peak

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The matcher a user would otherwise write: Unicode-to-ASCII transliteration (unidecode) and
 Jaro-Winkler (jellyfish) on the lower-cased names, with a threshold.
 

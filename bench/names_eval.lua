@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Quality of parley.names.match, measured on generated pairs (bench/names_gen.lua), against
 -- the baseline a user would otherwise write (unidecode + jellyfish Jaro-Winkler with its best
 -- threshold, bench/names_baseline.py, run on the same pairs).

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Generates lists of names the way the brief says they reach a record: an Armenian name is
 -- written in Armenian script and then romanised by one of the real systems (BGN/PCGN, ISO 9985,
 -- ALA-LC, Western Armenian), or put into Russian the way Soviet documents did and from there

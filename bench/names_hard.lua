@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Quality of parley.names.match on a hand-written, held-out set of real-world spellings
 -- (bench/names_hard.tsv), beside the baseline a user would otherwise write (unidecode +
 -- jellyfish Jaro-Winkler, bench/names_hard_baseline.py).

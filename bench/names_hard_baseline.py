@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The baseline of bench/names_baseline.py (unidecode, lower case, jellyfish Jaro-Winkler),
 pair by pair, for bench/names_hard.lua, which needs each pair's score to break the figures down
 by nation and category.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The resolution of people (docs/people.md) at scale, against names.link in the same run:
 --   1. names.link on 50,000 x 50,000 generated names (the yardstick the issue sets);
 --   2. people.cluster on 100,000 entries over 20 lists (a population of PEOPLE_BENCH_PERSONS

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Synthetic populations for multiple-systems estimation (bench/estimate.lua): a population of
 -- known size N, and k lists drawn from it with known dependence. The population is a mixture
 -- of groups; within a group each list names each person independently with the group's

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- bench/rules.lua: every built-in rule over generated datasets of growing size (bench/gen.lua),
 -- with the time per rule and how it grows, against the time of importing the same dataset
 -- from YAML, measured in the same run. Target: all rules together with -j 2 on the largest

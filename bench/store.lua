@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Store benchmark: parley.core's db:exec/db:query against LuaSQL (same Lua process) and against
 -- the SQLite C API (bench/store_c.c, the limit).
 --

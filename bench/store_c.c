@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The limit for bench/store.lua: the same store workload written directly on the SQLite C API.
  *
  * usage: store_c PATH ROWS

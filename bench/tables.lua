@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Tables benchmark: a named list of ROWS persons imported from a CSV file through a mapping
 -- (parley.tables) against the same records written as a parley YAML dataset, each into a
 -- fresh file-backed store (a temp dir) with the parties it refers to already in it. The files

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley.yaml.load against lyaml (Debian's lua-yaml, in this process) and against bare libyaml
 -- events (bench/yaml_events.c, built by tools/bench.sh into $BENCH_BIN), on a generated
 -- dataset-shaped file of about 12 MB. Prints MB/s for each and the ratios, then peak memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The floor for parley.yaml.load: pulls every libyaml event from a file held in memory (as
  * load reads a Lua string) and does nothing with them. Prints "events N seconds S", S the
  * best CPU time of `runs` passes (default 3). Used by bench/yaml.lua.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for parley.core.read_csv, the CSV reader under parley.tables.
  *
  * Per input: a fresh lua_State with parley.core, then a Lua check that calls the reader under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: YAML text -> parley.yaml.load with marks -> dataset validation and its
  * messages. Bad YAML may raise (that is the loader's contract); but once a document loads, the
  * validator must report problems, never raise: an error there aborts, so the fuzzer keeps it.

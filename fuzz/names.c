@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the name kernels: key, parse, match (with evidence) and link, called
  * through Lua as a user would, with pcall, in a fresh lua_State per input.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for parley.core.yaml.load, and dump on whatever load accepts.
  *
  * Per input: a fresh lua_State with parley.core, then a Lua check that calls the C functions

@@ -1,8 +1,12 @@
+-- SPDX-License-Identifier: MIT
 rockspec_format = "3.0"
 package = "parley"
 version = "scm-1"
+-- The upstream repository. `make rock` packs this rockspec offline from a clean clone instead:
+-- it writes build/rock/parley-scm-1.rockspec with source.url pointing (file://) at a tarball of
+-- the committed tree made by git archive, then `luarocks pack` makes parley-scm-1.src.rock.
 source = {
-   url = "git+file:///parley",
+   url = "git+https://r-seed-f9de8624.example/parley.git",
 }
 description = {
    summary = "A store of what the parties to a conflict exchanged and claimed, with reconciliation rules",
@@ -10,19 +14,29 @@ description = {
 parley keeps an SQLite store of the exchanges between the parties to a conflict (detainees,
 prisoners of war, remains, mine maps) and of the competing claims each party makes, and runs
 reconciliation rules, written in Lua and configured in YAML, that line the claims up and
-explain the gaps.]],
+explain the gaps. It builds against the C libraries SQLite, libyaml, utf8proc, libcsv, libzip and
+expat; on Debian or Ubuntu: apt-get install libsqlite3-dev libyaml-dev libutf8proc-dev libcsv-dev
+libzip-dev libexpat1-dev.]],
    license = "MIT",
+   homepage = "https://r-seed-f9de8624.example/parley",
+   issues_url = "https://r-seed-f9de8624.example/parley/issues",
+   maintainer = "parley maintainers <maintainers@users.noreply.r-seed-f9de8624.example>",
+   labels = { "sqlite", "yaml", "reconciliation", "humanitarian", "conflict", "record-linkage" },
 }
+-- A C module built against the Lua 5.4 ABI.
 dependencies = {
-   "lua >= 5.4",
+   "lua >= 5.4, < 5.5",
 }
+-- The C libraries parley.core links, each checked by its header and its library. On Debian or
+-- Ubuntu: apt-get install libsqlite3-dev libyaml-dev libutf8proc-dev libcsv-dev libzip-dev
+-- libexpat1-dev (`make check-libs` names the package of each one missing). iconv is libc's.
 external_dependencies = {
-   SQLITE = { header = "sqlite3.h" },
-   YAML = { header = "yaml.h" },
-   UTF8PROC = { header = "utf8proc.h" },
-   CSV = { header = "csv.h" },
-   ZIP = { header = "zip.h" },
-   EXPAT = { header = "expat.h" },
+   SQLITE = { header = "sqlite3.h", library = "sqlite3" },
+   YAML = { header = "yaml.h", library = "yaml" },
+   UTF8PROC = { header = "utf8proc.h", library = "utf8proc" },
+   CSV = { header = "csv.h", library = "csv" },
+   ZIP = { header = "zip.h", library = "zip" },
+   EXPAT = { header = "expat.h", library = "expat" },
 }
 build = {
    type = "builtin",
@@ -107,14 +121,31 @@ build = {
       ["parley.tables"] = "lua/parley/tables.lua",
       ["parley.terms"] = "lua/parley/terms.lua",
       ["parley.text"] = "lua/parley/text.lua",
+      ["parley.verify"] = "lua/parley/verify.lua",
       ["parley.vocab"] = "lua/parley/vocab.lua",
       ["parley.yaml"] = "lua/parley/yaml.lua",
    },
+   -- The man page and the shell completions are made by `make` (make man, make completion) and
+   -- shipped in the packed rock; LuaRocks installs them under the rock's conf directory
+   -- (luarocks show --rock-dir parley).
    install = {
       bin = { parley = "bin/parley" },
+      conf = {
+         ["man/man1/parley.1"] = "build/parley.1",
+         ["bash-completion/completions/parley"] = "build/parley.bash",
+         ["zsh/site-functions/_parley"] = "build/_parley",
+      },
    },
+}
+-- `luarocks test` in a source tree: builds what is out of date (make), then runs the quick
+-- specs (busted's "quick" task in .busted) and the rule cases against the built module, in well
+-- under a minute. The specs start lua5.4 and bin/parley themselves, so they run in the
+-- environment tools/env.sh makes, which LuaRocks' busted test type cannot give them.
+-- `make test` is the full suite (sanitizers, fuzzing, lint).
+test_dependencies = {
+   "busted >= 2.0",
 }
 test = {
    type = "command",
-   command = "make test",
+   command = "sh tools/run-tests.sh quick",
 }

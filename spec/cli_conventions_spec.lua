@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The command line's conventions: how options are written, colour, help, the one exit code for
 -- an output that cannot be written, and running a config on a store of one's choosing.
 local support = require "support"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A transaction either happened or raised: a BEGIN or COMMIT that fails is an error, never a
 -- value a caller under pcall can mistake for success. The end-to-end cases inject a real
 -- commit failure with a file-size limit (the disk is full for this process only).

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Two processes writing to one store at the same time.
 local parley = require "parley"
 local support = require "support"

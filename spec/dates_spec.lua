@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley.dates: dates with their precision, and day arithmetic.
 local dates = require "parley.dates"
 

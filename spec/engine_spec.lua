@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley.reconcile: runs, stored findings, fingerprints, and rules that fail.
 local parley = require "parley"
 local json = require "parley.json"

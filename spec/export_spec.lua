@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Data out (docs/tables.md): a store comes out as datasets that import back as the same
 -- records, which is how two stores merge; and as CSV tables with HXL hashtags.
 local parley = require "parley"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Output files are written whole or not at all.
 local files = require "parley.files"
 local support = require "support"

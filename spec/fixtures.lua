@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Datasets the specs import. Each call returns a fresh table.
 local fixtures = {}
 

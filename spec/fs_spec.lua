@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- core.list_dir: finding files without a shell.
 local core = require "parley.core"
 

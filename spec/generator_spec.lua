@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- bench/gen.lua: a generated dataset imports cleanly, and the nine built-in rules find exactly the
 -- discrepancies planted in it (every one, and nothing else).
 local parley = require "parley"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The run history (lua/parley/history.lua, docs/reports.md): stored runs listed, loaded back
 -- without running their rules, and compared: findings new, persisting or resolved (matched by
 -- fingerprint) since the previous run of the same config, and rules that changed version.

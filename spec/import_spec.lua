@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- db:import of a dataset as a Lua table, and reading the records back.
 local parley = require "parley"
 local fixtures = require "fixtures"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- An import killed at any point (SIGKILL, as a power cut would) leaves the store without that
 -- import or with all of it, never part of it.
 local parley = require "parley"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The shape of the Lua package: every module sits in one layer of docs/architecture.md, a
 -- module requires only modules of its own layer or lower, and no chain of requires comes back
 -- to where it started. Lazy requires inside functions count like the ones at the top: a

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley.mse against R: every log-linear model's estimate, deviance, degrees of freedom, AIC and
 -- BIC for the 3- and 4-list fixtures agree with R's glm(family = poisson) to 1e-6 relative, and
 -- the chosen model's profile-likelihood interval with R's. The stored numbers are always

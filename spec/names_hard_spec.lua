@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- bench/names_hard.tsv: the hand-written, held-out evaluation set of real-world name spellings
 -- (read by bench/names_hard.lua). These tests check the file's shape and the pairs it yields,
 -- not the matcher's scores on them.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley.names on what real lists contain (issue 15): Georgian, patronymics that decide,
 -- genitive and bare patronymics, known given names, surnames one letter from another family,
 -- spelling systems, initials, double surnames, homoglyphs. Each rule is pinned both ways: the

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 local names = require "parley.names"
 
 local function matches(a, b, opts)

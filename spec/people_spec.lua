@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- People (docs/people.md): entries of lists, transfers and person records resolved into one
 -- identity per person across scripts; reviewers' decisions that join, separate and supersede;
 -- stable ids; a person's timeline and status; `parley people`, `person` and `review`.

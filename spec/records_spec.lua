@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The record readers hand each date field X with its period, X_period: the very table
 -- parley.dates.parse gives for its text, built from the precision and first and last day the
 -- store keeps, so rules and reports never parse date text again.

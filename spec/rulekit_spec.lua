@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley.rulekit: the helpers the built-in rules share, as a rule of your own would use them.
 local parley = require "parley"
 local dates = require "parley.dates"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The rule sandbox: core.rule_info and core.run_rules (src/sandbox_*.c, docs/sandbox.md).
 local parley = require "parley"
 local core = require "parley.core"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- What a store is, and how an older one is brought up to date.
 local parley = require "parley"
 local core = require "parley.core"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Reports safe to share (docs/sharing.md): a store full of names, reported in every format at
 -- every sharing level. At public and partner, no name, variant, father's name, birth date or
 -- sensitive source text may appear anywhere in the output bytes, and the findings (rules,

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The SQLite connection: opening, closing, queries, writes, parameters, transactions.
 local parley = require "parley"
 local support = require "support"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Helpers shared by the specs: temporary files, running the command line, reading files.
 local support = {}
 

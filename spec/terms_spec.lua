@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley.terms: the vocabulary of subjects and scope tags that comparisons go through.
 local terms = require "parley.terms"
 

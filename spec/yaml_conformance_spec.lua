@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The examples of chapter 2 ("Language Overview") of the YAML 1.2 specification, each with the
 -- Lua value parley.yaml gives it under the core schema. Differences from the spec's own
 -- reading are parley's documented choices: timestamps stay strings (2.22, 2.27, 2.28), non-scalar

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One line per C concern: PARLEY_MODULE(x) calls parley_open_x(L) from luaopen_parley_core. */
 PARLEY_MODULE(store)
 PARLEY_MODULE(sha256)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared declarations of the name-matching kernels (names_*.c).
  *
  * A name goes through three stages:

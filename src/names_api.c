@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lua bindings of the name kernels, the table core.names: key, parse, match, jaro_winkler,
  * levenshtein and pack (the compact form link reads).
  * lua/parley/names.lua is the public API on top of these.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Known given names: which spellings are one name, and which are two.
  *
  * A typing error is one reading of a name; an established different name is another person.

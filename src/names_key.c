@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The script-independent key of a name.
  *
  * A name is read one code point at a time (utf8proc validates the UTF-8 and gives each code

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Best one-to-one pairs between two lists of names (core.names_link), with blocking.
  *
  * Comparing every left name with every right name is quadratic: 10^10 comparisons for two lists

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The score of two names, shared by match and link, and its explanation.
  *
  * The given names and surnames of the two names are paired so that the sum of the word

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The structure of a name: which word is the given name, the surname, the patronymic.
  *
  * Works on the folded keys, so it reads every script alike: оглы, oğlu and oglu all fold to

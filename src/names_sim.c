@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* String similarity: Jaro-Winkler and optimal string alignment distance on code points (the
  * textbook measures, exported as they are), and the weighted edit distance on folded keys that
  * the matcher uses, where the differences that transliteration produces cost less than the

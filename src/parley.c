@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Entry point of parley.core: builds the module table from each concern in modules.h,
  * and owns the null sentinel shared by the store (binds it as SQL NULL) and the YAML bridge. */
 #include <unistd.h>

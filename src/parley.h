@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared declarations of the parley.core C module. */
 #ifndef PARLEY_H
 #define PARLEY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal declarations shared by the files of the rule sandbox (sandbox_*.c); each file
  * keeps everything else static. docs/sandbox.md says which file holds what. */
 #ifndef PARLEY_SANDBOX_H

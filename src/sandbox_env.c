@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The environment of a rule in the sandbox: what it may call, and how (sandbox_limits.c has
  * the limits, sandbox_run.c runs the rules).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The finding contract: ctx:finding{severity=, message=, evidence=, measures=, details=}
  * checks what a rule reports (check_finding), then encodes each datum once, as the JSON text
  * parley.json gives for it and the store keeps as it is, and computes the finding's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* core.rule_info(source, chunkname, limits, opts): a rule's manifest, read by loading and
  * calling its chunk in a sandbox state of its own, on the caller's thread, with the same
  * limits and environment as a run (the rule's run function is not called). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON for the rule sandbox: the deterministic encoder of findings and parameter tables, and
  * the decoder of ctx.params. It runs inside a sandbox state, so everything it allocates goes
  * through that state's capped allocator, and it never calls back into Lua (raw access

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The limits of a sandbox state: what stops a rule that loops, eats memory or runs too long.
  *
  *   - an allocator that caps every allocation and reallocation (the Suricata CVE was a cap

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lua patterns for the rule sandbox: string.find, match, gmatch and gsub with the semantics
  * of Lua 5.4's, but charging their work to the rule's instruction budget.
  *

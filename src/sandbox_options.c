@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What core.run_rules and core.rule_info are handed, copied into C memory before any rule
  * state exists: the limits, the vetted modules and the vocabulary (severities and evidence
  * kinds). The engine passes the lists of lua/parley/vocab.lua; C has none of its own, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* core.run_rules(jobs, opts): runs each rule in a fresh lua_State of its own, created by the
  * worker thread that runs it, with its own limits (sandbox_limits.c), environment
  * (sandbox_env.c) and read-only connection to the store.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SHA-256 (FIPS 180-4), so the store can record the digest of every imported file without a
  * crypto dependency. core.sha256(s) returns the lowercase hex digest;
  * the sandbox computes findings' fingerprints with parley_sha256_hex. */

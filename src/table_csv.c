@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CSV and TSV tables for parley.tables (docs/tables.md): core.read_csv(text [, opts]) parses
  * text with Debian's libcsv in strict mode (RFC 4180 quoting, CRLF or LF line ends, a UTF-8
  * byte order mark skipped) and returns rows, problems:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Spreadsheets for parley.tables (docs/tables.md): core.read_xlsx(bytes [, opts]) reads one
  * sheet of an Office Open XML workbook (.xlsx) through libzip (the archive) and expat (its
  * XML parts) and returns rows, problems like core.read_csv:

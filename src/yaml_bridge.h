@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal declarations shared by the YAML bridge: yaml_schema.c (what a plain scalar means),
  * yaml_load.c (libyaml events to Lua values) and yaml_dump.c (Lua values to YAML text).
  * Not named yaml.h: with -Isrc that name would shadow libyaml's own header. */

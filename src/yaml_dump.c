@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* parley.core.yaml.dump: a Lua value to YAML text through libyaml's emitter.
  *
  * The output is deterministic and loads back (with parley.yaml.load, under either schema) as

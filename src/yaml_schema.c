@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a plain YAML scalar means: null, boolean, integer, float or string.
  *
  * The default is the YAML 1.2 core schema (spec 1.2.2, section 10.3.2), where only

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make bench`: compiles each bench/*.c peer program into build/bench/, then runs every
 # bench/*.lua in turn. Each benchmark runs its peers side by side and prints ratios.
 # BENCH=name runs only bench/name.lua.

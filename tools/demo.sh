@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make demo`: imports the bundled example into a fresh store, prints each subject's competing
 # claims side by side with their sources, then runs every built-in rule on it and prints the
 # report.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the tools: makes Lua load parley from this tree (build/ first, then lua/),
 # whatever is installed on the machine. PARLEY_BUILD selects another build (the ASan one).
 top=${PARLEY_TOP:-$(cd "$(dirname "$0")/.." && pwd)}

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make fuzz [FUZZ_SECONDS=N]`: builds each fuzz/*.c libFuzzer harness with ASan+UBSan against
 # the C sources and runs it for N seconds (default 60) from its seed corpus fuzz/corpus/NAME.
 # FUZZ=name runs one harness. Prints one line per harness: executions and coverage.

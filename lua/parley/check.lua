@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The machinery behind the dataset and config validators: checkers for values, mappings
 -- checked against a field spec (unknown keys with a "did you mean", missing keys), a context
 -- that collects every problem, and messages that say where: file:line:col when the document

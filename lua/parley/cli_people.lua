@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The command line's people commands (docs/people.md): `parley people`, `parley person` and
 -- `parley review`, the interactive review of uncertain pairs that writes reviewers' decisions
 -- as a dataset. parley.cli installs them with the helpers it shares (option parsing, opening

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Validation of datasets (docs/dataset.md): every problem in a batch of documents is found in
 -- one pass and reported with its key path (claims[3].holder) and, when the document came from
 -- a file, its file:line:col. Valid records come out normalised, ready for the store.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Dates with their precision, as the field records them: "2021" is a year, "2021-06" a month
 -- (not 1 June), "2021-06-12" a day, and "2020-11/2021-06-11" an interval when only the
 -- earliest and latest possible dates are known. Rules use these helpers to ask whether two

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The reconciliation engine: reads a config, imports its data, runs each rule in its own
 -- sandboxed Lua state (parley.core.run_rules, in C) on parallel threads, and stores the run
 -- and its findings (append-only) in the store. See docs/rules.md and docs/sandbox.md.
@@ -9,6 +10,7 @@
 local core = require "parley.core"
 local check = require "parley.check"
 local config = require "parley.config"
+local files = require "parley.files"
 local json = require "parley.json"
 local report = require "parley.report"
 local run_class = require "parley.run"
@@ -98,9 +100,7 @@ end
 -- The store of a reconciliation: {db, path (what rules open), temporary (a file to remove)}.
 local function close_store(st)
    st.db:close()
-   if st.temporary then
-      for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(st.temporary .. suffix) end
-   end
+   if st.temporary then files.remove_private_store(st.temporary) end
 end
 
 -- Opens the config's store and imports its data. Rules read the store through connections
@@ -108,9 +108,9 @@ end
 local function open_store(cfg)
    local path, temporary = cfg.store, nil
    if path == ":memory:" then
-      path = os.tmpname()
-      temporary = path
-      os.remove(path)
+      local private, err = files.private_store()
+      if not private then return nil, err end
+      path, temporary = private, private
    end
    local db, err = store.open(path)
    if not db then return nil, err end
@@ -137,6 +137,9 @@ local function new_run(cfg, st)
       store = cfg.store, findings = {}, outcomes = {}, rules = {}, temporary = st.temporary,
    })
    st.temporary = nil
+   -- the imports the run reads: 1 to this one (none yet: 0)
+   local last = st.db:first("SELECT max(id) AS id FROM imports")
+   run.imports = last and last.id or 0
    return run
 end
 
@@ -213,10 +216,13 @@ local function write_reports(run, reports, db, policy)
    return true
 end
 
--- Stores the run, then writes the reports the config asks for (they may read the store).
-local function store_and_report(run, reports, db, policy)
-   local saved, err = run:save(db)
-   if not saved then return nil, "cannot store the run: " .. tostring(err) end
+-- Stores the run (unless store_run is false), then writes the reports the config asks for
+-- (they may read the store).
+local function store_and_report(run, reports, db, policy, store_run)
+   if store_run ~= false then
+      local saved, err = run:save(db)
+      if not saved then return nil, "cannot store the run: " .. tostring(err) end
+   end
    return write_reports(run, reports, db, policy)
 end
 
@@ -235,13 +241,25 @@ end
 
 -- parley.reconcile(config, opts): opts.jobs (threads; default: the number of cores),
 -- opts.base (for a table config), opts.share (a sharing level or policy for the reports,
--- docs/sharing.md) and opts.share_key (its key file). Returns the run, or nil, a message, and a kind:
+-- docs/sharing.md) and opts.share_key (its key file), opts.store_run (false: run and report
+-- without recording the run; it has no id, and its history is since the latest stored run of
+-- the config). Returns the run, or nil, a message, and a kind:
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
 function engine.reconcile(source, opts)
    opts = opts or {}
-   local cfg, err, problems = config.load(source, opts)
-   if not cfg then return nil, err, "input", problems end
+   local cfg, err, problems, partial = config.load(source, opts)
    local sandbox = engine.sandbox_options()
+   if not cfg then
+      -- the parameters of the rule entries that are valid are checked in the same pass
+      if partial and problems then
+         local _, rule_problems = prepare_rules(partial, sandbox)
+         if #rule_problems > 0 then
+            table.move(rule_problems, 1, #rule_problems, #problems + 1, problems)
+            err = check.format_problems(problems)
+         end
+      end
+      return nil, err, "input", problems
+   end
    local rules, rule_problems = prepare_rules(cfg, sandbox)
    if #rule_problems > 0 then return nil, check.format_problems(rule_problems), "input", rule_problems end
    local policy, share_err = sharing_policy(cfg, opts)
@@ -251,7 +269,7 @@ function engine.reconcile(source, opts)
    local run = new_run(cfg, st)
    run.share = policy -- run:report writes under it unless told otherwise
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
-   local done, fail_err = store_and_report(run, cfg.report, st.db, policy)
+   local done, fail_err = store_and_report(run, cfg.report, st.db, policy, opts.store_run)
    close_store(st)
    if not done then return nil, fail_err, "failed" end
    return run

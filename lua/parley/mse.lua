@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Multiple-systems estimation: the size of a population from three to five lists of it, by
 -- Poisson log-linear models of the capture-history counts (Bishop, Fienberg and Holland 1975,
 -- ch. 6; Rcapture's closedp and closedpCI.t, Baillargeon and Rivest 2007). Pure Lua, no

@@ -1,11 +1,17 @@
--- parley.names: matching names across Armenian, Russian and Azerbaijani spellings.
+-- SPDX-License-Identifier: MIT
+
+--- parley.names: matching names across Armenian, Russian and Azerbaijani spellings.
 -- See docs/names.md for the key's rules, the scoring, and the measured quality.
+-- @module parley.names
 local kernels = require("parley.core").names
 
 local names = {}
 
--- Default decision threshold of match and link, and the lower end of link's review band.
+--- The default decision threshold of match and link (a score in [0, 1]).
+-- @field threshold
 names.threshold = kernels.threshold
+--- The lower end of link's review band: pairs scored from review up to threshold are uncertain.
+-- @field review
 names.review = kernels.review
 
 local function check_string(fn, n, v)
@@ -15,7 +21,11 @@ local function check_string(fn, n, v)
 end
 
 --- The script-independent matching key of a name: its words folded (see docs/names.md),
--- separated by single spaces, in the order written. nil and a message for invalid UTF-8.
+-- separated by single spaces, in the order written.
+-- @tparam string name a name in any of the scripts
+-- @treturn string the key
+-- @return or nil and a message for invalid UTF-8
+-- @raise when name is not a string
 function names.key(name)
    check_string("key", 1, name)
    return kernels.key(name)
@@ -23,20 +33,34 @@ end
 
 --- The structure of a name: {given=, surname=, patronymic=, order=, words={...}, dropped=}.
 -- given/surname/patronymic are the words as written (nil when absent); order is
--- "given-first", "surname-first" or "single". nil and a message for invalid UTF-8.
+-- "given-first", "surname-first" or "single".
+-- @tparam string name
+-- @treturn table the structure
+-- @return or nil and a message for invalid UTF-8
+-- @raise when name is not a string
 function names.parse(name)
    check_string("parse", 1, name)
    return kernels.parse(name)
 end
 
---- jaro_winkler(a, b): Jaro-Winkler similarity of two UTF-8 strings, by code point (no
--- normalisation). The C function itself, as it is the one called in loops; it raises for a
--- non-string and returns nil and a message for invalid UTF-8 or more than 10,000 code points.
+--- Jaro-Winkler similarity of two UTF-8 strings, by code point (no normalisation). The C
+-- function itself, as it is the one called in loops.
+-- @function jaro_winkler
+-- @tparam string a
+-- @tparam string b
+-- @treturn number the similarity in [0, 1]
+-- @return or nil and a message for invalid UTF-8 or more than 10,000 code points
+-- @raise when a or b is not a string
 names.jaro_winkler = kernels.jaro_winkler
 
 --- levenshtein(a, b): optimal string alignment distance (Damerau-Levenshtein with adjacent
--- transpositions, no substring edited twice) of two UTF-8 strings, by code point; same
--- failures as jaro_winkler.
+-- transpositions, no substring edited twice) of two UTF-8 strings, by code point.
+-- @function levenshtein
+-- @tparam string a
+-- @tparam string b
+-- @treturn integer the distance
+-- @return or nil and a message, as jaro_winkler
+-- @raise when a or b is not a string
 names.levenshtein = kernels.levenshtein
 
 -- A record is a string or a table with name and optional born, category, patronymic.
@@ -58,9 +82,16 @@ local function pair_opt(opts, field, idx)
    return nil
 end
 
---- match(a, b, opts) -> is_match, score, explanation.
--- a, b: names, or records {name=, born=, category=, patronymic=}. opts.threshold overrides the
--- default; opts.born, opts.category, opts.patronymic = {for_a, for_b} add evidence.
+--- Whether two names are spellings of the same person's name, across scripts.
+-- @tparam string|table a a name, or a record {name=, born=, category=, patronymic=}
+-- @tparam string|table b likewise
+-- @tparam[opt] table opts `threshold` overrides the default; `born`, `category`, `patronymic`
+-- = {for_a, for_b} add evidence
+-- @treturn boolean is_match
+-- @treturn number score in [0, 1]
+-- @treturn string explanation what agreed and what did not
+-- @return or nil and a message for invalid UTF-8
+-- @raise when a or b is neither a string nor a record, or opts not a table
 function names.match(a, b, opts)
    if opts ~= nil and type(opts) ~= "table" then
       error("bad argument #3 to 'names.match' (table expected, got " .. type(opts) .. ")", 2)
@@ -109,7 +140,7 @@ local function unpaired(n, used)
    return out
 end
 
---- link(left, right, opts) -> result: the best one-to-one pairs between two lists.
+--- The best one-to-one pairs between two lists of names.
 -- Entries are names or records {name=, born=, category=}. opts.threshold, opts.review (lower end
 -- of the review band), opts.exhaustive (compare every pair: no blocking), opts.explain (false
 -- skips the explanations). Result:
@@ -117,6 +148,12 @@ end
 --   uncertain  same shape, review <= score < threshold: for a person to decide
 --   only_left  left indices in neither list above; only_right likewise
 --   compared   how many pairs were scored; errors {{side=, index=, message=}} for bad UTF-8
+--
+-- @tparam table left a list of names or records
+-- @tparam table right likewise
+-- @tparam[opt] table opts
+-- @treturn table the result
+-- @raise when an entry is neither a name nor a record, or opts not a table
 function names.link(left, right, opts)
    if opts ~= nil and type(opts) ~= "table" then
       error("bad argument #3 to 'names.link' (table expected, got " .. type(opts) .. ")", 2)

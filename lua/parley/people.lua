@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- People (docs/people.md): one identity for each person across every list, exchange and
 -- person record of a store. Every named appearance of someone is an **entry**; resolution
 -- clusters entries into **people** through parley.names, under constraints (two entries of one

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Each record kind described once: its fields (the key in a dataset, how it is validated,
 -- whether it is required), and the columns that keep each one (name, SQL type, codec). The
 -- validation specs (parley.dataset), the INSERTs (parley.store) and the row-to-record readers

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Reading records back: db:parties(), db:sources(), db:claims(filter), db:lists(filter),
 -- db:persons(filter), db:exchanges(filter), db:imports(). Each is a generic-for iterator
 -- that returns four values, so a break out of the loop releases its statement at once.

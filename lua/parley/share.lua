@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Sharing policies (docs/sharing.md): what of the personal data behind a report may leave the
 -- organisation that holds it. Named lists of detainees and missing persons are personal data of
 -- people in danger; the analysis built on them (counts, gaps, findings) is what mediators,

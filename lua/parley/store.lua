@@ -1,6 +1,9 @@
--- A store: store.open (parley.open), db:import, and the record iterators of parley.records.
--- These are methods of parley.Database (the C type); they join its method table at the end
--- of this file.
+-- SPDX-License-Identifier: MIT
+
+--- The store API: store.open (parley.open), db:import, and the record iterators of
+-- parley.records. These are methods of parley.Database (the C type); they join its method
+-- table at the end of this file. The README's "The store API" is the overview.
+-- @module parley.store
 
 local core = require "parley.core"
 local dataset = require "parley.dataset"
@@ -15,11 +18,17 @@ local yaml = require "parley.yaml"
 
 local store = {}
 
----------------------------------------------------------------------------- opening
+-- ------------------------------------------------------------------------- opening
 
--- store.open(path, opts): opens or creates a store and brings its schema up to date (this is
--- parley.open). opts.readonly, opts.busy_timeout_ms (default 5000), opts.adopt (add parley's
--- tables to a database that has others). Returns the store, or nil and a message.
+
+--- Opens or creates a store and brings its schema up to date (this is parley.open).
+-- @tparam string path the SQLite file, or ":memory:"
+-- @tparam[opt] table opts `readonly`, `busy_timeout_ms` (default 5000), `adopt` (add parley's
+-- tables to a database that has others, and accept triggers and views on those)
+-- @treturn Database the store
+-- @return or nil and a message (cannot open; not a parley store; a schema other than the one
+-- parley's migrations make, each difference named; written by a newer parley)
+-- @raise when path is not a string or opts not a table
 function store.open(path, opts)
    if type(path) ~= "string" then
       error("bad argument #1 to 'open' (path string expected, got " .. type(path) .. ")", 2)
@@ -38,7 +47,7 @@ function store.open(path, opts)
    return db
 end
 
----------------------------------------------------------------------------- writing
+-- ------------------------------------------------------------------------- writing
 
 local function exec(db, sql, args)
    local n, err = db:exec(sql, args)
@@ -46,23 +55,28 @@ local function exec(db, sql, args)
    return n
 end
 
----------------------------------------------------------------------------- import
+-- ------------------------------------------------------------------------- import
 
 local function utc_now()
    return os.date("!%Y-%m-%dT%H:%M:%SZ")
 end
 
 -- The documents an import reads: a dataset table, a path, a table source {table = PATH,
--- map = MAPPING} (parley.tables), or a list of paths and table sources.
+-- map = MAPPING} (parley.tables), a text source {text = YAML, name = NAME} (standard input,
+-- say: messages name NAME), or a list of paths, table and text sources.
+local function is_file_source(v)
+   return type(v) == "string" or (type(v) == "table" and (v.table ~= nil or type(v.text) == "string"))
+end
+
 local function documents(source, opts)
-   if type(source) == "string" or (type(source) == "table" and source.table ~= nil) then source = { source } end
+   if is_file_source(source) then source = { source } end
    if type(source) ~= "table" then
       error("bad argument #1 to 'import' (a dataset table, a file path or a list of paths expected, got " ..
          type(source) .. ")", 3)
    end
    local is_paths = #source > 0
    for _, v in ipairs(source) do
-      is_paths = is_paths and (type(v) == "string" or (type(v) == "table" and v.table ~= nil))
+      is_paths = is_paths and is_file_source(v)
    end
    if not is_paths then
       local ok, encoded = pcall(json.encode, source)
@@ -71,7 +85,15 @@ local function documents(source, opts)
    end
    local docs, failures = {}, {}
    for _, path in ipairs(source) do
-      if type(path) == "table" or table_files.is_table_path(path) then
+      if type(path) == "table" and path.text then
+         local data, marks = yaml.load(path.text, { name = path.name or "<text>", marks = true })
+         if data == nil and type(marks) == "string" then
+            failures[#failures + 1] = marks
+         else
+            docs[#docs + 1] = { data = data, marks = marks, name = path.name or "<text>",
+               sha256 = core.sha256(path.text) }
+         end
+      elseif type(path) == "table" or table_files.is_table_path(path) then
          local doc, err = table_files.document(type(path) == "table" and path or { table = path })
          if doc then docs[#docs + 1] = doc else failures[#failures + 1] = err end
       else
@@ -130,9 +152,17 @@ end
 
 local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import) VALUES (?, ?, ?, ?)"
 
--- db:import(source, opts): validates every record of every document and writes all of them in
--- one transaction, or nothing. Returns a summary, or nil, the problems as text, and the list
--- of problems.
+--- Validates every record of every document and writes all of them in one transaction, or
+-- nothing (this is db:import). A document imported before (the same SHA-256) is skipped.
+-- @tparam Database db the store
+-- @tparam string|table source a file path, a list of paths, table sources {table = PATH, map =
+-- MAPPING} and text sources {text = YAML, name = NAME}, or a dataset as a Lua table
+-- @tparam[opt] table opts `name` (the import's name for a dataset given as a table)
+-- @treturn table the summary: `imported` {{name=, import=}}, `already` (the skipped ones), the
+-- number of records of each kind added, and `unchanged`
+-- @return or nil, every problem as text ("file:line:col: message (at key.path)"), and the
+-- list of problems
+-- @raise when source is neither a path, a list nor a table
 function store.import(db, source, opts)
    opts = opts or {}
    local docs, failures = documents(source, opts)
@@ -200,6 +230,143 @@ function store.import(db, source, opts)
    end
    return summary
 end
+
+--- A store, as parley.open returns it (the C type parley.Database). A read-only one is what a
+-- rule gets as ctx.db.
+-- @type Database
+
+--- Runs one SQL statement and iterates over its rows, each a table keyed by column name.
+-- Returns four values (iterator, cursor, nil, cursor: the cursor is to-be-closed), so a
+-- `break` out of the loop releases the statement at once.
+-- @function Database:query
+-- @tparam string sql one statement, with ? or :name parameters
+-- @param ... the parameters' values, or one table of them (`parley.null` for NULL,
+-- `parley.blob(s)` for a BLOB)
+-- @return the generic-for iterator and its state
+-- @raise SQLite's message with the SQL, when the statement does not prepare and while stepping
+
+--- Like Database:query, but each step returns the columns as values, in order: the fastest
+-- way to scan. The first column must not be NULL (it would end the loop).
+-- @function Database:rows
+-- @tparam string sql
+-- @param ... the parameters' values
+-- @return the generic-for iterator and its state
+-- @raise as Database:query
+
+--- The first row of a query.
+-- @function Database:first
+-- @tparam string sql
+-- @param ... the parameters' values
+-- @treturn table the row keyed by column name, or nil when there is none
+-- @return or nil and SQLite's message
+-- @raise when sql is not a string
+
+--- Runs a write, or a script of several statements without parameters, to completion.
+-- @function Database:exec
+-- @tparam string sql
+-- @param ... the parameters' values
+-- @treturn integer the number of rows changed (with those of triggers and cascades)
+-- @return or nil and a message (a constraint violated, an SQL error, a read-only store)
+-- @raise when sql is not a string
+
+--- Runs fn(...) in a transaction (BEGIN IMMEDIATE ... COMMIT; a savepoint when one is open).
+-- @function Database:transaction
+-- @tparam function fn
+-- @param ... fn's arguments
+-- @return true and fn's results
+-- @raise fn's error unchanged, after rolling back; SQLite's message when BEGIN or COMMIT fails
+-- (a locked store, a full disk, a deferred constraint), after rolling back
+
+--- Whether a transaction is open on this connection.
+-- @function Database:in_transaction
+-- @treturn boolean
+
+--- The rowid of the last row inserted on this connection.
+-- @function Database:last_insert_rowid
+-- @treturn integer
+
+--- The store's file path (":memory:" for an in-memory one).
+-- @function Database:path
+-- @treturn string
+
+--- Finalizes every statement and closes the connection; a second close does nothing. Also
+-- the store's `__close` and `__gc`.
+-- @function Database:close
+
+--- Whether the store is still open.
+-- @function Database:isopen
+-- @treturn boolean
+
+--- Counters of the statement cache (the specs check it is used).
+-- @function Database:stats
+-- @treturn table `prepares` (statements prepared so far), `cached` (held), `cache_size`
+
+--- Validates and imports datasets: store.import.
+-- @function Database:import
+-- @tparam string|table source
+-- @tparam[opt] table opts
+-- @return the summary, or nil, the problems as text and their list
+
+--- Iterates over the parties, as imported.
+-- @function Database:parties
+-- @return the generic-for iterator
+-- @raise SQLite's message
+
+--- Iterates over the sources, as imported (with their reliability and credibility grades).
+-- @function Database:sources
+-- @return the generic-for iterator
+-- @raise SQLite's message
+
+--- Iterates over the claims; each date field X also comes as X_period (parley.dates).
+-- @function Database:claims
+-- @tparam[opt] table filter `id`, `claimant`, `holder`, `about`, `subject`, `source`, `region`,
+-- `from`, `to` (the dates a claim can fall in), `current = true` (leave out superseded ones)
+-- @return the generic-for iterator
+-- @raise on an unknown filter key (with "did you mean"), or SQLite's message
+
+--- Iterates over the lists (of detainees, remains, missing persons) with their entries.
+-- @function Database:lists
+-- @tparam[opt] table filter as for claims
+-- @return the generic-for iterator
+-- @raise on an unknown filter key
+
+--- Iterates over the persons, each with `variants`: every name any record gives them, its
+-- script, who wrote it and in which list or exchange.
+-- @function Database:persons
+-- @tparam[opt] table filter `id`, `list`, `name`
+-- @return the generic-for iterator
+-- @raise on an unknown filter key
+
+--- Iterates over the exchanges with their mediators, sources and transfers.
+-- @function Database:exchanges
+-- @tparam[opt] table filter `id`, `party`, `from`, `to`, `current`
+-- @return the generic-for iterator
+-- @raise on an unknown filter key
+
+--- Iterates over the imports: name, SHA-256, time and counts.
+-- @function Database:imports
+-- @return the generic-for iterator
+
+--- Iterates over the reviewers' decisions on who is who (docs/people.md), in the order they
+-- were decided.
+-- @function Database:identities
+-- @tparam[opt] table filter `id`; `current = true` leaves out superseded decisions
+-- @return the generic-for iterator
+-- @raise on an unknown filter key
+
+--- Iterates over the people of the store: its entries (each person on a list, in a transfer,
+-- or a person record) resolved into people across scripts, honouring the reviewers' decisions
+-- (docs/people.md).
+-- @function Database:people
+-- @tparam[opt] table filter `id`, `name`, `list`, `exchange`, `uncertain = true` (only people
+-- with pairs left for review)
+-- @return the generic-for iterator of people {id =, names =, entries =, uncertain =}
+-- @raise on a filter that is not a table or has an unknown key
+
+--- One person's story: their entries, timeline and status by holding party.
+-- @function Database:person
+-- @tparam string id a person's id, or an entry's (LIST_ID#N)
+-- @treturn table the person with `timeline` and `status`, or nil when there is none
 
 -- The typed API joins the C methods of parley.Database, so every store store.open returns
 -- has them, whoever opened it.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Tables in (docs/tables.md): a CSV, TSV or .xlsx file read through a YAML mapping (or an
 -- HXL table by its hashtags) becomes one dataset document, the persons of one list or a set
 -- of claims, that db:import validates and writes like any other. The mapping language is

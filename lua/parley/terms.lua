@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The field's terms: the subjects claims count or assert (detainees, remains, mine_maps, ...)
 -- and the scope tags that say which part of a population a count covers (soldiers, civilians,
 -- ...), with their synonyms, so that every comparison parley draws compares like with like:

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley's vocabulary: every list that several parts of parley (C included) must agree on,
 -- written once. Everything else takes these lists from here: the config and finding checks,
 -- the schema's CHECK constraints, the report writers, the built-in rules (`values =

@@ -1,9 +1,13 @@
+-- SPDX-License-Identifier: MIT
+
 --- parley.yaml: YAML 1.2 (core schema) to Lua values and back, on libyaml.
 -- The C functions of parley.core.yaml (see docs/yaml.md) raise on any error; this module
 -- gives load, load_all and load_file parley's failure convention: text that is not valid YAML
 -- (or a file that cannot be read) is an expected failure and returns nil and a message; misuse
 -- (an argument of the wrong type, an unknown or bad option) raises. dump raises: what it is
--- given comes from code, not from input.
+-- given comes from code, not from input. `null` is the YAML null, `parley.null` (nil cannot be
+-- a value in a Lua table). docs/yaml.md has the options and the schema.
+-- @module parley.yaml
 local core = require "parley.core"
 
 local cyaml = core.yaml
@@ -77,8 +81,16 @@ local function call_loader(loader, level, text, opts)
    return loaded(level + 1, text, pcall(loader, text, opts))
 end
 
---- load(text [, opts]) -> value [, marks] (nil for a stream with no document), or nil and a
--- message ("name:line:col: problem") when the text is not valid YAML.
+--- Loads the single document of a YAML text.
+-- @function load
+-- @tparam string text the YAML
+-- @tparam[opt] table opts `name` (for messages; default "<string>"), `schema` ("1.2" or "1.1"),
+-- `tags` (handlers of other tags), `marks` (also return where each value was written), and the
+-- limits of docs/yaml.md
+-- @return the value (nil for a stream with no document), and the marks table with `opts.marks`
+-- @return or nil and a message "name:line:col: problem" when the text is not valid YAML (with
+-- a hint for the common mistakes)
+-- @raise when text is not a string, or an option is unknown or malformed
 local function load(text, opts)
    if type(text) ~= "string" then
       error("bad argument #1 to 'load' (string expected, got " .. type(text) .. ")", 2)
@@ -86,7 +98,13 @@ local function load(text, opts)
    return call_loader(cyaml.load, 2, text, opts)
 end
 
---- load_all(text [, opts]) -> the list of documents [, marks], or nil and a message.
+--- Loads every document of a YAML stream.
+-- @function load_all
+-- @tparam string text the YAML
+-- @tparam[opt] table opts as for `load`
+-- @treturn table the list of documents, and the marks with `opts.marks`
+-- @return or nil and a message "name:line:col: problem"
+-- @raise as `load`
 local function load_all(text, opts)
    if type(text) ~= "string" then
       error("bad argument #1 to 'load_all' (string expected, got " .. type(text) .. ")", 2)
@@ -94,9 +112,14 @@ local function load_all(text, opts)
    return call_loader(cyaml.load_all, 2, text, opts)
 end
 
---- Loads the single document of the file at path: value [, marks], or nil and a message
--- ("path:line:col: problem") when the file cannot be read or is not valid YAML.
--- Misuse (a path that is not a string, opts that is not a table) raises.
+--- Loads the single document of the file at path (the path is the name in messages).
+-- @function load_file
+-- @tparam string path the file
+-- @tparam[opt] table opts as for `load`
+-- @return the value, and the marks with `opts.marks`
+-- @return or nil and a message "path:line:col: problem" when the file cannot be read or is not
+-- valid YAML
+-- @raise when path is not a string or opts not a table
 local function load_file(path, opts)
    if type(path) ~= "string" then
       error("bad argument #1 to 'load_file' (string expected, got " .. type(path) .. ")", 2)
@@ -115,6 +138,15 @@ local function load_file(path, opts)
    end
    return value
 end
+
+--- Writes a value as YAML text: block style, keys sorted, strings quoted where they would read
+-- back as something else, so that `load` reads the text back as the value.
+-- @function dump
+-- @param value a table, string, number, boolean or `parley.null`
+-- @tparam[opt] table opts `indent` (2 to 9, default 2), `max_depth` (default 1000)
+-- @treturn string the YAML
+-- @raise on a value YAML cannot hold (a function, a cycle, a key of another type): what dump
+-- is given comes from code, not from input
 
 return {
    load = load,

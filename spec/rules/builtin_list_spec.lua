@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- parley.rules, the list of the built-in rules, against the rule files it stands for.
 local core = require "parley.core"
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Writing a run (docs/reports.md). report.gather (report/model.lua) collects once what a
 -- report shows; each format lays it out: a module parley.report.format.NAME, in
 -- report/format/NAME.lua, with render(model, opts) and `records`, the records of the store
@@ -22,6 +23,13 @@ local function is_format(name)
       if f == name then return true end
    end
    return false
+end
+
+-- The file name of a report in format, as `parley reconcile --format a,b --out DIR` writes it:
+-- report.EXT, the extension the format's files have.
+local EXTENSIONS = { markdown = "md", text = "txt" }
+function report.file_name(format)
+   return "report." .. (EXTENSIONS[format] or format)
 end
 
 -- Renders run in format: returns the text, or nil and a message.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- corroboration: claims that rest only on the claimant's own source, or only on a source graded
 -- below an Admiralty threshold, and that no independent source says the same. A source is
 -- independent of a claim when its publishing party is known and is none of the claimant, the

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- count_gap: the parties' counts of the same thing (subject, holder, about) for periods that
 -- can overlap, compared as ranges. A gap beyond max_ratio and min_difference is a finding,
 -- with both claims and their sources as evidence.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The built-in rules, by name, sorted: `use: NAME` in a config runs lua/parley/rules/NAME.lua,
 -- whose id is NAME. A spec checks that this list names exactly the rule files beside it.
 -- One line each on what the rule finds; docs/rules/NAME.md gives its method.

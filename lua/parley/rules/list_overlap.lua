@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- list_overlap: person-level linkage between two parties' named lists about the same people
 -- (same subject and holder, periods that can overlap), read from the store's resolution of
 -- people (parley.people: one identity per person across every list, exchange and person

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- map_completeness: the mine maps handed over in exchanges, set against what the parties claim.
 --   map:          each handed-over map checked against the minefield record fields of the
 --                 Technical Annex to Amended Protocol II (CCW); one finding per map that lacks any;

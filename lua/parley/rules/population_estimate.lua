@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- population_estimate: the size of a population from the named lists of it that different
 -- claimants drew up (same subject, holder and about, for periods that can overlap).
 -- Three lists or more, from at least two claimants: multiple-systems estimation, Poisson

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- release_accounting: walks the exchanges in date order against each party's counts and lists.
 --   count:         a holder's count (claimed by the holder or by the other side) that does not
 --                  fall by the number the holder released between two claims;

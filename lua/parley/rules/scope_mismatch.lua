@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- scope_mismatch: the pairs of claims count_gap compares (same subject, holder, about and
 -- region; different claimants; as_of periods that can overlap) whose scope tags differ. The
 -- finding says which tags both sides include and which only one side has; when the party with

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- self_contradiction: a party's assertion contradicted by its own later claim or act.
 --   denial:   it said mine maps do not exist (mine_maps_exist: false), then handed maps over
 --             (a transfer from that party with mine_maps, certainly after the claim's as_of);

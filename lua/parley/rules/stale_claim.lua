@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- stale_claim: claims older than max_age_days, counted from the last day the claim can speak
 -- of (its as_of) to a reference date: the `as_of` parameter, or else the newest date the
 -- store's records certainly reach (the latest first possible day of any claim, list or

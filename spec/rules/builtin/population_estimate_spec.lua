@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- population_estimate through parley.reconcile: the textbook Chapman check on lists built
 -- here, the warning every finding carries, "too few to estimate" instead of a number, matching
 -- names across scripts through parley.names, and three or more lists by multiple-systems

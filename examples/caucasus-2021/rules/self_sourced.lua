@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- self_sourced: a worked example of a custom rule (docs/rules.md). A claim whose only source
 -- was published by the claimant itself is a party speaking about its own case: not
 -- independent corroboration. Each such claim is a finding, more severe when another party
