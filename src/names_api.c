@@ -347,8 +347,8 @@ int parley_names_unpack(const char *p, size_t len, NameRec *r)
         w->split = u[8];
         w->given = (short)(u[9] | u[10] << 8);
         pos += 11;
-        if (w->len > NAMES_KEY_MAX || pos + w->len > len)
-            return 0;
+        if (w->len > NAMES_KEY_MAX || pos + w->len > len || w->split > w->len)
+            return 0; /* not a packed name: a two-part key's first part lies inside it */
         memcpy(w->key, p + pos, w->len);
         w->key[w->len] = '\0';
         w->src = w->srclen = 0;

@@ -471,6 +471,8 @@ static double part_sim(const NameWord *whole, const NameWord *other, unsigned *s
     NameWord p;
     double best = 0, sim;
     int k;
+    if (whole->split == 0 || whole->split >= whole->len || whole->len > NAMES_KEY_MAX)
+        return 0; /* not two parts */
     for (k = 0; k < 2; k++) {
         unsigned sp = 0;
         memset(&p, 0, sizeof p);
