@@ -103,6 +103,7 @@ build = {
       ["parley.report.format.text"] = "lua/parley/report/format/text.lua",
       ["parley.report.model"] = "lua/parley/report/model.lua",
       ["parley.rules"] = "lua/parley/rules/init.lua",
+      ["parley.rules.breakdown_sum"] = "lua/parley/rules/breakdown_sum.lua",
       ["parley.rules.corroboration"] = "lua/parley/rules/corroboration.lua",
       ["parley.rules.count_gap"] = "lua/parley/rules/count_gap.lua",
       ["parley.rules.list_overlap"] = "lua/parley/rules/list_overlap.lua",

@@ -271,6 +271,14 @@ end
 -- @return the generic-for iterator and its state
 -- @raise as Database:query
 
+--- The names of the columns a statement returns, in the order of its SELECT (even when it
+-- returns no row), without running it.
+-- @function Database:columns
+-- @tparam string sql one statement
+-- @param ... the parameters' values (bound for the statement to prepare)
+-- @treturn {string,...} the column names
+-- @return or nil and SQLite's message
+
 --- The first row of a query.
 -- @function Database:first
 -- @tparam string sql
