@@ -411,7 +411,9 @@ function commands.import(args, io_)
    local summary, err, _, warnings = db:import(files)
    db:close()
    -- what was accepted but must be said (a term the vocabulary does not know): not a failure
-   for _, w in ipairs(summary and summary.warnings or warnings or {}) do out(io_.stderr, "warning: ", w, "\n") end
+   for _, w in ipairs(summary and summary.warnings or warnings or {}) do
+      out(io_.stderr, "warning: ", printable_lines(w), "\n")
+   end
    if not summary then
       out(io_.stderr, printable_lines(err), "\n")
       return EXIT_INPUT
@@ -495,7 +497,7 @@ function commands.validate(args, io_)
       end
    end
    local batch, problems = dataset.validate(docs, {})
-   for _, w in ipairs(dataset.format_list(batch.warnings)) do out(io_.stderr, "warning: ", w, "\n") end
+   for _, w in ipairs(dataset.format_list(batch.warnings)) do out(io_.stderr, "warning: ", printable_lines(w), "\n") end
    if #problems > 0 then
       out(io_.stderr, printable_lines(dataset.format_problems(problems)), "\n")
       bad = true
@@ -710,7 +712,7 @@ function commands.reconcile(args, io_)
       out(io_.stderr, printable_lines(err), "\n")
       return kind == "input" and EXIT_INPUT or EXIT_FAILED
    end
-   for _, w in ipairs(run.warnings or {}) do out(io_.stderr, "warning: ", w, "\n") end
+   for _, w in ipairs(run.warnings or {}) do out(io_.stderr, "warning: ", printable_lines(w), "\n") end
    if #formats > 1 then
       for _, f in ipairs(formats) do
          local path = opts.out:gsub("/+$", "") .. "/" .. report.file_name(f)
