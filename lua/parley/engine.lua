@@ -195,11 +195,35 @@ local function outcome_of(rule, res)
    return outcome
 end
 
+-- A rule's findings, decoded; nil and why when one cannot be stored as it is (the store's
+-- checks on a finding's columns), so that only that rule fails, not the whole run.
+local function take_findings(res, rule)
+   local ok, taken = pcall(function()
+      local out = {}
+      for i, f in ipairs(res.findings or {}) do
+         if not vocab.SEVERITY_RANK[f.severity] then error("finding " .. i .. ": unknown severity", 0) end
+         for _, k in ipairs({ "message", "fingerprint", "evidence_json", "measures_json" }) do
+            if type(f[k]) ~= "string" then error("finding " .. i .. ": " .. k .. " is not a string", 0) end
+         end
+         out[i] = decode_finding(f, rule)
+      end
+      return out
+   end)
+   if ok then return taken end
+   return nil, tostring(taken)
+end
+
 -- Puts each rule's outcome and findings into the run, sorted, and the run's status.
 local function collect_results(run, runnable, results)
    for i, res in ipairs(results) do
       local r = runnable[i]
-      for _, f in ipairs(res.findings or {}) do run.findings[#run.findings + 1] = decode_finding(f, r) end
+      local taken, why = take_findings(res, r)
+      if not taken then
+         res = { outcome = "error", error = "its findings cannot be stored: " .. why, total = res.total,
+            log = res.log, seconds = res.seconds, limit = res.limit }
+         taken = {}
+      end
+      for _, f in ipairs(taken) do run.findings[#run.findings + 1] = f end
       run.outcomes[#run.outcomes + 1] = outcome_of(r, res)
       run.rules[r.id] = { version = r.version, description = r.description }
    end

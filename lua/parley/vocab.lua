@@ -34,6 +34,7 @@ vocab.RULE_MODULES = {
 -- Each rule's limits unless the config says otherwise (docs/sandbox.md says what each bounds).
 vocab.DEFAULT_LIMITS = {
    instructions = 100000000, memory_mb = 64, seconds = 10, findings = 10000, log_lines = 1000,
+   temp_mb = 256, evidence_ids = 100000, output_mb = 16,
 }
 
 return vocab
