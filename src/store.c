@@ -715,6 +715,25 @@ static int db_first(lua_State *L)
     }
 }
 
+/* db:columns(sql, ...): the names of the columns sql gives, in its order (an empty table for a
+ * statement that gives none), without running it: `parley query` prints every column, NULL
+ * in every row or not, in the order of the SELECT. */
+static int db_columns(lua_State *L)
+{
+    Database *d = check_database(L, 1);
+    Cursor *c;
+    int n = open_cursor(L, d, &c);
+    if (n)
+        return n;
+    if (c->stmt == NULL) {
+        lua_newtable(L);
+        return 1;
+    }
+    lua_getiuservalue(L, 3, 2);
+    cursor_release(c);
+    return 1;
+}
+
 static int cursor_close(lua_State *L)
 {
     cursor_release((Cursor *)luaL_checkudata(L, 1, CURSOR_MT));
@@ -907,6 +926,7 @@ static const luaL_Reg database_methods[] = {
     {"query", db_query},
     {"first", db_first},
     {"rows", db_rows},
+    {"columns", db_columns},
     {"transaction", db_transaction},
     {"in_transaction", db_in_transaction},
     {"last_insert_rowid", db_last_insert_rowid},

@@ -137,6 +137,9 @@ local function new_run(cfg, st)
       store = cfg.store, findings = {}, outcomes = {}, rules = {}, temporary = st.temporary,
    })
    st.temporary = nil
+   -- the imports the run reads: 1 to this one (none yet: 0)
+   local last = st.db:first("SELECT max(id) AS id FROM imports")
+   run.imports = last and last.id or 0
    return run
 end
 
@@ -213,10 +216,13 @@ local function write_reports(run, reports, db, policy)
    return true
 end
 
--- Stores the run, then writes the reports the config asks for (they may read the store).
-local function store_and_report(run, reports, db, policy)
-   local saved, err = run:save(db)
-   if not saved then return nil, "cannot store the run: " .. tostring(err) end
+-- Stores the run (unless store_run is false), then writes the reports the config asks for
+-- (they may read the store).
+local function store_and_report(run, reports, db, policy, store_run)
+   if store_run ~= false then
+      local saved, err = run:save(db)
+      if not saved then return nil, "cannot store the run: " .. tostring(err) end
+   end
    return write_reports(run, reports, db, policy)
 end
 
@@ -235,7 +241,9 @@ end
 
 -- parley.reconcile(config, opts): opts.jobs (threads; default: the number of cores),
 -- opts.base (for a table config), opts.share (a sharing level or policy for the reports,
--- docs/sharing.md) and opts.share_key (its key file). Returns the run, or nil, a message, and a kind:
+-- docs/sharing.md) and opts.share_key (its key file), opts.store_run (false: run and report
+-- without recording the run; it has no id, and its history is since the latest stored run of
+-- the config). Returns the run, or nil, a message, and a kind:
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
 function engine.reconcile(source, opts)
    opts = opts or {}
@@ -261,7 +269,7 @@ function engine.reconcile(source, opts)
    local run = new_run(cfg, st)
    run.share = policy -- run:report writes under it unless told otherwise
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
-   local done, fail_err = store_and_report(run, cfg.report, st.db, policy)
+   local done, fail_err = store_and_report(run, cfg.report, st.db, policy, opts.store_run)
    close_store(st)
    if not done then return nil, fail_err, "failed" end
    return run

@@ -47,9 +47,9 @@ local function exec(db, sql, ...)
 end
 
 local function insert_rows(self, db)
-   exec(db, "INSERT INTO runs (config, config_sha256, started_at, finished_at, status, store) " ..
-      "VALUES (?, ?, ?, ?, ?, ?)", self.config_name, self.config_sha256, self.started_at, self.finished_at,
-      self.status, self.store)
+   exec(db, "INSERT INTO runs (config, config_sha256, started_at, finished_at, status, store, imports) " ..
+      "VALUES (?, ?, ?, ?, ?, ?, ?)", self.config_name, self.config_sha256, self.started_at, self.finished_at,
+      self.status, self.store, self.imports)
    self.id = db:last_insert_rowid()
    for _, o in ipairs(self.outcomes) do
       exec(db, "INSERT INTO rule_outcomes (run, rule, version, outcome, error, findings, truncated, " ..

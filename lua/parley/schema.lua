@@ -289,8 +289,19 @@ schema.migrations[2] = schema.migrations[2] .. schema.append_only_triggers()
 -- (parley.record_schema: a field with `since = N` is added to older stores by migration N).
 -- Migrations 1 to 4 are history, written out above.
 local HISTORY = #schema.migrations
+-- Columns of the run history added after migration 4, by the migration that adds them (beside
+-- the record fields with the same `since`).
+local RUN_COLUMNS = {
+   -- 6: the last import a run read (imports are append-only: imports 1 to N were present), so
+   -- that a stored run is reported from exactly the records it saw (docs/reports.md)
+   [6] = "ALTER TABLE runs ADD COLUMN imports INTEGER;\n",
+}
 do
    local added, last = {}, HISTORY
+   for v, sql in pairs(RUN_COLUMNS) do
+      added[v] = sql
+      last = math.max(last, v)
+   end
    local names = {}
    for name in pairs(record_schema.tables) do names[#names + 1] = name end
    table.sort(names)

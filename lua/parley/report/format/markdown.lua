@@ -145,9 +145,11 @@ end
 
 local function title(o, model)
    local r = model.run
-   para(o, string.format("# parley report: %s, run %s", esc(r.config), esc(r.id)))
+   para(o, string.format("# parley report: %s, %s", esc(r.config), esc(common.run_label(r))))
    para(o, string.format("Status %s; started %s, finished %s; config SHA-256 %s; parley %s.", esc(r.status or ""),
       esc(r.started_at or ""), esc(r.finished_at or ""), esc(r.config_sha256 or ""), esc(model.version)))
+   local imports = common.imports_line(model)
+   if imports then para(o, esc(imports) .. ".") end
    local shared = common.share_line(model)
    if shared then para(o, esc(shared)) end
 end

@@ -66,7 +66,7 @@ local function totals(line, model)
       local s = vocab.SEVERITIES[i]
       if c.severity[s] > 0 then sev[#sev + 1] = string.format("%d %s", c.severity[s], s) end
    end
-   line(string.format("run %s: %s, %s%s; %s", tostring(model.run.id), plural(#model.outcomes, "rule"),
+   line(string.format("%s: %s, %s%s; %s", common.run_label(model.run), plural(#model.outcomes, "rule"),
       plural(c.findings, "finding"), #sev > 0 and (" (" .. table.concat(sev, ", ") .. ")") or "",
       plural(c.outcomes.error or 0, "rule error")))
 end
