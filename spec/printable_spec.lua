@@ -116,6 +116,22 @@ describe("printing data", function()
       assert.equal(2 + 1 + 1, select(2, out:gsub("\n", "")))
    end)
 
+   it("parley people and parley person show names with their escapes visible", function()
+      local db_path = support.tmpname("people.db")
+      local db = assert(parley.open(db_path))
+      assert(db:import({ parties = { { id = "ARM", name = "Armenia" }, { id = "AZE", name = "Azerbaijan" } },
+         lists = { { id = "l1", claimant = "ARM", holder = "AZE", subject = "detainees", as_of = "2021-05",
+            persons = { { name = "Davit\27]0;pwned\7 Sargsyan\n[critical] forged", born = 1990 } } } } }))
+      db:close()
+      for _, args in ipairs({ { "people", db_path }, { "person", db_path, "l1#1" } }) do
+         local code, out, err = support.parley(table.unpack(args))
+         assert.equal(0, code, err)
+         assert_inert(out)
+         assert.matches("Davit\\e]0;pwned\\a Sargsyan", out, 1, true)
+         for line in out:gmatch("[^\n]+") do assert.is_nil(line:match("^%[critical%]"), line) end
+      end
+   end)
+
    it("validation errors quote the data with its escapes visible", function()
       local bad = support.write(dir .. "/bad.yaml",
          "parley: 1\nparties:\n  - {id: ARM, name: A, \"k\\e]0;x\\a\": 1}\n" ..

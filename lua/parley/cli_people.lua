@@ -147,14 +147,15 @@ function cli_people.install(commands, h)
          out(io_.stdout, json.encode(person_json(p)), "\n")
          return EXIT_OK
       end
-      out(io_.stdout, string.format("person %s: %s\n", p.id, table.concat(p.names, " / ")))
-      for _, ev in ipairs(p.timeline) do
-         out(io_.stdout, string.format("  %-10s %s\n", ev.date or "", ev.text))
-      end
-      for _, s in ipairs(p.status) do out(io_.stdout, string.format("status (%s): %s\n", s.holder, s.text)) end
+      -- names and texts from the data, through parley.text.printable: no terminal escapes, no
+      -- forged lines
+      local function line(fmt, ...) out(io_.stdout, text.printable(string.format(fmt, ...), "    "), "\n") end
+      line("person %s: %s", p.id, table.concat(p.names, " / "))
+      for _, ev in ipairs(p.timeline) do line("  %-10s %s", ev.date or "", ev.text) end
+      for _, s in ipairs(p.status) do line("status (%s): %s", s.holder, s.text) end
       for _, u in ipairs(p.uncertain) do
-         out(io_.stdout, string.format("uncertain: %s may be %s (%s, score %.3f)%s\n", u.entry, u.other, u.other_entry,
-            u.score, u.held_apart and (": held apart, " .. u.held_apart) or ""))
+         line("uncertain: %s may be %s (%s, score %.3f)%s", u.entry, u.other, u.other_entry,
+            u.score, u.held_apart and (": held apart, " .. u.held_apart) or "")
       end
       return EXIT_OK
    end
@@ -249,11 +250,11 @@ local function show(write, i, n, p)
    write(string.format("\n-- pair %d of %d: score %.3f%s\n", i, n, p.score,
       p.held_apart and (" (held apart: " .. p.held_apart .. ")") or ""))
    for k = 1, #left do
-      local l = left[k]
+      local l = text.printable(left[k], false)
       local pad = 44 - (utf8.len(l) or #l)
-      write("  " .. l .. string.rep(" ", pad > 1 and pad or 1) .. "| " .. right[k] .. "\n")
+      write("  " .. l .. string.rep(" ", pad > 1 and pad or 1) .. "| " .. text.printable(right[k], false) .. "\n")
    end
-   if p.explanation then write("  why: " .. p.explanation .. "\n") end
+   if p.explanation then write("  why: " .. text.printable(p.explanation, "       ") .. "\n") end
    write("[s]ame  [d]ifferent  s[k]ip  [u]ndo  [q]uit > ")
 end
 

@@ -22,6 +22,10 @@ local function date_columns(name)
    return string.format("%s TEXT, %s_precision TEXT, %s_start TEXT, %s_end TEXT", name, name, name, name)
 end
 
+-- A migration's text, once released, is part of every store it made: parley.open compares a
+-- store's schema with what these migrations make, statement text for statement text, and
+-- refuses any difference (schema.differences). So a migration is never edited, not even its
+-- spacing; a change to the schema is a new migration.
 schema.migrations = {
    -- 1: the data model.
    [1] = [[
