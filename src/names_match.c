@@ -15,6 +15,7 @@
 /* A patronymic naming another father: enough to hold a name that agrees in every other part
  * (1.0) below the threshold, with the same year of birth (+0.04) too. */
 #define PAT_DIFFER -0.25
+/* A name that rests on an initial: matches alone, not with a year of birth two apart */
 #define INITIAL_MAX 0.9
 /* A surname of another root (a vowel added or changed: Minasyan/Manasyan, Khachatryan/
  * Khachaturyan) never matches on its own: held just below the threshold. */
