@@ -252,6 +252,14 @@ end
 -- @return the generic-for iterator and its state
 -- @raise as Database:query
 
+--- The names of the columns a statement gives, in the order of its SELECT, without running
+-- it (`parley query` prints every column, NULL in every row or not, in that order).
+-- @function Database:columns
+-- @tparam string sql one statement
+-- @param ... the parameters' values
+-- @treturn table the column names (empty for a statement that gives no rows)
+-- @return or nil and SQLite's message, when the statement does not prepare
+
 --- The first row of a query.
 -- @function Database:first
 -- @tparam string sql
