@@ -13,6 +13,12 @@
  *      given name and surname) do not make the work quadratic
  *   S  the code of one word, for names of a single word only (they meet every name that has
  *      the word; two names of several words never meet through S)
+ * A left name is compared with at most BLOCK_CAP names of any one P, Q or S block (20,000
+ * identical names would otherwise make the work quadratic): a window of the block that starts
+ * at an offset given by the left name's position, so that names crowding one block still meet
+ * different candidates and the one-to-one pairing below can pair most of them (bench/
+ * names_block_cap.lua measures what the cap loses). All the work is charged, every
+ * CHARGE_EVERY units, through parley_sandbox_charge: a rule's limits bound it, exhaustive too.
  * Each left name keeps its best KEEP candidates at or above the review score; pairs are then
  * chosen greedily from the best score down, each name used once: those at or above the threshold
  * are matches, those in [review, threshold) go to the review band, also one-to-one.
@@ -29,6 +35,9 @@
 #define BLOCK_WORDS 4   /* words of a name used for blocking */
 #define MAX_KEYS 70     /* keys of one name: 6 P + 24 C + 36 Q + 4 S at most */
 #define COARSE_CAP 64   /* larger blocks of a coarse key are not compared */
+#define BLOCK_CAP 64    /* names of one P, Q or S block a left name is compared with (see below) */
+#define PAIR_COST 100   /* a scored pair, in sandbox instruction units; an entry walked is 1 */
+#define CHARGE_EVERY 4096 /* units of work between two charges to the sandbox */
 #define NO_YEAR LLONG_MIN
 
 typedef struct Side {
@@ -310,18 +319,31 @@ static void push_pair(lua_State *L, int t, lua_Integer k, const Cand *c)
     lua_rawseti(L, t, k);
 }
 
+/* Adds n units of work; charges them to the sandbox (if any) every CHARGE_EVERY. */
+static void work(lua_State *L, size_t *pending, size_t n)
+{
+    *pending += n;
+    if (*pending >= CHARGE_EVERY) {
+        size_t due = *pending;
+        *pending = 0;
+        parley_sandbox_charge(L, due);
+    }
+}
+
 /* Scores left name i against right name j and keeps the pair when it reaches the review band.
  * With stamp, a right name reached through several keys of one left name is scored once. */
 static void visit(lua_State *L, const Side *l, int i, const NameRec *ra, const Side *r, int j, NameRec *rb,
-                  int *stamp, Cand *mine, double review, lua_Integer *compared)
+                  int *stamp, Cand *mine, double review, lua_Integer *compared, size_t *pending)
 {
     double s;
+    work(L, pending, 1);
     if (stamp) {
         if (stamp[j] == i)
             return;
         stamp[j] = i;
     }
     unpack_or_raise(L, r, j, rb);
+    work(L, pending, PAIR_COST);
     s = score_pair(l, i, ra, r, j, rb);
     (*compared)++;
     if (s >= review)
@@ -355,13 +377,42 @@ static void index_right(lua_State *L, const Side *r, NameRec *rb, Key *keys, Ent
     }
 }
 
+/* Visits the names of the block of e[first..] with hash h, at most cap of them: the window
+ * starting at offset i within the block (wrapping round). */
+static void visit_block(lua_State *L, const Entry *e, size_t n, size_t first, uint64_t h, size_t cap,
+                        const Side *l, int i, const NameRec *ra, const Side *r, NameRec *rb, int *stamp,
+                        Cand *mine, double review, lua_Integer *compared, size_t *pending)
+{
+    size_t size = 0, k, start, lo, hi;
+    while (first + size < n && e[first + size].hash == h && size <= cap)
+        size++;
+    if (size > cap) { /* a crowded block: find its end by bisection, then take the window */
+        lo = first + size;
+        hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (e[mid].hash == h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size = lo - first;
+    }
+    start = size > cap ? (size_t)i % size : 0;
+    for (k = 0; k < size && k < cap; k++)
+        visit(L, l, i, ra, r, e[first + (start + k) % size].idx, rb, stamp, mine, review, compared, pending);
+}
+
 /* names_link(packed_left, packed_right, born_left, born_right, cat_left, cat_right,
- *            threshold, review, exhaustive) -> pairs, uncertain, compared */
+ *            threshold, review, exhaustive [, block_cap]) -> pairs, uncertain, compared
+ * block_cap (default BLOCK_CAP) is there for bench/names_block_cap.lua to measure the cap. */
 int parley_names_link(lua_State *L)
 {
     Side l, r;
     double threshold = luaL_checknumber(L, 7), review = luaL_checknumber(L, 8);
     int exhaustive = lua_toboolean(L, 9);
+    lua_Integer block_cap = luaL_optinteger(L, 10, BLOCK_CAP);
+    size_t cap, pending = 0;
     Entry *multi = NULL, *solo = NULL; /* right keys: any left consults; single-word left only */
     size_t nmulti = 0, nsolo = 0, ncand = 0, k;
     int *stamp, i, j;
@@ -370,6 +421,8 @@ int parley_names_link(lua_State *L)
     lua_Integer compared = 0, npairs = 0, nunc = 0;
     NameRec ra, rb;
     Key keys[MAX_KEYS];
+    luaL_argcheck(L, block_cap >= 1, 10, "block_cap must be at least 1");
+    cap = (size_t)block_cap;
     lua_settop(L, 9);
     read_side(L, 1, 3, 5, &l);
     read_side(L, 2, 4, 6, &r);
@@ -382,6 +435,7 @@ int parley_names_link(lua_State *L)
         multi = (Entry *)udata(L, nmulti, sizeof *multi);
         solo = (Entry *)udata(L, nsolo, sizeof *solo);
         index_right(L, &r, &rb, keys, multi, solo, &nmulti, &nsolo);
+        work(L, &pending, (size_t)r.n * MAX_KEYS);
         qsort(multi, nmulti, sizeof *multi, cmp_entry);
         qsort(solo, nsolo, sizeof *solo, cmp_entry);
     }
@@ -393,7 +447,7 @@ int parley_names_link(lua_State *L)
         unpack_or_raise(L, &l, i, &ra);
         if (exhaustive) {
             for (j = 0; j < r.n; j++)
-                visit(L, &l, i, &ra, &r, j, &rb, NULL, mine, review, &compared);
+                visit(L, &l, i, &ra, &r, j, &rb, NULL, mine, review, &compared, &pending);
             continue;
         }
         {
@@ -403,30 +457,29 @@ int parley_names_link(lua_State *L)
                     continue; /* S keys of a longer name only meet single-word names... */
                 for (pass = 0; pass < 2; pass++) {
                     const Entry *e = pass == 0 ? multi : solo;
-                    size_t n = pass == 0 ? nmulti : nsolo, at;
+                    size_t n = pass == 0 ? nmulti : nsolo;
                     if (pass == 1 && !single)
                         break;
                     size_t first = lower_bound(e, n, keys[q].hash);
                     if (keys[q].kind == 'C' && first + COARSE_CAP < n &&
                         e[first + COARSE_CAP].hash == keys[q].hash)
                         continue;
-                    for (at = first; at < n && e[at].hash == keys[q].hash; at++)
-                        visit(L, &l, i, &ra, &r, e[at].idx, &rb, stamp, mine, review, &compared);
+                    visit_block(L, e, n, first, keys[q].hash, cap, &l, i, &ra, &r, &rb, stamp, mine, review,
+                                &compared, &pending);
                 }
             }
             /* ...which a longer left name finds through the right name's S key */
             if (!single)
                 for (q = 0; q < nk; q++) {
-                    size_t at;
                     if (keys[q].kind != 'S')
                         continue;
-                    for (at = lower_bound(multi, nmulti, keys[q].hash);
-                         at < nmulti && multi[at].hash == keys[q].hash; at++)
-                        visit(L, &l, i, &ra, &r, multi[at].idx, &rb, stamp, mine, review, &compared);
+                    visit_block(L, multi, nmulti, lower_bound(multi, nmulti, keys[q].hash), keys[q].hash, cap, &l,
+                                i, &ra, &r, &rb, stamp, mine, review, &compared, &pending);
                 }
         }
     }
     /* greedy one-to-one from the best score down */
+    work(L, &pending, (size_t)l.n * KEEP * 8);
     for (k = 0; k < (size_t)l.n * KEEP; k++)
         if (cand[k].i >= 0)
             ncand++;

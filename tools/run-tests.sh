@@ -79,7 +79,7 @@ run_valgrind() {
 
 # The built-in rules' fixture cases, through `parley rules test` as a rule author runs them.
 run_rule_cases() {
-	for dir in spec/rules/builtin examples/rules; do
+	for dir in spec/rules/builtin examples/caucasus-2021/rules; do
 		parley rules test "$dir" >"$logdir/rules.log" 2>&1
 		status=$?
 		line=$(tail -1 "$logdir/rules.log")

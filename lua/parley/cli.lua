@@ -19,6 +19,7 @@ local COMMANDS = {
    { "export", "DB [--out DIR]", "write what a store holds as datasets, or tables with HXL hashtags" },
    { "claims", "DB [--subject S]", "each subject's competing claims side by side, with their sources" },
    { "query", "DB SQL [VALUE...]", "run one SQL statement (read-only) and print its rows (--format csv|json)" },
+   { "verify", "DB", "check a store received from someone else before trusting it" },
    { "names", "match A B", "whether two names are the same person's, with the score and why" },
    { "version", "", "print parley's version" },
    { "help", "[COMMAND]", "this text, or a command's" },
@@ -54,6 +55,7 @@ local HELP = {
    reconcile = [[
 usage: parley reconcile CONFIG [--store DB] [--no-store] [--format FORMAT,...] [--out PATH]
                         [--fail-on LEVEL] [-j N] [-q|--quiet] [--share LEVEL] [--share-key FILE]
+                        [--allow-outside]
 Imports the config's data into its store (or into DB: --store names the store to use instead of
 the config's own; a CONFIG of - is read from standard input, its paths relative to the working
 directory), runs each rule in its own sandbox (in parallel on N
@@ -65,6 +67,9 @@ report to PATH instead of standard output (whole or not at all); several formats
 (--format html,csv,sarif) are reports of the same run, written into the directory --out DIR
 names as report.html, report.csv, report.sarif (report.md, report.txt), each path printed;
 -q/--quiet prints nothing.
+The config's store, data, scripts and reports must lie inside its own directory (no "..", no
+absolute path or symbolic link leading out, no report written through a link);
+--allow-outside lifts that for a config you trust (docs/security.md).
 Options may be written --name value or --name=value. Exit code: 3 bad configuration or data,
 2 a rule failed or the report could not be written, 1 a finding at or above --fail-on (info,
 low, medium, high, critical), else 0. --share public|partner|internal writes every report of
@@ -107,10 +112,21 @@ importing each other's exports.
 --format csv writes one table of persons, claims or exchanges with HXL hashtags, to FILE or
 standard output (docs/tables.md). --share applies a sharing policy to every record written
 (docs/sharing.md). Exit code 0, or 3 (a store or directory that cannot be used).]],
+   verify = [[
+usage: parley verify DB
+Checks, without changing it, that the store DB holds what parley would have written: its schema
+is exactly the one parley's migrations make (no extra or changed trigger, view or index, none
+missing), SQLite's integrity and foreign-key checks pass, every append-only table keeps its
+guards, every record's digest re-computed from its rows equals the one kept at import (a row
+edited with another tool shows), each import holds the records its counts say, and each
+finding's fingerprint matches its rule and evidence and no finding is missing. Prints one
+line per check and one per problem (docs/security.md). Exit code 0 when every check passes, 3
+otherwise (or when DB cannot be opened).]],
    claims = [[
 usage: parley claims DB [--subject SUBJECT]
 Prints, for each subject (and holder and about), every party's claims side by side with their
-sources and grades, oldest first.]],
+sources and grades, oldest first. Subjects are read through the store's vocabulary: a synonym
+is its subject (--subject pows shows the claims of prisoners_of_war, however written).]],
    names = [[
 usage: parley names match A B [--born-a YEAR] [--born-b YEAR]
        parley names key NAME
@@ -160,6 +176,10 @@ local function out(io_, ...) io_:write(...) end
 local write_file = require("parley.files").write
 local report = require "parley.report"
 local did_you_mean = require("parley.text").did_you_mean
+-- Text from the data (a store's rows, a dataset's values quoted in a message) is printed through
+-- these, so it cannot send the terminal escapes or forge a line (parley.text).
+local printable = require("parley.text").printable
+local printable_lines = require("parley.text").printable_lines
 local vocab = require "parley.vocab"
 local claim_value = require("parley.report.common").claim_value
 
@@ -181,9 +201,15 @@ end
 local function table_text(header, rows)
    local widths = {}
    for i, h in ipairs(header) do widths[i] = utf8.len(h) or #h end
-   for _, r in ipairs(rows) do
-      for i, v in ipairs(r) do widths[i] = math.max(widths[i], utf8.len(v) or #v) end
+   local shown = {}
+   for n, r in ipairs(rows) do
+      shown[n] = {}
+      for i, v in ipairs(r) do
+         shown[n][i] = printable(v, false)
+         widths[i] = math.max(widths[i], utf8.len(shown[n][i]) or #shown[n][i])
+      end
    end
+   rows = shown
    local lines = {}
    local function line(r)
       local cells = {}
@@ -206,7 +232,7 @@ local function open_store(path, opts, stderr)
    local parley = require "parley"
    local db, err = parley.open(path, opts)
    if not db then
-      out(stderr, "parley: ", err, "\n")
+      out(stderr, "parley: ", printable_lines(err), "\n")
       return nil
    end
    return db
@@ -236,14 +262,17 @@ function commands.claims(args, io_)
    local sources = {}
    for s in db:sources() do sources[s.id] = s end
    local groups, order, all, superseded = {}, {}, {}, {}
-   for c in db:claims(subject and { subject = subject } or nil) do
-      all[#all + 1] = c
+   -- subjects compared as the rules compare them: pows is prisoners_of_war
+   local vocabulary = db:vocabulary()
+   local wanted = subject and vocabulary:canonical_subject(subject)
+   for c in db:claims() do
+      if not wanted or c.canonical.subject == wanted then all[#all + 1] = c end
       if c.supersedes then superseded[c.supersedes] = c.id end
    end
    for _, c in ipairs(all) do
-      local key = string.format("%s|%s|%s", c.subject, c.holder or "", c.about or "")
+      local key = string.format("%s|%s|%s", c.canonical.subject, c.holder or "", c.about or "")
       if not groups[key] then
-         groups[key] = { subject = c.subject, holder = c.holder, about = c.about, claims = {} }
+         groups[key] = { subject = c.canonical.subject, holder = c.holder, about = c.about, claims = {} }
          order[#order + 1] = key
       end
       table.insert(groups[key].claims, c)
@@ -265,10 +294,22 @@ function commands.claims(args, io_)
             superseded[c.id] and ("superseded by " .. superseded[c.id]) or shorten(c.text or "", 60),
          }
       end
-      out(io_.stdout, n > 1 and "\n" or "", title, "\n",
+      out(io_.stdout, n > 1 and "\n" or "", printable(title, false), "\n",
          table_text({ "party", "as of", "claim", "scope", "source", "says" }, rows), "\n")
    end
-   if #order == 0 then out(io_.stdout, "no claims", subject and (" about " .. subject) or "", "\n") end
+   if #order == 0 then
+      -- a subject the store's vocabulary or its claims spell otherwise ("detainee")
+      local near = subject and vocabulary:suggest_subject(subject)
+      if subject and not near then
+         local stored = {}
+         for row in db:query("SELECT DISTINCT subject FROM claims ORDER BY subject") do
+            stored[#stored + 1] = row.subject
+         end
+         near = require("parley.text").did_you_mean(subject, stored):match("'(.*)'")
+      end
+      out(io_.stdout, "no claims", subject and (" about " .. subject) or "",
+         near and near ~= subject and (": did you mean " .. near .. "?") or "", "\n")
+   end
    db:close()
    return EXIT_OK
 end
@@ -367,10 +408,12 @@ function commands.import(args, io_)
    end
    local db = open_store(rest[1], nil, io_.stderr)
    if not db then return EXIT_INPUT end
-   local summary, err = db:import(files)
+   local summary, err, _, warnings = db:import(files)
    db:close()
+   -- what was accepted but must be said (a term the vocabulary does not know): not a failure
+   for _, w in ipairs(summary and summary.warnings or warnings or {}) do out(io_.stderr, "warning: ", w, "\n") end
    if not summary then
-      out(io_.stderr, err, "\n")
+      out(io_.stderr, printable_lines(err), "\n")
       return EXIT_INPUT
    end
    if opts.quiet then return EXIT_OK end
@@ -438,22 +481,23 @@ function commands.validate(args, io_)
             docs[#docs + 1] = doc
             if n then out(io_.stdout, preview(doc, n)) end
          else
-            out(io_.stderr, err, "\n")
+            out(io_.stderr, printable_lines(err), "\n")
             bad = true
          end
       else
          local data, marks = yaml.load_file(source, { marks = true })
          if data == nil and marks then
-            out(io_.stderr, marks, "\n")
+            out(io_.stderr, printable_lines(marks), "\n")
             bad = true
          else
             docs[#docs + 1] = { data = data, marks = marks, name = source }
          end
       end
    end
-   local _, problems = dataset.validate(docs, {})
+   local batch, problems = dataset.validate(docs, {})
+   for _, w in ipairs(dataset.format_list(batch.warnings)) do out(io_.stderr, "warning: ", w, "\n") end
    if #problems > 0 then
-      out(io_.stderr, dataset.format_problems(problems), "\n")
+      out(io_.stderr, printable_lines(dataset.format_problems(problems)), "\n")
       bad = true
    end
    if bad then return EXIT_INPUT end
@@ -510,7 +554,7 @@ function commands.export(args, io_)
    end
    db:close()
    if not ok then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    return EXIT_OK
@@ -533,7 +577,7 @@ end
 local function write_output(path, text, io_)
    local ok, err = write_file(path, text)
    if not ok then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return false
    end
    return true
@@ -610,7 +654,7 @@ function commands.query(args, io_)
    end)
    db:close()
    if not ok then
-      out(io_.stderr, "parley: ", tostring(err), "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    return EXIT_OK
@@ -618,7 +662,8 @@ end
 
 function commands.reconcile(args, io_)
    local opts, rest = options(args, { format = "value", out = "value", ["fail-on"] = "value", jobs = "value",
-      quiet = "flag", store = "value", ["no-store"] = "flag", share = "value", ["share-key"] = "value" })
+      quiet = "flag", store = "value", ["no-store"] = "flag", share = "value", ["share-key"] = "value",
+      ["allow-outside"] = "flag" })
    if not opts or #rest ~= 1 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.reconcile, "\n")
       return EXIT_INPUT
@@ -654,16 +699,18 @@ function commands.reconcile(args, io_)
       config, config_text = STDIN_NAME, (io_.stdin or io.stdin):read("a")
    end
    local run, err, kind = require("parley.engine").reconcile(config, { jobs = jobs, store = opts.store,
-      text = config_text, store_run = not opts["no-store"], share = opts.share, share_key = opts["share-key"] })
+      text = config_text, store_run = not opts["no-store"], share = opts.share, share_key = opts["share-key"],
+      allow_outside = opts["allow-outside"] })
    if show_progress then
       -- a dumb terminal cannot erase the line: the result goes on a line of its own
       local erase = os.getenv("TERM") == "dumb" and "\n" or "\r\27[K"
       out(io_.stderr, string.format("%sparley: reconciled %s in %ds\n", erase, rest[1], os.time() - started))
    end
    if not run then
-      out(io_.stderr, err, "\n")
+      out(io_.stderr, printable_lines(err), "\n")
       return kind == "input" and EXIT_INPUT or EXIT_FAILED
    end
+   for _, w in ipairs(run.warnings or {}) do out(io_.stderr, "warning: ", w, "\n") end
    if #formats > 1 then
       for _, f in ipairs(formats) do
          local path = opts.out:gsub("/+$", "") .. "/" .. report.file_name(f)
@@ -759,7 +806,7 @@ function commands.report(args, io_)
       not opts.out and colour_wanted(io_) })
    db:close()
    if not text then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    if opts.out then
@@ -802,7 +849,7 @@ function commands.diff(argv, io_)
    local d, err = history.diff(db, a, b)
    db:close()
    if not d then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    if a and a > b then
@@ -839,11 +886,12 @@ function commands.diff(argv, io_)
          if kind[1] == "corrected" then
             local what = {}
             for k, r in ipairs(f.replaced) do what[k] = string.format("%s %s -> %s", r.kind, r.old, r.new) end
-            lines[#lines + 1] = string.format("~ corrected  [%s] %s: %s (%s -> %s; %s)", f.to.severity, f.to.rule,
-               f.to.message, f.from.fingerprint, f.to.fingerprint, table.concat(what, ", "))
+            lines[#lines + 1] = string.format("~ corrected  [%s] %s: %s (%s -> %s; %s)", f.to.severity,
+               printable(f.to.rule, "    "), printable(f.to.message, "    "), f.from.fingerprint, f.to.fingerprint,
+               table.concat(what, ", "))
          else
-            lines[#lines + 1] = string.format("%s %-10s [%s] %s: %s (%s)", kind[2], kind[1], f.severity, f.rule,
-               f.message, f.fingerprint)
+            lines[#lines + 1] = string.format("%s %-10s [%s] %s: %s (%s)", kind[2], kind[1], f.severity,
+               printable(f.rule, "    "), printable(f.message, "    "), f.fingerprint)
          end
       end
    end
@@ -884,11 +932,11 @@ function commands.rules(args, io_)
          if line:find("^FAIL ") then failing = true elseif line:find("^ok ") or not line:find("^ ") then
             failing = false
          end
-         if not opts.quiet or failing then out(io_.stdout, line, "\n") end
+         if not opts.quiet or failing then out(io_.stdout, printable_lines(line), "\n") end
       end
       local passed, failed = require("parley.ruletest").run(rest[1], say)
       if not passed then
-         out(io_.stderr, failed, "\n")
+         out(io_.stderr, printable_lines(failed), "\n")
          return EXIT_INPUT
       end
       return failed > 0 and 1 or EXIT_OK
@@ -902,7 +950,7 @@ function commands.names(args, io_)
    if args[1] == "key" and args[2] and not args[3] then
       local key, err = names.key(args[2])
       if not key then
-         out(io_.stderr, "parley: ", err, "\n")
+         out(io_.stderr, "parley: ", printable_lines(err), "\n")
          return EXIT_INPUT
       end
       out(io_.stdout, key, "\n")
@@ -926,8 +974,32 @@ function commands.names(args, io_)
       out(io_.stderr, "parley: ", tostring(ok and score or is_match), "\n")
       return EXIT_INPUT
    end
-   out(io_.stdout, string.format("%s %.3f %s\n", is_match and "match" or "no match", score, why))
+   out(io_.stdout, string.format("%s %.3f %s\n", is_match and "match" or "no match", score, printable(why, "  ")))
    return is_match and EXIT_OK or 1
+end
+
+function commands.verify(args, io_)
+   if #args ~= 1 then
+      out(io_.stderr, HELP.verify, "\n")
+      return EXIT_INPUT
+   end
+   local result, err = require("parley.verify").store(args[1])
+   if not result then
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
+      return EXIT_INPUT
+   end
+   for _, c in ipairs(result.passed_checks) do out(io_.stdout, "ok       ", c.check, ": ", c.message, "\n") end
+   for _, p in ipairs(result.problems) do
+      out(io_.stdout, "problem  ", p.check, ": ", printable(p.message, "         "), "\n")
+   end
+   if #result.problems > 0 then
+      out(io_.stderr, string.format("parley: %s failed verification: %d problem%s; do not open it with parley " ..
+         "until you know why (docs/security.md)\n", printable(args[1]), #result.problems,
+         #result.problems == 1 and "" or "s"))
+      return EXIT_INPUT
+   end
+   out(io_.stdout, "verified: ", printable(args[1]), " holds what parley wrote\n")
+   return EXIT_OK
 end
 
 function commands.version(_, io_)

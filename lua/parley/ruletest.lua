@@ -4,11 +4,13 @@
 -- engine (sandbox included), and every difference is reported. See docs/rules.md.
 
 local core = require "parley.core"
+local output_files = require "parley.files"
 local check = require "parley.check"
 local engine = require "parley.engine"
 local store = require "parley.store"
 local vocab = require "parley.vocab"
 local yaml = require "parley.yaml"
+local json = require "parley.json"
 
 local ruletest = {}
 
@@ -21,7 +23,7 @@ local EXPECT = check.spec({
       end
       return v
    end },
-   { "measures", function(_, v) return v end },
+   { "measures", function(_, v) return v end }, { "details", function(_, v) return v end },
 })
 
 local CASE = check.spec({
@@ -60,6 +62,27 @@ local function show(v)
    return tostring(v)
 end
 
+-- Whether a finding's detail is the one expected: equal scalars, or tables with the same
+-- keys and equal values (lists in order).
+local function same_value(want, got)
+   if type(want) ~= "table" or type(got) ~= "table" then
+      if type(want) == "number" and type(got) == "number" then return math.abs(want - got) <= 1e-9 end
+      return want == got
+   end
+   for k, v in pairs(want) do
+      if not same_value(v, got[k]) then return false end
+   end
+   for k in pairs(got) do
+      if want[k] == nil then return false end
+   end
+   return true
+end
+
+local function show_value(v)
+   if type(v) == "table" then return json.encode(v) end
+   return show(v)
+end
+
 -- How finding f differs from what a case expects of it: a line per field ("expected
 -- measures.difference = -1, got -2"); empty when f is the expected finding.
 local function differences(expect, f, rule_id)
@@ -91,6 +114,16 @@ local function differences(expect, f, rule_id)
          out[#out + 1] = string.format("expected measures.%s = %s, got %s", name, show(v), show(got))
       end
    end
+   -- details: only the keys the case names, each equal to what it says
+   local keys = {}
+   for name in pairs(expect.details or {}) do keys[#keys + 1] = tostring(name) end
+   table.sort(keys)
+   for _, name in ipairs(keys) do
+      local v, got = expect.details[name], (f.details or {})[name]
+      if not same_value(v, got) then
+         out[#out + 1] = string.format("expected details.%s = %s, got %s", name, show_value(v), show_value(got))
+      end
+   end
    return out
 end
 
@@ -120,11 +153,8 @@ end
 -- Runs one case; returns a list of differences (empty when it passes).
 local function run_case(file, spec, case)
    local base = dirname(file)
-   local path = os.tmpname()
-   os.remove(path)
-   local function cleanup()
-      for _, s in ipairs({ "", "-wal", "-shm" }) do os.remove(path .. s) end
-   end
+   local path = assert(output_files.private_store())
+   local function cleanup() output_files.remove_private_store(path) end
    local db = assert(store.open(path))
    local diffs = {}
    if case.dataset then

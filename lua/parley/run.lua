@@ -8,6 +8,7 @@
 -- evidence, measures and details as (evidence_json, measures_json, details_json): run:store
 -- writes them as they are, so each is encoded once.
 
+local files = require "parley.files"
 local json = require "parley.json"
 local store = require "parley.store"
 local vocab = require "parley.vocab"
@@ -22,7 +23,7 @@ run.Run = Run
 -- so it can still be reported (reports read the claims and exchanges behind the findings).
 Run.__gc = function(self)
    if self.temporary then
-      for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(self.temporary .. suffix) end
+      files.remove_private_store(self.temporary)
    end
 end
 

@@ -299,9 +299,11 @@ end
 
 local ENTITIES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
 
--- Text from the data in HTML (an element's content or an attribute's value).
+-- Text from the data in HTML (an element's content or an attribute's value). Control
+-- characters are shown as escapes (parley.text.printable; line breaks kept): HTML cannot hold
+-- most of them, and the file is read in terminals too.
 function common.html_escape(s)
-   s = tostring(s)
+   s = text.printable(tostring(s), "")
    if not s:find("[&<>\"']") then return s end
    return (s:gsub("[&<>\"']", ENTITIES))
 end

@@ -3,7 +3,8 @@
 -- then HXL hashtags (https://hxlstandard.org) so humanitarian tools can read it, with custom
 -- #x_ tags where HXL has none (docs/reports.md). RFC 4180: CRLF line ends, fields quoted when
 -- they hold a comma, a quote or a line break, quotes doubled. A cell from the data that starts
--- with = + - or @ gets a leading apostrophe, so no spreadsheet reads it as a formula.
+-- with = + - @, a tab or a carriage return gets a leading apostrophe, so no spreadsheet reads it
+-- as a formula.
 
 local common = require "parley.report.common"
 
@@ -44,13 +45,8 @@ local COLUMNS = {
    { "sharing", "#x_sharing", function(_, _, m) return m.share and m.share.level or "internal" end },
 }
 
--- One field: formula-guarded, then quoted as RFC 4180 requires.
-local function field(v)
-   local s = v == nil and "" or tostring(v)
-   if s:match("^[=+%-@]") then s = "'" .. s end
-   if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
-   return s
-end
+-- One field: formula-guarded, then quoted as RFC 4180 requires (parley.text.csv_field).
+local field = require("parley.text").csv_field
 
 function csv.render(model)
    local lines = {}
