@@ -45,6 +45,7 @@ build = {
          sources = {
             "src/fs.c",
             "src/names_api.c",
+            "src/names_given.c",
             "src/names_key.c",
             "src/names_link.c",
             "src/names_match.c",
