@@ -6,8 +6,9 @@
 -- file stays under 10 MB. Then the HTML report of the nine built-in rules on bench/gen.lua's
 -- datasets at scales 50, 200 and 2000: its size, its render time and the time headless
 -- Chromium takes to open it and render its first screen, and the growth from scale to scale
--- against the growth of the scale (linear: a ratio near 1). Targets at 2000: under 25 MB,
--- open in under 10 s. Run with `BENCH=report sh tools/bench.sh` after `make`.
+-- against the growth of the scale (linear: a ratio near 1), and whether the SARIF report of
+-- each is valid against the official schema. Targets at 2000: under 25 MB, open in under 10 s.
+-- Run with `BENCH=report sh tools/bench.sh` after `make`.
 local parley = require "parley"
 local history = require "parley.history"
 local report = require "parley.report"
@@ -178,6 +179,22 @@ for _, name in ipairs({ "chromium", "chromium-browser", "google-chrome" }) do
    chromium = chromium or p:read("l")
    p:close()
 end
+-- Validates a SARIF file against the vendored official schema (spec/sarif-schema-2.1.0.json)
+-- with Debian's python3-jsonschema: "valid", what the validator said, or nil without it.
+local top = (arg and arg[0] or "bench/report.lua"):gsub("bench/report%.lua$", "")
+if top == "" then top = "." end
+local function sarif_validity(path)
+   local probe = io.popen("env -u LD_PRELOAD /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && echo yes")
+   local has = probe:read("l") == "yes"
+   probe:close()
+   if not has then return nil end
+   local p = io.popen(string.format("env -u LD_PRELOAD /usr/bin/python3 %s/spec/sarif_validate.py " ..
+      "%s/spec/sarif-schema-2.1.0.json %s 2>&1", top, top, path))
+   local out = p:read("a")
+   local ok = p:close()
+   return ok and "valid" or out
+end
+
 -- Seconds headless Chromium takes to open path and render its first screen (nil without one).
 local function open_seconds(path)
    if not chromium then return nil end
@@ -209,6 +226,11 @@ for _, scale in ipairs(SCALES) do
    out:write(text)
    out:close()
    local open = open_seconds(html_path)
+   local sarif_path = string.format("%s/scale-%d.sarif", dir, scale)
+   out = assert(io.open(sarif_path, "wb"))
+   out:write(assert(r:report("sarif")))
+   out:close()
+   local validity = sarif_validity(sarif_path)
    local growth, scale_growth = "", ""
    if previous then
       growth = string.format("%.2f", #text / previous.bytes)
@@ -216,6 +238,14 @@ for _, scale in ipairs(SCALES) do
    end
    print(string.format("%-6d %9d %10d %8d %12d %9.3f %8s %9s %8s", scale, #r.findings, #ds.exchanges, #ds.claims,
       #text, t, open and string.format("%.2f", open) or "-", growth, scale_growth))
+   if validity == nil then
+      print("  SARIF not validated: no python3 with jsonschema (make deps)")
+   elseif validity == "valid" then
+      print(string.format("  SARIF (%d results) valid against the official 2.1.0 schema", #r.findings))
+   else
+      print("  FAILED: the SARIF report is not valid against the 2.1.0 schema:\n" .. validity)
+      failed = true
+   end
    if previous then
       local ratio = (#text / previous.bytes) / (scale / previous.scale)
       print(string.format("  size grew %.2fx for %.2fx the scale: %.2f of linear", #text / previous.bytes,
