@@ -80,6 +80,7 @@ build = {
       ["parley.config"] = "lua/parley/config.lua",
       ["parley.dataset"] = "lua/parley/dataset.lua",
       ["parley.dates"] = "lua/parley/dates.lua",
+      ["parley.mse"] = "lua/parley/mse.lua",
       ["parley.engine"] = "lua/parley/engine.lua",
       ["parley.export"] = "lua/parley/export.lua",
       ["parley.files"] = "lua/parley/files.lua",

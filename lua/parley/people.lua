@@ -97,14 +97,56 @@ end
 
 ---------------------------------------------------------------------------- clusters
 
+-- The evidence an entry carries about who it is, besides its name: its birth year and its
+-- father's name (a patronymic written in the name, or father_name), as keys.
+local function attributes(e)
+   local fathers = {}
+   local function add_father(s)
+      if type(s) ~= "string" or s == "" then return end
+      local ok, k = pcall(names.key, s)
+      if ok and k ~= "" then fathers[#fathers + 1] = k end
+   end
+   for _, n in ipairs(e.names) do
+      local ok, parsed = pcall(names.parse, n or "")
+      if ok and parsed.patronymic then
+         -- the father's given name: the patronymic without its suffix
+         for _, w in ipairs(parsed.words or {}) do
+            if w.role == "patronymic" then add_father((w.key or ""):gsub("ovic$", ""):gsub("evic$", "")) end
+         end
+      end
+   end
+   if e.father_name then add_father(e.father_name) end
+   return { born = e.born and { e.born } or {}, fathers = fathers }
+end
+
+-- Whether two clusters' evidence says they are different people: birth years more than a year
+-- apart, or fathers' names that are clearly different. A chain of good name matches between
+-- namesakes (Levon Movsisyan, son of Vahan, and Levon Movsisyan, son of Gagik, each also listed
+-- without a patronymic) must not make them one person.
+local function attributes_differ(a, b)
+   for _, x in ipairs(a.born) do
+      for _, y in ipairs(b.born) do
+         if math.abs(x - y) > 1 then return "born " .. x .. " and " .. y end
+      end
+   end
+   for _, x in ipairs(a.fathers) do
+      for _, y in ipairs(b.fathers) do
+         if x ~= y and names.jaro_winkler(x, y) < 0.85 then return "fathers' names differ" end
+      end
+   end
+   return false
+end
+
 -- Union-find over entries, each cluster knowing its groups (to keep two entries of one list
--- apart) and its members (to honour decisions that separate).
+-- apart), its members (to honour decisions that separate) and its evidence (birth years,
+-- fathers' names).
 local function new_clusters(entries)
-   local parent, members, groups = {}, {}, {}
+   local parent, members, groups, attrs = {}, {}, {}, {}
    for _, e in ipairs(entries) do
       parent[e.id] = e.id
       members[e.id] = { e.id }
       groups[e.id] = { [e.group] = 1 }
+      attrs[e.id] = attributes(e)
    end
    local c = {}
    function c.find(x)
@@ -122,6 +164,8 @@ local function new_clusters(entries)
       for g in pairs(groups[ra]) do
          if groups[rb][g] then return "both in " .. g:gsub("^exchange:", "exchange "):gsub("^person:", "person ") end
       end
+      local differ = attributes_differ(attrs[ra], attrs[rb])
+      if differ then return differ end
       local small, big = members[ra], members[rb]
       if #small > #big then small, big = big, small end
       local in_big = {}
@@ -140,7 +184,11 @@ local function new_clusters(entries)
       parent[rb] = ra
       for _, m in ipairs(members[rb]) do members[ra][#members[ra] + 1] = m end
       for g, n in pairs(groups[rb]) do groups[ra][g] = (groups[ra][g] or 0) + n end
-      members[rb], groups[rb] = nil, nil
+      for _, key in ipairs({ "born", "fathers" }) do
+         local into = attrs[ra][key]
+         for _, v in ipairs(attrs[rb][key]) do into[#into + 1] = v end
+      end
+      members[rb], groups[rb], attrs[rb] = nil, nil, nil
    end
    function c.members(root) return members[root] end
    return c
@@ -178,10 +226,17 @@ end
 -- by_entry = {entry id -> person}, by_id = {person id -> person}, entries (by id), uncertain
 -- (every uncertain pair), decisions (the ids used), params, version}.
 function people.resolve(db, opts)
+   local entries, groups = gather(db)
+   return people.cluster(entries, groups, current_decisions(db), opts)
+end
+
+-- The resolution of entries already gathered (what people.resolve does after reading the
+-- store; bench/people.lua calls it on generated entries). groups: {id, entries} in link order;
+-- decisions: the decisions in force.
+function people.cluster(entries, groups, decisions, opts)
    opts = opts or {}
    local threshold = opts.threshold or names.threshold
    local review = opts.review or names.review
-   local entries, groups = gather(db)
    local by_id = {}
    for _, e in ipairs(entries) do by_id[e.id] = e end
    local clusters = new_clusters(entries)
@@ -192,7 +247,7 @@ function people.resolve(db, opts)
    end
    -- reviewers' decisions: same joins (even two entries of one list), different keeps apart
    local apart, decided, used = {}, {}, {}
-   for _, d in ipairs(current_decisions(db)) do
+   for _, d in ipairs(decisions) do
       used[#used + 1] = d.id
       local refs = {}
       for _, r in ipairs(d.same or d.different) do

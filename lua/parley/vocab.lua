@@ -28,7 +28,7 @@ vocab.RECORD_KINDS = { "parties", "sources", "persons", "claims", "lists", "exch
 -- sandbox gives. The engine reads their text and hands it to the sandbox.
 vocab.RULE_MODULES = {
    "parley.vocab", "parley.json", "parley.dates", "parley.text", "parley.record_schema", "parley.records",
-   "parley.names", "parley.rulekit",
+   "parley.names", "parley.rulekit", "parley.people", "parley.mse",
 }
 
 -- Each rule's limits unless the config says otherwise (docs/sandbox.md says what each bounds).

@@ -1,92 +1,145 @@
 -- SPDX-License-Identifier: MIT
 -- list_overlap: person-level linkage between two parties' named lists about the same people
--- (same subject and holder, periods that can overlap), through parley.names, so that
+-- (same subject and holder, periods that can overlap), read from the store's resolution of
+-- people (parley.people: one identity per person across every list, exchange and person
+-- record, with reviewers' decisions), so that
 -- Հովհաննես Պետրոսյան on one side and Ованес Петросян on the other count as one person.
 -- One finding per pair of lists: who is on both, who on only one, and the uncertain pairs a
 -- person must decide, never counted as matched.
 local dates = require "parley.dates"
 local names = require "parley.names"
+local people = require "parley.people"
 local kit = require "parley.rulekit"
 local vocab = require "parley.vocab"
 
--- The people of a list as names.link takes them, and their person ids as the store gives them.
-local function people(ctx, list, person_names)
-   local records, ids = {}, {}
+-- The entries of a list: their ids (LIST#N, as the resolution and the evidence name them)
+-- and each entry's name as written (or its person record's first name).
+local function entries_of(ctx, list, person_names)
+   local out = {}
    for i, e in ipairs(list.persons) do
       local name = e.name
       if not name and e.person then
-         person_names[e.person] = person_names[e.person] or false
-         for p in ctx.db:persons({ id = e.person }) do
-            local first = p.variants[1]
-            person_names[e.person] = first and first.name or false
+         if person_names[e.person] == nil then
+            person_names[e.person] = false
+            for p in ctx.db:persons({ id = e.person }) do
+               local first = p.variants[1]
+               person_names[e.person] = first and first.name or false
+            end
          end
          name = person_names[e.person] or nil
       end
-      records[i] = { name = name or "", born = math.tointeger(tonumber(tostring(e.born or ""):sub(1, 4))),
-         category = e.category }
-      ids[i] = e.person or (list.id .. "#" .. i)
-   end
-   return records, ids
-end
-
-local function pair_details(res_pairs, left, right, lids, rids, limit)
-   local out = {}
-   for k, p in ipairs(res_pairs) do
-      if k > limit then break end
-      out[k] = { left = lids[p.left], right = rids[p.right], left_name = left[p.left].name,
-         right_name = right[p.right].name, score = p.score, explanation = p.explanation }
+      -- shown as its person's id when it gives one (the store's own for an entry that gives
+      -- none is LIST#N too)
+      out[i] = { id = list.id .. "#" .. i, shown = e.person or (list.id .. "#" .. i), name = name or "",
+         born = e.born, category = e.category }
    end
    return out
 end
 
-local function ids_of(indices, ids, limit)
+local function year(born)
+   if born == nil then return nil end
+   return math.tointeger(tonumber(tostring(type(born) == "table" and born.text or born):sub(1, 4)))
+end
+
+local function pair_details(list, limit)
    local out = {}
-   for k, i in ipairs(indices) do
+   for k, p in ipairs(list) do
       if k > limit then break end
-      out[k] = ids[i]
+      local ok, _, score, why = pcall(names.match, { name = p.left.name, born = year(p.left.born),
+         category = p.left.category }, { name = p.right.name, born = year(p.right.born),
+         category = p.right.category })
+      out[k] = { left = p.left.shown, right = p.right.shown, left_name = p.left.name, right_name = p.right.name,
+         score = p.score or (ok and score or nil), explanation = ok and why or nil, held_apart = p.held_apart }
    end
    return out
 end
 
--- The finding for two lists linked person by person.
-local function report(ctx, a, b, person_names)
+local function ids_of(list, limit)
+   local out = {}
+   for k, e in ipairs(list) do
+      if k > limit then break end
+      out[k] = e.shown
+   end
+   return out
+end
+
+-- The finding for two lists, read from the resolution of people (parley.people): an entry of
+-- one list and one of the other are on both when they resolve to one person (directly, through
+-- other lists, or by a reviewer's decision); an uncertain pair between them is for review.
+local function report(ctx, a, b, person_names, resolution)
    local p = ctx.params
-   local left, lids = people(ctx, a, person_names)
-   local right, rids = people(ctx, b, person_names)
-   local res = names.link(left, right, { threshold = p.threshold, review = p.review })
-   local matched, uncertain = #res.pairs, #res.uncertain
-   local only_left, only_right = #res.only_left, #res.only_right
+   local left, right = entries_of(ctx, a, person_names), entries_of(ctx, b, person_names)
+   local right_of = {}
+   for _, e in ipairs(right) do
+      local who = resolution.by_entry[e.id]
+      if who and not right_of[who] then right_of[who] = e end
+   end
+   local matched, used_right, in_review = {}, {}, {}
+   for _, e in ipairs(left) do
+      local who = resolution.by_entry[e.id]
+      local other = who and right_of[who]
+      if other and not used_right[other] then
+         used_right[other] = true
+         matched[#matched + 1] = { left = e, right = other }
+         e.matched = true
+      end
+   end
+   local right_by_id, left_by_id = {}, {}
+   for _, e in ipairs(right) do right_by_id[e.id] = e end
+   for _, e in ipairs(left) do left_by_id[e.id] = e end
+   local review = {}
+   for _, u in ipairs(resolution.uncertain) do
+      local l, r = left_by_id[u.a], right_by_id[u.b]
+      if not l then l, r = left_by_id[u.b], right_by_id[u.a] end
+      if l and r and not l.matched and not used_right[r] then
+         review[#review + 1] = { left = l, right = r, score = u.score, held_apart = u.held_apart }
+         in_review[l], in_review[r] = true, true
+      end
+   end
+   table.sort(review, function(x, y)
+      if x.score ~= y.score then return x.score > y.score end
+      return x.left.id < y.left.id
+   end)
+   local only_left, only_right = {}, {}
+   for _, e in ipairs(left) do
+      if not e.matched and not in_review[e] then only_left[#only_left + 1] = e end
+   end
+   for _, e in ipairs(right) do
+      if not used_right[e] and not in_review[e] then only_right[#only_right + 1] = e end
+   end
    local persons = {}
-   for _, id in ipairs(lids) do persons[#persons + 1] = id end
-   for _, id in ipairs(rids) do persons[#persons + 1] = id end
-   local agree = only_left == 0 and only_right == 0 and uncertain == 0
+   for _, e in ipairs(left) do persons[#persons + 1] = e.shown end
+   for _, e in ipairs(right) do persons[#persons + 1] = e.shown end
+   local n_review = #review
+   local agree = #only_left == 0 and #only_right == 0 and n_review == 0
    ctx:finding({
       severity = agree and p.agree_severity or p.severity,
       message = string.format("%s's list %s (%d) and %s's list %s (%d) of %s%s: %d on both, %d for " ..
          "review, %d only on %s's, %d only on %s's", a.claimant, a.id, #left, b.claimant, b.id,
-         #right, a.subject, a.holder and (" held by " .. a.holder) or "", matched, uncertain,
-         only_left, a.claimant, only_right, b.claimant),
+         #right, a.subject, a.holder and (" held by " .. a.holder) or "", #matched, n_review,
+         #only_left, a.claimant, #only_right, b.claimant),
       evidence = { lists = { a.id, b.id }, persons = persons, parties = { a.claimant, b.claimant } },
-      measures = { matched = matched, uncertain = uncertain, only_left = only_left,
-         only_right = only_right, n_left = #left, n_right = #right, compared = res.compared },
+      measures = { matched = #matched, uncertain = n_review, only_left = #only_left,
+         only_right = #only_right, n_left = #left, n_right = #right },
       details = {
-         pairs = pair_details(res.pairs, left, right, lids, rids, p.max_details),
-         review = pair_details(res.uncertain, left, right, lids, rids, p.max_details),
-         only_left = ids_of(res.only_left, lids, p.max_details),
-         only_right = ids_of(res.only_right, rids, p.max_details),
-         truncated = math.max(matched, uncertain, only_left, only_right) > p.max_details,
+         pairs = pair_details(matched, p.max_details),
+         review = pair_details(review, p.max_details),
+         only_left = ids_of(only_left, p.max_details),
+         only_right = ids_of(only_right, p.max_details),
+         truncated = math.max(#matched, n_review, #only_left, #only_right) > p.max_details,
+         resolution = { version = resolution.version, decisions = #resolution.decisions },
       },
    })
 end
 
 -- Each two lists of a group by different claimants, for periods that can overlap.
-local function compare_group(ctx, lists, person_names)
+local function compare_group(ctx, lists, person_names, resolution)
    for i = 1, #lists do
       local a = lists[i]
       for j = i + 1, #lists do
          local b = lists[j]
          if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
-            report(ctx, a, b, person_names)
+            report(ctx, a, b, person_names, resolution)
          end
       end
    end
@@ -100,12 +153,14 @@ local function run(ctx)
       return l.subject .. "\0" .. (l.holder or "")
    end)
    local person_names = {} -- person id -> the first name its record gives, read once
-   for _, key in ipairs(order) do compare_group(ctx, groups[key], person_names) end
+   if #order == 0 then return end
+   local resolution = people.resolution(ctx.db, { threshold = ctx.params.threshold, review = ctx.params.review })
+   for _, key in ipairs(order) do compare_group(ctx, groups[key], person_names, resolution) end
 end
 
 return {
    id = "list_overlap",
-   version = "1.0.0",
+   version = "2.0.0",
    description = "Two parties' named lists of the same people, linked person by person across " ..
       "Armenian, Azerbaijani, Russian and Latin spellings: who is on both and who on one only.",
    severity = "medium",
