@@ -17,7 +17,8 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 DEBIAN_PACKAGES = lua5.4 liblua5.4-dev libsqlite3-dev libyaml-dev libutf8proc-dev luarocks \
 	lua-busted lua-check gcc make git clang libclang-rt-14-dev chromium libcsv-dev \
-	libzip-dev libexpat1-dev zip r-base-core lua-ldoc lua-markdown man-db groff-base zsh
+	libzip-dev libexpat1-dev zip r-base-core lua-ldoc lua-markdown man-db groff-base zsh \
+	python3-jsonschema
 
 .PHONY: all deps env test spec lint asan valgrind demo install clean bench fuzz man completion rock check-libs docs
 

@@ -3,7 +3,11 @@
 -- generated store, as count_gap does, until it has made 10,000 findings) is rendered in each
 -- format, from the run in memory and again from the store (parley report). Targets: each
 -- format renders in under 5x the time the rules took to produce the findings, and the HTML
--- file stays under 10 MB. Run with `BENCH=report sh tools/bench.sh` after `make`.
+-- file stays under 10 MB. Then the HTML report of the nine built-in rules on bench/gen.lua's
+-- datasets at scales 50, 200 and 2000: its size, its render time and the time headless
+-- Chromium takes to open it and render its first screen, and the growth from scale to scale
+-- against the growth of the scale (linear: a ratio near 1). Targets at 2000: under 25 MB,
+-- open in under 10 s. Run with `BENCH=report sh tools/bench.sh` after `make`.
 local parley = require "parley"
 local history = require "parley.history"
 local report = require "parley.report"
@@ -163,5 +167,83 @@ for _, format in ipairs(report.formats()) do -- every format there is, a new one
    end
 end
 db:close()
+
+-- The HTML report at bench/gen.lua's scales.
+local SCALES = { 50, 200, 2000 }
+local SIZE_LIMIT, OPEN_LIMIT = 25e6, 10
+local generate = dofile((arg and arg[0] or "bench/report.lua"):gsub("report%.lua$", "gen.lua"))
+local chromium
+for _, name in ipairs({ "chromium", "chromium-browser", "google-chrome" }) do
+   local p = io.popen("command -v " .. name .. " 2>/dev/null")
+   chromium = chromium or p:read("l")
+   p:close()
+end
+-- Seconds headless Chromium takes to open path and render its first screen (nil without one).
+local function open_seconds(path)
+   if not chromium then return nil end
+   local t0 = now()
+   local ok = os.execute(string.format("env -u LD_PRELOAD timeout 120 %s --headless --no-sandbox --disable-gpu " ..
+      "--no-first-run --disable-background-networking --disable-component-update --disable-sync " ..
+      "--user-data-dir=%s/profile-%d --window-size=1280,1000 --screenshot=%s.png file://%s >/dev/null 2>&1",
+      chromium, dir, math.floor(t0 * 1000) % 100000, path, path))
+   local t = now() - t0
+   return ok and t or nil
+end
+print(string.format("\n%-6s %9s %10s %8s %12s %9s %8s %9s %8s", "scale", "findings", "exchanges", "claims",
+   "html bytes", "render s", "open s", "x size", "x scale"))
+local previous
+for _, scale in ipairs(SCALES) do
+   local ds = generate(scale, 1)
+   local path = string.format("%s/scale-%d.db", dir, scale)
+   local sdb = assert(parley.open(path))
+   assert(sdb:import(ds))
+   sdb:close()
+   local config = { parley = 1, store = path, rules = {}, limits = { seconds = 600, instructions = 100000000000 } }
+   for i, r in ipairs(require "parley.rules") do config.rules[i] = { use = r } end
+   local r = assert(parley.reconcile(config, { jobs = 1 }))
+   local sdb2 = assert(parley.open(path, { readonly = true }))
+   local t, text = best_of(1, function() return assert(r:report("html", nil, { db = sdb2 })) end)
+   sdb2:close()
+   local html_path = string.format("%s/scale-%d.html", dir, scale)
+   local out = assert(io.open(html_path, "wb"))
+   out:write(text)
+   out:close()
+   local open = open_seconds(html_path)
+   local growth, scale_growth = "", ""
+   if previous then
+      growth = string.format("%.2f", #text / previous.bytes)
+      scale_growth = string.format("%.2f", scale / previous.scale)
+   end
+   print(string.format("%-6d %9d %10d %8d %12d %9.3f %8s %9s %8s", scale, #r.findings, #ds.exchanges, #ds.claims,
+      #text, t, open and string.format("%.2f", open) or "-", growth, scale_growth))
+   if previous then
+      local ratio = (#text / previous.bytes) / (scale / previous.scale)
+      print(string.format("  size grew %.2fx for %.2fx the scale: %.2f of linear", #text / previous.bytes,
+         scale / previous.scale, ratio))
+      if ratio > 1.25 then
+         print("  FAILED: the HTML report grows faster than the scale")
+         failed = true
+      end
+   end
+   if scale == SCALES[#SCALES] then
+      print(string.format("html size at scale %d: %.2f MB (target < %d MB: %.0f%% of it)", scale, #text / 1e6,
+         SIZE_LIMIT / 1e6, #text / SIZE_LIMIT * 100))
+      if #text >= SIZE_LIMIT then
+         print("  FAILED: the HTML report is too big")
+         failed = true
+      end
+      if open then
+         print(string.format("opened in Chromium in %.2f s (target < %d s: %.0f%% of it)", open, OPEN_LIMIT,
+            open / OPEN_LIMIT * 100))
+         if open >= OPEN_LIMIT then
+            print("  FAILED: Chromium takes too long to open the HTML report")
+            failed = true
+         end
+      else
+         print("no Chromium (or it failed): the opening time is not measured")
+      end
+   end
+   previous = { bytes = #text, scale = scale }
+end
 os.execute("rm -rf " .. dir)
 if failed then os.exit(1) end

@@ -120,6 +120,7 @@ build = {
       ["parley.tables"] = "lua/parley/tables.lua",
       ["parley.terms"] = "lua/parley/terms.lua",
       ["parley.text"] = "lua/parley/text.lua",
+      ["parley.verify"] = "lua/parley/verify.lua",
       ["parley.vocab"] = "lua/parley/vocab.lua",
       ["parley.yaml"] = "lua/parley/yaml.lua",
    },

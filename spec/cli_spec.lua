@@ -113,7 +113,7 @@ describe("parley query", function()
       assert.equal(0, (support.parley("import", db, EXAMPLE)))
       local code, out = support.parley("query", db, "SELECT region, mines FROM mine_maps WHERE mines > ?", "1000")
       assert.equal(0, code)
-      assert.matches("mines%s+region\n%-+%s+%-+\n97000%s+Agdam\n%(1 row%)", out)
+      assert.matches("region%s+mines\n%-+%s+%-+\nAgdam%s+97000\n%(1 row%)", out) -- in SELECT order
    end)
 
    it("exits 3 on an SQL error, and cannot write", function()
@@ -187,7 +187,7 @@ describe("parley rules", function()
    end)
 
    it("runs a rule's test cases", function()
-      local code, out = support.parley("rules", "test", support.top .. "/examples/rules")
+      local code, out = support.parley("rules", "test", support.top .. "/examples/caucasus-2021/rules")
       assert.equal(0, code, out)
       assert.matches("3 passed, 0 failed", out)
    end)
@@ -195,7 +195,7 @@ describe("parley rules", function()
    it("reports the differences when a case fails, and exits 1", function()
       local dir = support.tmpname("ruletests")
       os.execute("mkdir -p " .. support.quote(dir))
-      os.execute(string.format("cp %s/examples/rules/self_sourced.lua %s/", support.quote(support.top),
+      os.execute(string.format("cp %s/examples/caucasus-2021/rules/self_sourced.lua %s/", support.quote(support.top),
          support.quote(dir)))
       support.write(dir .. "/self_sourced.test.yaml", table.concat({
          "rule: self_sourced.lua",

@@ -29,7 +29,8 @@ describe("the reconciliation config", function()
    it("reports every problem at once, with key paths", function()
       local err = problems({
          parley = 2, stor = "x.db", data = { "missing.yaml" },
-         rules = { { use = "count_gapp" }, { use = "count_gap", script = "examples/rules/self_sourced.lua" },
+         rules = { { use = "count_gapp" },
+            { use = "count_gap", script = "examples/caucasus-2021/rules/self_sourced.lua" },
             { severity = "urgent" },
             { script = "nope.lua", with = 3 } },
          limits = { memory_mb = 0, secnds = 1 },

@@ -193,12 +193,45 @@ describe("reports", function()
       local names, tags = rows[1], rows[2]
       local col = {}
       for i, n in ipairs(names) do col[n] = i end
+      -- each tag, as an HXL pattern (its hashtag and attributes, the column may have more),
+      -- selects its column alone; its hashtag and attributes are the dictionary's, or #x_ and
+      -- custom attributes that docs/reports.md documents
+      local dictionary = require("parley.report.format.csv").HXL_DICTIONARY
+      local known = {}
+      for _, h in ipairs(dictionary.hashtags) do known[h] = true end
+      for _, a in ipairs(dictionary.attributes) do known["+" .. a] = true end
+      local doc = support.read(support.top .. "/docs/reports.md")
+      local custom = doc:match("Custom attributes: (.-)\n\n")
+      assert.is_string(custom, "docs/reports.md lists no custom attributes")
+      local parsed = {}
       for i, t in ipairs(tags) do
-         assert.matches("^#[%w_]+[%w_+]*$", t, "column " .. names[i])
-         assert.is_truthy(t:match("^#x_") or t:match("^#meta") or t:match("^#severity") or t:match("^#date") or
-            t:match("^#description") or t:match("^#status"), t)
+         assert.matches("^#[%l%d_]+[%l%d_+]*$", t, "column " .. names[i])
+         local hashtag = t:match("^#[%l%d_]+")
+         local attributes = {}
+         for a in t:gmatch("%+([%l%d_]+)") do
+            attributes[#attributes + 1] = a
+            assert.is_true(known["+" .. a] or custom:find("`+" .. a .. "`", 1, true) ~= nil, t .. ": +" .. a)
+         end
+         assert.is_true(known[hashtag] or (hashtag:match("^#x_") and doc:find("`" .. hashtag .. "`", 1, true)) ~= nil,
+            t)
+         parsed[i] = { hashtag = hashtag, attributes = attributes }
+      end
+      local function selects(pattern, column)
+         if pattern.hashtag ~= column.hashtag then return false end
+         for _, a in ipairs(pattern.attributes) do
+            local has = false
+            for _, b in ipairs(column.attributes) do has = has or a == b end
+            if not has then return false end
+         end
+         return true
+      end
+      for i, p in ipairs(parsed) do
+         for j, c in ipairs(parsed) do
+            assert.equal(i == j, selects(p, c), tags[i] .. " selects " .. tags[j])
+         end
       end
       assert.equal("#meta+rule", tags[col.rule])
+      assert.equal("#meta+version", tags[col.rule_version])
       assert.equal("#severity", tags[col.severity])
       assert.equal("#date+reported", tags[col.reported])
       assert.equal("#meta+source", tags[col.sources])
@@ -237,7 +270,7 @@ describe("reports", function()
       local rule_ids = {}
       for i, rule in ipairs(r.tool.driver.rules) do
          assert.is_string(rule.id)
-         assert.equal(rule.id, rule.name)
+         assert.matches("^%u%w*$", rule.name) -- its id in words: count_gap is CountGap
          assert.is_string(rule.shortDescription.text)
          assert.is_string(rule.properties.version)
          rule_ids[rule.id] = i - 1
@@ -258,14 +291,17 @@ describe("reports", function()
          assert.equal("new", res.baselineState)
          local want = {}
          for _, kind in ipairs({ "claims", "lists", "exchanges", "persons", "sources", "parties" }) do
-            for _, id in ipairs(f.evidence[kind] or {}) do want[#want + 1] = kind .. "/" .. id end
+            for _, id in ipairs(f.evidence[kind] or {}) do -- each once: p-1 is on both lists
+               local name = kind .. "/" .. id
+               if not want[name] then want[#want + 1], want[name] = name, true end
+            end
          end
          local got = {}
          for _, l in ipairs(res.locations and res.locations[1].logicalLocations or {}) do
             got[#got + 1] = l.fullyQualifiedName
             assert.equal(l.fullyQualifiedName:match("/(.*)$"), l.name)
          end
-         assert.same(want, got)
+         assert.same({ table.unpack(want) }, got)
       end
       -- the rule that failed is a notification, with the limit it hit
       local n = r.invocations[1].toolExecutionNotifications
@@ -308,10 +344,39 @@ describe("reports", function()
       assert.matches("| p-1 | Հովհաննես Պետրոսյան | Armenian | p-1 | Ованес Петросян | Cyrillic |", text, 1, true)
    end)
 
-   it("html: headings, tables with headers, a chart per counted subject, escaped data, no script", function()
+   it("html: headings, tables with headers, a chart per counted subject, escaped data, one script by hash", function()
       local text = assert(run:report("html"))
       assert.matches("^<!DOCTYPE html>", text)
-      assert.is_nil(text:lower():find("<script", 1, true))
+      -- one script, the filters', with no data in it, and the policy allows it by its hash only
+      local html_format = require "parley.report.format.html"
+      local _, scripts = text:lower():gsub("<script", "")
+      assert.equal(1, scripts)
+      assert.equal(html_format.SCRIPT, text:match("<script>(.-)</script>"))
+      local csp = text:match('<meta http%-equiv="Content%-Security%-Policy" content="([^"]*)">')
+      assert.equal("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-",
+         csp:sub(1, 81))
+      assert.is_nil(csp:find("unsafe-inline'", 82, true))
+      local digest = require("parley.core").sha256(html_format.SCRIPT)
+      local b64 = csp:match("'sha256%-([%w+/=]+)'$")
+      assert.equal(44, #b64)
+      -- the base64 decodes to the digest
+      local B = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+      local bits = b64:gsub("=", ""):gsub(".", function(ch)
+         local v, out = B:find(ch, 1, true) - 1, ""
+         for k = 5, 0, -1 do out = out .. ((v >> k) & 1) end
+         return out
+      end)
+      local hex = bits:sub(1, 256):gsub("....", function(b) return string.format("%x", tonumber(b, 2)) end)
+      assert.equal(digest, hex)
+      -- the filters: a hidden form (shown by the script), each finding's row with what they match
+      assert.matches('<form id="filters" class="filters" role="search" aria-label="Filter the findings" hidden>',
+         text, 1, true)
+      assert.matches('<tr data-sev="medium" data-rule="count_gap" data-party=" ARM AZE " data-subject=" 1 ">', text, 1,
+         true)
+      -- ids wrap at their separators only (a space is a break already)
+      assert.matches('<td class="ids">claims: arm-<wbr>200, aze-<wbr>60;', text, 1, true)
+      -- a finding with no party and no subject has no attribute for them
+      assert.matches('<tr data-sev="info" data-rule="odd"><td', text, 1, true)
       assert.is_nil(text:lower():find("<img", 1, true))
       assert.is_nil(text:lower():find("<link", 1, true))
       assert.is_nil(text:find("<[^>]*%ssrc="))
@@ -336,24 +401,31 @@ describe("reports", function()
       assert.is_true(n_tables >= 5)
       -- a chart for each subject with counts: detainees held by AZE about ARM (one here)
       local svgs = {}
-      for s in text:gmatch("<svg.-</svg>") do svgs[#svgs + 1] = s end
+      for s in text:gmatch('<svg[^>]*class="timeline".-</svg>') do svgs[#svgs + 1] = s end
       assert.equal(1, #svgs)
+      -- and one key to the marks for the page
+      local _, keys = text:gsub('<svg[^>]*class="timeline key"', "")
+      assert.equal(1, keys)
       local svg = svgs[1]
       assert.matches('role="img"', svg, 1, true)
       assert.matches('aria%-label="Claimed detainees held by AZE, about ARM over time"', svg)
       assert.matches("<title id=\"chart%-title%-1\">", svg)
       assert.matches("<desc id=\"chart%-desc%-1\">.*~200 as of 2021%-06", svg)
       assert.matches('width="%d+" height="%d+"', svg)
-      assert.matches('class="band"', svg)             -- aze-60 is 38-120
-      assert.matches('class="approx"', svg)           -- arm-200 is about 200
-      assert.matches('class="exchange"', svg)         -- the exchange of 12 June, with what moved
-      assert.matches("AZE → ARM: 15 detainees", svg, 1, true)
+      assert.matches('class="band b"', svg, 1, true)  -- aze-60 is 38-120
+      assert.matches('class="approx a"', svg, 1, true) -- arm-200 is about 200
+      assert.matches('class="exchange"', svg, 1, true) -- the exchange of 12 June, numbered 1
+      assert.matches("exchange 1 (x-2021-06-12) on 2021-06-12: AZE → ARM: 15 detainees.</desc>", svg, 1, true)
+      -- the key under the chart: what the exchange moved of the chart's subject only (no map)
+      local key = text:match('<table class="xkey">.-</table>')
+      assert.matches("<td>AZE → ARM: 15 detainees</td>", key, 1, true)
+      assert.is_nil(key:find("mine map", 1, true))
       -- the evidence side by side, with sources, grades and quotes
-      local article = text:match('<article class="finding f%-medium" id="finding%-%d+"><h3>' ..
+      local article = text:match('<article class="finding f%-medium" id="finding%-%d+"[^>]*><h3>' ..
          '.-detainees held.-</article>')
       assert.is_string(article)
-      assert.matches("arm-200", article, 1, true)
-      assert.matches("aze-60", article, 1, true)
+      assert.matches("arm-<wbr>200", article, 1, true)
+      assert.matches("aze-<wbr>60", article, 1, true)
       assert.matches("<strong>B2</strong> usually reliable, probably true", article, 1, true)
       assert.matches("<blockquote>about 200</blockquote>", article, 1, true)
       assert.matches('<th scope="col">ratio</th>', article, 1, true)
@@ -389,7 +461,8 @@ describe("reports", function()
       local cfg = report_spec.project("report: [{format: html, path: " .. dir .. ".html}, " ..
          "{format: sarif, path: " .. dir .. ".sarif}, {format: csv, path: " .. dir .. ".csv}, " ..
          "{format: markdown, path: " .. dir .. ".md}]")
-      local r = assert(parley.reconcile(cfg))
+      -- the reports go beside the project's directory: the spec's own config, allowed outside
+      local r = assert(parley.reconcile(cfg, { allow_outside = true }))
       assert.equal(r:report("html"), support.read(dir .. ".html"))
       assert.equal(r:report("sarif"), support.read(dir .. ".sarif"))
       assert.equal(r:report("csv"), support.read(dir .. ".csv"))
@@ -409,13 +482,14 @@ describe("reports of many findings and busy subjects", function()
       local _, articles = html:gsub('<article class="finding', "")
       assert.equal(2, articles)
       local all = html:match('<table class="all">.-</table>')
-      local _, rows = all:gsub("<tr><td", "")
+      local _, rows = all:gsub("<tr data%-sev", "")
       assert.equal(#run.findings, rows)
       assert.matches("The first 2 findings, the most severe, are shown below", html, 1, true)
       -- detainees held by AZE has two counts: summed up party by party, its chart without labels
       assert.matches("<caption>The claims, party by party (2 counts", html, 1, true)
-      assert.matches('<circle class="a k1"', html, 1, true)
-      assert.matches('<rect class="b k2"', html, 1, true)
+      assert.matches('<g class="claim k1"><path class="sa" d="[^"]*"/><circle class="approx a"', html)
+      assert.matches('<g class="claim k2"><rect class="band b"', html, 1, true)
+      assert.is_nil(html:match('<g class="claim k%d+"><title>'))
       local md = assert(run:report("markdown", nil, { detail = 2 }))
       local _, sections = md:gsub("\n### %d+%. ", "")
       assert.equal(2, sections)
@@ -519,6 +593,168 @@ describe("report.gather", function()
       assert.equal(1, #m.data.exchanges)
       assert.equal("AZE → ARM: 15 detainees; ARM → AZE: 1 mine map (Agdam, 97,000 mines)", m.data.exchanges[1].moved)
       assert.is_nil(report.gather(run, { data = false }).data)
+   end)
+end)
+
+describe("the timeline chart", function()
+   local chart = require "parley.report.chart"
+   local dates = require "parley.dates"
+
+   -- A group of claims and data as report.gather gives them: claims {claimant, as_of, count,
+   -- scope}; exchanges {date, transfers}.
+   local function group(claims, exchanges, g)
+      g = g or { subject = "detainees", holder = "AZE", about = "ARM" }
+      g.claims = {}
+      local data = { parties = {}, party_order = {}, exchanges = {} }
+      for i, c in ipairs(claims) do
+         local d = dates.parse(c.as_of)
+         c.id, c.source = c.id or ("c" .. i), "s"
+         c.first_day, c.last_day = dates.day_number(d.first), dates.day_number(d.last)
+         g.claims[i] = c
+         if not data.parties[c.claimant] then
+            data.parties[c.claimant] = { id = c.claimant, name = c.name or c.claimant }
+            data.party_order[#data.party_order + 1] = c.claimant
+         end
+      end
+      for i, x in ipairs(exchanges or {}) do
+         x.id = x.id or ("x" .. i)
+         x.first_day = dates.day_number(x.date)
+         x.last_day = x.first_day
+         x.moved = ""
+         data.exchanges[i] = x
+      end
+      return g, data
+   end
+
+   it("draws only the exchanges that moved its subject between its parties, at most MAX_EXCHANGES", function()
+      local xs = {}
+      for i = 1, 45 do -- detainees AZE -> ARM, every 10 days
+         xs[#xs + 1] = { date = dates.civil(dates.day_number("2021-01-01") + 10 * i),
+            transfers = { { from = "AZE", to = "ARM", detainees = { count = i } } } }
+      end
+      xs[#xs + 1] = { id = "remains", date = "2021-03-01",
+         transfers = { { from = "AZE", to = "ARM", remains = { count = 2 } } } }
+      xs[#xs + 1] = { id = "other-pair", date = "2021-03-02",
+         transfers = { { from = "AZE", to = "RUS", detainees = { count = 2 } } } }
+      local g, data = group({ { claimant = "ARM", as_of = "2021-02-01", count = { exact = 10 } },
+         { claimant = "AZE", as_of = "2022-06-20", count = { exact = 12 } } }, xs)
+      local lay = chart.layout(g, data)
+      assert.equal(45, lay.frame.exchanges_total)
+      assert.equal(chart.MAX_EXCHANGES, #lay.frame.xs)
+      for _, x in ipairs(lay.frame.xs) do
+         assert.are_not.equal("remains", x.id)
+         assert.are_not.equal("other-pair", x.id)
+      end
+      -- a regional count of persons: transfers record no region, so no exchange moved it
+      local rg, rdata = group({ { claimant = "ARM", as_of = "2021-02-01", count = { exact = 10 } } }, xs,
+         { subject = "detainees", holder = "AZE", about = "ARM", region = "Agdam" })
+      assert.equal(0, chart.layout(rg, rdata).frame.exchanges_total)
+      -- and in the HTML report, the chart says how many it leaves out
+      local svg = chart.svg(g, data, 1, lay)
+      local _, markers = svg:gsub('<g class="exchange">', "")
+      assert.equal(chart.MAX_EXCHANGES, markers)
+      assert.matches("15 more exchanges not drawn", svg, 1, true)
+   end)
+end)
+
+describe("a stored run's report", function()
+   it("shows the records of the imports the run read, not those imported after it", function()
+      local dir = support.tmpname("as-it-was")
+      os.execute("mkdir -p " .. support.quote(dir))
+      local db_path = dir .. "/store.db"
+      support.write(dir .. "/first.json", json.encode(fixtures.small()))
+      -- a later import: a new exchange and a new claim
+      local later = { parley = 1, exchanges = { { id = "x-later", date = "2021-09-01", place = "later place",
+         transfers = { { from = "AZE", to = "ARM", detainees = { count = 3 } } } } },
+         claims = { { id = "arm-later", claimant = "ARM", source = "s-article", as_of = "2021-09",
+            subject = "detainees", holder = "AZE", about = "ARM", count = { exact = 150 } } } }
+      support.write(dir .. "/later.json", json.encode(later))
+      local cfg = { store = db_path, data = { "first.json" }, rules = { { use = "count_gap" } } }
+      local run1 = assert(parley.reconcile(cfg, { base = dir }))
+      assert.equal(1, run1.imports)
+      local db = assert(parley.open(db_path))
+      assert(db:import(later))
+      db:close()
+      local run2 = assert(parley.reconcile(cfg, { base = dir }))
+      assert.equal(2, run2.imports)
+      db = assert(parley.open(db_path, { readonly = true }))
+      local old = assert(history.load_run(db, run1.id))
+      assert.equal(1, old.imports)
+      local html1 = assert(old:report("html", nil, { db = db }))
+      local html2 = assert(history.load_run(db, run2.id):report("html", nil, { db = db }))
+      assert.is_nil(html1:find("x-later", 1, true))
+      assert.is_nil(html1:find("arm-later", 1, true))
+      assert.matches("records of import 1 (" .. dir .. "/first.json), as the run read them; 1 later import not " ..
+         "shown", html1, 1, true)
+      assert.matches("x-<wbr>later", html2, 1, true)
+      assert.matches("arm-<wbr>later", html2, 1, true)
+      assert.matches("records of imports 1 to 2 (" .. dir .. "/first.json, ", html2, 1, true)
+      -- every format that shows records shows the same
+      local md1 = assert(old:report("markdown", nil, { db = db }))
+      assert.is_nil(md1:find("later place", 1, true))
+      assert.matches("1 later import not shown", md1, 1, true)
+      assert.equal(1, json.decode(assert(old:report("json", nil, { db = db })):match("^[^\n]*")).imports)
+      -- a run stored before runs recorded their imports shows every import, and says so
+      local legacy = assert(history.load_run(db, run1.id))
+      legacy.imports = nil
+      local html0 = assert(legacy:report("html", nil, { db = db }))
+      assert.matches("x-<wbr>later", html0, 1, true)
+      assert.matches("every import of the store (the run did not record which it read)", html0, 1, true)
+      db:close()
+   end)
+end)
+
+describe("corrections between two runs", function()
+   it("are corrections: the finding on the corrected claim is corrected, and a corrected exchange shows", function()
+      local dir = support.tmpname("corrections")
+      os.execute("mkdir -p " .. support.quote(dir))
+      local db_path = dir .. "/store.db"
+      support.write(dir .. "/first.json", json.encode(fixtures.small()))
+      local cfg = { store = db_path, data = { "first.json" }, rules = { { use = "count_gap" } } }
+      local run1 = assert(parley.reconcile(cfg, { base = dir }))
+      assert.equal(1, #run1.findings)
+      -- the same count with its scope fixed, and the exchange's place fixed
+      local base = fixtures.small()
+      local claim, exchange = base.claims[1], base.exchanges[1]
+      claim.id, claim.supersedes, claim.scope = "arm-200-fixed", "arm-200", { "soldiers" }
+      exchange.id, exchange.supersedes, exchange.place = "x-2021-06-12-fixed", "x-2021-06-12", "Georgian border"
+      for _, t in ipairs(exchange.transfers) do
+         if t.detainees then t.detainees.persons = nil end
+      end
+      local db = assert(parley.open(db_path))
+      assert(db:import({ parley = 1, claims = { claim }, exchanges = { exchange } }))
+      db:close()
+      local run2 = assert(parley.reconcile(cfg, { base = dir }))
+      assert.equal(1, #run2.findings)
+      assert.are_not.equal(run1.findings[1].fingerprint, run2.findings[1].fingerprint)
+      db = assert(parley.open(db_path, { readonly = true }))
+      local d = assert(history.diff(db, run1.id, run2.id))
+      assert.equal(0, #d.new)
+      assert.equal(0, #d.resolved)
+      assert.equal(1, #d.corrected)
+      assert.same({ { kind = "claims", old = "arm-200", new = "arm-200-fixed" } }, d.corrected[1].replaced)
+      assert.equal(run1.findings[1].fingerprint, d.corrected[1].from.fingerprint)
+      assert.equal(run2.findings[1].fingerprint, d.corrected[1].to.fingerprint)
+      assert.same({ "corrected" }, d.change)
+      assert.same({ { kind = "claims", id = "arm-200-fixed", supersedes = "arm-200" },
+         { kind = "exchanges", id = "x-2021-06-12-fixed", supersedes = "x-2021-06-12" } }, d.corrections)
+      -- every report of run 2 says so
+      local loaded = assert(history.load_run(db, run2.id))
+      local html = assert(loaded:report("html", nil, { db = db }))
+      assert.matches("0 new, 0 persisting, 1 corrected, 0 resolved", html, 1, true)
+      assert.matches("records corrected: claims arm-200 by arm-200-fixed, exchanges x-2021-06-12 by " ..
+         "x-2021-06-12-fixed", html, 1, true)
+      assert.matches("<td>corrected</td>", html, 1, true)
+      local sarif = json.decode(assert(loaded:report("sarif", nil, { db = db })))
+      assert.equal("updated", sarif.runs[1].results[1].baselineState)
+      db:close()
+      -- and parley diff
+      local code, out = support.parley("diff", db_path)
+      assert.equal(0, code)
+      assert.matches("0 new, 0 persisting, 1 corrected, 0 resolved", out, 1, true)
+      assert.matches("record corrected: exchanges x-2021-06-12 by x-2021-06-12-fixed", out, 1, true)
+      assert.matches("~ corrected  %[medium%] count_gap: .* %(" .. run1.findings[1].fingerprint .. " %-> " ..
+         run2.findings[1].fingerprint .. "; claims arm%-200 %-> arm%-200%-fixed%)", out)
    end)
 end)
 

@@ -354,6 +354,17 @@ static void push_column_names(lua_State *L, sqlite3_stmt *st, int ncols)
 
 /* -------------------------------------------------------------- Database */
 
+/* What a store's own schema may do when it is read: a received store is input, not code.
+ * SQLITE_DBCONFIG_DEFENSIVE refuses what could corrupt the file from SQL (writable_schema,
+ * journal_mode=OFF, writes to shadow tables), and trusted_schema off keeps functions with side
+ * effects out of triggers, views, CHECKs and indexes the file carries (parley.schema also
+ * refuses any such object it did not create, before a statement touches the store). */
+static void distrust_schema(sqlite3 *db)
+{
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+}
+
 /* core.connect(path, {readonly=, busy_timeout_ms=}): the bare connection; parley.open adds the
  * schema checks. WAL journal and foreign keys are set here so every connection has them. */
 static int core_connect(lua_State *L)
@@ -392,6 +403,7 @@ static int core_connect(lua_State *L)
         return 2;
     }
     sqlite3_extended_result_codes(d->db, 1);
+    distrust_schema(d->db);
     sqlite3_busy_timeout(d->db, (int)busy_ms);
     if (!readonly) {
         rc = sqlite3_exec(d->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
@@ -703,6 +715,25 @@ static int db_first(lua_State *L)
     }
 }
 
+/* db:columns(sql, ...): the names of the columns sql gives, in its order (an empty table for a
+ * statement that gives none), without running it: `parley query` prints every column, NULL
+ * in every row or not, in the order of the SELECT. */
+static int db_columns(lua_State *L)
+{
+    Database *d = check_database(L, 1);
+    Cursor *c;
+    int n = open_cursor(L, d, &c);
+    if (n)
+        return n;
+    if (c->stmt == NULL) {
+        lua_newtable(L);
+        return 1;
+    }
+    lua_getiuservalue(L, 3, 2);
+    cursor_release(c);
+    return 1;
+}
+
 static int cursor_close(lua_State *L)
 {
     cursor_release((Cursor *)luaL_checkudata(L, 1, CURSOR_MT));
@@ -876,6 +907,7 @@ int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(vo
         return 0;
     }
     sqlite3_extended_result_codes(d->db, 1);
+    distrust_schema(d->db);
     sqlite3_busy_timeout(d->db, 5000);
     sqlite3_exec(d->db, "PRAGMA query_only=ON", NULL, NULL, NULL);
     sqlite3_set_authorizer(d->db, rule_authorizer, NULL);
@@ -894,6 +926,7 @@ static const luaL_Reg database_methods[] = {
     {"query", db_query},
     {"first", db_first},
     {"rows", db_rows},
+    {"columns", db_columns},
     {"transaction", db_transaction},
     {"in_transaction", db_in_transaction},
     {"last_insert_rowid", db_last_insert_rowid},

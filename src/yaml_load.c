@@ -6,7 +6,10 @@
  * for a mapping), described by a C frame; a finished node is attached to the container below
  * it. Anchors map to the Lua value itself, so an alias shares its table instead of copying it:
  * billion laughs costs one table per anchor, and an alias to an enclosing anchor makes a cycle
- * instead of a loop.
+ * instead of a loop. But whoever walks the value (an encoder, a validator, a copy) meets every
+ * alias's subtree again, so a load is also bounded by the nodes it holds counted with its
+ * aliases expanded (opts.max_nodes): a 900-byte billion-laughs document is refused at the
+ * alias that passes the budget, before anyone can expand it.
  *
  * Ownership: a Loader userdata owns the libyaml parser, the current event and the frame array;
  * it is created before any of them and frees them in __gc, so a Lua error at any point (a
@@ -28,6 +31,7 @@
 #define CORE_TAG_PREFIX "tag:yaml.org,2002:"
 #define DEFAULT_MAX_DEPTH 1000
 #define MIN_MERGE_BUDGET 1000000
+#define MIN_NODE_BUDGET 1000000 /* expanded nodes a load may hold: this or twice the text's bytes */
 #define SLOTS_PER_FRAME 4 /* table, marks keys, marks values, a waiting key */
 #define SLOTS_SPARE 16    /* what the deepest helper (apply_merges) pushes at once */
 #define MAX_HINT 1024     /* a size hint never presizes a table past this */
@@ -38,6 +42,7 @@ enum {
     S_ANCHORS,   /* anchor name -> value */
     S_KINDS,     /* anchored table -> its K_ kind, for merges through aliases */
     S_PENDING,   /* mapping -> list of the mappings its << merges in, applied at its end */
+    S_SIZES,     /* anchored collection -> its node count with aliases expanded */
     S_TAGS,      /* opts.tags, or nil */
     S_MARKS,     /* the marks table, or nil */
     S_ANCHOR_OF, /* tagged anchored collection -> its anchor, to repoint after the handler */
@@ -58,6 +63,7 @@ typedef struct Frame {
     int merge_key;       /* mapping: the waiting key is << */
     int merged;          /* mapping: a << was seen, its sources wait in S_PENDING */
     int anchored, tagged;
+    lua_Integer nodes_before; /* the call's expanded node count when this node started */
     yaml_mark_t start;   /* where the node starts */
     yaml_mark_t key_mark;
     /* Size hints, kept across the containers opened at this depth: the items of the last
@@ -84,6 +90,7 @@ typedef struct Ctx {
     int depth, max_depth;
     lua_Integer ndocs;
     lua_Integer merge_budget;
+    lua_Integer nodes, max_nodes; /* nodes so far with aliases expanded, and the budget */
 } Ctx;
 
 /* ------------------------------------------------------------ the userdata */
@@ -481,6 +488,16 @@ static void push_tagged(Ctx *c, const char *tag, const char *s, size_t len, yaml
     call_handler(c, tag, m);
 }
 
+/* Adds n nodes (an alias: its anchor's nodes, expanded) to the call's count; past the budget
+ * the load fails where the node is. */
+static void count_nodes(Ctx *c, yaml_mark_t m, lua_Integer n)
+{
+    if (n > c->max_nodes - c->nodes)
+        fail_at(c, m, "the document holds more than %I nodes with its aliases expanded (opts.max_nodes)",
+                c->max_nodes);
+    c->nodes += n;
+}
+
 static void register_anchor(Ctx *c, const char *anchor, int kind)
 {
     lua_State *L = c->L;
@@ -510,6 +527,7 @@ static void on_scalar(Ctx *c, yaml_event_t *ev)
     const char *tag = (const char *)ev->data.scalar.tag;
     int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     int merge = 0;
+    count_nodes(c, ev->start_mark, 1);
     if (tag != NULL) {
         push_tagged(c, tag, s, len, ev->start_mark);
     } else if (plain) {
@@ -528,13 +546,20 @@ static void on_alias(Ctx *c, yaml_event_t *ev)
     lua_State *L = c->L;
     const char *anchor = (const char *)ev->data.alias.anchor;
     int kind = K_SCALAR;
+    lua_Integer size = 1;
     if (lua_getfield(L, S_ANCHORS, anchor) == LUA_TNIL)
         fail_at(c, ev->start_mark, "undefined alias *%s", anchor);
     if (lua_istable(L, -1)) {
         lua_pushvalue(L, -1);
         kind = lua_rawget(L, S_KINDS) == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : K_OTHER;
         lua_pop(L, 1);
+        /* an enclosing anchor, still open, has no size yet: the alias is a cycle, one node */
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, S_SIZES) == LUA_TNUMBER)
+            size = lua_tointeger(L, -1);
+        lua_pop(L, 1);
     }
+    count_nodes(c, ev->start_mark, size);
     attach(c, ev->start_mark, kind, 0);
 }
 
@@ -588,6 +613,8 @@ static void on_start(Ctx *c, yaml_event_t *ev, int kind)
         fail_at(c, m, "a %s cannot be a key: only scalars can",
                 kind == K_MAP ? "mapping" : "sequence");
     f = push_frame(c, m);
+    f->nodes_before = c->nodes;
+    count_nodes(c, m, 1);
     if (tag && strcmp(tag, "!") != 0 &&
         strcmp(tag, kind == K_MAP ? CORE_TAG_PREFIX "map" : CORE_TAG_PREFIX "seq") != 0) {
         if (is_core_tag(tag))
@@ -658,6 +685,7 @@ static void on_end(Ctx *c)
     Frame *f = &c->ld->frames[c->depth - 1];
     yaml_mark_t m = f->start;
     int kind = f->kind, base = f->base, anchored = f->anchored, tagged = f->tagged;
+    lua_Integer size = c->nodes - f->nodes_before;
     if (kind == K_MAP && f->merged)
         apply_merges(c, f);
     if (kind == K_SEQ && f->all_maps) /* the empty list too: it merges nothing */
@@ -668,6 +696,11 @@ static void on_end(Ctx *c)
         f->seq_hint = f->n < MAX_HINT ? (int)f->n : MAX_HINT;
     lua_settop(L, base);
     c->depth--;
+    if (anchored) {
+        lua_pushvalue(L, base);
+        lua_pushinteger(L, size);
+        lua_rawset(L, S_SIZES);
+    }
     if (anchored && kind == K_SEQ_OF_MAPS) {
         lua_pushvalue(L, base);
         lua_pushinteger(L, kind);
@@ -690,6 +723,11 @@ static void on_end(Ctx *c)
             lua_pushvalue(L, -2);
             lua_pushvalue(L, -2);
             lua_rawset(L, S_ANCHORS);
+            if (lua_istable(L, -1)) {
+                lua_pushvalue(L, -1);
+                lua_pushinteger(L, size);
+                lua_rawset(L, S_SIZES);
+            }
         }
         lua_remove(L, -2);
         kind = K_OTHER;
@@ -763,6 +801,8 @@ static void read_options(lua_State *L, Ctx *c)
     c->max_depth = DEFAULT_MAX_DEPTH;
     c->merge_budget = (lua_Integer)c->textlen > MIN_MERGE_BUDGET ? (lua_Integer)c->textlen
                                                                    : MIN_MERGE_BUDGET;
+    c->max_nodes = (lua_Integer)c->textlen > MIN_NODE_BUDGET / 2 ? 2 * (lua_Integer)c->textlen
+                                                                 : MIN_NODE_BUDGET;
     if (lua_isnoneornil(L, S_OPTS))
         return;
     luaL_checktype(L, S_OPTS, LUA_TTABLE);
@@ -799,9 +839,13 @@ static void read_options(lua_State *L, Ctx *c)
             if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
                 bad_option(L, "opts.max_merge_keys must be a non-negative integer");
             c->merge_budget = lua_tointeger(L, -1);
+        } else if (strcmp(k, "max_nodes") == 0) {
+            if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1)
+                bad_option(L, "opts.max_nodes must be a positive integer");
+            c->max_nodes = lua_tointeger(L, -1);
         } else {
             lua_pushfstring(L, "unknown option opts.%s (expected name, marks, schema, tags, "
-                            "max_depth, max_merge_keys)", k);
+                            "max_depth, max_merge_keys, max_nodes)", k);
             bad_option(L, lua_tostring(L, -1));
         }
         lua_pop(L, 1);
@@ -818,6 +862,7 @@ static void load(lua_State *L, Ctx *c, int all)
     c->all = all;
     c->depth = 0;
     c->ndocs = 0;
+    c->nodes = 0;
     c->text = luaL_checklstring(L, S_TEXT, &c->textlen);
     lua_settop(L, S_OPTS);
     c->ld = (Loader *)lua_newuserdatauv(L, sizeof(Loader), 0);
@@ -830,7 +875,7 @@ static void load(lua_State *L, Ctx *c, int all)
         luaL_error(L, "out of Lua stack");
     parley_push_null(L);
     lua_replace(L, S_NULL);
-    for (i = S_ANCHORS; i <= S_PENDING; i++) {
+    for (i = S_ANCHORS; i <= S_SIZES; i++) {
         lua_newtable(L);
         lua_replace(L, i);
     }

@@ -55,7 +55,7 @@ run_asan() {
 	PARLEY_BUILD="$top/build-asan" LD_PRELOAD="$libasan" \
 		ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1" \
 		UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-		sh -c '. tools/env.sh; busted --lua="$LUA" --exclude-tags=install,browser,demo,terminal,tools -o TAP spec' >"$logdir/asan.log" 2>&1
+		sh -c '. tools/env.sh; busted --lua="$LUA" --exclude-tags=install,browser,demo,terminal,tools,sarif -o TAP spec' >"$logdir/asan.log" 2>&1
 	status=$?
 	if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$logdir/asan.log"; then
 		grep -A30 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$logdir/asan.log" | head -80
@@ -67,7 +67,7 @@ run_asan() {
 # The specs under valgrind (memcheck): any error or definite leak in the run fails it.
 run_valgrind() {
 	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-		--show-leak-kinds=definite "$LUA" "$(command -v busted)" --exclude-tags=install,browser,demo,terminal -o TAP spec \
+		--show-leak-kinds=definite "$LUA" "$(command -v busted)" --exclude-tags=install,browser,demo,terminal,sarif -o TAP spec \
 		>"$logdir/valgrind.log" 2>&1
 	status=$?
 	if [ "$status" -eq 99 ]; then
@@ -79,7 +79,7 @@ run_valgrind() {
 
 # The built-in rules' fixture cases, through `parley rules test` as a rule author runs them.
 run_rule_cases() {
-	for dir in spec/rules/builtin examples/rules; do
+	for dir in spec/rules/builtin examples/caucasus-2021/rules; do
 		parley rules test "$dir" >"$logdir/rules.log" 2>&1
 		status=$?
 		line=$(tail -1 "$logdir/rules.log")

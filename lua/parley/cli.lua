@@ -12,13 +12,14 @@ local COMMANDS = {
    { "reconcile", "CONFIG", "run the rules a config names and report the findings" },
    { "runs", "DB", "the runs stored in DB" },
    { "report", "DB RUN", "report a stored run again, in any format, without running its rules" },
-   { "diff", "DB [RUN_A] [RUN_B]", "findings new, persisting and resolved between two runs" },
+   { "diff", "DB [RUN_A] [RUN_B]", "findings new, persisting, corrected and resolved between two runs" },
    { "rules", "list|test", "the built-in rules; run a rule's test cases" },
    { "import", "DB FILE...", "validate dataset files and add them to the store DB (created if new)" },
    { "validate", "FILE...", "check dataset files without a store" },
    { "export", "DB [--out DIR]", "write what a store holds as datasets, or tables with HXL hashtags" },
    { "claims", "DB [--subject S]", "each subject's competing claims side by side, with their sources" },
-   { "query", "DB SQL [VALUE...]", "run one SQL statement (read-only) and print its rows" },
+   { "query", "DB SQL [VALUE...]", "run one SQL statement (read-only) and print its rows (--format csv|json)" },
+   { "verify", "DB", "check a store received from someone else before trusting it" },
    { "names", "match A B", "whether two names are the same person's, with the score and why" },
    { "version", "", "print parley's version" },
    { "help", "[COMMAND]", "this text, or a command's" },
@@ -52,15 +53,23 @@ local USAGE = usage_text()
 
 local HELP = {
    reconcile = [[
-usage: parley reconcile CONFIG [--store DB] [--format FORMAT] [--out PATH] [--fail-on LEVEL] [-j N]
-                        [-q|--quiet] [--share LEVEL] [--share-key FILE]
+usage: parley reconcile CONFIG [--store DB] [--no-store] [--format FORMAT,...] [--out PATH]
+                        [--fail-on LEVEL] [-j N] [-q|--quiet] [--share LEVEL] [--share-key FILE]
+                        [--allow-outside]
 Imports the config's data into its store (or into DB: --store names the store to use instead of
 the config's own; a CONFIG of - is read from standard input, its paths relative to the working
 directory), runs each rule in its own sandbox (in parallel on N
-threads, default: the number of cores), stores the run and prints it: text (a summary, coloured
+threads, default: the number of cores), stores the run (not with --no-store: to try a config
+without recording a run) and prints it: text (a summary, coloured
 on a terminal), json (one object per line), html (one self-contained page with charts),
 markdown, csv (with HXL hashtags) or sarif (SARIF 2.1.0); docs/reports.md. --out writes the
-report to PATH instead of standard output (whole or not at all); -q/--quiet prints nothing.
+report to PATH instead of standard output (whole or not at all); several formats
+(--format html,csv,sarif) are reports of the same run, written into the directory --out DIR
+names as report.html, report.csv, report.sarif (report.md, report.txt), each path printed;
+-q/--quiet prints nothing.
+The config's store, data, scripts and reports must lie inside its own directory (no "..", no
+absolute path or symbolic link leading out, no report written through a link);
+--allow-outside lifts that for a config you trust (docs/security.md).
 Options may be written --name value or --name=value. Exit code: 3 bad configuration or data,
 2 a rule failed or the report could not be written, 1 a finding at or above --fail-on (info,
 low, medium, high, critical), else 0. --share public|partner|internal writes every report of
@@ -103,6 +112,16 @@ importing each other's exports.
 --format csv writes one table of persons, claims or exchanges with HXL hashtags, to FILE or
 standard output (docs/tables.md). --share applies a sharing policy to every record written
 (docs/sharing.md). Exit code 0, or 3 (a store or directory that cannot be used).]],
+   verify = [[
+usage: parley verify DB
+Checks, without changing it, that the store DB holds what parley would have written: its schema
+is exactly the one parley's migrations make (no extra or changed trigger, view or index, none
+missing), SQLite's integrity and foreign-key checks pass, every append-only table keeps its
+guards, every record's digest re-computed from its rows equals the one kept at import (a row
+edited with another tool shows), each import holds the records its counts say, and each
+finding's fingerprint matches its rule and evidence and no finding is missing. Prints one
+line per check and one per problem (docs/security.md). Exit code 0 when every check passes, 3
+otherwise (or when DB cannot be opened).]],
    claims = [[
 usage: parley claims DB [--subject SUBJECT]
 Prints, for each subject (and holder and about), every party's claims side by side with their
@@ -127,15 +146,19 @@ that cannot be used, a sharing policy that cannot be applied). --share public|pa
 the sharing policy (docs/sharing.md).]],
    diff = [[
 usage: parley diff DB [RUN_A] [RUN_B] [--new-only | --resolved-only]
-Which findings are new, persisting or resolved from run A to run B (matched by fingerprint),
-and which rules changed version in between. B defaults to the latest run; with one run given,
-it is B; A defaults to the run before B of the same config. A warning goes to stderr when A is
-newer than B. --new-only and --resolved-only list only those findings (the summary line
-stays). Exit code 0, or 3 (no such run, or a store that cannot be read).]],
+Which findings are new, persisting, corrected or resolved from run A to run B (matched by
+fingerprint; a finding on corrected evidence is the correction of the one it replaces, shown
+with the ids replaced), which records were corrected and which rules changed version in
+between. B defaults to the latest run; with one run given, it is B; A defaults to the run
+before B of the same config. A warning goes to stderr when A is newer than B. --new-only and
+--resolved-only list only those findings (the summary line stays). Exit code 0, or 3 (no such
+run, or a store that cannot be read).]],
    query = [[
-usage: parley query DB SQL [VALUE...] [-q|--quiet]
+usage: parley query DB SQL [VALUE...] [--format table|csv|json] [-q|--quiet]
 Runs one SQL statement on a read-only connection, binding VALUEs to ? parameters (numbers stay
-numbers), and prints the rows as a table, then their number (not with -q).]],
+numbers), and prints every column in the order of the SELECT, NULL in every row or not: as a
+table (default; NULL is an empty cell), then the number of rows (not with -q), CSV (RFC 4180;
+NULL is an empty field) or JSON (one object per row, keys in column order; NULL is null).]],
    version = [[
 usage: parley version
 Prints parley's version and the version of SQLite it runs on (also: parley --version).]],
@@ -152,6 +175,10 @@ local function out(io_, ...) io_:write(...) end
 local write_file = require("parley.files").write
 local report = require "parley.report"
 local did_you_mean = require("parley.text").did_you_mean
+-- Text from the data (a store's rows, a dataset's values quoted in a message) is printed through
+-- these, so it cannot send the terminal escapes or forge a line (parley.text).
+local printable = require("parley.text").printable
+local printable_lines = require("parley.text").printable_lines
 local vocab = require "parley.vocab"
 local claim_value = require("parley.report.common").claim_value
 
@@ -173,9 +200,15 @@ end
 local function table_text(header, rows)
    local widths = {}
    for i, h in ipairs(header) do widths[i] = utf8.len(h) or #h end
-   for _, r in ipairs(rows) do
-      for i, v in ipairs(r) do widths[i] = math.max(widths[i], utf8.len(v) or #v) end
+   local shown = {}
+   for n, r in ipairs(rows) do
+      shown[n] = {}
+      for i, v in ipairs(r) do
+         shown[n][i] = printable(v, false)
+         widths[i] = math.max(widths[i], utf8.len(shown[n][i]) or #shown[n][i])
+      end
    end
+   rows = shown
    local lines = {}
    local function line(r)
       local cells = {}
@@ -198,7 +231,7 @@ local function open_store(path, opts, stderr)
    local parley = require "parley"
    local db, err = parley.open(path, opts)
    if not db then
-      out(stderr, "parley: ", err, "\n")
+      out(stderr, "parley: ", printable_lines(err), "\n")
       return nil
    end
    return db
@@ -257,7 +290,7 @@ function commands.claims(args, io_)
             superseded[c.id] and ("superseded by " .. superseded[c.id]) or shorten(c.text or "", 60),
          }
       end
-      out(io_.stdout, n > 1 and "\n" or "", title, "\n",
+      out(io_.stdout, n > 1 and "\n" or "", printable(title, false), "\n",
          table_text({ "party", "as of", "claim", "scope", "source", "says" }, rows), "\n")
    end
    if #order == 0 then out(io_.stdout, "no claims", subject and (" about " .. subject) or "", "\n") end
@@ -298,39 +331,6 @@ local function options(args, known)
       end
    end
    return opts, rest
-end
-
-function commands.query(argv, io_)
-   local opts, args = options(argv, { quiet = "flag" })
-   if not opts or #args < 2 then
-      out(io_.stderr, HELP.query, "\n")
-      return EXIT_INPUT
-   end
-   local db = open_store(args[1], { readonly = true }, io_.stderr)
-   if not db then return EXIT_INPUT end
-   local values = {}
-   for i = 3, #args do values[#values + 1] = math.tointeger(tonumber(args[i])) or tonumber(args[i]) or args[i] end
-   local ok, err = pcall(function()
-      local header, rows = nil, {}
-      for row in db:query(args[2], values) do
-         if not header then
-            header = {}
-            for k in pairs(row) do header[#header + 1] = k end
-            table.sort(header)
-         end
-         local r = {}
-         for i, k in ipairs(header) do r[i] = row[k] == nil and "" or tostring(row[k]) end
-         rows[#rows + 1] = r
-      end
-      if header then out(io_.stdout, table_text(header, rows), "\n") end
-      if not opts.quiet then out(io_.stdout, string.format("(%d row%s)\n", #rows, #rows == 1 and "" or "s")) end
-   end)
-   db:close()
-   if not ok then
-      out(io_.stderr, "parley: ", tostring(err), "\n")
-      return EXIT_INPUT
-   end
-   return EXIT_OK
 end
 
 -- The name standard input goes by in messages ("<stdin>:3:5: ...").
@@ -395,7 +395,7 @@ function commands.import(args, io_)
    local summary, err = db:import(files)
    db:close()
    if not summary then
-      out(io_.stderr, err, "\n")
+      out(io_.stderr, printable_lines(err), "\n")
       return EXIT_INPUT
    end
    if opts.quiet then return EXIT_OK end
@@ -463,13 +463,13 @@ function commands.validate(args, io_)
             docs[#docs + 1] = doc
             if n then out(io_.stdout, preview(doc, n)) end
          else
-            out(io_.stderr, err, "\n")
+            out(io_.stderr, printable_lines(err), "\n")
             bad = true
          end
       else
          local data, marks = yaml.load_file(source, { marks = true })
          if data == nil and marks then
-            out(io_.stderr, marks, "\n")
+            out(io_.stderr, printable_lines(marks), "\n")
             bad = true
          else
             docs[#docs + 1] = { data = data, marks = marks, name = source }
@@ -478,7 +478,7 @@ function commands.validate(args, io_)
    end
    local _, problems = dataset.validate(docs, {})
    if #problems > 0 then
-      out(io_.stderr, dataset.format_problems(problems), "\n")
+      out(io_.stderr, printable_lines(dataset.format_problems(problems)), "\n")
       bad = true
    end
    if bad then return EXIT_INPUT end
@@ -535,7 +535,7 @@ function commands.export(args, io_)
    end
    db:close()
    if not ok then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    return EXIT_OK
@@ -558,21 +558,108 @@ end
 local function write_output(path, text, io_)
    local ok, err = write_file(path, text)
    if not ok then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return false
    end
    return true
 end
 
+-- `parley query`: the rows as a table (NULL shown as empty), CSV (RFC 4180, NULL empty) or JSON
+-- lines (NULL as null), every column in the order of the SELECT.
+function commands.query(args, io_)
+   -- only --format and -q are options: a VALUE may start with "-" (a negative number)
+   local rest, format, quiet = {}, nil, false
+   local at = 1
+   while at <= #args do
+      local a = args[at]
+      if a == "--format" and args[at + 1] then
+         format, at = args[at + 1], at + 1
+      elseif a:match("^%-%-format=") then
+         format = a:sub(10)
+      elseif a == "-q" or a == "--quiet" then
+         quiet = true
+      else
+         rest[#rest + 1] = a
+      end
+      at = at + 1
+   end
+   if #rest < 2 then
+      out(io_.stderr, HELP.query, "\n")
+      return EXIT_INPUT
+   end
+   format = format or "table"
+   if format ~= "table" and format ~= "csv" and format ~= "json" then
+      out(io_.stderr, string.format("parley: query prints --format table, csv or json, not '%s'\n", format))
+      return EXIT_INPUT
+   end
+   local db = open_store(rest[1], { readonly = true }, io_.stderr)
+   if not db then return EXIT_INPUT end
+   local values = {}
+   for i = 3, #rest do values[#values + 1] = math.tointeger(tonumber(rest[i])) or tonumber(rest[i]) or rest[i] end
+   local ok, err = pcall(function()
+      local header = assert(db:columns(rest[2], table.unpack(values)))
+      local rows = {}
+      for row in db:query(rest[2], values) do rows[#rows + 1] = row end
+      if format == "json" then
+         local json = require "parley.json"
+         for _, row in ipairs(rows) do
+            local parts = {}
+            for i, k in ipairs(header) do
+               parts[i] = json.encode(k) .. ":" .. (row[k] == nil and "null" or json.encode(row[k]))
+            end
+            out(io_.stdout, "{", table.concat(parts, ","), "}\n")
+         end
+      elseif format == "csv" then
+         local function field(v)
+            local s = v == nil and "" or tostring(v)
+            if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
+            return s
+         end
+         local line = {}
+         for i, k in ipairs(header) do line[i] = field(k) end
+         out(io_.stdout, table.concat(line, ","), "\r\n")
+         for _, row in ipairs(rows) do
+            for i, k in ipairs(header) do line[i] = field(row[k]) end
+            out(io_.stdout, table.concat(line, ","), "\r\n")
+         end
+      else
+         local text_rows = {}
+         for n, row in ipairs(rows) do
+            local r = {}
+            for i, k in ipairs(header) do r[i] = row[k] == nil and "" or tostring(row[k]) end
+            text_rows[n] = r
+         end
+         if #header > 0 then out(io_.stdout, table_text(header, text_rows), "\n") end
+         if not quiet then out(io_.stdout, string.format("(%d row%s)\n", #rows, #rows == 1 and "" or "s")) end
+      end
+   end)
+   db:close()
+   if not ok then
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
+      return EXIT_INPUT
+   end
+   return EXIT_OK
+end
+
 function commands.reconcile(args, io_)
    local opts, rest = options(args, { format = "value", out = "value", ["fail-on"] = "value", jobs = "value",
-      quiet = "flag", store = "value", share = "value", ["share-key"] = "value" })
+      quiet = "flag", store = "value", ["no-store"] = "flag", share = "value", ["share-key"] = "value",
+      ["allow-outside"] = "flag" })
    if not opts or #rest ~= 1 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.reconcile, "\n")
       return EXIT_INPUT
    end
-   local format = opts.format or "text"
-   if not cli.check_format(format, io_) then return EXIT_INPUT end
+   -- --format a,b,c: each format of one run, into the directory --out names
+   local formats = {}
+   for f in (opts.format or "text"):gmatch("[^,]+") do
+      if not cli.check_format(f, io_) then return EXIT_INPUT end
+      formats[#formats + 1] = f
+   end
+   if #formats > 1 and not opts.out then
+      out(io_.stderr, "parley: several formats are written into a directory: give it with --out DIR\n")
+      return EXIT_INPUT
+   end
+   local format = formats[1]
    local fail_on = opts["fail-on"]
    if fail_on and not vocab.SEVERITY_RANK[fail_on] then
       out(io_.stderr, string.format("parley: --fail-on takes one of %s, not '%s'\n",
@@ -593,17 +680,24 @@ function commands.reconcile(args, io_)
       config, config_text = STDIN_NAME, (io_.stdin or io.stdin):read("a")
    end
    local run, err, kind = require("parley.engine").reconcile(config, { jobs = jobs, store = opts.store,
-      text = config_text, share = opts.share, share_key = opts["share-key"] })
+      text = config_text, store_run = not opts["no-store"], share = opts.share, share_key = opts["share-key"],
+      allow_outside = opts["allow-outside"] })
    if show_progress then
       -- a dumb terminal cannot erase the line: the result goes on a line of its own
       local erase = os.getenv("TERM") == "dumb" and "\n" or "\r\27[K"
       out(io_.stderr, string.format("%sparley: reconciled %s in %ds\n", erase, rest[1], os.time() - started))
    end
    if not run then
-      out(io_.stderr, err, "\n")
+      out(io_.stderr, printable_lines(err), "\n")
       return kind == "input" and EXIT_INPUT or EXIT_FAILED
    end
-   if not opts.quiet or opts.out then
+   if #formats > 1 then
+      for _, f in ipairs(formats) do
+         local path = opts.out:gsub("/+$", "") .. "/" .. report.file_name(f)
+         if not write_output(path, assert(run:report(f)), io_) then return EXIT_FAILED end
+         if not opts.quiet then out(io_.stdout, path, "\n") end
+      end
+   elseif not opts.quiet or opts.out then
       local text = assert(run:report(format, nil, { colour = format == "text" and not opts.out and
          colour_wanted(io_) }))
       if opts.out then
@@ -692,7 +786,7 @@ function commands.report(args, io_)
       not opts.out and colour_wanted(io_) })
    db:close()
    if not text then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    if opts.out then
@@ -735,7 +829,7 @@ function commands.diff(argv, io_)
    local d, err = history.diff(db, a, b)
    db:close()
    if not d then
-      out(io_.stderr, "parley: ", err, "\n")
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
       return EXIT_INPUT
    end
    if a and a > b then
@@ -745,8 +839,9 @@ function commands.diff(argv, io_)
    end
    local lines = {}
    if a then
-      lines[1] = string.format("run %d (%s, %s) against run %d (%s, %s): %d new, %d persisting, %d resolved", b,
-         d.b.config, d.b.started_at or "", a, d.a.config, d.a.started_at or "", #d.new, #d.persisting, #d.resolved)
+      lines[1] = string.format("run %d (%s, %s) against run %d (%s, %s): %d new, %d persisting, %s%d resolved", b,
+         d.b.config, d.b.started_at or "", a, d.a.config, d.a.started_at or "", #d.new, #d.persisting,
+         #d.corrected > 0 and (#d.corrected .. " corrected, ") or "", #d.resolved)
    else
       lines[1] = string.format("run %d (%s, %s) is the first run of its config: %d new", b, d.b.config,
          d.b.started_at or "", #d.new)
@@ -758,13 +853,26 @@ function commands.diff(argv, io_)
    for _, r in ipairs(d.rules_removed) do
       lines[#lines + 1] = string.format("rule %s: removed (was %s)", r.rule, r.from)
    end
-   local shown = { { "new", "+" }, { "persisting", "=" }, { "resolved", "-" } }
+   -- the records corrected in between (a correction of an exchange shows here even when no
+   -- finding changed)
+   for _, r in ipairs(d.corrections or {}) do
+      lines[#lines + 1] = string.format("record corrected: %s %s by %s", r.kind, r.supersedes, r.id)
+   end
+   local shown = { { "new", "+" }, { "persisting", "=" }, { "corrected", "~" }, { "resolved", "-" } }
    if opts["new-only"] then shown = { { "new", "+" } } end
    if opts["resolved-only"] then shown = { { "resolved", "-" } } end
    for _, kind in ipairs(shown) do
       for _, f in ipairs(d[kind[1]]) do
-         lines[#lines + 1] = string.format("%s %-10s [%s] %s: %s (%s)", kind[2], kind[1], f.severity, f.rule,
-            f.message, f.fingerprint)
+         if kind[1] == "corrected" then
+            local what = {}
+            for k, r in ipairs(f.replaced) do what[k] = string.format("%s %s -> %s", r.kind, r.old, r.new) end
+            lines[#lines + 1] = string.format("~ corrected  [%s] %s: %s (%s -> %s; %s)", f.to.severity,
+               printable(f.to.rule, "    "), printable(f.to.message, "    "), f.from.fingerprint, f.to.fingerprint,
+               table.concat(what, ", "))
+         else
+            lines[#lines + 1] = string.format("%s %-10s [%s] %s: %s (%s)", kind[2], kind[1], f.severity,
+               printable(f.rule, "    "), printable(f.message, "    "), f.fingerprint)
+         end
       end
    end
    out(io_.stdout, table.concat(lines, "\n"), "\n")
@@ -804,11 +912,11 @@ function commands.rules(args, io_)
          if line:find("^FAIL ") then failing = true elseif line:find("^ok ") or not line:find("^ ") then
             failing = false
          end
-         if not opts.quiet or failing then out(io_.stdout, line, "\n") end
+         if not opts.quiet or failing then out(io_.stdout, printable_lines(line), "\n") end
       end
       local passed, failed = require("parley.ruletest").run(rest[1], say)
       if not passed then
-         out(io_.stderr, failed, "\n")
+         out(io_.stderr, printable_lines(failed), "\n")
          return EXIT_INPUT
       end
       return failed > 0 and 1 or EXIT_OK
@@ -822,7 +930,7 @@ function commands.names(args, io_)
    if args[1] == "key" and args[2] and not args[3] then
       local key, err = names.key(args[2])
       if not key then
-         out(io_.stderr, "parley: ", err, "\n")
+         out(io_.stderr, "parley: ", printable_lines(err), "\n")
          return EXIT_INPUT
       end
       out(io_.stdout, key, "\n")
@@ -846,8 +954,32 @@ function commands.names(args, io_)
       out(io_.stderr, "parley: ", tostring(ok and score or is_match), "\n")
       return EXIT_INPUT
    end
-   out(io_.stdout, string.format("%s %.3f %s\n", is_match and "match" or "no match", score, why))
+   out(io_.stdout, string.format("%s %.3f %s\n", is_match and "match" or "no match", score, printable(why, "  ")))
    return is_match and EXIT_OK or 1
+end
+
+function commands.verify(args, io_)
+   if #args ~= 1 then
+      out(io_.stderr, HELP.verify, "\n")
+      return EXIT_INPUT
+   end
+   local result, err = require("parley.verify").store(args[1])
+   if not result then
+      out(io_.stderr, "parley: ", printable_lines(err), "\n")
+      return EXIT_INPUT
+   end
+   for _, c in ipairs(result.passed_checks) do out(io_.stdout, "ok       ", c.check, ": ", c.message, "\n") end
+   for _, p in ipairs(result.problems) do
+      out(io_.stdout, "problem  ", p.check, ": ", printable(p.message, "         "), "\n")
+   end
+   if #result.problems > 0 then
+      out(io_.stderr, string.format("parley: %s failed verification: %d problem%s; do not open it with parley " ..
+         "until you know why (docs/security.md)\n", printable(args[1]), #result.problems,
+         #result.problems == 1 and "" or "s"))
+      return EXIT_INPUT
+   end
+   out(io_.stdout, "verified: ", printable(args[1]), " holds what parley wrote\n")
+   return EXIT_OK
 end
 
 function commands.version(_, io_)

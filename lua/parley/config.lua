@@ -1,7 +1,9 @@
 -- SPDX-License-Identifier: MIT
 -- The reconciliation config (docs/rules.md): read from YAML or given as a table, validated
 -- strictly (unknown keys, missing files and bad values are errors at file:line:col, all
--- reported at once), with paths resolved relative to the config file.
+-- reported at once), with paths resolved relative to the config file and held inside its
+-- directory: a config received from someone else cannot read or overwrite files elsewhere
+-- unless the user allows it (opts.allow_outside; parley reconcile --allow-outside).
 
 local core = require "parley.core"
 local builtin_rules = require "parley.rules"
@@ -57,11 +59,50 @@ function config.builtin_names()
    return table.move(builtin_rules, 1, #builtin_rules, 1, {})
 end
 
+-- Where full (a path as resolved against the config's directory) really is, every link and ".."
+-- resolved: the path itself when something is there, else its nearest existing ancestor's real
+-- path and the rest (which may not climb out with "..", since nothing there can be resolved).
+-- nil when it cannot be told.
+local function real_location(full)
+   if core.path_kind(full) then return core.real_path(full) end
+   local dir, rest = full, {}
+   while not core.path_kind(dir) do
+      local name = dir:match("([^/]*)$")
+      if name == ".." then return nil end
+      table.insert(rest, 1, name)
+      dir = dir:match("^(.*)/[^/]*$") or "."
+      if dir == "" then dir = "/" end
+   end
+   local real = core.real_path(dir)
+   if not real then return nil end
+   return (real == "/" and "" or real) .. "/" .. table.concat(rest, "/")
+end
+
+-- Whether the path stays inside the config's directory (ctx.root, its real path); adds the
+-- problem when it does not. Symbolic links count for where they lead.
+local function confined(ctx, full, where)
+   if ctx.allow_outside or full == ":memory:" then return true end
+   local real = real_location(full)
+   local root = ctx.root
+   if real and root and (real == root or real:sub(1, #root + 1) == root .. "/" or root == "/") then
+      return true
+   end
+   ctx:problem(where, string.format("%s is outside the config's directory %s%s; a config may only name files " ..
+      "inside its own directory unless you allow it (parley reconcile --allow-outside, or allow_outside = true)",
+      full, root or ctx.base, real and real ~= full and (" (it leads to " .. real .. ")") or ""))
+   return false
+end
+
 local function path_checker(kind)
    return function(ctx, v, where)
       local s = check.string(ctx, v, where)
       if not s then return nil end
       local full = resolve(ctx.base, s)
+      if kind == "output" and core.path_kind(full) == "symlink" then
+         ctx:problem(where, string.format("%s is a symbolic link: a report is never written through one", full))
+         return nil
+      end
+      if not confined(ctx, full, where) then return nil end
       if kind == "file" and not file_exists(full) then
          ctx:problem(where, string.format("no such file: %s", full))
          return nil
@@ -155,10 +196,17 @@ end
 -- What can still be checked of a config with problems: its rule entries that are valid on their
 -- own and its limits (or the default ones), so that the rules' parameters are checked in the
 -- same pass as the rest (config.validate's third result; the engine reads the rules' manifests).
-local function partial_config(doc, base)
+-- The context paths are checked in: the base directory, its real path, whether paths may
+-- lead outside it.
+local function path_context(base, opts)
+   return check.new_context({}, { base = base or ".", root = core.real_path(base or "."),
+      allow_outside = opts.allow_outside == true })
+end
+
+local function partial_config(doc, base, opts)
    local rules = type(doc.data) == "table" and doc.data.rules
    if not check.is_array(rules) then return nil end
-   local scratch = check.new_context({}, { base = base })
+   local scratch = path_context(base, opts)
    local partial = { doc = doc, base = base, rules = {}, limits = {} }
    local where = { doc = doc, node = doc.data, key = "rules", path = "rules" }
    for i, node in ipairs(rules) do
@@ -178,16 +226,23 @@ end
 -- Validates a config document {data=, name=, marks=}; base is the directory paths are
 -- relative to. Returns the config with defaults filled and paths resolved, or nil, the
 -- problems, and what can still be checked (the rule entries without problems, for their
--- parameters: engine).
-function config.validate(doc, base)
-   local ctx = check.new_context({}, { base = base or "." })
+-- parameters: engine). opts.allow_outside: paths may lead outside base.
+function config.validate(doc, base, opts)
+   opts = opts or {}
+   local ctx = path_context(base, opts)
    local where = { doc = doc, path = "" }
    local c = check.fields(ctx, doc.data, where, top_spec())
-   if #ctx.problems > 0 or not c then return nil, ctx.problems, partial_config(doc, base or ".") end
+   if #ctx.problems > 0 or not c then return nil, ctx.problems, partial_config(doc, base or ".", opts) end
    c.store = c.store or ":memory:"
    c.data = c.data or {}
    c.report = c.report or {}
-   if c.share and c.share.key then c.share.key = resolve(base or ".", c.share.key) end
+   if c.share and c.share.key then
+      c.share.key = resolve(base or ".", c.share.key)
+      -- the key file is a path of the config like the others: a received config cannot have a
+      -- file elsewhere read as the key, or a new one created there
+      confined(ctx, c.share.key, check.at(where, doc.data.share, "key", "share.key"))
+      if #ctx.problems > 0 then return nil, ctx.problems end
+   end
    local limits = {}
    for k, v in pairs(vocab.DEFAULT_LIMITS) do limits[k] = (c.limits or {})[k] or v end
    c.limits = limits
@@ -203,10 +258,13 @@ function config.validate(doc, base)
    return c
 end
 
+local CONFIG_TEXT_BYTES = 16 * 1024 * 1024
+
 -- Reads a config: a path to a YAML file, or a table of the same shape (paths then relative
 -- to opts.base or the working directory). opts.text, when given, is the YAML text of the
 -- config, and source (a string) its name in messages ("<stdin>"): its paths are relative to
--- opts.base or the working directory. opts.store, when given, is the store to use instead
+-- opts.base or the working directory. A config read as YAML (a file, or opts.text) must keep
+-- its paths inside that directory unless opts.allow_outside. opts.store, when given, is the store to use instead
 -- of the config's own (a path as the caller gives it, not relative to the config). Returns the
 -- config, or nil, the problems as text, the list of problems and what can still be checked of
 -- the config (config.validate).
@@ -233,12 +291,16 @@ function config.load(source, opts)
    elseif type(source) == "table" then
       doc = { data = source, name = opts.name or "config" }
       base = opts.base or "."
-      local ok, encoded = pcall(json.encode, source)
+      -- what the run records the digest of; a table that would be text past this is no config
+      local ok, encoded = pcall(json.encode, source, { max_bytes = CONFIG_TEXT_BYTES })
       content = ok and encoded or nil
    else
       error("bad argument #1 to 'reconcile' (config path or table expected, got " .. type(source) .. ")", 3)
    end
-   local c, problems, partial = config.validate(doc, base)
+   -- a table is the calling program's own config, its paths the program's: only a config read
+   -- as YAML (the kind that is received) is held to its directory
+   local c, problems, partial = config.validate(doc, base,
+      { allow_outside = opts.allow_outside or type(source) == "table" })
    if not c then return nil, check.format_problems(problems), problems, partial end
    -- a store named by the caller (parley reconcile --store DB) is the caller's path, as given
    if opts.store ~= nil then
@@ -255,6 +317,36 @@ end
 
 local PARAM_TYPES = { "number", "integer", "string", "boolean", "list" }
 
+-- A list parameter holds scalars (decl.items: one of LIST_ITEMS, default any scalar), at most
+-- decl.max_items of them (default config.MAX_LIST_ITEMS). Never tables: a list of lists or of
+-- mappings is where a YAML alias bomb hides, and nothing a rule is given needs one.
+config.MAX_LIST_ITEMS = 10000
+local LIST_ITEMS = { "string", "integer", "number", "boolean" }
+
+local function any_scalar(ctx, v, where)
+   local t = type(v)
+   if t == "string" or t == "number" or t == "boolean" then return v end
+   ctx:problem(where, "expected a string, a number or a boolean, got " .. check.describe(v))
+   return nil
+end
+
+local function list_param_checker(decl)
+   local item = any_scalar
+   if decl.items == "string" then item = check.string end
+   if decl.items == "integer" then item = check.integer() end
+   if decl.items == "number" then item = check.number() end
+   if decl.items == "boolean" then item = check.boolean end
+   local most = math.tointeger(decl.max_items) or config.MAX_LIST_ITEMS
+   local items = check.list(item)
+   return function(ctx, v, where)
+      if type(v) == "table" and #v > most then
+         ctx:problem(where, string.format("a list of %d items; this parameter takes at most %d", #v, most))
+         return nil
+      end
+      return items(ctx, v, where)
+   end
+end
+
 local function param_value_checker(decl)
    local t = decl.type
    if t == "integer" then return check.integer(decl.min, decl.max) end
@@ -264,7 +356,7 @@ local function param_value_checker(decl)
       if decl.values then return check.enum(decl.values) end
       return check.string
    end
-   return check.list(function(_, v) return v end)
+   return list_param_checker(decl)
 end
 
 -- Checks a rule entry's `with` against the parameters the rule declares, filling defaults.
@@ -279,6 +371,9 @@ function config.check_params(ctx, declared, with, where)
       if type(decl) ~= "table" or not check.enum(PARAM_TYPES)(check.new_context(), decl.type, {}) then
          ctx:problem(where, string.format("the rule declares parameter '%s' with no valid type (one of %s)",
             tostring(name), table.concat(PARAM_TYPES, ", ")))
+      elseif decl.items ~= nil and not check.enum(LIST_ITEMS)(check.new_context(), decl.items, {}) then
+         ctx:problem(where, string.format("the rule declares list parameter '%s' with items of no valid type " ..
+            "(one of %s)", tostring(name), table.concat(LIST_ITEMS, ", ")))
       end
    end
    if with then

@@ -10,6 +10,7 @@
 local core = require "parley.core"
 local check = require "parley.check"
 local config = require "parley.config"
+local files = require "parley.files"
 local json = require "parley.json"
 local report = require "parley.report"
 local run_class = require "parley.run"
@@ -99,9 +100,7 @@ end
 -- The store of a reconciliation: {db, path (what rules open), temporary (a file to remove)}.
 local function close_store(st)
    st.db:close()
-   if st.temporary then
-      for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(st.temporary .. suffix) end
-   end
+   if st.temporary then files.remove_private_store(st.temporary) end
 end
 
 -- Opens the config's store and imports its data. Rules read the store through connections
@@ -109,9 +108,9 @@ end
 local function open_store(cfg)
    local path, temporary = cfg.store, nil
    if path == ":memory:" then
-      path = os.tmpname()
-      temporary = path
-      os.remove(path)
+      local private, err = files.private_store()
+      if not private then return nil, err end
+      path, temporary = private, private
    end
    local db, err = store.open(path)
    if not db then return nil, err end
@@ -138,6 +137,9 @@ local function new_run(cfg, st)
       store = cfg.store, findings = {}, outcomes = {}, rules = {}, temporary = st.temporary,
    })
    st.temporary = nil
+   -- the imports the run reads: 1 to this one (none yet: 0)
+   local last = st.db:first("SELECT max(id) AS id FROM imports")
+   run.imports = last and last.id or 0
    return run
 end
 
@@ -214,10 +216,13 @@ local function write_reports(run, reports, db, policy)
    return true
 end
 
--- Stores the run, then writes the reports the config asks for (they may read the store).
-local function store_and_report(run, reports, db, policy)
-   local saved, err = run:save(db)
-   if not saved then return nil, "cannot store the run: " .. tostring(err) end
+-- Stores the run (unless store_run is false), then writes the reports the config asks for
+-- (they may read the store).
+local function store_and_report(run, reports, db, policy, store_run)
+   if store_run ~= false then
+      local saved, err = run:save(db)
+      if not saved then return nil, "cannot store the run: " .. tostring(err) end
+   end
    return write_reports(run, reports, db, policy)
 end
 
@@ -236,7 +241,9 @@ end
 
 -- parley.reconcile(config, opts): opts.jobs (threads; default: the number of cores),
 -- opts.base (for a table config), opts.share (a sharing level or policy for the reports,
--- docs/sharing.md) and opts.share_key (its key file). Returns the run, or nil, a message, and a kind:
+-- docs/sharing.md) and opts.share_key (its key file), opts.store_run (false: run and report
+-- without recording the run; it has no id, and its history is since the latest stored run of
+-- the config). Returns the run, or nil, a message, and a kind:
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
 function engine.reconcile(source, opts)
    opts = opts or {}
@@ -262,7 +269,7 @@ function engine.reconcile(source, opts)
    local run = new_run(cfg, st)
    run.share = policy -- run:report writes under it unless told otherwise
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
-   local done, fail_err = store_and_report(run, cfg.report, st.db, policy)
+   local done, fail_err = store_and_report(run, cfg.report, st.db, policy, opts.store_run)
    close_store(st)
    if not done then return nil, fail_err, "failed" end
    return run

@@ -126,14 +126,8 @@ end
 
 ---------------------------------------------------------------------------- tables
 
--- One field: a cell from the data that starts with = + - or @ gets a leading apostrophe, so
--- no spreadsheet reads it as a formula; then quoted as RFC 4180 requires.
-local function field(v)
-   local s = v == nil and "" or tostring(v)
-   if s:match("^[=+%-@]") then s = "'" .. s end
-   if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
-   return s
-end
+-- One field: formula-guarded, then quoted as RFC 4180 requires (parley.text.csv_field).
+local field = require("parley.text").csv_field
 
 local function joined(list, sep)
    return list and table.concat(list, sep or "; ") or nil

@@ -2,11 +2,13 @@
 -- The run history a store keeps (runs, rule_outcomes and findings, append-only): the list of
 -- runs, a stored run loaded back into the shape parley.reconcile returns (so it can be
 -- reported again without running its rules), and the difference between two runs: which
--- findings are new, persisting or resolved (matched by fingerprint) and which rules changed
--- version in between. See docs/reports.md.
+-- findings are new, persisting, corrected or resolved (matched by fingerprint; a finding on
+-- corrected evidence is the correction of the one it replaces) and which rules changed
+-- version and which records were corrected in between. See docs/reports.md.
 
 local json = require "parley.json"
 local run_class = require "parley.run"
+local vocab = require "parley.vocab"
 
 local history = {}
 
@@ -20,7 +22,7 @@ end
 local function run_summary(row)
    return {
       id = row.id, config = row.config, config_sha256 = row.config_sha256, started_at = row.started_at,
-      finished_at = row.finished_at, status = row.status, store = row.store,
+      finished_at = row.finished_at, status = row.status, store = row.store, imports = row.imports,
    }
 end
 
@@ -122,17 +124,125 @@ end
 local function summary_of(db, r)
    if type(r) == "table" then
       return { id = r.id, config = r.config_name, config_sha256 = r.config_sha256, started_at = r.started_at,
-         finished_at = r.finished_at, status = r.status }
+         finished_at = r.finished_at, status = r.status, imports = r.imports }
    end
    local row = db:first("SELECT * FROM runs WHERE id = ?", r)
    return row and run_summary(row)
 end
 
+---------------------------------------------------------------------------- corrections
+
+-- The kinds of record a correction (`supersedes`) can replace.
+local CORRECTABLE = { "claims", "lists", "exchanges", "sources" }
+
+-- Each corrected record's id -> the id of the record that supersedes it, by kind, among the
+-- records of imports up to upto (nil: all).
+local function superseders(db, upto)
+   local by = {}
+   for _, kind in ipairs(CORRECTABLE) do
+      by[kind] = {}
+      local sql = "SELECT t.id, t.supersedes FROM " .. kind .. " t JOIN records r ON r.kind = ? AND r.id = t.id " ..
+         "WHERE t.supersedes IS NOT NULL" .. (upto and " AND r.import <= ?" or "")
+      for row in db:query(sql, upto and { kind, upto } or { kind }) do by[kind][row.supersedes] = row.id end
+   end
+   return by
+end
+
+-- The latest correction of id (id itself when none), following chains of corrections.
+local function latest(by_kind, id)
+   local seen = {}
+   while by_kind and by_kind[id] and not seen[id] do
+      seen[id] = true
+      id = by_kind[id]
+   end
+   return id
+end
+
+local function evidence_table(e)
+   if type(e) == "string" then return decode(e, {}) end
+   return type(e) == "table" and e or {}
+end
+
+-- A finding's rule and evidence as one key: ids sorted within each kind.
+local function evidence_key(rule, evidence, by)
+   local parts, replaced = { rule }, {}
+   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
+      local ids = {}
+      for _, id in ipairs(type(evidence[kind]) == "table" and evidence[kind] or {}) do
+         local now = by and latest(by[kind], tostring(id)) or tostring(id)
+         if now ~= tostring(id) then replaced[#replaced + 1] = { kind = kind, old = tostring(id), new = now } end
+         ids[#ids + 1] = now
+      end
+      table.sort(ids)
+      parts[#parts + 1] = kind .. "=" .. table.concat(ids, ",")
+   end
+   return table.concat(parts, "\0"), replaced
+end
+
+-- Pairs the resolved findings of d whose evidence was corrected with the new findings of the
+-- same rule on the corrected evidence: each pair leaves new and resolved for d.corrected
+-- ({from = the resolved finding, to = the new one, replaced = {{kind, old, new}}}) and its
+-- change is "corrected". fb: b's findings, in order.
+local function pair_corrections(db, d, fb, upto)
+   d.corrected = {}
+   if #d.resolved == 0 or #d.new == 0 then return end
+   local by = superseders(db, upto)
+   local waiting = {}
+   for _, r in ipairs(d.resolved) do
+      local key, replaced = evidence_key(r.rule, r.evidence, by)
+      if #replaced > 0 then
+         waiting[key] = waiting[key] or {}
+         table.insert(waiting[key], { finding = r, replaced = replaced })
+      end
+   end
+   if next(waiting) == nil then return end
+   local paired_resolved, paired_new = {}, {}
+   for i, f in ipairs(fb) do
+      if d.change[i] == "new" then
+         local key = evidence_key(f.rule, evidence_table(f.evidence), nil)
+         local list = waiting[key]
+         if list and #list > 0 then
+            local w = table.remove(list, 1)
+            d.corrected[#d.corrected + 1] = { from = w.finding, to = f, replaced = w.replaced }
+            d.change[i] = "corrected"
+            paired_resolved[w.finding], paired_new[f] = true, true
+         end
+      end
+   end
+   local function without(list, paired)
+      local out = {}
+      for _, f in ipairs(list) do
+         if not paired[f] then out[#out + 1] = f end
+      end
+      return out
+   end
+   d.new, d.resolved = without(d.new, paired_new), without(d.resolved, paired_resolved)
+end
+
+-- The records corrected between two runs: those of the imports after a's up to b's that
+-- supersede another, {kind, id, supersedes} (nil when either run did not record its imports).
+local function corrections_between(db, ia, ib)
+   if not ia or not ib or ib <= ia then return ia and ib and {} or nil end
+   local out = {}
+   for _, kind in ipairs(CORRECTABLE) do
+      for row in db:query("SELECT t.id, t.supersedes FROM " .. kind .. " t JOIN records r ON r.kind = ? AND " ..
+         "r.id = t.id WHERE t.supersedes IS NOT NULL AND r.import > ? AND r.import <= ? ORDER BY t.id", kind, ia,
+         ib) do
+         out[#out + 1] = { kind = kind, id = row.id, supersedes = row.supersedes }
+      end
+   end
+   return out
+end
+
 -- What changed from run a to run b (each an id, or a run in memory; a may be nil: b is then a
 -- first run and every finding is new). Findings are matched by fingerprint, as many times as
--- each fingerprint occurs. Returns {a, b (summaries), new, persisting, resolved (findings; the
--- resolved ones are a's), change (per finding of b, by index: "new" or "persisting"),
--- rules_changed ({rule, from, to}), rules_added, rules_removed}, or nil and a message.
+-- each fingerprint occurs; a resolved finding whose evidence was corrected and a new finding of
+-- the same rule on the corrected evidence are one finding, corrected. Returns {a, b
+-- (summaries), new, persisting, resolved (findings; the resolved ones are a's), corrected
+-- ({from, to, replaced}), change (per finding of b, by index: "new", "persisting" or
+-- "corrected"), rules_changed ({rule, from, to}), rules_added, rules_removed, corrections (the
+-- records corrected in between: {kind, id, supersedes}; nil when a run did not record its
+-- imports)}, or nil and a message.
 function history.diff(db, a, b)
    local sb = summary_of(db, b)
    if not sb then return nil, string.format("there is no run %s in %s", tostring(b), db:path()) end
@@ -170,6 +280,8 @@ function history.diff(db, a, b)
          d.resolved[#d.resolved + 1] = r
       end
    end
+   pair_corrections(db, d, fb, sb.imports)
+   d.corrections = sa and corrections_between(db, sa.imports, sb.imports) or nil
    if a ~= nil then
       local va, vb = versions_of(db, a), versions_of(db, b)
       for rule, v in pairs(vb) do

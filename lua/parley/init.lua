@@ -35,9 +35,11 @@ local parley = {
 -- @function open
 -- @tparam string path the SQLite file, or ":memory:"
 -- @tparam[opt] table opts `readonly` (boolean), `busy_timeout_ms` (default 5000), `adopt` (add
--- parley's tables to a database that has others)
+-- parley's tables to a database that has others, and accept triggers and views on those)
 -- @treturn Database the store (see the store API)
--- @return or nil and a message: cannot open, not a parley store, written by a newer parley
+-- @return or nil and a message: cannot open, not a parley store, a schema that is not exactly
+-- the one parley's migrations make (each difference named; docs/security.md), written by a
+-- newer parley
 -- @raise when path is not a string or opts not a table
 parley.open = store.open
 
@@ -77,7 +79,8 @@ end
 -- @tparam string|table config the path of a config YAML file, or a table of the same shape
 -- @tparam[opt] table opts `jobs` (threads; default: the number of cores), `store` (a store
 -- path to use instead of the config's own), `base` (the directory a table config's paths are
--- relative to)
+-- relative to), `allow_outside` (a config file's paths may lead outside its directory;
+-- docs/security.md)
 -- @return the run: `run.findings`, `run.outcomes`, `run:counts()`, `run:report(format)`
 -- @return or nil, every problem as text, and its kind: "input" (bad configuration or data) or
 -- "failed" (a store or report that could not be written)

@@ -43,17 +43,27 @@ end
 
 local encode_value
 
-local function encode_table(t, out, seen)
-   if seen[t] then error("cannot encode a table that contains itself", 0) end
-   seen[t] = true
+-- The text so far (out) and what bounds it: the tables open on the path to the current value
+-- (a table met again on its own path is a cycle), the bytes written and the budget.
+local function emit(st, piece)
+   st.bytes = st.bytes + #piece
+   if st.bytes > st.max_bytes then
+      error(string.format("cannot encode: the JSON text would exceed %d bytes (opts.max_bytes)", st.max_bytes), 0)
+   end
+   st.out[#st.out + 1] = piece
+end
+
+local function encode_table(t, st)
+   if st.open[t] then error("cannot encode a table that contains itself", 0) end
+   st.open[t] = true
    local n = array_length(t)
    if n then
-      out[#out + 1] = "["
+      emit(st, "[")
       for i = 1, n do
-         if i > 1 then out[#out + 1] = "," end
-         encode_value(t[i], out, seen)
+         if i > 1 then emit(st, ",") end
+         encode_value(t[i], st)
       end
-      out[#out + 1] = "]"
+      emit(st, "]")
    else
       local keys = {}
       for k in pairs(t) do
@@ -64,53 +74,64 @@ local function encode_table(t, out, seen)
          keys[#keys + 1] = k
       end
       table.sort(keys, key_order)
-      out[#out + 1] = "{"
+      emit(st, "{")
       for i, k in ipairs(keys) do
-         if i > 1 then out[#out + 1] = "," end
-         out[#out + 1] = encode_string(tostring(k))
-         out[#out + 1] = ":"
-         encode_value(t[k], out, seen)
+         if i > 1 then emit(st, ",") end
+         emit(st, encode_string(tostring(k)))
+         emit(st, ":")
+         encode_value(t[k], st)
       end
-      out[#out + 1] = "}"
+      emit(st, "}")
    end
-   seen[t] = nil
+   st.open[t] = nil
 end
 
-function encode_value(v, out, seen)
+function encode_value(v, st)
    local tv = type(v)
    if tv == "string" then
-      out[#out + 1] = encode_string(v)
+      emit(st, encode_string(v))
    elseif tv == "number" then
       if math.type(v) == "integer" then
-         out[#out + 1] = string.format("%d", v)
+         emit(st, string.format("%d", v))
       elseif v ~= v or v == math.huge or v == -math.huge then
-         out[#out + 1] = "null" -- JSON has no NaN or infinity
+         emit(st, "null") -- JSON has no NaN or infinity
       else
          local s = string.format("%.17g", v)
          if not s:find("[%.eE]") then s = s .. ".0" end
-         out[#out + 1] = s
+         emit(st, s)
       end
    elseif tv == "boolean" then
-      out[#out + 1] = tostring(v)
+      emit(st, tostring(v))
    elseif v == nil or v == null then
-      out[#out + 1] = "null"
+      emit(st, "null")
    elseif tv == "table" then
-      encode_table(v, out, seen)
+      encode_table(v, st)
    else
       error("cannot encode a " .. tv .. " as JSON", 0)
    end
 end
 
+-- The most bytes json.encode writes unless opts.max_bytes says otherwise. A table shared by
+-- several parents (a YAML alias) is written out once per parent, so a value that is small in
+-- memory can be enormous as text; past the budget the encoder raises instead of filling memory.
+json.MAX_BYTES = 256 * 1024 * 1024
+
 --- Encodes a value as JSON text: object keys sorted, a table whose keys are exactly 1..n (or
 -- none) an array, integers without a fraction.
 -- @param v a table, string, number, boolean or parley.null
+-- @tparam[opt] table opts `max_bytes`: the longest text it may write (default `json.MAX_BYTES`,
+-- 256 MiB; a table shared by several parents is written once for each)
 -- @treturn string the JSON
 -- @raise on a value JSON cannot hold (a function, a userdata other than parley.null, a cycle,
--- a key that is neither a string nor a number)
-function json.encode(v)
-   local out = {}
-   encode_value(v, out, {})
-   return table.concat(out)
+-- a key that is neither a string nor a number), or a text longer than `opts.max_bytes`
+function json.encode(v, opts)
+   local max_bytes = opts and opts.max_bytes or json.MAX_BYTES
+   if math.type(max_bytes) ~= "integer" or max_bytes < 0 then
+      error("bad option to 'json.encode' (max_bytes must be a non-negative integer)", 2)
+   end
+   local st = { out = {}, open = {}, bytes = 0, max_bytes = max_bytes }
+   encode_value(v, st)
+   return table.concat(st.out)
 end
 
 -- Decoding ------------------------------------------------------------------

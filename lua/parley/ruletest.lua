@@ -4,6 +4,7 @@
 -- engine (sandbox included), and every difference is reported. See docs/rules.md.
 
 local core = require "parley.core"
+local output_files = require "parley.files"
 local check = require "parley.check"
 local engine = require "parley.engine"
 local store = require "parley.store"
@@ -120,11 +121,8 @@ end
 -- Runs one case; returns a list of differences (empty when it passes).
 local function run_case(file, spec, case)
    local base = dirname(file)
-   local path = os.tmpname()
-   os.remove(path)
-   local function cleanup()
-      for _, s in ipairs({ "", "-wal", "-shm" }) do os.remove(path .. s) end
-   end
+   local path = assert(output_files.private_store())
+   local function cleanup() output_files.remove_private_store(path) end
    local db = assert(store.open(path))
    local diffs = {}
    if case.dataset then

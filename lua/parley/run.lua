@@ -8,6 +8,7 @@
 -- evidence, measures and details as (evidence_json, measures_json, details_json): run:store
 -- writes them as they are, so each is encoded once.
 
+local files = require "parley.files"
 local json = require "parley.json"
 local store = require "parley.store"
 local vocab = require "parley.vocab"
@@ -22,7 +23,7 @@ run.Run = Run
 -- so it can still be reported (reports read the claims and exchanges behind the findings).
 Run.__gc = function(self)
    if self.temporary then
-      for _, suffix in ipairs({ "", "-wal", "-shm" }) do os.remove(self.temporary .. suffix) end
+      files.remove_private_store(self.temporary)
    end
 end
 
@@ -46,9 +47,9 @@ local function exec(db, sql, ...)
 end
 
 local function insert_rows(self, db)
-   exec(db, "INSERT INTO runs (config, config_sha256, started_at, finished_at, status, store) " ..
-      "VALUES (?, ?, ?, ?, ?, ?)", self.config_name, self.config_sha256, self.started_at, self.finished_at,
-      self.status, self.store)
+   exec(db, "INSERT INTO runs (config, config_sha256, started_at, finished_at, status, store, imports) " ..
+      "VALUES (?, ?, ?, ?, ?, ?, ?)", self.config_name, self.config_sha256, self.started_at, self.finished_at,
+      self.status, self.store, self.imports)
    self.id = db:last_insert_rowid()
    for _, o in ipairs(self.outcomes) do
       exec(db, "INSERT INTO rule_outcomes (run, rule, version, outcome, error, findings, truncated, " ..

@@ -6,6 +6,7 @@
 -- when a newer one opens it, and one written by a newer parley is refused rather than misread.
 
 local record_schema = require "parley.record_schema"
+local printable = require("parley.text").printable
 
 local schema = {}
 
@@ -284,8 +285,19 @@ schema.migrations[2] = schema.migrations[2] .. schema.append_only_triggers()
 -- (parley.record_schema: a field with `since = N` is added to older stores by migration N).
 -- Migrations 1 to 4 are history, written out above.
 local HISTORY = #schema.migrations
+-- Columns of the run history added after migration 4, by the migration that adds them (beside
+-- the record fields with the same `since`).
+local RUN_COLUMNS = {
+   -- 6: the last import a run read (imports are append-only: imports 1 to N were present), so
+   -- that a stored run is reported from exactly the records it saw (docs/reports.md)
+   [6] = "ALTER TABLE runs ADD COLUMN imports INTEGER;\n",
+}
 do
    local added, last = {}, HISTORY
+   for v, sql in pairs(RUN_COLUMNS) do
+      added[v] = sql
+      last = math.max(last, v)
+   end
    local names = {}
    for name in pairs(record_schema.tables) do names[#names + 1] = name end
    table.sort(names)
@@ -345,6 +357,117 @@ function schema.migrate(db, from, to)
    return true
 end
 
+---------------------------------------------------------------------------- the canonical schema
+
+-- What a store at `version` holds, built by running the migrations on a database in memory (so
+-- the migrations stay the one description of the schema) and kept for the life of the process:
+-- {["type name"] = {type=, name=, tbl_name=, sql=}} and the set of parley's table names.
+local canonical_cache = {}
+local function canonical(version)
+   if canonical_cache[version] then return canonical_cache[version] end
+   local core = require "parley.core"
+   local mem = assert(core.connect(":memory:"))
+   local ok, err = schema.migrate(mem, 0, version)
+   if not ok then
+      mem:close()
+      error("parley's own migrations fail: " .. tostring(err))
+   end
+   local objects, tables = {}, {}
+   for row in mem:query("SELECT type, name, tbl_name, sql FROM sqlite_schema") do
+      objects[row.type .. " " .. row.name] = row
+      if row.type == "table" then tables[row.name] = true end
+   end
+   mem:close()
+   canonical_cache[version] = { objects = objects, tables = tables }
+   return canonical_cache[version]
+end
+
+-- The append-only guards of a store at `version`: {{name=, table=}}, sorted, every trigger
+-- "T_no_update" or "T_no_delete" that parley's migrations create (those of schema.append_only
+-- and of record kinds added later alike).
+function schema.guards(version)
+   local out = {}
+   for _, o in pairs(canonical(version).objects) do
+      if o.type == "trigger" and (o.name:match("_no_update$") or o.name:match("_no_delete$")) then
+         out[#out + 1] = { name = o.name, table = o.tbl_name }
+      end
+   end
+   table.sort(out, function(a, b) return a.name < b.name end)
+   return out
+end
+
+-- The tables of db that parley's schema at `version` does not have (an adopted database's
+-- own), sorted: accepted, and named by parley verify.
+function schema.other_tables(db, version)
+   local want, out = canonical(version).tables, {}
+   for row in db:query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' " ..
+      "ORDER BY name") do
+      if not want[row.name] then out[#out + 1] = printable(row.name, false) end
+   end
+   return out
+end
+
+-- Statistics tables steer the query planner (a forged sqlite_stat1 can make every query of a
+-- run crawl); sqlite_sequence only counts AUTOINCREMENT keys, which parley's tables have none of.
+local INERT_INTERNAL = { sqlite_sequence = true }
+
+-- The differences between db's schema and parley's schema at `version`: a list of sentences,
+-- empty when the store holds exactly what parley's migrations made, plus tables of its own that
+-- parley leaves alone (those of an adopted database, with their indexes). Triggers and views of
+-- such tables are accepted only with opts.adopt: a trigger is code that runs on a write.
+-- A name or a statement of the store's schema as a message shows it: on one line, control
+-- characters visible (it is the sender's text), and at most SQL_SHOWN bytes of a statement.
+local SQL_SHOWN = 200
+local function shown(s)
+   s = printable(tostring(s), false)
+   if #s > SQL_SHOWN then s = s:sub(1, SQL_SHOWN) .. "..." end
+   return s
+end
+
+function schema.differences(db, version, opts)
+   opts = opts or {}
+   local want = canonical(version)
+   local seen, problems = {}, {}
+   local function add(fmt, ...) problems[#problems + 1] = string.format(fmt, ...) end
+   for stored in db:query("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name") do
+      local key = stored.type .. " " .. stored.name
+      local expected = want.objects[key]
+      seen[key] = true
+      local row = { type = stored.type, name = shown(stored.name), tbl_name = shown(stored.tbl_name),
+         sql = shown(stored.sql), raw_name = stored.name, raw_tbl_name = stored.tbl_name }
+      if expected then
+         if expected.tbl_name ~= stored.tbl_name or expected.sql ~= stored.sql then
+            add("its %s %s differs from parley's: %s", row.type, row.name, row.sql)
+         end
+      elseif INERT_INTERNAL[row.raw_name] then -- luacheck: ignore 542 (a counter table: nothing to check)
+      elseif row.raw_name:match("^sqlite_stat") then
+         add("it has query-planner statistics (%s) parley did not write", row.name)
+      elseif want.tables[row.raw_tbl_name] then
+         add("it has an extra %s %s on parley's table %s: %s", row.type, row.name, row.tbl_name, row.sql)
+      elseif (row.type == "trigger" or row.type == "view") and not opts.adopt then
+         add("it has a %s %s (on %s) that parley did not create; open it with {adopt = true} if it is yours",
+            row.type, row.name, row.tbl_name)
+      end
+   end
+   local missing = {}
+   for key in pairs(want.objects) do
+      if not seen[key] then missing[#missing + 1] = key end
+   end
+   table.sort(missing)
+   if #missing > 0 then
+      add("it is incomplete for schema version %d: it lacks %s", version, table.concat(missing, ", "))
+   end
+   return problems
+end
+
+-- nil and the message that names every difference of db's schema from parley's, or true.
+local function check_schema(db, version, opts)
+   local problems = schema.differences(db, version, opts)
+   if #problems == 0 then return true end
+   return nil, string.format("%s is not a store parley can trust (schema version %d): %s",
+      db:path(), version, table.concat(problems, "; "))
+end
+
 -- Checks what kind of database db is and brings it to the current schema.
 -- opts.adopt: add parley's tables to a database that has other tables.
 function schema.prepare(db, opts)
@@ -380,6 +503,8 @@ function schema.prepare(db, opts)
          "%s was written by a newer parley (schema version %d; this parley %s knows up to %d): upgrade parley",
          db:path(), version, require("parley.core").version, schema.VERSION)
    end
+   local trusted, why = check_schema(db, version, opts)
+   if not trusted then return nil, why end
    if version < schema.VERSION then
       if opts.readonly then
          return nil, string.format(

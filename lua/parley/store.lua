@@ -24,9 +24,10 @@ local store = {}
 --- Opens or creates a store and brings its schema up to date (this is parley.open).
 -- @tparam string path the SQLite file, or ":memory:"
 -- @tparam[opt] table opts `readonly`, `busy_timeout_ms` (default 5000), `adopt` (add parley's
--- tables to a database that has others)
+-- tables to a database that has others, and accept triggers and views on those)
 -- @treturn Database the store
--- @return or nil and a message (cannot open; not a parley store; written by a newer parley)
+-- @return or nil and a message (cannot open; not a parley store; a schema other than the one
+-- parley's migrations make, each difference named; written by a newer parley)
 -- @raise when path is not a string or opts not a table
 function store.open(path, opts)
    if type(path) ~= "string" then

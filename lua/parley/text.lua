@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: MIT
--- Small text helpers shared by the validators and the command line: "did you mean"
--- suggestions and the script a name is written in.
+-- Small text helpers shared by the validators, the reports and the command line: "did you
+-- mean" suggestions, the script a name is written in, text from the data made safe to print on
+-- a terminal, and a CSV cell no spreadsheet runs as a formula.
 
 local text = {}
 
@@ -66,6 +67,84 @@ function text.script(s)
       end
    end
    return found or "unknown"
+end
+
+---------------------------------------------------------------------------- printing data
+
+-- How each C0 control that has a familiar escape is shown; the others as \xNN.
+local NAMED = { [0] = "\\0", [7] = "\\a", [8] = "\\b", [9] = "\\t", [10] = "\\n", [11] = "\\v", [12] = "\\f",
+   [13] = "\\r", [27] = "\\e" }
+
+-- Code points beyond ASCII a terminal acts on or that re-order or break what is shown: the C1
+-- controls (U+009B is CSI, U+009D OSC), the line and paragraph separators, the bidirectional
+-- embeddings, overrides and isolates ("Trojan source").
+local function is_active(c)
+   return (c >= 0x80 and c <= 0x9F) or c == 0x2028 or c == 0x2029 or (c >= 0x202A and c <= 0x202E) or
+      (c >= 0x2066 and c <= 0x2069)
+end
+
+local function shown_byte(b)
+   return NAMED[b] or string.format("\\x%02x", b)
+end
+
+-- text.printable(s, continuation): s with every control character a terminal would act on shown
+-- as an escape a reader can see (ESC as \e, BEL as \a, C1 controls as \u{9b}, bytes that are not
+-- UTF-8 as \xNN), so data printed by parley can neither drive the terminal (colours, titles,
+-- OSC 8 links, cursor moves) nor forge a line of output. A line break is kept and followed by
+-- `continuation` (default: two spaces), so a continuation line never starts where a line of
+-- parley's own does; with continuation = false it is shown as \n (a table cell). A tab is
+-- kept in text and shown as \t in a cell. Anything that is not a string is tostring'ed.
+function text.printable(s, continuation)
+   s = tostring(s)
+   if continuation == nil then continuation = "  " end
+   if not s:find("[%z\1-\31\127-\255]") then return s end
+   local out, i, n = {}, 1, #s
+   while i <= n do
+      local j = s:find("[%z\1-\31\127-\255]", i)
+      if not j then
+         out[#out + 1] = s:sub(i)
+         break
+      end
+      if j > i then out[#out + 1] = s:sub(i, j - 1) end
+      local b = s:byte(j)
+      i = j + 1
+      if b == 10 and continuation then
+         out[#out + 1] = "\n" .. continuation
+      elseif b == 9 and continuation then
+         out[#out + 1] = "\t"
+      elseif b < 0x80 then
+         out[#out + 1] = shown_byte(b)
+      else
+         local seq = s:match("^[\194-\244][\128-\191]*", j)
+         local c = seq and #seq <= 4 and utf8.len(seq) == 1 and utf8.codepoint(seq)
+         if not c then
+            out[#out + 1] = shown_byte(b)
+         else
+            out[#out + 1] = is_active(c) and string.format("\\u{%x}", c) or seq
+            i = j + #seq
+         end
+      end
+   end
+   return table.concat(out)
+end
+
+-- text.printable_lines(s): each line of a message of several lines (parley's own line breaks,
+-- as in a list of problems) made printable, the breaks kept as they are.
+function text.printable_lines(s)
+   return (tostring(s):gsub("[^\n]+", function(line) return text.printable(line) end))
+end
+
+---------------------------------------------------------------------------- CSV cells
+
+-- text.csv_field(v): one CSV field. A cell from the data that starts with = + - @, a tab or a
+-- carriage return gets a leading apostrophe, so no spreadsheet reads it as a formula (a
+-- spreadsheet drops a leading tab or CR and then evaluates what follows); then it is quoted as
+-- RFC 4180 requires (a comma, a quote or a line break).
+function text.csv_field(v)
+   local s = v == nil and "" or tostring(v)
+   if s:match("^[=+%-@\t\r]") then s = "'" .. s end
+   if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
+   return s
 end
 
 return text

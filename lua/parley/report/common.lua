@@ -211,6 +211,40 @@ function common.party_summary(claims)
    return order
 end
 
+-- "run 7", or "a run not stored" (parley reconcile --no-store).
+function common.run_label(r)
+   return r.id ~= nil and ("run " .. tostring(r.id)) or "a run not stored"
+end
+
+-- Which imports the report shows the records of: "records of imports 1 to 2 (a.yaml, b.yaml),
+-- as the run read them; 1 later import not shown", or nil without a store.
+function common.imports_line(model)
+   local im = model.imports
+   if not im then return nil end
+   local names = {}
+   for i, r in ipairs(im.shown) do
+      if i > 5 then
+         names[#names + 1] = string.format("and %d more", #im.shown - 5)
+         break
+      end
+      names[#names + 1] = tostring(r.name)
+   end
+   local s
+   if #im.shown == 0 then
+      s = "records: none (no import before the run)"
+   else
+      s = string.format("records of import%s %s (%s)", #im.shown == 1 and "" or "s",
+         #im.shown == 1 and tostring(im.shown[1].id) or (im.shown[1].id .. " to " .. im.shown[#im.shown].id),
+         table.concat(names, ", "))
+   end
+   if not im.upto then return s .. ": every import of the store (the run did not record which it read)" end
+   s = s .. ", as the run read them"
+   if im.later > 0 then
+      s = s .. string.format("; %d later import%s not shown", im.later, im.later == 1 and "" or "s")
+   end
+   return s
+end
+
 -- "new" / "persisting" for a finding of this run, as the history found it.
 function common.change(model, i)
    return model.history and model.history.change[i] or ""
@@ -237,8 +271,20 @@ function common.history_line(model)
    if not h.a then
       return string.format("history: first run of %s; every finding is new", tostring(model.run.config))
    end
-   local s = string.format("since run %s (%s): %d new, %d persisting, %d resolved", tostring(h.a.id),
-      tostring(h.a.started_at), #h.new, #h.persisting, #h.resolved)
+   local s = string.format("since run %s (%s): %d new, %d persisting, %s%d resolved", tostring(h.a.id),
+      tostring(h.a.started_at), #h.new, #h.persisting,
+      h.corrected and #h.corrected > 0 and (#h.corrected .. " corrected, ") or "", #h.resolved)
+   if h.corrections and #h.corrections > 0 then
+      local c = {}
+      for i, r in ipairs(h.corrections) do
+         if i > 5 then
+            c[#c + 1] = string.format("and %d more", #h.corrections - 5)
+            break
+         end
+         c[#c + 1] = string.format("%s %s by %s", r.kind, r.supersedes, r.id)
+      end
+      s = s .. "; records corrected: " .. table.concat(c, ", ")
+   end
    local changed = {}
    for _, r in ipairs(h.rules_changed) do
       changed[#changed + 1] = string.format("%s %s -> %s", r.rule, r.from, r.to)
@@ -253,9 +299,11 @@ end
 
 local ENTITIES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
 
--- Text from the data in HTML (an element's content or an attribute's value).
+-- Text from the data in HTML (an element's content or an attribute's value). Control
+-- characters are shown as escapes (parley.text.printable; line breaks kept): HTML cannot hold
+-- most of them, and the file is read in terminals too.
 function common.html_escape(s)
-   s = tostring(s)
+   s = text.printable(tostring(s), "")
    if not s:find("[&<>\"']") then return s end
    return (s:gsub("[&<>\"']", ENTITIES))
 end

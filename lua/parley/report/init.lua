@@ -25,6 +25,13 @@ local function is_format(name)
    return false
 end
 
+-- The file name of a report in format, as `parley reconcile --format a,b --out DIR` writes it:
+-- report.EXT, the extension the format's files have.
+local EXTENSIONS = { markdown = "md", text = "txt" }
+function report.file_name(format)
+   return "report." .. (EXTENSIONS[format] or format)
+end
+
 -- Renders run in format: returns the text, or nil and a message.
 function report.render(run, format, opts)
    if not is_format(format) then

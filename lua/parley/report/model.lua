@@ -51,22 +51,43 @@ local function days_of(date)
    return d and day_number(d.first), d and day_number(d.last)
 end
 
+-- The records of the imports up to `upto` (a run's imports), by kind and id: a stored run is
+-- shown with what it read, not with what was imported after it (nil: every record).
+local function present_records(db, upto)
+   if not upto then return nil end
+   local present = setmetatable({}, { __index = function(t, kind)
+      local ids = {}
+      rawset(t, kind, ids)
+      return ids
+   end })
+   for r in db:query("SELECT kind, id FROM records WHERE import <= ?", upto) do present[r.kind][r.id] = true end
+   return present
+end
+
+-- Whether record id of kind is among those the report shows.
+local function shown(present, kind, id)
+   return present == nil or present[kind][id] == true
+end
+
 -- The exchanges in date order, with the first and last day each can mean and what moved.
-local function load_exchanges(db)
+local function load_exchanges(db, present)
    local out = {}
    for x in records.exchanges(db) do
+      if not shown(present, "exchanges", x.id) then goto next end
       x.first_day, x.last_day = days_of(x.date)
       x.moved = common.exchange_moved(x)
       out[#out + 1] = x
+      ::next::
    end
    return out
 end
 
 -- The claims of the store by id, each marked with the claim that supersedes it, and grouped
 -- by subject (subject, holder, about, region) in key order, each with its first and last day.
-local function load_claims(db, data)
+local function load_claims(db, data, present)
    local groups, superseded = {}, {}
    for c in records.claims(db) do
+      if not shown(present, "claims", c.id) then goto next end
       data.claims[c.id] = c
       if c.supersedes then superseded[c.supersedes] = c.id end
       c.first_day, c.last_day = days_of(c.as_of)
@@ -80,6 +101,7 @@ local function load_claims(db, data)
       end
       g.claims[#g.claims + 1] = c
       if c.count then g.counted = g.counted + 1 end
+      ::next::
    end
    for id, by in pairs(superseded) do
       if data.claims[id] then data.claims[id].superseded_by = by end
@@ -89,23 +111,44 @@ end
 
 -- The records a report shows: parties (by id, and in store order), sources, claims grouped
 -- by subject, exchanges, and the claims of the store by id.
-local function load_data(db)
+local function load_data(db, present)
    local data = { parties = {}, sources = {}, claims = {}, subjects = {}, exchanges = {}, party_order = {} }
    for p in records.parties(db) do
-      data.parties[p.id] = p
-      data.party_order[#data.party_order + 1] = p.id
+      if shown(present, "parties", p.id) then
+         data.parties[p.id] = p
+         data.party_order[#data.party_order + 1] = p.id
+      end
    end
-   for s in records.sources(db) do data.sources[s.id] = s end
-   load_claims(db, data)
-   data.exchanges = load_exchanges(db)
+   for s in records.sources(db) do
+      if shown(present, "sources", s.id) then data.sources[s.id] = s end
+   end
+   load_claims(db, data, present)
+   data.exchanges = load_exchanges(db, present)
    return data
+end
+
+-- The imports the report shows the records of: those the run read (run.imports: 1 to N), or
+-- every import when the run did not record them (stored before parley recorded it). {upto
+-- (nil: all), shown = {{id, name, imported_at}}, later (how many imports came after)}.
+local function imports_of(db, upto)
+   local out = { upto = upto, shown = {}, later = 0 }
+   for r in db:query("SELECT id, name, imported_at FROM imports ORDER BY id") do
+      if not upto or r.id <= upto then
+         out.shown[#out.shown + 1] = r
+      else
+         out.later = out.later + 1
+      end
+   end
+   return out
 end
 
 -- What a report of run shows. opts.db: an open store (else the run's own, if it is still
 -- there); opts.data = false leaves the records out, and "exchanges" takes only the exchanges;
 -- opts.share: the sharing policy (parley.share; a level name or a policy), applied here, once,
--- for every format. Returns {run, counts, findings, outcomes, rules, kept, history (nil without
--- a store), data (nil without a store), share (what the policy withheld), version}, or nil and
+-- for every format. The records are those of the imports the run read (run.imports), so a
+-- stored run shows what it saw. Returns {run, counts, findings, outcomes, rules, kept, history
+-- (nil without a store), data and imports (nil without a store), share (what the policy
+-- withheld), version}, or nil and
 -- a message (a policy that needs a key that cannot be read).
 function model.gather(run, opts)
    opts = opts or {}
@@ -116,18 +159,26 @@ function model.gather(run, opts)
    end
    local m = {
       run = { id = run.id, config = run.config_name, config_sha256 = run.config_sha256, started_at = run.started_at,
-         finished_at = run.finished_at, status = run.status, store = run.store },
+         finished_at = run.finished_at, status = run.status, store = run.store, imports = run.imports },
       counts = counts(run), findings = run.findings, outcomes = run.outcomes, rules = rules_of(run),
       version = core.version,
    }
    if db then
       local ok, h = pcall(history.for_run, db, run)
       m.history = ok and h or nil
+      -- the records of the run's imports, for a format that shows records
+      local present
+      if opts.data ~= false then
+         local okp, p = pcall(present_records, db, run.imports)
+         present = okp and p or nil
+      end
+      local oki, imports = pcall(imports_of, db, (opts.data == false or present) and run.imports or nil)
+      m.imports = oki and imports or nil
       if opts.data == "exchanges" then
-         local ok2, exchanges = pcall(load_exchanges, db)
+         local ok2, exchanges = pcall(load_exchanges, db, present)
          m.data = ok2 and { exchanges = exchanges } or nil
       elseif opts.data ~= false then
-         local ok2, data = pcall(load_data, db)
+         local ok2, data = pcall(load_data, db, present)
          m.data = ok2 and data or nil
       end
    end

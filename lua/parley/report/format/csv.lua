@@ -3,17 +3,30 @@
 -- then HXL hashtags (https://hxlstandard.org) so humanitarian tools can read it, with custom
 -- #x_ tags where HXL has none (docs/reports.md). RFC 4180: CRLF line ends, fields quoted when
 -- they hold a comma, a quote or a line break, quotes doubled. A cell from the data that starts
--- with = + - or @ gets a leading apostrophe, so no spreadsheet reads it as a formula.
+-- with = + - @, a tab or a carriage return gets a leading apostrophe, so no spreadsheet reads it
+-- as a formula.
 
 local common = require "parley.report.common"
 
 local csv = {}
 
--- name, HXL hashtag, value(finding, index, model)
+-- What the HXL 1.1 dictionary (https://hxlstandard.org/standard/1-1final/dictionary/) has of
+-- the tags below: the hashtags and the attributes it defines. Every other attribute is a
+-- custom one and every #x_ hashtag an extension one, each documented in docs/reports.md; a
+-- spec checks the columns use nothing else.
+csv.HXL_DICTIONARY = {
+   hashtags = { "#meta", "#severity", "#status", "#description", "#date" },
+   attributes = { "reported", "id" },
+}
+
+-- name, HXL tag, value(finding, index, model). Columns that share a hashtag each have an
+-- attribute no other has, and none has all of another's: so each column's tag, as an HXL
+-- pattern (the hashtag and these attributes, or more), selects that column alone (#meta+rule
+-- is the rule, not the rule's version too).
 local COLUMNS = {
    { "run", "#meta+run", function(_, _, m) return m.run.id end },
    { "rule", "#meta+rule", function(f) return f.rule end },
-   { "rule_version", "#meta+rule+version", function(f) return f.rule_version end },
+   { "rule_version", "#meta+version", function(f) return f.rule_version end },
    { "severity", "#severity", function(f) return f.severity end },
    { "change", "#status+change", function(_, i, m) return common.change(m, i) end },
    { "message", "#description", function(f) return f.message end },
@@ -27,18 +40,13 @@ local COLUMNS = {
    { "exchanges", "#x_exchanges", function(f) return table.concat(common.ids(f.evidence, "exchanges"), " ") end },
    { "persons", "#x_persons", function(f) return table.concat(common.ids(f.evidence, "persons"), " ") end },
    { "measures", "#x_measures", function(f) return common.measures_text(f.measures) end },
-   { "fingerprint", "#meta+fingerprint", function(f) return f.fingerprint end },
+   { "fingerprint", "#meta+id+fingerprint", function(f) return f.fingerprint end },
    -- the sharing level the report was made at (parley.share), so a row says what it withholds
    { "sharing", "#x_sharing", function(_, _, m) return m.share and m.share.level or "internal" end },
 }
 
--- One field: formula-guarded, then quoted as RFC 4180 requires.
-local function field(v)
-   local s = v == nil and "" or tostring(v)
-   if s:match("^[=+%-@]") then s = "'" .. s end
-   if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
-   return s
-end
+-- One field: formula-guarded, then quoted as RFC 4180 requires (parley.text.csv_field).
+local field = require("parley.text").csv_field
 
 function csv.render(model)
    local lines = {}

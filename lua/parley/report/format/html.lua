@@ -1,12 +1,14 @@
 -- SPDX-License-Identifier: MIT
--- The HTML report: one self-contained file (no external assets, no script, readable without
--- JavaScript and in print) with the summary by severity, the history since the previous run,
+-- The HTML report: one self-contained file (no external assets; one inline script, the
+-- findings' filters, allowed by its hash and nothing else; readable without JavaScript and in
+-- print) with the summary by severity, the history since the previous run,
 -- a timeline chart per subject (report/chart.lua), a table of every finding and each finding
 -- (the first common.DETAIL) with its measures and its evidence side by side, the exchanges
 -- with their mediators, the sources, and the rule outcomes. Every string from the data is
 -- escaped: a dataset is untrusted.
 
 local vocab = require "parley.vocab"
+local core = require "parley.core"
 local common = require "parley.report.common"
 local chart = require "parley.report.chart"
 
@@ -16,6 +18,13 @@ local html = {}
 html.records = true
 
 local esc = common.html_escape
+
+-- An id from the data, escaped, with a break opportunity after each separator (- _ / # . : ,)
+-- that a space does not follow (a space is one already), so that a long id wraps there and
+-- never mid-word.
+local function id_html(s)
+   return (esc(s):gsub("([%-_/#%.:,])(%S)", "%1<wbr>%2"))
+end
 
 local STYLE = [[
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Armenian",sans-serif;
@@ -32,7 +41,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .chg{font-size:.85em;color:#444;border:1px dashed #777;padding:0 .4em;border-radius:3px}
 .finding{border:1px solid #ccc;border-left:6px solid #999;padding:.2em 1em .8em;margin:1em 0;break-inside:avoid}
 .f-critical,.f-high{border-left-color:#b3261e}.f-medium{border-left-color:#e0a000}.f-low{border-left-color:#3b82c4}
-.meta{color:#555;font-size:.88em}.ids{font-family:ui-monospace,monospace;font-size:.88em;word-break:break-all}
+.meta{color:#555;font-size:.88em}.ids{font-family:ui-monospace,monospace;font-size:.88em}
 .side{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:.8em}
 .card{border:1px solid #bbb;border-radius:4px;padding:.5em .8em;background:#fafafa}
 .card h4{margin:.1em 0 .3em;font-size:1em}.card dl{margin:0;display:grid;grid-template-columns:max-content 1fr;
@@ -41,6 +50,11 @@ blockquote{margin:.4em 0;padding:.2em .8em;border-left:3px solid #999;background
 figure{margin:1em 0}figcaption{font-size:.9em;color:#444}svg.timeline{max-width:100%;height:auto;
 background:#fff;border:1px solid #ddd}
 nav ul{columns:2}
+[hidden]{display:none!important}
+.filters{display:flex;flex-wrap:wrap;gap:.4em 1.2em;align-items:center;margin:.6em 0;padding:.5em .8em;
+background:#f6f6f6;border:1px solid #ddd;border-radius:4px}.filters select{max-width:16em}
+.filters input{width:14em}pre{white-space:pre-wrap;overflow-wrap:anywhere}
+.subject,.finding,.lazy{content-visibility:auto;contain-intrinsic-size:auto 640px}
 @media print{body{max-width:none;font-size:10.5pt;padding:0}nav{display:none}a{color:inherit;text-decoration:none}
 .finding,figure,tr{break-inside:avoid}h2,h3{break-after:avoid}th{background:#eee!important}
 .sev{border:1px solid #000;background:none!important;color:#000!important}
@@ -72,10 +86,10 @@ local function claim_card(o, data, id)
    local s = data.sources[c.source] or {}
    local code, words = common.grade(s)
    o[#o + 1] = '<div class="card"><h4>' .. party_label(data, c.claimant) .. ": " .. esc(common.claim_value(c)) ..
-      "</h4><dl><dt>claim</dt><dd class=\"ids\">" .. esc(c.id) .. "</dd><dt>as of</dt><dd>" .. esc(c.as_of) ..
+      "</h4><dl><dt>claim</dt><dd class=\"ids\">" .. id_html(c.id) .. "</dd><dt>as of</dt><dd>" .. esc(c.as_of) ..
       "</dd><dt>subject</dt><dd>" .. esc(common.subject_title(c)) .. "</dd>"
    if c.scope and #c.scope > 0 then o[#o + 1] = "<dt>scope</dt><dd>" .. esc(common.scope_text(c)) .. "</dd>" end
-   o[#o + 1] = "<dt>source</dt><dd>" .. esc(s.title or c.source) .. ' <span class="ids">(' .. esc(c.source) ..
+   o[#o + 1] = "<dt>source</dt><dd>" .. esc(s.title or c.source) .. ' <span class="ids">(' .. id_html(c.source) ..
       ")</span>" .. (s.speaker and ("<br>" .. esc(s.speaker)) or "") ..
       (s.published and (", " .. esc(s.published)) or "") .. (s.url and ("<br>" .. link(s.url)) or "") .. "</dd>"
    o[#o + 1] = "<dt>grade</dt><dd>" .. (code ~= "" and ("<strong>" .. esc(code) .. "</strong> " .. esc(words))
@@ -92,8 +106,8 @@ local function pairs_table(o, rows, caption)
       '<th scope="col">name</th><th scope="col">script</th><th scope="col">right</th><th scope="col">name</th>' ..
       '<th scope="col">script</th><th scope="col">score</th></tr></thead><tbody>'
    for _, p in ipairs(rows) do
-      o[#o + 1] = '<tr><td class="ids">' .. esc(p.left) .. "</td><td>" .. esc(p.left_name) .. "</td><td>" ..
-         esc(p.left_script) .. '</td><td class="ids">' .. esc(p.right) .. "</td><td>" .. esc(p.right_name) ..
+      o[#o + 1] = '<tr><td class="ids">' .. id_html(p.left) .. "</td><td>" .. esc(p.left_name) .. "</td><td>" ..
+         esc(p.left_script) .. '</td><td class="ids">' .. id_html(p.right) .. "</td><td>" .. esc(p.right_name) ..
          "</td><td>" .. esc(p.right_script) .. '</td><td class="n">' .. esc(p.score) .. "</td></tr>"
    end
    o[#o + 1] = "</tbody></table>"
@@ -122,9 +136,9 @@ end
 local function evidence_id(data, kind, id)
    if kind == "parties" then return party_label(data, id) end
    if kind == "sources" and data and data.sources[id] then
-      return esc(data.sources[id].title) .. ' <span class="ids">(' .. esc(id) .. ")</span>"
+      return esc(data.sources[id].title) .. ' <span class="ids">(' .. id_html(id) .. ")</span>"
    end
-   return '<span class="ids">' .. esc(id) .. "</span>"
+   return '<span class="ids">' .. id_html(id) .. "</span>"
 end
 
 -- The evidence ids of a finding by kind, and the persons a list comparison found on one side
@@ -154,12 +168,139 @@ local function evidence_table(o, data, f)
    end
 end
 
-local function finding(o, model, i, f)
+---------------------------------------------------------------------------- filters
+
+-- The script of the findings' filters: the only script of the page, the same in every report
+-- (no data in it), so the Content-Security-Policy allows it by its hash and nothing else. It
+-- shows the filter form (hidden without JavaScript, when every finding shows) and hides the
+-- rows and articles of findings that do not match the severity, rule, subject and party chosen
+-- and the words searched (in the message and the ids).
+html.SCRIPT = [[
+(function(){var form=document.getElementById("filters");if(!form)return;form.hidden=false;
+var items=Array.prototype.slice.call(document.querySelectorAll("#findings [data-sev]"));
+var out=document.getElementById("filter-count"),rows=0;
+items.forEach(function(it){if(it.tagName==="TR")rows++});
+function run(){var v={};Array.prototype.forEach.call(form.querySelectorAll("[data-f]"),function(e){
+v[e.getAttribute("data-f")]=e.value});var q=(v.q||"").trim().toLowerCase(),shown=0;
+items.forEach(function(it){var d=it.dataset,ok=(!v.sev||d.sev===v.sev)&&(!v.rule||d.rule===v.rule)&&
+(!v.subject||(d.subject||"").indexOf(" "+v.subject+" ")>=0)&&
+(!v.party||(d.party||"").indexOf(" "+v.party+" ")>=0);
+if(ok&&q){if(it._text===undefined)it._text=it.textContent.toLowerCase();ok=it._text.indexOf(q)>=0}
+it.hidden=!ok;if(ok&&it.tagName==="TR")shown++});
+out.textContent=shown+" of "+rows+" findings shown"}
+form.addEventListener("input",run);form.addEventListener("change",run);
+form.addEventListener("submit",function(e){e.preventDefault();run()});run()})();
+]]
+
+local B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+-- The base64 of the bytes a hex string spells (a SHA-256 for the policy's hash source).
+local function hex_base64(hex)
+   local bytes = hex:gsub("%x%x", function(h) return string.char(tonumber(h, 16)) end)
+   local out = {}
+   for i = 1, #bytes, 3 do
+      local a, b, c = bytes:byte(i, i + 2)
+      local n = a * 65536 + (b or 0) * 256 + (c or 0)
+      local chars = {}
+      for k = 3, 0, -1 do
+         local v = (n >> (6 * k)) & 63
+         chars[#chars + 1] = B64:sub(v + 1, v + 1)
+      end
+      if not b then chars[3], chars[4] = "=", "=" elseif not c then chars[4] = "=" end
+      out[#out + 1] = table.concat(chars)
+   end
+   return table.concat(out)
+end
+
+-- The policy: nothing from the network, styles inline, and only the filters' script.
+html.CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-" ..
+   hex_base64(core.sha256(html.SCRIPT)) .. "'"
+
+-- The subject each claim is counted in (its index among the report's subjects).
+local function subject_of_claims(data)
+   local of = {}
+   for n, g in ipairs(data and data.subjects or {}) do
+      for _, c in ipairs(g.claims) do of[c.id] = n end
+   end
+   return of
+end
+
+-- What the filters match a finding on: its parties (in its evidence, and the claimants of its
+-- claims) and its subjects (of its claims), each list padded with spaces.
+local function facets(model, f, subject_of)
+   local parties, subjects, seen = {}, {}, {}
+   local function party(p)
+      if p and not seen["p" .. p] then
+         seen["p" .. p] = true
+         parties[#parties + 1] = p
+      end
+   end
+   for _, p in ipairs(common.ids(f.evidence, "parties")) do party(p) end
+   for _, id in ipairs(common.ids(f.evidence, "claims")) do
+      local c = model.data and model.data.claims[id]
+      if c then party(c.claimant) end
+      local n = subject_of[id]
+      if n and not seen["s" .. n] then
+         seen["s" .. n] = true
+         subjects[#subjects + 1] = tostring(n)
+      end
+   end
+   return parties, subjects
+end
+
+-- (a finding with no party or no subject has no attribute for it: the page stays small)
+local function data_attributes(f, parties, subjects)
+   return ' data-sev="' .. esc(f.severity) .. '" data-rule="' .. esc(f.rule) .. '"' ..
+      (#parties > 0 and (' data-party=" ' .. esc(table.concat(parties, " ")) .. ' "') or "") ..
+      (#subjects > 0 and (' data-subject=" ' .. table.concat(subjects, " ") .. ' "') or "")
+end
+
+-- The filter form (shown by html.SCRIPT): a choice of each severity, rule, subject and party
+-- the findings have, and a search box.
+local function filter_form(o, model, all)
+   local sev, rules, parties, subjects = {}, {}, {}, {}
+   local seen = {}
+   for _, s in ipairs(vocab.SEVERITIES) do seen["v" .. s] = false end
+   for _, a in ipairs(all) do
+      local f = a.finding
+      seen["v" .. f.severity] = true
+      if not seen["r" .. f.rule] then seen["r" .. f.rule] = true rules[#rules + 1] = f.rule end
+      for _, p in ipairs(a.parties) do
+         if not seen["p" .. p] then seen["p" .. p] = true parties[#parties + 1] = p end
+      end
+      for _, n in ipairs(a.subjects) do
+         if not seen["s" .. n] then seen["s" .. n] = true subjects[#subjects + 1] = tonumber(n) end
+      end
+   end
+   for k = #vocab.SEVERITIES, 1, -1 do
+      if seen["v" .. vocab.SEVERITIES[k]] then sev[#sev + 1] = vocab.SEVERITIES[k] end
+   end
+   table.sort(rules)
+   table.sort(parties)
+   table.sort(subjects)
+   local function select(name, key, values, label)
+      o[#o + 1] = "<label>" .. name .. ' <select data-f="' .. key .. '"><option value="">all</option>'
+      for _, v in ipairs(values) do
+         o[#o + 1] = '<option value="' .. esc(v) .. '">' .. label(v) .. "</option>"
+      end
+      o[#o + 1] = "</select></label> "
+   end
+   o[#o + 1] = '<form id="filters" class="filters" role="search" aria-label="Filter the findings" hidden>'
+   select("severity", "sev", sev, esc)
+   select("rule", "rule", rules, esc)
+   select("subject", "subject", subjects, function(n) return esc(common.subject_title(model.data.subjects[n])) end)
+   select("party", "party", parties, function(p) return party_label(model.data, p) end)
+   o[#o + 1] = '<label>search <input type="search" data-f="q" placeholder="message or id"></label> ' ..
+      '<output id="filter-count" aria-live="polite"></output></form>'
+end
+
+local function finding(o, model, i, f, attributes)
    local change = common.change(model, i)
-   o[#o + 1] = '<article class="finding f-' .. esc(f.severity) .. '" id="finding-' .. i .. '"><h3>' ..
+   o[#o + 1] = '<article class="finding f-' .. esc(f.severity) .. '" id="finding-' .. i .. '"' .. attributes ..
+      "><h3>" ..
       sev_badge(f.severity) .. " " .. esc(f.message) .. "</h3><p class=\"meta\">" .. esc(f.rule) .. " " ..
       esc(f.rule_version or "") .. (change ~= "" and (' <span class="chg">' .. esc(change) .. "</span>") or "") ..
-      ' · fingerprint <span class="ids">' .. esc(f.fingerprint) .. "</span></p>"
+      ' · fingerprint <span class="ids">' .. id_html(f.fingerprint) .. "</span></p>"
    measures_table(o, f)
    claim_cards(o, model.data, f)
    pairs_table(o, common.pairs(f.details, "pairs"), "Matched persons")
@@ -176,16 +317,24 @@ local function findings_section(o, model, detail)
       o[#o + 1] = "<p>No findings.</p></section>"
       return
    end
-   o[#o + 1] = '<table class="all"><caption>Every finding, most severe first</caption><thead><tr>' ..
+   local subject_of, all = subject_of_claims(model.data), {}
+   for i, f in ipairs(model.findings) do
+      local parties, subjects = facets(model, f, subject_of)
+      all[i] = { finding = f, parties = parties, subjects = subjects,
+         attributes = data_attributes(f, parties, subjects) }
+   end
+   filter_form(o, model, all)
+   o[#o + 1] = '<div class="lazy"><table class="all"><caption>Every finding, most severe first</caption><thead><tr>' ..
       '<th scope="col">#</th><th scope="col">severity</th><th scope="col">rule</th><th scope="col">change</th>' ..
       '<th scope="col">message</th><th scope="col">measures</th><th scope="col">evidence</th></tr></thead><tbody>'
    for i, f in ipairs(model.findings) do
-      o[#o + 1] = '<tr><td class="n">' .. (i <= detail and ('<a href="#finding-' .. i .. '">' .. i .. "</a>") or i) ..
+      local number = i <= detail and ('<a href="#finding-' .. i .. '">' .. i .. "</a>") or tostring(i)
+      o[#o + 1] = "<tr" .. all[i].attributes .. '><td class="n">' .. number ..
          "</td><td>" .. esc(f.severity) .. "</td><td>" .. esc(f.rule) .. "</td><td>" .. esc(common.change(model, i)) ..
          "</td><td>" .. esc(f.message) .. "</td><td>" .. esc(common.measures_text(f.measures)) ..
-         '</td><td class="ids">' .. esc(common.evidence_text(f.evidence)) .. "</td></tr>"
+         '</td><td class="ids">' .. id_html(common.evidence_text(f.evidence)) .. "</td></tr>"
    end
-   o[#o + 1] = "</tbody></table>"
+   o[#o + 1] = "</tbody></table></div>"
    if n > detail then
       o[#o + 1] = string.format("<p>The first %s findings, the most severe, are shown below with their evidence " ..
          "side by side; the table above lists all %s with their evidence ids.</p>", common.thousands(detail),
@@ -193,7 +342,7 @@ local function findings_section(o, model, detail)
    end
    for i, f in ipairs(model.findings) do
       if i > detail then break end
-      finding(o, model, i, f)
+      finding(o, model, i, f, all[i].attributes)
    end
    o[#o + 1] = "</section>"
 end
@@ -231,7 +380,7 @@ local function history_section(o, model)
          '<th scope="col">fingerprint</th></tr></thead><tbody>'
       for _, f in ipairs(h.resolved) do
          o[#o + 1] = "<tr><td>" .. sev_badge(f.severity) .. "</td><td>" .. esc(f.rule) .. "</td><td>" ..
-            esc(f.message) .. '</td><td class="ids">' .. esc(f.fingerprint) .. "</td></tr>"
+            esc(f.message) .. '</td><td class="ids">' .. id_html(f.fingerprint) .. "</td></tr>"
       end
       o[#o + 1] = "</tbody></table>"
    end
@@ -259,7 +408,7 @@ local function subject_claims(o, data, g)
       local superseded = c.superseded_by and (" (superseded by " .. esc(c.superseded_by) .. ")") or ""
       o[#o + 1] = "<tr><td>" .. esc(c.claimant) .. "</td><td>" .. esc(c.as_of) .. "</td><td>" ..
          esc(common.claim_value(c)) .. superseded .. "</td><td>" .. esc(common.scope_text(c)) ..
-         '</td><td class="ids">' .. esc(c.id) .. '</td><td class="ids">' .. esc(c.source) .. "</td><td>" ..
+         '</td><td class="ids">' .. id_html(c.id) .. '</td><td class="ids">' .. id_html(c.source) .. "</td><td>" ..
          esc((common.grade(s))) .. "</td><td>" .. esc(c.text or "") .. "</td></tr>"
    end
    o[#o + 1] = "</tbody></table>"
@@ -284,7 +433,7 @@ local function sources_table(o, model)
    local ids = {}
    for id in pairs(data.sources) do ids[#ids + 1] = id end
    table.sort(ids)
-   o[#o + 1] = '<section id="sources"><h2>Sources</h2>'
+   o[#o + 1] = '<section id="sources" class="lazy"><h2>Sources</h2>'
    if #ids == 0 then
       o[#o + 1] = "<p>The store has no sources.</p></section>"
       return
@@ -296,7 +445,7 @@ local function sources_table(o, model)
    for _, id in ipairs(ids) do
       local s = data.sources[id]
       local code, words = common.grade(s)
-      o[#o + 1] = '<tr><td class="ids">' .. esc(id) .. "</td><td>" .. esc(s.title) .. "</td><td>" ..
+      o[#o + 1] = '<tr><td class="ids">' .. id_html(id) .. "</td><td>" .. esc(s.title) .. "</td><td>" ..
          (s.party and party_label(data, s.party) or "") .. "</td><td>" .. esc(s.speaker or "") .. "</td><td>" ..
          esc(s.published or "") .. "</td><td>" .. (code ~= "" and (esc(code) .. " (" .. esc(words) .. ")") or "") ..
          "</td><td>" .. link(s.url) .. "</td></tr>"
@@ -304,22 +453,43 @@ local function sources_table(o, model)
    o[#o + 1] = "</tbody></table></section>"
 end
 
+-- The exchanges a chart numbers: date, place and what moved of its subject between its
+-- parties; and, when the chart draws only some, how many it leaves out.
+local function exchange_key(o, g, f)
+   if #f.xs == 0 then return end
+   o[#o + 1] = '<table class="xkey"><caption>Exchanges on the chart</caption><thead><tr><th scope="col">#</th>' ..
+      '<th scope="col">date</th><th scope="col">place</th><th scope="col">what moved</th></tr></thead><tbody>'
+   for i, x in ipairs(f.xs) do
+      local moved = {}
+      for k, t in ipairs(chart.moved(g, x)) do moved[k] = esc(common.transfer(t)) end
+      o[#o + 1] = '<tr><td class="n">' .. i .. "</td><td>" .. esc(x.date) .. "</td><td>" .. esc(x.place or "") ..
+         "</td><td>" .. table.concat(moved, "; ") .. "</td></tr>"
+   end
+   o[#o + 1] = "</tbody></table>"
+   if f.exchanges_total > #f.xs then
+      o[#o + 1] = string.format('<p class="meta">%s exchanges moved %s between these parties in the period: the ' ..
+         "chart draws the %d nearest to its claims (at most %d per chart); the Exchanges section lists every one.</p>",
+         common.thousands(f.exchanges_total), esc(g.subject), #f.xs, chart.MAX_EXCHANGES)
+   end
+end
+
 local function subjects(o, model)
    local data = model.data
    o[#o + 1] = '<section id="subjects"><h2>Claims over time</h2>'
+   if #data.subjects > 0 then o[#o + 1] = '<figure class="chart-key">' .. chart.key_svg() .. "</figure>" end
    local n = 0
    for _, g in ipairs(data.subjects) do
       n = n + 1
       o[#o + 1] = '<section class="subject"><h3 id="subject-' .. n .. '">' .. esc(common.subject_title(g)) .. "</h3>"
-      local svg = chart.svg(g, data, n)
-      if svg then
-         local parties = chart.party_colours(g.claims, data.party_order)
+      local lay = chart.layout(g, data)
+      if lay then
          local names = {}
-         for i, p in ipairs(parties) do names[i] = party_label(data, p) end
-         o[#o + 1] = "<figure>" .. svg .. "<figcaption>" .. g.counted .. " count" ..
+         for i, p in ipairs(lay.parties) do names[i] = party_label(data, p) end
+         o[#o + 1] = "<figure>" .. chart.svg(g, data, n, lay) .. "<figcaption>" .. g.counted .. " count" ..
             (g.counted == 1 and "" or "s") .. " claimed by " .. table.concat(names, ", ") ..
             (g.counted > common.DENSE and "; the table below sums them up party by party." or
                "; the table below lists every claim.") .. "</figcaption></figure>"
+         exchange_key(o, g, lay.frame)
       end
       if g.counted > common.DENSE then
          subject_by_party(o, data, g)
@@ -334,7 +504,7 @@ end
 
 local function exchanges(o, model)
    local data = model.data
-   o[#o + 1] = '<section id="exchanges"><h2>Exchanges</h2>'
+   o[#o + 1] = '<section id="exchanges" class="lazy"><h2>Exchanges</h2>'
    if #data.exchanges == 0 then
       o[#o + 1] = "<p>The store has no exchanges.</p></section>"
       return
@@ -345,8 +515,8 @@ local function exchanges(o, model)
    for _, x in ipairs(data.exchanges) do
       local med, src = {}, {}
       for i, p in ipairs(x.mediators or {}) do med[i] = party_label(data, p) end
-      for i, s in ipairs(x.sources or {}) do src[i] = '<span class="ids">' .. esc(s) .. "</span>" end
-      o[#o + 1] = "<tr><td>" .. esc(x.date) .. '</td><td class="ids">' .. esc(x.id) .. "</td><td>" ..
+      for i, s in ipairs(x.sources or {}) do src[i] = '<span class="ids">' .. id_html(s) .. "</span>" end
+      o[#o + 1] = "<tr><td>" .. esc(x.date) .. '</td><td class="ids">' .. id_html(x.id) .. "</td><td>" ..
          esc(x.place or "") .. "</td><td>" .. table.concat(med, ", ") .. "</td><td>" .. esc(x.moved) .. "</td><td>" ..
          table.concat(src, ", ") .. "</td></tr>"
    end
@@ -354,7 +524,8 @@ local function exchanges(o, model)
 end
 
 local function outcomes(o, model)
-   o[#o + 1] = '<section id="outcomes"><h2>Rule outcomes</h2><table><caption>Each rule of the run</caption>' ..
+   o[#o + 1] = '<section id="outcomes" class="lazy"><h2>Rule outcomes</h2><table><caption>Each rule of the run' ..
+      "</caption>" ..
       '<thead><tr><th scope="col">rule</th><th scope="col">version</th><th scope="col">outcome</th>' ..
       '<th scope="col">findings</th><th scope="col">kept</th><th scope="col">limit hit</th>' ..
       '<th scope="col">error</th><th scope="col">seconds</th></tr></thead><tbody>'
@@ -382,16 +553,17 @@ end
 -- and the page header: the run's status, times, config checksum and parley's version.
 local function page_top(o, model)
    local r = model.run
-   local title = string.format("parley report: %s, run %s", tostring(r.config), tostring(r.id))
+   local title = string.format("parley report: %s, %s", tostring(r.config), common.run_label(r))
    o[#o + 1] = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' ..
       '<meta name="viewport" content="width=device-width,initial-scale=1">' ..
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; " ..
-      "img-src data:\"><title>" .. esc(title) .. "</title><style>" .. STYLE .. chart.CSS ..
+      '<meta http-equiv="Content-Security-Policy" content="' .. html.CSP .. '"><title>' .. esc(title) ..
+      "</title><style>" .. STYLE .. chart.CSS ..
       "</style></head><body>"
    o[#o + 1] = "<header><h1>" .. esc(title) .. '</h1><p class="meta">status ' .. esc(r.status or "") ..
       " · started " .. esc(r.started_at or "") .. " · finished " .. esc(r.finished_at or "") ..
-      ' · config sha256 <span class="ids">' .. esc(r.config_sha256 or "") .. "</span> · parley " ..
-      esc(model.version) .. "</p>" .. (common.share_line(model) and ('<p class="meta share">' ..
+      ' · config sha256 <span class="ids">' .. id_html(r.config_sha256 or "") .. "</span> · parley " ..
+      esc(model.version) .. "</p>" .. (common.imports_line(model) and ('<p class="meta imports">' ..
+      esc(common.imports_line(model)) .. "</p>") or "") .. (common.share_line(model) and ('<p class="meta share">' ..
       esc(common.share_line(model)) .. "</p>") or "") .. "</header>"
 end
 
@@ -420,7 +592,7 @@ function html.render(model, opts)
    if not model.data then
       o[#o + 1] = "<p>The run's store is gone: the records behind the findings cannot be shown.</p>"
    end
-   o[#o + 1] = "</main></body></html>\n"
+   o[#o + 1] = "</main><script>" .. html.SCRIPT .. "</script></body></html>\n"
    return table.concat(o)
 end
 

@@ -10,7 +10,8 @@ local function run_line(model)
    local r = model.run
    return json.encode({
       type = "run", id = r.id, config = r.config, config_sha256 = r.config_sha256,
-      started_at = r.started_at, finished_at = r.finished_at, status = r.status, share = model.share,
+      started_at = r.started_at, finished_at = r.finished_at, status = r.status,
+      imports = r.imports, share = model.share,
    })
 end
 

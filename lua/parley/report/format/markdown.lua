@@ -7,6 +7,7 @@
 
 local vocab = require "parley.vocab"
 local common = require "parley.report.common"
+local printable = require("parley.text").printable
 
 local markdown = {}
 
@@ -15,11 +16,13 @@ markdown.records = true
 
 -- Every ASCII punctuation character Markdown or HTML could read as markup gets a backslash;
 -- a line break becomes line_break.
+-- Control characters are then shown as escapes (parley.text.printable): the file is read in
+-- terminals too.
 local function escaped(s, line_break)
    s = tostring(s)
-   if not s:find("[\\`*_{}%[%]<>|&~\n]") then return s end
+   if not s:find("[\\`*_{}%[%]<>|&~\n%c\128-\255]") then return s end
    s = s:gsub("[\\`*_{}%[%]<>|&~]", "\\%0")
-   return (s:gsub("\r?\n", line_break))
+   return printable((s:gsub("\r?\n", line_break)))
 end
 
 -- Text from the data, inline: line breaks become spaces.
@@ -142,9 +145,11 @@ end
 
 local function title(o, model)
    local r = model.run
-   para(o, string.format("# parley report: %s, run %s", esc(r.config), esc(r.id)))
+   para(o, string.format("# parley report: %s, %s", esc(r.config), esc(common.run_label(r))))
    para(o, string.format("Status %s; started %s, finished %s; config SHA-256 %s; parley %s.", esc(r.status or ""),
       esc(r.started_at or ""), esc(r.finished_at or ""), esc(r.config_sha256 or ""), esc(model.version)))
+   local imports = common.imports_line(model)
+   if imports then para(o, esc(imports) .. ".") end
    local shared = common.share_line(model)
    if shared then para(o, esc(shared)) end
 end

@@ -6,6 +6,7 @@
 
 local vocab = require "parley.vocab"
 local common = require "parley.report.common"
+local printable = require("parley.text").printable
 
 local text = {}
 
@@ -65,17 +66,30 @@ local function totals(line, model)
       local s = vocab.SEVERITIES[i]
       if c.severity[s] > 0 then sev[#sev + 1] = string.format("%d %s", c.severity[s], s) end
    end
-   line(string.format("run %s: %s, %s%s; %s", tostring(model.run.id), plural(#model.outcomes, "rule"),
+   line(string.format("%s: %s, %s%s; %s", common.run_label(model.run), plural(#model.outcomes, "rule"),
       plural(c.findings, "finding"), #sev > 0 and (" (" .. table.concat(sev, ", ") .. ")") or "",
       plural(c.outcomes.error or 0, "rule error")))
 end
 
--- opts.colour: ANSI colours for a terminal.
+-- What the report's own colours are, so that line() tells them from text of the data.
+local Painted = {}
+Painted.__index = Painted
+
+-- opts.colour: ANSI colours for a terminal. Every piece of a line that is not the report's own
+-- colour goes through parley.text.printable: the data can neither send the terminal escapes nor
+-- start a line of its own (a line break in a message is followed by an indent).
 function text.render(model, opts)
    local out = {}
-   local function line(...) out[#out + 1] = table.concat({ ... }) end
+   local function line(...)
+      local pieces = table.pack(...)
+      for i = 1, pieces.n do
+         local p = pieces[i]
+         pieces[i] = getmetatable(p) == Painted and p.text or printable(p, "    ")
+      end
+      out[#out + 1] = table.concat(pieces, "", 1, pieces.n)
+   end
    local function paint(sev, s)
-      return opts.colour and ((text.COLOURS[sev] or "") .. s .. "\27[0m") or s
+      return setmetatable({ text = opts.colour and ((text.COLOURS[sev] or "") .. s .. "\27[0m") or s }, Painted)
    end
    local shared = common.share_line(model)
    if shared then line(shared) end

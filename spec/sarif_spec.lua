@@ -1,0 +1,119 @@
+-- SPDX-License-Identifier: MIT
+-- The SARIF report against the official SARIF 2.1.0 schema (spec/sarif-schema-2.1.0.json,
+-- vendored with its licence: spec/sarif-schema-2.1.0.README.md), validated by Debian's
+-- python3-jsonschema (`make deps`) through spec/sarif_validate.py: the nine built-in rules on
+-- bench/gen.lua's datasets at scales 50, 200 and 2000, and a run with a failed rule and a
+-- truncated one (tool execution notifications). Pending, with the reason, without the validator.
+local parley = require "parley"
+local json = require "parley.json"
+local support = require "support"
+
+-- (without the sanitizer run's preload: that is for parley, not for Python)
+local NO_PRELOAD = "env -u LD_PRELOAD -u ASAN_OPTIONS -u UBSAN_OPTIONS "
+local PYTHON
+for _, p in ipairs({ "/usr/bin/python3", "python3" }) do
+   local code = support.sh(NO_PRELOAD .. p .. " -c 'import jsonschema'")
+   if code == 0 then
+      PYTHON = p
+      break
+   end
+end
+local SCHEMA = support.top .. "/spec/sarif-schema-2.1.0.json"
+
+-- Validates the SARIF text; returns true, or false and what the validator said.
+local function validate(text)
+   local path = support.tmpname("report.sarif")
+   support.write(path, text)
+   local code, out = support.sh(string.format("%s%s %s %s %s", NO_PRELOAD, PYTHON, support.quote(support.top ..
+      "/spec/sarif_validate.py"), support.quote(SCHEMA), support.quote(path)))
+   return code == 0, out
+end
+
+local function scale_run(scale)
+   local generate = dofile(support.top .. "/bench/gen.lua")
+   local store = support.tmpname("scale-" .. scale .. ".db")
+   local db = assert(parley.open(store))
+   assert(db:import((generate(scale, 1))))
+   db:close()
+   local config = { parley = 1, store = store, rules = {}, limits = { seconds = 600, instructions = 100000000000 } }
+   for i, r in ipairs(require "parley.rules") do config.rules[i] = { use = r } end
+   return assert(parley.reconcile(config, { jobs = 1 }))
+end
+
+describe("#sarif the SARIF report against the official 2.1.0 schema", function()
+   if not PYTHON then
+      pending("no python3 with jsonschema: apt-get install -y python3-jsonschema (make deps)")
+      return
+   end
+
+   it("the validator rejects what the schema forbids: the same location twice in a result", function()
+      local doc = { version = "2.1.0", runs = { { tool = { driver = { name = "parley" } }, results = { {
+         message = { text = "m" }, locations = { { logicalLocations = {
+            { name = "p-1", fullyQualifiedName = "persons/p-1", kind = "object" },
+            { name = "p-1", fullyQualifiedName = "persons/p-1", kind = "object" } } } } } } } } }
+      local ok, out = validate(json.encode(doc))
+      assert.is_false(ok)
+      assert.matches("non%-unique elements", out)
+   end)
+
+   for _, scale in ipairs({ 50, 200, 2000 }) do
+      it("is valid at bench/gen.lua scale " .. scale .. ", each result's locations unique", function()
+         local run = scale_run(scale)
+         local text = assert(run:report("sarif"))
+         local ok, out = validate(text)
+         assert.is_true(ok, out)
+         local doc = json.decode(text)
+         local r = doc.runs[1]
+         assert.equal(#run.findings, #r.results)
+         local overlap = 0
+         for _, res in ipairs(r.results) do
+            if res.ruleId == "list_overlap" then overlap = overlap + 1 end
+            local seen = {}
+            for _, l in ipairs(res.locations and res.locations[1].logicalLocations or {}) do
+               assert.is_nil(seen[l.fullyQualifiedName], l.fullyQualifiedName)
+               seen[l.fullyQualifiedName] = true
+            end
+         end
+         assert.is_true(overlap > 0, "no list_overlap result: the case of a person on both lists is not tested")
+      end)
+   end
+
+   it("names rules in words, describes them from their docs, and gives the tool's versions", function()
+      local run = assert(parley.reconcile({ data = { "dataset.yaml" }, rules = { { use = "count_gap" },
+         { use = "stale_claim" } } }, { base = support.top .. "/examples/caucasus-2021" }))
+      local text = assert(run:report("sarif"))
+      assert.is_true(validate(text))
+      local driver = json.decode(text).runs[1].tool.driver
+      assert.equal(tostring(parley.version), driver.version)
+      assert.matches("^%d+%.%d+%.%d+", driver.semanticVersion)
+      assert.matches("^file:///.*/docs/reports%.md$", driver.informationUri)
+      local rule = driver.rules[1]
+      assert.equal("count_gap", rule.id)
+      assert.equal("CountGap", rule.name)
+      assert.equal("StaleClaim", driver.rules[2].name)
+      local doc = support.read(support.top .. "/docs/rules/count_gap.md")
+      assert.equal(doc, rule.help.markdown)
+      assert.matches("^Two parties count the same thing differently", rule.fullDescription.text)
+      assert.equal(rule.fullDescription.text, rule.help.text)
+      assert.matches("^file:///.*/docs/rules/count_gap%.md$", rule.helpUri)
+      -- a base URI where the docs are published replaces the file: URIs
+      local published = json.decode(assert(run:report("sarif", nil, { docs_uri = "https://example.org/docs/rules" })))
+      assert.equal("https://example.org/docs/rules/count_gap.md", published.runs[1].tool.driver.rules[1].helpUri)
+   end)
+
+   it("is valid with a rule that failed and one cut at the findings limit", function()
+      local dir = support.tmpname("sarif-notify")
+      os.execute("mkdir -p " .. support.quote(dir))
+      support.write(dir .. "/fails.lua", 'return { id = "fails", version = "1.0.0", description = "fails", ' ..
+         'run = function() error("on purpose") end }')
+      support.write(dir .. "/dataset.yaml", support.read(support.top .. "/examples/caucasus-2021/dataset.yaml"))
+      local run = assert(parley.reconcile({ data = { "dataset.yaml" },
+         rules = { { use = "count_gap" }, { use = "corroboration" }, { script = "fails.lua" } },
+         limits = { findings = 1 } }, { base = dir }))
+      local text = assert(run:report("sarif"))
+      local ok, out = validate(text)
+      assert.is_true(ok, out)
+      local notes = json.decode(text).runs[1].invocations[1].toolExecutionNotifications
+      assert.is_true(#notes >= 2)
+   end)
+end)
