@@ -5,7 +5,7 @@
 --
 -- As a module (dofile("bench/gen.lua") or require from bench/ on the path) it returns
 --   generate(scale, seed) -> dataset, planted
--- `dataset` is a table db:import takes (docs/dataset.md); `planted` lists the findings the nine
+-- `dataset` is a table db:import takes (docs/dataset.md); `planted` lists the findings the ten
 -- built-in rules must produce on it, and only those:
 --   { rule = RULE_ID, evidence = { claims = {...}, lists = {...}, exchanges = {...} } (the kinds
 --     that identify the finding), measures = {...} (some) }
@@ -13,24 +13,31 @@
 --   0  release_accounting (count): a step of NK's count of the Azerbaijanis it holds that does not
 --      fall by the number NK released to AZE (besides a step that does); release_accounting
 --      (unlisted): a person NK released who is not on AZE's own list of its people NK holds (besides
---      one who is); self_contradiction (reversal): AZE's count of remains held by ARM down and back up
+--      one who is), NK's later counts on a synonym of the subject (detained_persons);
+--      self_contradiction (reversal): AZE's count of remains held by ARM down and back up
 --   1  population_estimate and list_overlap: a pair of lists of the same population, the same day;
 --      every third pair also has an ICRC list of that day (no `about`: list_overlap pairs it with
 --      both, population_estimate does not)
 --   2  self_contradiction (denial): ARM denies mine maps of a region exist, then hands one over;
 --      self_contradiction (flip): AZE says ICRC access is not granted, later that it is;
 --      k % 20 == 12: release_accounting (still_listed): a person AZE released, on a later AZE list
---   3  count_gap and scope_mismatch: the two parties' counts far apart, scoped differently
+--   3  scope_mismatch: the two parties' counts far apart, scoped differently (no count_gap: the
+--      scopes differ); count_gap: their counts of remains of soldiers far apart, one side saying
+--      `bodies` of `military` (synonyms)
 --   4  map_completeness (coverage): AZE's claim of mines ARM laid, mapped well below it (k % 20 ==
 --      4: with AZE's word that the maps are not complete); with two such regions or more, the
 --      total over them too
 --   5  corroboration: a self-sourced, weakly graded claim
 --   6  map_completeness (map): a handed-over map lacking Protocol II fields; scope_mismatch: counts
---      close but scoped differently, ARM's own split count explaining the gap; k % 20 == 16:
+--      close but scoped differently, ARM's own breakdown of its total explaining the gap (a part
+--      by the subset reading, neither compared nor summed short of its total); k % 20 == 16:
 --      map_completeness (incomplete): AZE's word that the maps are not complete, no mines claimed
---   7  corroboration: a third party's claim on a weak source only
+--   7  corroboration: a third party's claim on a weak source only; breakdown_sum: AZE's total of
+--      missing whose parts (by part_of, the subset reading and a synonym) sum short of it (k % 20
+--      == 7), else parts that add up and a second total whose parts exceed it with one missing
 --   8  stale_claim: an old figure its claimant never updated
---   9  near misses for stale_claim: an old figure updated, and one superseded
+--   9  near misses for stale_claim: an old figure updated (on a synonym), one superseded, an old
+--      event; for self_contradiction: an event's figures down and up
 -- Everything else is kept consistent: the parties' counts of the same thing stay within
 -- count_gap's max_ratio (1.5) of each other and unscoped, self-sourced claims have an ICRC count
 -- that corroborates them, every claim is within 180 days of the newest record unless planted as
@@ -45,7 +52,7 @@
 --   lua5.4 bench/gen.lua SCALE SEED PATH   writes the dataset as YAML to PATH and the planted
 --                                          answers as JSON to PATH.answers.json
 --   lua5.4 bench/gen.lua [SCALE [SEED]]    (as `make bench` runs it) generates, imports into a
---                                          temporary store, runs the nine built-in rules, checks
+--                                          temporary store, runs the ten built-in rules, checks
 --                                          the findings against the planted answers and prints
 --                                          the times; GEN_RULES=a,b runs only those rules
 -- SCALE is the number of units (one region each); default 2000.
@@ -333,7 +340,9 @@ local function generate(scale, seed)
       local expected = nk_prev.count - released
       local count = expected + deviation(released)
       local id = string.format("nk-held-%d-%d", k, step)
-      claim({ id = id, claimant = "NK", source = "wire-a", as_of = civil(nk_day + 2), subject = "detainees",
+      -- the second step's count on a synonym of the subject: the same series
+      claim({ id = id, claimant = "NK", source = "wire-a", as_of = civil(nk_day + 2),
+         subject = step == 2 and "detained_persons" or "detainees",
          holder = "NK", about = "AZE", count = { exact = count } })
       if count ~= expected then
          plant("release_accounting", { claims = { nk_prev.id, id }, exchanges = { x } },
@@ -353,7 +362,9 @@ local function generate(scale, seed)
       local kind = k % 10
       local map -- this unit's map for the next exchange, if any
       if kind == 3 then
-         -- a count gap: both sides well sourced (the press), counts far apart, and scoped differently
+         -- a scope mismatch: both sides well sourced (the press), counts far apart, and scoped
+         -- differently (so no count gap: soldiers and civilians are not soldiers who entered after
+         -- the ceasefire)
          local low = rand(20, 80)
          local high = math.floor(low * (rand(20, 40) / 10)) + 1
          local arm = claim({ id = "arm-held-" .. k, claimant = "ARM", source = "wire-a", as_of = month,
@@ -362,17 +373,28 @@ local function generate(scale, seed)
          local aze = claim({ id = "aze-held-" .. k, claimant = "AZE", source = "wire-b", as_of = month,
             subject = "detainees", holder = "AZE", about = "ARM", region = region,
             count = { low = low - 5, best = low, high = low + 5 }, scope = { "soldiers", "entered_after_ceasefire" } })
-         plant("count_gap", { claims = { arm, aze } })
          plant("scope_mismatch", { claims = { arm, aze } }, { gap = high - low })
+         -- a count gap of like with like, through synonyms: ARM's remains of soldiers against AZE's
+         -- bodies of military
+         local few = rand(5, 30)
+         local arm_remains = claim({ id = "arm-remains-soldiers-" .. k, claimant = "ARM", source = "wire-a",
+            as_of = month, subject = "remains", holder = "AZE", about = "ARM", region = region,
+            count = { exact = few * 3 + rand(1, 20) }, scope = { "soldiers" } })
+         local aze_bodies = claim({ id = "aze-bodies-military-" .. k, claimant = "AZE", source = "wire-b",
+            as_of = month, subject = "bodies", holder = "AZE", about = "ARM", region = region,
+            count = { exact = few }, scope = { "military" } })
+         plant("count_gap", { claims = { arm_remains, aze_bodies } })
       elseif kind == 6 then
          -- a scope mismatch within count_gap's ratio: ARM counts soldiers and civilians, AZE
-         -- soldiers only, and ARM's own count of civilians (a day that AZE's cannot be) explains it
+         -- soldiers only, and ARM's own breakdown of its total (civilians, the same month: a part
+         -- by the subset reading, never set against AZE's count itself) explains it; the
+         -- breakdown lacks soldiers and is below the total, so breakdown_sum finds nothing
          local soldiers = rand(20, 200)
          local civilians = rand(1, soldiers // 2)
          local arm = claim({ id = "arm-held-" .. k, claimant = "ARM", source = "wire-a", as_of = month,
             subject = "detainees", holder = "AZE", about = "ARM", region = region,
             count = { exact = soldiers + civilians }, scope = { "soldiers", "civilians" } })
-         claim({ id = "arm-held-civilians-" .. k, claimant = "ARM", source = "wire-a", as_of = month .. "-10",
+         claim({ id = "arm-held-civilians-" .. k, claimant = "ARM", source = "wire-a", as_of = month,
             subject = "detainees", holder = "AZE", about = "ARM", region = region,
             count = { exact = civilians }, scope = { "civilians" } })
          local aze = claim({ id = "aze-held-" .. k, claimant = "AZE", source = "wire-b", as_of = month .. "-20",
@@ -496,6 +518,38 @@ local function generate(scale, seed)
          plant("corroboration", { claims = { claim({
             id = "blog-mines-" .. k, claimant = "BLOG", source = "rumour", as_of = month, subject = "mine_maps_exist",
             about = "AZE", region = region, value = false }) } })
+         -- AZE's total of its missing here, broken down into soldiers (by part_of), civilians (by
+         -- the subset reading) and status unknown (a synonym): k % 20 == 7, parts that sum short
+         -- of the total (breakdown_sum); else parts that add up, and a second total (soldiers,
+         -- civilians, women) whose parts without women already exceed it (breakdown_sum)
+         local soldiers, civilians, unknown = rand(50, 3000), rand(10, 900), rand(0, 20)
+         local short = k % 20 == 7 and rand(1, 5) or 0
+         local function missing(id, count, scope, part_of)
+            return claim({ id = id, claimant = "AZE", source = "wire-a", as_of = month, subject = "missing",
+               about = "AZE", region = region, count = { exact = count }, scope = scope, part_of = part_of })
+         end
+         local total = missing("aze-missing-" .. k, soldiers + civilians + unknown + short,
+            { "soldiers", "civilians", "status_unknown" })
+         local parts = { total, missing("aze-missing-soldiers-" .. k, soldiers, { "soldiers" }, total),
+            missing("aze-missing-civilians-" .. k, civilians, { "civilians" }),
+            missing("aze-missing-unknown-" .. k, unknown, { "unknown_status" }) }
+         if short > 0 then
+            plant("breakdown_sum", { claims = parts }, { total = soldiers + civilians + unknown + short,
+               sum = soldiers + civilians + unknown, complete = 1 })
+         else
+            local over = rand(1, 9)
+            local total2 = claim({ id = "aze-missing-women-" .. k, claimant = "AZE", source = "wire-a",
+               as_of = month .. "-15", subject = "missing", about = "AZE", region = region,
+               count = { exact = soldiers + civilians - over }, scope = { "soldiers", "civilians", "women" } })
+            local s2 = claim({ id = "aze-missing-women-soldiers-" .. k, claimant = "AZE", source = "wire-a",
+               as_of = month .. "-15", subject = "missing", about = "AZE", region = region,
+               count = { exact = soldiers }, scope = { "soldiers" } })
+            local c2 = claim({ id = "aze-missing-women-civilians-" .. k, claimant = "AZE", source = "wire-a",
+               as_of = month .. "-15", subject = "missing", about = "AZE", region = region,
+               count = { exact = civilians }, scope = { "civilians" } })
+            plant("breakdown_sum", { claims = { total2, s2, c2 } }, { total = soldiers + civilians - over,
+               sum = soldiers + civilians, complete = 0 })
+         end
       elseif kind == 8 then
          -- stale: an old figure its claimant never updated (well sourced: nothing else fires);
          -- the maps of the region record every mine it claims
@@ -506,12 +560,22 @@ local function generate(scale, seed)
             about = "AZE", region = region, count = { best = n, approx = true } }) } })
          map = { map = mine_map(region, k, n) }
       elseif kind == 9 then
-         -- near misses for stale_claim: an old figure updated by its claimant, and one superseded
+         -- near misses for stale_claim: an old figure updated by its claimant (on a synonym of the
+         -- subject), one superseded, and an old event (events never go stale); and for
+         -- self_contradiction, an event's figures down and up (an event is never a series)
          local n = rand(100, 5000) * 10
          claim({ id = "arm-mines-old-" .. k, claimant = "ARM", source = "wire-a", as_of = "2020-03", subject = "mines",
             about = "AZE", region = region, count = { exact = n } })
-         claim({ id = "arm-mines-new-" .. k, claimant = "ARM", source = "wire-b", as_of = month, subject = "mines",
+         claim({ id = "arm-mines-new-" .. k, claimant = "ARM", source = "wire-b", as_of = month, subject = "landmines",
             about = "AZE", region = region, count = { exact = n } })
+         claim({ id = "arm-released-2020-" .. k, claimant = "ARM", source = "wire-a", as_of = "2020-12-14",
+            subject = "detainees_released", holder = "AZE", about = "ARM", region = region,
+            count = { exact = rand(10, 50) } })
+         for i, c in ipairs({ { "2021-02", 30 }, { "2021-03", 5 }, { "2021-04", 12 } }) do
+            claim({ id = string.format("arm-pows-released-%d-%d", k, i), claimant = "ARM", source = "wire-a",
+               as_of = c[1], subject = "pows_released", holder = "AZE", about = "ARM", region = region,
+               count = { exact = c[2] } })
+         end
          claim({ id = "aze-remains-2019-" .. k, claimant = "AZE", source = "wire-a", as_of = "2019",
             subject = "remains", holder = "ARM", about = "AZE", region = region, count = { exact = rand(1, 9) } })
          claim({ id = "aze-remains-fix-" .. k, claimant = "AZE", source = "wire-b", as_of = month, subject = "remains",
@@ -571,7 +635,7 @@ if path then
    return
 end
 
--- the benchmark: import, run the nine built-in rules, compare with what was planted
+-- the benchmark: import, run the ten built-in rules, compare with what was planted
 local parley = require "parley"
 local store = os.tmpname()
 os.remove(store)
@@ -587,7 +651,7 @@ print(string.format("scale %d seed %d: %d claims, %d lists (%d entries), %d exch
    "generated in %.2f s, imported in %.2f s", scale, seed, #ds.claims, #ds.lists, entries, #ds.exchanges,
    #ds.persons, t_gen, t_import))
 local rules = { "count_gap", "corroboration", "stale_claim", "population_estimate", "scope_mismatch",
-   "release_accounting", "list_overlap", "map_completeness", "self_contradiction" }
+   "release_accounting", "list_overlap", "map_completeness", "self_contradiction", "breakdown_sum" }
 if os.getenv("GEN_RULES") then -- e.g. GEN_RULES=corroboration,stale_claim
    rules = {}
    for r in os.getenv("GEN_RULES"):gmatch("[%w_]+") do rules[#rules + 1] = r end

@@ -71,7 +71,9 @@ local function hostile_report()
    data.sources[1].title = data.sources[1].title .. " " .. IMG
    data.claims[2].text = data.claims[2].text .. " " .. SCRIPT .. IMG
    support.write(dir .. "/dataset.yaml", json.encode(data))
-   local run = assert(parley.reconcile({ data = { "dataset.yaml" }, rules = { { use = "count_gap" } } },
+   -- the example's two counts share soldiers only: compared when scopes overlap
+   local run = assert(parley.reconcile({ data = { "dataset.yaml" },
+      rules = { { use = "count_gap", with = { scopes = "overlap" } } } },
       { base = dir }))
    local path = dir .. "/report.html"
    assert(run:report("html", path))

@@ -31,9 +31,9 @@ limits: {secnds: 3}
          path .. ":2:1: unknown key 'stor' (did you mean 'store'?) (at stor)",
          path .. ":6:23: expected a number, got the string \"big\" (at rules[1].with.max_ratio)",
          path .. ":6:40: the rule has no parameter 'maxratio' (did you mean 'max_ratio'?) (it has: " ..
-            "approx_margin, max_ratio, min_difference) (at rules[1].with.maxratio)",
+            "approx_margin, max_ratio, min_difference, scopes) (at rules[1].with.maxratio)",
          path .. ":8:21: the rule has no parameter 'max_age' (did you mean 'max_age_days'?) (it has: as_of, " ..
-            "max_age_days, old_after_days, old_severity, subject) (at rules[2].with.max_age)",
+            "exclude_subjects, max_age_days, old_after_days, old_severity, subject) (at rules[2].with.max_age)",
          path .. ":9:10: no built-in rule 'count_gapp' (did you mean 'count_gap'?) (at rules[3].use)",
          path .. ":10:10: unknown key 'secnds' (did you mean 'seconds'?) (at limits.secnds)",
       }, lines)

@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: MIT
 -- The API reference covers the API: every public function and method of parley, parley.yaml,
--- parley.names, parley.json, parley.rulekit, the store (parley.store and the methods of a Database) and the
+-- parley.names, parley.json, parley.rulekit, parley.mse, the store (parley.store and the methods of a Database) and the
 -- rule context has an LDoc comment that LDoc renders (make docs), and each parameter of a Lua
 -- function is named by an @param or @tparam. The public surface is read from the modules as
 -- they load, not from a list, so a new function without its comment fails here. Tagged "tools":
@@ -132,6 +132,7 @@ describe("#tools the API reference", function()
          { "parley.json", "lua/parley/json.lua" },
          { "parley.store", "lua/parley/store.lua" },
          { "parley.rulekit", "lua/parley/rulekit.lua" },
+         { "parley.mse", "lua/parley/mse.lua" },
       }) do
          local surface = functions_of(require(m[1]))
          assert.truthy(next(surface), m[1] .. " has functions")

@@ -92,7 +92,7 @@ describe("parley.reconcile", function()
    end)
 
    it("stores each run, its outcomes and findings in the store, append-only", function()
-      local dir = project({}, { { use = "count_gap" } })
+      local dir = project({}, { { use = "count_gap", with = { scopes = "overlap" } } })
       local first = assert(parley.reconcile(dir .. "/config.yaml"))
       local second = assert(parley.reconcile(dir .. "/config.yaml"))
       assert.equal(first.id + 1, second.id)
@@ -118,7 +118,8 @@ describe("parley.reconcile", function()
          ["boom.lua"] = "return {id = 'boom', version = '1', run = function() error('kaboom') end}",
          ["hog.lua"] = "return {id = 'hog', version = '1', run = function() local t = {} " ..
             "for i = 1, 1e9 do t[i] = ('x'):rep(100) .. i end end}",
-      }, { { script = "loop.lua" }, { script = "boom.lua" }, { script = "hog.lua" }, { use = "count_gap" } },
+      }, { { script = "loop.lua" }, { script = "boom.lua" }, { script = "hog.lua" },
+         { use = "count_gap", with = { scopes = "overlap" } } },
          { limits = { instructions = 5000000, memory_mb = 16, seconds = 120 } })
       local run = assert(parley.reconcile(dir .. "/config.yaml"))
       local by_rule = {}
@@ -155,7 +156,7 @@ describe("parley.reconcile", function()
    it("takes the config as a table, and writes the reports it asks for", function()
       local out = support.tmpname("run.jsonl")
       local run = assert(parley.reconcile({
-         data = { "dataset.yaml" }, rules = { { use = "count_gap", severity = "high" } },
+         data = { "dataset.yaml" }, rules = { { use = "count_gap", severity = "high", with = { scopes = "overlap" } } },
          report = { { format = "json", path = out }, { format = "text", path = out .. ".txt" } },
       }, { base = EXAMPLE }))
       assert.equal("high", run.findings[1].severity)

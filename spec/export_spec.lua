@@ -85,6 +85,23 @@ describe("parley export", function()
       b:close()
    end)
 
+   it("writes an import's vocabulary, so the records it brought read the same in the other store", function()
+      local a = assert(parley.open(":memory:"))
+      assert(a:import({ vocabulary = { scopes = { soldiers = { synonyms = { "servicemen_and_officers" } } } },
+         parties = { { id = "ARM", name = "Armenia" } }, sources = { { id = "s", title = "S" } },
+         claims = { { id = "c", claimant = "ARM", source = "s", as_of = "2021", subject = "detainees",
+            count = { exact = 3 }, scope = { "servicemen_and_officers" } } } }))
+      local b = assert(parley.open(":memory:"))
+      local summary = assert(b:import((export_dir(a))))
+      assert.same({}, summary.warnings)
+      assert.same(a:first("SELECT vocabulary FROM vocabularies"), b:first("SELECT vocabulary FROM vocabularies"))
+      local c = b:claims({ id = "c" })()
+      assert.same({ "soldiers" }, c.canonical.scope)
+      assert.is_nil(export.documents(b)[1].data.claims[1].canonical)
+      a:close()
+      b:close()
+   end)
+
    it("is idempotent on the store it came from: every record is unchanged", function()
       local db = filled_store()
       local before = contents(db)

@@ -31,7 +31,8 @@ local function project()
       for i, id in ipairs(ids) do quoted[i] = json.encode(id) end
       local path = dir .. "/" .. name .. ".yaml"
       support.write(path, table.concat({ "parley: 1", "store: " .. p.store, "data: [dataset.yaml]", "rules:",
-         "  - use: count_gap", "  - script: pick.lua", "    with: {ids: [" .. table.concat(quoted, ", ") .. "]}" },
+         "  - use: count_gap", "    with: {scopes: overlap}",
+         "  - script: pick.lua", "    with: {ids: [" .. table.concat(quoted, ", ") .. "]}" },
          "\n"))
       return assert(parley.reconcile(path)), path
    end
@@ -83,8 +84,8 @@ describe("history", function()
       local d = assert(history.diff(db, r1.id, r3.id))
       db:close()
       assert.same({ "picked z", "picked z" }, fingerprints(d.new))
-      assert.same({ "detainees held by AZE, about ARM: ARM says ~200 (2021-06), AZE says ~60 (2021-06): " ..
-         "3.3 times as many",
+      assert.same({ "detainees held by AZE, about ARM: ARM says ~200 (2021-06, civilians, soldiers), AZE says ~60 " ..
+         "(2021-06, entered_after_ceasefire, soldiers): 3.3 times as many",
          "picked y" }, fingerprints(d.persisting))
       assert.same({ "picked x" }, fingerprints(d.resolved))
       assert.same({ "x" }, d.resolved[1].evidence.claims)

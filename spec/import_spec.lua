@@ -16,7 +16,8 @@ local function as_imported(v)
    if type(v) ~= "table" then return v end
    local out = {}
    for k, x in pairs(v) do
-      if not (type(k) == "string" and k:find("_period$")) then out[k] = as_imported(x) end
+      -- what the readers add: each date's period, a claim's or list's canonical forms
+      if not (type(k) == "string" and (k:find("_period$") or k == "canonical")) then out[k] = as_imported(x) end
    end
    return out
 end

@@ -65,3 +65,48 @@ describe("record readers: X_period", function()
       assert.is_nil(first(db:exchanges()).transfers[1].mine_maps)
    end)
 end)
+
+describe("record readers: canonical", function()
+   local db
+   before_each(function()
+      db = assert(parley.open(":memory:"))
+      local data = fixtures.small()
+      data.claims[#data.claims + 1] = { id = "aze-mil", claimant = "AZE", source = "s-mfa", as_of = "2021",
+         subject = "detained_persons", holder = "AZE", about = "ARM", count = { exact = 1 },
+         scope = { "military", "soldiers", "women" } }
+      data.claims[#data.claims + 1] = { id = "aze-rel", claimant = "AZE", source = "s-mfa", as_of = "2020-12-14",
+         subject = "pows_released", holder = "AZE", about = "ARM", count = { exact = 12 } }
+      assert(db:import(data))
+   end)
+   after_each(function() db:close() end)
+
+   local function claim(id) return first(db:claims({ id = id })) end
+
+   it("gives a claim's subject and scope through the vocabulary, and keeps what the source said", function()
+      local c = claim("aze-mil")
+      assert.same({ subject = "detainees", kind = "stock", scope = { "soldiers", "women" } }, c.canonical)
+      assert.equal("detained_persons", c.subject)
+      assert.same({ "military", "soldiers", "women" }, c.scope)
+      assert.same({ subject = "detainees", kind = "stock", scope = { "civilians", "soldiers" } },
+         claim("arm-200").canonical)
+   end)
+
+   it("reads an event subject as an event, and a claim with no scope as having none (not an empty one)", function()
+      assert.same({ subject = "prisoners_of_war_released", kind = "event" }, claim("aze-rel").canonical)
+      assert.is_nil(claim("aze-rel").canonical.scope)
+   end)
+
+   it("reads through what a later import adds to the vocabulary, on the same connection", function()
+      assert.same({ "soldiers", "women" }, claim("aze-mil").canonical.scope)
+      assert(db:import({ vocabulary = { scopes = { female_soldiers = {} } }, claims = { { id = "aze-fs",
+         claimant = "AZE", source = "s-mfa", as_of = "2021", subject = "detainees", count = { exact = 1 },
+         scope = { "female_soldiers", "servicewomen" } } } }))
+      assert.same({ "female_soldiers", "servicewomen" }, claim("aze-fs").canonical.scope)
+      assert(db:import({ vocabulary = { scopes = { female_soldiers = { synonyms = { "servicewomen" } } } } }))
+      assert.same({ "female_soldiers" }, claim("aze-fs").canonical.scope)
+   end)
+
+   it("gives lists theirs too", function()
+      assert.same({ subject = "detainees", kind = "stock" }, first(db:lists()).canonical)
+   end)
+end)

@@ -53,7 +53,8 @@ function report_spec.project(extra)
    support.write(dir .. "/loop.lua", LOOP_RULE)
    support.write(dir .. "/config.yaml", table.concat({
       "parley: 1", "store: " .. dir .. "/store.db", "data: [dataset.yaml]", "rules:",
-      "  - use: count_gap", "  - use: list_overlap", "  - script: odd.lua", "  - script: loop.lua",
+      "  - use: count_gap", "    with: {scopes: overlap}", "  - use: list_overlap", "  - script: odd.lua",
+      "  - script: loop.lua",
       "limits: {instructions: 20000000, seconds: 10}", extra or "" }, "\n"))
    return dir .. "/config.yaml", dir .. "/store.db", dir
 end
@@ -500,7 +501,8 @@ end)
 
 describe("reports of a run whose store is gone", function()
    it("still give the findings, and say the records cannot be shown", function()
-      local run = assert(parley.reconcile({ data = { "dataset.yaml" }, rules = { { use = "count_gap" } } },
+      local run = assert(parley.reconcile({ data = { "dataset.yaml" },
+         rules = { { use = "count_gap", with = { scopes = "overlap" } } } },
          { base = support.top .. "/examples/caucasus-2021" }))
       local copy = setmetatable({ config_name = run.config_name, id = run.id, findings = run.findings,
          outcomes = run.outcomes, rules = run.rules, store = ":memory:", status = run.status }, getmetatable(run))
@@ -571,7 +573,8 @@ describe("the report formats", function()
       local severities = sorted(vocab.SEVERITIES)
       assert.same(severities, keys(require("parley.report.format.sarif").LEVELS))
       assert.same(severities, keys(require("parley.report.format.text").COLOURS))
-      local run = assert(parley.reconcile({ data = { "dataset.yaml" }, rules = { { use = "count_gap" } } },
+      local run = assert(parley.reconcile({ data = { "dataset.yaml" },
+         rules = { { use = "count_gap", with = { scopes = "overlap" } } } },
          { base = support.top .. "/examples/caucasus-2021" }))
       local style = assert(run:report("html")):match("<style>(.-)</style>")
       local styled = {}
@@ -582,7 +585,8 @@ end)
 
 describe("report.gather", function()
    it("gathers once what every format shows", function()
-      local run = assert(parley.reconcile({ data = { "dataset.yaml" }, rules = { { use = "count_gap" } } },
+      local run = assert(parley.reconcile({ data = { "dataset.yaml" },
+         rules = { { use = "count_gap", with = { scopes = "overlap" } } } },
          { base = support.top .. "/examples/caucasus-2021" }))
       local m = report.gather(run)
       assert.equal(run.id, m.run.id)
@@ -710,7 +714,9 @@ describe("corrections between two runs", function()
       os.execute("mkdir -p " .. support.quote(dir))
       local db_path = dir .. "/store.db"
       support.write(dir .. "/first.json", json.encode(fixtures.small()))
-      local cfg = { store = db_path, data = { "first.json" }, rules = { { use = "count_gap" } } }
+      -- soldiers and civilians against soldiers: compared when scopes overlap
+      local cfg = { store = db_path, data = { "first.json" },
+         rules = { { use = "count_gap", with = { scopes = "overlap" } } } }
       local run1 = assert(parley.reconcile(cfg, { base = dir }))
       assert.equal(1, #run1.findings)
       -- the same count with its scope fixed, and the exchange's place fixed

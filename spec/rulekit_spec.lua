@@ -59,5 +59,81 @@ describe("parley.rulekit", function()
       assert.equal(kit.count_key(a), kit.count_key({ subject = "detainees", holder = "AZE", about = "ARM" }))
       assert.not_equal(kit.count_key(a), kit.count_key({ subject = "detainees", holder = "AZE", about = "ARM",
          region = "Agdam" }))
+      -- synonyms share the canonical subject's key
+      assert.equal(kit.count_key(a), kit.count_key({ subject = "detained", holder = "AZE", about = "ARM" }))
+   end)
+
+   it("canonical: the reader's canonical forms, else the default vocabulary's; no scope reads as none", function()
+      local c = { subject = "pows_released", scope = { "military", "civilians", "soldiers" } }
+      assert.same({ subject = "prisoners_of_war_released", kind = "event", scope = { "civilians", "soldiers" } },
+         kit.canonical(c))
+      assert.equal(c.canonical, kit.canonical(c)) -- computed once, kept on the record
+      -- a reader's canonical (the store's vocabulary) is used as it is; its absent scope is none
+      local given = { subject = "x", canonical = { subject = "detainees", kind = "stock" } }
+      assert.same({ subject = "detainees", kind = "stock", scope = {} }, kit.canonical(given))
+      assert.equal("", kit.scope_key(given))
+      assert.equal("civilians\0soldiers", kit.scope_key(c))
+      assert.equal("no scope stated", kit.scope_words({}))
+      assert.is_true(kit.scopes_overlap({ "civilians", "soldiers" }, { "soldiers" }))
+      assert.is_false(kit.scopes_overlap({ "civilians" }, { "soldiers" }))
+   end)
+
+   it("breakdowns: parts by part_of and by the subset reading (same claimant, thing and date)", function()
+      local function claim(id, scope, as_of, more)
+         local c = { id = id, claimant = "AZE", subject = "missing", about = "AZE", scope = scope,
+            as_of_period = assert(dates.parse(as_of or "2007")) }
+         for k, v in pairs(more or {}) do c[k] = v end
+         return c
+      end
+      local total = claim("total", { "soldiers", "civilians", "women" })
+      local mid = claim("mid", { "soldiers", "civilians" })
+      local civ = claim("civ", { "civilians" })
+      local declared = claim("declared", { "women" }, "2007-05", { part_of = "total" })
+      local unscoped = claim("unscoped", nil, "2007", { part_of = "mid" })
+      local other_day = claim("other-day", { "soldiers" }, "2007-05")
+      local theirs = claim("theirs", { "soldiers" }, "2007", { claimant = "ARM" })
+      -- a part by part_of is a whole by the subset reading too
+      local declared2 = claim("declared2", { "civilians", "women" }, "2007-06", { part_of = "total" })
+      local sub = claim("sub", { "women" }, "2007-06")
+      kit.breakdowns({ total, mid, civ, declared, unscoped, other_day, theirs, declared2, sub })
+      assert.equal(declared2, sub.whole)
+      assert.equal(total, mid.whole)                -- the smallest superset
+      assert.equal(mid, civ.whole)                  -- not total: mid is smaller
+      assert.equal(total, declared.whole)           -- part_of, another date within the total's
+      assert.equal(mid, unscoped.whole)
+      assert.is_nil(other_day.part)                 -- another date: no subset reading
+      assert.is_nil(theirs.part)                    -- another claimant
+      assert.same({ "mid", "declared", "declared2" }, { total.parts[1].id, total.parts[2].id, total.parts[3].id })
+      assert.is_true(kit.unscoped_part(unscoped))   -- says nothing its total does not
+      assert.is_false(kit.unscoped_part(civ))
+      assert.is_false(kit.unscoped_part(total))
+      assert.not_equal(kit.series_key(total), kit.series_key(civ))
+   end)
+
+   it("series: records of one date resolved by correction, then by not being a part, never by id", function()
+      local function claim(id, as_of, count, more)
+         local c = { id = id, as_of_period = assert(dates.parse(as_of)), count = { exact = count } }
+         for k, v in pairs(more or {}) do c[k] = v end
+         return c
+      end
+      local function ids_of(series)
+         local out = {}
+         for k, c in ipairs(series) do out[k] = c.id end
+         return out
+      end
+      -- the correction wins over a record of the same date, whatever their ids
+      assert.same({ "a", "z-fix" }, ids_of(kit.series({ claim("a", "2021-01", 5), claim("b", "2021-02", 7),
+         claim("z-fix", "2021-02", 6, { supersedes = "old" }) })))
+      -- else the one that is not a part
+      assert.same({ "z" }, ids_of(kit.series({ claim("a-part", "2021-02", 2, { part = true }),
+         claim("z", "2021-02", 9) })))
+      -- the same count twice: one date, the smallest id cited
+      assert.same({ "b" }, ids_of(kit.series({ claim("c", "2021-02", 4), claim("b", "2021-02", 4) })))
+      -- two counts that disagree: the date is left out, and on_tie told
+      local told
+      local series = kit.series({ claim("a", "2021-01", 5), claim("c", "2021-02", 4), claim("b", "2021-02", 9),
+         claim("d", "2021-03", 1) }, function(slot) told = #slot end)
+      assert.same({ "a", "d" }, ids_of(series))
+      assert.equal(2, told)
    end)
 end)

@@ -42,6 +42,24 @@ describe("the store schema", function()
       db:close()
    end)
 
+   it("brings a version 4 store to 5: part_of on claims and the vocabularies, append-only", function()
+      local path = support.tmpname("v4.db")
+      local old = raw(path)
+      assert(schema.migrate(old, 0, 4))
+      old:close()
+      local db = assert(parley.open(path))
+      assert(db:import({ vocabulary = { scopes = { volunteer_units = {} } },
+         parties = { { id = "ARM", name = "Armenia" } }, sources = { { id = "s", title = "S" } },
+         claims = { { id = "t", claimant = "ARM", source = "s", as_of = "2021", subject = "detainees",
+            count = { exact = 5 } }, { id = "p", claimant = "ARM", source = "s", as_of = "2021",
+            subject = "detainees", count = { exact = 2 }, scope = { "volunteer_units" }, part_of = "t" } } }))
+      assert.equal("t", db:first("SELECT part_of FROM claims WHERE id = 'p'").part_of)
+      local n, err = db:exec("DELETE FROM vocabularies")
+      assert.is_nil(n)
+      assert.matches("vocabularies are never changed or removed", err)
+      db:close()
+   end)
+
    it("refuses a store from a newer parley", function()
       local path = support.tmpname("newer.db")
       local db = assert(parley.open(path))

@@ -47,7 +47,8 @@ local function plain(v)
    if type(v) ~= "table" then return v end
    local out = {}
    for k, x in pairs(v) do
-      if not (type(k) == "string" and k:match("_period$")) then out[k] = plain(x) end
+      -- what the readers add: each date's period, a claim's or list's canonical forms
+      if not (type(k) == "string" and (k:match("_period$") or k == "canonical")) then out[k] = plain(x) end
    end
    return out
 end

@@ -51,4 +51,27 @@ describe("parley.terms", function()
       assert.equal("conscripts", own:scope("draftees"))
       assert.equal("soldiers", own:scope("military"))
    end)
+
+   it("gives a record's canonical forms: subject, kind and scope set (nil when it gives no scope)", function()
+      assert.same({ subject = "prisoners_of_war", kind = "stock", scope = { "soldiers", "women" } },
+         v:canonical("pows", { "women", "military", "soldiers" }))
+      assert.same({ subject = "remains_returned", kind = "event" }, v:canonical("bodies_returned", nil))
+      assert.same({ subject = "Detainees", kind = "stock", scope = {} }, v:canonical("Detainees", {}))
+   end)
+
+   it("says when an addition would change what a term means, and adds what does not", function()
+      local own = terms.vocabulary()
+      assert.is_nil(own:clash("subjects", "detainees", { kind = "stock", synonyms = { "Detainees" } }))
+      assert.matches("already a stock, it cannot become an event", own:clash("subjects", "detainees",
+         { kind = "event" }))
+      assert.matches("'pows' is already a synonym of the subject 'prisoners_of_war'",
+         own:clash("subjects", "detainees", { synonyms = { "pows" } }))
+      assert.matches("'civilians' is a scope tag of its own", own:clash("scopes", "soldiers",
+         { synonyms = { "civilians" } }))
+      assert.matches("'military' is already a synonym of the scope tag 'soldiers'", own:clash("scopes", "military", {}))
+      own:add({ subjects = { detainees = { synonyms = { "Detainees" } }, detainees_released = {} } })
+      assert.same({ "detainees", "stock" }, { own:subject("Detainees") })
+      assert.same({ "detainees", "stock" }, { own:subject("captives") }) -- the default's synonyms stay
+      assert.same({ "detainees_released", "event" }, { own:subject("detainees_released") }) -- and its kinds
+   end)
 end)

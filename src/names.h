@@ -35,7 +35,11 @@ enum {
     SUF_VICH,  /* patronymic -ovich -evich -ich */
     SUF_VNA,   /* patronymic -ovna -evna -ichna */
     SUF_OGLU,  /* marker oğlu oglu ogly оглы: son of */
-    SUF_QIZI   /* marker qızı gizi кызы: daughter of */
+    SUF_QIZI,  /* marker qızı gizi кызы: daughter of */
+    SUF_DZE,   /* Georgian -dze (Beridze, Беридзе) */
+    SUF_SHVILI, /* Georgian -shvili */
+    SUF_GEO,   /* other Georgian surname endings: -ia -ua -ava -uri -eli (long words; not -ani, the Armenian genitive of -an names) */
+    SUF_GEN    /* an Armenian genitive patronymic (Vardani, Վարդանի): set by the parse */
 };
 
 /* Rules of the key, recorded per word when they changed something, for the explanation. */
@@ -54,16 +58,28 @@ enum {
     R_OU = 1 << 11,       /* French/Western ou as u */
     R_SIBIL = 1 << 12,    /* sh, zh, ts/dz, sch digraphs */
     R_TRUNC = 1 << 13,    /* word longer than NAMES_KEY_MAX, cut */
-    R_HINIT = 1 << 14     /* initial h or k class before a vowel dropped */
+    R_HINIT = 1 << 14,    /* initial h or k class before a vowel dropped */
+    R_GEORGIAN = 1 << 15, /* Georgian Mkhedruli transliterated (national system of 2002) */
+    R_HOMOGLYPH = 1 << 16, /* letters of the other script read by the word's script */
+    R_YO = 1 << 17,       /* Russian ё after a consonant as io (yo, io, jo, ë) */
+    R_CYR_H = 1 << 18,    /* Russian doubled vowel (Саак) read as the h Russian dropped */
+    R_EV_OV = 1 << 19,    /* -ev after ch/dzh/sh/ts as -ov (Оруджев/Orujov) */
+    R_JINIT = 1 << 20,    /* initial j read as dzh, and compared as y too (Jurij, Jakovlev) */
+    R_PREFIX = 1 << 21,   /* Ter-/Der-/Melik- prefix rejoined with its surname */
+    R_PARTS = 1 << 22,    /* a two-part (hyphenated) surname */
+    R_INITIAL = 1 << 23,  /* a one-letter word: an initial */
+    R_SYSTEM = 1 << 24    /* the German or scholarly reading of ch (and German z) */
 };
-#define R_COUNT 15
+#define R_COUNT 25
 
 typedef struct NameWord {
     unsigned char len;    /* bytes of key */
     unsigned char role;   /* ROLE_* */
     unsigned char suffix; /* SUF_* */
-    unsigned short rules; /* R_* that fired */
+    unsigned rules;       /* R_* that fired */
     char init;            /* the initial h or k the key dropped (R_HINIT), else 0 */
+    unsigned char split;  /* two-part surname (R_PARTS): key length of its first part, else 0 */
+    short given;          /* the known given name the key spells (names_given.c), else -1 */
     size_t src;           /* byte offset of the word in the original text */
     size_t srclen;        /* its length in bytes */
     char key[NAMES_KEY_MAX + 1];
@@ -88,6 +104,17 @@ int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad);
  * NAMES_KEY_MAX symbols). Returns 0, or -1 for invalid UTF-8. */
 int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad);
 
+/* The key of the first word of s (key holds NAMES_KEY_MAX bytes, *init the dropped initial);
+ * returns its length, 0 for no word or invalid UTF-8. */
+int parley_names_word_key(const char *s, size_t len, char *key, char *init);
+
+/* names_given.c: the known given name (a group of spellings of one name) whose key is key, or
+ * -1. Two words spelling two different known names are two names, not a typo. */
+int parley_names_given(const char *key, int len);
+/* Whether an initial of letter (a key letter) can stand for the known given name group: one of
+ * its spellings begins with it. */
+int parley_names_given_initial(int group, int letter);
+
 /* names_api.c: reads back a name packed by core.names_pack (what names_link compares);
  * returns 0 when p is not a packed name. Words carry no source offsets. */
 int parley_names_unpack(const char *p, size_t len, NameRec *r);
@@ -104,6 +131,10 @@ double parley_names_jaro_winkler_w(const int *a, int la, const int *b, int lb, u
 int parley_names_osa(const int *a, int la, const int *b, int lb, int *work);
 /* Weighted edit distance between two keys; *soft gets the SOFT_* operations used. */
 double parley_names_wdist(const char *a, int la, const char *b, int lb, unsigned *soft);
+/* The same, where a vowel between two consonants present only in a (restored_a) or only in b
+ * (restored_b) is the vowel Russian documents restore in an Armenian surname (Галустян). */
+double parley_names_wdist_r(const char *a, int la, const char *b, int lb, int restored_a, int restored_b,
+                            unsigned *soft);
 /* The form of a word that words with different keys are compared in: the key with the initial
  * h/k it dropped put back (out holds NAMES_CMP_MAX bytes); returns its length. */
 int parley_names_cmp_form(const NameWord *w, char *out);
@@ -123,12 +154,21 @@ enum {
     SOFT_SUFFIX = 1 << 9,  /* different suffix class */
     SOFT_FEM = 1 << 10,    /* masculine against feminine form */
     SOFT_VOWEL = 1 << 11,  /* a full vowel added, dropped or changed (Khachatryan/Khachaturyan) */
-    SOFT_CONS2 = 1 << 12   /* two or more consonants differ */
+    SOFT_CONS2 = 1 << 12,  /* two or more consonants differ */
+    SOFT_KNOWN = 1 << 13,  /* two different known given names (names_given.c) */
+    SOFT_SAME = 1 << 14,   /* two known forms of one given name (Giorgi/Георгий, Hovsep/Осип) */
+    SOFT_INITIAL = 1 << 15, /* an initial against a name it can stand for */
+    SOFT_NOINIT = 1 << 16, /* an initial against a name it cannot stand for */
+    SOFT_YO = 1 << 17,     /* io/e (ё written yo or e) */
+    SOFT_RESTORED = 1 << 18, /* a vowel Russian documents restore in an Armenian surname */
+    SOFT_PART = 1 << 19,   /* one part of a two-part surname */
+    SOFT_CONS = 1 << 20,   /* one consonant differs at full cost */
+    SOFT_FIRST = 1 << 21   /* the first letter differs, or a full vowel before the first consonant */
 };
-#define SOFT_COUNT 13
+#define SOFT_COUNT 22
 /* Differences that make another root, not another spelling: evidence in favour (same year of
  * birth, same category, agreeing patronymics) does not lift such a pair. */
-#define SOFT_ROOT (SOFT_VOWEL | SOFT_CONS2)
+#define SOFT_ROOT (SOFT_VOWEL | SOFT_CONS2 | SOFT_KNOWN | SOFT_NOINIT)
 extern const char *const parley_names_soft_text[SOFT_COUNT];
 
 /* names_match.c: scoring shared by match and link. */
@@ -149,6 +189,9 @@ typedef struct MatchDetail {
     unsigned soft[NAMES_MAX_WORDS];
     int extra;              /* words of the longer name left out */
     double patronymic;      /* similarity of patronymics, -1 when not both present */
+    unsigned pat_soft;      /* the SOFT_* of the patronymics' comparison */
+    int initial;            /* a given name was compared only by its initial (no evidence) */
+    int capped;             /* a surname of another root was held at SURNAME_APART */
     int pat_gender_clash;   /* oğlu against qızı, -ovich against -ovna */
     int pat_a, pat_b;       /* which side had a patronymic */
     double born_adj, cat_adj, pat_adj; /* adjustments from evidence */

@@ -35,8 +35,9 @@ static int l_key(lua_State *L)
 static const char *suffix_name(int s)
 {
     static const char *const names[] = {NULL, "-ov", "-ova", "-yan", "-zade", "-li",
-                                        "-ovich", "-ovna", "oglu", "qizi"};
-    return s > 0 && s <= SUF_QIZI ? names[s] : NULL;
+                                        "-ovich", "-ovna", "oglu", "qizi", "-dze", "-shvili",
+                                        "georgian", "genitive"};
+    return s > 0 && s <= SUF_GEN ? names[s] : NULL;
 }
 
 static const char *role_name(int r)
@@ -287,8 +288,9 @@ static int l_levenshtein(lua_State *L)
     return 1;
 }
 
-/* The compact form of a read name that names_link compares: per word its role, suffix, rules
- * and key. Small (about 10 bytes a word plus the key) so that 100,000 names fit easily. */
+/* The compact form of a read name that names_link compares: per word its role, suffix, rules,
+ * dropped initial, part split, known given name and key. Small (about 11 bytes a word plus the
+ * key) so that 100,000 names fit easily. */
 static int l_pack(lua_State *L)
 {
     size_t len, bad = 0;
@@ -307,9 +309,14 @@ static int l_pack(lua_State *L)
         luaL_addchar(&b, (char)w->role);
         luaL_addchar(&b, (char)w->suffix);
         luaL_addchar(&b, (char)(w->rules & 0xff));
-        luaL_addchar(&b, (char)(w->rules >> 8));
+        luaL_addchar(&b, (char)(w->rules >> 8 & 0xff));
+        luaL_addchar(&b, (char)(w->rules >> 16 & 0xff));
+        luaL_addchar(&b, (char)(w->rules >> 24 & 0xff));
         luaL_addchar(&b, (char)w->len);
         luaL_addchar(&b, w->init);
+        luaL_addchar(&b, (char)w->split);
+        luaL_addchar(&b, (char)(w->given & 0xff));
+        luaL_addchar(&b, (char)(w->given >> 8 & 0xff));
         luaL_addlstring(&b, w->key, w->len);
     }
     luaL_pushresult(&b);
@@ -329,14 +336,17 @@ int parley_names_unpack(const char *p, size_t len, NameRec *r)
     r->rules = 0;
     for (i = 0; i < r->n; i++) {
         NameWord *w = &r->w[i];
-        if (pos + 6 > len)
+        const unsigned char *u = (const unsigned char *)p + pos;
+        if (pos + 11 > len)
             return 0;
-        w->role = (unsigned char)p[pos];
-        w->suffix = (unsigned char)p[pos + 1];
-        w->rules = (unsigned short)((unsigned char)p[pos + 2] | (unsigned char)p[pos + 3] << 8);
-        w->len = (unsigned char)p[pos + 4];
-        w->init = p[pos + 5];
-        pos += 6;
+        w->role = u[0];
+        w->suffix = u[1];
+        w->rules = (unsigned)u[2] | (unsigned)u[3] << 8 | (unsigned)u[4] << 16 | (unsigned)u[5] << 24;
+        w->len = u[6];
+        w->init = (char)u[7];
+        w->split = u[8];
+        w->given = (short)(u[9] | u[10] << 8);
+        pos += 11;
         if (w->len > NAMES_KEY_MAX || pos + w->len > len)
             return 0;
         memcpy(w->key, p + pos, w->len);

@@ -38,6 +38,16 @@ const char *const parley_names_rule_text[R_COUNT] = {
     "sh/zh/ts/dz digraphs",
     "word cut",
     "initial h/g/k/kh before a vowel dropped (Hüseynov/Гусейнов, Hakob/Акоп)",
+    "Georgian script transliterated (national system 2002)",
+    "letters of the other script read by the word's script (homoglyphs)",
+    "ё after a consonant as io (yo/io/jo/ë/e)",
+    "Russian doubled vowel as the dropped h (Саак/Sahak)",
+    "-ev after ch/dzh/sh/ts as -ov (Оруджев/Orujov)",
+    "initial j read as dzh and as y (Jafarov, Jurij)",
+    "Ter-/Der-/Melik- prefix joined to its surname",
+    "two-part surname",
+    "initial",
+    "German/scholarly system read (ch as kh, German z as ts)",
 };
 
 /* ------------------------------------------------------------ reading words */
@@ -84,6 +94,10 @@ typedef struct Word {
     int cp[WORD_CPS];
     int n;
     int cut;       /* more code points than WORD_CPS */
+    int joiner;    /* index in cp of the last hyphen inside the word, or -1 */
+    int script;    /* the script of the whole text: 1 Cyrillic, -1 Latin, 0 neither (homoglyphs) */
+    unsigned sys;  /* SYS_* read from the whole text */
+    int letters;   /* letters read (not marks, apostrophes or hyphens) */
     size_t src;    /* byte offset of the first code point */
     size_t srcend; /* byte offset after the last */
 } Word;
@@ -92,7 +106,14 @@ typedef struct Reader {
     const unsigned char *s;
     size_t len, pos;
     size_t bad; /* offset of invalid UTF-8 */
+    int script; /* text_script of the whole text */
+    unsigned sys; /* text_system of the whole text */
 } Reader;
+
+/* Romanisations of Russian that a name shows by its letters, for the letters they read
+ * otherwise: German (w, sch anywhere in the name) writes х as ch and ц as z (Sacharow,
+ * Chodschajew, Kusnezow); the scholarly system and ISO-R9 (č š ž) write х as ch (Zacharov). */
+enum { SYS_CH_KH = 1, SYS_Z_TS = 2 };
 
 /* Decodes the next code point at r->pos; returns 1 and advances, 0 at the end, -1 on invalid
  * UTF-8 (surrogates and overlong forms included: utf8proc_iterate rejects them). */
@@ -112,6 +133,51 @@ static int next_cp(Reader *r, int *cp)
     return 1;
 }
 
+static int homoglyph(int cp, int col);
+
+/* The script of a text by its letters that have no lookalike in the other script: 1 Cyrillic,
+ * -1 Latin, 0 neither or as many of each. Invalid UTF-8 ends the count (the reader reports it). */
+static unsigned text_system(const unsigned char *s, size_t len)
+{
+    size_t pos;
+    unsigned sys = 0;
+    for (pos = 0; pos < len; pos++) {
+        int c = s[pos] | 0x20;
+        if (c == 'w' || (c == 's' && pos + 2 < len && (s[pos + 1] | 0x20) == 'c' && (s[pos + 2] | 0x20) == 'h'))
+            sys |= SYS_CH_KH | SYS_Z_TS;
+        /* č š ž precomposed (U+010C..U+010D, U+0160..U+0161, U+017D..U+017E) or with a
+         * combining caron (U+030C) */
+        if (pos + 1 < len && ((s[pos] == 0xC4 && (s[pos + 1] == 0x8C || s[pos + 1] == 0x8D)) ||
+                              (s[pos] == 0xC5 && (s[pos + 1] == 0xA0 || s[pos + 1] == 0xA1 ||
+                                                  s[pos + 1] == 0xBD || s[pos + 1] == 0xBE)) ||
+                              (s[pos] == 0xCC && s[pos + 1] == 0x8C)))
+            sys |= SYS_CH_KH;
+    }
+    return sys;
+}
+
+static int text_script(const unsigned char *s, size_t len)
+{
+    size_t pos = 0;
+    int lat = 0, cyr = 0;
+    while (pos < len) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(s + pos, (utf8proc_ssize_t)(len - pos), &c);
+        if (k <= 0 || c < 0)
+            break;
+        pos += (size_t)k;
+        if (c >= 'A' && c <= 'Z')
+            c += 32;
+        if (c >= 0x410 && c <= 0x42F)
+            c += 32;
+        if (c >= 'a' && c <= 'z')
+            lat += homoglyph(c, 0) < 0;
+        else if (c >= 0x400 && c <= 0x4FF)
+            cyr += homoglyph(c, 1) < 0;
+    }
+    return cyr > lat ? 1 : lat > cyr ? -1 : 0;
+}
+
 /* Reads the next word into w: 1 when there is one, 0 at the end, -1 on invalid UTF-8. */
 static int next_word(Reader *r, Word *w)
 {
@@ -119,6 +185,10 @@ static int next_word(Reader *r, Word *w)
     size_t at;
     w->n = 0;
     w->cut = 0;
+    w->joiner = -1;
+    w->letters = 0;
+    w->script = r->script;
+    w->sys = r->sys;
     for (;;) {
         at = r->pos;
         rc = next_cp(r, &cp);
@@ -135,9 +205,13 @@ static int next_word(Reader *r, Word *w)
         k = utf8proc_decompose_char(cp, dst, 8,
                                     UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE, &bound);
         for (i = 0; i < k && i < 8; i++) {
-            if (w->n < WORD_CPS)
+            if (w->n < WORD_CPS) {
+                if (is_joiner(dst[i]))
+                    w->joiner = w->n;
+                else if (!is_mark(dst[i]) && !is_apostrophe(dst[i]))
+                    w->letters++;
                 w->cp[w->n++] = dst[i];
-            else
+            } else
                 w->cut = 1;
         }
         w->srcend = r->pos;
@@ -171,6 +245,75 @@ static const char *const cyrillic[32] = {
     "a", "b", "v", "g", "d", "e", "Z", "z", "i", "y", "k", "l", "m", "n", "o", "p",  /* а..п */
     "r", "s", "t", "u", "f", "X", "T", "C", "S", "SC", "", "I", "", "e", "yu", "ya", /* р..я */
 };
+
+/* Georgian Mkhedruli U+10D0..U+10F0 by the national system of 2002 (BGN/PCGN 2009): the
+ * ejectives (კ პ ტ ყ წ ჭ) are written k' p' t' q' ts' ch' there and k p t q ts ch by the 1981
+ * system and in ID cards, and apostrophes are dropped anyway, so ejective and aspirate share a
+ * letter; Russian forms (Беридзе, Кварацхелия) reach the same letters. Mtavruli capitals fold to
+ * these by case folding. */
+static const char *const georgian[0x10F1 - 0x10D0] = {
+    "a", "b", "g", "d", "e", "v", "z", "t", "i", "k", "l", "m", "n", "o", "p", "Z", /* ა..ჟ */
+    "r", "s", "t", "u", "p", "k", "G", "q", "S", "C", "T", "D", "T", "C", "X", "J", /* რ..ჯ */
+    "h",                                                                         /* ჰ */
+};
+
+/* Letters that look alike in Latin and Cyrillic (after case folding: Latin H is h, Cyrillic Н
+ * is н). A word typed with both scripts (a Latin H or P in a Cyrillic word, a Cyrillic а in a
+ * Latin one) is read in the script of its other letters. */
+static const int HOMOGLYPHS[][2] = {
+    {'a', 0x430}, {'b', 0x432}, {'c', 0x441}, {'e', 0x435}, {'h', 0x43D}, {'k', 0x43A},
+    {'m', 0x43C}, {'o', 0x43E}, {'p', 0x440}, {'t', 0x442}, {'x', 0x445}, {'y', 0x443},
+    {'i', 0x456}, {'j', 0x458}, {'s', 0x455},
+};
+#define N_HOMOGLYPHS (int)(sizeof HOMOGLYPHS / sizeof HOMOGLYPHS[0])
+
+static int homoglyph(int cp, int col)
+{
+    int k;
+    for (k = 0; k < N_HOMOGLYPHS; k++)
+        if (HOMOGLYPHS[k][col] == cp)
+            return k;
+    return -1;
+}
+
+/* Rewrites the letters of the minority script of a mixed Latin/Cyrillic word that have a
+ * lookalike in the majority script, the script of the letters that have none (or, when all
+ * letters have a lookalike, the more frequent script). Returns 1 when it changed something. */
+static int read_homoglyphs(int *cp, int n, int script)
+{
+    int i, lat = 0, cyr = 0, lat_own = 0, cyr_own = 0, to_cyr, changed = 0;
+    for (i = 0; i < n; i++) {
+        int c = cp[i];
+        if (c >= 'a' && c <= 'z') {
+            lat++;
+            lat_own += homoglyph(c, 0) < 0;
+        } else if (c >= 0x400 && c <= 0x4FF) {
+            cyr++;
+            cyr_own += homoglyph(c, 1) < 0;
+        }
+    }
+    if (lat + cyr == 0)
+        return 0;
+    if (lat == 0 || cyr == 0) {
+        /* a word of lookalikes only, in a name written in the other script (Apam in
+         * Петросян Apam): read in the script of the name */
+        if (lat_own + cyr_own > 0 || script == 0 || (script > 0) == (cyr > 0))
+            return 0;
+        to_cyr = script > 0;
+    } else if (cyr_own != lat_own) {
+        to_cyr = cyr_own > lat_own;
+    } else {
+        to_cyr = script != 0 ? script > 0 : cyr >= lat;
+    }
+    for (i = 0; i < n; i++) {
+        int k = homoglyph(cp[i], to_cyr ? 0 : 1);
+        if (k >= 0 && (to_cyr ? cp[i] < 0x80 : cp[i] >= 0x400)) {
+            cp[i] = HOMOGLYPHS[k][to_cyr ? 1 : 0];
+            changed = 1;
+        }
+    }
+    return changed;
+}
 
 static int is_cyr_vowel(int cp)
 {
@@ -259,8 +402,13 @@ static int latin_with_marks(Out *o, const int *cp, int n, int i, unsigned *rules
 static int translit_word(const Word *w, char *buf, unsigned *rules)
 {
     Out o;
-    int i, n = w->n;
+    int i, n = w->n, fixed[WORD_CPS];
     const int *cp = w->cp;
+    memcpy(fixed, w->cp, sizeof(int) * (size_t)n);
+    if (read_homoglyphs(fixed, n, w->script)) {
+        cp = fixed;
+        *rules |= R_HOMOGLYPH;
+    }
     o.p = buf;
     o.n = 0;
     o.cap = LATIN_MAX;
@@ -299,15 +447,28 @@ static int translit_word(const Word *w, char *buf, unsigned *rules)
                     putc_(&o, 'y');
                     i++;
                 } else if (next == 0x308 || c == 0x451) { /* ё */
-                    put(&o, after_vowel ? "yo" : "o");
+                    /* io after a consonant: the yo/io/jo of Latin systems fold to it, and the
+                     * e of ICAO and of Russian written without ё is cheap against it */
+                    put(&o, after_vowel ? "yo" : "io");
+                    if (!after_vowel)
+                        *rules |= R_YO;
                     if (next == 0x308)
                         i++;
                 } else {
                     put(&o, after_vowel ? "ye" : "e");
                 }
+            } else if (next == c && (c == 0x430 || c == 0x43E || c == 0x443)) {
+                /* Russian drops Armenian h between vowels and writes the vowels twice
+                 * (Саак, Ваагн, Саакян): read as the h the other spellings keep */
+                put(&o, cyrillic[c - 0x430]);
+                putc_(&o, 'h');
+                *rules |= R_CYR_H;
             } else {
                 put(&o, cyrillic[c - 0x430]);
             }
+        } else if (c >= 0x10D0 && c <= 0x10F0) {
+            *rules |= R_GEORGIAN;
+            put(&o, georgian[c - 0x10D0]);
         } else if (c >= 0x400 && c <= 0x4FF) {
             *rules |= R_CYRILLIC;
             switch (c) {
@@ -390,7 +551,7 @@ static int lat_vowel(int c)
 
 /* Folds a transliterated word to its key: digraphs to one symbol, sound classes merged, then
  * the Russian-mediated h rules, initial ye-, and doubled letters. Returns the key length. */
-static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, char *init)
+static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, char *init, unsigned sys)
 {
     char s[LATIN_MAX];
     int m = 0, i = 0, k, j;
@@ -436,6 +597,8 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
         case 'z':
             if (AT(1) == 'h')
                 sym = 'j', step = 2, r |= R_SIBIL;
+            else if (sys & SYS_Z_TS)
+                sym = 'q', r |= R_SYSTEM; /* German z is ц */
             else
                 sym = 'z';
             break;
@@ -445,7 +608,9 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
                 r |= R_VELAR;
             break;
         case 'c':
-            if (AT(1) == 'h')
+            if (AT(1) == 'h' && (sys & SYS_CH_KH))
+                sym = 'k', step = 2, r |= R_SYSTEM; /* German and scholarly ch is х */
+            else if (AT(1) == 'h')
                 sym = 'c', step = 2;
             else if (AT(1) == 'k')
                 sym = 'k', step = 2;
@@ -474,7 +639,7 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
              * Polish and ISO 9 (Petrosjan, Alijew) or the dzh of Azerbaijani passports (Orujov,
              * Nijat): the symbol y, which compares cheaply with both i and c */
             if (i == 0)
-                sym = 'c', r |= R_AFFRIC;
+                sym = 'c', r |= R_AFFRIC | R_JINIT;
             else if ((!lat_vowel(t[i - 1]) && lat_vowel(AT(1))) ||
                      (lat_vowel(t[i - 1]) && AT(1) && !lat_vowel(AT(1))))
                 /* after a consonant before a vowel (Petrosjan, Arutjunjan: ISO 9 and German
@@ -486,8 +651,8 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
         case 'o':
             if (AT(1) == 'u')
                 sym = 'u', step = 2, r |= R_OU;
-            else if (AT(1) == 'w' && AT(2) && !strchr("aeiouyAIw", AT(2)))
-                sym = 'u', step = 2, r |= R_OU; /* ISO 9985 ու is ow */
+            else if (AT(1) == 'w' && AT(2) && !strchr("aeiouyAIwl", AT(2)))
+                sym = 'u', step = 2, r |= R_OU; /* ISO 9985 ու is ow (German -owl- is ов) */
             else
                 sym = 'o';
             break;
@@ -552,6 +717,15 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
         }
         key[k++] = s[i];
     }
+    /* Russian spelling writes -ев, not -ёв, after ж ч ш щ ц and дж (Оруджев, Гаджиев is -иев):
+     * the -ov of Latin lists (Orujov) is the same ending */
+    {
+        int e = k >= 3 && key[k - 1] == 'a' ? k - 3 : k - 2;
+        if (e >= 2 && key[e] == 'e' && key[e + 1] == 'v' && strchr("cjxq", key[e - 1])) {
+            key[e] = 'o';
+            r |= R_EV_OV;
+        }
+    }
     *rules |= r;
     return k;
 }
@@ -566,7 +740,24 @@ static int word_key(const Word *w, char *key, int cap, unsigned *rules, char *in
     if (w->cut)
         *rules |= R_TRUNC;
     *init = 0;
-    return fold_word(latin, n, key, cap, rules, init);
+    return fold_word(latin, n, key, cap, rules, init, w->sys);
+}
+
+int parley_names_word_key(const char *s, size_t len, char *key, char *init)
+{
+    Reader r;
+    Word w;
+    unsigned rules = 0;
+    r.s = (const unsigned char *)s;
+    r.len = len;
+    r.pos = 0;
+    r.bad = 0;
+    r.script = text_script(r.s, r.len);
+    r.sys = text_system(r.s, r.len);
+    *init = 0;
+    if (next_word(&r, &w) <= 0)
+        return 0;
+    return word_key(&w, key, NAMES_KEY_MAX, &rules, init);
 }
 
 int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad)
@@ -578,6 +769,8 @@ int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad)
     r.len = len;
     r.pos = 0;
     r.bad = 0;
+    r.script = text_script(r.s, r.len);
+    r.sys = text_system(r.s, r.len);
     while ((rc = next_word(&r, &w)) > 0) {
         char key[NAMES_KEY_MAX + 1];
         unsigned rules = 0;
@@ -597,40 +790,149 @@ int parley_names_key(const char *s, size_t len, luaL_Buffer *b, size_t *bad)
     return 0;
 }
 
+/* Armenian surname prefixes (տեր, Ter-, Western Der-, Մելիք, Melik-): written joined,
+ * hyphenated or as a word of their own, they are one surname. Returns the prefix length of key
+ * (3 or 5), or 0. */
+static int prefix_len(const char *key, int len)
+{
+    if (len >= 3 && memcmp(key, "ter", 3) == 0)
+        return 3;
+    if (len >= 5 && memcmp(key, "melik", 5) == 0)
+        return 5;
+    return 0;
+}
+
+/* After a prefix the surname keeps the reading of a word start: the initial h/k class before
+ * a vowel is dropped there too (Ter-Hovakimyan, Тер-Овакимян, Der Hovagimian). */
+static int after_prefix(NameWord *nw, int plen)
+{
+    if (nw->len > plen + 2 && (nw->key[plen] == 'h' || nw->key[plen] == 'k') &&
+        is_vowel((unsigned char)nw->key[plen + 1])) {
+        memmove(nw->key + plen, nw->key + plen + 1, (size_t)(nw->len - plen - 1));
+        nw->len--;
+        nw->key[nw->len] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/* The key of cp[from..to) of w, as a word of its own. */
+static int part_key(const Word *w, int from, int to, char *key, unsigned *rules, char *init)
+{
+    Word part;
+    part.n = to - from;
+    part.cut = 0;
+    part.script = w->script;
+    part.sys = w->sys;
+    memcpy(part.cp, w->cp + from, sizeof(int) * (size_t)part.n);
+    return word_key(&part, key, NAMES_KEY_MAX, rules, init);
+}
+
+/* Reads one word into nw: its key, and for a hyphenated word of two long parts that is not a
+ * prefix compound, the two parts keyed apart (so that one part can be compared alone, as a list
+ * that gives only one of a married double surname does). Returns the key length. */
+static int read_word(const Word *w, NameWord *nw)
+{
+    unsigned rules = 0;
+    int k = word_key(w, nw->key, NAMES_KEY_MAX, &rules, &nw->init), plen;
+    nw->split = 0;
+    nw->given = -1;
+    if (k == 0)
+        return 0;
+    nw->key[k] = '\0';
+    nw->len = (unsigned char)k;
+    nw->rules = rules;
+    if (w->letters == 1)
+        nw->rules |= R_INITIAL;
+    plen = prefix_len(nw->key, nw->len);
+    if (plen && nw->len >= plen + 4) {
+        if (after_prefix(nw, plen) || w->joiner == plen)
+            nw->rules |= R_PREFIX;
+    } else if (w->joiner > 0 && w->joiner + 1 < w->n) {
+        char k1[NAMES_KEY_MAX + 1], k2[NAMES_KEY_MAX + 1], i1 = 0, i2 = 0;
+        unsigned r1 = 0, r2 = 0;
+        int n1 = part_key(w, 0, w->joiner, k1, &r1, &i1);
+        int n2 = part_key(w, w->joiner + 1, w->n, k2, &r2, &i2);
+        /* both parts surnames of their own: four letters or more, the second not a bare ending
+         * (Ali-zade is one surname) */
+        if (n1 >= 4 && n2 >= 4 && n1 + n2 + (i2 != 0) <= NAMES_KEY_MAX &&
+            parley_names_suffix(k2, n2) != SUF_ZADE && !(n2 <= 5 && memcmp(k2, "zat", 3) == 0)) {
+            memcpy(nw->key, k1, (size_t)n1);
+            k = n1;
+            if (i2)
+                nw->key[k++] = i2;
+            memcpy(nw->key + k, k2, (size_t)n2);
+            k += n2;
+            nw->key[k] = '\0';
+            nw->len = (unsigned char)k;
+            nw->init = i1;
+            nw->split = (unsigned char)n1;
+            nw->rules = r1 | r2 | R_PARTS;
+        }
+    }
+    return nw->len;
+}
+
+/* Joins a prefix written as a word of its own (Ter Petrosyan, Der Hovagimian, Melik Adamyan)
+ * to the word after it. */
+static void join_prefixes(NameRec *rec)
+{
+    int i;
+    for (i = 0; i + 1 < rec->n; i++) {
+        NameWord *p = &rec->w[i], *q = &rec->w[i + 1];
+        int plen = prefix_len(p->key, p->len);
+        char form[NAMES_CMP_MAX];
+        int nf;
+        if (!plen || p->len != plen || q->len < 3 || (q->rules & R_INITIAL))
+            continue;
+        nf = parley_names_cmp_form(q, form);
+        if (plen + nf > NAMES_KEY_MAX)
+            nf = NAMES_KEY_MAX - plen;
+        memcpy(p->key + plen, form, (size_t)nf);
+        p->len = (unsigned char)(plen + nf);
+        p->key[p->len] = '\0';
+        p->srclen = q->src + q->srclen - p->src;
+        p->rules |= q->rules | R_PREFIX;
+        after_prefix(p, plen);
+        memmove(&rec->w[i + 1], &rec->w[i + 2], sizeof rec->w[0] * (size_t)(rec->n - i - 2));
+        rec->n--;
+    }
+}
+
 int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
 {
     Reader r;
     Word w;
-    int rc;
+    int rc, i;
     memset(rec, 0, sizeof *rec);
     rec->surname_first = -1;
     r.s = (const unsigned char *)s;
     r.len = len;
     r.pos = 0;
     r.bad = 0;
+    r.script = text_script(r.s, r.len);
+    r.sys = text_system(r.s, r.len);
     while ((rc = next_word(&r, &w)) > 0) {
         NameWord *nw;
-        unsigned rules = 0;
-        int k;
         if (rec->n >= NAMES_MAX_WORDS) {
             rec->dropped++;
             continue;
         }
         nw = &rec->w[rec->n];
-        k = word_key(&w, nw->key, NAMES_KEY_MAX, &rules, &nw->init);
-        if (k == 0)
+        if (read_word(&w, nw) == 0)
             continue;
-        nw->key[k] = '\0';
-        nw->len = (unsigned char)k;
-        nw->rules = (unsigned short)rules;
         nw->src = w.src;
         nw->srclen = w.srcend - w.src;
-        rec->rules |= rules;
         rec->n++;
     }
     if (rc < 0) {
         *bad = r.bad;
         return -1;
+    }
+    join_prefixes(rec);
+    for (i = 0; i < rec->n; i++) {
+        rec->rules |= rec->w[i].rules;
+        rec->w[i].given = (short)parley_names_given(rec->w[i].key, rec->w[i].len);
     }
     parley_names_parse(rec);
     return 0;

@@ -13,6 +13,12 @@
  *      given name and surname) do not make the work quadratic
  *   S  the code of one word, for names of a single word only (they meet every name that has
  *      the word; two names of several words never meet through S)
+ * A left name is compared with at most BLOCK_CAP names of any one P, Q or S block (20,000
+ * identical names would otherwise make the work quadratic): a window of the block that starts
+ * at an offset given by the left name's position, so that names crowding one block still meet
+ * different candidates and the one-to-one pairing below can pair most of them (bench/
+ * names_block_cap.lua measures what the cap loses). All the work is charged, every
+ * CHARGE_EVERY units, through parley_sandbox_charge: a rule's limits bound it, exhaustive too.
  * Each left name keeps its best KEEP candidates at or above the review score; pairs are then
  * chosen greedily from the best score down, each name used once: those at or above the threshold
  * are matches, those in [review, threshold) go to the review band, also one-to-one.
@@ -27,8 +33,12 @@
 
 #define KEEP 4          /* candidates kept per left name */
 #define BLOCK_WORDS 4   /* words of a name used for blocking */
-#define MAX_KEYS 70     /* keys of one name: 6 P + 24 C + 36 Q + 4 S at most */
+#define MAX_KEYS 82     /* keys of one name: 6 P + 24 C + 36 Q + 4 S + 12 I/F at most */
+#define INITIAL_CAP 256 /* larger blocks of an initial against full names are not compared */
 #define COARSE_CAP 64   /* larger blocks of a coarse key are not compared */
+#define BLOCK_CAP 64    /* names of one P, Q or S block a left name is compared with (see below) */
+#define PAIR_COST 100   /* a scored pair, in sandbox instruction units; an entry walked is 1 */
+#define CHARGE_EVERY 4096 /* units of work between two charges to the sandbox */
 #define NO_YEAR LLONG_MIN
 
 typedef struct Side {
@@ -48,11 +58,12 @@ typedef struct Entry {
 typedef struct Cand {
     double score;
     int i, j;
+    int initial; /* the pair rests on a given name known only by its initial */
 } Cand;
 
 typedef struct Key {
     uint64_t hash;
-    int kind; /* 'P', 'Q' or 'S' */
+    int kind; /* 'P', 'Q', 'C', 'S', 'I' or 'F' */
 } Key;
 
 /* ------------------------------------------------------------ blocking */
@@ -107,6 +118,20 @@ static int code3(const NameWord *w, char *out)
     if (n == 0)
         out[n++] = '_';
     return n;
+}
+
+/* The first letter of a word, coarsely: the classes an initial may stand for (initial_fits in
+ * names_sim.c accepts a/e, e/i, o/u, y/i, h/k). */
+static char initial_class(const NameWord *w)
+{
+    char form[NAMES_CMP_MAX];
+    char c;
+    if (parley_names_cmp_form(w, form) == 0)
+        return '_';
+    c = form[0];
+    if (is_vowel(c) || c == 'y' || (c == 'c' && (w->rules & R_JINIT)))
+        return 'V';
+    return c == 'h' ? 'k' : c;
 }
 
 static int block_words(const NameRec *r, int *idx)
@@ -170,6 +195,22 @@ static int name_keys(const NameRec *r, Key *keys)
                 }
             }
         }
+    /* initials: the code of one word and the first letter of another, vowels as one, as an
+     * 'I' key when that word is an initial and an 'F' key when it is a full word. F keys are
+     * indexed apart (link's solo table), so that an initial meets the full names it may stand
+     * for, and a full name the initials, but two full names never meet this way. */
+    for (u = 0; u < n; u++) {
+        if (r->w[idx[u]].rules & R_INITIAL)
+            continue;
+        for (v = 0; v < n; v++) {
+            char letter;
+            if (u == v)
+                continue;
+            letter = initial_class(&r->w[idx[v]]);
+            keys[k].hash = key_of('i', code[u], clen[u], &letter, 1);
+            keys[k++].kind = r->w[idx[v]].rules & R_INITIAL ? 'I' : 'F';
+        }
+    }
     return k;
 }
 
@@ -257,7 +298,7 @@ static void read_side(lua_State *L, int names, int born, int cat, Side *s)
 }
 
 static double score_pair(const Side *l, int i, const NameRec *ra, const Side *r, int j,
-                         const NameRec *rb)
+                         const NameRec *rb, int *initial)
 {
     Evidence ev;
     MatchDetail d;
@@ -274,13 +315,14 @@ static double score_pair(const Side *l, int i, const NameRec *ra, const Side *r,
         ev.cat_lb = r->catlen[j];
     }
     parley_names_score(ra, rb, &ev, &d);
+    *initial = d.initial;
     /* ranked before the clamp to 1: two namesakes whose names both score 1 still differ by
      * their years of birth; the score reported is clamped (push_pair) */
     return d.rank;
 }
 
 /* Keeps (score, j) among the best KEEP candidates of left name i. */
-static void keep(Cand *c, int i, int j, double score)
+static void keep(Cand *c, int i, int j, double score, int initial)
 {
     int k, worst = 0;
     for (k = 0; k < KEEP; k++) {
@@ -296,6 +338,7 @@ static void keep(Cand *c, int i, int j, double score)
     c[worst].score = score;
     c[worst].i = i;
     c[worst].j = j;
+    c[worst].initial = initial;
 }
 
 static void push_pair(lua_State *L, int t, lua_Integer k, const Cand *c)
@@ -310,26 +353,41 @@ static void push_pair(lua_State *L, int t, lua_Integer k, const Cand *c)
     lua_rawseti(L, t, k);
 }
 
+/* Adds n units of work; charges them to the sandbox (if any) every CHARGE_EVERY. */
+static void work(lua_State *L, size_t *pending, size_t n)
+{
+    *pending += n;
+    if (*pending >= CHARGE_EVERY) {
+        size_t due = *pending;
+        *pending = 0;
+        parley_sandbox_charge(L, due);
+    }
+}
+
 /* Scores left name i against right name j and keeps the pair when it reaches the review band.
  * With stamp, a right name reached through several keys of one left name is scored once. */
 static void visit(lua_State *L, const Side *l, int i, const NameRec *ra, const Side *r, int j, NameRec *rb,
-                  int *stamp, Cand *mine, double review, lua_Integer *compared)
+                  int *stamp, Cand *mine, double review, lua_Integer *compared, size_t *pending)
 {
     double s;
+    int initial = 0;
+    work(L, pending, 1);
     if (stamp) {
         if (stamp[j] == i)
             return;
         stamp[j] = i;
     }
     unpack_or_raise(L, r, j, rb);
-    s = score_pair(l, i, ra, r, j, rb);
+    work(L, pending, PAIR_COST);
+    s = score_pair(l, i, ra, r, j, rb, &initial);
     (*compared)++;
     if (s >= review)
-        keep(mine, i, j, s);
+        keep(mine, i, j, s, initial);
 }
 
 /* Indexes the right side's keys: the S keys of multi-word names go to solo (only single-word
- * left names consult them), the others to multi. With multi and solo NULL it only counts. */
+ * left names consult them), and so do the F keys (only initials consult them), the others to
+ * multi. With multi and solo NULL it only counts. */
 static void index_right(lua_State *L, const Side *r, NameRec *rb, Key *keys, Entry *multi, Entry *solo,
                         size_t *nmulti, size_t *nsolo)
 {
@@ -341,7 +399,7 @@ static void index_right(lua_State *L, const Side *r, NameRec *rb, Key *keys, Ent
         nk = name_keys(rb, keys);
         single = nk == 1;
         for (q = 0; q < nk; q++) {
-            int to_solo = keys[q].kind == 'S' && !single;
+            int to_solo = (keys[q].kind == 'S' && !single) || keys[q].kind == 'F';
             Entry *e = to_solo ? (solo ? &solo[*nsolo] : NULL) : (multi ? &multi[*nmulti] : NULL);
             if (e) {
                 e->hash = keys[q].hash;
@@ -355,21 +413,52 @@ static void index_right(lua_State *L, const Side *r, NameRec *rb, Key *keys, Ent
     }
 }
 
+/* Visits the names of the block of e[first..] with hash h, at most cap of them: the window
+ * starting at offset i within the block (wrapping round). */
+static void visit_block(lua_State *L, const Entry *e, size_t n, size_t first, uint64_t h, size_t cap,
+                        const Side *l, int i, const NameRec *ra, const Side *r, NameRec *rb, int *stamp,
+                        Cand *mine, double review, lua_Integer *compared, size_t *pending)
+{
+    size_t size = 0, k, start, lo, hi;
+    while (first + size < n && e[first + size].hash == h && size <= cap)
+        size++;
+    if (size > cap) { /* a crowded block: find its end by bisection, then take the window */
+        lo = first + size;
+        hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (e[mid].hash == h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size = lo - first;
+    }
+    start = size > cap ? (size_t)i % size : 0;
+    for (k = 0; k < size && k < cap; k++)
+        visit(L, l, i, ra, r, e[first + (start + k) % size].idx, rb, stamp, mine, review, compared, pending);
+}
+
 /* names_link(packed_left, packed_right, born_left, born_right, cat_left, cat_right,
- *            threshold, review, exhaustive) -> pairs, uncertain, compared */
+ *            threshold, review, exhaustive [, block_cap]) -> pairs, uncertain, compared
+ * block_cap (default BLOCK_CAP) is there for bench/names_block_cap.lua to measure the cap. */
 int parley_names_link(lua_State *L)
 {
     Side l, r;
     double threshold = luaL_checknumber(L, 7), review = luaL_checknumber(L, 8);
     int exhaustive = lua_toboolean(L, 9);
+    lua_Integer block_cap = luaL_optinteger(L, 10, BLOCK_CAP);
+    size_t cap, pending = 0;
     Entry *multi = NULL, *solo = NULL; /* right keys: any left consults; single-word left only */
-    size_t nmulti = 0, nsolo = 0, ncand = 0, k;
+    size_t nmulti = 0, nsolo = 0, ncand = 0, k, nl, nr;
     int *stamp, i, j;
-    unsigned char *used_l, *used_r;
+    unsigned char *used_l, *used_r, *many_l, *many_r;
     Cand *cand, *all;
     lua_Integer compared = 0, npairs = 0, nunc = 0;
     NameRec ra, rb;
     Key keys[MAX_KEYS];
+    luaL_argcheck(L, block_cap >= 1, 10, "block_cap must be at least 1");
+    cap = (size_t)block_cap;
     lua_settop(L, 9);
     read_side(L, 1, 3, 5, &l);
     read_side(L, 2, 4, 6, &r);
@@ -382,6 +471,7 @@ int parley_names_link(lua_State *L)
         multi = (Entry *)udata(L, nmulti, sizeof *multi);
         solo = (Entry *)udata(L, nsolo, sizeof *solo);
         index_right(L, &r, &rb, keys, multi, solo, &nmulti, &nsolo);
+        work(L, &pending, (size_t)r.n * MAX_KEYS);
         qsort(multi, nmulti, sizeof *multi, cmp_entry);
         qsort(solo, nsolo, sizeof *solo, cmp_entry);
     }
@@ -393,7 +483,7 @@ int parley_names_link(lua_State *L)
         unpack_or_raise(L, &l, i, &ra);
         if (exhaustive) {
             for (j = 0; j < r.n; j++)
-                visit(L, &l, i, &ra, &r, j, &rb, NULL, mine, review, &compared);
+                visit(L, &l, i, &ra, &r, j, &rb, NULL, mine, review, &compared, &pending);
             continue;
         }
         {
@@ -403,30 +493,32 @@ int parley_names_link(lua_State *L)
                     continue; /* S keys of a longer name only meet single-word names... */
                 for (pass = 0; pass < 2; pass++) {
                     const Entry *e = pass == 0 ? multi : solo;
-                    size_t n = pass == 0 ? nmulti : nsolo, at;
-                    if (pass == 1 && !single)
+                    size_t n = pass == 0 ? nmulti : nsolo;
+                    if (pass == 1 && !single && keys[q].kind != 'I')
                         break;
                     size_t first = lower_bound(e, n, keys[q].hash);
                     if (keys[q].kind == 'C' && first + COARSE_CAP < n &&
                         e[first + COARSE_CAP].hash == keys[q].hash)
                         continue;
-                    for (at = first; at < n && e[at].hash == keys[q].hash; at++)
-                        visit(L, &l, i, &ra, &r, e[at].idx, &rb, stamp, mine, review, &compared);
+                    if (keys[q].kind == 'I' && pass == 1 && first + INITIAL_CAP < n &&
+                        e[first + INITIAL_CAP].hash == keys[q].hash)
+                        continue;
+                    visit_block(L, e, n, first, keys[q].hash, cap, &l, i, &ra, &r, &rb, stamp, mine, review,
+                                &compared, &pending);
                 }
             }
             /* ...which a longer left name finds through the right name's S key */
             if (!single)
                 for (q = 0; q < nk; q++) {
-                    size_t at;
                     if (keys[q].kind != 'S')
                         continue;
-                    for (at = lower_bound(multi, nmulti, keys[q].hash);
-                         at < nmulti && multi[at].hash == keys[q].hash; at++)
-                        visit(L, &l, i, &ra, &r, multi[at].idx, &rb, stamp, mine, review, &compared);
+                    visit_block(L, multi, nmulti, lower_bound(multi, nmulti, keys[q].hash), keys[q].hash, cap, &l,
+                                i, &ra, &r, &rb, stamp, mine, review, &compared, &pending);
                 }
         }
     }
     /* greedy one-to-one from the best score down */
+    work(L, &pending, (size_t)l.n * KEEP * 8);
     for (k = 0; k < (size_t)l.n * KEEP; k++)
         if (cand[k].i >= 0)
             ncand++;
@@ -436,10 +528,24 @@ int parley_names_link(lua_State *L)
         if (cand[k].i >= 0)
             all[ncand++] = cand[k];
     qsort(all, ncand, sizeof *all, cmp_cand);
-    used_l = (unsigned char *)udata(L, (size_t)l.n, 1);
-    used_r = (unsigned char *)udata(L, (size_t)r.n, 1);
-    memset(used_l, 0, (size_t)l.n);
-    memset(used_r, 0, (size_t)r.n);
+    nl = l.n > 0 ? (size_t)l.n : 0;
+    nr = r.n > 0 ? (size_t)r.n : 0;
+    used_l = (unsigned char *)udata(L, nl, 1);
+    used_r = (unsigned char *)udata(L, nr, 1);
+    memset(used_l, 0, nl);
+    memset(used_r, 0, nr);
+    /* names with two candidates or more at or above the threshold: a match that rests on an
+     * initial there (A. Hakobyan against Armen and Arsen Hakobyan) is ambiguous and goes to
+     * review; a full name outranks an initial (match caps an initial's score) */
+    many_l = (unsigned char *)udata(L, nl, 1);
+    many_r = (unsigned char *)udata(L, nr, 1);
+    memset(many_l, 0, nl);
+    memset(many_r, 0, nr);
+    for (k = 0; k < ncand; k++)
+        if (all[k].score >= threshold) {
+            many_l[all[k].i] = (unsigned char)(many_l[all[k].i] < 2 ? many_l[all[k].i] + 1 : 2);
+            many_r[all[k].j] = (unsigned char)(many_r[all[k].j] < 2 ? many_r[all[k].j] + 1 : 2);
+        }
     lua_newtable(L); /* pairs */
     lua_newtable(L); /* uncertain */
     for (k = 0; k < ncand; k++) {
@@ -447,7 +553,7 @@ int parley_names_link(lua_State *L)
         if (used_l[c->i] || used_r[c->j])
             continue;
         used_l[c->i] = used_r[c->j] = 1;
-        if (c->score >= threshold)
+        if (c->score >= threshold && !(c->initial && (many_l[c->i] > 1 || many_r[c->j] > 1)))
             push_pair(L, lua_gettop(L) - 1, ++npairs, c);
         else
             push_pair(L, lua_gettop(L), ++nunc, c);

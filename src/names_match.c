@@ -12,6 +12,13 @@
 #include "names.h"
 
 #define MAX_MAIN 6
+/* A patronymic naming another father: enough to hold a name that agrees in every other part
+ * (1.0) below the threshold, with the same year of birth (+0.04) too. */
+#define PAT_DIFFER -0.25
+#define INITIAL_MAX 0.9
+/* A surname of another root (a vowel added or changed: Minasyan/Manasyan, Khachatryan/
+ * Khachaturyan) never matches on its own: held just below the threshold. */
+#define SURNAME_APART 0.85
 #ifndef SURNAME_SLACK
 #define SURNAME_SLACK 0.0
 #endif
@@ -51,16 +58,32 @@ static int pat_gender(const NameRec *r, int p)
  * Azerbaijani form (Armen oğlu) too. */
 static void pat_root(NameWord *w)
 {
-    static const char *const endings[] = {"ovic", "evic", "ovna", "evna", "icna", "ic", NULL};
+    static const char *const endings[] = {"ievic", "ovic", "evic", "ievna", "ovna", "evna", "icna", "ic", NULL};
     int i;
+    if (w->suffix == SUF_GEN) {
+        /* the Armenian genitive: Vardani -> vardan */
+        w->len--;
+        w->key[w->len] = '\0';
+        w->suffix = SUF_NONE;
+        w->given = (short)parley_names_given(w->key, w->len);
+        return;
+    }
     for (i = 0; endings[i]; i++) {
         int k = (int)strlen(endings[i]);
         if (w->len > k + 2 && memcmp(w->key + w->len - k, endings[i], (size_t)k) == 0) {
             w->len = (unsigned char)(w->len - k);
             w->key[w->len] = '\0';
-            break;
+            /* Alekseyevich, Alekseevich, Aleksey: the root without its final e/i/y, which the
+             * spellings of -еевич (-eyevich, -eevich, doubled letters single) leave or not */
+            while (w->len > 3 && strchr("eiy", w->key[w->len - 1]))
+                w->key[--w->len] = '\0';
+            w->given = (short)parley_names_given(w->key, w->len);
+            w->suffix = SUF_NONE;
+            return;
         }
     }
+    while (w->len > 3 && strchr("eiy", w->key[w->len - 1]))
+        w->key[--w->len] = '\0';
     w->suffix = SUF_NONE;
 }
 
@@ -103,7 +126,9 @@ static double evidence(const Evidence *ev, MatchDetail *d, int root)
     double adj = 0;
     if (ev && ev->has_born) {
         long long diff = ev->born_a > ev->born_b ? ev->born_a - ev->born_b : ev->born_b - ev->born_a;
-        d->born_adj = diff == 0 ? 0.04 : diff == 1 ? 0 : diff == 2 ? -0.05 : -0.15;
+        /* lists derive years from ages, so one year apart is the same person as often as not;
+         * namesakes of another generation are not */
+        d->born_adj = diff == 0 ? 0.04 : diff == 1 ? 0 : diff == 2 ? -0.05 : diff <= 4 ? -0.2 : -0.3;
         adj += d->born_adj;
     }
     if (ev && ev->cat_a && ev->cat_b) {
@@ -167,9 +192,22 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
             d->ib[i] = ib[c];
             d->sim[i] = as.sim[i][as.best[i]];
             d->soft[i] = as.soft[i][as.best[i]];
-            sum += d->sim[i];
             if (d->soft[i] & SOFT_ROOT)
                 d->root = 1;
+            /* a surname one consonant from another is another family as often as a typo: the
+             * year of birth or the category cannot tell which (Ghazaryan/Nazaryan), and
+             * neither another root nor such a surname matches on its own */
+            if ((d->soft[i] & (SOFT_CONS | SOFT_FIRST | SOFT_ROOT)) && a->w[ia[r]].role == ROLE_SURNAME &&
+                b->w[ib[c]].role == ROLE_SURNAME) {
+                d->root = 1;
+                if ((d->soft[i] & SOFT_ROOT) && d->sim[i] > SURNAME_APART) {
+                    d->sim[i] = SURNAME_APART;
+                    d->capped = 1;
+                }
+            }
+            sum += d->sim[i];
+            if (d->soft[i] & SOFT_INITIAL)
+                d->initial = 1;
             if (d->sim[i] < lo) {
                 lo = d->sim[i];
                 lo_role = a->w[ia[r]].role;
@@ -186,6 +224,11 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
                 base = lo + slack;
             base -= 0.02 * d->extra;
         }
+        /* a compatible initial costs nothing but is no evidence either: the name rests on
+         * its other parts, a little below a full agreement, so that a year of birth two
+         * apart, or another father, holds it apart */
+        if (d->initial && base > INITIAL_MAX)
+            base = INITIAL_MAX;
     }
     /* patronymics: the parsed ones, or the ones given as evidence */
     pa = find_role(a, ROLE_PATRONYMIC);
@@ -206,8 +249,20 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
         pat_root(&wa);
         pat_root(&wb);
         d->patronymic = parley_names_word_sim(&wa, &wb, &soft);
+        d->pat_soft = soft;
         d->pat_gender_clash = ga && gb && ga != gb;
-        d->pat_adj = d->patronymic >= 0.8 ? 0.03 : d->patronymic < 0.6 ? -0.12 : 0;
+        /* In Russian-style and Azerbaijani lists the patronymic is often the only thing that
+         * tells namesakes apart: one that names another father is strong evidence against
+         * (Elmar/Elnar: two known names; Rəşad/Rəşid: another root); agreement needs the same
+         * name (a spelling of it), not one a consonant away; an initial is no evidence. */
+        if (soft & SOFT_INITIAL)
+            d->pat_adj = 0;
+        else if ((soft & (SOFT_ROOT | SOFT_NOINIT)) || d->patronymic < 0.6)
+            d->pat_adj = PAT_DIFFER;
+        else if (d->patronymic >= 0.8 && !(soft & (SOFT_CONS | SOFT_FIRST)))
+            d->pat_adj = 0.03;
+        else
+            d->pat_adj = 0;
         if (d->pat_gender_clash)
             d->pat_adj -= 0.2;
     }
@@ -299,6 +354,10 @@ void parley_names_explain(luaL_Buffer *b, const char *ta, const NameRec *a, cons
         luaL_addchar(b, ')');
         rules |= x->rules | y->rules;
     }
+    if (d->initial)
+        luaL_addstring(b, "; a given name known only by its initial: no evidence, at most 0.90");
+    if (d->capped)
+        luaL_addstring(b, "; a surname of another root does not match on its own (held at 0.85)");
     if (d->extra)
         luaL_addstring(b, d->extra == 1 ? "; 1 word of the longer name unpaired"
                                         : "; words of the longer name unpaired");
@@ -306,9 +365,17 @@ void parley_names_explain(luaL_Buffer *b, const char *ta, const NameRec *a, cons
         luaL_addstring(b, " (only one part to compare)");
     if (d->patronymic >= 0) {
         luaL_addstring(b, "; patronymics ");
-        luaL_addstring(b, d->pat_adj > 0 ? "agree (" : d->pat_adj < 0 ? "differ (" : "close (");
+        luaL_addstring(b, d->pat_soft & SOFT_INITIAL ? "compatible by initial, no evidence ("
+                          : d->pat_adj > 0 ? "agree (" : d->pat_adj < 0 ? "differ (" : "close (");
         add_num(b, d->patronymic);
         luaL_addchar(b, ')');
+        if (d->pat_adj <= PAT_DIFFER + 1e-9 && !d->pat_gender_clash)
+            luaL_addstring(b, d->pat_soft & SOFT_KNOWN ? ": another father (two different known names)"
+                              : d->pat_soft & SOFT_NOINIT ? ": another father (the initial differs)"
+                              : d->pat_soft & SOFT_ROOT ? ": another father (another root)"
+                                                        : ": another father");
+        else if (d->pat_adj == 0 && !(d->pat_soft & SOFT_INITIAL) && d->patronymic >= 0.8)
+            luaL_addstring(b, ": a consonant apart, not counted as agreement");
         if (d->pat_gender_clash)
             luaL_addstring(b, ", son of against daughter of");
     } else if (d->pat_a != d->pat_b) {

@@ -43,14 +43,78 @@ int parley_names_suffix(const char *key, int len)
         return SUF_IAN;
     if (len >= 7 && (ends(key, len, "zate") || ends(key, len, "zata")))
         return SUF_ZADE;
+    if (len >= 7 && ends(key, len, "xvili"))
+        return SUF_SHVILI;
     if (len >= 6 && (ends(key, len, "li") || ends(key, len, "lu")))
         return SUF_LI;
+    if (len >= 5 && ends(key, len, "qe"))
+        return SUF_DZE;
+    if (len >= 7 && (ends(key, len, "ia") || ends(key, len, "ua") || ends(key, len, "ava") ||
+                     ends(key, len, "uri") || ends(key, len, "eli")))
+        return SUF_GEO;
     return SUF_NONE;
 }
 
 static int is_surname_suffix(int suf)
 {
-    return suf == SUF_OV || suf == SUF_OVA || suf == SUF_IAN || suf == SUF_ZADE || suf == SUF_LI;
+    return suf == SUF_OV || suf == SUF_OVA || suf == SUF_IAN || suf == SUF_ZADE || suf == SUF_LI ||
+           suf == SUF_DZE || suf == SUF_SHVILI || suf == SUF_GEO;
+}
+
+static int is_initial(const NameWord *w)
+{
+    return (w->rules & R_INITIAL) != 0;
+}
+
+/* A patronymic without its ending: of a name of exactly three words, one of them the only
+ * surname (by its ending) and the other two plain words (no ending, no initial), the father's
+ * name is
+ *   - the last word when the surname comes first (Əhmədov Tural Vaqif: Azerbaijani Latin lists
+ *     that drop oğlu/qızı; Russian-order Armenian lists);
+ *   - the middle word when the surname comes last (Elvin Rəşad Məmmədov), an Armenian genitive
+ *     in -i after a given name among them (Armen Vardani Melkonyan, Արմեն Վարդանի Մելքոնյան).
+ * Read as given names, such words pair the father's name with the son's. Returns the index of
+ * the patronymic, or -1. */
+static int genitive(const NameWord *w)
+{
+    return w->len >= 4 && w->key[w->len - 1] == 'i' && (w->suffix == SUF_NONE || w->suffix == SUF_LI) &&
+           !is_initial(w) && w->role == 0;
+}
+
+static int plain(const NameWord *w)
+{
+    return w->suffix == SUF_NONE && w->role == 0 && !is_initial(w) && w->len >= 3;
+}
+
+static int bare_patronymic(NameRec *rec)
+{
+    int i, sur = -1, n_plain = 0;
+    if (rec->n != 3)
+        return -1;
+    /* Armenian genitives (Samveli ends like -li) first */
+    if (rec->w[2].suffix == SUF_IAN && plain(&rec->w[0]) && genitive(&rec->w[1])) {
+        rec->w[1].suffix = SUF_GEN;
+        return 1;
+    }
+    if (rec->w[0].suffix == SUF_IAN && plain(&rec->w[1]) && genitive(&rec->w[2])) {
+        rec->w[2].suffix = SUF_GEN;
+        return 2;
+    }
+    for (i = 0; i < 3; i++) {
+        const NameWord *w = &rec->w[i];
+        if (is_surname_suffix(w->suffix) && w->role == 0) {
+            if (sur >= 0)
+                return -1;
+            sur = i;
+        } else if (plain(w)) {
+            n_plain++;
+        }
+    }
+    if (sur < 0 || n_plain != 2)
+        return -1;
+    /* surname first: Surname Given Father; surname last: Given Father Surname (Elvin Rəşad
+     * Məmmədov): these lists do not give second given names */
+    return sur == 0 ? 2 : sur == 2 ? 1 : -1;
 }
 
 void parley_names_parse(NameRec *rec)
@@ -81,6 +145,17 @@ void parley_names_parse(NameRec *rec)
             }
         }
     }
+    /* initials: the second of two initials in a row is the patronymic's (Петров И. С.,
+     * I. S. Petrov, Манукян К.Г.) */
+    if (pat < 0 && n >= 3)
+        for (i = 1; i < n; i++)
+            if (is_initial(&rec->w[i]) && is_initial(&rec->w[i - 1])) {
+                rec->w[i].role = ROLE_PATRONYMIC;
+                pat = i;
+                break;
+            }
+    if (pat < 0 && (pat = bare_patronymic(rec)) >= 0)
+        rec->w[pat].role = ROLE_PATRONYMIC;
     for (i = 0; i < n; i++)
         if (rec->w[i].role == 0 && is_surname_suffix(rec->w[i].suffix)) {
             candidates++;
@@ -97,7 +172,7 @@ void parley_names_parse(NameRec *rec)
             surname = last_cand;
         else
             for (i = 0; i < n; i++)
-                if (rec->w[i].role == 0 && i != given) {
+                if (rec->w[i].role == 0 && i != given && !is_initial(&rec->w[i])) {
                     surname = i;
                     break;
                 }
@@ -105,7 +180,7 @@ void parley_names_parse(NameRec *rec)
         surname = last_cand;
     } else {
         for (i = n - 1; i >= 0; i--)
-            if (rec->w[i].role == 0) {
+            if (rec->w[i].role == 0 && !is_initial(&rec->w[i])) {
                 surname = i;
                 break;
             }

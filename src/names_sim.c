@@ -11,7 +11,18 @@ const char *const parley_names_soft_text[SOFT_COUNT] = {
     "h dropped", "h written g/kh", "a/e (ə)", "e/i", "o/u", "y/i dropped", "letters swapped",
     "letters differ", "ch/ts", "different suffix", "masculine against feminine form",
     "a vowel added, dropped or changed", "two or more consonants differ",
+    "two different known given names", "known forms of one given name", "initial agrees (no evidence)",
+    "initial differs", "io/e (ё)", "vowel restored by a Russian document",
+    "one part of a two-part surname", "a consonant differs", "the first letter differs",
 };
+
+/* Differences at the start of a word cost more: typing errors rarely hit the first letter,
+ * while families one letter apart usually differ there (Nağıyev/Tağıyev, Ghazaryan/Nazaryan,
+ * Aliyev/Valiyev, Sahakyan/Isahakyan). */
+#define FIRST_EXTRA 0.3
+/* ...for a full-cost substitution only: the 0.7 pairs (s/z, v/f ...) are what the German and
+ * French systems write at the start of a word too (Sakirow for Закиров) */
+#define FIRST_MIN 0.9
 
 /* Jaro-Winkler as Winkler (1990) defines it: matches within max(|a|,|b|)/2 - 1, half the
  * out-of-order matches as transpositions, and the common prefix (up to 4) boost of 0.1 applied
@@ -258,9 +269,19 @@ static double sub_cost(int x, int y, unsigned *soft)
 
 /* Cost of a letter present in one name only: an initial h is often dropped (Hakob/Akop), a
  * y/i often (Sargsyan/Sarkisyan), a full vowel or consonant is a different name. */
-static double indel_cost(const char *w, int len, int pos, unsigned *soft)
+static double indel_cost(const char *w, int len, int pos, int restored, unsigned *soft)
 {
     int x = (unsigned char)w[pos];
+    if (pos == 0 && len > 1 && vowel(x) && !vowel((unsigned char)w[1]) && w[1] != 'h' && w[1] != 'y') {
+        /* a full vowel before the first consonant (Isahakyan/Sahakyan) is not a glide */
+        *soft = SOFT_EDIT | SOFT_VOWEL | SOFT_FIRST;
+        return VOWEL_INDEL;
+    }
+    if (restored && pos > 0 && pos + 1 < len && vowel(x) && x != 'i' && !vowel((unsigned char)w[pos - 1]) &&
+        !vowel((unsigned char)w[pos + 1])) {
+        *soft = SOFT_RESTORED;
+        return 0.6;
+    }
     if (x == 'h') {
         /* initial (Hakob/Akop) and between vowels (Sahak/Саак, Vahan/Ваан), but not before a
          * consonant, where Russian writes х (Mahmudov/Махмудов) */
@@ -274,10 +295,20 @@ static double indel_cost(const char *w, int len, int pos, unsigned *soft)
         return 0.4;
     }
     *soft = vowel(x) ? SOFT_EDIT | SOFT_VOWEL : SOFT_EDIT;
+    if (pos == 0 && !vowel(x)) {
+        *soft |= SOFT_FIRST;
+        return 1.0 + FIRST_EXTRA;
+    }
     return vowel(x) ? VOWEL_INDEL : 1.0;
 }
 
 double parley_names_wdist(const char *a, int la, const char *b, int lb, unsigned *soft)
+{
+    return parley_names_wdist_r(a, la, b, lb, 0, 0, soft);
+}
+
+double parley_names_wdist_r(const char *a, int la, const char *b, int lb, int restored_a, int restored_b,
+                            unsigned *soft)
 {
     double d[NAMES_CMP_MAX + 1][NAMES_CMP_MAX + 1];
     unsigned s[NAMES_CMP_MAX + 1][NAMES_CMP_MAX + 1];
@@ -293,12 +324,12 @@ double parley_names_wdist(const char *a, int la, const char *b, int lb, unsigned
         lb = NAMES_CMP_MAX;
     /* the cost of dropping each letter depends only on its own word: computed once */
     for (i = 0; i < la; i++) {
-        del_a[i] = indel_cost(a, la, i, &bit_a[i]);
-        ce_a[i] = bit_a[i] == SOFT_EDIT;
+        del_a[i] = indel_cost(a, la, i, restored_a, &bit_a[i]);
+        ce_a[i] = (bit_a[i] & ~SOFT_FIRST) == SOFT_EDIT;
     }
     for (j = 0; j < lb; j++) {
-        del_b[j] = indel_cost(b, lb, j, &bit_b[j]);
-        ce_b[j] = bit_b[j] == SOFT_EDIT;
+        del_b[j] = indel_cost(b, lb, j, restored_b, &bit_b[j]);
+        ce_b[j] = (bit_b[j] & ~SOFT_FIRST) == SOFT_EDIT;
     }
     d[0][0] = 0;
     s[0][0] = 0;
@@ -326,9 +357,11 @@ double parley_names_wdist(const char *a, int la, const char *b, int lb, unsigned
                 ne = e[i - 1][j - 1];
             } else {
                 double sc = sub_cost(x, y, &sb);
+                if (i == 1 && j == 1 && sc >= FIRST_MIN)
+                    sc += FIRST_EXTRA, sb |= SOFT_FIRST;
                 v = d[i - 1][j - 1] + sc;
                 m = s[i - 1][j - 1] | sb;
-                ne = e[i - 1][j - 1] + (sb == SOFT_EDIT && sc >= 1.0);
+                ne = e[i - 1][j - 1] + ((sb & ~SOFT_FIRST) == SOFT_EDIT && sc >= 1.0);
             }
             c = d[i - 1][j] + del_a[i - 1];
             if (c < v)
@@ -336,6 +369,17 @@ double parley_names_wdist(const char *a, int la, const char *b, int lb, unsigned
             c = d[i][j - 1] + del_b[j - 1];
             if (c < v)
                 v = c, m = s[i][j - 1] | bit_b[j - 1], ne = e[i][j - 1] + ce_b[j - 1];
+            /* ё: io in one spelling, e in the other (Fyodorov/Fedorov, Semjonow/Semenov) */
+            if (i > 1 && x == 'o' && a[i - 2] == 'i' && y == 'e') {
+                c = d[i - 2][j - 1] + 0.4;
+                if (c < v)
+                    v = c, m = s[i - 2][j - 1] | SOFT_YO, ne = e[i - 2][j - 1];
+            }
+            if (j > 1 && y == 'o' && b[j - 2] == 'i' && x == 'e') {
+                c = d[i - 1][j - 2] + 0.4;
+                if (c < v)
+                    v = c, m = s[i - 1][j - 2] | SOFT_YO, ne = e[i - 1][j - 2];
+            }
             if (i > 1 && j > 1 && x != y && x == (unsigned char)b[j - 2] && (unsigned char)a[i - 2] == y) {
                 c = d[i - 2][j - 2] + 0.6;
                 if (c < v)
@@ -346,7 +390,7 @@ double parley_names_wdist(const char *a, int la, const char *b, int lb, unsigned
             e[i][j] = (unsigned char)(ne > 2 ? 2 : ne);
         }
     }
-    *soft = s[la][lb] | (e[la][lb] >= 2 ? SOFT_CONS2 : 0);
+    *soft = s[la][lb] | (e[la][lb] >= 2 ? SOFT_CONS2 : e[la][lb] == 1 ? SOFT_CONS : 0);
     return d[la][lb];
 }
 
@@ -361,12 +405,99 @@ int parley_names_cmp_form(const NameWord *w, char *out)
 
 static int surname_class(int suf)
 {
-    return suf == SUF_OV || suf == SUF_OVA || suf == SUF_IAN || suf == SUF_ZADE || suf == SUF_LI;
+    return suf == SUF_OV || suf == SUF_OVA || suf == SUF_IAN || suf == SUF_ZADE || suf == SUF_LI ||
+           suf == SUF_DZE || suf == SUF_SHVILI;
+}
+
+/* Whether initial i can stand for word w: its letter is w's first letter, or one the systems
+ * write for it (h/g: Г. for Hayk; e/i: Е. is ye; an initial j for y: Ю. Jurij). */
+static int initial_fits(const NameWord *i, const NameWord *w)
+{
+    char fi[NAMES_CMP_MAX], fw[NAMES_CMP_MAX];
+    unsigned soft = 0;
+    int x, y;
+    parley_names_cmp_form(i, fi);
+    if (parley_names_cmp_form(w, fw) == 0)
+        return 0;
+    x = (unsigned char)fi[0];
+    y = (unsigned char)fw[0];
+    if (x == y || ((i->rules | w->rules) & R_JINIT && (x == 'c' || y == 'c') && (x == 'i' || y == 'i')))
+        return 1;
+    /* Д. or D. for a name in dzh (Джавид, Dzhavid, Cavid) */
+    if (x == 't' && y == 'c')
+        return 1;
+    /* a known name: any letter one of its spellings begins with (О. for Hovhannes, from
+     * Оганес; А. for Hakob, from Акоп) */
+    if (w->given >= 0 && parley_names_given_initial(w->given, x))
+        return 1;
+    return sub_cost(x, y, &soft) <= 0.4;
+}
+
+static double letters_sim(const NameWord *a, const NameWord *b, unsigned *soft)
+{
+    /* different keys are compared with the initial h/k the key dropped (Karimov/Rahimov
+     * are k-arimov against rahimov, not arimov against rahimov) */
+    char fa[NAMES_CMP_MAX], fb[NAMES_CMP_MAX];
+    int na = parley_names_cmp_form(a, fa), nb = parley_names_cmp_form(b, fb);
+    int longer = na > nb ? na : nb;
+    /* a vowel only the Cyrillic form of an Armenian surname has is the one Russian documents
+     * restore (Галустян/Galstyan, Саркисян/Sargsyan) */
+    int arm = a->suffix == SUF_IAN && b->suffix == SUF_IAN;
+    int cyr_a = arm && (a->rules & R_CYRILLIC) && !(b->rules & R_CYRILLIC);
+    int cyr_b = arm && (b->rules & R_CYRILLIC) && !(a->rules & R_CYRILLIC);
+    double sim = 1.0 - parley_names_wdist_r(fa, na, fb, nb, cyr_a, cyr_b, soft) / longer;
+    /* an initial j is dzh in English and Azerbaijani spellings and y in the scholarly, ISO-R9
+     * and German ones (Jurij, Jakovlev): compared both ways */
+    if ((a->rules | b->rules) & R_JINIT) {
+        unsigned soft2 = 0;
+        double alt;
+        if ((a->rules & R_JINIT) && fa[0] == 'c')
+            fa[0] = 'i';
+        if ((b->rules & R_JINIT) && fb[0] == 'c')
+            fb[0] = 'i';
+        alt = 1.0 - parley_names_wdist_r(fa, na, fb, nb, cyr_a, cyr_b, &soft2) / longer;
+        if (alt > sim)
+            sim = alt, *soft = soft2;
+    }
+    return sim;
+}
+
+/* A two-part surname (Ivanova-Orlova) against a word that is one of its parts: a partial match
+ * that the evidence may confirm, never a full one. */
+#define PART_SIM 0.84
+
+static double part_sim(const NameWord *whole, const NameWord *other, unsigned *soft)
+{
+    NameWord p;
+    double best = 0, sim;
+    int k;
+    for (k = 0; k < 2; k++) {
+        unsigned sp = 0;
+        memset(&p, 0, sizeof p);
+        if (k == 0) {
+            p.len = whole->split;
+            memcpy(p.key, whole->key, p.len);
+            p.init = whole->init;
+        } else {
+            p.len = (unsigned char)(whole->len - whole->split);
+            memcpy(p.key, whole->key + whole->split, p.len);
+        }
+        p.rules = whole->rules & ~(unsigned)R_JINIT;
+        p.suffix = (unsigned char)parley_names_suffix(p.key, p.len);
+        sim = parley_names_word_sim(&p, other, &sp);
+        if (sim > best) {
+            best = sim;
+            *soft = sp;
+        }
+    }
+    return best * PART_SIM;
 }
 
 /* Similarity of two words: 1 - weighted distance / longer length, then the suffix rule: a
  * masculine surname against its feminine form, or two different surname endings on one root
- * (Aliyev/Alizade, Hasanov/Hasanli), are different names however close the letters. */
+ * (Aliyev/Alizade, Hasanov/Hasanli), are different names however close the letters; then the
+ * known given names (names_given.c): two spellings of one known name are one name, two
+ * different known names two, however close. An initial is compatible with a name or not. */
 double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *soft)
 {
     int longer = a->len > b->len ? a->len : b->len;
@@ -374,17 +505,21 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
     int sa = a->suffix, sb = b->suffix;
     if (longer == 0)
         return 0;
-    if (a->len == b->len && memcmp(a->key, b->key, a->len) == 0) {
+    if (a->len == b->len && memcmp(a->key, b->key, a->len) == 0 && !((a->rules | b->rules) & R_INITIAL)) {
         *soft = 0; /* namesakes are most of what link compares */
-        sim = 1.0;
-    } else {
-        /* different keys are compared with the initial h/k the key dropped (Karimov/Rahimov
-         * are k-arimov against rahimov, not arimov against rahimov) */
-        char fa[NAMES_CMP_MAX], fb[NAMES_CMP_MAX];
-        int na = parley_names_cmp_form(a, fa), nb = parley_names_cmp_form(b, fb);
-        longer = na > nb ? na : nb;
-        sim = 1.0 - parley_names_wdist(fa, na, fb, nb, soft) / longer;
+        return 1.0;
     }
+    if ((a->rules | b->rules) & R_INITIAL) {
+        int ia = (a->rules & R_INITIAL) != 0, ib = (b->rules & R_INITIAL) != 0;
+        /* two initials: the same letter (A. is not E., though Armen may be written with
+         * either's neighbour) */
+        int fits = ia && ib ? a->len == b->len && memcmp(a->key, b->key, a->len) == 0 && a->init == b->init
+                   : ia   ? initial_fits(a, b)
+                          : initial_fits(b, a);
+        *soft = fits ? SOFT_INITIAL : SOFT_NOINIT;
+        return fits ? 1.0 : 0.0;
+    }
+    sim = letters_sim(a, b, soft);
     if (sim < 0)
         sim = 0;
     if (sa != sb) {
@@ -395,6 +530,25 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
         } else if (surname_class(sa) && surname_class(sb)) {
             sim *= 0.7;
             *soft |= SOFT_SUFFIX;
+        }
+    }
+    if (a->given >= 0 && b->given >= 0) {
+        if (a->given == b->given) {
+            if (sim < 0.96)
+                sim = 0.96;
+            *soft = SOFT_SAME;
+        } else {
+            if (sim > 0.7)
+                sim = 0.7;
+            *soft |= SOFT_KNOWN;
+        }
+    }
+    if ((a->split && !b->split) || (b->split && !a->split)) {
+        unsigned sp = 0;
+        double part = a->split ? part_sim(a, b, &sp) : part_sim(b, a, &sp);
+        if (part > sim) {
+            sim = part;
+            *soft = sp | SOFT_PART;
         }
     }
     return sim;

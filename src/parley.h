@@ -21,9 +21,16 @@
 void parley_push_null(lua_State *L);
 int parley_is_null(lua_State *L, int idx);
 
-/* A read-only connection for a rule (store.c): see its comment. */
-int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every,
-                              int max_length);
+/* A read-only connection for a rule (store.c): see its comment. setup (the sandbox's) sets
+ * the connection's limits and handlers; vfs names the VFS to open it with (NULL: default). */
+struct sqlite3;
+int parley_store_push_rule_db(lua_State *L, const char *path, const char *vfs, void (*setup)(struct sqlite3 *, void *),
+                              void *ud);
+
+/* Charges n units of work done inside a C function to the rule sandbox running in L, and
+ * raises if it has passed a limit; does nothing outside a sandbox (sandbox_limits.c). The
+ * name kernels call it so that work a rule causes in them is bounded by its limits. */
+void parley_sandbox_charge(lua_State *L, size_t n);
 
 /* The SHA-256 of len bytes at s as 64 lowercase hex digits (not NUL-terminated; sha256.c). */
 void parley_sha256_hex(const void *s, size_t len, char hex[64]);

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <lua.h>
+#include <sqlite3.h>
 #include "parley.h"
 
 /* ----------------------------------------------------- sandbox_json.c */
@@ -44,7 +45,8 @@ void parley_sandbox_patterns(lua_State *L);
 
 /* ------------------------------------------- what the caller hands over */
 
-enum { LIMIT_NONE, LIMIT_INSTRUCTIONS, LIMIT_MEMORY, LIMIT_TIME, LIMIT_SQL, LIMIT_CLOSING };
+/* The limits a rule can pass; sandbox_run.c names each in results (limit_names). */
+enum { LIMIT_NONE, LIMIT_INSTRUCTIONS, LIMIT_MEMORY, LIMIT_TIME, LIMIT_SQL, LIMIT_DISK, LIMIT_CURSORS, LIMIT_CLOSING };
 
 typedef struct Limits {
     lua_Integer instructions;
@@ -52,6 +54,9 @@ typedef struct Limits {
     double seconds;
     lua_Integer findings;
     lua_Integer log_lines;
+    double temp_mb;           /* bytes of temporary files the rule's SQL may write */
+    lua_Integer evidence_ids; /* ids in one finding's evidence */
+    double output_mb;         /* encoded text of the findings kept */
 } Limits;
 
 /* A copy in C memory, NUL-terminated: threads and finished states never share Lua strings. */
@@ -97,6 +102,8 @@ void parley_sandbox_read_limits(lua_State *L, int idx, Limits *lim);
 
 /* Everything the allocator, the hook and the progress handler of one state share. It lives
  * on the worker's stack (or in a userdata for rule_info) until after lua_close. */
+typedef struct Watchdog Watchdog;
+
 typedef struct Sandbox {
     Limits lim;
     size_t cap, used, peak;
@@ -110,8 +117,19 @@ typedef struct Sandbox {
     lua_Integer instructions, sql_steps;
     double start, deadline;
     lua_Integer total, stored, nlog;
+    double output_bytes; /* of the findings' encoded texts, kept or not */
     const SbOptions *opts;
     const char *rule_id, *severity; /* severity: the default of the job's findings, or NULL */
+    /* the watchdog's (sandbox_watchdog.c): set by the monitor thread when the deadline has
+     * passed; db and next_watched are changed under the watchdog's mutex */
+    volatile int expired;
+    Watchdog *watchdog;
+    sqlite3 *db;
+    struct Sandbox *next_watched;
+    /* the connection's (sandbox_sql.c) */
+    long long temp_bytes;
+    unsigned long queries;
+    size_t sqlite_peak;
 } Sandbox;
 
 #define PROGRESS_EVERY 1000 /* SQLite virtual-machine steps between two progress checks */
@@ -124,7 +142,7 @@ void parley_sandbox_init(Sandbox *sb, const Limits *lim, const SbOptions *opts);
 lua_State *parley_sandbox_newstate(Sandbox *sb);
 void parley_sandbox_trip(Sandbox *sb, int kind);
 /* After the state's lua_pcall returned status: a memory error, even one the rule caught,
- * is the memory limit. */
+ * is the memory limit; an error after the watchdog saw the deadline pass is the time limit. */
 void parley_sandbox_settle(Sandbox *sb, int status);
 /* Closes the state so that nothing of the rule runs again, not even at lua_close. */
 void parley_sandbox_close(lua_State *S, Sandbox *sb);
@@ -138,9 +156,36 @@ Sandbox *parley_sandbox_get(lua_State *L);
  * instruction from now on. */
 int parley_sandbox_raise(lua_State *L, Sandbox *sb);
 
-/* Raises if the sandbox running in L has passed a limit, and counts n units of work done
- * inside a C function against its instruction budget. */
-void parley_sandbox_charge(lua_State *L, size_t n);
+/* parley_sandbox_charge (declared in parley.h, for the name kernels) raises if the sandbox
+ * running in L has passed a limit, and counts n units of work done inside a C function
+ * against its instruction budget. */
+
+/* sandbox_watchdog.c: a monitor thread that stops rules at their deadline inside C calls.
+ * start gives NULL when no thread can be started (the hook and the progress handler still
+ * check the clock); every function accepts NULL. A sandbox is watched from before its rule
+ * runs until before its state is closed. */
+Watchdog *parley_watchdog_start(void);
+void parley_watchdog_stop(Watchdog *w);
+void parley_watchdog_watch(Watchdog *w, Sandbox *sb);
+void parley_watchdog_set_db(Sandbox *sb, sqlite3 *db);
+void parley_watchdog_unwatch(Sandbox *sb);
+
+/* sandbox_sql.c: the rule's connection. */
+#define MAX_STATEMENTS 256 /* prepared statements of one connection: store.c caches 64 */
+/* The name of the VFS rule connections open with (NULL if it could not be registered). */
+const char *parley_sandbox_vfs(void);
+/* Makes sb the sandbox whose temporary files the running thread's connections count. */
+void parley_sandbox_set_current(Sandbox *sb);
+/* The setup parley_store_push_rule_db calls on a new rule connection, with the Sandbox. */
+void parley_sandbox_setup_db(sqlite3 *db, void *ud);
+/* guard(sql): called by ctx.db before every query (see sandbox_sql.c). */
+int parley_sandbox_db_guard(lua_State *L);
+
+/* sandbox_charge.c: replaces, in the library tables of a fresh state, the C functions whose
+ * cost grows with their arguments by versions that charge it first. */
+void parley_sandbox_charged_libs(lua_State *L);
+/* The same for the name kernels in the table at idx (core.names of the state). */
+void parley_sandbox_charged_names(lua_State *L, int idx);
 
 /* Registry keys of a sandbox state (their addresses; sandbox_env.c). */
 extern char parley_sbkey_findings, parley_sbkey_log, parley_sbkey_modules, parley_sbkey_core, parley_sbkey_ctx,

@@ -284,6 +284,7 @@ static int sb_load(lua_State *L)
         luaL_pushresult(&b);
         s = lua_tolstring(L, -1, &len);
     }
+    parley_sandbox_charge(L, len); /* compiling is unhooked, and linear in the text */
     status = luaL_loadbufferx(L, s, len, name, "t");
     if (status != LUA_OK) {
         luaL_pushfail(L);
@@ -417,7 +418,7 @@ void parley_sandbox_load_rule(lua_State *L, const char *source, size_t len, cons
 /* ------------------------------------------- C functions made interruptible */
 
 /* string.rep("", huge) copies nothing huge times inside one C call; everything else it
- * does is one allocation, which the allocator caps. */
+ * does is one allocation, which the allocator caps, and a copy, which is charged. */
 static int safe_rep(lua_State *L)
 {
     size_t l, lsep;
@@ -432,6 +433,9 @@ static int safe_rep(lua_State *L)
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
+    /* the copy is paid for after it is made: the allocator bounds one call's result (so a
+     * result too big is the memory limit), the charge bounds a loop of them */
+    parley_sandbox_charge(L, lua_rawlen(L, -1) / 8);
     return 1;
 }
 
@@ -642,6 +646,7 @@ void parley_sandbox_setup(lua_State *L)
         luaL_requiref(L, lib->name, lib->func, 1);
         lua_pop(L, 1);
     }
+    parley_sandbox_charged_libs(L);
     /* The string table the string metatable points at. */
     lua_getglobal(L, LUA_STRLIBNAME);
     lua_pushnil(L);
@@ -679,6 +684,9 @@ void parley_sandbox_setup(lua_State *L)
     /* parley.core for the store's metatables and the null sentinel; rules get a part. */
     luaL_requiref(L, "parley.core", luaopen_parley_core, 0);
     core = lua_gettop(L);
+    if (lua_getfield(L, core, "names") == LUA_TTABLE)
+        parley_sandbox_charged_names(L, -1);
+    lua_pop(L, 1);
     lock_metatable(L, "parley.Database");
     lock_metatable(L, "parley.Cursor");
     lock_metatable(L, "parley.Blob");

@@ -56,13 +56,27 @@ static const char *type_or_string(lua_State *L, int idx)
     return lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : luaL_typename(L, idx);
 }
 
-/* Whether the table at t is a list of strings (keys exactly 1..n). */
-static int is_strings_array(lua_State *L, int t)
+/* Whether the string at idx is an id as a dataset's are: not empty, no white space or
+ * control characters (check.lua's id_checker: Lua's %s and %c). */
+static int is_id(lua_State *L, int idx)
+{
+    size_t len, i;
+    const unsigned char *s = (const unsigned char *)lua_tolstring(L, idx, &len);
+    if (len == 0)
+        return 0;
+    for (i = 0; i < len; i++)
+        if (s[i] <= 0x20 || s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* Whether the table at t is a list of ids (keys exactly 1..n); adds n to *ids. */
+static int is_ids_array(lua_State *L, int t, lua_Integer *ids)
 {
     lua_Integer n = 0, max = 0;
     lua_pushnil(L);
     while (lua_next(L, t)) {
-        if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 || lua_type(L, -1) != LUA_TSTRING) {
+        if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 || lua_type(L, -1) != LUA_TSTRING || !is_id(L, -1)) {
             lua_pop(L, 2);
             return 0;
         }
@@ -72,13 +86,23 @@ static int is_strings_array(lua_State *L, int t)
         lua_pop(L, 1);
     }
     parley_sandbox_charge(L, (size_t)n);
+    *ids += n;
     return n == max;
 }
 
-/* Pushes t[key] and returns its slot, or pops it and returns 0 when it is nil. */
+/* A finding's tables are read raw, each field once, and encoded from what was checked; a
+ * metatable could make a later read give something else, so none may have one. */
+static void refuse_metatable(lua_State *L, int idx, const char *what)
+{
+    if (lua_getmetatable(L, idx))
+        luaL_error(L, "invalid finding: %s has a metatable (pass plain tables)", what);
+}
+
+/* Pushes t[key] (raw) and returns its slot, or pops it and returns 0 when it is nil. */
 static int field(lua_State *L, int t, const char *key)
 {
-    if (lua_getfield(L, t, key) == LUA_TNIL) {
+    lua_pushstring(L, key);
+    if (lua_rawget(L, t) == LUA_TNIL) {
         lua_pop(L, 1);
         return 0;
     }
@@ -90,6 +114,8 @@ static int field(lua_State *L, int t, const char *key)
 static void check_finding(lua_State *L, const Sandbox *sb, int t, Checked *c)
 {
     const TextList *severities = &sb->opts->severities, *kinds = &sb->opts->evidence_kinds;
+    lua_Integer ids = 0;
+    refuse_metatable(L, t, "the finding");
     lua_pushnil(L);
     while (lua_next(L, t)) {
         lua_pop(L, 1);
@@ -112,6 +138,7 @@ static void check_finding(lua_State *L, const Sandbox *sb, int t, Checked *c)
     if (c->evidence) {
         if (!lua_istable(L, c->evidence))
             luaL_error(L, "invalid finding: evidence must be a table (got %s)", luaL_typename(L, c->evidence));
+        refuse_metatable(L, c->evidence, "evidence");
         lua_pushnil(L);
         while (lua_next(L, c->evidence)) {
             if (!string_in(L, -2, kinds)) {
@@ -119,8 +146,14 @@ static void check_finding(lua_State *L, const Sandbox *sb, int t, Checked *c)
                 luaL_error(L, "invalid finding: unknown evidence kind %s (kinds: %s)", type_or_string(L, -3),
                            lua_tostring(L, -1));
             }
-            if (!lua_istable(L, -1) || !is_strings_array(L, lua_gettop(L)))
-                luaL_error(L, "invalid finding: evidence.%s must be a list of string ids", lua_tostring(L, -2));
+            if (lua_istable(L, -1))
+                refuse_metatable(L, -1, "an evidence list");
+            if (!lua_istable(L, -1) || !is_ids_array(L, lua_gettop(L), &ids))
+                luaL_error(L, "invalid finding: evidence.%s must be a list of ids (strings without white space "
+                              "or control characters)", lua_tostring(L, -2));
+            if (ids > sb->lim.evidence_ids)
+                luaL_error(L, "invalid finding: evidence holds more than %I ids (limits.evidence_ids)",
+                           (lua_Integer)sb->lim.evidence_ids);
             lua_pop(L, 1);
         }
     }
@@ -128,6 +161,7 @@ static void check_finding(lua_State *L, const Sandbox *sb, int t, Checked *c)
     if (c->measures) {
         if (!lua_istable(L, c->measures))
             luaL_error(L, "invalid finding: measures must be a table (got %s)", luaL_typename(L, c->measures));
+        refuse_metatable(L, c->measures, "measures");
         lua_pushnil(L);
         while (lua_next(L, c->measures)) {
             if (lua_type(L, -2) != LUA_TSTRING)
@@ -140,6 +174,8 @@ static void check_finding(lua_State *L, const Sandbox *sb, int t, Checked *c)
     c->details = field(L, t, "details");
     if (c->details && !lua_istable(L, c->details))
         luaL_error(L, "invalid finding: details must be a table (got %s)", luaL_typename(L, c->details));
+    if (c->details)
+        refuse_metatable(L, c->details, "details");
 }
 
 /* Pushes the JSON text of the table at idx (0: an empty table, "[]" as parley.json has it). */
@@ -191,7 +227,7 @@ static void push_sorted_evidence(lua_State *L, int ev)
             ids[i].i = (lua_Integer)i + 1;
             lua_pop(L, 1);
         }
-        parley_sandbox_charge(L, n);
+        parley_sandbox_charge(L, n * 16); /* about log2 n comparisons of each */
         qsort(ids, n, sizeof(Id), id_order);
         lua_createtable(L, (int)n, 0);
         for (i = 0; i < n; i++) {
@@ -242,13 +278,15 @@ static void encode_finding(lua_State *L, const Sandbox *sb, const Checked *c)
     push_fingerprint(L, sb, c->evidence);
 }
 
-/* ctx:finding{...}: checks the finding, encodes it and keeps it, up to limits.findings; the
- * ones past the limit are counted only. */
+/* ctx:finding{...}: checks the finding, encodes it and keeps it, up to limits.findings and
+ * limits.output_mb of encoded text; the ones past either are counted only. */
 int parley_sandbox_finding(lua_State *L)
 {
     Sandbox *sb = parley_sandbox_get(L);
     Checked c;
     int i, top;
+    if (sb->tripped) /* a rule past a limit records nothing more, even from a C caller (pcall) */
+        return parley_sandbox_raise(L, sb);
     if (lua_type(L, 2) != LUA_TTABLE)
         return luaL_error(L, "invalid finding: ctx:finding expects a table (got %s)", luaL_typename(L, 2));
     lua_settop(L, 2);
@@ -256,7 +294,15 @@ int parley_sandbox_finding(lua_State *L)
     top = lua_gettop(L);
     encode_finding(L, sb, &c);
     sb->total++;
-    if (sb->stored < sb->lim.findings) {
+    {
+        size_t bytes = 0;
+        for (i = 0; i < FIELDS; i++)
+            bytes += lua_rawlen(L, top + 1 + i);
+        sb->output_bytes += (double)bytes;
+        parley_sandbox_charge(L, bytes); /* encoding, sorting and hashing are C, unhooked */
+    }
+    /* kept while both the count and the bytes the host will copy and decode fit */
+    if (sb->stored < sb->lim.findings && sb->output_bytes <= sb->lim.output_mb * 1048576.0) {
         lua_Integer base = sb->stored * FIELDS;
         lua_rawgetp(L, LUA_REGISTRYINDEX, &FINDINGS_KEY);
         for (i = 0; i < FIELDS; i++) {

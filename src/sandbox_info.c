@@ -117,7 +117,13 @@ static int l_rule_info(lua_State *L)
     }
     lua_pushcfunction(box->S, info_main);
     lua_pushlightuserdata(box->S, &a);
-    status = lua_pcall(box->S, 1, INFO_FIELDS, 0);
+    {
+        Watchdog *w = parley_watchdog_start(); /* nothing raises until it is stopped */
+        parley_watchdog_watch(w, &box->sb);
+        status = lua_pcall(box->S, 1, INFO_FIELDS, 0);
+        parley_watchdog_unwatch(&box->sb);
+        parley_watchdog_stop(w);
+    }
     parley_sandbox_settle(&box->sb, status);
     ok = status == LUA_OK && !box->sb.tripped;
     if (ok)

@@ -7,11 +7,13 @@
  *     passed it stays tripped and the hook raises on every instruction, in every coroutine,
  *     so pcall, xpcall handlers and coroutine.wrap cannot swallow it;
  *   - an SQLite progress handler on the rule's read-only connection that interrupts a query
- *     once the time or the SQL step budget is spent.
- * C functions are not hooked, so those whose running time a rule controls without
- * allocating (string.rep of "", table.insert/remove/move over a fake length, pattern
- * matching in sandbox_match.c) are replaced by versions that charge their work through
- * parley_sandbox_charge. */
+ *     once the time or the SQL step budget is spent;
+ *   - the watchdog (sandbox_watchdog.c), which marks the sandbox expired and interrupts SQLite
+ *     at the deadline, so a long C call between two checks overruns by at most that one call.
+ * C functions are not hooked, so those whose running time a rule controls (string.rep of "",
+ * table.insert/remove/move over a fake length, pattern matching in sandbox_match.c, and those
+ * of sandbox_charge.c, whose cost grows with their arguments) are replaced by versions that
+ * charge their work through parley_sandbox_charge. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,13 @@ void parley_sandbox_trip(Sandbox *sb, int kind)
         snprintf(sb->message, sizeof sb->message, "rule's SQL ran more than %lld steps",
                  (long long)sb->lim.instructions);
         break;
+    case LIMIT_DISK:
+        snprintf(sb->message, sizeof sb->message, "rule's SQL wrote more than %g MB of temporary files",
+                 sb->lim.temp_mb);
+        break;
+    case LIMIT_CURSORS:
+        snprintf(sb->message, sizeof sb->message, "rule kept more than %d queries open at once", MAX_STATEMENTS);
+        break;
     default:
         snprintf(sb->message, sizeof sb->message, "rule sandbox is closing");
     }
@@ -60,7 +69,7 @@ static void check_budget(Sandbox *sb)
         parley_sandbox_trip(sb, LIMIT_MEMORY);
     else if (sb->instructions > sb->lim.instructions)
         parley_sandbox_trip(sb, LIMIT_INSTRUCTIONS);
-    else if (parley_sandbox_now() > sb->deadline)
+    else if (sb->expired || parley_sandbox_now() > sb->deadline)
         parley_sandbox_trip(sb, LIMIT_TIME);
 }
 
@@ -138,7 +147,10 @@ void parley_sandbox_charge(lua_State *L, size_t n)
     if (sb == NULL)
         return;
     if (!sb->tripped) {
-        sb->instructions += (lua_Integer)n;
+        if (sb->instructions > sb->lim.instructions || n > (size_t)(sb->lim.instructions - sb->instructions))
+            sb->instructions = sb->lim.instructions + 1; /* saturates: n can be near SIZE_MAX */
+        else
+            sb->instructions += (lua_Integer)n;
         check_budget(sb);
     }
     if (sb->tripped)
@@ -185,6 +197,8 @@ void parley_sandbox_settle(Sandbox *sb, int status)
 {
     if (status == LUA_ERRMEM || sb->pending)
         parley_sandbox_trip(sb, LIMIT_MEMORY);
+    else if (sb->expired) /* the watchdog's interrupt ended the run before any check saw it */
+        parley_sandbox_trip(sb, LIMIT_TIME);
 }
 
 /* Raising is over: the hook now raises at once, so nothing of the rule runs again, even at

@@ -199,6 +199,9 @@ void parley_sandbox_read_limits(lua_State *L, int idx, Limits *lim)
     lim->seconds = 10;
     lim->findings = 10000;
     lim->log_lines = 1000;
+    lim->temp_mb = 256;
+    lim->evidence_ids = 100000;
+    lim->output_mb = 16;
     if (idx == 0 || lua_isnoneornil(L, idx))
         return;
     luaL_checktype(L, idx, LUA_TTABLE);
@@ -208,4 +211,7 @@ void parley_sandbox_read_limits(lua_State *L, int idx, Limits *lim)
     lim->seconds = limit_number(L, idx, "seconds", lim->seconds);
     lim->findings = limit_integer(L, idx, "findings", lim->findings, 0);
     lim->log_lines = limit_integer(L, idx, "log_lines", lim->log_lines, 0);
+    lim->temp_mb = limit_number(L, idx, "temp_mb", lim->temp_mb);
+    lim->evidence_ids = limit_integer(L, idx, "evidence_ids", lim->evidence_ids, 1);
+    lim->output_mb = limit_number(L, idx, "output_mb", lim->output_mb);
 }

@@ -16,17 +16,19 @@
 #define BATCH_MT "parley.SandboxBatch"
 #define MAX_THREADS 256
 
-static const char *const limit_names[] = {NULL, "instructions", "memory", "time", "sql", NULL};
+/* The name of each LIMIT_* in results; LIMIT_CURSORS is "memory": open queries hold SQLite's memory. */
+static const char *const limit_names[] = {NULL, "instructions", "memory", "time", "sql", "disk", "memory", NULL};
 
 /* ctx.db: what a rule may do with its connection. The connection itself stays an upvalue
- * of these functions, out of the rule's reach (there is no debug library). */
+ * of these functions, out of the rule's reach (there is no debug library). guard (sandbox_sql.c)
+ * runs before each query. */
 static const char DB_VIEW[] =
-    "local db, require, error = ...\n"
+    "local db, require, guard = ...\n"
     "local view = {}\n"
-    "function view.query(_, sql, ...) return db:query(sql, ...) end\n"
-    "function view.first(_, sql, ...) return db:first(sql, ...) end\n"
+    "function view.query(_, sql, ...) guard(sql) return db:query(sql, ...) end\n"
+    "function view.first(_, sql, ...) guard(sql) return db:first(sql, ...) end\n"
     "local function typed(name)\n"
-    "  return function(_, filter) return require('parley.records')[name](db, filter) end\n"
+    "  return function(_, filter) guard() return require('parley.records')[name](db, filter) end\n"
     "end\n"
     "view.claims = typed('claims')\n"
     "view.lists = typed('lists')\n"
@@ -34,6 +36,7 @@ static const char DB_VIEW[] =
     "view.exchanges = typed('exchanges')\n"
     "view.parties = typed('parties')\n"
     "view.sources = typed('sources')\n"
+    "function view.vocabulary() return require('parley.records').vocabulary(db) end\n"
     "return view\n";
 
 typedef struct Job {
@@ -54,6 +57,7 @@ typedef struct Batch {
     Job *jobs;
     lua_Integer njobs, next;
     SbOptions opts;
+    Watchdog *watchdog;
     pthread_mutex_t lock;
     int lock_ready;
 } Batch;
@@ -63,11 +67,8 @@ typedef struct Batch {
 /* Pushes ctx.db: the view of the rule's connection. */
 static void push_db_view(lua_State *L, const Job *job, Sandbox *sb)
 {
-    /* SQLite allocates outside the rule's allocator: its strings and blobs are held to the
-     * rule's memory cap by SQLITE_LIMIT_LENGTH instead */
-    double cap = sb->lim.memory_mb * 1048576.0;
-    if (!parley_store_push_rule_db(L, job->store.p, parley_sandbox_progress, sb, PROGRESS_EVERY,
-                                   cap < 1e9 ? (int)cap : 1000000000))
+    /* SQLite allocates outside the rule's allocator: sandbox_sql.c bounds what it may use */
+    if (!parley_store_push_rule_db(L, job->store.p, parley_sandbox_vfs(), parley_sandbox_setup_db, sb))
         lua_error(L);
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &DB_KEY);
@@ -77,7 +78,7 @@ static void push_db_view(lua_State *L, const Job *job, Sandbox *sb)
     lua_setupvalue(L, -2, 1);
     lua_insert(L, -2);
     lua_pushcfunction(L, parley_sandbox_require);
-    lua_getglobal(L, "error");
+    lua_pushcfunction(L, parley_sandbox_db_guard);
     lua_call(L, 3, 1);
     parley_sandbox_push_readonly(L, -1);
     lua_remove(L, -2);
@@ -167,6 +168,7 @@ static void finish(lua_State *S, Sandbox *sb, int status, Job *job)
     job->findings = parley_sandbox_collect_findings(S, sb, &job->nfindings);
     job->log = collect_log(S, sb->nlog, &job->nlog);
     job->total = sb->total;
+    parley_watchdog_unwatch(sb); /* before the connection closes with the state */
     parley_sandbox_close(S, sb);
 }
 
@@ -183,10 +185,13 @@ static void run_job(Job *job, const Batch *batch)
         parley_text_copy(&job->error, sb.message, strlen(sb.message));
     } else {
         int status;
+        parley_sandbox_set_current(&sb);
+        parley_watchdog_watch(batch->watchdog, &sb);
         lua_pushcfunction(S, job_main);
         lua_pushlightuserdata(S, job);
         status = lua_pcall(S, 1, 0, 0);
         finish(S, &sb, status, job);
+        parley_sandbox_set_current(NULL);
     }
     job->seconds = parley_sandbox_now() - sb.start;
     job->instructions = sb.instructions;
@@ -395,6 +400,7 @@ static int l_run_rules(lua_State *L)
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
     ids = (pthread_t *)lua_newuserdatauv(L, (size_t)(threads > 0 ? threads : 1) * sizeof(pthread_t), 0);
+    b->watchdog = parley_watchdog_start(); /* nothing raises until it is stopped */
     for (t = 0; t < threads; t++) {
         if (pthread_create(&ids[t], NULL, worker, b) != 0)
             break;
@@ -404,6 +410,8 @@ static int l_run_rules(lua_State *L)
         worker(b); /* no thread could start: run them here */
     for (t = 0; t < started; t++)
         pthread_join(ids[t], NULL);
+    parley_watchdog_stop(b->watchdog);
+    b->watchdog = NULL;
     lua_createtable(L, (int)n, 0);
     for (i = 0; i < n; i++) {
         push_result(L, &b->jobs[i]);

@@ -884,12 +884,11 @@ static int rule_authorizer(void *ud, int action, const char *a, const char *b, c
 }
 
 /* Opens a read-only connection to path for a rule and pushes it as a parley.Database: opened
- * with SQLITE_OPEN_READONLY, query_only on, the authorizer above, and progress(ud) called
- * every `every` virtual-machine steps (a non-zero return interrupts the statement), and no
- * string or blob longer than max_length bytes.
- * Returns 1, or 0 with an error message pushed. */
-int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(void *), void *ud, int every,
-                              int max_length)
+ * with SQLITE_OPEN_READONLY through vfs, setup(db, ud) called (the sandbox's limits and
+ * handlers; it runs before the authorizer, so it may set pragmas), then query_only on and the
+ * authorizer above. Returns 1, or 0 with an error message pushed. */
+int parley_store_push_rule_db(lua_State *L, const char *path, const char *vfs, void (*setup)(sqlite3 *, void *),
+                              void *ud)
 {
     Database *d = (Database *)lua_newuserdatauv(L, sizeof(Database), 1);
     int rc;
@@ -898,7 +897,7 @@ int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(vo
     lua_pushstring(L, path);
     lua_setiuservalue(L, -2, 1);
     d->readonly = 1;
-    rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, vfs);
     if (rc != SQLITE_OK) {
         const char *msg = d->db ? sqlite3_errmsg(d->db) : sqlite3_errstr(rc);
         lua_pushfstring(L, "cannot open store %s: %s", path, msg);
@@ -908,13 +907,10 @@ int parley_store_push_rule_db(lua_State *L, const char *path, int (*progress)(vo
     }
     sqlite3_extended_result_codes(d->db, 1);
     distrust_schema(d->db);
-    sqlite3_busy_timeout(d->db, 5000);
+    if (setup) /* the sandbox's busy handler replaces a fixed busy timeout */
+        setup(d->db, ud);
     sqlite3_exec(d->db, "PRAGMA query_only=ON", NULL, NULL, NULL);
     sqlite3_set_authorizer(d->db, rule_authorizer, NULL);
-    if (max_length > 0)
-        sqlite3_limit(d->db, SQLITE_LIMIT_LENGTH, max_length);
-    if (progress)
-        sqlite3_progress_handler(d->db, every > 0 ? every : 1000, progress, ud);
     return 1;
 }
 

@@ -263,10 +263,23 @@ static void emit(Ctx *c, yaml_event_t *ev)
     }
 }
 
+/* Whether s is UTF-8 YAML can hold: libyaml's own check lets through 4-byte sequences past
+ * U+10FFFF (lead bytes F5..F7), which it then writes as an escape its parser refuses. */
+static int below_unicode_max(const char *s, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0xF5 || (b == 0xF4 && i + 1 < len && (unsigned char)s[i + 1] >= 0x90))
+            return 0;
+    }
+    return 1;
+}
+
 static void emit_scalar(Ctx *c, const char *s, size_t len, yaml_scalar_style_t style)
 {
     yaml_event_t ev;
-    if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, 1, 1,
+    if (!below_unicode_max(s, len) || !yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, 1, 1,
                                       style))
         fail(c, "cannot dump a string that is not valid UTF-8");
     emit(c, &ev);

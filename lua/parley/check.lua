@@ -65,6 +65,16 @@ function Context:problem(where, message)
    }
 end
 
+-- A warning: said where, like a problem, but the input is still accepted (a term the
+-- vocabulary does not know). Kept in ctx.warnings.
+function Context:warning(where, message)
+   self.warnings = self.warnings or {}
+   self.warnings[#self.warnings + 1] = {
+      doc = where.doc, node = where.node, key = where.key, path = where.path,
+      record = where.record, message = message, at_key = where.at_key,
+   }
+end
+
 local function at(where, node, key, path)
    return { doc = where.doc, node = node, key = key, path = path, record = where.record }
 end
@@ -110,6 +120,10 @@ local function enum_checker(values)
    return function(ctx, v, where)
       if not set[v] then
          local hint = type(v) == "string" and text.did_you_mean(v, values) or ""
+         for _, x in ipairs(type(v) == "string" and hint == "" and values or {}) do
+            -- too short for a near miss, but the same word in another case ("b" for "B")
+            if type(x) == "string" and x:lower() == v:lower() then hint = string.format(" (did you mean '%s'?)", x) end
+         end
          ctx:problem(where, string.format("expected one of %s, got %s%s", table.concat(values, ", "),
             describe(v), hint))
          return nil
@@ -291,8 +305,8 @@ function check.format_problem(problem)
    return string.format("%s: %s%s%s", where, who, problem.message, suffix)
 end
 
--- Problems in document order, then by line, as one text.
-function check.format_problems(problems)
+-- Problems in document order, then by line: a list of lines (check.format_problem's).
+function check.format_list(problems)
    local out = {}
    for i, p in ipairs(problems) do
       local line, col = position(p)
@@ -307,7 +321,12 @@ function check.format_problems(problems)
    end)
    local lines = {}
    for i, o in ipairs(out) do lines[i] = o.text end
-   return table.concat(lines, "\n")
+   return lines
+end
+
+-- Problems in document order, then by line, as one text.
+function check.format_problems(problems)
+   return table.concat(check.format_list(problems), "\n")
 end
 
 check.is_absent, check.is_map, check.is_array, check.describe = is_absent, is_map, is_array, describe

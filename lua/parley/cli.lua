@@ -125,7 +125,8 @@ otherwise (or when DB cannot be opened).]],
    claims = [[
 usage: parley claims DB [--subject SUBJECT]
 Prints, for each subject (and holder and about), every party's claims side by side with their
-sources and grades, oldest first.]],
+sources and grades, oldest first. Subjects are read through the store's vocabulary: a synonym
+is its subject (--subject pows shows the claims of prisoners_of_war, however written).]],
    names = [[
 usage: parley names match A B [--born-a YEAR] [--born-b YEAR]
        parley names key NAME
@@ -261,14 +262,17 @@ function commands.claims(args, io_)
    local sources = {}
    for s in db:sources() do sources[s.id] = s end
    local groups, order, all, superseded = {}, {}, {}, {}
-   for c in db:claims(subject and { subject = subject } or nil) do
-      all[#all + 1] = c
+   -- subjects compared as the rules compare them: pows is prisoners_of_war
+   local vocabulary = db:vocabulary()
+   local wanted = subject and vocabulary:canonical_subject(subject)
+   for c in db:claims() do
+      if not wanted or c.canonical.subject == wanted then all[#all + 1] = c end
       if c.supersedes then superseded[c.supersedes] = c.id end
    end
    for _, c in ipairs(all) do
-      local key = string.format("%s|%s|%s", c.subject, c.holder or "", c.about or "")
+      local key = string.format("%s|%s|%s", c.canonical.subject, c.holder or "", c.about or "")
       if not groups[key] then
-         groups[key] = { subject = c.subject, holder = c.holder, about = c.about, claims = {} }
+         groups[key] = { subject = c.canonical.subject, holder = c.holder, about = c.about, claims = {} }
          order[#order + 1] = key
       end
       table.insert(groups[key].claims, c)
@@ -293,7 +297,19 @@ function commands.claims(args, io_)
       out(io_.stdout, n > 1 and "\n" or "", printable(title, false), "\n",
          table_text({ "party", "as of", "claim", "scope", "source", "says" }, rows), "\n")
    end
-   if #order == 0 then out(io_.stdout, "no claims", subject and (" about " .. subject) or "", "\n") end
+   if #order == 0 then
+      -- a subject the store's vocabulary or its claims spell otherwise ("detainee")
+      local near = subject and vocabulary:suggest_subject(subject)
+      if subject and not near then
+         local stored = {}
+         for row in db:query("SELECT DISTINCT subject FROM claims ORDER BY subject") do
+            stored[#stored + 1] = row.subject
+         end
+         near = require("parley.text").did_you_mean(subject, stored):match("'(.*)'")
+      end
+      out(io_.stdout, "no claims", subject and (" about " .. subject) or "",
+         near and near ~= subject and (": did you mean " .. near .. "?") or "", "\n")
+   end
    db:close()
    return EXIT_OK
 end
@@ -392,8 +408,10 @@ function commands.import(args, io_)
    end
    local db = open_store(rest[1], nil, io_.stderr)
    if not db then return EXIT_INPUT end
-   local summary, err = db:import(files)
+   local summary, err, _, warnings = db:import(files)
    db:close()
+   -- what was accepted but must be said (a term the vocabulary does not know): not a failure
+   for _, w in ipairs(summary and summary.warnings or warnings or {}) do out(io_.stderr, "warning: ", w, "\n") end
    if not summary then
       out(io_.stderr, printable_lines(err), "\n")
       return EXIT_INPUT
@@ -476,7 +494,8 @@ function commands.validate(args, io_)
          end
       end
    end
-   local _, problems = dataset.validate(docs, {})
+   local batch, problems = dataset.validate(docs, {})
+   for _, w in ipairs(dataset.format_list(batch.warnings)) do out(io_.stderr, "warning: ", w, "\n") end
    if #problems > 0 then
       out(io_.stderr, printable_lines(dataset.format_problems(problems)), "\n")
       bad = true
@@ -691,6 +710,7 @@ function commands.reconcile(args, io_)
       out(io_.stderr, printable_lines(err), "\n")
       return kind == "input" and EXIT_INPUT or EXIT_FAILED
    end
+   for _, w in ipairs(run.warnings or {}) do out(io_.stderr, "warning: ", w, "\n") end
    if #formats > 1 then
       for _, f in ipairs(formats) do
          local path = opts.out:gsub("/+$", "") .. "/" .. report.file_name(f)

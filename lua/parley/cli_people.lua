@@ -191,6 +191,7 @@ function cli_people.pairs(db)
    local list = {}
    for _, u in ipairs(r.uncertain) do
       local a, b = r.entries[u.a], r.entries[u.b]
+      if b.id < a.id then a, b = b, a end -- shown and decided in id order
       local _, _, why = names.match({ name = a.names[1] or "", born = a.born, category = a.category },
          { name = b.names[1] or "", born = b.born, category = b.category })
       list[#list + 1] = { a = a, b = b, score = u.score, explanation = why, held_apart = u.held_apart }

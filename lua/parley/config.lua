@@ -164,7 +164,8 @@ end)
 local LIMITS = check.spec({
    { "instructions", check.integer(1000) }, { "memory_mb", check.integer(1, 65536) },
    { "seconds", check.number(0.001, 86400) }, { "findings", check.integer(1) },
-   { "log_lines", check.integer(0) },
+   { "log_lines", check.integer(0) }, { "temp_mb", check.number(1, 1048576) },
+   { "evidence_ids", check.integer(1) }, { "output_mb", check.number(1, 65536) },
 })
 
 local function report_spec()
@@ -190,6 +191,8 @@ local function top_spec()
       { "rules", check.list(check.mapping(RULE)), required = true }, { "limits", check.mapping(LIMITS) },
       { "report", check.list(check.mapping(report_spec())) },
       { "share", share.check },
+      -- strict: the data's subjects and scope tags must be in the vocabulary (docs/dataset.md)
+      { "vocabulary", check.enum({ "strict" }) },
    })
 end
 

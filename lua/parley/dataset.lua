@@ -6,7 +6,9 @@
 local check = require "parley.check"
 local core = require "parley.core"
 local json = require "parley.json"
+local dates = require "parley.dates"
 local record_schema = require "parley.record_schema"
+local terms = require "parley.terms"
 local text = require "parley.text"
 local vocab = require "parley.vocab"
 
@@ -179,6 +181,32 @@ function AFTER.claim(ctx, c, _, where)
    end
 end
 
+-- Advice for a mapping written as a plain value, by the field's `hint`: what to write instead,
+-- or nil when there is no likely reading.
+local HINTS = {}
+
+-- A count written as a number or as words: 60, "about 200", "38-120", "at least 100".
+function HINTS.count(v)
+   if math.type(v) == "integer" and v >= 0 then return string.format("write {exact: %d}", v) end
+   if type(v) ~= "string" then return nil end
+   local s = v:lower():gsub("^%s+", ""):gsub("%s+$", ""):gsub(",", ""):gsub("\u{2013}", "-") -- an en dash too
+   local n = s:match("^(%d+)$")
+   if n then return "write {exact: " .. n .. "}" end
+   for _, approx in ipairs({ "^about (%d+)$", "^around (%d+)$", "^approximately (%d+)$", "^approx%.? (%d+)$",
+      "^some (%d+)$", "^roughly (%d+)$", "^~ ?(%d+)$", "^c%.? ?(%d+)$", "^circa (%d+)$", "^(%d+)%?$" }) do
+      n = s:match(approx)
+      if n then return "write {best: " .. n .. ", approx: true}" end
+   end
+   n = s:match("^at least (%d+)$") or s:match("^more than (%d+)$") or s:match("^over (%d+)$") or s:match("^(%d+)%+$")
+   if n then return "write {low: " .. n .. "}" end
+   n = s:match("^at most (%d+)$") or s:match("^up to (%d+)$") or s:match("^fewer than (%d+)$")
+      or s:match("^under (%d+)$")
+   if n then return "write {high: " .. n .. "}" end
+   local low, high = s:match("^(%d+) ?%- ?(%d+)$")
+   if not low then low, high = s:match("^between (%d+) and (%d+)$") end
+   if low then return string.format("write {low: %s, high: %s}", low, high) end
+end
+
 local spec_of
 
 -- The checker a described field names.
@@ -188,7 +216,18 @@ local function checker(f)
       local t = f.rows
       return check.list(t.item and checker(t.item) or check.mapping(spec_of(t)))
    end
-   if f.fields then return check.mapping(spec_of(f)) end
+   if f.fields then
+      local mapping, hint = check.mapping(spec_of(f)), f.hint and HINTS[f.hint]
+      if not hint then return mapping end
+      return function(ctx, v, where)
+         local advice = not check.is_map(v) and hint(v)
+         if advice then
+            ctx:problem(where, string.format("expected a mapping, got %s: %s", check.describe(v), advice))
+            return nil
+         end
+         return mapping(ctx, v, where)
+      end
+   end
    local name = f.check
    if name == "integer" then return check.integer(f.min, f.max) end
    if name == "enum" then return check.enum(f.values) end
@@ -209,7 +248,7 @@ local SPECS = {}
 for _, kind in ipairs(vocab.RECORD_KINDS) do SPECS[kind] = spec_of(record_schema.kinds[kind]) end
 
 -- The keys of a dataset document.
-local TOP = { "parley" }
+local TOP = { "parley", "vocabulary" }
 for _, kind in ipairs(vocab.RECORD_KINDS) do TOP[#TOP + 1] = kind end
 local FORMAT_VERSION = 1
 
@@ -240,6 +279,125 @@ end
 -- The digest records.digest keeps: computed once per record of a batch.
 local function digest(record)
    return core.sha256(json.encode(plain(record)))
+end
+
+---------------------------------------------------------------------------- vocabulary
+-- A document's `vocabulary:` adds subjects and scope tags to parley.terms' default (and to
+-- what the store's imports added), or says `strict`: every subject and scope tag of its
+-- records must then be in the vocabulary.
+
+local TOKENS = check.list(check.token)
+local SUBJECT_ENTRY = check.spec({ { "kind", check.enum({ "stock", "event" }) }, { "synonyms", TOKENS } })
+local SCOPE_ENTRY = check.spec({ { "synonyms", TOKENS } })
+
+-- A mapping of names to entries (an entry may be left empty: `civilians: {}` or `civilians:`).
+local function entries(spec)
+   return function(ctx, v, where)
+      if not check.is_map(v) then
+         ctx:problem(where, "expected a mapping of names to their entries, got " .. check.describe(v))
+         return nil
+      end
+      local out, ok = {}, true
+      for name, e in pairs(v) do
+         local w = check.at(where, v, name, check.key_path(where.path, name))
+         local key_w = check.at(where, v, name, w.path)
+         key_w.at_key = true
+         if check.token(ctx, name, key_w) == nil then
+            ok = false
+         else
+            local r = check.fields(ctx, check.is_absent(e) and {} or e, w, spec)
+            if r then out[name] = r else ok = false end
+         end
+      end
+      return ok and out or nil
+   end
+end
+
+local VOCABULARY = check.spec({
+   { "subjects", entries(SUBJECT_ENTRY) }, { "scopes", entries(SCOPE_ENTRY) }, { "strict", check.boolean },
+})
+
+local function sorted_keys(t)
+   local out = {}
+   for k in pairs(t or {}) do out[#out + 1] = k end
+   table.sort(out)
+   return out
+end
+
+-- Checks a document's vocabulary and adds it to the batch's (ctx.vocabulary); a term it would
+-- give another meaning than the one the vocabulary has is refused (Vocabulary:clash).
+local function check_vocabulary(ctx, doc)
+   local data = doc.data
+   if not check.is_map(data) or check.is_absent(data.vocabulary) then return end
+   local where = check.at({ doc = doc, path = "" }, data, "vocabulary", "vocabulary")
+   local v = data.vocabulary
+   local out
+   if v == "strict" then
+      out = { strict = true }
+   elseif check.is_map(v) then
+      out = check.fields(ctx, v, where, VOCABULARY)
+   else
+      ctx:problem(where, "expected strict, or a mapping with subjects, scopes and strict, got " .. check.describe(v))
+   end
+   if not out then return end
+   local clashed = false
+   for _, section in ipairs({ "subjects", "scopes" }) do
+      for _, name in ipairs(sorted_keys(out[section])) do
+         local entry = out[section][name]
+         local why = ctx.vocabulary:clash(section, name, entry)
+         if why then
+            clashed = true
+            local node = v[section]
+            local w = check.at(where, node, name, where.path .. "." .. section .. "." .. name)
+            w.at_key = true
+            ctx:problem(w, why)
+         else
+            -- entry by entry, so two entries of one document cannot clash unseen either
+            ctx.vocabulary:add({ [section] = { [name] = entry } })
+         end
+      end
+   end
+   if not clashed then ctx.vocabulary_of[doc] = out end
+end
+
+-- Subjects and scope tags of claims and lists the vocabulary does not know: a warning with
+-- the term it most likely means, or a problem when the document or the caller says strict.
+local function check_terms(ctx)
+   local v = ctx.vocabulary
+   for _, kind in ipairs({ "claims", "lists" }) do
+      for _, r in ipairs(ctx.records[kind]) do
+         local seen = ctx.ids[kind][r.id]
+         local rec = seen.where.node[seen.where.key]
+         local doc = seen.where.doc
+         local strict = ctx.opts.strict or (ctx.vocabulary_of[doc] and ctx.vocabulary_of[doc].strict)
+         local report = strict and ctx.problem or ctx.warning
+         local suffix = strict and " (vocabulary: strict)" or ""
+         if not v:subject(r.subject) then
+            local near = v:suggest_subject(r.subject)
+            report(ctx, check.at(seen.where, rec, "subject", seen.path .. ".subject"), string.format(
+               "subject '%s' is not in the vocabulary%s: declare it under vocabulary: subjects if it is a subject " ..
+               "of its own%s", r.subject, near and (" (did you mean '" .. near .. "'?)") or "", suffix))
+         end
+         for i, tag in ipairs(r.scope or {}) do
+            if not v:scope(tag) then
+               local near = v:suggest_scope(tag)
+               -- a tag of a list split from one table cell has no position of its own: the cell's
+               local marked = not (doc.marks and not doc.marks[rec.scope])
+               local w = check.at(seen.where, marked and rec.scope or rec, marked and i or "scope",
+                  check.index_path(seen.path .. ".scope", i))
+               report(ctx, w,
+                  string.format("scope tag '%s' is not in the vocabulary%s: declare it under vocabulary: scopes " ..
+                     "if it is a tag of its own%s", tag, near and (" (did you mean '" .. near .. "'?)") or "", suffix))
+            end
+         end
+      end
+   end
+end
+
+-- A record as written, for telling two records with one id apart before they are valid.
+local function raw_key(rec)
+   local ok, encoded = pcall(json.encode, rec)
+   return ok and encoded or {} -- unencodable: unlike any other
 end
 
 local function check_document(ctx, doc)
@@ -279,6 +437,18 @@ local function check_document(ctx, doc)
                local w = { doc = doc, node = list, key = i, path = path,
                   record = rid and (SINGULAR[kind] .. " " .. rid) or nil }
                local r = check.fields(ctx, rec, w, SPECS[kind])
+               if rid then
+                  -- an id used twice is said even when either record has problems of its own
+                  -- (both valid: compared by digest below)
+                  local first = ctx.first_seen[kind][rid]
+                  if not first then
+                     ctx.first_seen[kind][rid] = { path = path, rec = rec, valid = r ~= nil }
+                  elseif (not r or not first.valid) and raw_key(first.rec) ~= raw_key(rec) then
+                     ctx:problem(check.at(w, rec, "id", path .. ".id"), string.format(
+                        "%s id '%s' is used twice in this import with different content (first at %s)",
+                        SINGULAR[kind], rid, first.path))
+                  end
+               end
                if not r and rid and not ctx.ids[kind][rid] then
                   -- known to exist, so references to it do not add problems of their own
                   ctx.invalid[kind][rid] = true
@@ -431,11 +601,101 @@ local function check_supersedes(ctx)
    end
 end
 
+---------------------------------------------------------------------------- breakdowns
+
+local function same_set_or_subset(part, whole)
+   local set = {}
+   for _, t in ipairs(whole) do set[t] = true end
+   for _, t in ipairs(part) do
+      if not set[t] then return false, t end
+   end
+   return true
+end
+
+local function named(v) return v and ("'" .. v .. "'") or "none" end
+
+-- Why a claim cannot be part of the claim its part_of names, or nil: a breakdown is one
+-- statement of one claimant, so both must say the same claimant, subject (canonically),
+-- holder and about, with as-of dates that can be the same day, both counts, and the part's
+-- scope within the total's where both give one.
+local function part_problem(v, part, whole)
+   local id = whole.id
+   if part.count == nil or whole.count == nil then
+      return string.format("part_of names claim '%s', but a breakdown is of counts and %s", id,
+         part.count == nil and "this claim states a value" or "that claim states a value")
+   end
+   for _, key in ipairs({ "claimant", "holder", "about" }) do
+      if part[key] ~= whole[key] then
+         return string.format("part_of names claim '%s', whose %s is %s, but this claim's is %s: a breakdown " ..
+            "says the same %s as its total", id, key, named(whole[key]), named(part[key]), key)
+      end
+   end
+   local ps, ws = v:canonical_subject(part.subject), v:canonical_subject(whole.subject)
+   if ps ~= ws then
+      return string.format("part_of names claim '%s', whose subject is '%s', but this claim's is '%s'", id, ws, ps)
+   end
+   local pd, wd = part.as_of, whole.as_of
+   if type(pd) ~= "table" then pd = dates.parse(pd) end
+   if type(wd) ~= "table" then wd = dates.parse(wd) end
+   if pd and wd and not dates.overlap(pd, wd) then
+      return string.format("part_of names claim '%s', as of %s, but this claim is as of %s: a breakdown is of " ..
+         "the same date", id, wd.text, pd.text)
+   end
+   local pscope, wscope = v:canonical_scope(part.scope), v:canonical_scope(whole.scope)
+   if pscope and wscope then
+      local ok, outside = same_set_or_subset(pscope, wscope)
+      if not ok then
+         return string.format("part_of names claim '%s', whose scope (%s) does not include '%s' of this claim's " ..
+            "scope: a part's scope lies within its total's", id, table.concat(wscope, ", "), outside)
+      end
+   end
+end
+
+-- part_of: the claim it names is a total this claim is a part of (part_problem), and no
+-- chain of part_of comes back to where it started. Stored claims name stored claims only, so
+-- a cycle runs through this batch's claims.
+local function check_parts(ctx)
+   local claims = ctx.ids.claims
+   local ids = {}
+   for id, seen in pairs(claims) do
+      if seen.record.part_of then ids[#ids + 1] = id end
+   end
+   table.sort(ids)
+   local lookup = ctx.opts.record
+   for _, id in ipairs(ids) do
+      local seen = claims[id]
+      local part = seen.record
+      local where = check.at(seen.where, seen.where.node[seen.where.key], "part_of", seen.path .. ".part_of")
+      if part.part_of == id then
+         ctx:problem(where, string.format("claim '%s' cannot be a part of itself", id))
+      else
+         local whole = claims[part.part_of] and claims[part.part_of].record
+            or (lookup and lookup("claims", part.part_of))
+         local why = whole and part_problem(ctx.vocabulary, part, whole)
+         if why then ctx:problem(where, why) end
+         -- a cycle: following part_of from this claim comes back to it
+         local at, steps, chain = part.part_of, 0, { id }
+         while at and claims[at] and at ~= id and steps <= #ids do
+            chain[#chain + 1] = at
+            at = claims[at].record.part_of
+            steps = steps + 1
+         end
+         if at == id and #chain > 1 then
+            ctx:problem(where, string.format("part_of goes round in a circle (%s -> %s): a total is not a part of " ..
+               "its own parts", table.concat(chain, " -> "), id))
+         end
+      end
+   end
+end
+
 -- Validates documents {data=, name=, marks=} as one batch. opts: exists(kind, id),
--- all_ids(kind), stored_digest(kind, id) consult the store. Returns the batch (records by
--- kind, in document order, and skip[kind][id] for records the store has already), and the
--- problems found (an empty list when there are none). doc_of[record] is its document and
--- digest_of[record] its digest, the one records.digest keeps.
+-- all_ids(kind), stored_digest(kind, id), record(kind, id) and vocabularies() consult the
+-- store; strict = true refuses terms the vocabulary does not know in every document. Returns
+-- the batch (records by kind, in document order, and skip[kind][id] for records the store has
+-- already), and the problems found (an empty list when there are none). doc_of[record] is its
+-- document and digest_of[record] its digest, the one records.digest keeps; vocabulary_of[doc]
+-- a document's vocabulary, normalised; warnings what was accepted but must be said (a term
+-- the vocabulary does not know), in the shape of problems.
 function dataset.validate(docs, opts)
    local ctx = check.new_context(opts, {
       ids = {},       -- kind -> id -> {record, path, where, digest}
@@ -443,28 +703,37 @@ function dataset.validate(docs, opts)
       doc_of = {},    -- record -> the document it came from
       digest_of = {}, -- record -> its digest
       invalid = {},   -- kind -> id -> true for records with problems of their own
+      first_seen = {}, -- kind -> id -> {path, rec, valid}: the first record written with that id
+      vocabulary_of = {}, -- document -> its vocabulary, normalised
+      warnings = {},  -- what is accepted but said (Context:warning)
       entry_refs = {}, -- entries that decisions name, checked once the batch is read
    })
    for _, kind in ipairs(vocab.RECORD_KINDS) do
       ctx.ids[kind] = {}
       ctx.records[kind] = {}
       ctx.invalid[kind] = {}
+      ctx.first_seen[kind] = {}
    end
+   ctx.vocabulary = terms.vocabulary(table.unpack(ctx.opts.vocabularies and ctx.opts.vocabularies() or {}))
    for i, doc in ipairs(docs) do
       doc.index = i
-      check_document(ctx, doc)
+      check_vocabulary(ctx, doc)
    end
+   for _, doc in ipairs(docs) do check_document(ctx, doc) end
    resolve_refs(ctx)
    check_entry_positions(ctx)
    check_decisions(ctx)
    check_supersedes(ctx)
+   check_parts(ctx)
+   check_terms(ctx)
    check_against_store(ctx)
-   return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of },
-      ctx.problems
+   return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of,
+      vocabulary_of = ctx.vocabulary_of, warnings = ctx.warnings }, ctx.problems
 end
 
 ---------------------------------------------------------------------------- messages
 
 dataset.format_problems = check.format_problems
+dataset.format_list = check.format_list
 
 return dataset

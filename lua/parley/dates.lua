@@ -13,13 +13,35 @@ local function days_in(year, month)
    return DAYS[month]
 end
 
+local MONTHS = { "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+   "November", "December" }
+
+-- What a day written D/M/YYYY or M/D/YYYY (or with dots or dashes) most likely is: both
+-- readings when both are dates ("12/06/2021": 12 June or 6 December), else the one that is.
+local function day_month_hint(v)
+   local a, b, y = v:match("^(%d%d?)[/.%-](%d%d?)[/.%-](%d%d%d%d)$")
+   if not a then return "" end
+   a, b, y = tonumber(a), tonumber(b), tonumber(y)
+   local function valid(day, month) return month >= 1 and month <= 12 and day >= 1 and day <= days_in(y, month) end
+   local dm, md = valid(a, b), valid(b, a)
+   if dm and md and a ~= b then
+      return string.format(" (ambiguous: %d %s or %d %s)", a, MONTHS[b], b, MONTHS[a])
+   elseif dm then
+      return string.format(" (did you mean %04d-%02d-%02d?)", y, b, a)
+   elseif md then
+      return string.format(" (did you mean %04d-%02d-%02d?)", y, a, b)
+   end
+   return ""
+end
+
 -- One calendar date: "2021", "2021-06" or "2021-06-12".
-local function parse_one(v)
+local function parse_one(v, whole)
    local y, m, d = v:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
    if not y then y, m = v:match("^(%d%d%d%d)%-(%d%d)$") end
    if not y then y = v:match("^(%d%d%d%d)$") end
    if not y then
-      return nil, string.format("malformed date %q: write YYYY, YYYY-MM, YYYY-MM-DD or FIRST/LAST", v)
+      return nil, string.format("malformed date %q: write YYYY, YYYY-MM, YYYY-MM-DD or FIRST/LAST%s", whole or v,
+         day_month_hint(whole or v))
    end
    local year, month, day = tonumber(y), tonumber(m), tonumber(d)
    if month and (month < 1 or month > 12) then return nil, string.format("date %q has no month %d", v, month) end
@@ -44,6 +66,7 @@ function dates.parse(v)
    end
    local a, b = v:match("^([^/]+)/([^/]+)$")
    if not a then return parse_one(v) end
+   if v:find("^%d%d?/%d%d?/") then return parse_one(v, v) end -- 12/06/2021 is not an interval
    local first, err = parse_one(a)
    if not first then return nil, err end
    local last, err2 = parse_one(b)

@@ -116,11 +116,12 @@ local function open_store(cfg)
    if not db then return nil, err end
    local st = { db = db, path = path, temporary = temporary }
    if #cfg.data > 0 then
-      local summary, import_err = db:import(cfg.data)
+      local summary, import_err = db:import(cfg.data, { strict = cfg.vocabulary == "strict" })
       if not summary then
          close_store(st)
          return nil, import_err
       end
+      st.warnings = summary.warnings
    end
    return st
 end
@@ -194,11 +195,35 @@ local function outcome_of(rule, res)
    return outcome
 end
 
+-- A rule's findings, decoded; nil and why when one cannot be stored as it is (the store's
+-- checks on a finding's columns), so that only that rule fails, not the whole run.
+local function take_findings(res, rule)
+   local ok, taken = pcall(function()
+      local out = {}
+      for i, f in ipairs(res.findings or {}) do
+         if not vocab.SEVERITY_RANK[f.severity] then error("finding " .. i .. ": unknown severity", 0) end
+         for _, k in ipairs({ "message", "fingerprint", "evidence_json", "measures_json" }) do
+            if type(f[k]) ~= "string" then error("finding " .. i .. ": " .. k .. " is not a string", 0) end
+         end
+         out[i] = decode_finding(f, rule)
+      end
+      return out
+   end)
+   if ok then return taken end
+   return nil, tostring(taken)
+end
+
 -- Puts each rule's outcome and findings into the run, sorted, and the run's status.
 local function collect_results(run, runnable, results)
    for i, res in ipairs(results) do
       local r = runnable[i]
-      for _, f in ipairs(res.findings or {}) do run.findings[#run.findings + 1] = decode_finding(f, r) end
+      local taken, why = take_findings(res, r)
+      if not taken then
+         res = { outcome = "error", error = "its findings cannot be stored: " .. why, total = res.total,
+            log = res.log, seconds = res.seconds, limit = res.limit }
+         taken = {}
+      end
+      for _, f in ipairs(taken) do run.findings[#run.findings + 1] = f end
       run.outcomes[#run.outcomes + 1] = outcome_of(r, res)
       run.rules[r.id] = { version = r.version, description = r.description }
    end
@@ -243,7 +268,8 @@ end
 -- opts.base (for a table config), opts.share (a sharing level or policy for the reports,
 -- docs/sharing.md) and opts.share_key (its key file), opts.store_run (false: run and report
 -- without recording the run; it has no id, and its history is since the latest stored run of
--- the config). Returns the run, or nil, a message, and a kind:
+-- the config). Returns the run (run.warnings: the import's, each "file:line:col: message"), or
+-- nil, a message, and a kind:
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
 function engine.reconcile(source, opts)
    opts = opts or {}
@@ -268,6 +294,7 @@ function engine.reconcile(source, opts)
    if not st then return nil, open_err, "input" end
    local run = new_run(cfg, st)
    run.share = policy -- run:report writes under it unless told otherwise
+   run.warnings = st.warnings or {} -- what importing the data had to say (docs/dataset.md#vocabulary)
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
    local done, fail_err = store_and_report(run, cfg.report, st.db, policy, opts.store_run)
    close_store(st)

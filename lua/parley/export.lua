@@ -6,6 +6,7 @@
 -- CSV table of persons, claims or exchanges with HXL hashtags for spreadsheets and
 -- humanitarian tools.
 
+local json = require "parley.json"
 local share = require "parley.share"
 local vocab = require "parley.vocab"
 local yaml = require "parley.yaml"
@@ -39,8 +40,10 @@ local function sharer_of(db, opts)
 end
 
 -- A record as the dataset writes it: what the reader gives back without what the store adds
--- (a person's variants, which are other records' names; each date's period).
+-- (a person's variants, which are other records' names; each date's period; a claim's or
+-- list's canonical subject and scope).
 local function as_written(kind, r)
+   r.canonical = nil
    if kind == "persons" then
       r = { id = r.id, names = r.names, born = r.born, sex = r.sex, category = r.category, rank = r.rank,
          father_name = r.father_name, notes = r.notes }
@@ -83,6 +86,12 @@ function export.documents(db, opts)
    for import in db:imports() do
       if import.id > since then
          local data, n = { parley = 1 }, 0
+         -- what the import added to the vocabulary, so the export reads its records the same way
+         local v = db:first("SELECT vocabulary FROM vocabularies WHERE import = ?", import.id)
+         if v then
+            data.vocabulary = json.decode(v.vocabulary)
+            n = n + 1
+         end
          for _, kind in ipairs(vocab.RECORD_KINDS) do
             for id in db:rows("SELECT id FROM records WHERE import = ? AND kind = ? ORDER BY id", import.id, kind) do
                data[kind] = data[kind] or {}

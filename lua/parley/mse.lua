@@ -1,5 +1,6 @@
 -- SPDX-License-Identifier: MIT
--- Multiple-systems estimation: the size of a population from three to five lists of it, by
+
+--- Multiple-systems estimation: the size of a population from three to five lists of it, by
 -- Poisson log-linear models of the capture-history counts (Bishop, Fienberg and Holland 1975,
 -- ch. 6; Rcapture's closedp and closedpCI.t, Baillargeon and Rivest 2007). Pure Lua, no
 -- requires, so a sandboxed rule may use it (it is one of vocab.RULE_MODULES).
@@ -11,6 +12,7 @@
 -- fitted to the 2^k - 1 observed cells by iteratively reweighted least squares (as R's
 -- glm(family = poisson) does); the number on no list is exp(u0). docs/estimation.md gives the
 -- statistics and the references.
+-- @module parley.mse
 local mse = {}
 
 local Z95 = 1.959963984540054
@@ -24,8 +26,11 @@ local MAX_COEFFICIENT = 20
 -- diverging, not as a number.
 local MAX_RATIO = 1000
 
--- log Gamma(x) for x > 0: shifted up to x >= 15 by Gamma(x) = Gamma(x + 1) / x, then Stirling's
+--- log Gamma(x) for x > 0: shifted up to x >= 15 by Gamma(x) = Gamma(x + 1) / x, then Stirling's
 -- series to x^-9 (its next term is below 1e-15 there).
+-- @function lgamma
+-- @tparam number x
+-- @treturn number log Gamma(x), to about 1e-15
 local HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 local function lgamma(x)
    local shift = 0
@@ -53,8 +58,11 @@ end
 -- Whether list i is in history h.
 local function on(h, i) return (h >> (i - 1)) & 1 == 1 end
 
--- A model's terms as text: "independence", or its interactions "12 + 13" (lists by number).
 local function term_name(t) return tostring(t[1]) .. tostring(t[2]) end
+
+--- A model's terms as text: "independence", or its interactions "12 + 13" (lists by number).
+-- @tparam table interactions pairs {i, j}, i < j
+-- @treturn string
 function mse.model_name(interactions)
    if #interactions == 0 then return "independence" end
    local out = {}
@@ -107,9 +115,12 @@ local function cholesky_solve(L, p, b)
    return x
 end
 
--- Poisson regression with log link by IRLS: rows X[c] (p columns), counts y[c]. start: fitted
--- means to start from (default y + 0.1, R's start). Returns { beta, mu, deviance, iterations,
--- cov11 = the variance of the first coefficient } or nil and why.
+--- Poisson regression with log link by IRLS, as R's glm(family = poisson).
+-- @tparam table X the design: rows X[c] of p numbers
+-- @tparam table y the counts y[c]
+-- @tparam[opt] table start fitted means to start from (default y + 0.1, R's start)
+-- @treturn table { beta, mu, deviance, iterations, cov11 = the variance of the first coefficient }
+-- @return or nil and why (not identifiable, diverging, not converging)
 function mse.poisson_fit(X, y, start)
    local cells, p = #X, #X[1]
    local mu, eta = {}, {}
@@ -211,9 +222,12 @@ local function observed_total(counts, k)
    return n
 end
 
--- Fits one model (its two-way interactions, pairs {i, j} with i < j) to counts of k lists.
--- Returns { name, interactions, parameters, df, deviance, loglik, aic, bic, unobserved,
--- estimate, se, intercept, intercept_se } or { name, interactions, degenerate = why }.
+--- Fits one log-linear model to the capture-history counts of k lists.
+-- @tparam table counts counts[h] for h = 1 .. 2^k - 1
+-- @tparam integer k the number of lists
+-- @tparam table interactions the model's two-way interactions, pairs {i, j} with i < j
+-- @treturn table { name, interactions, parameters, df, deviance, loglik, aic, bic, unobserved,
+-- estimate, se, intercept, intercept_se }, or { name, interactions, degenerate = why }
 function mse.fit_model(counts, k, interactions)
    local name = mse.model_name(interactions)
    local why = empty_margin(counts, k, interactions)
@@ -317,19 +331,21 @@ local function profile(counts, k, interactions, n, N, start)
    return l, fit.mu
 end
 
--- The 95% profile-likelihood interval of N for a fitted model: the N where twice the drop of
--- the profile log-likelihood from its maximum is the chi-square(1) 95% point. Returns low, high
--- (high is math.huge when the likelihood does not drop enough however large N is).
+--- The 95% profile-likelihood interval of N for a fitted model: the N where twice the drop of
+-- the profile log-likelihood from its maximum is the chi-square(1) 95% point.
+-- @tparam table counts counts[h] for h = 1 .. 2^k - 1
+-- @tparam integer k the number of lists
+-- @tparam table model a model mse.fit_model gave (not degenerate)
+-- @treturn number low (at least the persons listed)
+-- @treturn number high (math.huge when the likelihood does not drop enough however large N is)
 function mse.profile_interval(counts, k, model)
    local n = observed_total(counts, k)
    local terms = model.interactions
-   local cache = {}
    local last_mu
    local function L(N)
       local v, mu = profile(counts, k, terms, n, N, last_mu)
       if not v then v, mu = profile(counts, k, terms, n, N, nil) end
       if mu then last_mu = mu end
-      cache[#cache + 1] = N
       return v or -math.huge
    end
    -- the maximum: golden section around the Poisson estimate
@@ -410,19 +426,22 @@ local function average(models, n)
    return { estimate = estimate, se = se, ci_low = n + f0 / C, ci_high = n + f0 * C }
 end
 
--- Estimates from the capture-history counts of k lists (3 to 5): counts[h] for h = 1..2^k-1
--- (missing entries are 0). Returns
---   { lists = k, observed = n, models = { each fitted model, with weight when identifiable },
---     chosen = the model of least AIC, best_bic = the model of least BIC,
---     averaged = { estimate, se, ci_low, ci_high },
---     chosen_interval = { ci_low, ci_high } (profile likelihood) }
--- or, when no model is identifiable, the same without chosen and averaged and with
--- degenerate = why (each model's reason is in models).
-function mse.estimate(counts_in, k)
+--- Estimates a population's size from the capture-history counts of 3 to 5 lists: every model
+-- (for 3 lists all 8, for 4 and 5 forward selection by AIC), the model of least AIC with its
+-- profile-likelihood interval, and the average by AIC weight.
+-- @tparam table counts counts[h] for h = 1 .. 2^k - 1 (missing entries are 0)
+-- @tparam integer k the number of lists, 3 to 5
+-- @treturn table { lists = k, observed = n, models = { each fitted model, with weight when
+-- identifiable }, chosen = the model of least AIC, best_bic = the model of least BIC,
+-- averaged = { estimate, se, ci_low, ci_high }, chosen_interval = { ci_low, ci_high } }; when no
+-- model is identifiable, without chosen and averaged and with degenerate = why
+-- @raise when k is not 3, 4 or 5 or a count is not a whole number of at least 0
+function mse.estimate(counts, k)
    if math.type(k) ~= "integer" or k < 3 or k > 5 then error("mse.estimate: k must be 3, 4 or 5 lists", 2) end
-   local counts = {}
+   local given = counts
+   counts = {} -- every cell, the missing as 0
    for h = 1, (1 << k) - 1 do
-      local c = counts_in[h] or 0
+      local c = given[h] or 0
       if type(c) ~= "number" or c < 0 or c ~= math.floor(c) then
          error(string.format("mse.estimate: counts[%d] must be a count, got %s", h, tostring(c)), 2)
       end
@@ -455,8 +474,10 @@ function mse.estimate(counts_in, k)
    return out
 end
 
--- Counts of capture histories from persons' lists: lists_of[p] is the set (array) of list
--- numbers 1..k person p is on. Returns counts[h].
+--- Counts of capture histories from persons' lists.
+-- @tparam table lists_of lists_of[p] is the array of the list numbers (1..k) person p is on
+-- @tparam integer k the number of lists
+-- @treturn table counts[h] for h = 1 .. 2^k - 1
 function mse.histories(lists_of, k)
    local counts = {}
    for h = 1, (1 << k) - 1 do counts[h] = 0 end

@@ -11,7 +11,11 @@ local dates = require "parley.dates"
 local names = require "parley.names"
 local records = require "parley.records"
 
+local kernels = require("parley.core").names
+
 local people = {}
+
+local candidate_links
 
 -- What a resolution depends on besides the data: bump when the method changes.
 people.RESOLVER_VERSION = "1"
@@ -194,17 +198,55 @@ local function new_clusters(entries)
    return c
 end
 
--- The records names.link takes for a group's entries: one per name (a person record has
--- several), with the entry each stands for.
-local function link_side(group)
-   local recs, owner = {}, {}
-   for _, e in ipairs(group.entries) do
-      for _, n in ipairs(e.names) do
-         recs[#recs + 1] = { name = n or "", born = e.born, category = e.category }
-         owner[#recs] = e
+-- Every name of every entry packed once for the C kernels (parley.names' link packs both sides
+-- on every call; resolution links each group against all the entries before it).
+local function packed_names(groups)
+   local packed, born, cat, owner = {}, {}, {}, {}
+   local empty = kernels.pack("")
+   local first = {}
+   for gi, g in ipairs(groups) do
+      first[gi] = #packed + 1
+      for _, e in ipairs(g.entries) do
+         for _, n in ipairs(e.names) do
+            local k = #packed + 1
+            packed[k] = (type(n) == "string" and kernels.pack(n)) or empty
+            born[k], cat[k], owner[k] = e.born, type(e.category) == "string" and e.category or nil, e
+         end
       end
    end
-   return recs, owner
+   first[#groups + 1] = #packed + 1
+   return packed, born, cat, owner, first
+end
+
+-- Candidate links: each group's entries against every entry of the groups before it (date
+-- order), one to one, as names.link pairs them: each entry of the group gets its best partner
+-- among the earlier entries (and no earlier entry is claimed twice by one group: its entries
+-- are different people). Every two groups meet once; transitivity does the rest. The cost is
+-- that of linking every entry once against all the others, not of every pair of lists.
+candidate_links = function(groups, threshold, review)
+   local packed, born, cat, owner, first = packed_names(groups)
+   local links = {}
+   for gi = 2, #groups do
+      local a, b = first[gi], first[gi + 1] - 1
+      if b >= a then
+         local n_before = a - 1
+         local pl, bl, cl = table.move(packed, a, b, 1, {}), table.move(born, a, b, 1, {}),
+            table.move(cat, a, b, 1, {})
+         -- the earlier entries: the prefix of the packed arrays
+         local pr, br, cr = table.move(packed, 1, n_before, 1, {}), table.move(born, 1, n_before, 1, {}),
+            table.move(cat, 1, n_before, 1, {})
+         local pairs_, uncertain = kernels.link(pl, pr, bl, br, cl, cr, threshold, review, false)
+         for _, list in ipairs({ pairs_, uncertain }) do
+            for _, p in ipairs(list) do
+               local x, y = owner[a + p.left - 1], owner[p.right]
+               if x ~= y then
+                  links[#links + 1] = { a = x.id, b = y.id, score = p.score, sure = p.score >= threshold }
+               end
+            end
+         end
+      end
+   end
+   return links
 end
 
 -- The decisions in force: those no later decision supersedes.
@@ -269,23 +311,7 @@ function people.cluster(entries, groups, decisions, opts)
       end
    end
 
-   -- candidate links between every two groups, one-to-one (a person is on a list once)
-   local links = {}
-   for i = 1, #groups do
-      local left, lowner = link_side(groups[i])
-      for j = i + 1, #groups do
-         local right, rowner = link_side(groups[j])
-         if #left > 0 and #right > 0 then
-            local res = names.link(left, right, { threshold = threshold, review = review, explain = false })
-            for _, list in ipairs({ res.pairs, res.uncertain }) do
-               for _, p in ipairs(list) do
-                  local a, b = lowner[p.left], rowner[p.right]
-                  links[#links + 1] = { a = a.id, b = b.id, score = p.score, sure = p.score >= threshold }
-               end
-            end
-         end
-      end
-   end
+   local links = candidate_links(groups, threshold, review)
    -- strongest first, so that where constraints forbid a join the weakest link gives way
    table.sort(links, function(x, y)
       if x.score ~= y.score then return x.score > y.score end

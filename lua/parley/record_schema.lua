@@ -7,7 +7,8 @@
 -- kind is one entry here, with `since = N` (the schema version that adds it), plus its
 -- validation (when it needs a checker of its own) and its docs (docs/dataset.md).
 --
--- A field: { key, check = NAME, required = true, codec = NAME, column = NAME, since = N, ... }.
+-- A field: { key, check = NAME, required = true, codec = NAME, column = NAME, since = N, ... }
+--   (hint = NAME: parley.dataset's advice when a mapping's value is written as a plain value).
 --   check: a checker of parley.check ("id", "string", "token", "date", "integer" with
 --     min/max, "enum" with values, "list" of `of`) or one of parley.dataset's own; ref = KIND
 --     is a reference to a record of that kind (checked, and a foreign key in the store).
@@ -419,7 +420,7 @@ record_schema.kinds = {
          { "source", ref = "sources", required = true }, { "as_of", check = "date", required = true, codec = "date" },
          { "subject", check = "token", required = true }, { "holder", ref = "parties" }, { "about", ref = "parties" },
          { "region", check = "token" },
-         { "count", codec = "group", after = "count", fields = {
+         { "count", codec = "group", after = "count", hint = "count", fields = {
             { "exact", check = "integer", min = 0, codec = "integer", column = "count_exact" },
             { "best", check = "integer", min = 0, codec = "integer", column = "count_best" },
             { "low", check = "integer", min = 0, codec = "integer", column = "count_low" },
@@ -428,6 +429,9 @@ record_schema.kinds = {
          } },
          { "value", check = "scalar", codec = "scalar" }, { "scope", check = "list", of = "token", codec = "json" },
          { "text", check = "string" }, { "supersedes", ref = "claims" }, { "notes", check = "string" },
+         -- a breakdown: this claim's count is part of that claim's (parley.dataset checks it is
+         -- the same statement: claimant, subject, holder, about, as-of and scope)
+         { "part_of", ref = "claims", since = 5 },
       },
       after = "claim",
    },

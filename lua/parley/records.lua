@@ -5,9 +5,14 @@
 -- Records come back in the shape they were imported in (docs/dataset.md), and each date
 -- field X also as X_period, the table parley.dates.parse gives for it, so rules and reports
 -- need not parse date text again. Rows become records as parley.record_schema describes.
+-- Claims and lists also carry `canonical` = {subject, kind, scope}: their subject and scope
+-- through the store's vocabulary (parley.terms), the form every comparison uses, while the
+-- record keeps what the source said.
 
+local dates = require "parley.dates"
 local json = require "parley.json"
 local record_schema = require "parley.record_schema"
+local terms = require "parley.terms"
 local text = require "parley.text"
 
 local records = {}
@@ -51,7 +56,12 @@ local function where(filter, known, fname)
             tostring(k), type(k) == "string" and text.did_you_mean(k, names) or "", table.concat(names, ", ")), 3)
       end
       if type(clause) == "function" then
-         clause = clause(v)
+         local value, why
+         clause, value, why = clause(v)
+         if why then
+            error(string.format("bad argument #1 to '%s' (filter %s: %s)", fname, tostring(k), why), 3)
+         end
+         if value ~= nil then args[k] = value end
       else
          args[k] = v
       end
@@ -60,6 +70,58 @@ local function where(filter, known, fname)
    table.sort(clauses)
    if #clauses == 0 then return "", args end
    return " WHERE " .. table.concat(clauses, " AND "), args
+end
+
+---------------------------------------------------------------------------- vocabulary
+
+-- What each import's `vocabulary:` added (the vocabularies table), in import order: tables as
+-- a dataset writes them ({subjects =, scopes =}).
+function records.stored_vocabularies(db)
+   local stored = {}
+   for row in db:query("SELECT vocabulary FROM vocabularies ORDER BY import") do
+      stored[#stored + 1] = json.decode(row.vocabulary)
+   end
+   return stored
+end
+
+-- The vocabulary of a store (a parley.terms vocabulary): the default with what its imports
+-- added, in import order.
+function records.vocabulary(db)
+   return terms.vocabulary(table.unpack(records.stored_vocabularies(db)))
+end
+
+-- The vocabulary the readers use, built once per store connection and again only when an
+-- import has added to it (the vocabularies table only grows, so its count and last import
+-- say whether it changed): a rule that reads claims once per group does not rebuild it each
+-- time. Kept apart from records.vocabulary's, which callers may add to.
+local readers_vocabulary = setmetatable({}, { __mode = "k" })
+
+local function cached_vocabulary(db)
+   local row = db:first("SELECT count(*) AS n, max(import) AS last FROM vocabularies")
+   local key = string.format("%d/%s", row.n, tostring(row.last))
+   local cached = readers_vocabulary[db]
+   if cached and cached.key == key then return cached.vocabulary end
+   local v = records.vocabulary(db)
+   readers_vocabulary[db] = { key = key, vocabulary = v }
+   return v
+end
+
+-- A converter that adds `canonical` to each record convert gives. The canonical forms are
+-- shared by the records of one query that say the same (read them, do not change them).
+local function with_canonical(db, convert)
+   local v = cached_vocabulary(db)
+   local seen = {}
+   return function(_, r)
+      local rec = convert(db, r)
+      local k = rec.subject .. "\0" .. (r.scope or "")
+      local c = seen[k]
+      if not c then
+         c = v:canonical(rec.subject, rec.scope)
+         seen[k] = c
+      end
+      rec.canonical = c
+      return rec
+   end
 end
 
 ---------------------------------------------------------------------------- parties, sources
@@ -80,27 +142,52 @@ end
 
 local claim = reader("claims")
 
+-- The from and to filters of a date column: records whose date can fall within the filter's
+-- period, at any precision: from = "2020-12" keeps every record whose latest possible day is
+-- on or after 1 December 2020, to = "2020-12" those whose earliest is on or before the 31st, so
+-- {from = "2020-12", to = "2020-12"} is December 2020 (a day in it, the month, the year 2020, an
+-- interval touching it). A filter date is read as a dataset's dates are (parley.dates), or is
+-- a period a reader gave (c.as_of_period).
+local function period(v)
+   if type(v) == "table" and type(v.first) == "string" and type(v.last) == "string" then return v end
+   return dates.parse(v)
+end
+
+local function date_filters(known, column)
+   known.from = function(v)
+      local d, why = period(v)
+      if not d then return nil, nil, why end
+      return column .. "_end >= :from", d.first
+   end
+   known.to = function(v)
+      local d, why = period(v)
+      if not d then return nil, nil, why end
+      return column .. "_start <= :to", d.last
+   end
+   return known
+end
+
 -- Filters shared by claims and lists.
 local function claim_filters(tbl)
-   return {
+   return date_filters({
       id = tbl .. ".id = :id", claimant = "claimant = :claimant", holder = "holder = :holder",
       about = "about = :about", subject = "subject = :subject", source = "source = :source",
-      from = "as_of_end >= :from", to = "as_of_start <= :to",
       current = function(v)
          if v then
             return "NOT EXISTS (SELECT 1 FROM " .. tbl .. " AS later WHERE later.supersedes = " .. tbl .. ".id)"
          end
       end,
-   }
+   }, "as_of")
 end
 
--- filter: id, claimant, holder, about, subject, source, region; from and to (YYYY-MM-DD: claims
--- whose date can fall in the range); current = true leaves out superseded claims.
+-- filter: id, claimant, holder, about, subject, source, region; from and to (a date at any
+-- precision, or an interval: claims whose as_of can fall in the period, see date_filters);
+-- current = true leaves out superseded claims.
 function records.claims(db, filter)
    local known = claim_filters("claims")
    known.region = "region = :region"
    local w, args = where(filter, known, "claims")
-   return iterate(db, "SELECT * FROM claims" .. w .. " ORDER BY as_of_start, id", args, claim)
+   return iterate(db, "SELECT * FROM claims" .. w .. " ORDER BY as_of_start, id", args, with_canonical(db, claim))
 end
 
 ---------------------------------------------------------------------------- persons, lists
@@ -109,7 +196,7 @@ local list = reader("lists")
 
 function records.lists(db, filter)
    local w, args = where(filter, claim_filters("lists"), "lists")
-   return iterate(db, "SELECT * FROM lists" .. w .. " ORDER BY as_of_start, id", args, list)
+   return iterate(db, "SELECT * FROM lists" .. w .. " ORDER BY as_of_start, id", args, with_canonical(db, list))
 end
 
 -- A person as recorded, plus `variants`: every name any record gives them, with its script,
@@ -154,20 +241,19 @@ end
 
 local exchange = reader("exchanges")
 
--- filter: id; party (one side of a transfer or a mediator); from and to (YYYY-MM-DD);
+-- filter: id; party (one side of a transfer or a mediator); from and to (as for claims);
 -- current = true leaves out superseded exchanges.
 function records.exchanges(db, filter)
-   local w, args = where(filter, {
+   local w, args = where(filter, date_filters({
       id = "exchanges.id = :id",
       party = "(exchanges.id IN (SELECT exchange FROM transfers WHERE from_party = :party OR to_party = :party) " ..
          "OR exchanges.id IN (SELECT exchange FROM exchange_mediators WHERE party = :party))",
-      from = "date_end >= :from", to = "date_start <= :to",
       current = function(v)
          if v then
             return "NOT EXISTS (SELECT 1 FROM exchanges AS later WHERE later.supersedes = exchanges.id)"
          end
       end,
-   }, "exchanges")
+   }, "date"), "exchanges")
    return iterate(db, "SELECT * FROM exchanges" .. w .. " ORDER BY date_start, id", args, exchange)
 end
 

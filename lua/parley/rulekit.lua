@@ -6,8 +6,15 @@
 -- over parley.dates, so a sandboxed rule may require it. Dates are not parsed here: every
 -- record the typed iterators (ctx.db:claims() and the like) return has X_period for each date
 -- field X (the table dates.parse gives), which dates.before and dates.overlap take as it is.
+--
+-- Like with like: every built-in rule reads a claim's subject, kind and scope through
+-- kit.canonical (the record's `canonical`, or the default vocabulary of parley.terms when a
+-- reader hands none), groups through kit.count_key and kit.series_key, and finds a total's
+-- breakdowns through kit.breakdowns (`part_of`, or the subset reading), so that no two rules
+-- read scope differently. docs/rules/*.md say how each rule uses them.
 -- @module parley.rulekit
 local dates = require "parley.dates"
+local terms = require "parley.terms"
 
 local kit = {}
 
@@ -121,23 +128,250 @@ function kit.group(items, keyf)
    return groups, order
 end
 
+-- The one record of several with the very same as_of period that a series keeps: the one
+-- that corrects an earlier record (`supersedes`), else the one that is not a part, else, when
+-- they all say the same count, any of them (the smallest id is cited). Records that still
+-- disagree leave the date out of the series: nil, and on_tie(records) is told.
+local function pick(slot, on_tie)
+   local function only(keep)
+      local out = {}
+      for _, r in ipairs(slot) do
+         if keep(r) then out[#out + 1] = r end
+      end
+      if #out > 0 then slot = out end
+   end
+   only(function(r) return r.supersedes ~= nil end)
+   only(function(r) return not r.part end)
+   local first = slot[1]
+   for _, r in ipairs(slot) do
+      if r.id < first.id then first = r end
+   end
+   for _, r in ipairs(slot) do
+      local a, b = r.count or {}, first.count or {}
+      if a.exact ~= b.exact or a.best ~= b.best or a.low ~= b.low or a.high ~= b.high or r.value ~= first.value then
+         if on_tie then on_tie(slot) end
+         return nil
+      end
+   end
+   return first
+end
+
 --- The records (in as_of order) each certainly after the one kept before it: a series whose
--- order is known. A record whose as_of_period can overlap the last one kept is left out.
+-- order is known. A record whose as_of_period can overlap the last one kept is left out;
+-- records with the very same period are one date of the series: the one that corrects an
+-- earlier record (`supersedes`), else the one that is not a part (kit.breakdowns), else, when
+-- they all say the same count, any of them (the smallest id is cited); never by id order.
 -- @tparam table records a list of records with as_of_period, in as_of order
+-- @tparam[opt] function on_tie called with the records of a date that still disagree (the
+-- date is left out of the series)
 -- @treturn table the series
-function kit.series(records)
-   local series = {}
+function kit.series(records, on_tie)
+   local slots, by_period = {}, {}
    for _, r in ipairs(records) do
-      if #series == 0 or dates.before(series[#series].as_of_period, r.as_of_period) then series[#series + 1] = r end
+      local p = r.as_of_period
+      local key = p.first .. "/" .. p.last
+      local slot = by_period[key]
+      if not slot then
+         slot = { first = p.first, last = p.last }
+         by_period[key] = slot
+         slots[#slots + 1] = slot
+      end
+      slot[#slot + 1] = r
+   end
+   table.sort(slots, function(a, b)
+      if a.first ~= b.first then return a.first < b.first end
+      return a.last < b.last
+   end)
+   local series = {}
+   for _, slot in ipairs(slots) do
+      local r = #slot == 1 and slot[1] or pick(slot, on_tie)
+      if r and (#series == 0 or dates.before(series[#series].as_of_period, r.as_of_period)) then
+         series[#series + 1] = r
+      end
    end
    return series
 end
 
---- The key of the thing a count is about: subject, holder, about and region.
+------------------------------------------------------------------------------ like with like
+
+local default_vocabulary
+local NO_SCOPE = {}
+
+--- The vocabulary canonical forms are computed with when a record carries none and the rule
+-- gives none: parley.terms' default. (The readers hand every claim and list its `canonical`,
+-- made with the store's vocabulary; a rule reading rows with plain SQL passes
+-- ctx.db:vocabulary() to kit.canonical.)
+-- @treturn table a parley.terms vocabulary
+function kit.vocabulary()
+   default_vocabulary = default_vocabulary or terms.vocabulary()
+   return default_vocabulary
+end
+
+--- A claim's or list's canonical forms: {subject =, kind = "stock"|"event", scope = {sorted
+-- canonical tags}} (an empty scope when it states none). The record's own `canonical` when
+-- the reader gave one, else computed once with `vocabulary` (default: kit.vocabulary()) and
+-- kept on the record. The tables may be shared between records: read them, do not change them.
+-- @tparam table r a claim or list (a record, or a row with subject and a decoded scope)
+-- @tparam[opt] table vocabulary a parley.terms vocabulary (ctx.db:vocabulary())
+-- @treturn table {subject =, kind =, scope =}
+function kit.canonical(r, vocabulary)
+   local k = r.canonical
+   if k and k.scope then return k end
+   if k then
+      k = { subject = k.subject, kind = k.kind, scope = NO_SCOPE }
+   else
+      local v = vocabulary or kit.vocabulary()
+      local subject, kind
+      if r.subject ~= nil then subject, kind = v:canonical_subject(r.subject) end
+      k = { subject = subject, kind = kind, scope = v:canonical_scope(r.scope) or NO_SCOPE }
+   end
+   r.canonical = k
+   return k
+end
+
+--- The canonical scope tags of a record, sorted (empty when it states none).
+-- @tparam table r a claim or list
+-- @treturn table the tags (read it, do not change it)
+function kit.scope_of(r) return kit.canonical(r).scope end
+
+--- The key of a record's canonical scope set: "" when it states none.
+-- @tparam table r a claim or list
+-- @treturn string
+function kit.scope_key(r) return table.concat(kit.canonical(r).scope, "\0") end
+
+--- A scope as words for a message: "soldiers, civilians", or "no scope stated".
+-- @tparam table scope a list of tags (or nil)
+-- @treturn string
+function kit.scope_words(scope)
+   if not scope or #scope == 0 then return "no scope stated" end
+   return table.concat(scope, ", ")
+end
+
+local function set_of(list)
+   local set = {}
+   for _, t in ipairs(list) do set[t] = true end
+   return set
+end
+
+--- Whether scope list a is a strict subset of b (canonical tags; an empty a never is: a count
+-- stating no scope is not a part of anything by the subset reading).
+-- @tparam table a a list of tags
+-- @tparam table b a list of tags
+-- @treturn boolean
+function kit.strict_subset(a, b)
+   if #a == 0 or #a >= #b then return false end
+   local in_b = set_of(b)
+   for _, t in ipairs(a) do
+      if not in_b[t] then return false end
+   end
+   return true
+end
+local strict_subset = kit.strict_subset
+
+--- Whether two scopes share a tag.
+-- @tparam table a a list of tags
+-- @tparam table b a list of tags
+-- @treturn boolean
+function kit.scopes_overlap(a, b)
+   local in_b = set_of(b)
+   for _, t in ipairs(a) do
+      if in_b[t] then return true end
+   end
+   return false
+end
+
+--- The key of the thing a count is about: canonical subject, holder, about and region.
 -- @tparam table c a claim
 -- @treturn string
 function kit.count_key(c)
-   return table.concat({ c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+   return table.concat({ kit.canonical(c).subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+end
+
+--- The key of a stock series: one claimant on one (subject, holder, about, region, canonical
+-- scope set).
+-- @tparam table c a claim
+-- @treturn string
+function kit.series_key(c)
+   return table.concat({ c.claimant, kit.count_key(c), kit.scope_key(c) }, "\1")
+end
+
+--- Marks the breakdowns among count claims (current ones, as the rule reads them):
+--   a claim with `part_of` naming a claim among them is a part of it;
+--   else a claim whose canonical scope is a strict subset of another's by the same claimant,
+--   subject, holder, about and region with the very same as_of period is a part of it (the
+--   smallest such scopes: {civilians} is a part of {soldiers, civilians} rather than of
+--   {soldiers, civilians, women} when all three are given).
+-- Sets c.part (true) and c.wholes (the claims it is a part of) on each part, c.whole when it
+-- is a part of exactly one, and w.parts (in the claims' order) on each whole. A total and its
+-- parts are one statement: rules compare a part only with what has its very scope.
+-- @tparam table claims a list of claims with as_of_period (their marks are reset first)
+function kit.breakdowns(claims)
+   local by_id, groups, order = {}, {}, {}
+   for _, c in ipairs(claims) do
+      by_id[c.id] = c
+      c.part, c.whole, c.wholes, c.parts = nil, nil, nil, nil
+   end
+   local function link(c, w)
+      c.part = true
+      c.wholes = c.wholes or {}
+      c.wholes[#c.wholes + 1] = w
+      w.parts = w.parts or {}
+      w.parts[#w.parts + 1] = c
+   end
+   for _, c in ipairs(claims) do
+      local w = c.part_of and by_id[c.part_of]
+      if w and w ~= c then link(c, w) end
+      -- every claim may be a whole by the subset reading; only one without part_of a part
+      if c.as_of_period then
+         local key = table.concat({ c.claimant, kit.count_key(c), c.as_of_period.first or "",
+            c.as_of_period.last or "" }, "\1")
+         local g = groups[key]
+         if not g then
+            g = {}
+            groups[key] = g
+            order[#order + 1] = g
+         end
+         g[#g + 1] = c
+      end
+   end
+   for _, g in ipairs(order) do
+      for _, c in ipairs(g) do
+         local scope, best = not c.part_of and kit.scope_of(c) or {}, nil
+         for _, w in ipairs(g) do
+            if strict_subset(scope, kit.scope_of(w)) then
+               local n = #kit.scope_of(w)
+               if not best or n < best then best = n end
+            end
+         end
+         if best then
+            for _, w in ipairs(g) do
+               if #kit.scope_of(w) == best and strict_subset(scope, kit.scope_of(w)) then link(c, w) end
+            end
+         end
+      end
+   end
+   local position = {}
+   for i, c in ipairs(claims) do
+      position[c] = i
+      if c.wholes and #c.wholes == 1 then c.whole = c.wholes[1] end
+   end
+   for _, c in ipairs(claims) do
+      if c.parts then table.sort(c.parts, function(x, y) return position[x] < position[y] end) end
+   end
+end
+
+--- Whether a part says nothing its whole does not: no scope of its own, or its whole's. Such a
+-- part (only `part_of` makes one) belongs to no series and is compared with nothing.
+-- @tparam table c a claim marked by kit.breakdowns
+-- @treturn boolean
+function kit.unscoped_part(c)
+   if not c.part then return false end
+   local key = kit.scope_key(c)
+   if key == "" then return true end
+   for _, w in ipairs(c.wholes) do
+      if kit.scope_key(w) == key then return true end
+   end
+   return false
 end
 
 --- Every record an iterator gives, in a list: `kit.all(ctx.db:claims())`.

@@ -10,6 +10,7 @@ local engine = require "parley.engine"
 local store = require "parley.store"
 local vocab = require "parley.vocab"
 local yaml = require "parley.yaml"
+local json = require "parley.json"
 
 local ruletest = {}
 
@@ -22,7 +23,7 @@ local EXPECT = check.spec({
       end
       return v
    end },
-   { "measures", function(_, v) return v end },
+   { "measures", function(_, v) return v end }, { "details", function(_, v) return v end },
 })
 
 local CASE = check.spec({
@@ -61,6 +62,27 @@ local function show(v)
    return tostring(v)
 end
 
+-- Whether a finding's detail is the one expected: equal scalars, or tables with the same
+-- keys and equal values (lists in order).
+local function same_value(want, got)
+   if type(want) ~= "table" or type(got) ~= "table" then
+      if type(want) == "number" and type(got) == "number" then return math.abs(want - got) <= 1e-9 end
+      return want == got
+   end
+   for k, v in pairs(want) do
+      if not same_value(v, got[k]) then return false end
+   end
+   for k in pairs(got) do
+      if want[k] == nil then return false end
+   end
+   return true
+end
+
+local function show_value(v)
+   if type(v) == "table" then return json.encode(v) end
+   return show(v)
+end
+
 -- How finding f differs from what a case expects of it: a line per field ("expected
 -- measures.difference = -1, got -2"); empty when f is the expected finding.
 local function differences(expect, f, rule_id)
@@ -90,6 +112,16 @@ local function differences(expect, f, rule_id)
       local v, got = expect.measures[name], (f.measures or {})[name]
       if type(got) ~= "number" or math.abs(got - v) > 1e-6 * math.max(1, math.abs(v)) then
          out[#out + 1] = string.format("expected measures.%s = %s, got %s", name, show(v), show(got))
+      end
+   end
+   -- details: only the keys the case names, each equal to what it says
+   local keys = {}
+   for name in pairs(expect.details or {}) do keys[#keys + 1] = tostring(name) end
+   table.sort(keys)
+   for _, name in ipairs(keys) do
+      local v, got = expect.details[name], (f.details or {})[name]
+      if not same_value(v, got) then
+         out[#out + 1] = string.format("expected details.%s = %s, got %s", name, show_value(v), show_value(got))
       end
    end
    return out

@@ -281,6 +281,20 @@ end
 schema.migrations[2] = schema.migrations[2] .. schema.append_only_triggers()
 -- (migration 3 is defined above the list of append-only tables; the triggers are unchanged)
 
+-- Tables added after migration 4 that are no record kind's (those come from parley.record_schema),
+-- by the migration that adds them; append-only like imports.
+local ADDED_TABLES = {
+   -- what each import's `vocabulary:` adds to parley.terms' default vocabulary, as JSON: the
+   -- readers merge them in import order, so a store knows the subjects and scope tags it holds
+   [5] = { name = "vocabularies", sql = [[
+CREATE TABLE vocabularies (
+  import INTEGER PRIMARY KEY REFERENCES imports(id) DEFERRABLE INITIALLY DEFERRED,
+  vocabulary TEXT NOT NULL
+);
+]] },
+}
+for _, t in pairs(ADDED_TABLES) do schema.append_only[#schema.append_only + 1] = t.name end
+
 -- 5 and later: the columns of fields added to a record kind's description after migration 4
 -- (parley.record_schema: a field with `since = N` is added to older stores by migration N).
 -- Migrations 1 to 4 are history, written out above.
@@ -320,8 +334,11 @@ do
          end
       end
    end
+   for v in pairs(ADDED_TABLES) do last = math.max(last, v) end
    for v = HISTORY + 1, last do
-      schema.migrations[v] = assert(added[v], "no field of the record description has since = " .. v)
+      local t = ADDED_TABLES[v]
+      schema.migrations[v] = (t and (t.sql .. schema.append_only_triggers({ t.name }) .. "\n") or "") ..
+         assert(added[v] or t and "", "no field of the record description has since = " .. v)
    end
 end
 

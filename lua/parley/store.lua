@@ -132,6 +132,14 @@ local function store_lookups(db)
          end
          return ids
       end,
+      -- a stored record, as the readers give it
+      record = function(kind, id)
+         local found -- ids are unique: one at most
+         for r in records[kind](db, { id = id }) do found = r end
+         return found
+      end,
+      -- what the store's imports added to the default vocabulary (parley.records.vocabulary)
+      vocabularies = function() return records.stored_vocabularies(db) end,
       stored_digest = function(kind, id)
          local row = db:first("SELECT digest FROM records WHERE kind = ? AND id = ?", kind, id)
          return row and row.digest
@@ -157,11 +165,14 @@ local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import) VALUES (?,
 -- @tparam Database db the store
 -- @tparam string|table source a file path, a list of paths, table sources {table = PATH, map =
 -- MAPPING} and text sources {text = YAML, name = NAME}, or a dataset as a Lua table
--- @tparam[opt] table opts `name` (the import's name for a dataset given as a table)
+-- @tparam[opt] table opts `name` (the import's name for a dataset given as a table); `strict`
+-- (refuse subjects and scope tags the vocabulary does not know, as a dataset's
+-- `vocabulary: strict` does)
 -- @treturn table the summary: `imported` {{name=, import=}}, `already` (the skipped ones), the
--- number of records of each kind added, and `unchanged`
--- @return or nil, every problem as text ("file:line:col: message (at key.path)"), and the
--- list of problems
+-- number of records of each kind added, `unchanged`, and `warnings` (what was accepted but must
+-- be said, each "file:line:col: message")
+-- @return or nil, every problem as text ("file:line:col: message (at key.path)"), the list of
+-- problems, and the warnings
 -- @raise when source is neither a path, a list nor a table
 function store.import(db, source, opts)
    opts = opts or {}
@@ -169,7 +180,7 @@ function store.import(db, source, opts)
    if failures and #failures > 0 then
       return nil, table.concat(failures, "\n"), failures
    end
-   local summary = { imported = {}, already = {} }
+   local summary = { imported = {}, already = {}, warnings = {} }
    local fresh = {}
    for _, doc in ipairs(docs) do
       local row = db:first("SELECT id FROM imports WHERE sha256 = ?", doc.sha256)
@@ -183,9 +194,12 @@ function store.import(db, source, opts)
    summary.unchanged = 0
    if #fresh == 0 then return summary end
 
-   local batch, problems = dataset.validate(fresh, store_lookups(db))
+   local lookups = store_lookups(db)
+   lookups.strict = opts.strict
+   local batch, problems = dataset.validate(fresh, lookups)
+   summary.warnings = dataset.format_list(batch.warnings)
    if #problems > 0 then
-      return nil, dataset.format_problems(problems), problems
+      return nil, dataset.format_problems(problems), problems, summary.warnings
    end
    -- what each document adds, known before writing: imports rows are never updated
    local counts = {}
@@ -210,6 +224,10 @@ function store.import(db, source, opts)
          exec(db, "INSERT INTO imports (name, sha256, imported_at, counts) VALUES (?, ?, ?, ?)",
             { doc.name, doc.sha256, now, json.encode(counts[doc]) })
          import_of[doc] = db:last_insert_rowid()
+         if batch.vocabulary_of[doc] then
+            exec(db, "INSERT INTO vocabularies (import, vocabulary) VALUES (?, ?)",
+               { import_of[doc], json.encode(batch.vocabulary_of[doc]) })
+         end
          summary.imported[#summary.imported + 1] = { name = doc.name, import = import_of[doc] }
       end
       for _, kind in ipairs(vocab.RECORD_KINDS) do
@@ -252,6 +270,14 @@ end
 -- @param ... the parameters' values
 -- @return the generic-for iterator and its state
 -- @raise as Database:query
+
+--- The names of the columns a statement returns, in the order of its SELECT (even when it
+-- returns no row), without running it.
+-- @function Database:columns
+-- @tparam string sql one statement
+-- @param ... the parameters' values (bound for the statement to prepare)
+-- @treturn {string,...} the column names
+-- @return or nil and SQLite's message
 
 --- The first row of a query.
 -- @function Database:first
@@ -326,14 +352,18 @@ end
 -- @return the generic-for iterator
 -- @raise SQLite's message
 
---- Iterates over the claims; each date field X also comes as X_period (parley.dates).
+--- Iterates over the claims; each date field X also comes as X_period (parley.dates), and each
+-- claim with `canonical` = {subject, kind, scope}, its subject and scope through the store's
+-- vocabulary (docs/dataset.md#canonical-forms).
 -- @function Database:claims
 -- @tparam[opt] table filter `id`, `claimant`, `holder`, `about`, `subject`, `source`, `region`,
--- `from`, `to` (the dates a claim can fall in), `current = true` (leave out superseded ones)
+-- `from`, `to` (a date at any precision, an interval or a period: the claims whose as_of can
+-- fall within it), `current = true` (leave out superseded ones)
 -- @return the generic-for iterator
--- @raise on an unknown filter key (with "did you mean"), or SQLite's message
+-- @raise on an unknown filter key (with "did you mean"), a malformed date, or SQLite's message
 
---- Iterates over the lists (of detainees, remains, missing persons) with their entries.
+--- Iterates over the lists (of detainees, remains, missing persons) with their entries and
+-- their `canonical` subject.
 -- @function Database:lists
 -- @tparam[opt] table filter as for claims
 -- @return the generic-for iterator
@@ -348,13 +378,21 @@ end
 
 --- Iterates over the exchanges with their mediators, sources and transfers.
 -- @function Database:exchanges
--- @tparam[opt] table filter `id`, `party`, `from`, `to`, `current`
+-- @tparam[opt] table filter `id`, `party`, `from`, `to` (as for claims, on the exchange's
+-- date), `current`
 -- @return the generic-for iterator
--- @raise on an unknown filter key
+-- @raise on an unknown filter key or a malformed date
 
 --- Iterates over the imports: name, SHA-256, time and counts.
 -- @function Database:imports
 -- @return the generic-for iterator
+
+--- The store's vocabulary of subjects and scope tags: parley.terms' default with what each
+-- import's `vocabulary:` added, in import order (docs/dataset.md#vocabulary). A fresh one each
+-- call: adding to it changes nothing stored.
+-- @function Database:vocabulary
+-- @return a parley.terms vocabulary (`canonical_subject`, `canonical_scope`, `canonical`,
+-- `suggest_subject`, `suggest_scope`)
 
 --- Iterates over the reviewers' decisions on who is who (docs/people.md), in the order they
 -- were decided.
@@ -391,5 +429,6 @@ Database.identities = records.identities
 Database.people = people.people
 Database.person = people.person
 Database.imports = records.imports
+Database.vocabulary = records.vocabulary
 
 return store

@@ -74,7 +74,8 @@ Vocabulary.__index = Vocabulary
 -- {NAME = {synonyms=}}}) to v: later additions win for the same name or synonym.
 local function add(v, spec)
    for name, entry in pairs(spec.subjects or {}) do
-      v.subjects[name] = { canonical = name, kind = entry.kind or terms.kind_by_name(name) }
+      local known = v.subjects[name]
+      v.subjects[name] = { canonical = name, kind = entry.kind or (known and known.kind) or terms.kind_by_name(name) }
       for _, syn in ipairs(entry.synonyms or {}) do v.subject_synonyms[syn] = name end
    end
    for name, entry in pairs(spec.scopes or {}) do
@@ -93,6 +94,38 @@ function terms.vocabulary(...)
       if extra then add(v, extra) end
    end
    return v
+end
+
+-- Why adding `entry` under `name` to `section` ("subjects" or "scopes") would change what a
+-- term already means, or nil. A vocabulary only adds: a subject keeps its kind, a synonym its
+-- canonical term, and a canonical term never becomes another's synonym, so the records a store
+-- holds keep their reading whatever is imported later.
+function Vocabulary:clash(section, name, entry)
+   local subjects = section == "subjects"
+   local known = subjects and self.subjects or self.scopes
+   local synonyms = subjects and self.subject_synonyms or self.scope_synonyms
+   local word = subjects and "subject" or "scope tag"
+   if synonyms[name] and synonyms[name] ~= name then
+      return string.format("'%s' is already a synonym of the %s '%s'", name, word, synonyms[name])
+   end
+   if subjects and entry.kind and known[name] and known[name].kind ~= entry.kind then
+      return string.format("the subject '%s' is already a %s, it cannot become an %s", name, known[name].kind,
+         entry.kind)
+   end
+   for _, syn in ipairs(entry.synonyms or {}) do
+      if known[syn] and syn ~= name then
+         return string.format("'%s' is a %s of its own, it cannot be a synonym of '%s'", syn, word, name)
+      end
+      if synonyms[syn] and synonyms[syn] ~= name then
+         return string.format("'%s' is already a synonym of the %s '%s'", syn, word, synonyms[syn])
+      end
+   end
+end
+
+-- Adds a vocabulary table (as terms.vocabulary takes them) to this one.
+function Vocabulary:add(spec)
+   add(self, spec)
+   return self
 end
 
 -- The canonical subject a term names and its kind, or nil when the vocabulary does not know it.
@@ -128,6 +161,14 @@ function Vocabulary:canonical_scope(list)
    end
    table.sort(out)
    return out
+end
+
+-- The canonical form of a claim's or list's subject and scope, for comparing: {subject =,
+-- kind = "stock"|"event", scope = sorted canonical tags, or nil when the record gives no scope
+-- (a count with no scope is not a count of nobody: it compares with any scope)}.
+function Vocabulary:canonical(subject, scope)
+   local name, kind = self:canonical_subject(subject)
+   return { subject = name, kind = kind, scope = self:canonical_scope(scope) }
 end
 
 local function names_of(t, synonyms)

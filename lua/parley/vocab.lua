@@ -28,12 +28,13 @@ vocab.RECORD_KINDS = { "parties", "sources", "persons", "claims", "lists", "exch
 -- sandbox gives. The engine reads their text and hands it to the sandbox.
 vocab.RULE_MODULES = {
    "parley.vocab", "parley.json", "parley.dates", "parley.text", "parley.record_schema", "parley.records",
-   "parley.names", "parley.rulekit", "parley.people", "parley.mse",
+   "parley.names", "parley.rulekit", "parley.terms", "parley.people", "parley.mse",
 }
 
 -- Each rule's limits unless the config says otherwise (docs/sandbox.md says what each bounds).
 vocab.DEFAULT_LIMITS = {
    instructions = 100000000, memory_mb = 64, seconds = 10, findings = 10000, log_lines = 1000,
+   temp_mb = 256, evidence_ids = 100000, output_mb = 16,
 }
 
 return vocab

@@ -4,8 +4,10 @@
 -- independent of a claim when its publishing party is known and is none of the claimant, the
 -- holder and the about side (a mediator, the ICRC, the press), and it is graded at or above
 -- the threshold. It says the same in another current claim of the same subject, holder, about
--- and region, for a period that can overlap, with a count whose range overlaps or the same
--- value. See docs/rules/corroboration.md.
+-- and region (subjects in their canonical forms), of a like scope (the same canonical scope
+-- set, or one of the two stating none), for a period that can overlap, with a count whose
+-- range overlaps or the same value. See docs/rules/corroboration.md.
+local json = require "parley.json"
 local kit = require "parley.rulekit"
 local vocab = require "parley.vocab"
 local count_key, count_range = kit.count_key, kit.range
@@ -34,13 +36,33 @@ local function same_value(a, b)
    return a.value_type == b.value_type and a.value == b.value
 end
 
--- The claims of `subject` (all when nil) as compact rows, in a stable order (superseded ones
--- too: the callers leave out those in kit.superseded's set).
+-- The claims of `subject` (canonical; all when nil) as compact rows, in a stable order
+-- (superseded ones too: the callers leave out those in kit.superseded's set), each with its
+-- canonical forms (kit.canonical, through the store's vocabulary) and its scope key (`sk`, one
+-- decoding per distinct scope as stored).
 local function claim_rows(ctx, subject)
-   local sql = "SELECT id, claimant, source, subject, holder, about, region, as_of, as_of_start, as_of_end, " ..
-      "count_exact, count_best, count_low, count_high, count_approx, value_type, value FROM claims" ..
-      (subject and " WHERE subject = ?" or "") .. " ORDER BY as_of_start, id"
-   return ctx.db:query(sql, table.unpack({ subject }))
+   local v = ctx.db:vocabulary()
+   local only = subject and v:canonical_subject(subject)
+   local keys = {}
+   local rows, state, control = ctx.db:query("SELECT id, claimant, source, subject, holder, about, region, " ..
+      "scope, as_of, as_of_start, as_of_end, count_exact, count_best, count_low, count_high, count_approx, " ..
+      "value_type, value FROM claims ORDER BY as_of_start, id")
+   return function()
+      for c in rows, state, control do
+         local stored = c.scope
+         c.scope = stored and json.decode(stored) or nil
+         kit.canonical(c, v)
+         if not only or c.canonical.subject == only then
+            local sk = keys[stored or ""]
+            if not sk then
+               sk = kit.scope_key(c)
+               keys[stored or ""] = sk
+            end
+            c.sk = sk
+            return c
+         end
+      end
+   end
 end
 
 -- Graded at or above the threshold? An ungraded source (either grade missing) is below.
@@ -66,18 +88,19 @@ local function corroborators(ctx, sources, gone)
          groups[key] = groups[key] or {}
          local low, high = range(c, p.approx_margin)
          table.insert(groups[key], { id = c.id, party = s.party, first = c.as_of_start, last = c.as_of_end,
-            low = low, high = high, value_type = c.value_type, value = c.value })
+            low = low, high = high, value_type = c.value_type, value = c.value, sk = c.sk })
       end
    end
    return groups
 end
 
--- Does d, from an independent party and for a period that can overlap c's, say the same: a
--- count whose range overlaps c's, or the same value?
+-- Does d, from an independent party, of a like scope and for a period that can overlap c's,
+-- say the same: a count whose range overlaps c's, or the same value?
 local function says_the_same(c, low, high, d)
    if d.id == c.id or not independent_of(d.party, c) or not (c.as_of_start <= d.last and d.first <= c.as_of_end) then
       return false
    end
+   if c.sk ~= d.sk and c.sk ~= "" and d.sk ~= "" then return false end
    if low and d.low then return low <= d.high and d.low <= high end
    if not low and not d.low then return same_value(c, d) end
    return false
@@ -103,15 +126,16 @@ local function report(ctx, c, s, own, weak)
    end
    ctx:finding({
       severity = not own and p.weak_severity or nil,
-      message = string.format("%s's claim %s (%s%s%s, %s) rests only on %s (%s), and no independent " ..
-         "source says the same", c.claimant, c.id, c.subject, c.holder and (" held by " .. c.holder) or "",
-         c.about and (", about " .. c.about) or "", c.as_of, table.concat(reasons, " and "), c.source),
+      message = string.format("%s's claim %s (%s%s%s%s, %s) rests only on %s (%s), and no independent " ..
+         "source says the same", c.claimant, c.id, c.canonical.subject, c.holder and (" held by " .. c.holder) or "",
+         c.about and (", about " .. c.about) or "", c.sk ~= "" and (", " .. kit.scope_words(kit.scope_of(c))) or "",
+         c.as_of, table.concat(reasons, " and "), c.source),
       evidence = { claims = { c.id }, sources = { c.source }, parties = { c.claimant } },
       measures = { own_source = own and 1 or 0, below_grade = weak and 1 or 0 },
       details = {
          source = c.source, source_party = s.party, reliability = s.reliability,
          credibility = s.credibility, threshold = p.min_reliability .. tostring(p.min_credibility),
-         reasons = reasons,
+         reasons = reasons, scope = kit.scope_of(c),
       },
    })
 end
@@ -139,7 +163,7 @@ end
 
 return {
    id = "corroboration",
-   version = "1.0.0",
+   version = "2.0.0",
    description = "Claims resting only on the claimant's own source or on a source graded below a threshold, " ..
       "that no independent source corroborates.",
    severity = "medium",

@@ -3,6 +3,7 @@
 -- whose id is NAME. A spec checks that this list names exactly the rule files beside it.
 -- One line each on what the rule finds; docs/rules/NAME.md gives its method.
 return {
+   "breakdown_sum",       -- a party's total whose own parts do not add up
    "corroboration",       -- claims resting only on the claimant's own or a weakly graded source
    "count_gap",           -- the parties' counts of the same thing, far apart
    "list_overlap",        -- two parties' named lists of the same people, linked person by person

@@ -1,8 +1,8 @@
 -- SPDX-License-Identifier: MIT
 -- list_overlap: person-level linkage between two parties' named lists about the same people
--- (same subject and holder, periods that can overlap), read from the store's resolution of
--- people (parley.people: one identity per person across every list, exchange and person
--- record, with reviewers' decisions), so that
+-- (same canonical subject and holder, periods that can overlap), read from the store's
+-- resolution of people (parley.people: one identity per person across every list, exchange and
+-- person record, with reviewers' decisions), so that
 -- Հովհաննես Պետրոսյան on one side and Ованес Петросян on the other count as one person.
 -- One finding per pair of lists: who is on both, who on only one, and the uncertain pairs a
 -- person must decide, never counted as matched.
@@ -132,12 +132,16 @@ local function report(ctx, a, b, person_names, resolution)
    })
 end
 
--- Each two lists of a group by different claimants, for periods that can overlap.
+-- Each two lists of a group by different claimants, for periods that can overlap. The group
+-- is in as_of order (of the first day): the lists after one that begin after its last day
+-- cannot overlap it, so the walk stops there (a sweep, not every pair of a large group).
 local function compare_group(ctx, lists, person_names, resolution)
    for i = 1, #lists do
       local a = lists[i]
+      local last = a.as_of_period.last
       for j = i + 1, #lists do
          local b = lists[j]
+         if b.as_of_period.first > last then break end
          if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
             report(ctx, a, b, person_names, resolution)
          end
@@ -146,11 +150,12 @@ local function compare_group(ctx, lists, person_names, resolution)
 end
 
 local function run(ctx)
-   -- the current lists, grouped by subject and holder
+   -- the current lists, grouped by canonical subject (`detained` lists are lists of detainees)
+   -- and holder; scope is not read: who is on both lists is the question, whatever each covers
    local gone = kit.superseded(ctx.db, "lists")
    local groups, order = kit.group(kit.all(ctx.db:lists()), function(l)
       if gone[l.id] then return nil end
-      return l.subject .. "\0" .. (l.holder or "")
+      return kit.canonical(l).subject .. "\0" .. (l.holder or "")
    end)
    local person_names = {} -- person id -> the first name its record gives, read once
    if #order == 0 then return end
@@ -160,7 +165,7 @@ end
 
 return {
    id = "list_overlap",
-   version = "2.0.0",
+   version = "2.1.0",
    description = "Two parties' named lists of the same people, linked person by person across " ..
       "Armenian, Azerbaijani, Russian and Latin spellings: who is on both and who on one only.",
    severity = "medium",

@@ -3,8 +3,10 @@
 --   map:          each handed-over map checked against the minefield record fields of the
 --                 Technical Annex to Amended Protocol II (CCW); one finding per map that lacks any;
 --   coverage:     per region, the mines the maps record against a party's claim of mines laid
---                 there (subject mines or mines_laid), a finding when below min_coverage; and in
---                 total, over the regions a party claims, when it claims more than one;
+--                 there (subject mines or mines_laid, or their synonyms), a finding when below
+--                 min_coverage; a claim naming no region is about all the maps the holder
+--                 handed over; and in total, over the regions a party claims, when it claims
+--                 more than one;
 --   incomplete:   a party's claim that the maps of a region are not complete
 --                 (mine_maps_complete: false), set against the mines mapped there.
 -- See docs/rules/map_completeness.md.
@@ -130,21 +132,31 @@ local function mapped_by(maps)
    end
 end
 
--- The current claims of mines laid, the latest of each claimant, holder and region (sorted by
--- that key), and the claims that the maps are not complete.
+-- The canonical forms of a list of subjects, as a set.
+local function canonical_set(v, list)
+   local set = {}
+   for _, s in ipairs(list or {}) do set[(v:canonical_subject(s))] = true end
+   return set
+end
+
+-- The current claims of mines laid, the latest of each claimant, holder and region (none: all
+-- regions; sorted by that key), and the claims that the maps are not complete.
 local function claims_of_mines_laid(ctx)
    local p = ctx.params
-   local laid_subjects = set_of(p.laid_subjects)
+   local v = ctx.db:vocabulary()
+   local laid_subjects = canonical_set(v, p.laid_subjects)
+   local complete_subject = canonical_set(v, { p.complete_subject })
    local latest, keys = {}, {}
    local incomplete = {}
    local gone = superseded(ctx.db, "claims")
    for c in ctx.db:claims() do
       local keep = not gone[c.id]
-      if keep and laid_subjects[c.subject] and c.count and c.region then
-         local key = table.concat({ c.claimant, c.holder or "", c.region }, "\0")
+      local subject = kit.canonical(c).subject
+      if keep and laid_subjects[subject] and c.count then
+         local key = table.concat({ c.claimant, c.holder or "", c.region and ("\1" .. c.region) or "" }, "\0")
          if not latest[key] then keys[#keys + 1] = key end
          latest[key] = c -- claims come in as_of order: the last one is the latest
-      elseif keep and c.subject == p.complete_subject and c.value == false then
+      elseif keep and complete_subject[subject] and c.value == false then
          incomplete[#incomplete + 1] = c
       end
    end
@@ -182,7 +194,7 @@ local function report_region(ctx, c, m, incomplete, covered)
    local xids = sorted_ids(m.xs)
    ctx:finding({
       message = string.format("%s: %s claims %s mines laid%s (%s, %s); the maps handed over record %d " ..
-         "(%s): coverage %s, below %s%s", c.region, c.claimant, say(c.count),
+         "(%s): coverage %s, below %s%s", c.region or "all regions", c.claimant, say(c.count),
          c.holder and (" by " .. c.holder) or "", c.id, c.as_of, m.mines, maps_said(m.n, m.unknown),
          pct(m.coverage), pct(p.min_coverage), #also > 0 and ("; " .. listing(also, "; ")) or ""),
       evidence = { claims = claim_ids, exchanges = #xids > 0 and xids or nil, sources = sorted_ids(sources),
@@ -209,16 +221,18 @@ local function add_to_total(totals, c, laid, mines, xs)
    for id in pairs(xs) do t.xs[id] = true end
 end
 
--- Each claim of mines laid against the mines mapped in its region: a finding below
--- min_coverage. Returns the totals by claimant and holder (by_key, and the keys) and the
--- completeness claims already set against a finding.
+-- Each claim of mines laid against the mines mapped in its region (all the holder's maps for
+-- a claim naming no region): a finding below min_coverage. Returns the totals over the
+-- regional claims by claimant and holder (by_key, and the keys) and the completeness claims
+-- already set against a finding.
 local function check_regions(ctx, laid_claims, incomplete, mapped)
    local covered, totals = {}, { by_key = {}, keys = {} }
    for _, c in ipairs(laid_claims) do
       local laid = best_of(c.count)
       local mines, n, unknown, xs = mapped(c.region, c.holder)
       local coverage = laid > 0 and mines / laid or nil
-      add_to_total(totals, c, laid, mines, xs)
+      -- a claim for all regions is its own total: not added to the regions' again
+      if c.region then add_to_total(totals, c, laid, mines, xs) end
       if coverage and coverage < ctx.params.min_coverage then
          report_region(ctx, c, { laid = laid, mines = mines, n = n, unknown = unknown, xs = xs,
             coverage = coverage }, incomplete, covered)
@@ -292,7 +306,7 @@ end
 
 return {
    id = "map_completeness",
-   version = "1.0.0",
+   version = "2.0.0",
    description = "Mine maps handed over against the mines claimed laid (coverage per region and in total) and " ..
       "against the Protocol II minefield record fields.",
    severity = "medium",

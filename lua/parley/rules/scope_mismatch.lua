@@ -1,24 +1,20 @@
 -- SPDX-License-Identifier: MIT
--- scope_mismatch: the pairs of claims count_gap compares (same subject, holder, about and
--- region; different claimants; as_of periods that can overlap) whose scope tags differ. The
--- finding says which tags both sides include and which only one side has; when the party with
--- the larger count also gives its own counts split by scope (ARM: 120 soldiers and 80
--- civilians besides ~200 soldiers and civilians), it says how much of the gap the tags only
+-- scope_mismatch: the totals of different parties on the same thing (canonical subject,
+-- holder, about and region; as_of periods that can overlap) whose canonical scope sets
+-- differ, the pairs count_gap leaves out under `scopes: same`. A part of a party's own total
+-- (kit.breakdowns: part_of, or the subset reading) is not a total: it is never one side of a
+-- pair, only what explains one. The finding says which tags both sides include and which only
+-- one side has; when the party with the larger count breaks its total down (ARM: 120 soldiers
+-- and 80 civilians of ~200 soldiers and civilians), it says how much of the gap the tags only
 -- that side includes explain. See docs/rules/scope_mismatch.md.
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
 local superseded, best_of, say, num = kit.superseded, kit.best, kit.say, kit.num
 
--- A claim's scope tags as a sorted list of distinct strings and as a set.
-local function tagset(scope)
-   local set, list = {}, {}
-   for _, t in ipairs(scope or {}) do
-      if type(t) == "string" and not set[t] then
-         set[t] = true
-         list[#list + 1] = t
-      end
-   end
-   table.sort(list)
+-- A claim's canonical scope tags (sorted, distinct) and as a set.
+local function tagset(c)
+   local list, set = kit.scope_of(c), {}
+   for _, t in ipairs(list) do set[t] = true end
    return list, set
 end
 
@@ -37,23 +33,20 @@ local function words(list)
    return table.concat(list, ", ")
 end
 
--- The part of claim a's count that lies outside the tags b includes, from a's claimant's own
--- split counts in the group: a claim scoped exactly to the tags only a has, or else one claim
--- scoped to each such tag alone, for a period that can overlap a's. `scoped` indexes the
--- group's claims by claimant and tag set. Returns the amount and the claims used, or nil.
-local function split_outside(a, only_a, scoped)
-   if #only_a == 0 then return nil end
-   local mine = scoped[a.claimant]
-   local function first(tagkey)
-      for _, c in ipairs(mine[tagkey] or {}) do
-         if c ~= a and dates.overlap(c.as_of_period, a.as_of_period) then return c end
-      end
+-- The part of claim a's count that lies outside the tags b includes, from a's own breakdown
+-- (its parts, kit.breakdowns): a part scoped exactly to the tags only a has, or else one part
+-- scoped to each such tag alone. Returns the amount and the parts used, or nil.
+local function split_outside(a, only_a)
+   if #only_a == 0 or not a.parts then return nil end
+   local by_key = {}
+   for _, c in ipairs(a.parts) do
+      by_key[c.tagkey] = by_key[c.tagkey] or c
    end
-   local whole = first(key_of(only_a))
+   local whole = by_key[key_of(only_a)]
    if whole then return best_of(whole.count), { whole } end
    local sum, used = 0, {}
    for _, t in ipairs(only_a) do
-      local c = first(t)
+      local c = by_key[t]
       if not c then return nil end
       sum = sum + best_of(c.count)
       used[#used + 1] = c
@@ -61,27 +54,20 @@ local function split_outside(a, only_a, scoped)
    return sum, used
 end
 
--- The current counts grouped as count_gap groups them, each with its scope tags.
+-- The current counts grouped as count_gap groups them, each with its canonical scope tags,
+-- its breakdowns marked.
 local function current_counts(ctx)
    local gone = superseded(ctx.db, "claims")
-   return kit.group(kit.all(ctx.db:claims()), function(c)
-      if not c.count or gone[c.id] then return nil end
-      c.tags, c.tagset = tagset(c.scope)
-      c.tagkey = key_of(c.tags)
-      return kit.count_key(c)
-   end)
-end
-
--- A group's claims by claimant and tag set, for finding a claimant's own split counts.
-local function scoped_index(group)
-   local scoped = {}
-   for _, c in ipairs(group) do
-      local by_key = scoped[c.claimant] or {}
-      scoped[c.claimant] = by_key
-      by_key[c.tagkey] = by_key[c.tagkey] or {}
-      table.insert(by_key[c.tagkey], c)
+   local counted = {}
+   for c in ctx.db:claims() do
+      if c.count and not gone[c.id] then
+         c.tags, c.tagset = tagset(c)
+         c.tagkey = key_of(c.tags)
+         counted[#counted + 1] = c
+      end
    end
-   return scoped
+   kit.breakdowns(counted)
+   return kit.group(counted, kit.count_key)
 end
 
 -- The two claims, the larger best count first (the smaller id when they are equal), and
@@ -103,7 +89,7 @@ end
 
 -- The message's clauses on the two counts and their tags.
 local function scope_clauses(a, b, common, only_a, only_b)
-   local what = a.subject .. (a.holder and (" held by " .. a.holder) or "") ..
+   local what = kit.canonical(a).subject .. (a.holder and (" held by " .. a.holder) or "") ..
       (a.about and (", about " .. a.about) or "") .. (a.region and (" in " .. a.region) or "")
    local parts = {
       string.format("%s: %s counts %s (%s, %s) and %s counts %s (%s, %s)", what, a.claimant,
@@ -119,9 +105,9 @@ end
 
 -- How much of the gap the larger side's own split counts explain: adds to the message's
 -- clauses, the measures and the details.
-local function explain_gap(a, gap, only_a, scoped, parts, measures, details)
+local function explain_gap(a, gap, only_a, parts, measures, details)
    local outside, used
-   if gap > 0 then outside, used = split_outside(a, only_a, scoped) end
+   if gap > 0 then outside, used = split_outside(a, only_a) end
    if outside then
       local explained = math.min(outside, gap) / gap
       measures.explained = explained
@@ -141,7 +127,7 @@ local function explain_gap(a, gap, only_a, scoped, parts, measures, details)
 end
 
 -- The finding for a pair whose scopes differ, a the larger count.
-local function report(ctx, a, b, best_a, best_b, scoped)
+local function report(ctx, a, b, best_a, best_b)
    local gap = best_a - best_b
    local common, only_a, only_b = split_tags(a, b)
    local parts = scope_clauses(a, b, common, only_a, only_b)
@@ -151,7 +137,7 @@ local function report(ctx, a, b, best_a, best_b, scoped)
       smaller = { claim = b.id, claimant = b.claimant, scope = b.tags, best = best_b },
       common = common, only_larger = only_a, only_smaller = only_b,
    }
-   explain_gap(a, gap, only_a, scoped, parts, measures, details)
+   explain_gap(a, gap, only_a, parts, measures, details)
    ctx:finding({
       message = table.concat(parts, "; "),
       evidence = { claims = { a.id, b.id },
@@ -163,24 +149,31 @@ local function report(ctx, a, b, best_a, best_b, scoped)
 end
 
 -- Reports a pair whose counts differ by at least min_gap.
-local function report_if_gap(ctx, a, b, scoped)
+local function report_if_gap(ctx, a, b)
    local larger, smaller, best_l, best_s = larger_first(a, b)
-   if best_l - best_s >= ctx.params.min_gap then report(ctx, larger, smaller, best_l, best_s, scoped) end
+   if best_l - best_s >= ctx.params.min_gap then report(ctx, larger, smaller, best_l, best_s) end
 end
 
--- Each two claims of a group by different claimants, both scoped (or include_unscoped), with
--- different tag sets, for periods that can overlap (the tests inline: a group of n claims is
--- n(n-1)/2 pairs).
+-- Each two totals (claims that are no part of their claimant's own) of a group by different
+-- claimants, both scoped (or include_unscoped), with different canonical tag sets, for periods
+-- that can overlap (the tests inline).
 local function compare_group(ctx, group)
    local include_unscoped = ctx.params.include_unscoped
-   local scoped = scoped_index(group)
-   for i = 1, #group do
-      local a = group[i]
-      for j = i + 1, #group do
-         local b = group[j]
+   local totals = {}
+   for _, c in ipairs(group) do
+      if not c.part then totals[#totals + 1] = c end
+   end
+   -- in as_of order (of the first day): the totals after one that begin after its last day
+   -- cannot overlap it, so the walk stops there
+   for i = 1, #totals do
+      local a = totals[i]
+      local last = a.as_of_period.last
+      for j = i + 1, #totals do
+         local b = totals[j]
+         if b.as_of_period.first > last then break end
          if a.claimant ~= b.claimant and (include_unscoped or (#a.tags > 0 and #b.tags > 0)) and
             a.tagkey ~= b.tagkey and dates.overlap(a.as_of_period, b.as_of_period) then
-            report_if_gap(ctx, a, b, scoped)
+            report_if_gap(ctx, a, b)
          end
       end
    end
@@ -193,10 +186,10 @@ end
 
 return {
    id = "scope_mismatch",
-   version = "1.0.0",
-   description = "Counts of the same thing by different parties, for periods that can overlap, whose scope tags " ..
-      "differ: which tags each side includes, and how much of the gap the difference explains when a party " ..
-      "splits its own count by scope.",
+   version = "2.0.0",
+   description = "Totals of the same thing by different parties, for periods that can overlap, whose canonical " ..
+      "scopes differ: which tags each side includes, and how much of the gap the difference explains when a " ..
+      "party breaks its own total down by scope.",
    severity = "low",
    params = {
       min_gap = { type = "number", default = 0, min = 0,

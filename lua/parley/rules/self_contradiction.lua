@@ -2,9 +2,10 @@
 -- self_contradiction: a party's assertion contradicted by its own later claim or act.
 --   denial:   it said mine maps do not exist (mine_maps_exist: false), then handed maps over
 --             (a transfer from that party with mine_maps, certainly after the claim's as_of);
---   reversal: its count of the same subject, holder, about and region went down and then up,
---             or up after a release from the holder, with no exchange between the two claims
---             that brought that cargo to the holder;
+--   reversal: its count of the same subject, holder, about and region and of the same
+--             canonical scope (one series, kit.series_key) went down and then up, or up after a
+--             release from the holder, with no exchange between the two claims that brought that
+--             cargo to the holder; a part of its own total is never set against the total;
 --   flip:     it asserted a value false, and later true (same subject, holder, about, region).
 -- See docs/rules/self_contradiction.md.
 local dates = require "parley.dates"
@@ -17,21 +18,42 @@ local function what_of(c)
       (c.region and (" in " .. c.region) or "")
 end
 
-local function series_key(c)
-   return table.concat({ c.claimant, c.subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+-- An assertion's series: its claimant on its canonical subject, holder, about and region.
+local function assertion_key(c)
+   return table.concat({ c.claimant, kit.count_key(c) }, "\1")
 end
 
 ----------------------------------------------------------------------------- denial
 
--- Handovers of maps by party, in date order: { [party] = { {x=, maps=}, ... } }.
+-- Adds a handover to a list in date order, with its reach (the latest last day up to it,
+-- which only grows: a binary search on it finds the first handover that can follow a date).
+local function add_handover(list, x, maps)
+   local reach = x.date_period.last
+   if #list > 0 and list[#list].reach > reach then reach = list[#list].reach end
+   list[#list + 1] = { x = x, maps = maps, reach = reach }
+end
+
+-- Handovers of maps by party, in date order (exchanges come by their first day), all of them
+-- and by region (each with that region's maps only): { [party] = { all = { {x=, maps=,
+-- reach=}, ... }, by_region = { [region] = { ... } } } }, so a regional denial looks only at
+-- its region's handovers.
 local function handovers(exchanges)
    local handed = {}
    for _, x in ipairs(exchanges) do
       for _, t in ipairs(x.transfers) do
          if t.mine_maps then
-            local h = handed[t.from] or {}
+            local h = handed[t.from] or { all = {}, by_region = {} }
             handed[t.from] = h
-            h[#h + 1] = { x = x, maps = t.mine_maps }
+            add_handover(h.all, x, t.mine_maps)
+            local of_region = {}
+            for _, m in ipairs(t.mine_maps) do
+               of_region[m.region] = of_region[m.region] or {}
+               table.insert(of_region[m.region], m)
+            end
+            for region, maps in pairs(of_region) do
+               h.by_region[region] = h.by_region[region] or {}
+               add_handover(h.by_region[region], x, maps)
+            end
          end
       end
    end
@@ -59,7 +81,14 @@ end
 -- include_overlapping when the dates can overlap), with the maps, mines and regions in them.
 local function handovers_after(c, handed, include_overlapping)
    local after, maps, mines, regions, seen_region = {}, 0, 0, {}, {}
-   for _, h in ipairs(handed) do
+   local list = c.region and (handed.by_region[c.region] or {}) or handed.all
+   local lo, hi = 1, #list + 1
+   while lo < hi do -- the first handover whose date can be the denial's or after it
+      local mid = (lo + hi) // 2
+      if list[mid].reach < c.as_of_period.first then lo = mid + 1 else hi = mid end
+   end
+   for i = lo, #list do
+      local h = list[i]
       local certain = dates.before(c.as_of_period, h.x.date_period)
       if certain or (include_overlapping and dates.overlap(c.as_of_period, h.x.date_period)) then
          local n, m = maps_denied(c, h, regions, seen_region)
@@ -103,8 +132,9 @@ end
 local function denials(ctx, claims, exchanges)
    local p = ctx.params
    local handed = handovers(exchanges)
+   local maps_subject = ctx.db:vocabulary():canonical_subject(p.maps_subject) -- a synonym names it too
    for _, c in ipairs(claims) do
-      if c.subject == p.maps_subject and c.value == false and handed[c.claimant] then
+      if kit.canonical(c).subject == maps_subject and c.value == false and handed[c.claimant] then
          local after, maps, mines, regions = handovers_after(c, handed[c.claimant], p.include_overlapping)
          if #after > 0 then report_denial(ctx, c, after, maps, mines, regions) end
       end
@@ -113,7 +143,9 @@ end
 
 ----------------------------------------------------------------------------- reversal
 
--- Exchanges that moved `cargo` from or to a party: { [party] = { {x=, count=}, ... } }.
+-- Exchanges that moved `cargo` from or to a party, in date order (exchanges come by their
+-- first day), each with its reach (the latest last day up to it, which only grows):
+-- { [party] = { {x=, count=, reach=}, ... } }.
 local function movements(exchanges, cargo, dir)
    local out = {}
    for _, x in ipairs(exchanges) do
@@ -122,7 +154,9 @@ local function movements(exchanges, cargo, dir)
             local party = dir == "from" and t.from or t.to
             local l = out[party] or {}
             out[party] = l
-            l[#l + 1] = { x = x, count = t[cargo].count }
+            local reach = x.date_period.last
+            if #l > 0 and l[#l].reach > reach then reach = l[#l].reach end
+            l[#l + 1] = { x = x, count = t[cargo].count, reach = reach }
          end
       end
    end
@@ -130,11 +164,20 @@ local function movements(exchanges, cargo, dir)
 end
 
 -- Movements of the holder's cargo that can fall between claims a and b (not certainly before
--- a, not certainly after b).
+-- a, not certainly after b): a binary search on the reach finds the first that can, and the
+-- walk stops at the first certainly after b, so a series walks only the movements near it.
 local function between(list, a, b)
    local out, total = {}, 0
-   for _, m in ipairs(list or {}) do
-      if not dates.before(m.x.date_period, a.as_of_period) and not dates.before(b.as_of_period, m.x.date_period) then
+   list = list or {}
+   local lo, hi = 1, #list + 1
+   while lo < hi do
+      local mid = (lo + hi) // 2
+      if list[mid].reach < a.as_of_period.first then lo = mid + 1 else hi = mid end
+   end
+   for i = lo, #list do
+      local m = list[i]
+      if dates.before(b.as_of_period, m.x.date_period) then break end
+      if not dates.before(m.x.date_period, a.as_of_period) then
          out[#out + 1] = m
          total = total + m.count
       end
@@ -161,13 +204,14 @@ local function report_reversal(ctx, before, prev, cur, fell, rise, cargo, out, t
    end
    local sources = { cur.source, prev.source, fell and before.source or nil }
    ctx:finding({
-      message = string.format("%s's count of %s %s, with no exchange bringing %s to %s between them",
-         cur.claimant, what_of(cur), why, cargo or cur.subject, cur.holder or "the holder"),
+      message = string.format("%s's count of %s (%s) %s, with no exchange bringing %s to %s between them",
+         cur.claimant, what_of(cur), kit.scope_words(kit.scope_of(cur)), why, cargo or kit.canonical(cur).subject,
+         cur.holder or "the holder"),
       evidence = { claims = evidence_claims, exchanges = #xids > 0 and xids or nil,
          sources = ids(sources), parties = { cur.claimant } },
       measures = { rise = rise, fall = fell and (best_of(before.count) - best_of(prev.count)) or nil,
          released = total },
-      details = { kind = "reversal" },
+      details = { kind = "reversal", scope = kit.scope_of(cur) },
    })
 end
 
@@ -179,7 +223,8 @@ local function check_rise(ctx, series, i, released, received)
    local before, prev, cur = series[i - 2], series[i - 1], series[i]
    local rise = best_of(cur.count) - best_of(prev.count)
    if rise < p.min_change then return end
-   local cargo = (cur.subject == "detainees" or cur.subject == "remains") and cur.subject or nil
+   local subject = kit.canonical(cur).subject
+   local cargo = (subject == "detainees" or subject == "remains") and subject or nil
    local moved = cargo and cur.holder
    if moved and #between(received[cargo][cur.holder], prev, cur) > 0 then return end
    local fell = before and best_of(before.count) - best_of(prev.count) >= p.min_change
@@ -193,14 +238,27 @@ local function reversals(ctx, claims, exchanges)
    for _, c in ipairs(claims) do
       if c.count then counted[#counted + 1] = c end
    end
+   kit.breakdowns(counted)
+   -- a part stating no scope of its own is in no series: it would stand for its total
+   local in_series = {}
+   for _, c in ipairs(counted) do
+      if kit.canonical(c).kind == "stock" and not kit.unscoped_part(c) then in_series[#in_series + 1] = c end
+   end
    local released, received = {}, {}
    for _, cargo in ipairs({ "detainees", "remains" }) do
       released[cargo] = movements(exchanges, cargo, "from")
       received[cargo] = movements(exchanges, cargo, "to")
    end
-   local groups, order = kit.group(counted, series_key)
+   local groups, order = kit.group(in_series, kit.series_key)
+   local function tie(slot)
+      local tied = {}
+      for k, c in ipairs(slot) do tied[k] = c.id end
+      table.sort(tied)
+      ctx.log(string.format("%s: left out of the series, they give different counts for the same date",
+         table.concat(tied, ", ")))
+   end
    for _, key in ipairs(order) do
-      local series = kit.series(groups[key]) -- each claim certainly after the one before
+      local series = kit.series(groups[key], tie) -- each claim certainly after the one before
       for i = 2, #series do check_rise(ctx, series, i, released, received) end
    end
 end
@@ -220,7 +278,7 @@ local function flips(ctx, claims)
    for _, c in ipairs(claims) do
       if c.value == false or c.value == true then valued[#valued + 1] = c end
    end
-   local groups, order = kit.group(valued, series_key)
+   local groups, order = kit.group(valued, assertion_key)
    for _, key in ipairs(order) do
       local g = groups[key]
       for i, f in ipairs(g) do
@@ -238,15 +296,57 @@ local function flips(ctx, claims)
    end
 end
 
+----------------------------------------------------------------------------- reading
+
+-- The current exchanges in date order with only what the rule reads: id, date and its period,
+-- sources, and transfers (from, to, the detainees and remains counts, the mine maps' region and
+-- mines). Plain SQL: the exchanges iterator would build every named person released first,
+-- which on a large store is most of the memory a rule may use.
+local function current_exchanges(ctx)
+   local gone = superseded(ctx.db, "exchanges")
+   local exchanges, by_id, transfer_of = {}, {}, {}
+   for r in ctx.db:query("SELECT id, date, date_start, date_end FROM exchanges ORDER BY date_start, id") do
+      if not gone[r.id] then
+         local x = { id = r.id, date = r.date, date_period = { first = r.date_start, last = r.date_end },
+            transfers = {} }
+         exchanges[#exchanges + 1] = x
+         by_id[x.id] = x
+      end
+   end
+   for r in ctx.db:query("SELECT exchange, source FROM exchange_sources ORDER BY exchange, position") do
+      local x = by_id[r.exchange]
+      if x then
+         x.sources = x.sources or {}
+         x.sources[#x.sources + 1] = r.source
+      end
+   end
+   for r in ctx.db:query("SELECT id, exchange, from_party, to_party, detainees, remains FROM transfers " ..
+      "ORDER BY exchange, position") do
+      local x = by_id[r.exchange]
+      if x then
+         local t = { from = r.from_party, to = r.to_party, detainees = r.detainees and { count = r.detainees },
+            remains = r.remains and { count = r.remains } }
+         x.transfers[#x.transfers + 1] = t
+         transfer_of[r.id] = t
+      end
+   end
+   for r in ctx.db:query("SELECT transfer, region, mines FROM mine_maps ORDER BY transfer, position") do
+      local t = transfer_of[r.transfer]
+      if t then
+         t.mine_maps = t.mine_maps or {}
+         t.mine_maps[#t.mine_maps + 1] = { region = r.region, mines = r.mines }
+      end
+   end
+   return exchanges
+end
+
 local function run(ctx)
-   local claims, exchanges = {}, {}
-   local gone_c, gone_x = superseded(ctx.db, "claims"), superseded(ctx.db, "exchanges")
+   local claims = {}
+   local gone_c = superseded(ctx.db, "claims")
    for c in ctx.db:claims() do
       if not gone_c[c.id] then claims[#claims + 1] = c end
    end
-   for x in ctx.db:exchanges() do
-      if not gone_x[x.id] then exchanges[#exchanges + 1] = x end
-   end
+   local exchanges = current_exchanges(ctx)
    denials(ctx, claims, exchanges)
    reversals(ctx, claims, exchanges)
    flips(ctx, claims)
@@ -254,7 +354,7 @@ end
 
 return {
    id = "self_contradiction",
-   version = "1.0.0",
+   version = "2.0.0",
    description = "A party's assertion contradicted by its own later claim or act: mine maps denied and then " ..
       "handed over, counts that reverse without an exchange to explain it, a value asserted false and later true.",
    severity = "medium",
