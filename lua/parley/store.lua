@@ -287,15 +287,6 @@ end
 -- @return or nil and SQLite's message
 -- @raise when sql is not a string
 
---- The names of the columns a statement gives, in its order, without running it (an empty
--- table for a statement that gives none).
--- @function Database:columns
--- @tparam string sql
--- @param ... the parameters' values
--- @treturn table the column names
--- @return or nil and SQLite's message
--- @raise when sql is not a string
-
 --- Runs a write, or a script of several statements without parameters, to completion.
 -- @function Database:exec
 -- @tparam string sql
