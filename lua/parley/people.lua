@@ -398,7 +398,8 @@ function people.cluster(entries, groups, decisions, opts)
       end
    end
    return { people = list, by_entry = by_entry, by_id = person_by_id, entries = by_id, uncertain = uncertain,
-      decisions = used, params = { threshold = threshold, review = review }, version = people.RESOLVER_VERSION }
+      decisions = used, apart = apart, params = { threshold = threshold, review = review },
+      version = people.RESOLVER_VERSION }
 end
 
 ---------------------------------------------------------------------------- a person's story
