@@ -6,13 +6,10 @@
 --                  releasing side's detainees;
 --   unlisted:      a released person who was never on the receiving side's own lists of its
 --                  people held by the releasing side (when it has such lists).
--- Persons are matched through the store's resolution of people (parley.people): one identity
--- per person across every list, exchange and person record, in every script, with reviewers'
--- decisions, so "Davit Sargsyan" released and "Давид Саргсян" still listed are one person.
+-- Persons are matched by person id, or by exact name where one side gives no id.
 -- See docs/rules/release_accounting.md.
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
-local people = require "parley.people"
 local vocab = require "parley.vocab"
 local superseded, listing, best_of = kit.superseded, kit.listing, kit.best
 local say, num, ids = kit.say, kit.num, kit.ids
@@ -175,27 +172,24 @@ end
 -- person: by given person id, by name of entries without an id, by any entry's name; each
 -- to the entries' lists (their position among the side's lists, which are in as_of order)
 -- and person ids (given or generated).
-local function add_to(index, key, list, person, entry)
+local function add_to(index, key, list, person)
    local l = index[key]
    if not l then
       l = {}
       index[key] = l
    end
-   l[#l + 1] = { list = list, person = person, entry = entry }
+   l[#l + 1] = { list = list, person = person }
 end
 
-local function side_index(lists, resolution)
-   local index = { lists = lists, by_who = {}, by_id = {}, by_name_noid = {}, by_name = {},
-      apart = resolution.apart }
+local function side_index(lists)
+   local index = { lists = lists, by_id = {}, by_name_noid = {}, by_name = {} }
    for pos, l in ipairs(lists) do
       l.position = pos
       for _, e in ipairs(l.entries) do
-         local who = resolution.by_entry[e.entry]
-         if who then add_to(index.by_who, who.id, l, e.person, e.entry) end
-         if e.given then add_to(index.by_id, e.person, l, e.person, e.entry) end
+         if e.given then add_to(index.by_id, e.person, l, e.person) end
          if e.name then
-            add_to(index.by_name, e.name, l, e.person, e.entry)
-            if not e.given then add_to(index.by_name_noid, e.name, l, e.person, e.entry) end
+            add_to(index.by_name, e.name, l, e.person)
+            if not e.given then add_to(index.by_name_noid, e.name, l, e.person) end
          end
       end
       l.entries = nil -- the index is all that is needed from here on
@@ -203,12 +197,10 @@ local function side_index(lists, resolution)
    return index
 end
 
--- The index's runs of entries that can be released person r: the entries the resolution
--- makes the same person (in any script), and those that give r's person id or, where one side
--- gives no id, r's name as written (a name written the same way is the same person's unless a
--- reviewer decided otherwise). Each run is in list order (as_of order).
+-- The index's runs of entries that can be released person r: by person id, or by exact
+-- name where one side gives no id. Each run is in list order (as_of order).
 local function runs_naming(index, r, names)
-   local runs = { r.who and index.by_who[r.who] or nil }
+   local runs = {}
    if r.given then
       runs[#runs + 1] = index.by_id[r.person]
       for _, n in ipairs(names[r.person] or {}) do runs[#runs + 1] = index.by_name_noid[n] end
@@ -223,28 +215,23 @@ end
 -- not after d (those whose first day is not after d's last: a prefix), so a common name on
 -- many earlier lists costs its logarithm, not its length.
 local function lists_after(index, r, names, d)
-   local by_list, out, seen = {}, {}, {}
+   local by_list, out = {}, {}
    for _, run in ipairs(runs_naming(index, r, names)) do
       local lo, hi = 1, #run + 1
       while lo < hi do
          local mid = (lo + hi) // 2
          if run[mid].list.as_of_period.first <= d.last then lo = mid + 1 else hi = mid end
       end
-      local apart = index.apart[r.entry] or {}
       for i = lo, #run do
          local h = run[i]
-         if dates.before(d, h.list.as_of_period) and not apart[h.entry] then
+         if dates.before(d, h.list.as_of_period) then
             local m = by_list[h.list]
             if not m then
                m = { list = h.list, persons = {} }
                by_list[h.list] = m
                out[#out + 1] = m
-               seen[h.list] = {}
             end
-            if not seen[h.list][h.person] then
-               seen[h.list][h.person] = true
-               m.persons[#m.persons + 1] = h.person
-            end
+            m.persons[#m.persons + 1] = h.person
          end
       end
    end
@@ -255,14 +242,8 @@ end
 -- Whether released person r is on one of the first n lists of the index (each run's first
 -- entry is its earliest list).
 local function on_first_lists(index, r, names, n)
-   local apart = index.apart[r.entry] or {}
    for _, run in ipairs(runs_naming(index, r, names)) do
-      for _, h in ipairs(run) do
-         if not apart[h.entry] then
-            if h.list.position <= n then return true end
-            break
-         end
-      end
+      if run[1].list.position <= n then return true end
    end
    return false
 end
@@ -292,17 +273,16 @@ local function lists_of_subject(ctx)
       lists[#lists + 1] = rec
       by_id[l.id] = rec
    end
-   for e in ctx.db:query("SELECT e.list, e.position, e.person, e.person_given, e.name FROM entries e JOIN lists l " ..
+   for e in ctx.db:query("SELECT e.list, e.person, e.person_given, e.name FROM entries e JOIN lists l " ..
       "ON l.id = e.list WHERE l.subject" .. among .. " ORDER BY e.list, e.position", table.unpack(written)) do
-      table.insert(by_id[e.list].entries, { entry = e.list .. "#" .. e.position, person = e.person,
-         given = e.person_given == 1, name = e.name })
+      table.insert(by_id[e.list].entries, { person = e.person, given = e.person_given == 1, name = e.name })
    end
    return lists
 end
 
 -- The lists by the side holding the persons listed (current lists only) and by claimant and
 -- holder (any version), each side's indexed.
-local function lists_by_side(ctx, resolution)
+local function lists_by_side(ctx)
    local gone = superseded(ctx.db, "lists")
    local current_of_holder, own_of_claimant = {}, {}
    local function add(t, key, l)
@@ -319,8 +299,8 @@ local function lists_by_side(ctx, resolution)
          add(own_of_claimant, l.claimant .. "\0" .. l.holder, l)
       end
    end
-   for key, lists in pairs(current_of_holder) do current_of_holder[key] = side_index(lists, resolution) end
-   for key, lists in pairs(own_of_claimant) do own_of_claimant[key] = side_index(lists, resolution) end
+   for key, lists in pairs(current_of_holder) do current_of_holder[key] = side_index(lists) end
+   for key, lists in pairs(own_of_claimant) do own_of_claimant[key] = side_index(lists) end
    return current_of_holder, own_of_claimant
 end
 
@@ -345,17 +325,14 @@ local function add_name(names, r)
 end
 
 -- The persons released in the current exchanges, in exchange date order.
-local function persons_released(ctx, exchange_of, names, resolution)
+local function persons_released(ctx, exchange_of, names)
    local released = {}
-   for e in ctx.db:query("SELECT e.person, e.person_given, e.name, e.position, e.cargo, t.position AS t, " ..
-      "t.exchange, t.from_party, t.to_party FROM entries e JOIN transfers t ON t.id = e.transfer WHERE e.cargo = ? " ..
-      "ORDER BY e.id", ctx.params.subject) do
+   for e in ctx.db:query("SELECT e.person, e.person_given, e.name, t.exchange, t.from_party, t.to_party " ..
+      "FROM entries e JOIN transfers t ON t.id = e.transfer WHERE e.cargo = ? ORDER BY e.id", ctx.params.subject) do
       local x = exchange_of[e.exchange]
       if x then
-         local entry = string.format("%s/transfers[%d].%s#%d", e.exchange, e.t, e.cargo, e.position)
-         local who = resolution.by_entry[entry]
          local r = { person = e.person, given = e.person_given == 1, name = e.name, x = x, from = e.from_party,
-            to = e.to_party, who = who and who.id, entry = entry }
+            to = e.to_party }
          if r.given and r.name then add_name(names, r) end
          released[#released + 1] = r
       end
@@ -430,10 +407,9 @@ local function check_unlisted(ctx, r, who, index, names)
 end
 
 local function persons(ctx, exchange_of)
-   local resolution = people.resolution(ctx.db)
-   local current_of_holder, own_of_claimant = lists_by_side(ctx, resolution)
+   local current_of_holder, own_of_claimant = lists_by_side(ctx)
    local names = names_of_persons(ctx)
-   for _, r in ipairs(persons_released(ctx, exchange_of, names, resolution)) do
+   for _, r in ipairs(persons_released(ctx, exchange_of, names)) do
       local who = r.name and string.format("%s (%s)", r.name, r.person) or r.person
       check_still_listed(ctx, r, who, current_of_holder[r.from], names)
       check_unlisted(ctx, r, who, own_of_claimant[r.to .. "\0" .. r.from], names)
@@ -501,7 +477,7 @@ end
 
 return {
    id = "release_accounting",
-   version = "2.0.0",
+   version = "1.0.0",
    description = "Counts that do not fall by the number released in exchanges, released persons still on later " ..
       "lists of detainees, and released persons never on the receiving side's own lists.",
    severity = "medium",
