@@ -48,6 +48,7 @@ typedef struct Side {
     long long *born; /* NO_YEAR when unknown */
     const char **cat;
     size_t *catlen;
+    const lua_Integer *group; /* self-linking: each name's group, whose names are never paired */
 } Side;
 
 typedef struct Entry {
@@ -371,6 +372,9 @@ static void visit(lua_State *L, const Side *l, int i, const NameRec *ra, const S
 {
     double s;
     int initial = 0;
+    /* linking a list with itself: a name is never paired with itself or its own group's */
+    if (r->group && (j == i || r->group[j] == l->group[i]))
+        return;
     work(L, pending, 1);
     if (stamp) {
         if (stamp[j] == i)
@@ -440,8 +444,12 @@ static void visit_block(lua_State *L, const Entry *e, size_t n, size_t first, ui
 }
 
 /* names_link(packed_left, packed_right, born_left, born_right, cat_left, cat_right,
- *            threshold, review, exhaustive [, block_cap]) -> pairs, uncertain, compared
- * block_cap (default BLOCK_CAP) is there for bench/names_block_cap.lua to measure the cap. */
+ *            threshold, review, exhaustive [, block_cap [, groups]]) -> pairs, uncertain, compared
+ * block_cap (default BLOCK_CAP) is there for bench/names_block_cap.lua to measure the cap.
+ * groups (the same list on both sides: one call links every name with every other) gives each
+ * name's group: names of one group are never paired, and every candidate pair is returned,
+ * not only the best one-to-one pairs (the resolution of people, parley.people, clusters them
+ * under its own constraints). */
 int parley_names_link(lua_State *L)
 {
     Side l, r;
@@ -459,9 +467,21 @@ int parley_names_link(lua_State *L)
     Key keys[MAX_KEYS];
     luaL_argcheck(L, block_cap >= 1, 10, "block_cap must be at least 1");
     cap = (size_t)block_cap;
-    lua_settop(L, 9);
+    lua_settop(L, 11);
     read_side(L, 1, 3, 5, &l);
     read_side(L, 2, 4, 6, &r);
+    l.group = r.group = NULL;
+    if (lua_istable(L, 11)) {
+        lua_Integer *g;
+        luaL_argcheck(L, l.n == r.n && luaL_len(L, 11) == l.n, 11, "groups: one per name of a list linked with itself");
+        g = (lua_Integer *)udata(L, (size_t)l.n, sizeof *g);
+        for (i = 0; i < l.n; i++) {
+            lua_rawgeti(L, 11, i + 1);
+            g[i] = lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        l.group = r.group = g;
+    }
     cand = (Cand *)udata(L, (size_t)l.n * KEEP, sizeof *cand);
     for (k = 0; k < (size_t)l.n * KEEP; k++)
         cand[k].i = -1;
@@ -548,6 +568,17 @@ int parley_names_link(lua_State *L)
         }
     lua_newtable(L); /* pairs */
     lua_newtable(L); /* uncertain */
+    if (l.group) { /* self-linking: every candidate, each name's best KEEP */
+        for (k = 0; k < ncand; k++) {
+            const Cand *c = &all[k];
+            if (c->score >= threshold)
+                push_pair(L, lua_gettop(L) - 1, ++npairs, c);
+            else
+                push_pair(L, lua_gettop(L), ++nunc, c);
+        }
+        lua_pushinteger(L, compared);
+        return 3;
+    }
     for (k = 0; k < ncand; k++) {
         const Cand *c = &all[k];
         if (used_l[c->i] || used_r[c->j])

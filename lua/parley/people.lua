@@ -218,31 +218,43 @@ local function packed_names(groups)
    return packed, born, cat, owner, first
 end
 
--- Candidate links: each group's entries against every entry of the groups before it (date
--- order), one to one, as names.link pairs them: each entry of the group gets its best partner
--- among the earlier entries (and no earlier entry is claimed twice by one group: its entries
--- are different people). Every two groups meet once; transitivity does the rest. The cost is
--- that of linking every entry once against all the others, not of every pair of lists.
+-- Candidate links: every name linked with every other in one call of the C kernel (blocked
+-- as names.link blocks), never with a name of its own group (a list, an exchange, a person
+-- record), each name keeping its best candidates. The cost is that of one link of the store's
+-- names with themselves, whatever the number of lists.
 candidate_links = function(groups, threshold, review)
-   local packed, born, cat, owner, first = packed_names(groups)
+   local packed, born, cat, owner = packed_names(groups)
+   local group_of, index, n_groups = {}, {}, 0
+   for k, e in ipairs(owner) do
+      local g = index[e.group]
+      if not g then
+         n_groups = n_groups + 1
+         g = n_groups
+         index[e.group] = g
+      end
+      group_of[k] = g
+   end
    local links = {}
-   for gi = 2, #groups do
-      local a, b = first[gi], first[gi + 1] - 1
-      if b >= a then
-         local n_before = a - 1
-         local pl, bl, cl = table.move(packed, a, b, 1, {}), table.move(born, a, b, 1, {}),
-            table.move(cat, a, b, 1, {})
-         -- the earlier entries: the prefix of the packed arrays
-         local pr, br, cr = table.move(packed, 1, n_before, 1, {}), table.move(born, 1, n_before, 1, {}),
-            table.move(cat, 1, n_before, 1, {})
-         local pairs_, uncertain = kernels.link(pl, pr, bl, br, cl, cr, threshold, review, false)
-         for _, list in ipairs({ pairs_, uncertain }) do
-            for _, p in ipairs(list) do
-               local x, y = owner[a + p.left - 1], owner[p.right]
-               if x ~= y then
-                  links[#links + 1] = { a = x.id, b = y.id, score = p.score, sure = p.score >= threshold }
-               end
+   if #packed < 2 then return links end
+   local pairs_, uncertain = kernels.link(packed, packed, born, born, cat, cat, threshold, review, false, nil,
+      group_of)
+   -- each pair once (found from either side), at its best score
+   local seen = {}
+   for _, list in ipairs({ pairs_, uncertain }) do
+      for _, p in ipairs(list) do
+         local x, y = owner[p.left], owner[p.right]
+         if x ~= y then
+            if y.id < x.id then x, y = y, x end
+            local key = x.id .. "\0" .. y.id
+            local l = seen[key]
+            if not l then
+               l = { a = x.id, b = y.id, score = p.score }
+               seen[key] = l
+               links[#links + 1] = l
+            elseif p.score > l.score then
+               l.score = p.score
             end
+            l.sure = l.score >= threshold
          end
       end
    end
@@ -398,7 +410,8 @@ function people.cluster(entries, groups, decisions, opts)
       end
    end
    return { people = list, by_entry = by_entry, by_id = person_by_id, entries = by_id, uncertain = uncertain,
-      decisions = used, params = { threshold = threshold, review = review }, version = people.RESOLVER_VERSION }
+      decisions = used, apart = apart, params = { threshold = threshold, review = review },
+      version = people.RESOLVER_VERSION }
 end
 
 ---------------------------------------------------------------------------- a person's story

@@ -222,7 +222,9 @@ local function current_lists(ctx)
    local groups, order = {}, {}
    for l in ctx.db:lists(p.subject and { subject = p.subject } or nil) do
       if not gone[l.id] then
-         local key = table.concat({ l.subject, l.holder or "", l.about or "" }, "\0")
+         -- like with like: `detained` and `detainees` are one population (the canonical subject)
+         local subject = l.canonical and l.canonical.subject or l.subject
+         local key = table.concat({ subject, l.holder or "", l.about or "" }, "\0")
          if not groups[key] then
             groups[key] = {}
             order[#order + 1] = key
