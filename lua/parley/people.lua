@@ -145,12 +145,13 @@ end
 -- apart), its members (to honour decisions that separate) and its evidence (birth years,
 -- fathers' names).
 local function new_clusters(entries)
-   local parent, members, groups, attrs = {}, {}, {}, {}
+   local parent, members, groups, attrs, record_of = {}, {}, {}, {}, {}
    for _, e in ipairs(entries) do
       parent[e.id] = e.id
       members[e.id] = { e.id }
       groups[e.id] = { [e.group] = 1 }
       attrs[e.id] = attributes(e)
+      record_of[e.id] = e.kind == "person" and e.id or nil
    end
    local c = {}
    function c.find(x)
@@ -167,6 +168,10 @@ local function new_clusters(entries)
       if ra == rb then return false end
       for g in pairs(groups[ra]) do
          if groups[rb][g] then return "both in " .. g:gsub("^exchange:", "exchange "):gsub("^person:", "person ") end
+      end
+      -- two person records are two persons: the dataset says so by giving each its own
+      if record_of[ra] and record_of[rb] then
+         return "two person records, " .. record_of[ra] .. " and " .. record_of[rb]
       end
       local differ = attributes_differ(attrs[ra], attrs[rb])
       if differ then return differ end
@@ -192,7 +197,8 @@ local function new_clusters(entries)
          local into = attrs[ra][key]
          for _, v in ipairs(attrs[rb][key]) do into[#into + 1] = v end
       end
-      members[rb], groups[rb], attrs[rb] = nil, nil, nil
+      record_of[ra] = record_of[ra] or record_of[rb]
+      members[rb], groups[rb], attrs[rb], record_of[rb] = nil, nil, nil, nil
    end
    function c.members(root) return members[root] end
    return c

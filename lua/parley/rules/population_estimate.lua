@@ -22,6 +22,12 @@ local WARNING = "the two lists come from different parties to the conflict and a
 -- parley.names, when it is built: its link(left, right) pairs names across scripts.
 local has_names, names = pcall(require, "parley.names")
 if has_names and (type(names) ~= "table" or type(names.link) ~= "function") then has_names = false end
+-- parley.people, the resolution every rule about persons reads (it needs parley.names)
+local has_people, people = false, nil
+if has_names then
+   has_people, people = pcall(require, "parley.people")
+   if has_people and type(people) ~= "table" then has_people = false end
+end
 
 -- Lower case for the scripts names come in: ASCII, Latin-1 and Latin Extended-A, Greek,
 -- Cyrillic and Armenian. Invalid UTF-8 is lowered in ASCII only.
@@ -63,10 +69,18 @@ local function normalise(name)
 end
 
 -- The entries of a list as persons: duplicates of the same person id counted once.
-local function persons_of(list)
+local function persons_of(list, resolution)
    local out, seen = {}, {}
-   for _, e in ipairs(list.persons) do
-      if e.person then
+   for i, e in ipairs(list.persons) do
+      -- who the entry is, in the store's resolution of people (parley.people): the same person
+      -- on every list that names them, in any script, as reviewers decided
+      local who = resolution and resolution.by_entry[list.id .. "#" .. i]
+      if who then
+         if not seen[who.id] then
+            seen[who.id] = true
+            out[#out + 1] = { person = who.id, name = e.name, category = e.category }
+         end
+      elseif e.person then
          if not seen[e.person] then
             seen[e.person] = true
             out[#out + 1] = { person = e.person, name = e.name, category = e.category }
@@ -185,7 +199,8 @@ local function chapman(n1, n2, m)
    return estimate, se, low, estimate + Z95 * se
 end
 
-local MATCHING = has_names and "person ids, then parley.names link()" or
+local MATCHING = has_people and "the resolution of people (parley.people: parley.names across every list, " ..
+   "exchange and person record, with reviewers' decisions)" or has_names and "person ids, then parley.names link()" or
    "person ids, then exact equality of the normalised name (lower case, spaces collapsed): parley.names " ..
    "is not available, so spellings and scripts that differ are not matched and m is a lower bound"
 
@@ -218,6 +233,7 @@ end
 -- with its entries as persons; the groups and their keys in the order first seen.
 local function current_lists(ctx)
    local p = ctx.params
+   local resolution = has_people and people.resolution(ctx.db) or nil
    local gone = kit.superseded(ctx.db, "lists")
    local groups, order = {}, {}
    for l in ctx.db:lists(p.subject and { subject = p.subject } or nil) do
@@ -229,7 +245,7 @@ local function current_lists(ctx)
             groups[key] = {}
             order[#order + 1] = key
          end
-         l.people = persons_of(l)
+         l.people = persons_of(l, resolution)
          l.persons = nil -- the entries as read are not needed again: memory is capped
          table.insert(groups[key], l)
       end
@@ -327,7 +343,8 @@ local function report(ctx, a, b)
    local evidence = { lists = { a.id, b.id }, sources = sources_of({ a, b }), parties = { a.claimant, b.claimant } }
    local assumptions = { CLOSED, MATCHED, PARTIES, TWO_LISTS }
    local details = {
-      warning = WARNING, matching = MATCHING, matched_by_id = m_id, matched_by_name = m_name,
+      warning = WARNING, matching = MATCHING, matched_by_id = not has_people and m_id or nil,
+      matched_by_name = not has_people and m_name or nil, matched_by_resolution = has_people and m_id or nil,
       uncertain = has_names and uncertain or nil, assumptions = assumptions,
    }
    -- No number when the lists cannot give one: too few persons, no one on both (nothing
@@ -499,7 +516,8 @@ local function estimate_lists(ctx, pop)
          "(docs/estimation.md)",
       numbering = "model terms number the lists in the order of evidence.lists: 12 is the dependence of " ..
          "lists 1 and 2", histories = histories,
-      matching = MATCHING, matched_by_id = by_id, matched_by_name = by_name,
+      matching = MATCHING, matched_by_id = not has_people and by_id or nil,
+      matched_by_name = not has_people and by_name or nil, matched_by_resolution = has_people and by_id or nil,
       uncertain = has_names and uncertain or nil,
    }
    local why

@@ -63,8 +63,7 @@ describe("population_estimate", function()
       -- the independence warning, in the message and in details
       assert.matches("not independent", f.details.warning)
       assert.truthy(f.message:find(f.details.warning, 1, true))
-      assert.equal(20, f.details.matched_by_id)
-      assert.equal(0, f.details.matched_by_name)
+      assert.equal(20, f.details.matched_by_resolution) -- the resolution of people: ids and names alike
       -- the assumptions, in words: closed population, matching, the parties' lists, two lists
       assert.equal(4, #f.details.assumptions)
       assert.truthy(f.message:find("Assumptions: closed population", 1, true))
@@ -89,7 +88,8 @@ describe("population_estimate", function()
    end)
 
    describe("with parley.names", function()
-      it("matches names across scripts through link(), never two different person ids", function()
+      it("matches names across scripts through the resolution of people, never two different person ids",
+         function()
          local ds = {
             parties = { { id = "ARM", name = "Armenia" }, { id = "AZE", name = "Azerbaijan" } },
             persons = { { id = "x1", names = { "Aram Sargsyan" } }, { id = "x2", names = { "Арам Саргсян" } } },
@@ -104,8 +104,8 @@ describe("population_estimate", function()
          }
          local f = run_on(ds)[1]
          assert.equal(2, f.measures.m)
-         assert.equal(2, f.details.matched_by_name)
-         assert.matches("parley.names", f.details.matching)
+         assert.equal(2, f.details.matched_by_resolution)
+         assert.matches("parley.people", f.details.matching)
       end)
    end)
 
