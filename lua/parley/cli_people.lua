@@ -87,12 +87,7 @@ function cli_people.install(commands, h)
          if format == "json" then
             lines[#lines + 1] = json.encode(person_json(p))
          elseif format == "csv" then
-            local function field(s)
-               s = tostring(s)
-               if s:match("^[=+%-@\t\r]") then s = "'" .. s end
-               if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
-               return s
-            end
+            local field = text.csv_field
             lines[#lines + 1] = table.concat({ field(p.id), field(table.concat(p.names, "; ")),
                field(table.concat(ids, " ")), tostring(#p.uncertain) }, ",")
          else
@@ -337,12 +332,7 @@ end
 local CSV_COLUMNS = { "decision", "score", "entry_a", "name_a", "born_a", "where_a", "entry_b", "name_b", "born_b",
    "where_b", "explanation", "note" }
 
-local function csv_field(v)
-   local s = v == nil and "" or tostring(v)
-   if s:match("^[=+%-@\t\r]") then s = "'" .. s end
-   if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
-   return s
-end
+local csv_field = text.csv_field -- formula-guarded and quoted as every CSV parley writes
 
 function cli_people.export_csv(pairs_, path, h, io_)
    local lines = { table.concat(CSV_COLUMNS, ",") }

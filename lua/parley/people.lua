@@ -22,6 +22,7 @@ people.RESOLVER_VERSION = "1"
 
 ---------------------------------------------------------------------------- entries
 
+-- The year of a birth date as records give it (an integer year, or a date's text or table).
 local function year_of(born)
    if born == nil then return nil end
    if math.type(born) == "integer" then return born end
@@ -98,6 +99,8 @@ local function gather(db)
    end)
    return entries, groups
 end
+
+people.birth_year = year_of
 
 ---------------------------------------------------------------------------- clusters
 

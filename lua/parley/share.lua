@@ -182,6 +182,13 @@ end
 local Sharer = {}
 Sharer.__index = Sharer
 
+-- A word of free text or of a name: letters and digits of any script (every byte of a UTF-8
+-- sequence), with the apostrophes and hyphens inside names (Ter-Petrosyan, Davt'yan).
+local WORD = "[%w\128-\255'%-]+"
+-- A run of letters and digits only: what full names are indexed and looked up by, so that
+-- "Ter-Petrosyan's" in a text still meets the name "Ter-Petrosyan Levon".
+local LETTERS = "[%w\128-\255]+"
+
 -- What stands for a sensitive person wherever one would be named or counted.
 local WITHHELD = "(withheld)"
 
@@ -198,7 +205,7 @@ end
 
 local function words_of(s)
    local out = {}
-   for w in s:gmatch("[%w\128-\255'%-]+") do
+   for w in s:gmatch(WORD) do
       w = w:gsub("^[%-']+", ""):gsub("[%-']+$", "")
       if #w >= 3 then out[#out + 1] = w end
    end
@@ -268,15 +275,26 @@ local function learn(self, db)
    for _ in pairs(self.sensitive_source) do n = n + 1 end
    self.sensitive_withheld = self:withholds_sensitive() and n or 0
    -- full names longest first, so "Davit Sargsyan Jr" is replaced before "Davit Sargsyan"
-   for name in pairs(self.name_identity) do self.full_names[#self.full_names + 1] = name end
-   table.sort(self.full_names, function(a, b) return #a > #b or (#a == #b and a < b) end)
+   -- full names by their first word, longest first, so that free text is scanned once, word by
+   -- word, and "Davit Sargsyan Jr" is replaced before "Davit Sargsyan"
+   for name in pairs(self.name_identity) do
+      local first = name:match("^" .. LETTERS)
+      if first then
+         local list = self.names_by_first[first] or {}
+         self.names_by_first[first] = list
+         list[#list + 1] = name
+      end
+   end
+   for _, list in pairs(self.names_by_first) do
+      table.sort(list, function(a, b) return #a > #b or (#a == #b and a < b) end)
+   end
 end
 
 -- A sharer applies policy with the persons of db. Returns it, or nil and a message (no key).
 function share.sharer(policy, db)
    local self = setmetatable({ policy = policy, fields = policy.fields, name_identity = {}, name_words = {},
       public_words = {}, entry_identity = {}, sensitive_identity = {}, sensitive_entry = {},
-      sensitive_source = {}, full_names = {}, sensitive_withheld = 0, births = {}, person_ids = {} }, Sharer)
+      sensitive_source = {}, names_by_first = {}, sensitive_withheld = 0, births = {}, person_ids = {}, pseudonyms = {} }, Sharer)
    local needs_key = false
    for _, name in ipairs({ "persons.name", "persons.id" }) do
       if policy.fields[name] == "pseudonym" or policy.fields[name] == "initial" then needs_key = true end
@@ -291,8 +309,14 @@ function share.sharer(policy, db)
    return self
 end
 
+-- Each identity's pseudonym, computed once per sharer (a person is named in many places).
 function Sharer:pseudonym(identity)
-   return share.pseudonym(self.key, identity)
+   local p = self.pseudonyms[identity]
+   if not p then
+      p = share.pseudonym(self.key, identity)
+      self.pseudonyms[identity] = p
+   end
+   return p
 end
 
 -- A name as the policy shows it.
@@ -335,22 +359,24 @@ function Sharer:text(s)
    local t = self.fields.text
    if t == "keep" or type(s) ~= "string" then return s end
    if t == "drop" then return nil end
-   for _, name in ipairs(self.full_names) do
-      if s:find(name, 1, true) then
-         local identity = self.name_identity[name]
-         local p = (self:withholds_sensitive() and self.sensitive_identity[identity]) and WITHHELD or
-            self:pseudonym(identity)
-         local out, i = {}, 1
-         while true do
-            local a, b = s:find(name, i, true)
-            if not a then break end
-            out[#out + 1] = s:sub(i, a - 1)
-            out[#out + 1] = p
-            i = b + 1
+   local out, i = {}, 1
+   for at, word in s:gmatch("()(" .. LETTERS .. ")") do
+      if at >= i then
+         for _, name in ipairs(self.names_by_first[word] or {}) do
+            if s:sub(at, at + #name - 1) == name then
+               local identity = self.name_identity[name]
+               out[#out + 1] = s:sub(i, at - 1)
+               out[#out + 1] = (self:withholds_sensitive() and self.sensitive_identity[identity]) and WITHHELD or
+                  self:pseudonym(identity)
+               i = at + #name
+               break
+            end
          end
-         out[#out + 1] = s:sub(i)
-         s = table.concat(out)
       end
+   end
+   if i > 1 then
+      out[#out + 1] = s:sub(i)
+      s = table.concat(out)
    end
    if self.fields["persons.id"] ~= "keep" then
       -- a person's id written in a message ("Ovanes Petrosyan (p-1), released by ...")
@@ -370,7 +396,7 @@ function Sharer:text(s)
          end)
       end
    end
-   return (s:gsub("[%w\128-\255'%-]+", function(w)
+   return (s:gsub(WORD, function(w)
       local core_word = w:gsub("^[%-']+", ""):gsub("[%-']+$", "")
       if #core_word >= 3 and (self.name_words[core_word] or self.name_words[core_word:lower()])
          and not (self.public_words[core_word] or self.public_words[core_word:lower()]) then

@@ -36,10 +36,7 @@ local function entries_of(ctx, list, person_names)
    return out
 end
 
-local function year(born)
-   if born == nil then return nil end
-   return math.tointeger(tonumber(tostring(type(born) == "table" and born.text or born):sub(1, 4)))
-end
+local year = people.birth_year
 
 local function pair_details(list, limit)
    local out = {}
