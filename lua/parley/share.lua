@@ -294,7 +294,8 @@ end
 function share.sharer(policy, db)
    local self = setmetatable({ policy = policy, fields = policy.fields, name_identity = {}, name_words = {},
       public_words = {}, entry_identity = {}, sensitive_identity = {}, sensitive_entry = {},
-      sensitive_source = {}, names_by_first = {}, sensitive_withheld = 0, births = {}, person_ids = {}, pseudonyms = {} }, Sharer)
+      sensitive_source = {}, names_by_first = {}, sensitive_withheld = 0, births = {}, person_ids = {},
+      pseudonyms = {} }, Sharer)
    local needs_key = false
    for _, name in ipairs({ "persons.name", "persons.id" }) do
       if policy.fields[name] == "pseudonym" or policy.fields[name] == "initial" then needs_key = true end
