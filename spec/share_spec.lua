@@ -163,7 +163,7 @@ describe("sharing policies", function()
    it("an internal report keeps everything, as before", function()
       local text = render("json", "internal")
       assert.truthy(text:find("Davit Sargsyan", 1, true))
-      assert.same({}, {}) -- the level is the default: nothing changes for existing users
+      -- internal is the default: nothing changes for existing users
       assert.equal(render("json", nil), text)
    end)
 
