@@ -15,8 +15,6 @@ local kernels = require("parley.core").names
 
 local people = {}
 
-local candidate_links
-
 -- What a resolution depends on besides the data: bump when the method changes.
 people.RESOLVER_VERSION = "1"
 
@@ -91,7 +89,8 @@ local function gather(db)
          end
       end
    end
-   -- groups in date order (undated person records first), then by id: the order links are made
+   -- groups in date order (undated person records first), then by id: a deterministic order of
+   -- the names the kernel links, whatever order the store returned them in
    table.sort(groups, function(a, b)
       local da, db_ = a.date and a.date.first or "", b.date and b.date.first or ""
       if da ~= db_ then return da < db_ end
@@ -207,42 +206,30 @@ local function new_clusters(entries)
    return c
 end
 
--- Every name of every entry packed once for the C kernels (parley.names' link packs both sides
--- on every call; resolution links each group against all the entries before it).
+-- Every name of every entry packed for the C kernel, with its birth year, category, entry and
+-- group number (the kernel never pairs two names of one group).
 local function packed_names(groups)
-   local packed, born, cat, owner = {}, {}, {}, {}
+   local packed, born, cat, owner, group_of = {}, {}, {}, {}, {}
    local empty = kernels.pack("")
-   local first = {}
    for gi, g in ipairs(groups) do
-      first[gi] = #packed + 1
       for _, e in ipairs(g.entries) do
          for _, n in ipairs(e.names) do
             local k = #packed + 1
             packed[k] = (type(n) == "string" and kernels.pack(n)) or empty
             born[k], cat[k], owner[k] = e.born, type(e.category) == "string" and e.category or nil, e
+            group_of[k] = gi
          end
       end
    end
-   first[#groups + 1] = #packed + 1
-   return packed, born, cat, owner, first
+   return packed, born, cat, owner, group_of
 end
 
 -- Candidate links: every name linked with every other in one call of the C kernel (blocked
 -- as names.link blocks), never with a name of its own group (a list, an exchange, a person
 -- record), each name keeping its best candidates. The cost is that of one link of the store's
 -- names with themselves, whatever the number of lists.
-candidate_links = function(groups, threshold, review)
-   local packed, born, cat, owner = packed_names(groups)
-   local group_of, index, n_groups = {}, {}, 0
-   for k, e in ipairs(owner) do
-      local g = index[e.group]
-      if not g then
-         n_groups = n_groups + 1
-         g = n_groups
-         index[e.group] = g
-      end
-      group_of[k] = g
-   end
+local function candidate_links(groups, threshold, review)
+   local packed, born, cat, owner, group_of = packed_names(groups)
    local links = {}
    if #packed < 2 then return links end
    local pairs_, uncertain = kernels.link(packed, packed, born, born, cat, cat, threshold, review, false, nil,
