@@ -164,6 +164,32 @@ function common.evidence_text(evidence)
    return table.concat(parts, "; ")
 end
 
+-- Where record id of kind was written ({file, line, column}; column nil for a table's row), or
+-- nil: the report was gathered without positions, or the store has none for it (imported
+-- before parley kept them, or from a Lua table).
+function common.position(model, kind, id)
+   local p = model.positions
+   return p and p[kind .. "\0" .. tostring(id)]
+end
+
+-- The first of a finding's evidence records (in vocab.EVIDENCE_KINDS order) whose position
+-- the store has: its position {file, line, column, kind, id}, or nil.
+function common.first_position(model, evidence)
+   if not model.positions then return nil end
+   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
+      for _, id in ipairs(common.ids(evidence, kind)) do
+         local p = common.position(model, kind, id)
+         if p then return { file = p.file, line = p.line, column = p.column, kind = kind, id = id } end
+      end
+   end
+   return nil
+end
+
+-- "file:line:column" (or "file:row" for a table's row).
+function common.position_text(p)
+   return string.format("%s:%d", p.file, p.line) .. (p.column and (":" .. p.column) or "")
+end
+
 -- The person pairs of a list_overlap finding (details.pairs, details.review), each with the
 -- script of either side's name.
 function common.pairs(details, key)

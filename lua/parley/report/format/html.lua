@@ -14,8 +14,10 @@ local chart = require "parley.report.chart"
 
 local html = {}
 
--- The records of the store the report shows: all of them.
+-- The records of the store the report shows: all of them; and where each finding's first
+-- evidence record was written.
 html.records = true
+html.positions = true
 
 local esc = common.html_escape
 
@@ -143,7 +145,8 @@ end
 
 -- The evidence ids of a finding by kind, and the persons a list comparison found on one side
 -- only.
-local function evidence_table(o, data, f)
+local function evidence_table(o, model, f)
+   local data = model.data
    local rows = {}
    for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
       local ids = common.ids(f.evidence, kind)
@@ -161,6 +164,11 @@ local function evidence_table(o, data, f)
                esc(table.concat(ids, ", ")) .. "</td></tr>"
          end
       end
+   end
+   local at = common.first_position(model, f.evidence)
+   if at then
+      rows[#rows + 1] = '<tr><th scope="row">written at</th><td class="ids">' ..
+         id_html(common.position_text(at)) .. " (" .. esc(at.kind) .. " " .. id_html(at.id) .. ")</td></tr>"
    end
    if #rows > 0 then
       o[#o + 1] = '<table class="evidence"><caption>Evidence</caption><tbody>' .. table.concat(rows) ..
@@ -305,7 +313,7 @@ local function finding(o, model, i, f, attributes)
    claim_cards(o, model.data, f)
    pairs_table(o, common.pairs(f.details, "pairs"), "Matched persons")
    pairs_table(o, common.pairs(f.details, "review"), "Pairs for review")
-   evidence_table(o, model.data, f)
+   evidence_table(o, model, f)
    o[#o + 1] = "</article>"
 end
 
