@@ -25,10 +25,15 @@ local function history_line(h)
    for i, f in ipairs(h.resolved) do
       resolved[i] = { rule = f.rule, severity = f.severity, message = f.message, fingerprint = f.fingerprint }
    end
+   local corrected = {}
+   for i, c in ipairs(h.corrected or {}) do
+      corrected[i] = { rule = c.to.rule, severity = c.to.severity, from = c.from.fingerprint, to = c.to.fingerprint,
+         message_before = c.from.message, replaced = c.replaced }
+   end
    return json.encode({
       type = "history", previous = h.a and h.a.id, new = #h.new, persisting = #h.persisting,
-      resolved = resolved, rules_changed = h.rules_changed, rules_added = h.rules_added,
-      rules_removed = h.rules_removed,
+      resolved = resolved, corrected = corrected, rules_changed = h.rules_changed, rules_added = h.rules_added,
+      rules_removed = h.rules_removed, corrections = h.corrections,
    })
 end
 

@@ -165,7 +165,7 @@ local function semantic_version(v)
    return "0.0.0-" .. (v:gsub("[^%w%-%.]", "-"))
 end
 
-local function result(model, index, i, f, root)
+local function result(model, index, i, f, root, correction)
    local measures = {}
    for _, m in ipairs(common.measures(f.measures)) do measures[m.name] = m.value end
    local where, relative = locations(model, f, root)
@@ -175,7 +175,9 @@ local function result(model, index, i, f, root)
       partialFingerprints = { [FINGERPRINT] = f.fingerprint },
       locations = where,
       baselineState = BASELINE[common.change(model, i)],
-      properties = { severity = f.severity, ruleVersion = f.rule_version, measures = nonempty(measures) },
+      properties = { severity = f.severity, ruleVersion = f.rule_version, measures = nonempty(measures),
+         correctionOf = correction and { fingerprint = correction.from.fingerprint, replaced = correction.replaced }
+            or nil },
    }, relative
 end
 
@@ -219,9 +221,10 @@ function sarif.render(model, opts)
    if root then root = root:gsub("/$", "") end
    if root == "" then root = nil end
    local results, relative = {}, false
+   local corrections = common.corrections_by_index(model)
    for i, f in ipairs(model.findings) do
       local rel
-      results[i], rel = result(model, index, i, f, root)
+      results[i], rel = result(model, index, i, f, root, corrections[i])
       relative = relative or rel
    end
    local base_ids = relative and { [ROOT_ID] = {
