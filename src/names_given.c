@@ -44,6 +44,8 @@ static const char *const GIVEN[] = {
     "Samson", "Sasun", "Serob", "Shahen", "Spartak", "Stepan/Stepanos", "Taron", "Tatevos/Tadevos", "Tovmas",
     "Vagharshak", "Varazdat", "Vardges", "Vigen", "Vrezh", "Zhirayr/Zhirair", "Zorik", "Zorayr", "Norik",
     "Garnik", "Garo", "Rudik", "Slavik", "Levik", "Hovo", "Armo", "Aro", "Melik", "Mamikon", "Artyush",
+    "Margar/Markar", "Sevak", "Hamazasp", "Arakel", "Aristakes", "Sedrak", "Mkhitar", "Nikol",
+    "Martiros/Mardiros",
     /* Armenian, women */
     "Anahit", "Anna/Ana", "Armine", "Astghik", "Gayane/Gayaneh", "Hasmik/Asmik", "Karine", "Lilit",
     "Lusine", "Mariam/Maryam/Məryəm", "Nane", "Narine", "Ruzanna", "Siranush", "Susanna", "Tatevik",
@@ -52,7 +54,7 @@ static const char *const GIVEN[] = {
     "Takuhi", "Varduhi", "Yeva/Eva",
     /* Azerbaijani, men */
     "Abbas", "Adil", "Akif", "Ali/Əli", "Amil", "Anar", "Arif", "Asif", "Aydın/Aydin/Aidyn",
-    "Azər/Azer/Azar", "Bəhram/Bahram", "Babək/Babek", "Bayram", "Cavid/Javid/Dzhavid", "Cəlal/Jalal/Dzhalal",
+    "Azər/Azer/Azar", "Bəhram/Bahram/Bakhram", "Babək/Babek", "Bayram", "Cavid/Javid/Dzhavid", "Cəlal/Jalal/Dzhalal",
     "Cəmil/Jamil/Dzhamil", "Cavanşir/Javanshir", "Elçin/Elchin", "Eldar", "Elvin", "Elnur", "Elşən/Elshan",
     "Elşad/Elshad", "Elmar", "Elnar", "Elman", "Emil", "Emin", "Eyvaz", "Fuad/Fuat", "Fikrət/Fikret",
     "Fərid/Farid", "Hikmət/Hikmet", "Hüseyn/Huseyn/Guseyn/Gusein/Hussein", "Həsən/Hasan/Gasan",
@@ -76,6 +78,12 @@ static const char *const GIVEN[] = {
     "Tərlan/Tarlan", "Turan", "Vahid", "Valeh", "Vasif", "Yaşar/Yashar", "Yavər/Yavar", "Zahid",
     "Zəfər/Zafar", "Zülfüqar/Zulfugar", "Rəhman/Rahman", "Süleyman/Suleyman", "Xalid/Khalid",
     "Ədalət/Adalat", "Əsəd/Asad", "Məhərrəm/Maharram", "Bəhruz/Bahruz", "Nurəddin/Nuraddin",
+    "Mahmud/Makhmud", "Cabbar/Jabbar/Dzhabbar", "Tağı/Tagi", "Nağı/Nagi", "Heydər/Heydar/Geydar",
+    "Fərhad/Farhad", "Fərman/Farman", "Oruc/Oruj/Orudzh", "Etibar", "Telman", "Zamiq/Zamig", "Sahil",
+    "Ramal", "Mirzə/Mirza", "Yaqub/Yagub/Yakub", "Əhəd/Ahad", "Kazım/Kazim", "Atif", "Elvir", "Ayaz",
+    "Aslan/Arslan", "Ziya", "Razim", "Qadir/Gadir", "Xaqani/Khagani", "Elgiz", "Şirin/Shirin",
+    "Əmrah/Amrah", "Rahil", "Hacı/Haji", "Qulu/Gulu", "Novruz", "Yunis/Yunus", "Nəbi/Nabi",
+    "Abdulla", "Rza", "Cəbrayıl/Jabrayil", "Hümbət/Humbat", "Qəhrəman/Gahraman",
     /* Azerbaijani, women */
     "Aygün/Aygun", "Aynur", "Gülnar/Gulnar", "Günay/Gunay", "Leyla/Leila", "Nərmin/Narmin", "Səbinə/Sabina",
     "Sevinc/Sevinj", "Türkan/Turkan", "Ülviyyə/Ulviyya", "Xədicə/Khadija", "Zəhra/Zahra", "Aysel",
@@ -110,6 +118,7 @@ static const char *const GIVEN[] = {
     "Arseniy/Arseny", "Bogdan", "Vsevolod", "Gavriil", "German", "Yefim/Efim", "Zakhar", "Makar",
     "Mark", "Matvey/Matvei", "Miron", "Platon", "Prokhor", "Rodion", "Savva", "Taras", "Timofey/Timofei",
     "Filipp", "Yan", "Anatoli", "Eduard", "Gennady",
+    "Ignat", "Tikhon", "Rostislav", "Klim", "Trofim", "Foma", "Kuzma", "Afanasiy", "Nikifor",
     /* Russian, women */
     "Aleksandra", "Alina", "Anastasiya/Anastasia", "Valentina", "Vera", "Galina", "Darya/Daria",
     "Irina", "Lyudmila/Ludmila", "Marina", "Mariya/Maria", "Nadezhda", "Natalya/Natalia",

@@ -14,6 +14,7 @@ const char *const parley_names_soft_text[SOFT_COUNT] = {
     "two different known given names", "known forms of one given name", "initial agrees (no evidence)",
     "initial differs", "io/e (ё)", "vowel restored by a Russian document",
     "one part of a two-part surname", "a consonant differs", "the first letter differs",
+    "surnames built on two different known given names", "surnames built on one known given name",
 };
 
 /* Differences at the start of a word cost more: typing errors rarely hit the first letter,
@@ -495,6 +496,39 @@ static double part_sim(const NameWord *whole, const NameWord *other, unsigned *s
     return best * PART_SIM;
 }
 
+/* The root of a surname: its key without the surname ending of its suffix class (Nasirov ->
+ * nasir, Safaryan -> safar, Hasanli -> hasan, Alizade -> ali, Davitashvili -> davita); its
+ * length, 0 when the word has no such ending or the root is shorter than three letters. */
+static int surname_root(const NameWord *w, char *out)
+{
+    int cut = w->suffix == SUF_OV || w->suffix == SUF_LI || w->suffix == SUF_DZE ? 2
+              : w->suffix == SUF_IAN ? (w->len > 4 && w->key[w->len - 1] == 'q' ? 4 : 3)
+              : w->suffix == SUF_ZADE ? 4
+              : w->suffix == SUF_SHVILI ? 5
+                                       : 0;
+    int n = w->len - cut;
+    if (cut == 0 || n < 3)
+        return 0;
+    memcpy(out, w->key, (size_t)n);
+    out[n] = '\0';
+    return n;
+}
+
+/* The known given name a surname is built on (names_given.c), or -1: most surnames of these
+ * nations are a forefather's given name with an ending (Nəsirov from Nəsir, Safaryan from
+ * Safar); Georgian -dze and -shvili join it with a vowel (Davitashvili, Giorgadze). */
+static int surname_given(const NameWord *w)
+{
+    char root[NAMES_KEY_MAX + 1];
+    int n = surname_root(w, root), g;
+    if (n == 0)
+        return -1;
+    g = parley_names_given(root, n);
+    if (g < 0 && (w->suffix == SUF_DZE || w->suffix == SUF_SHVILI) && n > 3 && strchr("aie", root[n - 1]))
+        g = parley_names_given(root, n - 1);
+    return g;
+}
+
 /* Similarity of two words: 1 - weighted distance / longer length, then the suffix rule: a
  * masculine surname against its feminine form, or two different surname endings on one root
  * (Aliyev/Alizade, Hasanov/Hasanli), are different names however close the letters; then the
@@ -532,6 +566,25 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
         } else if (surname_class(sa) && surname_class(sb)) {
             sim *= 0.7;
             *soft |= SOFT_SUFFIX;
+        }
+    }
+    /* Two surnames with one ending whose roots are two different known given names are two
+     * families however close the letters (Nəsirov/Nəzirov, Bayramov/Bəhramov, Safaryan/
+     * Zafaryan): held at 0.85, where a typing error in an unknown root is still a typo. The
+     * cheap transliteration pairs (h/k: Zahirov/Захиров) are not such a difference. Two
+     * spellings of one known name are one family (Hovsepyan/Осипян). */
+    if (sa == sb && surname_class(sa) && (*soft & (SOFT_EDIT | SOFT_VOWEL | SOFT_CONS2))) {
+        int ra = surname_given(a), rb = ra >= 0 ? surname_given(b) : -1;
+        if (ra >= 0 && rb >= 0) {
+            if (ra != rb) {
+                if (sim > SURNAME_APART)
+                    sim = SURNAME_APART;
+                *soft |= SOFT_ROOTNAME;
+            } else {
+                if (sim < 0.96)
+                    sim = 0.96;
+                *soft = SOFT_ROOTSAME;
+            }
         }
     }
     if (a->given >= 0 && b->given >= 0) {
