@@ -119,6 +119,9 @@ static const char *const GIVEN[] = {
     "Mark", "Matvey/Matvei", "Miron", "Platon", "Prokhor", "Rodion", "Savva", "Taras", "Timofey/Timofei",
     "Filipp", "Yan", "Anatoli", "Eduard", "Gennady",
     "Ignat", "Tikhon", "Rostislav", "Klim", "Trofim", "Foma", "Kuzma", "Afanasiy", "Nikifor",
+    "Fedot", "Fedos", "Sasha", "Pasha", "Misha", "Grisha", "Kolya", "Tolya", "Vova", "Vanya", "Petya",
+    "Vitya", "Dima", "Dasha", "Masha", "Lena", "Lera", "Alisa", "Vika", "Tanya", "Olya", "Katya",
+    "Natasha", "Sveta",
     /* Russian, women */
     "Aleksandra", "Alina", "Anastasiya/Anastasia", "Valentina", "Vera", "Galina", "Darya/Daria",
     "Irina", "Lyudmila/Ludmila", "Marina", "Mariya/Maria", "Nadezhda", "Natalya/Natalia",
@@ -129,11 +132,12 @@ static const char *const GIVEN[] = {
     "Veronika", "Yevgeniya/Evgenia", "Liliya/Lilia", "Zinaida",
 };
 #define N_GIVEN (int)(sizeof GIVEN / sizeof GIVEN[0])
-#define MAX_SPELLINGS 2048
+#define MAX_SPELLINGS 4096
 
 typedef struct Spelling {
     char key[NAMES_KEY_MAX + 1];
     short group;
+    short derived; /* 1 for the key of a Russian form with х for h (build's second pass) */
 } Spelling;
 
 static Spelling spellings[MAX_SPELLINGS];
@@ -147,17 +151,20 @@ static int cmp_spelling(const void *x, const void *y)
 {
     const Spelling *a = (const Spelling *)x, *b = (const Spelling *)y;
     int c = strcmp(a->key, b->key);
-    return c ? c : a->group - b->group;
+    return c ? c : a->derived != b->derived ? a->derived - b->derived : a->group - b->group;
 }
 
 /* Keys every spelling with the fold itself, so that the table follows any change to it. When
- * two entries share a key (the fold merges them), the first entry wins: one key, one name. */
+ * two entries share a key (the fold merges them), the first entry wins: one key, one name.
+ * Each spelling with an h inside its key also gets the key of the form Russian writes with х
+ * (Sahib/Сахиб, Rəhim/Рахим, Bəhram/Бахрам: the fold reads х as k), unless a spelling as
+ * written has that key (Zahir/Захир is Zakir's key and stays Zakir's). */
 static void build(void)
 {
     int g, i, out;
     for (g = 0; g < N_GIVEN; g++) {
         const char *p = GIVEN[g];
-        while (*p && n_spellings < MAX_SPELLINGS) {
+        while (*p && n_spellings + 1 < MAX_SPELLINGS) {
             const char *end = strchr(p, '/');
             size_t len = end ? (size_t)(end - p) : strlen(p);
             char init = 0;
@@ -167,9 +174,18 @@ static void build(void)
                 int first = init ? init : s->key[0];
                 s->key[k] = '\0';
                 s->group = (short)g;
+                s->derived = 0;
                 n_spellings++;
                 if (first >= 'a' && first <= 'z')
                     initials[g] |= 1u << (first - 'a');
+                if (strchr(s->key, 'h')) {
+                    Spelling *d = &spellings[n_spellings++];
+                    char *h;
+                    *d = *s;
+                    d->derived = 1;
+                    for (h = strchr(d->key, 'h'); h; h = strchr(h + 1, 'h'))
+                        *h = 'k';
+                }
             }
             p += len;
             if (*p == '/')

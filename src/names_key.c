@@ -899,6 +899,19 @@ static void join_prefixes(NameRec *rec)
     }
 }
 
+/* Whether the two letters at t are the Latin digraph of one Cyrillic letter (Yu. for Ю.,
+ * Zh. for Ж.): written with a full stop after them, an initial. */
+static int digraph_initial(const unsigned char *t)
+{
+    static const char *const DIGRAPHS[] = {"yu", "ya", "ye", "yo", "ju", "ja", "je", "jo", "iu", "ia",
+                                           "zh", "kh", "ch", "sh", "ts", NULL};
+    int i, a = t[0] | 0x20, b = t[1] | 0x20;
+    for (i = 0; DIGRAPHS[i]; i++)
+        if (a == DIGRAPHS[i][0] && b == DIGRAPHS[i][1])
+            return 1;
+    return 0;
+}
+
 int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
 {
     Reader r;
@@ -923,6 +936,9 @@ int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
             continue;
         nw->src = w.src;
         nw->srclen = w.srcend - w.src;
+        if (w.letters == 2 && nw->srclen == 2 && w.srcend < len && s[w.srcend] == '.' &&
+            digraph_initial(r.s + w.src))
+            nw->rules |= R_INITIAL;
         rec->n++;
     }
     if (rc < 0) {

@@ -434,6 +434,27 @@ static int initial_fits(const NameWord *i, const NameWord *w)
     return sub_cost(x, y, &soft) <= 0.4;
 }
 
+/* Whether two initials can stand for one name: the same letter (A. is not E., though Armen
+ * may be written with either's neighbour), or the letters Russian writes for another script's:
+ * Д. for J. or C. (дж: Джавид, Javid, Cavid), and a Cyrillic vowel or Г. for a Latin H.
+ * (Оганес, Акоп, Айк, Грант for Hovhannes, Hakob, Hayk, Hrant: Russian has no h). */
+static int initials_fit(const NameWord *a, const NameWord *b)
+{
+    int x = (unsigned char)a->key[0], y = (unsigned char)b->key[0];
+    const NameWord *lat = NULL, *cyr = NULL;
+    if (a->len == b->len && memcmp(a->key, b->key, a->len) == 0 && a->init == b->init)
+        return 1;
+    if (a->len != 1 || b->len != 1)
+        return 0;
+    if ((x == 't' && y == 'c') || (x == 'c' && y == 't'))
+        return 1;
+    if ((a->rules & R_CYRILLIC) && !(b->rules & R_CYRILLIC))
+        cyr = a, lat = b;
+    else if ((b->rules & R_CYRILLIC) && !(a->rules & R_CYRILLIC))
+        cyr = b, lat = a;
+    return lat && lat->key[0] == 'h' && (vowel((unsigned char)cyr->key[0]) || cyr->key[0] == 'k');
+}
+
 static double letters_sim(const NameWord *a, const NameWord *b, unsigned *soft)
 {
     /* different keys are compared with the initial h/k the key dropped (Karimov/Rahimov
@@ -549,9 +570,7 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
         int ia = (a->rules & R_INITIAL) != 0, ib = (b->rules & R_INITIAL) != 0;
         /* two initials: the same letter (A. is not E., though Armen may be written with
          * either's neighbour) */
-        int fits = ia && ib ? a->len == b->len && memcmp(a->key, b->key, a->len) == 0 && a->init == b->init
-                   : ia   ? initial_fits(a, b)
-                          : initial_fits(b, a);
+        int fits = ia && ib ? initials_fit(a, b) : ia ? initial_fits(a, b) : initial_fits(b, a);
         *soft = fits ? SOFT_INITIAL : SOFT_NOINIT;
         return fits ? 1.0 : 0.0;
     }
@@ -570,10 +589,11 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
     }
     /* Two surnames with one ending whose roots are two different known given names are two
      * families however close the letters (Nəsirov/Nəzirov, Bayramov/Bəhramov, Safaryan/
-     * Zafaryan): held at 0.85, where a typing error in an unknown root is still a typo. The
-     * cheap transliteration pairs (h/k: Zahirov/Захиров) are not such a difference. Two
-     * spellings of one known name are one family (Hovsepyan/Осипян). */
-    if (sa == sb && surname_class(sa) && (*soft & (SOFT_EDIT | SOFT_VOWEL | SOFT_CONS2))) {
+     * Zafaryan, Ваанян/Vaagnyan): held at 0.85, where a typing error in an unknown root is
+     * still a typo. An h written g or kh alone is not such a difference (Zahirov/Захиров: the
+     * fold reads х as k, Zakir's letter). Two spellings of one known name are one family
+     * (Hovsepyan/Осипян). */
+    if (sa == sb && surname_class(sa) && (*soft & ~(unsigned)(SOFT_H_G | SOFT_H_DROP))) {
         int ra = surname_given(a), rb = ra >= 0 ? surname_given(b) : -1;
         if (ra >= 0 && rb >= 0) {
             if (ra != rb) {
@@ -583,7 +603,8 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
             } else {
                 if (sim < 0.96)
                     sim = 0.96;
-                *soft = SOFT_ROOTSAME;
+                /* the spelling differences stay named; none of them is another root */
+                *soft = (*soft & ~(unsigned)(SOFT_ROOT | SOFT_EDIT | SOFT_CONS | SOFT_FIRST)) | SOFT_ROOTSAME;
             }
         }
     }
