@@ -47,7 +47,7 @@ const char *const parley_names_rule_text[R_COUNT] = {
     "Ter-/Der-/Melik- prefix joined to its surname",
     "two-part surname",
     "initial",
-    "German/scholarly system read (ch as kh, German z as ts)",
+    "German/scholarly system read (ch as kh, German z as ts, ds as dz)",
 };
 
 /* ------------------------------------------------------------ reading words */
@@ -591,6 +591,8 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
                 sym = 'c', step = 2, r |= R_AFFRIC;
             else if (AT(1) == 'z')
                 sym = 'q', step = 2, r |= R_SIBIL;
+            else if (AT(1) == 's' && ((sys & SYS_Z_TS) || (i == 0 && is_vowel(AT(2)))))
+                sym = 'q', step = 2, r |= R_SYSTEM; /* German ds is дз (Dsagojew); no name starts ds- */
             else
                 sym = 't', r |= R_VOICING;
             break;
