@@ -408,10 +408,10 @@ end
 -- (an entry with `person:`), `"decision"` when a reviewer's `same` decision joins them (or
 -- their records), `"birth year"` when both give a birth year (their own or their record's)
 -- within a year of each other, else `"name"`; and `open(u)`: whether an uncertain pair of the
--- resolution (`p.uncertain[i]` or `resolution.uncertain[i]`) leaves the two possibly one
--- person (a pair in the review band, or held apart only because one list or exchange cannot
--- name a person twice), not one the evidence separates (birth years, fathers' names, two
--- person records, a decision). Also `born(id)`, an entry's birth year or its record's.
+-- resolution (`p.uncertain[i]` or `resolution.uncertain[i]`) leaves its two entries possibly
+-- one person: their own evidence does not separate them (birth years more than a year apart,
+-- two person records, a reviewer's `different` decision), whatever the rest of their clusters
+-- says. Also `born(id)`, an entry's birth year or its record's.
 -- @tparam table resolution `parley.people.resolution(db)`
 -- @tparam[opt] table decisions the decisions in force (`db:identities({current = true})`)
 -- @treturn table the tie reader
@@ -468,9 +468,26 @@ function kit.identity_ties(resolution, decisions)
       if x and y and math.abs(x - y) <= 1 then return "birth year" end
       return "name"
    end
+   local apart = {}
+   for _, d in ipairs(decisions or {}) do
+      local refs = d.different or {}
+      for i = 1, #refs do
+         for j = 1, #refs do
+            if i ~= j then apart[anchor(refs[i]) .. "\0" .. anchor(refs[j])] = true end
+         end
+      end
+   end
+   -- two entries' own evidence, not their clusters': a pair held apart because a namesake
+   -- elsewhere in one of the clusters has another birth year is still open
    function t.open(u)
-      local why = u.held_apart
-      return why == nil or why:find("^both in ") ~= nil
+      local a, b = u.entry or u.a, u.other_entry or u.b
+      if apart[anchor(a) .. "\0" .. anchor(b)] then return false end
+      local ea, eb = entries[a], entries[b]
+      local ra = ea and (ea.kind == "person" and a or ea.person)
+      local rb = eb and (eb.kind == "person" and b or eb.person)
+      if ra and rb and ra ~= rb then return false end
+      local x, y = born(a), born(b)
+      return not (x and y and math.abs(x - y) > 1)
    end
    return t
 end

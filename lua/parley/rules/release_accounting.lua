@@ -13,6 +13,7 @@
 -- See docs/rules/release_accounting.md.
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
+local names = require "parley.names"
 local people = require "parley.people"
 local records = require "parley.records"
 local vocab = require "parley.vocab"
@@ -231,6 +232,9 @@ local function persons_released(ctx, resolution, exchange_of)
    return released
 end
 
+-- How strongly a tie (kit.identity_ties) says two entries are one person.
+local TIE_RANK = { record = 3, decision = 3, ["birth year"] = 2, name = 1 }
+
 -- An entry as findings name it: its person record's id when it gives one, else its own id.
 local function shown(e) return e.person or e.id end
 
@@ -268,20 +272,51 @@ end
 local function tie_detail(c)
    return { entry = c.entry.id, person = c.entry.person, name = c.entry.written, born = c.entry.born,
       list = c.list.id, claimant = c.list.claimant, as_of = c.list.as_of, tie = c.tie, score = c.score,
-      via = c.via, held_apart = c.held_apart }
+      via = c.via, held_apart = c.held_apart, namesake = c.namesake }
 end
 
 -- Released person r on later current lists of the releasing side's detainees: a finding when
 -- one of them is tied by more than a name (a person record, a decision, a birth year); a
 -- finding for review when the only ties are a name or an uncertain pair.
-local function check_still_listed(ctx, resolution, ties, r, who, lists)
+local function check_still_listed(ctx, resolution, ties, r, who, lists, namesakes, exchange_of)
    local p = ctx.params
+   -- the person's later releases by the same side: a list entry after one of them tied to it at
+   -- least as well as to r is that release's story (the person released again, or a namesake
+   -- the resolution put with r)
+   local again = {}
+   for _, e in ipairs(r.person.entries) do
+      local x = e.kind == "transfer" and e.cargo == p.subject and e.from == r.from and exchange_of[e.exchange]
+      if x and x ~= r.x and dates.before(r.x.date_period, x.date_period) then again[#again + 1] = { x = x, entry = e } end
+   end
    local later = candidates(resolution, ties, r, lists, function(l)
       return l.current and l.holder == r.from and dates.before(r.x.date_period, l.as_of_period)
    end)
+   if #again > 0 then
+      local kept = {}
+      for _, c in ipairs(later) do
+         local mine = TIE_RANK[c.tie] or 0
+         local theirs = false
+         for _, a in ipairs(again) do
+            if not dates.before(c.list.as_of_period, a.x.date_period)
+               and (TIE_RANK[ties.tie(a.entry.id, c.entry.id)] or 0) >= mine then
+               theirs = true
+            end
+         end
+         if not theirs then kept[#kept + 1] = c end
+      end
+      later = kept
+   end
    if #later == 0 then return end
    local sure, weak = {}, {}
    for _, c in ipairs(later) do
+      if c.tie == "birth year" then
+         -- a name and a birth year tell namesakes apart only when no other person of the store
+         -- has that name with a birth year that fits (or none): else it is for review
+         local q = namesakes.other(c.entry, r.person)
+         if q then
+            c.tie, c.namesake = "name", q.id
+         end
+      end
       if c.tie == "name" or c.tie == "uncertain" then weak[#weak + 1] = c else sure[#sure + 1] = c end
    end
    local shown_in = #sure > 0 and sure or weak
@@ -344,7 +379,7 @@ end
 -- people held by the releasing side; a side with no such lists is not judged. Any tie of the
 -- resolution, a name alone too, counts as listed (no finding says "never listed" of someone a
 -- list may name); an open uncertain pair makes it a finding for review.
-local function check_unlisted(ctx, resolution, ties, r, who, own)
+local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entries_of_list)
    local p = ctx.params
    if not own then return end
    local n = lists_up_to(own, r.x.date_period)
@@ -362,6 +397,18 @@ local function check_unlisted(ctx, resolution, ties, r, who, own)
    for _, c in ipairs(on) do
       if c.tie ~= "uncertain" then return end
       review[#review + 1] = tie_detail(c)
+   end
+   -- the last resort: the resolution keeps each name's best few candidates, so among many
+   -- namesakes a released person's own entry can be left out of their cluster; an entry of
+   -- these lists with the same name (key, words in any order) and no birth year against it
+   -- counts as listed
+   local key = name_key(r.entry.written)
+   if key then
+      for k = 1, n do
+         for _, e in ipairs(entries_of_list(own[k].id)) do
+            if name_key(e.written) == key and ties.open({ entry = r.entry.id, other_entry = e.id }) then return end
+         end
+      end
    end
    local what = string.format("%s's own %s of %s held by %s: %s", r.to,
       #lids == 1 and "list" or string.format("%d lists", #lids), p.subject, r.from, listing(lids))
@@ -397,11 +444,51 @@ local function persons(ctx, exchange_of)
    local ties = kit.identity_ties(resolution, kit.all(records.identities(ctx.db, { current = true })))
    local lists = lists_of_subject(ctx)
    local own = own_lists(lists)
+   -- the entries of each list, each name's key with its words sorted (any order, any script),
+   -- and the entries by that key
+   local in_list, keys, by_key = {}, {}, {}
+   local function name_key(s)
+      if type(s) ~= "string" then return nil end
+      local k = keys[s]
+      if k == nil then
+         local ok, key = pcall(names.key, s)
+         local words = {}
+         for w in (ok and key or ""):gmatch("%S+") do words[#words + 1] = w end
+         table.sort(words)
+         k = #words > 0 and table.concat(words, " ") or false
+         keys[s] = k
+      end
+      return k or nil
+   end
+   for _, e in pairs(resolution.entries) do
+      if e.kind == "list" and lists[e.list] then
+         in_list[e.list] = in_list[e.list] or {}
+         table.insert(in_list[e.list], e)
+      end
+      for _, n in ipairs(e.names or {}) do
+         local k = name_key(n)
+         if k then
+            by_key[k] = by_key[k] or {}
+            table.insert(by_key[k], e)
+         end
+      end
+   end
+   local function entries_of_list(id) return in_list[id] or {} end
+   -- another person than `person` with an entry of e's name that e's own evidence does not
+   -- set apart (the entry, or nil)
+   local namesakes = {}
+   function namesakes.other(e, person)
+      for _, n in ipairs(e.names or {}) do
+         for _, q in ipairs(by_key[name_key(n) or ""] or {}) do
+            if resolution.by_entry[q.id] ~= person and ties.open({ entry = e.id, other_entry = q.id }) then return q end
+         end
+      end
+   end
    for _, r in ipairs(persons_released(ctx, resolution, exchange_of)) do
       local e = r.entry
       local who = e.written and string.format("%s (%s)", e.written, shown(e)) or shown(e)
-      check_still_listed(ctx, resolution, ties, r, who, lists)
-      check_unlisted(ctx, resolution, ties, r, who, own[r.to .. "\0" .. r.from])
+      check_still_listed(ctx, resolution, ties, r, who, lists, namesakes, exchange_of)
+      check_unlisted(ctx, resolution, ties, r, who, own[r.to .. "\0" .. r.from], name_key, entries_of_list)
    end
 end
 
