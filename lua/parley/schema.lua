@@ -309,11 +309,11 @@ local RUN_COLUMNS = {
    -- 6: the last import a run read (imports are append-only: imports 1 to N were present), so
    -- that a stored run is reported from exactly the records it saw (docs/reports.md)
    [6] = "ALTER TABLE runs ADD COLUMN imports INTEGER;\n",
-   -- 7: where each record was written: the file an import read (a YAML file, a table), and each
+   -- 8: where each record was written: the file an import read (a YAML file, a table), and each
    -- record's line and column in it (a table's row), with the file of its own when that is
    -- another (a table's list, in its mapping), so reports point at the dataset's line
    -- (docs/reports.md); records imported before have none
-   [7] = "ALTER TABLE imports ADD COLUMN file TEXT;\nALTER TABLE records ADD COLUMN line INTEGER;\n" ..
+   [8] = "ALTER TABLE imports ADD COLUMN file TEXT;\nALTER TABLE records ADD COLUMN line INTEGER;\n" ..
       "ALTER TABLE records ADD COLUMN col INTEGER;\nALTER TABLE records ADD COLUMN file TEXT;\n",
 }
 do

@@ -143,7 +143,7 @@ local function imports_of(db, upto)
 end
 
 -- Where each record the report may name was written, from the store (records.line, col and
--- file, or the import's file; migration 7): "KIND\0ID" -> {file, line, column}, for the imports
+-- file, or the import's file; migration 8): "KIND\0ID" -> {file, line, column}, for the imports
 -- up to upto (nil: all). Records imported before parley kept this, or from a dataset given as a
 -- Lua table, have none.
 local function load_positions(db, upto)
