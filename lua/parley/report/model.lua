@@ -204,8 +204,10 @@ function model.gather(run, opts)
       if own then own:close() end
       return nil, perr
    end
+   local sharer
    if not share.keeps_all(policy) then
-      local sharer, serr = share.sharer(policy, db)
+      local serr
+      sharer, serr = share.sharer(policy, db)
       if not sharer then
          if own then own:close() end
          return nil, serr
@@ -217,6 +219,14 @@ function model.gather(run, opts)
    if db and opts.positions then
       local ok, positions = pcall(load_positions, db, run.imports)
       m.positions = ok and positions or nil
+      if m.positions and sharer then
+         -- a file's path is text like any other: names in it are replaced, or it is dropped
+         local shared = {}
+         for key, p in pairs(m.positions) do
+            if shared[p.file] == nil then shared[p.file] = sharer:text(p.file) or false end
+            m.positions[key] = shared[p.file] and { file = shared[p.file], line = p.line, column = p.column } or nil
+         end
+      end
    end
    if own then own:close() end
    return m
