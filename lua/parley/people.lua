@@ -251,14 +251,14 @@ end
 -- exchange, a person record), each name keeping its best candidates. only (a set of entry
 -- ids, or nil for all): link only those entries' names, with every name of the store (an
 -- incremental resolution's new entries). Also returns the work: names linked, pairs scored.
-local function candidate_links(groups, threshold, review, only)
+local function candidate_links(groups, threshold, review, only, exhaustive)
    local packed, born, cat, owner, group_of, left = packed_names(groups, only)
    local links, work = {}, { linked = #left, compared = 0 }
    if #left == 0 or #packed < 2 then return links, work end
    local pairs_, uncertain, compared
    if only == nil then
-      pairs_, uncertain, compared = kernels.link(packed, packed, born, born, cat, cat, threshold, review, false, nil,
-         group_of)
+      pairs_, uncertain, compared = kernels.link(packed, packed, born, born, cat, cat, threshold, review,
+         exhaustive == true, nil, group_of)
    else
       local lp, lb, lc, lg, lo = subset(left, packed, born, cat, group_of, owner)
       pairs_, uncertain, compared = kernels.link(lp, packed, lb, born, lc, cat, threshold, review, false, nil, lg,
@@ -448,7 +448,8 @@ end
 
 -- The resolution of entries already gathered (what people.resolve does after reading the
 -- store; bench/people.lua calls it on generated entries). groups: {id, entries} in link order;
--- decisions: the decisions in force; opts: threshold, review. With base (an earlier
+-- decisions: the decisions in force; opts: threshold, review, exhaustive (every pair scored,
+-- no blocking: bench/people.lua measures what blocking loses). With base (an earlier
 -- resolution of some of these entries with the same parameters: {person_of = {entry id ->
 -- person id}, links = {{a, b, score, held_apart}...}, decisions = {ids}}), only the new
 -- entries' names are linked (with every name) and only the components of the new entries and
@@ -519,7 +520,7 @@ function people.cluster(entries, groups, decisions, opts, base)
       end
       touched = closure(entries, by_id, links, dec, seeds)
    else
-      links, work = candidate_links(groups, threshold, review, nil)
+      links, work = candidate_links(groups, threshold, review, nil, opts.exhaustive)
       touched = by_id
    end
 

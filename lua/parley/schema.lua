@@ -348,9 +348,6 @@ CREATE TABLE run_resolutions (
 ) WITHOUT ROWID;
 ]],
 }
--- Migration numbers another branch adds: this branch leaves them empty so that its own later
--- migration applies in order (remove the entry when that migration is merged).
-local RESERVED = { [7] = true }
 
 -- 5 and later: the columns of fields added to a record kind's description after migration 4
 -- (parley.record_schema: a field with `since = N` is added to older stores by migration N).
@@ -403,7 +400,7 @@ do
       local t = ADDED_TABLES[v]
       schema.migrations[v] = (t and (t.sql .. schema.append_only_triggers({ t.name }) .. "\n") or "") ..
          (DERIVED_TABLES[v] or "") ..
-         assert(added[v] or (t or DERIVED_TABLES[v] or RESERVED[v]) and "",
+         assert(added[v] or (t or DERIVED_TABLES[v]) and "",
             "no field of the record description has since = " .. v)
    end
 end
