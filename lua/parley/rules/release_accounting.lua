@@ -557,6 +557,9 @@ return {
    description = "Counts that do not fall by the number released in exchanges, released persons still on later " ..
       "lists of detainees, and released persons never on the receiving side's own lists.",
    severity = "medium",
+   -- the engine resolves the store once for every rule that needs people, with its threshold
+   -- and review, and this rule reads that stored resolution
+   needs = { "people" },
    params = {
       subject = { type = "string", default = "detainees", values = { "detainees", "remains" },
          description = "what is released and counted: detainees or remains" },
