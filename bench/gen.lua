@@ -83,6 +83,11 @@ local ARM_SURNAMES = {
    { "Hakobyan", "Հակոբյան", "Акопян" }, { "Avetisyan", "Ավետիսյան", "Аветисян" },
    { "Ghazaryan", "Ղազարյան", "Казарян" }, { "Sahakyan", "Սահակյան", "Саакян" },
 }
+-- Armenians only ever on AZE's later lists, never released: given names of their own
+local LATE_GIVEN = {
+   { "Levon", "Լևոն", "Левон" }, { "Suren", "Սուրեն", "Сурен" }, { "Ashot", "Աշոտ", "Ашот" },
+   { "Samvel", "Սամվել", "Самвел" }, { "Mher", "Մհեր", "Мгер" }, { "Rafael", "Ռաֆայել", "Рафаэль" },
+}
 -- Azerbaijani persons: {ASCII Latin (Russian-mediated), Azerbaijani Latin, Russian}
 local AZE_GIVEN = {
    { "Elvin", "Elvin", "Эльвин" }, { "Rashad", "Rəşad", "Рашад" }, { "Orkhan", "Orxan", "Орхан" },
@@ -207,7 +212,8 @@ local function generate(scale, seed)
          a.persons[#a.persons + 1] = { person = pid, name = g[about_form] .. " " .. s[about_form] }
          b.persons[#b.persons + 1] = { person = pid, name = s[holder_form] .. " " .. g[holder_form] }
          if icrc then icrc.persons[#icrc.persons + 1] = { person = pid, name = g[1] .. " " .. s[1] } end
-         if arm_own then pool_ids[#pool_ids + 1] = { person = pid, name = s[holder_form] .. " " .. g[holder_form] } end
+         if arm_own then pool_ids[#pool_ids + 1] = { person = pid, name = s[holder_form] .. " " .. g[holder_form],
+            latin = g[1] .. " " .. s[1] } end
       end
       local offset = rand(0, 143)
       for i = 1, m_name do
@@ -222,7 +228,8 @@ local function generate(scale, seed)
       for _ = m + 1, n1 do
          local g, s = given[rand(1, 6)], surnames[rand(1, #surnames)]
          a.persons[#a.persons + 1] = { name = g[about_form] .. " " .. s[about_form] }
-         if arm_own then pool_names[#pool_names + 1] = g[about_form] .. " " .. s[about_form] end
+         -- released in Latin, listed here in Armenian
+         if arm_own then pool_names[#pool_names + 1] = g[1] .. " " .. s[1] end
       end
       for _ = m + 1, n2 do
          local g, s = given[rand(7, 12)], surnames[rand(1, #surnames)]
@@ -274,9 +281,11 @@ local function generate(scale, seed)
             -- persons never released
             local late = { id = "aze-list-late-" .. r.k, claimant = "AZE", holder = "AZE", about = "ARM",
                subject = "detainees", as_of = civil(day + rand(1, 10)), source = "aze-mfa",
-               persons = { { person = r.entry.person, name = r.entry.name } } }
+               persons = { { person = r.entry.person, name = r.listed } } }
+            -- given names no one released has: a namesake of a released person on a later list
+            -- is for review (release_accounting), not part of the consistent record
             for i = 1, rand(2, 6) do
-               local g, s = ARM_GIVEN[rand(1, 12)], ARM_SURNAMES[rand(1, 12)]
+               local g, s = LATE_GIVEN[rand(1, #LATE_GIVEN)], ARM_SURNAMES[rand(1, 12)]
                local pid = string.format("p-late-%d-%d", r.k, i)
                persons[#persons + 1] = { id = pid, born = rand(1975, 2003), category = "soldier",
                   names = { g[2] .. " " .. s[2], { name = s[3] .. " " .. g[3], written_by = "AZE" } } }
@@ -467,8 +476,9 @@ local function generate(scale, seed)
          if k % 20 == 12 then
             -- a person AZE releases, still on AZE's list of detainees days later
             local r = take(pool_ids) or error("generate: no listed person left to plant as still listed", 2)
-            pending_released[#pending_released + 1] = { k = k, still = true,
-               entry = { person = r.person, name = r.name }, plant = plant("release_accounting", {}) }
+            -- released in Latin, listed later in Russian; the person id ties them
+            pending_released[#pending_released + 1] = { k = k, still = true, listed = r.name,
+               entry = { person = r.person, name = r.latin }, plant = plant("release_accounting", {}) }
          end
       elseif kind == 4 then
          -- AZE says ARM laid mines here; ARM's maps record far fewer
