@@ -171,7 +171,9 @@ end
 local function claim_filters(tbl)
    return date_filters({
       id = tbl .. ".id = :id", claimant = "claimant = :claimant", holder = "holder = :holder",
-      about = "about = :about", subject = "subject = :subject", source = "source = :source",
+      about = "about = :about", subject = "subject = :subject",
+      -- a record's one source, or any of its several
+      source = "(source = :source OR EXISTS (SELECT 1 FROM json_each(" .. tbl .. ".sources) WHERE value = :source))",
       current = function(v)
          if v then
             return "NOT EXISTS (SELECT 1 FROM " .. tbl .. " AS later WHERE later.supersedes = " .. tbl .. ".id)"
