@@ -100,7 +100,7 @@ local function report_over_release(ctx, a, b, other, released, xs)
       message = string.format("%s was %s (%s, %s); %s released %d to %s in %s: released more than were " ..
          "claimed held", what_of(a, p), say(a.count), a.id, a.as_of, a.holder, released, other or "the other side",
          listing(xs)),
-      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
+      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids(kit.sources_of(a), kit.sources_of(b)),
          parties = ids({ a.claimant, a.holder }) },
       measures = { released = released, previous = best_of(a.count) },
       details = { kind = "over_release", scope = kit.scope_of(a) },
@@ -132,7 +132,7 @@ local function report_count(ctx, a, b, other, released, xs)
       message = string.format("%s was %s (%s, %s); %s released %d to %s in %s, so %s was expected, but %s " ..
          "claims %s (%s, %s): it %s", what_of(a, p), say(a.count), a.id, a.as_of, a.holder, released,
          other or "the other side", listing(xs), expected_said, b.claimant, say(b.count), b.id, b.as_of, how),
-      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
+      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids(kit.sources_of(a), kit.sources_of(b)),
          parties = ids({ a.claimant, a.holder }) },
       measures = { expected = low, claimed = claimed, released = released, previous = before,
          expected_high = scoped and high or nil },
