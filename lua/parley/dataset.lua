@@ -671,6 +671,9 @@ local function check_document(ctx, doc)
             ctx:problem(check.at(where, data, kind, kind),
                "expected a list of " .. kind .. ", got " .. check.describe(list))
          else
+            -- each record's position, where the store keeps it ({line, column, file}: a table's
+            -- row has its file)
+            local positions = doc.marks and doc.marks[list]
             for i, rec in ipairs(list) do
                local path = check.index_path(kind, i)
                local rid = check.is_map(rec) and type(rec.id) == "string" and rec.id or nil
@@ -708,6 +711,8 @@ local function check_document(ctx, doc)
                      recs[#recs + 1] = r
                      ctx.doc_of[r] = doc
                      ctx.digest_of[r] = d
+                     local at = positions and positions.values and positions.values[i]
+                     if at then ctx.position_of[r] = at end
                   end
                end
             end
@@ -933,7 +938,9 @@ end
 -- store; strict = true refuses terms the vocabulary does not know in every document. Returns
 -- the batch (records by kind, in document order, and skip[kind][id] for records the store has
 -- already), and the problems found (an empty list when there are none). doc_of[record] is its
--- document and digest_of[record] its digest, the one records.digest keeps; vocabulary_of[doc]
+-- document and digest_of[record] its digest, the one records.digest keeps; position_of[record]
+-- where it was written ({line, column}, and file for a table's rows), from the document's
+-- marks, when it has them; vocabulary_of[doc]
 -- a document's vocabulary, normalised; warnings what was accepted but must be said (a term
 -- the vocabulary does not know), in the shape of problems.
 function dataset.validate(docs, opts)
@@ -942,6 +949,7 @@ function dataset.validate(docs, opts)
       records = {},   -- kind -> array of normalised records
       doc_of = {},    -- record -> the document it came from
       digest_of = {}, -- record -> its digest
+      position_of = {}, -- record -> where it was written: {line, column, file} (file: a table's)
       invalid = {},   -- kind -> id -> true for records with problems of their own
       first_seen = {}, -- kind -> id -> {path, rec, valid}: the first record written with that id
       vocabulary_of = {}, -- document -> its vocabulary, normalised
@@ -971,7 +979,7 @@ function dataset.validate(docs, opts)
    check_regions(ctx)
    check_against_store(ctx)
    return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of,
-      vocabulary_of = ctx.vocabulary_of, warnings = ctx.warnings }, ctx.problems
+      position_of = ctx.position_of, vocabulary_of = ctx.vocabulary_of, warnings = ctx.warnings }, ctx.problems
 end
 
 ---------------------------------------------------------------------------- messages

@@ -303,12 +303,18 @@ for _, t in pairs(ADDED_TABLES) do schema.append_only[#schema.append_only + 1] =
 -- (parley.record_schema: a field with `since = N` is added to older stores by migration N).
 -- Migrations 1 to 4 are history, written out above.
 local HISTORY = #schema.migrations
--- Columns of the run history added after migration 4, by the migration that adds them (beside
--- the record fields with the same `since`).
+-- Columns of the run history and of the imports added after migration 4, by the migration that
+-- adds them (beside the record fields with the same `since`).
 local RUN_COLUMNS = {
    -- 6: the last import a run read (imports are append-only: imports 1 to N were present), so
    -- that a stored run is reported from exactly the records it saw (docs/reports.md)
    [6] = "ALTER TABLE runs ADD COLUMN imports INTEGER;\n",
+   -- 7: where each record was written: the file an import read (a YAML file, a table), and each
+   -- record's line and column in it (a table's row), with the file of its own when that is
+   -- another (a table's list, in its mapping), so reports point at the dataset's line
+   -- (docs/reports.md); records imported before have none
+   [7] = "ALTER TABLE imports ADD COLUMN file TEXT;\nALTER TABLE records ADD COLUMN line INTEGER;\n" ..
+      "ALTER TABLE records ADD COLUMN col INTEGER;\nALTER TABLE records ADD COLUMN file TEXT;\n",
 }
 do
    local added, last = {}, HISTORY

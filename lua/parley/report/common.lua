@@ -222,6 +222,32 @@ function common.evidence_text(evidence)
    return table.concat(parts, "; ")
 end
 
+-- Where record id of kind was written ({file, line, column}; column nil for a table's row), or
+-- nil: the report was gathered without positions, or the store has none for it (imported
+-- before parley kept them, or from a Lua table).
+function common.position(model, kind, id)
+   local p = model.positions
+   return p and p[kind .. "\0" .. tostring(id)]
+end
+
+-- The first of a finding's evidence records (in vocab.EVIDENCE_KINDS order) whose position
+-- the store has: its position {file, line, column, kind, id}, or nil.
+function common.first_position(model, evidence)
+   if not model.positions then return nil end
+   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
+      for _, id in ipairs(common.ids(evidence, kind)) do
+         local p = common.position(model, kind, id)
+         if p then return { file = p.file, line = p.line, column = p.column, kind = kind, id = id } end
+      end
+   end
+   return nil
+end
+
+-- "file:line:column" (or "file:row" for a table's row).
+function common.position_text(p)
+   return string.format("%s:%d", p.file, p.line) .. (p.column and (":" .. p.column) or "")
+end
+
 -- The person pairs of a list_overlap finding (details.pairs, details.review), each with the
 -- script of either side's name.
 function common.pairs(details, key)
@@ -308,18 +334,38 @@ function common.change(model, i)
    return model.history and model.history.change[i] or ""
 end
 
--- How many findings of each severity are new and persisting in this run, and were resolved
--- since the previous one: three tables by severity (a severity with none is absent).
+-- How many findings of each severity are new, persisting and corrected in this run, and were
+-- resolved since the previous one: four tables by severity (a severity with none is absent).
 function common.changes_by_severity(model)
    local h = model.history
-   local new, persisting, resolved = {}, {}, {}
+   local by = { new = {}, persisting = {}, corrected = {} }
    for i, f in ipairs(model.findings) do
-      local ch = h and h.change[i]
-      if ch == "new" then new[f.severity] = (new[f.severity] or 0) + 1 end
-      if ch == "persisting" then persisting[f.severity] = (persisting[f.severity] or 0) + 1 end
+      local t = h and by[h.change[i]]
+      if t then t[f.severity] = (t[f.severity] or 0) + 1 end
    end
+   local resolved = {}
    for _, f in ipairs(h and h.resolved or {}) do resolved[f.severity] = (resolved[f.severity] or 0) + 1 end
-   return new, persisting, resolved
+   return by.new, by.persisting, resolved, by.corrected
+end
+
+-- What a correction replaced: "claims arm-200 -> arm-200-fixed, sources s-1 -> s-2" (arrow:
+-- another than "->").
+function common.replaced_text(c, arrow)
+   local out = {}
+   for _, r in ipairs(c.replaced or {}) do
+      out[#out + 1] = string.format("%s %s %s %s", r.kind, r.old, arrow or "->", r.new)
+   end
+   return table.concat(out, ", ")
+end
+
+-- The correction each corrected finding of the run is (history.diff's corrected), by the
+-- finding's index: {from (the previous run's finding), to, replaced}.
+function common.corrections_by_index(model)
+   local out = {}
+   for _, c in ipairs(model.history and model.history.corrected or {}) do
+      if c.index then out[c.index] = c end
+   end
+   return out
 end
 
 -- "since run 4 (...): 1 new, 2 persisting, 1 resolved", or "history: first run of CONFIG".

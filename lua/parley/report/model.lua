@@ -142,14 +142,30 @@ local function imports_of(db, upto)
    return out
 end
 
+-- Where each record the report may name was written, from the store (records.line, col and
+-- file, or the import's file; migration 7): "KIND\0ID" -> {file, line, column}, for the imports
+-- up to upto (nil: all). Records imported before parley kept this, or from a dataset given as a
+-- Lua table, have none.
+local function load_positions(db, upto)
+   local out = {}
+   local sql = "SELECT r.kind, r.id, r.line, r.col, coalesce(r.file, i.file) AS file FROM records r " ..
+      "JOIN imports i ON i.id = r.import WHERE r.line IS NOT NULL" .. (upto and " AND r.import <= ?" or "")
+   for kind, id, line, col, file in db:rows(sql, table.unpack(upto and { upto } or {})) do
+      if file then out[kind .. "\0" .. id] = { file = file, line = line, column = col } end
+   end
+   return out
+end
+
 -- What a report of run shows. opts.db: an open store (else the run's own, if it is still
 -- there); opts.data = false leaves the records out, and "exchanges" takes only the exchanges;
 -- opts.share: the sharing policy (parley.share; a level name or a policy), applied here, once,
--- for every format. The records are those of the imports the run read (run.imports), so a
--- stored run shows what it saw. Returns {run, counts, findings, outcomes, rules, kept, history
--- (nil without a store), data and imports (nil without a store), share (what the policy
--- withheld), version}, or nil and
--- a message (a policy that needs a key that cannot be read).
+-- for every format; opts.positions: where the records were written (positions, by
+-- "KIND\0ID": {file, line, column}; looked up after sharing, by the ids the report shows). The
+-- records are those of the imports the run read (run.imports), so a stored run shows what it
+-- saw. Returns {run, counts, findings, outcomes, rules, kept, history (nil without a store),
+-- data and imports (nil without a store), positions (with opts.positions and a store), share
+-- (what the policy withheld), version}, or nil and a message (a policy that needs a key that
+-- cannot be read).
 function model.gather(run, opts)
    opts = opts or {}
    local db, own = opts.db, nil
@@ -197,6 +213,10 @@ function model.gather(run, opts)
       m = sharer:model(m)
    else
       m.share = share.statement(policy)
+   end
+   if db and opts.positions then
+      local ok, positions = pcall(load_positions, db, run.imports)
+      m.positions = ok and positions or nil
    end
    if own then own:close() end
    return m
