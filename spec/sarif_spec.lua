@@ -170,7 +170,7 @@ describe("#sarif the SARIF report against the official 2.1.0 schema", function()
          if o.type == "finding" then finding = o end
       end
       assert.same({ kind = "claims", id = first, file = dir .. "/data/dataset.yaml", line = line_no, column = column },
-         finding.positions[1])
+         finding.position)
       db:close()
       -- a table's row: its line, no column; a record imported as a Lua table: no position
       local tables = support.top .. "/spec/fixtures/tables/"
