@@ -93,4 +93,34 @@ describe("reports of findings about persons", function()
       assert.is_nil(html:find("Uncertain pairs (not merged", 1, true))
       assert.is_nil(html:find("A. Analyst", 1, true))
    end)
+
+   it("renders in headless Chromium: the People section and each person's spellings as a reader sees them", function()
+      local chromium
+      for _, name in ipairs({ "chromium", "chromium-browser", "google-chrome" }) do
+         local code, out = support.sh("command -v " .. name)
+         if code == 0 then
+            chromium = out:match("^(%S+)")
+            break
+         end
+      end
+      if not chromium then return pending("no Chromium to render the report in") end
+      local page = support.tmpname("people.html")
+      assert.is_true(reconciled():report("html", page))
+      local profile, png = support.tmpname("chromium-profile"), support.tmpname("people.png")
+      local flags = "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking " ..
+         "--disable-component-update --disable-sync --hide-scrollbars --user-data-dir=" .. support.quote(profile)
+      local run_chromium = "env -u LD_PRELOAD -u ASAN_OPTIONS -u UBSAN_OPTIONS timeout 120 " ..
+         support.quote(chromium) .. " " .. flags
+      local code, dom = support.sh(run_chromium .. " --dump-dom " .. support.quote("file://" .. page))
+      assert.equal(0, code, dom)
+      assert.truthy(dom:find('<section id="people"><h2>People in the findings</h2>', 1, true))
+      assert.truthy(dom:find("<h3>Դավիթ Սարգսյան / Davit Sargsyan / Саргсян Давид</h3>", 1, true))
+      code = support.sh(run_chromium .. " --screenshot=" .. support.quote(png) .. " --window-size=1200,4000 " ..
+         support.quote("file://" .. page))
+      assert.equal(0, code)
+      local f = assert(io.open(png, "rb"))
+      local bytes = f:seek("end")
+      f:close()
+      assert.is_true(bytes > 20000, "the screenshot is only " .. bytes .. " bytes")
+   end)
 end)

@@ -216,7 +216,7 @@ function report_people.html(o, model)
          if #p.decisions == 0 then
             o[#o + 1] = "<p>No reviewer's decision names these entries.</p>"
          else
-            o[#o + 1] = "<ul class=\"decisions\">"
+            o[#o + 1] = "<p>Reviewers' decisions that name these entries:</p><ul class=\"decisions\">"
             for _, d in ipairs(p.decisions) do
                o[#o + 1] = "<li>" .. esc(d.same and "same" or "different") .. ': <span class="ids">' ..
                   esc(table.concat(d.same or d.different or {}, ", ")) .. "</span> — " .. esc(d.by or "") .. ", " ..
