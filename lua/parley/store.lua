@@ -68,6 +68,15 @@ local function is_file_source(v)
    return type(v) == "string" or (type(v) == "table" and (v.table ~= nil or type(v.text) == "string"))
 end
 
+-- A YAML document to validate, loaded without marks; `marked` loads the same text again with
+-- them, which dataset.validate does only when it has a problem or a warning to place.
+local function yaml_document(text, name)
+   local data, err = yaml.load(text, { name = name })
+   if data == nil and err ~= nil then return nil, err end
+   return { data = data, name = name, sha256 = core.sha256(text),
+      marked = function() return yaml.load(text, { name = name, marks = true }) end }
+end
+
 local function documents(source, opts)
    if is_file_source(source) then source = { source } end
    if type(source) ~= "table" then
@@ -79,20 +88,16 @@ local function documents(source, opts)
       is_paths = is_paths and is_file_source(v)
    end
    if not is_paths then
-      local ok, encoded = pcall(json.encode, source)
-      local digest = core.sha256(ok and encoded or tostring(source))
+      -- the SHA-256 of the table's canonical JSON, hashed as it is walked (no JSON text made)
+      local ok, digest = pcall(core.json_sha256, source)
+      if not ok then digest = core.sha256(tostring(source)) end
       return { { data = source, name = opts.name or "dataset", sha256 = digest } }
    end
    local docs, failures = {}, {}
    for _, path in ipairs(source) do
       if type(path) == "table" and path.text then
-         local data, marks = yaml.load(path.text, { name = path.name or "<text>", marks = true })
-         if data == nil and type(marks) == "string" then
-            failures[#failures + 1] = marks
-         else
-            docs[#docs + 1] = { data = data, marks = marks, name = path.name or "<text>",
-               sha256 = core.sha256(path.text) }
-         end
+         local doc, err = yaml_document(path.text, path.name or "<text>")
+         if doc then docs[#docs + 1] = doc else failures[#failures + 1] = err end
       elseif type(path) == "table" or table_files.is_table_path(path) then
          local doc, err = table_files.document(type(path) == "table" and path or { table = path })
          if doc then docs[#docs + 1] = doc else failures[#failures + 1] = err end
@@ -105,12 +110,8 @@ local function documents(source, opts)
          else
             local content = f:read("a")
             f:close()
-            local data, marks = yaml.load(content, { name = path, marks = true })
-            if data == nil and type(marks) == "string" then
-               failures[#failures + 1] = marks
-            else
-               docs[#docs + 1] = { data = data, marks = marks, name = path, sha256 = core.sha256(content) }
-            end
+            local doc, yerr = yaml_document(content, path)
+            if doc then docs[#docs + 1] = doc else failures[#failures + 1] = yerr end
          end
       end
    end
