@@ -266,11 +266,48 @@ end
 
 -- Checks a mapping against a field spec: unknown keys (with a "did you mean"), missing
 -- required keys, and each value. Returns the normalised table (absent values left out).
+local full_check
+
 local function check_fields(ctx, v, where, spec)
    if not is_map(v) then
       ctx:problem(where, "expected a mapping, got " .. describe(v))
       return nil
    end
+   -- The common case first, with nothing to report: every key known, every required one
+   -- there, each value with a fast form fine by it. Then only the fields without one are
+   -- checked, in the spec's order, so what they report comes in the order the full check
+   -- gives. Anything else is left to the full check, which says it all in that order.
+   local fields, out, required = spec.fields, {}, 0
+   for k, value in pairs(v) do
+      local field = fields[k]
+      if not field then return full_check(ctx, v, where, spec) end
+      if value ~= null then
+         if field.required then required = required + 1 end
+         local fast = field.fast
+         if fast then
+            local r = fast(value)
+            if r == nil then return full_check(ctx, v, where, spec) end
+            out[k] = r
+         end
+      end
+   end
+   if required ~= spec.required then return full_check(ctx, v, where, spec) end
+   local ok, slow = true, spec.slow
+   for i = 1, #slow do
+      local name = slow[i]
+      local value = v[name]
+      if value ~= nil and value ~= null then
+         local r = fields[name].check(ctx, value, lazy_at(where, v, name))
+         if r == nil then ok = false end
+         out[name] = r
+      end
+   end
+   if ok and spec.after then ok = spec.after(ctx, out, v, where) ~= false end
+   return ok and out or nil
+end
+
+-- Checks a mapping against a field spec, saying every problem in the spec's order.
+function full_check(ctx, v, where, spec)
    local out, ok = {}, true
    for k in pairs(v) do
       if not spec.fields[k] then
@@ -305,11 +342,17 @@ local function check_fields(ctx, v, where, spec)
    return ok and out or nil
 end
 
+-- A spec: fields[name] = {check, fast, required}, order (the names in order), after (a check
+-- of the whole mapping), slow (the names of the fields without a fast form, in order) and
+-- required (how many fields are required).
 local function spec(fields, after)
-   local s = { fields = {}, order = {}, after = after }
+   local s = { fields = {}, order = {}, after = after, slow = {}, required = 0 }
    for _, f in ipairs(fields) do
-      s.fields[f[1]] = { check = f[2], fast = FAST[f[2]], required = f.required }
+      local fast = FAST[f[2]]
+      s.fields[f[1]] = { check = f[2], fast = fast, required = f.required }
       s.order[#s.order + 1] = f[1]
+      if not fast then s.slow[#s.slow + 1] = f[1] end
+      if f.required then s.required = s.required + 1 end
    end
    return s
 end
