@@ -70,10 +70,11 @@ end
 
 -- A YAML document to validate, loaded without marks; `marked` loads the same text again with
 -- them, which dataset.validate does only when it has a problem or a warning to place.
-local function yaml_document(text, name)
+-- file: the path it was read from, if any.
+local function yaml_document(text, name, file)
    local data, err = yaml.load(text, { name = name })
    if data == nil and err ~= nil then return nil, err end
-   return { data = data, name = name, sha256 = core.sha256(text),
+   return { data = data, name = name, file = file, sha256 = core.sha256(text),
       marked = function() return yaml.load(text, { name = name, marks = true }) end }
 end
 
@@ -100,7 +101,12 @@ local function documents(source, opts)
          if doc then docs[#docs + 1] = doc else failures[#failures + 1] = err end
       elseif type(path) == "table" or table_files.is_table_path(path) then
          local doc, err = table_files.document(type(path) == "table" and path or { table = path })
-         if doc then docs[#docs + 1] = doc else failures[#failures + 1] = err end
+         if doc then
+            doc.file = type(path) == "table" and path.table or path
+            docs[#docs + 1] = doc
+         else
+            failures[#failures + 1] = err
+         end
       else
          local f, err = io.open(path, "rb")
          if not f then
@@ -110,7 +116,7 @@ local function documents(source, opts)
          else
             local content = f:read("a")
             f:close()
-            local doc, yerr = yaml_document(content, path)
+            local doc, yerr = yaml_document(content, path, path)
             if doc then docs[#docs + 1] = doc else failures[#failures + 1] = yerr end
          end
       end
@@ -159,7 +165,10 @@ local function store_lookups(db)
    }
 end
 
-local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import) VALUES (?, ?, ?, ?)"
+-- With where the record was written (dataset.validate's position_of: line, column, and the
+-- file when it is not the import's), or NULLs.
+local NOWHERE, null = {}, core.null
+local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import, line, col, file) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 --- Validates every record of every document and writes all of them in one transaction, or
 -- nothing (this is db:import). A document imported before (the same SHA-256) is skipped.
@@ -222,8 +231,8 @@ function store.import(db, source, opts)
       local now = utc_now()
       local import_of = {}
       for _, doc in ipairs(fresh) do
-         exec(db, "INSERT INTO imports (name, sha256, imported_at, counts) VALUES (?, ?, ?, ?)",
-            { doc.name, doc.sha256, now, json.encode(counts[doc]) })
+         exec(db, "INSERT INTO imports (name, sha256, imported_at, counts, file) VALUES (?, ?, ?, ?, ?)",
+            { doc.name, doc.sha256, now, json.encode(counts[doc]), doc.file or core.null })
          import_of[doc] = db:last_insert_rowid()
          if batch.vocabulary_of[doc] then
             exec(db, "INSERT INTO vocabularies (import, vocabulary) VALUES (?, ?)",
@@ -235,7 +244,9 @@ function store.import(db, source, opts)
          for _, r in ipairs(batch.records[kind]) do
             if not (batch.skip[kind] and batch.skip[kind][r.id]) then
                record_schema.insert(db, kind, r)
-               exec(db, INSERT_RECORD, { kind, r.id, batch.digest_of[r], import_of[batch.doc_of[r]] })
+               local doc, at = batch.doc_of[r], batch.position_of[r] or NOWHERE
+               exec(db, INSERT_RECORD, { kind, r.id, batch.digest_of[r], import_of[doc], at.line or null,
+                  at.column or null, at.file and at.file ~= doc.file and at.file or null })
             end
          end
       end
