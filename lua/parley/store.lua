@@ -68,13 +68,15 @@ local function is_file_source(v)
    return type(v) == "string" or (type(v) == "table" and (v.table ~= nil or type(v.text) == "string"))
 end
 
--- A YAML document to validate, loaded without marks; `marked` loads the same text again with
--- them, which dataset.validate does only when it has a problem or a warning to place.
--- file: the path it was read from, if any.
+-- A YAML document to validate, loaded with the marks of its records only (marks = 2: the root
+-- and its lists, so each record's position, which the store keeps, and nothing within a
+-- record: marks of every table make a load several times slower and take most of the loaded
+-- tree's memory); `marked` loads the same text again with all of them, which dataset.validate
+-- does only when it has a problem or a warning to place. file: the path it was read from.
 local function yaml_document(text, name, file)
-   local data, err = yaml.load(text, { name = name })
-   if data == nil and err ~= nil then return nil, err end
-   return { data = data, name = name, file = file, sha256 = core.sha256(text),
+   local data, marks = yaml.load(text, { name = name, marks = 2 })
+   if data == nil and type(marks) == "string" then return nil, marks end
+   return { data = data, marks = marks, name = name, file = file, sha256 = core.sha256(text),
       marked = function() return yaml.load(text, { name = name, marks = true }) end }
 end
 
