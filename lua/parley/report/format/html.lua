@@ -88,8 +88,9 @@ local function claim_card(o, data, id)
    o[#o + 1] = '<div class="card"><h4>' .. party_label(data, c.claimant) .. ": " .. esc(common.claim_value(c)) ..
       "</h4><dl><dt>claim</dt><dd class=\"ids\">" .. id_html(c.id) .. "</dd><dt>as of</dt><dd>" .. esc(c.as_of) ..
       "</dd><dt>subject</dt><dd>" .. esc(common.subject_title(c)) .. "</dd>"
-   if c.exchange then o[#o + 1] = "<dt>account of</dt><dd>" .. esc(common.account_of(c):match("^ %(account of (.*)%)$")) ..
-      "</dd>" end
+   if c.exchange then
+      o[#o + 1] = "<dt>account of</dt><dd>" .. esc(common.account_of(c):match("^ %(account of (.*)%)$")) .. "</dd>"
+   end
    if c.scope and #c.scope > 0 then o[#o + 1] = "<dt>scope</dt><dd>" .. esc(common.scope_text(c)) .. "</dd>" end
    -- every source the claim names, each with where it came from and its grade
    local ids = common.sources_of(c)
@@ -535,8 +536,9 @@ local function sources_table(o, model)
       o[#o + 1] = '<tr><td class="ids">' .. id_html(id) .. "</td><td>" .. esc(s.title) .. "</td><td>" ..
          (s.party and party_label(data, s.party) or "") .. "</td><td>" .. esc(s.speaker or "") .. "</td><td>" ..
          esc(s.published or "") .. "</td><td>" .. (code ~= "" and (esc(code) .. " (" .. esc(words) .. ")") or "") ..
-         '</td><td class="ids">' .. (s.via and id_html(s.via) or s.origin and (id_html(s.origin) .. " (not a source here)")
-         or "") .. "</td><td>" .. link(s.url) .. "</td></tr>"
+         '</td><td class="ids">' .. (s.via and id_html(s.via) or
+            s.origin and (id_html(s.origin) .. " (not a source here)") or "") .. "</td><td>" .. link(s.url) ..
+         "</td></tr>"
    end
    o[#o + 1] = "</tbody></table></section>"
 end
