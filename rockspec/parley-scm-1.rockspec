@@ -119,6 +119,7 @@ build = {
       ["parley.rules.scope_mismatch"] = "lua/parley/rules/scope_mismatch.lua",
       ["parley.rules.self_contradiction"] = "lua/parley/rules/self_contradiction.lua",
       ["parley.rules.stale_claim"] = "lua/parley/rules/stale_claim.lua",
+      ["parley.rules.unaccounted_persons"] = "lua/parley/rules/unaccounted_persons.lua",
       ["parley.rulekit"] = "lua/parley/rulekit.lua",
       ["parley.run"] = "lua/parley/run.lua",
       ["parley.ruletest"] = "lua/parley/ruletest.lua",

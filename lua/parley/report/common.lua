@@ -339,6 +339,21 @@ function common.imports_line(model)
    return s
 end
 
+-- Which resolution of people the run's rules read: "people: resolution 3 (resolver 2,
+-- threshold 0.9, review 0.75, imports 1 to 2, 1 decision)", or nil when no rule needed one.
+function common.resolutions_line(model)
+   local rs = model.run.resolutions
+   if not rs or #rs == 0 then return nil end
+   local parts = {}
+   for i, r in ipairs(rs) do
+      local p = type(r.params) == "table" and r.params or {}
+      parts[i] = string.format("resolution %d (resolver %s, threshold %s, review %s, imports 1 to %d, %d decision%s%s)",
+         r.id, tostring(r.resolver), tostring(p.threshold), tostring(p.review), r.imports or 0, r.decisions or 0,
+         r.decisions == 1 and "" or "s", r.current and "" or "; since re-resolved")
+   end
+   return "people: " .. table.concat(parts, ", ")
+end
+
 -- "new" / "persisting" for a finding of this run, as the history found it.
 function common.change(model, i)
    return model.history and model.history.change[i] or ""

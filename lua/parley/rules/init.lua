@@ -15,4 +15,5 @@ return {
    "scope_mismatch",      -- counts far apart because their scope tags differ
    "self_contradiction",  -- a party's assertion contradicted by its own later claim or act
    "stale_claim",         -- claims that no later claim of their claimant updates
+   "unaccounted_persons", -- people listed as held whom no later list, release or return of the holder accounts for
 }

@@ -624,6 +624,9 @@ return {
    description = "Estimates of a population's size from the parties' named lists of it: multiple-systems " ..
       "estimation (log-linear models) for three to five lists, Chapman for two, with the method's assumptions.",
    severity = "info",
+   -- the engine resolves the store once for every rule that needs people (with parley.names'
+   -- threshold and review: this rule has none of its own), and this rule reads it
+   needs = { "people" },
    params = {
       subject = { type = "string", description = "only lists of this subject" },
       min_entries = { type = "integer", default = 1, min = 0,

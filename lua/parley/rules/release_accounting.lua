@@ -253,6 +253,21 @@ local function persons_released(ctx, resolution, exchange_of)
    return released
 end
 
+-- How near two names' keys (words sorted) are for "a list may name them" (Jaro-Winkler).
+local NEAR_KEY = 0.92
+
+-- Whether two keys (words sorted) have as many words, each near its counterpart.
+local function near_keys(a, b)
+   local wa, wb = {}, {}
+   for w in a:gmatch("%S+") do wa[#wa + 1] = w end
+   for w in b:gmatch("%S+") do wb[#wb + 1] = w end
+   if #wa ~= #wb then return false end
+   for i = 1, #wa do
+      if wa[i] ~= wb[i] and names.jaro_winkler(wa[i], wb[i]) < NEAR_KEY then return false end
+   end
+   return true
+end
+
 -- How strongly a tie (kit.identity_ties) says two entries are one person.
 local TIE_RANK = { record = 3, decision = 3, ["birth year"] = 2, name = 1 }
 
@@ -301,13 +316,14 @@ end
 -- finding for review when the only ties are a name or an uncertain pair.
 local function check_still_listed(ctx, resolution, ties, r, who, lists, namesakes, exchange_of)
    local p = ctx.params
-   -- the person's later releases by the same side: a list entry after one of them tied to it at
-   -- least as well as to r is that release's story (the person released again, or a namesake
-   -- the resolution put with r)
+   -- the person's other releases by the same side: a list entry after one of them that is
+   -- tied to it better than to r, or as well and it is the later release, is that release's
+   -- story (the person released again, or a namesake the resolution put with r)
    local again = {}
    for _, e in ipairs(r.person.entries) do
       local x = e.kind == "transfer" and e.cargo == p.subject and e.from == r.from and exchange_of[e.exchange]
-      if x and x ~= r.x and dates.before(r.x.date_period, x.date_period) then again[#again + 1] = { x = x, entry = e } end
+      if x and e ~= r.entry then again[#again + 1] = { x = x, entry = e, later = dates.before(r.x.date_period,
+         x.date_period) } end
    end
    local later = candidates(resolution, ties, r, lists, function(l)
       return l.current and l.holder == r.from and dates.before(r.x.date_period, l.as_of_period)
@@ -318,8 +334,8 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
          local mine = TIE_RANK[c.tie] or 0
          local theirs = false
          for _, a in ipairs(again) do
-            if not dates.before(c.list.as_of_period, a.x.date_period)
-               and (TIE_RANK[ties.tie(a.entry.id, c.entry.id)] or 0) >= mine then
+            local rank = TIE_RANK[ties.tie(a.entry.id, c.entry.id)] or 0
+            if dates.before(a.x.date_period, c.list.as_of_period) and (rank > mine or (rank == mine and a.later)) then
                theirs = true
             end
          end
@@ -427,7 +443,12 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entr
    if key then
       for k = 1, n do
          for _, e in ipairs(entries_of_list(own[k].id)) do
-            if name_key(e.written) == key and ties.open({ entry = r.entry.id, other_entry = e.id }) then return end
+            local other = name_key(e.written)
+            -- keys can differ by a letter between scripts (mkrtcian, mkrcian): near keys count
+            if other and (other == key or near_keys(other, key))
+               and ties.open({ entry = r.entry.id, other_entry = e.id }) then
+               return
+            end
          end
       end
    end
@@ -586,6 +607,9 @@ return {
    description = "Counts that do not fall by the number released in exchanges, released persons still on later " ..
       "lists of detainees, and released persons never on the receiving side's own lists.",
    severity = "medium",
+   -- the engine resolves the store once for every rule that needs people, with its threshold
+   -- and review, and this rule reads that stored resolution
+   needs = { "people" },
    params = {
       subject = { type = "string", default = "detainees", values = { "detainees", "remains" },
          description = "what is released and counted: detainees or remains" },

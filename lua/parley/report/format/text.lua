@@ -101,6 +101,8 @@ function text.render(model, opts)
    end
    local shared = common.share_line(model)
    if shared then line(shared) end
+   local resolved = common.resolutions_line(model)
+   if resolved then line(resolved) end
    findings(line, paint, model)
    failed_and_truncated(line, paint, model)
    latest_exchanges(line, model)
