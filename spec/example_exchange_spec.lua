@@ -41,7 +41,8 @@ describe("the 14 December 2020 example", function()
       assert.equal("", err)
    end)
 
-   it("exchange_accounts: the accounts that differ, the maps no account mentions, the persons one list names", function()
+   it("exchange_accounts: the accounts that differ, the maps no account mentions, the persons one list names",
+      function()
       local found = by_rule(run).exchange_accounts
       assert.equal(4, #found)
       local back = with_message(found, "detainees from ARM to AZE: the accounts differ")
@@ -63,7 +64,8 @@ describe("the 14 December 2020 example", function()
          "written Fizuli%); ARM asserts true", found[1].message)
    end)
 
-   it("corroboration: the syndicated copy is one origin, Azerbaijan's word through an Armenian outlet its own", function()
+   it("corroboration: the syndicated copy is one origin, Azerbaijan's word through an Armenian outlet its own",
+      function()
       local found = by_rule(run).corroboration
       local aze = with_message(found, "^AZE's claim aze%-account%-returned ")
       assert.matches("am%-press%-2020%-12%-14 relays aze%-mod%-2020%-12%-14: 1 origin", aze.message)
