@@ -287,10 +287,10 @@ function commands.claims(args, io_)
       for _, c in ipairs(g.claims) do
          -- each source the claim names, with its grade and date
          local said = {}
-         for i, id in ipairs(c.sources or { c.source }) do
+         for k, id in ipairs(c.sources or { c.source }) do
             local s = sources[id] or {}
             local grade = (s.reliability or "") .. (s.credibility and tostring(s.credibility) or "")
-            said[i] = string.format("%s%s%s", id, grade ~= "" and " (" .. grade .. ")" or "",
+            said[k] = string.format("%s%s%s", id, grade ~= "" and " (" .. grade .. ")" or "",
                s.published and ", " .. s.published or "")
          end
          rows[#rows + 1] = {
