@@ -750,9 +750,45 @@ describe("corrections between two runs", function()
       assert.matches("0 new, 0 persisting, 1 corrected, 0 resolved", html, 1, true)
       assert.matches("records corrected: claims arm-200 by arm-200-fixed, exchanges x-2021-06-12 by " ..
          "x-2021-06-12-fixed", html, 1, true)
-      assert.matches("<td>corrected</td>", html, 1, true)
+      assert.matches("<td>corrected <span class=\"ids\">(claims arm-<wbr>200 → arm-<wbr>200-<wbr>fixed)</span></td>",
+         html, 1, true)
+      -- the summary counts it in a column of its own: findings, new, persisting, corrected, resolved
+      assert.matches('<th scope="col">corrected</th><th scope="col">resolved</th>', html, 1, true)
+      assert.matches('<th scope="row">all</th><td class="n">1</td><td class="n">0</td><td class="n">0</td>' ..
+         '<td class="n">1</td><td class="n">0</td>', html, 1, true)
+      local medium = html:match('<tr><th scope="row"><span class="sev sev%-medium">.-</tr>')
+      assert.matches('<td class="n">1</td><td class="n">0</td><td class="n">0</td><td class="n">1</td>' ..
+         '<td class="n">0</td></tr>$', medium)
+      -- the history gives both findings, the ids replaced and both fingerprints
+      local corrected_table = html:match('<table class="corrected">.-</table>')
+      assert.matches(run1.findings[1].message, corrected_table, 1, true)
+      assert.matches(run2.findings[1].message, corrected_table, 1, true)
+      assert.matches(run1.findings[1].fingerprint, corrected_table, 1, true)
+      assert.matches(run2.findings[1].fingerprint, corrected_table, 1, true)
+      assert.matches("Corrected since the previous run:", html, 1, true)
       local sarif = json.decode(assert(loaded:report("sarif", nil, { db = db })))
       assert.equal("updated", sarif.runs[1].results[1].baselineState)
+      assert.same({ fingerprint = run1.findings[1].fingerprint,
+         replaced = { { kind = "claims", old = "arm-200", new = "arm-200-fixed" } } },
+         sarif.runs[1].results[1].properties.correctionOf)
+      local lines = {}
+      for l in assert(loaded:report("json", nil, { db = db })):gmatch("[^\n]+") do
+         lines[#lines + 1] = json.decode(l)
+      end
+      assert.equal("history", lines[2].type)
+      assert.same({ { rule = "count_gap", severity = run2.findings[1].severity, from = run1.findings[1].fingerprint,
+         to = run2.findings[1].fingerprint, message_before = run1.findings[1].message,
+         replaced = { { kind = "claims", old = "arm-200", new = "arm-200-fixed" } } } }, lines[2].corrected)
+      assert.equal("corrected", lines[#lines].change)
+      local text = assert(loaded:report("text", nil, { db = db }))
+      assert.matches(" (corrected)\n    corrected: claims arm-200 -> arm-200-fixed; it was: " ..
+         run1.findings[1].message, text, 1, true)
+      local md = assert(loaded:report("markdown", nil, { db = db }))
+      assert.matches("| severity | findings | new | persisting | corrected | resolved |", md, 1, true)
+      assert.matches("Corrected since the previous run: claims arm-200 -> arm-200-fixed", md:gsub("\\", ""), 1,
+         true)
+      local csv = assert(loaded:report("csv", nil, { db = db }))
+      assert.matches(",corrected,", csv, 1, true)
       db:close()
       -- and parley diff
       local code, out = support.parley("diff", db_path)

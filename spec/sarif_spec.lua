@@ -4,7 +4,8 @@
 -- python3-jsonschema (`make deps`) through spec/sarif_validate.py: the nine built-in rules on
 -- bench/gen.lua's datasets at scales 50 and 200 (bench/report.lua validates scale 2000, too
 -- slow for a spec), and a run with a failed rule and a truncated one (tool execution
--- notifications). Pending, with the reason, without the validator.
+-- notifications); and each result's physical location, the file and line of its first evidence
+-- record. Pending, with the reason, without the validator.
 local parley = require "parley"
 local json = require "parley.json"
 local support = require "support"
@@ -30,11 +31,15 @@ local function validate(text)
    return code == 0, out
 end
 
+-- The nine rules on the generated dataset of scale, imported from a YAML file (so the results
+-- have the file and line of their evidence).
 local function scale_run(scale)
    local generate = dofile(support.top .. "/bench/gen.lua")
    local store = support.tmpname("scale-" .. scale .. ".db")
+   local file = support.tmpname("scale-" .. scale .. ".yaml")
+   support.write(file, require("parley.yaml").dump((generate(scale, 1))))
    local db = assert(parley.open(store))
-   assert(db:import((generate(scale, 1))))
+   assert(db:import(file))
    db:close()
    local config = { parley = 1, store = store, rules = {}, limits = { seconds = 600, instructions = 100000000000 } }
    for i, r in ipairs(require "parley.rules") do config.rules[i] = { use = r } end
@@ -66,9 +71,15 @@ describe("#sarif the SARIF report against the official 2.1.0 schema", function()
          local doc = json.decode(text)
          local r = doc.runs[1]
          assert.equal(#run.findings, #r.results)
-         local overlap = 0
+         local overlap, placed = 0, 0
          for _, res in ipairs(r.results) do
             if res.ruleId == "list_overlap" then overlap = overlap + 1 end
+            local physical = res.locations and res.locations[1].physicalLocation
+            if physical then
+               placed = placed + 1
+               assert.matches("scale%-" .. scale .. "%.yaml$", physical.artifactLocation.uri)
+               assert.is_true(physical.region.startLine >= 1 and physical.region.startColumn >= 1)
+            end
             local seen = {}
             for _, l in ipairs(res.locations and res.locations[1].logicalLocations or {}) do
                assert.is_nil(seen[l.fullyQualifiedName], l.fullyQualifiedName)
@@ -76,6 +87,12 @@ describe("#sarif the SARIF report against the official 2.1.0 schema", function()
             end
          end
          assert.is_true(overlap > 0, "no list_overlap result: the case of a person on both lists is not tested")
+         -- every result with evidence points at its first evidence record
+         local with_evidence = 0
+         for _, f in ipairs(run.findings) do
+            if next(f.evidence or {}) then with_evidence = with_evidence + 1 end
+         end
+         assert.equal(with_evidence, placed)
       end)
    end
 
@@ -100,6 +117,71 @@ describe("#sarif the SARIF report against the official 2.1.0 schema", function()
       -- a base URI where the docs are published replaces the file: URIs
       local published = json.decode(assert(run:report("sarif", nil, { docs_uri = "https://example.org/docs/rules" })))
       assert.equal("https://example.org/docs/rules/count_gap.md", published.runs[1].tool.driver.rules[1].helpUri)
+   end)
+
+   it("points each result at the dataset file, line and column of its first evidence record", function()
+      local dir = support.tmpname("sarif-where")
+      os.execute("mkdir -p " .. support.quote(dir .. "/data"))
+      local dataset = support.read(support.top .. "/examples/caucasus-2021/dataset.yaml")
+      support.write(dir .. "/data/dataset.yaml", dataset)
+      local store = dir .. "/store.db"
+      local run = assert(parley.reconcile({ store = "store.db", data = { "data/dataset.yaml" },
+         rules = { { use = "count_gap", with = { max_ratio = 1.5, scopes = "overlap" } } } }, { base = dir }))
+      assert.equal(1, #run.findings)
+      local first = run.findings[1].evidence.claims[1]
+      -- the line where that claim's mapping starts, and the column of its first key
+      local line_no, column = 0, nil
+      for l in (dataset .. "\n"):gmatch("([^\n]*)\n") do
+         line_no = line_no + 1
+         local at = l:find("id: " .. first:gsub("%p", "%%%0") .. "$")
+         if at then
+            column = at
+            break
+         end
+      end
+      assert.truthy(column)
+      local text = assert(run:report("sarif", nil, { root = dir }))
+      assert.is_true(validate(text))
+      local doc = json.decode(text).runs[1]
+      local physical = doc.results[1].locations[1].physicalLocation
+      assert.same({ uri = "data/dataset.yaml", uriBaseId = "%SRCROOT%" }, physical.artifactLocation)
+      assert.same({ startLine = line_no, startColumn = column }, physical.region)
+      assert.matches("^file:///.*/$", doc.originalUriBaseIds["%SRCROOT%"].uri)
+      -- outside the root: an absolute file: URI
+      local outside = json.decode(assert(run:report("sarif", nil, { root = support.top }))).runs[1]
+      assert.matches("^file:///.*/data/dataset%.yaml$", outside.results[1].locations[1].physicalLocation
+         .artifactLocation.uri)
+      assert.is_nil(outside.results[1].locations[1].physicalLocation.artifactLocation.uriBaseId)
+      assert.is_nil(outside.originalUriBaseIds)
+      -- the text and JSON reports say it too, from the stored run as well
+      local db = assert(parley.open(store, { readonly = true }))
+      local stored = assert(require("parley.history").load_run(db, run.id))
+      local where = dir .. "/data/dataset.yaml:" .. line_no .. ":" .. column
+      local text_report = assert(stored:report("text", nil, { db = db }))
+      assert.matches("    at: " .. where .. " (claims " .. first .. ")", text_report, 1, true)
+      local finding
+      for l in assert(stored:report("json", nil, { db = db })):gmatch("[^\n]+") do
+         local o = json.decode(l)
+         if o.type == "finding" then finding = o end
+      end
+      assert.same({ kind = "claims", id = first, file = dir .. "/data/dataset.yaml", line = line_no, column = column },
+         finding.positions[1])
+      db:close()
+      -- a table's row: its line, no column; a record imported as a Lua table: no position
+      local tables = support.top .. "/spec/fixtures/tables/"
+      db = assert(parley.open(store))
+      assert(db:import({ parley = 1, sources = { { id = "arm-ombudsman-2023", title = "Reports", party = "ARM" } } }))
+      assert(db:import({ table = tables .. "claims.csv", map = tables .. "claims.map.yaml" }))
+      local rows = {}
+      for r in db:query("SELECT r.kind, r.id, r.line, r.col, coalesce(r.file, i.file) AS file FROM records r " ..
+         "JOIN imports i ON i.id = r.import WHERE r.import > 1 ORDER BY r.id") do
+         rows[#rows + 1] = r
+      end
+      db:close()
+      assert.same({ { kind = "sources", id = "arm-ombudsman-2023" },
+         { kind = "claims", id = "arm-ombudsman-d-2023-10", line = 2, file = tables .. "claims.csv" },
+         { kind = "claims", id = "arm-ombudsman-d-2023-11", line = 3, file = tables .. "claims.csv" } }, {
+         rows[1], rows[2], rows[3] })
    end)
 
    it("is valid with a rule that failed and one cut at the findings limit", function()

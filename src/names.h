@@ -163,12 +163,14 @@ enum {
     SOFT_RESTORED = 1 << 18, /* a vowel Russian documents restore in an Armenian surname */
     SOFT_PART = 1 << 19,   /* one part of a two-part surname */
     SOFT_CONS = 1 << 20,   /* one consonant differs at full cost */
-    SOFT_FIRST = 1 << 21   /* the first letter differs, or a full vowel before the first consonant */
+    SOFT_FIRST = 1 << 21,  /* the first letter differs, or a full vowel before the first consonant */
+    SOFT_ROOTNAME = 1 << 22, /* two surnames built on two different known given names (Nasirov/Nazirov) */
+    SOFT_ROOTSAME = 1 << 23  /* two surnames built on forms of one known given name (Hovsepyan/Осипян) */
 };
-#define SOFT_COUNT 22
+#define SOFT_COUNT 24
 /* Differences that make another root, not another spelling: evidence in favour (same year of
  * birth, same category, agreeing patronymics) does not lift such a pair. */
-#define SOFT_ROOT (SOFT_VOWEL | SOFT_CONS2 | SOFT_KNOWN | SOFT_NOINIT)
+#define SOFT_ROOT (SOFT_VOWEL | SOFT_CONS2 | SOFT_KNOWN | SOFT_NOINIT | SOFT_ROOTNAME)
 extern const char *const parley_names_soft_text[SOFT_COUNT];
 
 /* names_match.c: scoring shared by match and link. */
@@ -208,6 +210,10 @@ void parley_names_explain(luaL_Buffer *b, const char *ta, const NameRec *a, cons
                           const NameRec *rb, const MatchDetail *d, double score, double threshold);
 
 double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev, MatchDetail *d);
+/* A surname of another root (a vowel added or changed: Minasyan/Manasyan, Khachatryan/
+ * Khachaturyan; built on another known given name: Nəsirov/Nəzirov) never matches on its own:
+ * held just below the threshold. */
+#define SURNAME_APART 0.85
 #define NAMES_THRESHOLD 0.86
 #define NAMES_REVIEW 0.72
 

@@ -44,6 +44,10 @@ static const char *const GIVEN[] = {
     "Samson", "Sasun", "Serob", "Shahen", "Spartak", "Stepan/Stepanos", "Taron", "Tatevos/Tadevos", "Tovmas",
     "Vagharshak", "Varazdat", "Vardges", "Vigen", "Vrezh", "Zhirayr/Zhirair", "Zorik", "Zorayr", "Norik",
     "Garnik", "Garo", "Rudik", "Slavik", "Levik", "Hovo", "Armo", "Aro", "Melik", "Mamikon", "Artyush",
+    "Margar/Markar", "Sevak", "Hamazasp", "Arakel", "Aristakes", "Sedrak", "Mkhitar", "Nikol",
+    "Martiros/Mardiros",
+    "Karlen", "Marat", "Misak", "Nver", "Sako", "Serzh/Serj", "Shavarsh", "Surik", "Valod", "Vanik",
+    "Varuzhan", "Artsrun", "Gaspar/Kaspar", "Hayrik", "Sevada",
     /* Armenian, women */
     "Anahit", "Anna/Ana", "Armine", "Astghik", "Gayane/Gayaneh", "Hasmik/Asmik", "Karine", "Lilit",
     "Lusine", "Mariam/Maryam/Məryəm", "Nane", "Narine", "Ruzanna", "Siranush", "Susanna", "Tatevik",
@@ -52,7 +56,7 @@ static const char *const GIVEN[] = {
     "Takuhi", "Varduhi", "Yeva/Eva",
     /* Azerbaijani, men */
     "Abbas", "Adil", "Akif", "Ali/Əli", "Amil", "Anar", "Arif", "Asif", "Aydın/Aydin/Aidyn",
-    "Azər/Azer/Azar", "Bəhram/Bahram", "Babək/Babek", "Bayram", "Cavid/Javid/Dzhavid", "Cəlal/Jalal/Dzhalal",
+    "Azər/Azer/Azar", "Bəhram/Bahram/Bakhram", "Babək/Babek", "Bayram", "Cavid/Javid/Dzhavid", "Cəlal/Jalal/Dzhalal",
     "Cəmil/Jamil/Dzhamil", "Cavanşir/Javanshir", "Elçin/Elchin", "Eldar", "Elvin", "Elnur", "Elşən/Elshan",
     "Elşad/Elshad", "Elmar", "Elnar", "Elman", "Emil", "Emin", "Eyvaz", "Fuad/Fuat", "Fikrət/Fikret",
     "Fərid/Farid", "Hikmət/Hikmet", "Hüseyn/Huseyn/Guseyn/Gusein/Hussein", "Həsən/Hasan/Gasan",
@@ -76,6 +80,14 @@ static const char *const GIVEN[] = {
     "Tərlan/Tarlan", "Turan", "Vahid", "Valeh", "Vasif", "Yaşar/Yashar", "Yavər/Yavar", "Zahid",
     "Zəfər/Zafar", "Zülfüqar/Zulfugar", "Rəhman/Rahman", "Süleyman/Suleyman", "Xalid/Khalid",
     "Ədalət/Adalat", "Əsəd/Asad", "Məhərrəm/Maharram", "Bəhruz/Bahruz", "Nurəddin/Nuraddin",
+    "Mahmud/Makhmud", "Cabbar/Jabbar/Dzhabbar", "Tağı/Tagi", "Nağı/Nagi", "Heydər/Heydar/Geydar",
+    "Fərhad/Farhad", "Fərman/Farman", "Oruc/Oruj/Orudzh", "Etibar", "Telman", "Zamiq/Zamig", "Sahil",
+    "Ramal", "Mirzə/Mirza", "Yaqub/Yagub/Yakub", "Əhəd/Ahad", "Kazım/Kazim", "Atif", "Elvir", "Ayaz",
+    "Aslan/Arslan", "Ziya", "Razim", "Qadir/Gadir", "Xaqani/Khagani", "Elgiz", "Şirin/Shirin",
+    "Əmrah/Amrah", "Rahil", "Hacı/Haji", "Qulu/Gulu", "Novruz", "Yunis/Yunus", "Nəbi/Nabi",
+    "Abdulla", "Rza", "Cəbrayıl/Jabrayil", "Hümbət/Humbat", "Qəhrəman/Gahraman",
+    "Nəriman/Nariman", "Əlövsət/Alovsat", "İntiqam/Intigam", "Taleh", "Şəhriyar/Shahriyar",
+    "Pərvin/Parvin", "Mətləb/Matlab", "Murtuz", "Xəyal/Khayal", "Fəqan/Fagan", "Ruhin",
     /* Azerbaijani, women */
     "Aygün/Aygun", "Aynur", "Gülnar/Gulnar", "Günay/Gunay", "Leyla/Leila", "Nərmin/Narmin", "Səbinə/Sabina",
     "Sevinc/Sevinj", "Türkan/Turkan", "Ülviyyə/Ulviyya", "Xədicə/Khadija", "Zəhra/Zahra", "Aysel",
@@ -95,6 +107,8 @@ static const char *const GIVEN[] = {
     "Aleko", "Amiran", "Anzor", "Bacho", "Dachi", "Demna", "Erekle", "Gaioz", "Iago", "Jaba", "Kote",
     "Lado", "Lekso", "Nukri", "Omar", "Rati", "Shalva", "Temo", "Tedo", "Tsotne", "Ucha", "Vato", "Zviad",
     "Zaal", "Gogi", "Valiko",
+    "Gio", "Dimitri", "Bidzina", "Jambul", "Gogita", "Mamia", "Murman", "Tariel", "Shmagi", "Vasil",
+    "Kakhaber",
     /* Georgian, women */
     "Nino/Nina", "Tamar/Tamara", "Ketevan", "Eka", "Ekaterine/Yekaterina/Ekaterina", "Nana", "Maia/Maya",
     "Natia", "Salome", "Sopho/Sofia/Sofiya/Sophia", "Lela", "Manana", "Tea", "Elene/Elena/Yelena",
@@ -110,6 +124,10 @@ static const char *const GIVEN[] = {
     "Arseniy/Arseny", "Bogdan", "Vsevolod", "Gavriil", "German", "Yefim/Efim", "Zakhar", "Makar",
     "Mark", "Matvey/Matvei", "Miron", "Platon", "Prokhor", "Rodion", "Savva", "Taras", "Timofey/Timofei",
     "Filipp", "Yan", "Anatoli", "Eduard", "Gennady",
+    "Ignat", "Tikhon", "Rostislav", "Klim", "Trofim", "Foma", "Kuzma", "Afanasiy", "Nikifor",
+    "Fedot", "Fedos", "Sasha", "Pasha", "Misha", "Grisha", "Kolya", "Tolya", "Vova", "Vanya", "Petya",
+    "Vitya", "Dima", "Dasha", "Masha", "Lena", "Lera", "Alisa", "Vika", "Tanya",
+    "Natasha", "Sveta",
     /* Russian, women */
     "Aleksandra", "Alina", "Anastasiya/Anastasia", "Valentina", "Vera", "Galina", "Darya/Daria",
     "Irina", "Lyudmila/Ludmila", "Marina", "Mariya/Maria", "Nadezhda", "Natalya/Natalia",
@@ -118,13 +136,15 @@ static const char *const GIVEN[] = {
     "Alla", "Alyona/Alena", "Diana", "Zhanna", "Zoya", "Inna", "Karina", "Kristina", "Lidiya/Lidia",
     "Margarita", "Nelli", "Raisa", "Regina", "Snezhana", "Ulyana", "Elvira", "Yana", "Valeriya",
     "Veronika", "Yevgeniya/Evgenia", "Liliya/Lilia", "Zinaida",
+    "Olesya", "Vasilisa", "Yelizaveta/Elizaveta", "Milana", "Varvara", "Kira", "Lada",
 };
 #define N_GIVEN (int)(sizeof GIVEN / sizeof GIVEN[0])
-#define MAX_SPELLINGS 2048
+#define MAX_SPELLINGS 4096
 
 typedef struct Spelling {
     char key[NAMES_KEY_MAX + 1];
     short group;
+    short derived; /* 1 for the key of a Russian form with х for h (build's second pass) */
 } Spelling;
 
 static Spelling spellings[MAX_SPELLINGS];
@@ -138,17 +158,20 @@ static int cmp_spelling(const void *x, const void *y)
 {
     const Spelling *a = (const Spelling *)x, *b = (const Spelling *)y;
     int c = strcmp(a->key, b->key);
-    return c ? c : a->group - b->group;
+    return c ? c : a->derived != b->derived ? a->derived - b->derived : a->group - b->group;
 }
 
 /* Keys every spelling with the fold itself, so that the table follows any change to it. When
- * two entries share a key (the fold merges them), the first entry wins: one key, one name. */
+ * two entries share a key (the fold merges them), the first entry wins: one key, one name.
+ * Each spelling with an h inside its key also gets the key of the form Russian writes with х
+ * (Sahib/Сахиб, Rəhim/Рахим, Bəhram/Бахрам: the fold reads х as k), unless a spelling as
+ * written has that key (Zahir/Захир is Zakir's key and stays Zakir's). */
 static void build(void)
 {
     int g, i, out;
     for (g = 0; g < N_GIVEN; g++) {
         const char *p = GIVEN[g];
-        while (*p && n_spellings < MAX_SPELLINGS) {
+        while (*p && n_spellings + 1 < MAX_SPELLINGS) {
             const char *end = strchr(p, '/');
             size_t len = end ? (size_t)(end - p) : strlen(p);
             char init = 0;
@@ -158,9 +181,18 @@ static void build(void)
                 int first = init ? init : s->key[0];
                 s->key[k] = '\0';
                 s->group = (short)g;
+                s->derived = 0;
                 n_spellings++;
                 if (first >= 'a' && first <= 'z')
                     initials[g] |= 1u << (first - 'a');
+                if (strchr(s->key, 'h')) {
+                    Spelling *d = &spellings[n_spellings++];
+                    char *h;
+                    *d = *s;
+                    d->derived = 1;
+                    for (h = strchr(d->key, 'h'); h; h = strchr(h + 1, 'h'))
+                        *h = 'k';
+                }
             }
             p += len;
             if (*p == '/')

@@ -47,7 +47,7 @@ const char *const parley_names_rule_text[R_COUNT] = {
     "Ter-/Der-/Melik- prefix joined to its surname",
     "two-part surname",
     "initial",
-    "German/scholarly system read (ch as kh, German z as ts)",
+    "German/scholarly system read (ch as kh, German z as ts, ds as dz)",
 };
 
 /* ------------------------------------------------------------ reading words */
@@ -591,6 +591,8 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
                 sym = 'c', step = 2, r |= R_AFFRIC;
             else if (AT(1) == 'z')
                 sym = 'q', step = 2, r |= R_SIBIL;
+            else if (AT(1) == 's' && ((sys & SYS_Z_TS) || (i == 0 && is_vowel(AT(2)))))
+                sym = 'q', step = 2, r |= R_SYSTEM; /* German ds is дз (Dsagojew); no name starts ds- */
             else
                 sym = 't', r |= R_VOICING;
             break;
@@ -899,6 +901,19 @@ static void join_prefixes(NameRec *rec)
     }
 }
 
+/* Whether the two letters at t are the Latin digraph of one Cyrillic letter (Yu. for Ю.,
+ * Zh. for Ж.): written with a full stop after them, an initial. */
+static int digraph_initial(const unsigned char *t)
+{
+    static const char *const DIGRAPHS[] = {"yu", "ya", "ye", "yo", "ju", "ja", "je", "jo", "iu", "ia",
+                                           "zh", "kh", "ch", "sh", "ts", NULL};
+    int i, a = t[0] | 0x20, b = t[1] | 0x20;
+    for (i = 0; DIGRAPHS[i]; i++)
+        if (a == DIGRAPHS[i][0] && b == DIGRAPHS[i][1])
+            return 1;
+    return 0;
+}
+
 int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
 {
     Reader r;
@@ -923,6 +938,9 @@ int parley_names_read(const char *s, size_t len, NameRec *rec, size_t *bad)
             continue;
         nw->src = w.src;
         nw->srclen = w.srcend - w.src;
+        if (w.letters == 2 && nw->srclen == 2 && w.srcend < len && s[w.srcend] == '.' &&
+            digraph_initial(r.s + w.src))
+            nw->rules |= R_INITIAL;
         rec->n++;
     }
     if (rc < 0) {

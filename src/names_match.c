@@ -17,9 +17,6 @@
 #define PAT_DIFFER -0.25
 /* A name that rests on an initial: matches alone, not with a year of birth two apart */
 #define INITIAL_MAX 0.9
-/* A surname of another root (a vowel added or changed: Minasyan/Manasyan, Khachatryan/
- * Khachaturyan) never matches on its own: held just below the threshold. */
-#define SURNAME_APART 0.85
 #ifndef SURNAME_SLACK
 #define SURNAME_SLACK 0.0
 #endif

@@ -14,6 +14,7 @@ const char *const parley_names_soft_text[SOFT_COUNT] = {
     "two different known given names", "known forms of one given name", "initial agrees (no evidence)",
     "initial differs", "io/e (ё)", "vowel restored by a Russian document",
     "one part of a two-part surname", "a consonant differs", "the first letter differs",
+    "surnames built on two different known given names", "surnames built on one known given name",
 };
 
 /* Differences at the start of a word cost more: typing errors rarely hit the first letter,
@@ -433,6 +434,29 @@ static int initial_fits(const NameWord *i, const NameWord *w)
     return sub_cost(x, y, &soft) <= 0.4;
 }
 
+/* Whether two initials can stand for one name: the same letter (A. is not E., though Armen
+ * may be written with either's neighbour), or the letters Russian writes for another script's:
+ * Д. for J. or C. (дж: Джавид, Javid, Cavid), and a Cyrillic vowel or Г. for a Latin H.
+ * (Оганес, Акоп, Айк, Грант for Hovhannes, Hakob, Hayk, Hrant: Russian has no h). */
+static int initials_fit(const NameWord *a, const NameWord *b)
+{
+    int x, y;
+    const NameWord *lat = NULL, *cyr = NULL;
+    if (a->len == b->len && memcmp(a->key, b->key, a->len) == 0 && a->init == b->init)
+        return 1;
+    if (a->len != 1 || b->len != 1)
+        return 0;
+    if ((a->rules & R_CYRILLIC) && !(b->rules & R_CYRILLIC))
+        cyr = a, lat = b;
+    else if ((b->rules & R_CYRILLIC) && !(a->rules & R_CYRILLIC))
+        cyr = b, lat = a;
+    if (!lat)
+        return 0;
+    x = (unsigned char)cyr->key[0];
+    y = (unsigned char)lat->key[0];
+    return (x == 't' && y == 'c') || (y == 'h' && (vowel(x) || x == 'k'));
+}
+
 static double letters_sim(const NameWord *a, const NameWord *b, unsigned *soft)
 {
     /* different keys are compared with the initial h/k the key dropped (Karimov/Rahimov
@@ -495,6 +519,39 @@ static double part_sim(const NameWord *whole, const NameWord *other, unsigned *s
     return best * PART_SIM;
 }
 
+/* The root of a surname: its key without the surname ending of its suffix class (Nasirov ->
+ * nasir, Safaryan -> safar, Hasanli -> hasan, Alizade -> ali, Davitashvili -> davita); its
+ * length, 0 when the word has no such ending or the root is shorter than three letters. */
+static int surname_root(const NameWord *w, char *out)
+{
+    int cut = w->suffix == SUF_OV || w->suffix == SUF_LI || w->suffix == SUF_DZE ? 2
+              : w->suffix == SUF_IAN ? (w->len > 4 && w->key[w->len - 1] == 'q' ? 4 : 3)
+              : w->suffix == SUF_ZADE ? 4
+              : w->suffix == SUF_SHVILI ? 5
+                                       : 0;
+    int n = w->len - cut;
+    if (cut == 0 || n < 3)
+        return 0;
+    memcpy(out, w->key, (size_t)n);
+    out[n] = '\0';
+    return n;
+}
+
+/* The known given name a surname is built on (names_given.c), or -1: most surnames of these
+ * nations are a forefather's given name with an ending (Nəsirov from Nəsir, Safaryan from
+ * Safar); Georgian -dze and -shvili join it with a vowel (Davitashvili, Giorgadze). */
+static int surname_given(const NameWord *w)
+{
+    char root[NAMES_KEY_MAX + 1];
+    int n = surname_root(w, root), g;
+    if (n == 0)
+        return -1;
+    g = parley_names_given(root, n);
+    if (g < 0 && (w->suffix == SUF_DZE || w->suffix == SUF_SHVILI) && n > 3 && strchr("aie", root[n - 1]))
+        g = parley_names_given(root, n - 1);
+    return g;
+}
+
 /* Similarity of two words: 1 - weighted distance / longer length, then the suffix rule: a
  * masculine surname against its feminine form, or two different surname endings on one root
  * (Aliyev/Alizade, Hasanov/Hasanli), are different names however close the letters; then the
@@ -515,9 +572,7 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
         int ia = (a->rules & R_INITIAL) != 0, ib = (b->rules & R_INITIAL) != 0;
         /* two initials: the same letter (A. is not E., though Armen may be written with
          * either's neighbour) */
-        int fits = ia && ib ? a->len == b->len && memcmp(a->key, b->key, a->len) == 0 && a->init == b->init
-                   : ia   ? initial_fits(a, b)
-                          : initial_fits(b, a);
+        int fits = ia && ib ? initials_fit(a, b) : ia ? initial_fits(a, b) : initial_fits(b, a);
         *soft = fits ? SOFT_INITIAL : SOFT_NOINIT;
         return fits ? 1.0 : 0.0;
     }
@@ -532,6 +587,27 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
         } else if (surname_class(sa) && surname_class(sb)) {
             sim *= 0.7;
             *soft |= SOFT_SUFFIX;
+        }
+    }
+    /* Two surnames with one ending whose roots are two different known given names are two
+     * families however close the letters (Nəsirov/Nəzirov, Bayramov/Bəhramov, Safaryan/
+     * Zafaryan, Ваанян/Vaagnyan): held at 0.85, where a typing error in an unknown root is
+     * still a typo. An h written g or kh alone is not such a difference (Zahirov/Захиров: the
+     * fold reads х as k, Zakir's letter). Two spellings of one known name are one family
+     * (Hovsepyan/Осипян). */
+    if (sa == sb && surname_class(sa) && (*soft & ~(unsigned)(SOFT_H_G | SOFT_H_DROP))) {
+        int ra = surname_given(a), rb = ra >= 0 ? surname_given(b) : -1;
+        if (ra >= 0 && rb >= 0) {
+            if (ra != rb) {
+                if (sim > SURNAME_APART)
+                    sim = SURNAME_APART;
+                *soft |= SOFT_ROOTNAME;
+            } else {
+                if (sim < 0.96)
+                    sim = 0.96;
+                /* the spelling differences stay named; none of them is another root */
+                *soft = (*soft & ~(unsigned)(SOFT_ROOT | SOFT_EDIT | SOFT_CONS | SOFT_FIRST)) | SOFT_ROOTSAME;
+            }
         }
     }
     if (a->given >= 0 && b->given >= 0) {

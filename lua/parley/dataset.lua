@@ -106,7 +106,96 @@ function CHECKERS.entry_refs(ctx, v, where)
    return refs
 end
 
+-- The count of a transfer by category: scope tags of the vocabulary to counts
+-- (`{soldiers: 30, civilians: 14}`); that the parts do not exceed the count is AFTER.people's.
+local SCOPE_COUNT = check.integer(0)
+
+function CHECKERS.by_scope(ctx, v, where)
+   if not check.is_map(v) or next(v) == nil then
+      ctx:problem(where, "expected a mapping of scope tags to counts ({soldiers: 30, civilians: 14}), got " ..
+         check.describe(v))
+      return nil
+   end
+   local out, ok = {}, true
+   for tag, n in pairs(v) do
+      local w = check.at(where, v, tag, check.key_path(where.path, tag))
+      local key_w = check.at(where, v, tag, w.path)
+      key_w.at_key = true
+      if check.token(ctx, tag, key_w) == nil then
+         ok = false
+      else
+         out[tag] = SCOPE_COUNT(ctx, n, w)
+         if out[tag] == nil then ok = false end
+      end
+   end
+   return ok and out or nil
+end
+
+-- A mediator: a party id, or a named person {party, person, role} (party or person, or both).
+local MEDIATOR = check.spec({
+   { "party", check.ref("parties") }, { "person", check.string }, { "role", check.string },
+}, function(ctx, m, _, where)
+   if not m.party and not m.person then
+      ctx:problem(where, "a mediator needs party: a party id, or person: a name (with role: what they were)")
+      return false
+   end
+end)
+
+local function mediator(ctx, v, where)
+   if type(v) == "string" then return check.ref("parties")(ctx, v, where) end
+   if check.is_map(v) then return check.fields(ctx, v, where, MEDIATOR) end
+   ctx:problem(where, "expected a party id or {party, person, role}, got " .. check.describe(v))
+end
+CHECKERS.mediators = check.list(mediator)
+
 local AFTER = {}
+
+-- One of the two keys a record may give a value in, or its list of several: exactly one,
+-- and a list of distinct items. Returns false (and says why) when the record gives both.
+local function one_or_list(ctx, r, raw, where, one, list, required)
+   if r[one] ~= nil and r[list] ~= nil then
+      ctx:problem(where, string.format("give either %s: or %s: [...], not both", one, list))
+      return false
+   end
+   if required and r[one] == nil and r[list] == nil then
+      ctx:problem(where, string.format("missing required key '%s' (or %s: [...])", one, list))
+      return false
+   end
+   local items = r[list]
+   if items then
+      if #items == 0 then
+         ctx:problem(check.at(where, raw, list, check.key_path(where.path, list)),
+            string.format("%s: needs at least one item", list))
+         return false
+      end
+      local seen = {}
+      for i, x in ipairs(items) do
+         if seen[x] then
+            ctx:problem(check.at(where, raw[list], i, check.index_path(check.key_path(where.path, list), i)),
+               string.format("'%s' is named twice in %s", x, list))
+            return false
+         end
+         seen[x] = true
+      end
+   end
+   return true
+end
+
+function AFTER.source(ctx, s, raw, where)
+   if s.via and s.via == s.id then
+      ctx:problem(check.at(where, raw, "via", check.key_path(where.path, "via")),
+         string.format("source '%s' cannot relay itself", s.id))
+      return false
+   end
+end
+
+function AFTER.list(ctx, l, raw, where)
+   return one_or_list(ctx, l, raw, where, "source", "sources", false)
+end
+
+function AFTER.mine_map(ctx, m, raw, where)
+   return one_or_list(ctx, m, raw, where, "region", "regions", true)
+end
 
 -- A decision says same or different, one of them; without an id it gets one made from what
 -- it decides and when: same:A+B@2026-11-30 (entries sorted), which is the same every time the
@@ -161,6 +250,19 @@ function AFTER.people(ctx, c, _, where)
       ctx:problem(where, string.format("names %d persons but count is %d", #c.persons, c.count))
       return false
    end
+   if c.by_scope then
+      local sum, parts = 0, {}
+      for tag, n in pairs(c.by_scope) do
+         sum = sum + n
+         parts[#parts + 1] = tag .. " " .. n
+      end
+      table.sort(parts)
+      if sum > c.count then
+         ctx:problem(where, string.format("by_scope adds up to %d (%s), more than count %d", sum,
+            table.concat(parts, ", "), c.count))
+         return false
+      end
+   end
 end
 
 function AFTER.transfer(ctx, t, _, where)
@@ -174,9 +276,21 @@ function AFTER.transfer(ctx, t, _, where)
    end
 end
 
-function AFTER.claim(ctx, c, _, where)
+function AFTER.claim(ctx, c, raw, where)
    if (c.count == nil) == (c.value == nil) then
       ctx:problem(where, "a claim states either a count or a value (for an assertion), exactly one of them")
+      return false
+   end
+   if not one_or_list(ctx, c, raw, where, "source", "sources", true) then return false end
+   if (c.from or c.to) and not c.exchange then
+      local key = c.from and "from" or "to"
+      ctx:problem(check.at(where, raw, key, check.key_path(where.path, key)),
+         "from: and to: say a direction in an exchange: give exchange: EXCHANGE_ID too (else holder: and about:)")
+      return false
+   end
+   if c.from and c.from == c.to then
+      ctx:problem(check.at(where, raw, "to", check.key_path(where.path, "to")),
+         "an exchange's transfer goes from one party to another, not to itself (" .. c.from .. ")")
       return false
    end
 end
@@ -212,7 +326,7 @@ local spec_of
 -- The checker a described field names.
 local function checker(f)
    if f.ref then return check.ref(f.ref) end
-   if f.rows then
+   if f.rows and not f.check then
       local t = f.rows
       return check.list(t.item and checker(t.item) or check.mapping(spec_of(t)))
    end
@@ -231,7 +345,7 @@ local function checker(f)
    local name = f.check
    if name == "integer" then return check.integer(f.min, f.max) end
    if name == "enum" then return check.enum(f.values) end
-   if name == "list" then return check.list(CHECKERS[f.of] or check[f.of]) end
+   if name == "list" then return check.list(f.of_ref and check.ref(f.of_ref) or CHECKERS[f.of] or check[f.of]) end
    return CHECKERS[name] or check[name] or error("no checker " .. tostring(name) .. " for field " .. f[1])
 end
 
@@ -248,7 +362,7 @@ local SPECS = {}
 for _, kind in ipairs(vocab.RECORD_KINDS) do SPECS[kind] = spec_of(record_schema.kinds[kind]) end
 
 -- The keys of a dataset document.
-local TOP = { "parley", "vocabulary" }
+local TOP = { "parley", "vocabulary", "places" }
 for _, kind in ipairs(vocab.RECORD_KINDS) do TOP[#TOP + 1] = kind end
 local FORMAT_VERSION = 1
 
@@ -360,6 +474,102 @@ local function check_vocabulary(ctx, doc)
    if not clashed then ctx.vocabulary_of[doc] = out end
 end
 
+---------------------------------------------------------------------------- places
+-- A document's `places:` declares regions by the name comparisons use, with the variants
+-- reporting spells them in (`Agdam: {variants: [Aghdam, Ağdam]}`): kept with the document's
+-- vocabulary (the vocabularies table), so a region written in any variant compares as one.
+
+local PLACE_ENTRY = check.spec({ { "variants", check.list(check.string) } })
+
+local function check_places(ctx, doc)
+   local data = doc.data
+   if not check.is_map(data) or check.is_absent(data.places) then return end
+   local where = check.at({ doc = doc, path = "" }, data, "places", "places")
+   local out = entries(PLACE_ENTRY)(ctx, data.places, where)
+   if not out then return end
+   local ok = true
+   for _, name in ipairs(sorted_keys(out)) do
+      local why = ctx.vocabulary:place_clash(name, out[name])
+      if why then
+         ok = false
+         local w = check.at(where, data.places, name, "places." .. name)
+         w.at_key = true
+         ctx:problem(w, why)
+      else
+         ctx.vocabulary:add({ places = { [name] = out[name] } })
+      end
+   end
+   if ok then
+      ctx.vocabulary_of[doc] = ctx.vocabulary_of[doc] or {}
+      ctx.vocabulary_of[doc].places = out
+   end
+end
+
+-- Each region a claim or a map names, with where it is written: (name, where).
+local function each_region(ctx, visit)
+   for _, c in ipairs(ctx.records.claims) do
+      local seen = ctx.ids.claims[c.id]
+      local raw = seen.where.node[seen.where.key]
+      if c.region then visit(c.region, check.at(seen.where, raw, "region", seen.path .. ".region")) end
+   end
+   for _, x in ipairs(ctx.records.exchanges) do
+      local seen = ctx.ids.exchanges[x.id]
+      local raw = seen.where.node[seen.where.key]
+      for ti, t in ipairs(x.transfers or {}) do
+         for mi, m in ipairs(t.mine_maps or {}) do
+            local rawm = raw.transfers[ti].mine_maps[mi]
+            local path = string.format("%s.transfers[%d].mine_maps[%d]", seen.path, ti, mi)
+            if m.region then visit(m.region, check.at(seen.where, rawm, "region", path .. ".region")) end
+            for ri, r in ipairs(m.regions or {}) do
+               visit(r, check.at(seen.where, rawm.regions, ri, string.format("%s.regions[%d]", path, ri)))
+            end
+         end
+      end
+   end
+end
+
+-- A region no `places:` declares that differs from a declared one only in spelling: a
+-- warning with the place it most likely is (it would otherwise never meet that place's claims).
+local function check_regions(ctx)
+   local v = ctx.vocabulary
+   each_region(ctx, function(name, where)
+      local near = v:suggest_place(name)
+      if near then
+         ctx:warning(where, string.format("region '%s' is not a declared place (did you mean '%s'?): add it to " ..
+            "places: %s: variants if it is the same region", name, near, near))
+      end
+   end)
+end
+
+---------------------------------------------------------------------------- provenance
+
+-- A source's via (and origin, when it names a source) leads to the statement it relays: no
+-- chain of them comes back to where it started. Stored sources relay stored ones, so a cycle
+-- runs through this batch's sources.
+local function check_provenance(ctx)
+   local sources = ctx.ids.sources
+   local ids = {}
+   for id, seen in pairs(sources) do
+      if seen.record.via or seen.record.origin then ids[#ids + 1] = id end
+   end
+   table.sort(ids)
+   local function next_of(r) return r.via or (r.origin and sources[r.origin] and r.origin) end
+   for _, id in ipairs(ids) do
+      local seen = sources[id]
+      local key = seen.record.via and "via" or "origin"
+      local at, chain = next_of(seen.record), { id }
+      while at and sources[at] and at ~= id and #chain <= #ids do
+         chain[#chain + 1] = at
+         at = next_of(sources[at].record)
+      end
+      if at == id then
+         ctx:problem(check.at(seen.where, seen.where.node[seen.where.key], key, seen.path .. "." .. key),
+            string.format("via goes round in a circle (%s -> %s): a source cannot relay what relays it",
+               table.concat(chain, " -> "), id))
+      end
+   end
+end
+
 -- Subjects and scope tags of claims and lists the vocabulary does not know: a warning with
 -- the term it most likely means, or a problem when the document or the caller says strict.
 local function check_terms(ctx)
@@ -388,6 +598,36 @@ local function check_terms(ctx)
                report(ctx, w,
                   string.format("scope tag '%s' is not in the vocabulary%s: declare it under vocabulary: scopes " ..
                      "if it is a tag of its own%s", tag, near and (" (did you mean '" .. near .. "'?)") or "", suffix))
+            end
+         end
+      end
+   end
+   -- a transfer's count by category: its tags are scope tags, each category said once
+   for _, x in ipairs(ctx.records.exchanges) do
+      local seen = ctx.ids.exchanges[x.id]
+      local raw = seen.where.node[seen.where.key]
+      local strict = ctx.opts.strict or (ctx.vocabulary_of[seen.where.doc] and ctx.vocabulary_of[seen.where.doc].strict)
+      local report = strict and ctx.problem or ctx.warning
+      for ti, t in ipairs(x.transfers or {}) do
+         for _, cargo in ipairs({ "detainees", "remains" }) do
+            local by_scope = t[cargo] and t[cargo].by_scope
+            local raw_by = by_scope and raw.transfers[ti][cargo].by_scope
+            local path = string.format("%s.transfers[%d].%s.by_scope", seen.path, ti, cargo)
+            local tags, said = sorted_keys(by_scope), {}
+            for _, tag in ipairs(tags) do
+               local w = check.at(seen.where, raw_by, tag, path .. "." .. tag)
+               w.at_key = true
+               local canonical = v:scope(tag)
+               if not canonical then
+                  local near = v:suggest_scope(tag)
+                  report(ctx, w, string.format("scope tag '%s' is not in the vocabulary%s: declare it under " ..
+                     "vocabulary: scopes if it is a tag of its own", tag, near and (" (did you mean '" .. near ..
+                     "'?)") or ""))
+               elseif said[canonical] then
+                  ctx:problem(w, string.format("by_scope counts %s twice ('%s' and '%s' are one scope tag)",
+                     canonical, said[canonical], tag))
+               end
+               said[canonical or tag] = said[canonical or tag] or tag
             end
          end
       end
@@ -431,6 +671,9 @@ local function check_document(ctx, doc)
             ctx:problem(check.at(where, data, kind, kind),
                "expected a list of " .. kind .. ", got " .. check.describe(list))
          else
+            -- each record's position, where the store keeps it ({line, column, file}: a table's
+            -- row has its file)
+            local positions = doc.marks and doc.marks[list]
             for i, rec in ipairs(list) do
                local path = check.index_path(kind, i)
                local rid = check.is_map(rec) and type(rec.id) == "string" and rec.id or nil
@@ -468,6 +711,8 @@ local function check_document(ctx, doc)
                      recs[#recs + 1] = r
                      ctx.doc_of[r] = doc
                      ctx.digest_of[r] = d
+                     local at = positions and positions.values and positions.values[i]
+                     if at then ctx.position_of[r] = at end
                   end
                end
             end
@@ -693,7 +938,9 @@ end
 -- store; strict = true refuses terms the vocabulary does not know in every document. Returns
 -- the batch (records by kind, in document order, and skip[kind][id] for records the store has
 -- already), and the problems found (an empty list when there are none). doc_of[record] is its
--- document and digest_of[record] its digest, the one records.digest keeps; vocabulary_of[doc]
+-- document and digest_of[record] its digest, the one records.digest keeps; position_of[record]
+-- where it was written ({line, column}, and file for a table's rows), from the document's
+-- marks, when it has them; vocabulary_of[doc]
 -- a document's vocabulary, normalised; warnings what was accepted but must be said (a term
 -- the vocabulary does not know), in the shape of problems.
 function dataset.validate(docs, opts)
@@ -702,6 +949,7 @@ function dataset.validate(docs, opts)
       records = {},   -- kind -> array of normalised records
       doc_of = {},    -- record -> the document it came from
       digest_of = {}, -- record -> its digest
+      position_of = {}, -- record -> where it was written: {line, column, file} (file: a table's)
       invalid = {},   -- kind -> id -> true for records with problems of their own
       first_seen = {}, -- kind -> id -> {path, rec, valid}: the first record written with that id
       vocabulary_of = {}, -- document -> its vocabulary, normalised
@@ -718,6 +966,7 @@ function dataset.validate(docs, opts)
    for i, doc in ipairs(docs) do
       doc.index = i
       check_vocabulary(ctx, doc)
+      check_places(ctx, doc)
    end
    for _, doc in ipairs(docs) do check_document(ctx, doc) end
    resolve_refs(ctx)
@@ -725,10 +974,12 @@ function dataset.validate(docs, opts)
    check_decisions(ctx)
    check_supersedes(ctx)
    check_parts(ctx)
+   check_provenance(ctx)
    check_terms(ctx)
+   check_regions(ctx)
    check_against_store(ctx)
    return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of,
-      vocabulary_of = ctx.vocabulary_of, warnings = ctx.warnings }, ctx.problems
+      position_of = ctx.position_of, vocabulary_of = ctx.vocabulary_of, warnings = ctx.warnings }, ctx.problems
 end
 
 ---------------------------------------------------------------------------- messages

@@ -90,6 +90,9 @@ function export.documents(db, opts)
          local v = db:first("SELECT vocabulary FROM vocabularies WHERE import = ?", import.id)
          if v then
             data.vocabulary = json.decode(v.vocabulary)
+            -- a document's places: are kept with its vocabulary, and written back as they came
+            data.places, data.vocabulary.places = data.vocabulary.places, nil
+            if next(data.vocabulary) == nil then data.vocabulary = nil end
             n = n + 1
          end
          for _, kind in ipairs(vocab.RECORD_KINDS) do

@@ -181,7 +181,8 @@ end
 
 -- Pairs the resolved findings of d whose evidence was corrected with the new findings of the
 -- same rule on the corrected evidence: each pair leaves new and resolved for d.corrected
--- ({from = the resolved finding, to = the new one, replaced = {{kind, old, new}}}) and its
+-- ({from = the resolved finding, to = the new one, index = to's in fb, replaced = {{kind, old,
+-- new}}}) and its
 -- change is "corrected". fb: b's findings, in order.
 local function pair_corrections(db, d, fb, upto)
    d.corrected = {}
@@ -203,7 +204,7 @@ local function pair_corrections(db, d, fb, upto)
          local list = waiting[key]
          if list and #list > 0 then
             local w = table.remove(list, 1)
-            d.corrected[#d.corrected + 1] = { from = w.finding, to = f, replaced = w.replaced }
+            d.corrected[#d.corrected + 1] = { from = w.finding, to = f, index = i, replaced = w.replaced }
             d.change[i] = "corrected"
             paired_resolved[w.finding], paired_new[f] = true, true
          end
@@ -239,7 +240,7 @@ end
 -- each fingerprint occurs; a resolved finding whose evidence was corrected and a new finding of
 -- the same rule on the corrected evidence are one finding, corrected. Returns {a, b
 -- (summaries), new, persisting, resolved (findings; the resolved ones are a's), corrected
--- ({from, to, replaced}), change (per finding of b, by index: "new", "persisting" or
+-- ({from, to, index (to's among b's findings), replaced}), change (per finding of b, by index: "new", "persisting" or
 -- "corrected"), rules_changed ({rule, from, to}), rules_added, rules_removed, corrections (the
 -- records corrected in between: {kind, id, supersedes}; nil when a run did not record its
 -- imports)}, or nil and a message.

@@ -25,6 +25,10 @@ local dates = require "parley.dates"
 
 local record_schema = {}
 
+-- The schema version that adds several sources, provenance, accounts of an exchange, transfers
+-- by category, named mediators and maps of several regions (docs/dataset.md).
+local ACCOUNTS = 8
+
 ---------------------------------------------------------------------------- codecs
 -- A codec: columns(field) -> the column specs ({name, type, not_null, pk, default,
 -- references}); put(field, row, value, ctx) writes the value into the positional INSERT row
@@ -142,6 +146,24 @@ CODECS.group = {
    end,
 }
 
+-- A field a record gives either as one value (`source: id`, `region: Agdam`) or as a list in
+-- the field named by f.list (`sources: [a, b]`, `regions: [Fuzuli, Zangilan]`): its column,
+-- NOT NULL since the first schema, keeps the one value, or the list's first item (f.join:
+-- its items joined so), so a query of the column alone still finds every record; the list
+-- has a JSON column of its own. Read back as written: the value only when no list was given.
+-- (f.whole: put is handed the whole record.)
+CODECS.one_of_list = {
+   columns = function(f) return { column(f, f.column, "TEXT") } end,
+   put = function(f, row, rec)
+      local v, list = rec[f.key], rec[f.list]
+      if v == nil and list then v = f.join and table.concat(list, f.join) or list[1] end
+      row[f.at] = v
+   end,
+   get = function(f, r)
+      if r[f.list] == nil then return r[f.column] end
+   end,
+}
+
 ---------------------------------------------------------------------------- writing and reading rows
 
 local function exec(db, sql, args)
@@ -151,7 +173,7 @@ local function exec(db, sql, args)
 end
 
 local function value_of(f, rec)
-   if f.item then return rec end
+   if f.item or f.whole then return rec end
    return rec[f.key]
 end
 
@@ -207,6 +229,33 @@ CODECS.rows = {
    end,
 }
 
+-- An exchange's mediators: party ids, or {party, person, role} for a named person (with or
+-- without a party of the dataset). Each mediator with a party is a row of
+-- exchange_mediators, as since the first schema (so the party filter finds it); when any is
+-- a named person the whole list is also kept as JSON in the exchange's `mediators` column,
+-- and read back from there.
+CODECS.mediators = {
+   columns = function(f) return { column(f, f.column, "TEXT") } end,
+   put = function(f, row, items)
+      for _, m in ipairs(items or {}) do
+         if type(m) == "table" then
+            row[f.at] = json.encode(items)
+            return
+         end
+      end
+   end,
+   after = function(f, db, items, ctx)
+      for i, m in ipairs(items or {}) do
+         local party = type(m) == "table" and m.party or m
+         if type(party) == "string" then insert_row(db, f.rows, party, f.link(ctx, i), ctx) end
+      end
+   end,
+   get = function(f, r, db)
+      if r[f.column] then return json.decode(r[f.column]) end
+      return CODECS.rows.get(f, r, db)
+   end,
+}
+
 ---------------------------------------------------------------------------- the tables
 
 -- A person as one list or one transfer gives them: the name as that side wrote it. An entry
@@ -246,8 +295,12 @@ CODECS.list_entries = {
 -- Detainees or remains a transfer moved: {count, persons}, the count in a column named after
 -- the cargo, the persons as entries of the transfer with that cargo.
 CODECS.people = {
-   columns = function(f) return { column(f, f.column, "INTEGER") } end,
-   put = function(f, row, v) if v then row[f.at] = v.count end end,
+   columns = function(f)
+      return { column(f, f.column, "INTEGER"), column(f, f.column .. "_by_scope", "TEXT", { since = ACCOUNTS }) }
+   end,
+   put = function(f, row, v)
+      if v then row[f.at], row[f.at + 1] = v.count, v.by_scope and json.encode(v.by_scope) or nil end
+   end,
    after = function(f, db, v, ctx)
       if v then
          insert_entries(db, v.persons, { transfer = ctx.key, cargo = f.key },
@@ -258,6 +311,8 @@ CODECS.people = {
       local n = r[f.column]
       if n == nil then return nil end
       local v = { count = n }
+      local by_scope = r[f.column .. "_by_scope"]
+      if by_scope then v.by_scope = json.decode(by_scope) end
       local e = read_entries(db, SELECT_CARGO_ENTRIES, r.id, f.key)
       if #e > 0 then v.persons = e end
       return v
@@ -334,7 +389,11 @@ local MINE_MAPS = {
    name = "mine_maps",
    key = { ROWID, key("transfer", "INTEGER", { not_null = true, references = "transfers" }), POSITION },
    fields = {
-      { "region", check = "token", required = true }, { "mines", check = "integer", min = 0, codec = "integer" },
+      -- region, or regions: a map of several regions together (its mines are of them all)
+      { "region", check = "token", not_null = true, codec = "one_of_list", whole = true, list = "regions",
+         join = "+" },
+      { "regions", check = "list", of = "token", codec = "json", since = ACCOUNTS },
+      { "mines", check = "integer", min = 0, codec = "integer" },
       { "types", check = "list", of = "token", codec = "json" },
       { "reference_points", check = "list", of = "string", codec = "json" },
       { "perimeter", check = "string" }, { "emplacing_method", check = "string" }, { "fuze", check = "string" },
@@ -342,11 +401,14 @@ local MINE_MAPS = {
       { "anti_handling", check = "anti_handling", codec = "json" },
       { "notes", check = "string" },
    },
+   after = "mine_map",
 }
 
 -- The detainees or remains a transfer moved, as a dataset writes them.
 local PEOPLE = {
    { "count", check = "integer", min = 0, required = true },
+   -- the count by category: scope tags of the vocabulary to counts, together at most count
+   { "by_scope", check = "by_scope" },
    { "persons", rows = ENTRIES },
 }
 
@@ -401,7 +463,12 @@ record_schema.kinds = {
          { "credibility", check = "integer", min = 1, max = 6, codec = "integer" },
          { "supersedes", ref = "sources" }, { "notes", check = "string" },
          { "sensitive", check = "boolean", codec = "boolean", since = 5 },
+         -- provenance: the source this one relays (a syndication, a translation, a quote), and
+         -- the original statement's id when that statement is no source of the dataset
+         -- (parley.dataset refuses a chain of via that comes back to where it started)
+         { "via", ref = "sources", since = ACCOUNTS }, { "origin", check = "id", since = ACCOUNTS },
       },
+      after = "source",
    },
    persons = {
       name = "persons", singular = "person",
@@ -417,7 +484,10 @@ record_schema.kinds = {
       name = "claims", singular = "claim",
       fields = {
          { "id", check = "id", required = true, codec = "id" }, { "claimant", ref = "parties", required = true },
-         { "source", ref = "sources", required = true }, { "as_of", check = "date", required = true, codec = "date" },
+         -- source, or sources: several (parley.dataset asks for one of the two)
+         { "source", ref = "sources", not_null = true, codec = "one_of_list", whole = true, list = "sources" },
+         { "sources", check = "list", of_ref = "sources", codec = "json", since = ACCOUNTS },
+         { "as_of", check = "date", required = true, codec = "date" },
          { "subject", check = "token", required = true }, { "holder", ref = "parties" }, { "about", ref = "parties" },
          { "region", check = "token" },
          { "count", codec = "group", after = "count", hint = "count", fields = {
@@ -432,6 +502,10 @@ record_schema.kinds = {
          -- a breakdown: this claim's count is part of that claim's (parley.dataset checks it is
          -- the same statement: claimant, subject, holder, about, as-of and scope)
          { "part_of", ref = "claims", since = 5 },
+         -- an account of an exchange: what moved in it by this claimant's word, from whom to whom
+         { "exchange", ref = "exchanges", since = ACCOUNTS },
+         { "from", ref = "parties", column = "from_party", since = ACCOUNTS },
+         { "to", ref = "parties", column = "to_party", since = ACCOUNTS },
       },
       after = "claim",
    },
@@ -439,11 +513,16 @@ record_schema.kinds = {
       name = "lists", singular = "list",
       fields = {
          { "id", check = "id", required = true, codec = "id" }, { "claimant", ref = "parties", required = true },
-         { "source", ref = "sources" }, { "as_of", check = "date", required = true, codec = "date" },
+         { "source", ref = "sources", codec = "one_of_list", whole = true, list = "sources" },
+         { "sources", check = "list", of_ref = "sources", codec = "json", since = ACCOUNTS },
+         { "as_of", check = "date", required = true, codec = "date" },
          { "subject", check = "token", required = true }, { "holder", ref = "parties" }, { "about", ref = "parties" },
          { "text", check = "string" }, { "supersedes", ref = "lists" }, { "notes", check = "string" },
          { "persons", rows = ENTRIES, required = true, codec = "list_entries" },
+         -- the persons who moved in an exchange, by this claimant's word
+         { "exchange", ref = "exchanges", since = ACCOUNTS },
       },
+      after = "list",
    },
    exchanges = {
       name = "exchanges", singular = "exchange",
@@ -451,7 +530,8 @@ record_schema.kinds = {
          { "id", check = "id", required = true, codec = "id" },
          { "date", check = "date", required = true, codec = "date" },
          { "place", check = "string" },
-         { "mediators", rows = MEDIATORS, link = by_position,
+         { "mediators", rows = MEDIATORS, codec = "mediators", check = "mediators", since = ACCOUNTS,
+            link = by_position,
             select = "SELECT * FROM exchange_mediators WHERE exchange = ? ORDER BY position" },
          { "sources", rows = EXCHANGE_SOURCES, link = by_position,
             select = "SELECT * FROM exchange_sources WHERE exchange = ? ORDER BY position" },

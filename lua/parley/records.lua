@@ -113,10 +113,10 @@ local function with_canonical(db, convert)
    local seen = {}
    return function(_, r)
       local rec = convert(db, r)
-      local k = rec.subject .. "\0" .. (r.scope or "")
+      local k = rec.subject .. "\0" .. (r.scope or "") .. "\0" .. (rec.region or "")
       local c = seen[k]
       if not c then
-         c = v:canonical(rec.subject, rec.scope)
+         c = v:canonical(rec.subject, rec.scope, rec.region)
          seen[k] = c
       end
       rec.canonical = c
@@ -171,7 +171,9 @@ end
 local function claim_filters(tbl)
    return date_filters({
       id = tbl .. ".id = :id", claimant = "claimant = :claimant", holder = "holder = :holder",
-      about = "about = :about", subject = "subject = :subject", source = "source = :source",
+      about = "about = :about", subject = "subject = :subject",
+      -- a record's one source, or any of its several
+      source = "(source = :source OR EXISTS (SELECT 1 FROM json_each(" .. tbl .. ".sources) WHERE value = :source))",
       current = function(v)
          if v then
             return "NOT EXISTS (SELECT 1 FROM " .. tbl .. " AS later WHERE later.supersedes = " .. tbl .. ".id)"

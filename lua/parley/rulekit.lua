@@ -218,12 +218,13 @@ function kit.canonical(r, vocabulary)
    local k = r.canonical
    if k and k.scope then return k end
    if k then
-      k = { subject = k.subject, kind = k.kind, scope = NO_SCOPE }
+      k = { subject = k.subject, kind = k.kind, scope = NO_SCOPE, region = k.region }
    else
       local v = vocabulary or kit.vocabulary()
       local subject, kind
       if r.subject ~= nil then subject, kind = v:canonical_subject(r.subject) end
-      k = { subject = subject, kind = kind, scope = v:canonical_scope(r.scope) or NO_SCOPE }
+      k = { subject = subject, kind = kind, scope = v:canonical_scope(r.scope) or NO_SCOPE,
+         region = v:canonical_place(r.region) }
    end
    r.canonical = k
    return k
@@ -280,11 +281,62 @@ function kit.scopes_overlap(a, b)
    return false
 end
 
---- The key of the thing a count is about: canonical subject, holder, about and region.
+--- The key of the thing a count is about: canonical subject, holder, about and region (its
+-- declared place: a variant is its place), and the direction (from, to) of an account of an
+-- exchange.
 -- @tparam table c a claim
 -- @treturn string
 function kit.count_key(c)
-   return table.concat({ kit.canonical(c).subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+   local k = kit.canonical(c)
+   local key = table.concat({ k.subject, c.holder or "", c.about or "", k.region or c.region or "" }, "\0")
+   if c.from or c.to then key = key .. "\0>" .. (c.from or "") .. ">" .. (c.to or "") end
+   return key
+end
+
+--- The sources a claim, list or exchange names: its `sources`, or its one `source`.
+-- @tparam table r a record (or a row with source and a decoded sources)
+-- @treturn table the source ids (empty when it names none)
+function kit.sources_of(r)
+   if r.sources then return r.sources end
+   return { r.source }
+end
+
+--- The statement a source relays: follows `via` (and an `origin` naming a source of the
+-- store) to the source that relays nothing, or to an `origin` that is no source of the store.
+-- Two sources with one origin are one statement, however many publish it.
+-- @tparam table sources the store's sources by id
+-- @tparam string id a source id
+-- @treturn string the origin's id
+-- @treturn table the relays passed on the way, in order: {{source =, via =}, ...}
+function kit.origin(sources, id)
+   local chain, at, seen = {}, id, {}
+   while true do
+      local s = sources[at]
+      local nxt = s and (s.via or s.origin)
+      if not nxt or seen[at] then return at, chain end
+      seen[at] = true
+      chain[#chain + 1] = { source = at, via = nxt }
+      at = nxt
+   end
+end
+
+--- The regions a mine map is of, as declared places (a variant is its place), sorted: its
+-- `regions`, or its one `region`.
+-- @tparam table m a mine map
+-- @tparam[opt] table vocabulary a parley.terms vocabulary (ctx.db:vocabulary())
+-- @treturn table the regions
+function kit.regions_of(m, vocabulary)
+   local v = vocabulary or kit.vocabulary()
+   local out, seen = {}, {}
+   for _, r in ipairs(m.regions or { m.region }) do
+      local p = v:canonical_place(r)
+      if not seen[p] then
+         seen[p] = true
+         out[#out + 1] = p
+      end
+   end
+   table.sort(out)
+   return out
 end
 
 --- The key of a stock series: one claimant on one (subject, holder, about, region, canonical
@@ -399,6 +451,118 @@ function kit.ids(...)
       end
    end
    table.sort(out)
+   return out
+end
+
+--- How sure two entries of one resolved person are to be one person (the rules about persons
+-- read it so that no finding asserts a fact on a name alone; docs/people.md). Returns an
+-- object with `tie(a, b)`: for two entry ids, `"record"` when both name one person record
+-- (an entry with `person:`), `"decision"` when a reviewer's `same` decision joins them (or
+-- their records), `"birth year"` when both give a birth year (their own or their record's)
+-- within a year of each other, else `"name"`; and `open(u)`: whether an uncertain pair of the
+-- resolution (`p.uncertain[i]` or `resolution.uncertain[i]`) leaves its two entries possibly
+-- one person: their own evidence does not separate them (birth years more than a year apart,
+-- two person records, a reviewer's `different` decision), whatever the rest of their clusters
+-- says. Also `born(id)`, an entry's birth year or its record's.
+-- @tparam table resolution `parley.people.resolution(db)`
+-- @tparam[opt] table decisions the decisions in force (`db:identities({current = true})`)
+-- @treturn table the tie reader
+function kit.identity_ties(resolution, decisions)
+   local entries = resolution.entries
+   local parent = {}
+   local function find(x)
+      while parent[x] and parent[x] ~= x do
+         parent[x] = parent[parent[x]] or parent[x]
+         x = parent[x]
+      end
+      return x
+   end
+   local function union(a, b)
+      local ra, rb = find(a), find(b)
+      if ra ~= rb then parent[rb] = ra end
+   end
+   -- a person record's id and an entry naming it stand for the record, "rec:ID"
+   local function anchor(id)
+      local e = entries[id]
+      if e and e.kind == "person" then return "rec:" .. id end
+      return id
+   end
+   for id, e in pairs(entries) do
+      if e.kind ~= "person" and e.person then
+         parent[id] = parent[id] or id
+         union("rec:" .. e.person, id)
+      end
+   end
+   for _, d in ipairs(decisions or {}) do
+      local refs = d.same or {}
+      for i = 2, #refs do
+         union(anchor(refs[1]), anchor(refs[i]))
+      end
+   end
+   local function born(id)
+      local e = entries[id]
+      if not e then return nil end
+      if e.born then return e.born end
+      local rec = e.person and entries[e.person]
+      return rec and rec.born or nil
+   end
+   local t = { born = born }
+   function t.tie(a, b)
+      local ra, rb = find(anchor(a)), find(anchor(b))
+      if ra == rb then
+         local ea, eb = entries[a], entries[b]
+         if ea and eb and ea.person and ea.person == eb.person then return "record" end
+         if ea and ea.kind == "person" and eb and eb.person == a then return "record" end
+         if eb and eb.kind == "person" and ea and ea.person == b then return "record" end
+         return "decision"
+      end
+      local x, y = born(a), born(b)
+      if x and y and math.abs(x - y) <= 1 then return "birth year" end
+      return "name"
+   end
+   local apart = {}
+   for _, d in ipairs(decisions or {}) do
+      local refs = d.different or {}
+      for i = 1, #refs do
+         for j = 1, #refs do
+            if i ~= j then apart[anchor(refs[i]) .. "\0" .. anchor(refs[j])] = true end
+         end
+      end
+   end
+   -- two entries' own evidence, not their clusters': a pair held apart because a namesake
+   -- elsewhere in one of the clusters has another birth year is still open
+   function t.open(u)
+      local a, b = u.entry or u.a, u.other_entry or u.b
+      if apart[anchor(a) .. "\0" .. anchor(b)] then return false end
+      local ea, eb = entries[a], entries[b]
+      local ra = ea and (ea.kind == "person" and a or ea.person)
+      local rb = eb and (eb.kind == "person" and b or eb.person)
+      if ra and rb and ra ~= rb then return false end
+      local x, y = born(a), born(b)
+      return not (x and y and math.abs(x - y) > 1)
+   end
+   return t
+end
+
+--- A resolved person as findings give them in `details.people` (and reports show): id, every
+-- spelling, and the entries behind them (id, name as written, kind, the list or exchange, its
+-- claimant or sides, date), at most `max` entries (then `more` says how many were left out).
+-- @tparam table p a person of `parley.people.resolution(db).people`
+-- @tparam[opt=50] integer max
+-- @treturn table the person's details
+function kit.person_details(p, max)
+   max = max or 50
+   local out = { id = p.id, names = {}, entries = {} }
+   for i, n in ipairs(p.names or {}) do out.names[i] = n end
+   for i, e in ipairs(p.entries or {}) do
+      if i > max then
+         out.more = #p.entries - max
+         break
+      end
+      out.entries[i] = { id = e.id, name = e.written or (e.names and e.names[1]), kind = e.kind, list = e.list,
+         exchange = e.exchange, claimant = e.claimant, holder = e.holder, from = e.from, to = e.to,
+         date = e.date_text, born = e.born }
+   end
    return out
 end
 

@@ -299,16 +299,72 @@ CREATE TABLE vocabularies (
 }
 for _, t in pairs(ADDED_TABLES) do schema.append_only[#schema.append_only + 1] = t.name end
 
+-- Tables of derived data, by the migration that adds them: computed from the imported records,
+-- replaced when those change, never append-only and never an import's.
+local DERIVED_TABLES = {
+   -- 8: the stored resolution of people (parley.people, docs/people.md). A resolution is one
+   -- parameter set's (its scope, "threshold/review"): the header of each computation stays (a
+   -- run names the one it read), the rows of a scope are its latest computation's, updated in
+   -- place by incremental re-resolution. inputs: the digest of the imports it read.
+   [8] = [[
+CREATE TABLE resolutions (
+  id INTEGER PRIMARY KEY,
+  scope TEXT NOT NULL,
+  resolver TEXT NOT NULL,
+  params TEXT NOT NULL,
+  imports INTEGER NOT NULL,
+  inputs TEXT NOT NULL,
+  decisions TEXT NOT NULL,
+  resolved_at TEXT NOT NULL,
+  basis INTEGER REFERENCES resolutions(id),
+  work TEXT NOT NULL,
+  current INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX resolutions_scope ON resolutions(scope, current);
+CREATE TABLE resolution_people (
+  scope TEXT NOT NULL,
+  id TEXT NOT NULL,
+  names TEXT NOT NULL,
+  PRIMARY KEY (scope, id)
+) WITHOUT ROWID;
+CREATE TABLE resolution_entries (
+  scope TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  person TEXT NOT NULL,
+  PRIMARY KEY (scope, entry)
+) WITHOUT ROWID;
+CREATE TABLE resolution_links (
+  scope TEXT NOT NULL,
+  a TEXT NOT NULL,
+  b TEXT NOT NULL,
+  score REAL NOT NULL,
+  held_apart TEXT,
+  PRIMARY KEY (scope, a, b)
+) WITHOUT ROWID;
+CREATE TABLE run_resolutions (
+  run INTEGER NOT NULL REFERENCES runs(id),
+  resolution INTEGER NOT NULL REFERENCES resolutions(id),
+  PRIMARY KEY (run, resolution)
+) WITHOUT ROWID;
+]],
+}
+
 -- 5 and later: the columns of fields added to a record kind's description after migration 4
 -- (parley.record_schema: a field with `since = N` is added to older stores by migration N).
 -- Migrations 1 to 4 are history, written out above.
 local HISTORY = #schema.migrations
--- Columns of the run history added after migration 4, by the migration that adds them (beside
--- the record fields with the same `since`).
+-- Columns of the run history and of the imports added after migration 4, by the migration that
+-- adds them (beside the record fields with the same `since`).
 local RUN_COLUMNS = {
    -- 6: the last import a run read (imports are append-only: imports 1 to N were present), so
    -- that a stored run is reported from exactly the records it saw (docs/reports.md)
    [6] = "ALTER TABLE runs ADD COLUMN imports INTEGER;\n",
+   -- 7: where each record was written: the file an import read (a YAML file, a table), and each
+   -- record's line and column in it (a table's row), with the file of its own when that is
+   -- another (a table's list, in its mapping), so reports point at the dataset's line
+   -- (docs/reports.md); records imported before have none
+   [7] = "ALTER TABLE imports ADD COLUMN file TEXT;\nALTER TABLE records ADD COLUMN line INTEGER;\n" ..
+      "ALTER TABLE records ADD COLUMN col INTEGER;\nALTER TABLE records ADD COLUMN file TEXT;\n",
 }
 do
    local added, last = {}, HISTORY
@@ -339,10 +395,13 @@ do
       end
    end
    for v in pairs(ADDED_TABLES) do last = math.max(last, v) end
+   for v in pairs(DERIVED_TABLES) do last = math.max(last, v) end
    for v = HISTORY + 1, last do
       local t = ADDED_TABLES[v]
       schema.migrations[v] = (t and (t.sql .. schema.append_only_triggers({ t.name }) .. "\n") or "") ..
-         assert(added[v] or t and "", "no field of the record description has since = " .. v)
+         (DERIVED_TABLES[v] or "") ..
+         assert(added[v] or (t or DERIVED_TABLES[v]) and "",
+            "no field of the record description has since = " .. v)
    end
 end
 

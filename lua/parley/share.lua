@@ -606,6 +606,16 @@ function Sharer:model(m)
             for i, f in ipairs(m.history[key]) do h[key][i] = self:finding(f) end
          end
       end
+      if type(m.history.corrected) == "table" then
+         -- a correction's findings, shared as the others (the ids replaced are claims, lists,
+         -- exchanges or sources: never a person's)
+         h.corrected = {}
+         for i, c in ipairs(m.history.corrected) do
+            local cc = copy(c)
+            cc.from, cc.to = self:finding(c.from), self:finding(c.to)
+            h.corrected[i] = cc
+         end
+      end
       out.history = h
    end
    if m.data then

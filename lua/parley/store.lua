@@ -95,7 +95,12 @@ local function documents(source, opts)
          end
       elseif type(path) == "table" or table_files.is_table_path(path) then
          local doc, err = table_files.document(type(path) == "table" and path or { table = path })
-         if doc then docs[#docs + 1] = doc else failures[#failures + 1] = err end
+         if doc then
+            doc.file = type(path) == "table" and path.table or path
+            docs[#docs + 1] = doc
+         else
+            failures[#failures + 1] = err
+         end
       else
          local f, err = io.open(path, "rb")
          if not f then
@@ -109,7 +114,8 @@ local function documents(source, opts)
             if data == nil and type(marks) == "string" then
                failures[#failures + 1] = marks
             else
-               docs[#docs + 1] = { data = data, marks = marks, name = path, sha256 = core.sha256(content) }
+               docs[#docs + 1] = { data = data, marks = marks, name = path, file = path,
+                  sha256 = core.sha256(content) }
             end
          end
       end
@@ -158,7 +164,10 @@ local function store_lookups(db)
    }
 end
 
-local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import) VALUES (?, ?, ?, ?)"
+-- With where the record was written (dataset.validate's position_of: line, column, and the
+-- file when it is not the import's), or NULLs.
+local NOWHERE, null = {}, core.null
+local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import, line, col, file) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 --- Validates every record of every document and writes all of them in one transaction, or
 -- nothing (this is db:import). A document imported before (the same SHA-256) is skipped.
@@ -221,8 +230,8 @@ function store.import(db, source, opts)
       local now = utc_now()
       local import_of = {}
       for _, doc in ipairs(fresh) do
-         exec(db, "INSERT INTO imports (name, sha256, imported_at, counts) VALUES (?, ?, ?, ?)",
-            { doc.name, doc.sha256, now, json.encode(counts[doc]) })
+         exec(db, "INSERT INTO imports (name, sha256, imported_at, counts, file) VALUES (?, ?, ?, ?, ?)",
+            { doc.name, doc.sha256, now, json.encode(counts[doc]), doc.file or core.null })
          import_of[doc] = db:last_insert_rowid()
          if batch.vocabulary_of[doc] then
             exec(db, "INSERT INTO vocabularies (import, vocabulary) VALUES (?, ?)",
@@ -234,7 +243,9 @@ function store.import(db, source, opts)
          for _, r in ipairs(batch.records[kind]) do
             if not (batch.skip[kind] and batch.skip[kind][r.id]) then
                record_schema.insert(db, kind, r)
-               exec(db, INSERT_RECORD, { kind, r.id, batch.digest_of[r], import_of[batch.doc_of[r]] })
+               local doc, at = batch.doc_of[r], batch.position_of[r] or NOWHERE
+               exec(db, INSERT_RECORD, { kind, r.id, batch.digest_of[r], import_of[doc], at.line or null,
+                  at.column or null, at.file and at.file ~= doc.file and at.file or null })
             end
          end
       end

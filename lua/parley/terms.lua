@@ -82,12 +82,18 @@ local function add(v, spec)
       v.scopes[name] = { canonical = name }
       for _, syn in ipairs(entry.synonyms or {}) do v.scope_synonyms[syn] = name end
    end
+   -- a dataset's `places:` (kept with its vocabulary): a region's name and its variants
+   for name, entry in pairs(spec.places or {}) do
+      v.places[name] = true
+      for _, variant in ipairs(entry.variants or {}) do v.place_variants[variant] = name end
+   end
 end
 
 -- terms.vocabulary(extra, ...): the default vocabulary with the given vocabularies added, in
 -- order (a dataset's own `vocabulary:` entries, as stored).
 function terms.vocabulary(...)
-   local v = setmetatable({ subjects = {}, scopes = {}, subject_synonyms = {}, scope_synonyms = {} }, Vocabulary)
+   local v = setmetatable({ subjects = {}, scopes = {}, subject_synonyms = {}, scope_synonyms = {}, places = {},
+      place_variants = {} }, Vocabulary)
    add(v, terms.DEFAULT)
    for i = 1, select("#", ...) do
       local extra = select(i, ...)
@@ -165,10 +171,63 @@ end
 
 -- The canonical form of a claim's or list's subject and scope, for comparing: {subject =,
 -- kind = "stock"|"event", scope = sorted canonical tags, or nil when the record gives no scope
--- (a count with no scope is not a count of nobody: it compares with any scope)}.
-function Vocabulary:canonical(subject, scope)
+-- (a count with no scope is not a count of nobody: it compares with any scope)}, and the
+-- region's declared place (`region`, when a region is given: a variant is its place).
+function Vocabulary:canonical(subject, scope, region)
    local name, kind = self:canonical_subject(subject)
-   return { subject = name, kind = kind, scope = self:canonical_scope(scope) }
+   return { subject = name, kind = kind, scope = self:canonical_scope(scope), region = self:canonical_place(region) }
+end
+
+-- The declared place a region's name is (itself, or the place it is a variant of), or nil
+-- when no `places:` declares it.
+function Vocabulary:place(name)
+   if self.places[name] then return name end
+   return self.place_variants[name]
+end
+
+-- The form of a region's name for comparing: the declared place it names, else as written.
+function Vocabulary:canonical_place(name)
+   if name == nil then return nil end
+   return self:place(name) or name
+end
+
+-- Why declaring place `name` with `entry` ({variants}) would give a name a second meaning, or
+-- nil: a variant of one place is never another place nor a variant of another.
+function Vocabulary:place_clash(name, entry)
+   if self.place_variants[name] and self.place_variants[name] ~= name then
+      return string.format("'%s' is already a variant of the place '%s'", name, self.place_variants[name])
+   end
+   for _, variant in ipairs(entry.variants or {}) do
+      if self.places[variant] and variant ~= name then
+         return string.format("'%s' is a place of its own, it cannot be a variant of '%s'", variant, name)
+      end
+      local of = self.place_variants[variant]
+      if of and of ~= name then
+         return string.format("'%s' is already a variant of the place '%s'", variant, of)
+      end
+   end
+end
+
+-- The declared place an undeclared region's name most likely means, differing from it (or
+-- from one of its variants) only in spelling, or nil: the same letters but for case, spaces,
+-- hyphens and apostrophes ("agdam", "Ag-dam"), or a few letters apart ("Agdamm", "Ağdam").
+local function folded(s)
+   local out = s:lower():gsub("[%s%-_']", "")
+   return out
+end
+
+function Vocabulary:suggest_place(name)
+   if self:place(name) or next(self.places) == nil then return nil end
+   local candidates, of = {}, {}
+   for p in pairs(self.places) do candidates[#candidates + 1] = p; of[p] = p end
+   for variant, p in pairs(self.place_variants) do candidates[#candidates + 1] = variant; of[variant] = p end
+   table.sort(candidates)
+   local f = folded(name)
+   for _, c in ipairs(candidates) do
+      if folded(c) == f then return of[c] end
+   end
+   local near = text.did_you_mean(name, candidates):match("'(.*)'")
+   if near then return of[near] end
 end
 
 local function names_of(t, synonyms)

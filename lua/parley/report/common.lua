@@ -95,16 +95,74 @@ function common.party_label(data, id, escape)
    return escape(id)
 end
 
--- What moved in one transfer: "AZE → ARM: 15 detainees", "ARM → AZE: 1 mine map (Agdam, 97,000 mines)".
+-- A transfer's count by category: " (30 soldiers, 14 civilians)", or "".
+function common.by_scope(people)
+   if not people or not people.by_scope then return "" end
+   local tags = {}
+   for tag in pairs(people.by_scope) do tags[#tags + 1] = tag end
+   table.sort(tags, function(a, b)
+      local na, nb = people.by_scope[a], people.by_scope[b]
+      if na ~= nb then return na > nb end
+      return a < b
+   end)
+   for i, tag in ipairs(tags) do tags[i] = string.format("%d %s", people.by_scope[tag], tag) end
+   return " (" .. table.concat(tags, ", ") .. ")"
+end
+
+-- The regions of a mine map: "Agdam", or "Fuzuli + Zangilan together" for a map of several.
+function common.map_regions(m)
+   if m.regions then
+      return table.concat(m.regions, " + ") .. (#m.regions > 1 and " together" or "")
+   end
+   return m.region or ""
+end
+
+-- A mediator: a party id ("RUS"), or a named person with their role and party: "Antony
+-- Blinken, Secretary of State (USA)". label(party id) gives the party as the format writes it
+-- (default: the id); escape is applied to the person and role (default: none).
+function common.mediator(m, label, escape)
+   label, escape = label or tostring, escape or tostring
+   if type(m) ~= "table" then return label(m) end
+   local s = m.person and escape(m.person) or label(m.party)
+   if m.role then s = s .. ", " .. escape(m.role) end
+   if m.person and m.party then s = s .. " (" .. label(m.party) .. ")" end
+   return s
+end
+
+-- An exchange's mediators as a format writes them: "RUS; ICRC delegation, health check (ICRC)".
+function common.mediators(x, label, escape, sep)
+   local out = {}
+   for i, m in ipairs(x.mediators or {}) do out[i] = common.mediator(m, label, escape) end
+   return table.concat(out, sep or "; ")
+end
+
+-- The sources a claim or list names: its `sources`, or its one `source`.
+function common.sources_of(r)
+   if r.sources then return r.sources end
+   return { r.source }
+end
+
+-- A source's provenance for a report: " (via wire-2020-12-14)", " (relaying aze-presidency-...)"
+-- for an origin that is no source of the store, or "".
+function common.provenance(s)
+   if not s then return "" end
+   if s.via then return " (via " .. s.via .. ")" end
+   if s.origin then return " (relaying " .. s.origin .. ")" end
+   return ""
+end
+
+-- What moved in one transfer: "AZE → ARM: 44 detainees (30 soldiers, 14 civilians)", "ARM → AZE: 1 mine map
+-- (Agdam, 97,000 mines)".
 function common.transfer(t)
    local parts = {}
-   if t.detainees then parts[#parts + 1] = string.format("%d detainee%s", t.detainees.count,
-      t.detainees.count == 1 and "" or "s") end
-   if t.remains then parts[#parts + 1] = string.format("remains of %d", t.remains.count) end
+   if t.detainees then parts[#parts + 1] = string.format("%d detainee%s%s", t.detainees.count,
+      t.detainees.count == 1 and "" or "s", common.by_scope(t.detainees)) end
+   if t.remains then parts[#parts + 1] = string.format("remains of %d%s", t.remains.count,
+      common.by_scope(t.remains)) end
    if t.mine_maps then
       local regions, mines = {}, 0
       for _, m in ipairs(t.mine_maps) do
-         regions[#regions + 1] = m.region
+         regions[#regions + 1] = common.map_regions(m)
          mines = mines + (m.mines or 0)
       end
       parts[#parts + 1] = string.format("%d mine map%s (%s%s)", #t.mine_maps, #t.mine_maps == 1 and "" or "s",
@@ -162,6 +220,32 @@ function common.evidence_text(evidence)
       if #ids > 0 then parts[#parts + 1] = kind .. ": " .. table.concat(ids, ", ") end
    end
    return table.concat(parts, "; ")
+end
+
+-- Where record id of kind was written ({file, line, column}; column nil for a table's row), or
+-- nil: the report was gathered without positions, or the store has none for it (imported
+-- before parley kept them, or from a Lua table).
+function common.position(model, kind, id)
+   local p = model.positions
+   return p and p[kind .. "\0" .. tostring(id)]
+end
+
+-- The first of a finding's evidence records (in vocab.EVIDENCE_KINDS order) whose position
+-- the store has: its position {file, line, column, kind, id}, or nil.
+function common.first_position(model, evidence)
+   if not model.positions then return nil end
+   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
+      for _, id in ipairs(common.ids(evidence, kind)) do
+         local p = common.position(model, kind, id)
+         if p then return { file = p.file, line = p.line, column = p.column, kind = kind, id = id } end
+      end
+   end
+   return nil
+end
+
+-- "file:line:column" (or "file:row" for a table's row).
+function common.position_text(p)
+   return string.format("%s:%d", p.file, p.line) .. (p.column and (":" .. p.column) or "")
 end
 
 -- The person pairs of a list_overlap finding (details.pairs, details.review), each with the
@@ -245,23 +329,58 @@ function common.imports_line(model)
    return s
 end
 
+-- Which resolution of people the run's rules read: "people: resolution 3 (resolver 2,
+-- threshold 0.9, review 0.75, imports 1 to 2, 1 decision)", or nil when no rule needed one.
+function common.resolutions_line(model)
+   local rs = model.run.resolutions
+   if not rs or #rs == 0 then return nil end
+   local parts = {}
+   for i, r in ipairs(rs) do
+      local p = type(r.params) == "table" and r.params or {}
+      parts[i] = string.format("resolution %d (resolver %s, threshold %s, review %s, imports 1 to %d, %d decision%s%s)",
+         r.id, tostring(r.resolver), tostring(p.threshold), tostring(p.review), r.imports or 0, r.decisions or 0,
+         r.decisions == 1 and "" or "s", r.current and "" or "; since re-resolved")
+   end
+   return "people: " .. table.concat(parts, ", ")
+end
+
 -- "new" / "persisting" for a finding of this run, as the history found it.
 function common.change(model, i)
    return model.history and model.history.change[i] or ""
 end
 
--- How many findings of each severity are new and persisting in this run, and were resolved
--- since the previous one: three tables by severity (a severity with none is absent).
+-- How many findings of each severity are new, persisting and corrected in this run, and were
+-- resolved since the previous one: four tables by severity (a severity with none is absent).
 function common.changes_by_severity(model)
    local h = model.history
-   local new, persisting, resolved = {}, {}, {}
+   local by = { new = {}, persisting = {}, corrected = {} }
    for i, f in ipairs(model.findings) do
-      local ch = h and h.change[i]
-      if ch == "new" then new[f.severity] = (new[f.severity] or 0) + 1 end
-      if ch == "persisting" then persisting[f.severity] = (persisting[f.severity] or 0) + 1 end
+      local t = h and by[h.change[i]]
+      if t then t[f.severity] = (t[f.severity] or 0) + 1 end
    end
+   local resolved = {}
    for _, f in ipairs(h and h.resolved or {}) do resolved[f.severity] = (resolved[f.severity] or 0) + 1 end
-   return new, persisting, resolved
+   return by.new, by.persisting, resolved, by.corrected
+end
+
+-- What a correction replaced: "claims arm-200 -> arm-200-fixed, sources s-1 -> s-2" (arrow:
+-- another than "->").
+function common.replaced_text(c, arrow)
+   local out = {}
+   for _, r in ipairs(c.replaced or {}) do
+      out[#out + 1] = string.format("%s %s %s %s", r.kind, r.old, arrow or "->", r.new)
+   end
+   return table.concat(out, ", ")
+end
+
+-- The correction each corrected finding of the run is (history.diff's corrected), by the
+-- finding's index: {from (the previous run's finding), to, replaced}.
+function common.corrections_by_index(model)
+   local out = {}
+   for _, c in ipairs(model.history and model.history.corrected or {}) do
+      if c.index then out[c.index] = c end
+   end
+   return out
 end
 
 -- "since run 4 (...): 1 new, 2 persisting, 1 resolved", or "history: first run of CONFIG".

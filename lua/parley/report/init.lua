@@ -2,7 +2,8 @@
 -- Writing a run (docs/reports.md). report.gather (report/model.lua) collects once what a
 -- report shows; each format lays it out: a module parley.report.format.NAME, in
 -- report/format/NAME.lua, with render(model, opts) and `records`, the records of the store
--- it shows (true: all of them; "exchanges": only those; nil: none). The formats are the files
+-- it shows (true: all of them; "exchanges": only those; nil: none), and `positions` (true: it
+-- shows where the evidence records were written). The formats are the files
 -- of that directory: adding a format is adding its file (and its line in the rockspec).
 
 local config = require "parley.config"
@@ -40,7 +41,8 @@ function report.render(run, format, opts)
    end
    local writer = require("parley.report.format." .. format)
    opts = opts or {}
-   local m, err = model.gather(run, { db = opts.db, data = writer.records or false, share = opts.share or run.share })
+   local m, err = model.gather(run, { db = opts.db, data = writer.records or false, share = opts.share or run.share,
+      positions = writer.positions })
    if not m then return nil, err end
    return writer.render(m, opts)
 end

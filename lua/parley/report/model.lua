@@ -8,6 +8,7 @@ local vocab = require "parley.vocab"
 local core = require "parley.core"
 local dates = require "parley.dates"
 local history = require "parley.history"
+local json = require "parley.json"
 local records = require "parley.records"
 local count_key = require("parley.rulekit").count_key -- the grouping count_gap uses
 local common = require "parley.report.common"
@@ -127,6 +128,31 @@ local function load_data(db, present)
    return data
 end
 
+-- The resolutions of people the run's rules read (docs/people.md): the run's own list
+-- (run.resolutions, {id, scope}) or what the store recorded for a stored run, each with the
+-- header the store keeps ({id, scope, resolver, params, imports, decisions = n, current}).
+local function resolutions_of(db, run)
+   local ids = {}
+   if run.resolutions then
+      for _, r in ipairs(run.resolutions) do ids[#ids + 1] = r.id end
+   elseif run.id then
+      for row in db:query("SELECT resolution FROM run_resolutions WHERE run = ? ORDER BY resolution", run.id) do
+         ids[#ids + 1] = row.resolution
+      end
+   end
+   local out = {}
+   for _, id in ipairs(ids) do
+      local row = db:first("SELECT * FROM resolutions WHERE id = ?", id)
+      if row then
+         local decisions = json.decode(row.decisions)
+         out[#out + 1] = { id = row.id, scope = row.scope, resolver = row.resolver, params = json.decode(row.params),
+            imports = row.imports, decisions = type(decisions) == "table" and #decisions or 0,
+            current = row.current == 1 }
+      end
+   end
+   return out
+end
+
 -- The imports the report shows the records of: those the run read (run.imports: 1 to N), or
 -- every import when the run did not record them (stored before parley recorded it). {upto
 -- (nil: all), shown = {{id, name, imported_at}}, later (how many imports came after)}.
@@ -142,14 +168,30 @@ local function imports_of(db, upto)
    return out
 end
 
+-- Where each record the report may name was written, from the store (records.line, col and
+-- file, or the import's file; migration 7): "KIND\0ID" -> {file, line, column}, for the imports
+-- up to upto (nil: all). Records imported before parley kept this, or from a dataset given as a
+-- Lua table, have none.
+local function load_positions(db, upto)
+   local out = {}
+   local sql = "SELECT r.kind, r.id, r.line, r.col, coalesce(r.file, i.file) AS file FROM records r " ..
+      "JOIN imports i ON i.id = r.import WHERE r.line IS NOT NULL" .. (upto and " AND r.import <= ?" or "")
+   for kind, id, line, col, file in db:rows(sql, table.unpack(upto and { upto } or {})) do
+      if file then out[kind .. "\0" .. id] = { file = file, line = line, column = col } end
+   end
+   return out
+end
+
 -- What a report of run shows. opts.db: an open store (else the run's own, if it is still
 -- there); opts.data = false leaves the records out, and "exchanges" takes only the exchanges;
 -- opts.share: the sharing policy (parley.share; a level name or a policy), applied here, once,
--- for every format. The records are those of the imports the run read (run.imports), so a
--- stored run shows what it saw. Returns {run, counts, findings, outcomes, rules, kept, history
--- (nil without a store), data and imports (nil without a store), share (what the policy
--- withheld), version}, or nil and
--- a message (a policy that needs a key that cannot be read).
+-- for every format; opts.positions: where the records were written (positions, by
+-- "KIND\0ID": {file, line, column}; looked up after sharing, by the ids the report shows). The
+-- records are those of the imports the run read (run.imports), so a stored run shows what it
+-- saw. Returns {run, counts, findings, outcomes, rules, kept, history (nil without a store),
+-- data and imports (nil without a store), positions (with opts.positions and a store), share
+-- (what the policy withheld), version}, or nil and a message (a policy that needs a key that
+-- cannot be read).
 function model.gather(run, opts)
    opts = opts or {}
    local db, own = opts.db, nil
@@ -174,6 +216,8 @@ function model.gather(run, opts)
       end
       local oki, imports = pcall(imports_of, db, (opts.data == false or present) and run.imports or nil)
       m.imports = oki and imports or nil
+      local okr, resolutions = pcall(resolutions_of, db, run)
+      m.run.resolutions = okr and resolutions or nil
       if opts.data == "exchanges" then
          local ok2, exchanges = pcall(load_exchanges, db, present)
          m.data = ok2 and { exchanges = exchanges } or nil
@@ -188,8 +232,10 @@ function model.gather(run, opts)
       if own then own:close() end
       return nil, perr
    end
+   local sharer
    if not share.keeps_all(policy) then
-      local sharer, serr = share.sharer(policy, db)
+      local serr
+      sharer, serr = share.sharer(policy, db)
       if not sharer then
          if own then own:close() end
          return nil, serr
@@ -197,6 +243,18 @@ function model.gather(run, opts)
       m = sharer:model(m)
    else
       m.share = share.statement(policy)
+   end
+   if db and opts.positions then
+      local ok, positions = pcall(load_positions, db, run.imports)
+      m.positions = ok and positions or nil
+      if m.positions and sharer then
+         -- a file's path is text like any other: names in it are replaced, or it is dropped
+         local shared = {}
+         for key, p in pairs(m.positions) do
+            if shared[p.file] == nil then shared[p.file] = sharer:text(p.file) or false end
+            m.positions[key] = shared[p.file] and { file = shared[p.file], line = p.line, column = p.column } or nil
+         end
+      end
    end
    if own then own:close() end
    return m

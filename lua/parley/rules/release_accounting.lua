@@ -6,10 +6,17 @@
 --                  releasing side's detainees;
 --   unlisted:      a released person who was never on the receiving side's own lists of its
 --                  people held by the releasing side (when it has such lists).
--- Persons are matched by person id, or by exact name where one side gives no id.
+-- Persons are matched through the resolution of people (parley.people: every script, person
+-- records, reviewers' decisions). A name alone never makes a finding that asserts a fact:
+-- namesakes are common, so a released person tied to a later entry only by the name (or by an
+-- uncertain pair) is a finding for review (still_listed_review, unlisted_review).
 -- See docs/rules/release_accounting.md.
 local dates = require "parley.dates"
+local json = require "parley.json"
 local kit = require "parley.rulekit"
+local names = require "parley.names"
+local people = require "parley.people"
+local records = require "parley.records"
 local vocab = require "parley.vocab"
 local superseded, listing, best_of = kit.superseded, kit.listing, kit.best
 local say, num, ids = kit.say, kit.num, kit.ids
@@ -66,8 +73,24 @@ local function first_release_after(list, period)
    return lo
 end
 
-local function released_between(a, b, releases, other)
+-- The part of release r of a scope's canonical tags, by the transfer's by_scope (30 of 44 were
+-- soldiers), or nil when the transfer does not split so.
+local function released_of_scope(r, scope)
+   if not r.by_scope then return nil end
+   local n = 0
+   for _, tag in ipairs(scope) do
+      if r.by_scope[tag] == nil then return nil end
+      n = n + r.by_scope[tag]
+   end
+   return n
+end
+
+-- The releases certainly between claims a and b: their total, their exchanges, those that
+-- can fall on either date, and (for a scoped series) the part of the scope's tags when every
+-- release between says it by category, else nil.
+local function released_between(a, b, releases, other, scope)
    local released, xs, unclear = 0, {}, {}
+   local in_scope = scope and #scope > 0 and 0 or nil
    local list = releases[a.holder] or {}
    for i = first_release_after(list, a.as_of_period), #list do
       local r = list[i]
@@ -77,12 +100,14 @@ local function released_between(a, b, releases, other)
          if dates.before(a.as_of_period, d) and dates.before(d, b.as_of_period) then
             released = released + r.count
             xs[#xs + 1] = r.x.id
+            local part = in_scope and released_of_scope(r, scope)
+            in_scope = part and in_scope + part or nil
          else
             unclear[#unclear + 1] = r.x.id
          end
       end
    end
-   return released, xs, unclear
+   return released, xs, unclear, in_scope
 end
 
 local function what_of(a, p)
@@ -100,7 +125,7 @@ local function report_over_release(ctx, a, b, other, released, xs)
       message = string.format("%s was %s (%s, %s); %s released %d to %s in %s: released more than were " ..
          "claimed held", what_of(a, p), say(a.count), a.id, a.as_of, a.holder, released, other or "the other side",
          listing(xs)),
-      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
+      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids(kit.sources_of(a), kit.sources_of(b)),
          parties = ids({ a.claimant, a.holder }) },
       measures = { released = released, previous = best_of(a.count) },
       details = { kind = "over_release", scope = kit.scope_of(a) },
@@ -111,12 +136,13 @@ end
 -- The later count against what the releases leave. A series stating no scope is the whole:
 -- it falls by what was released. A scoped series falls by at most that (a release does not
 -- say which of its persons were soldiers or civilians): a count outside that range is a finding.
-local function report_count(ctx, a, b, other, released, xs)
+local function report_count(ctx, a, b, other, released, xs, in_scope)
    local p = ctx.params
    local before, claimed = best_of(a.count), best_of(b.count)
    local scope = kit.scope_of(a)
-   local scoped = #scope > 0
-   local low, high = before - released, before
+   -- a release by category moves a scoped series by its part: no range left
+   local scoped = #scope > 0 and not in_scope
+   local low, high = before - (in_scope or released), before
    if not scoped then high = low end
    if claimed >= low - p.tolerance and claimed <= high + p.tolerance then return end
    xs = ids(xs)
@@ -127,15 +153,16 @@ local function report_count(ctx, a, b, other, released, xs)
       how = string.format("fell by %s", num(before - claimed))
    end
    local expected_said = scoped and string.format("at least %s (the releases do not say how many were %s)",
-      num(low), kit.scope_words(scope)) or num(low)
+      num(low), kit.scope_words(scope)) or in_scope and string.format("%s (%s of them %s, by the transfers' " ..
+      "categories)", num(low), num(in_scope), kit.scope_words(scope)) or num(low)
    ctx:finding({
       message = string.format("%s was %s (%s, %s); %s released %d to %s in %s, so %s was expected, but %s " ..
          "claims %s (%s, %s): it %s", what_of(a, p), say(a.count), a.id, a.as_of, a.holder, released,
          other or "the other side", listing(xs), expected_said, b.claimant, say(b.count), b.id, b.as_of, how),
-      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
+      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids(kit.sources_of(a), kit.sources_of(b)),
          parties = ids({ a.claimant, a.holder }) },
       measures = { expected = low, claimed = claimed, released = released, previous = before,
-         expected_high = scoped and high or nil },
+         expected_high = scoped and high or nil, released_in_scope = in_scope },
       details = { kind = "count", scope = scope },
    })
 end
@@ -155,12 +182,12 @@ local function counts(ctx, releases)
       local series = kit.series(g, tie) -- each claim certainly after the one before
       for i = 2, #series do
          local a, b = series[i - 1], series[i]
-         local released, xs, unclear = released_between(a, b, releases, g.other)
+         local released, xs, unclear, in_scope = released_between(a, b, releases, g.other, g.scope)
          if #unclear > 0 then
             ctx.log(string.format("%s -> %s: left out, exchange %s can fall on either claim's date", a.id, b.id,
                listing(unclear)))
          elseif released > 0 and not (#g.scope == 0 and report_over_release(ctx, a, b, g.other, released, xs)) then
-            report_count(ctx, a, b, g.other, released, xs)
+            report_count(ctx, a, b, g.other, released, xs, in_scope)
          end
       end
    end
@@ -168,209 +195,210 @@ end
 
 ------------------------------------------------------------------------------ persons
 
--- The lists of one side, indexed once by their entries rather than walked per released
--- person: by given person id, by name of entries without an id, by any entry's name; each
--- to the entries' lists (their position among the side's lists, which are in as_of order)
--- and person ids (given or generated).
-local function add_to(index, key, list, person)
-   local l = index[key]
-   if not l then
-      l = {}
-      index[key] = l
-   end
-   l[#l + 1] = { list = list, person = person }
-end
-
-local function side_index(lists)
-   local index = { lists = lists, by_id = {}, by_name_noid = {}, by_name = {} }
-   for pos, l in ipairs(lists) do
-      l.position = pos
-      for _, e in ipairs(l.entries) do
-         if e.given then add_to(index.by_id, e.person, l, e.person) end
-         if e.name then
-            add_to(index.by_name, e.name, l, e.person)
-            if not e.given then add_to(index.by_name_noid, e.name, l, e.person) end
-         end
-      end
-      l.entries = nil -- the index is all that is needed from here on
-   end
-   return index
-end
-
--- The index's runs of entries that can be released person r: by person id, or by exact
--- name where one side gives no id. Each run is in list order (as_of order).
-local function runs_naming(index, r, names)
-   local runs = {}
-   if r.given then
-      runs[#runs + 1] = index.by_id[r.person]
-      for _, n in ipairs(names[r.person] or {}) do runs[#runs + 1] = index.by_name_noid[n] end
-   elseif r.name then
-      runs[#runs + 1] = index.by_name[r.name]
-   end
-   return runs
-end
-
--- The lists certainly after date period d on which released person r is, in their order, each
--- with the person ids of the matching entries. A binary search in each run skips the lists
--- not after d (those whose first day is not after d's last: a prefix), so a common name on
--- many earlier lists costs its logarithm, not its length.
-local function lists_after(index, r, names, d)
-   local by_list, out = {}, {}
-   for _, run in ipairs(runs_naming(index, r, names)) do
-      local lo, hi = 1, #run + 1
-      while lo < hi do
-         local mid = (lo + hi) // 2
-         if run[mid].list.as_of_period.first <= d.last then lo = mid + 1 else hi = mid end
-      end
-      for i = lo, #run do
-         local h = run[i]
-         if dates.before(d, h.list.as_of_period) then
-            local m = by_list[h.list]
-            if not m then
-               m = { list = h.list, persons = {} }
-               by_list[h.list] = m
-               out[#out + 1] = m
-            end
-            m.persons[#m.persons + 1] = h.person
-         end
-      end
-   end
-   table.sort(out, function(a, b) return a.list.position < b.list.position end)
-   return out
-end
-
--- Whether released person r is on one of the first n lists of the index (each run's first
--- entry is its earliest list).
-local function on_first_lists(index, r, names, n)
-   for _, run in ipairs(runs_naming(index, r, names)) do
-      if run[1].list.position <= n then return true end
-   end
-   return false
-end
-
--- The lists of the subject (canonical), all of them (current or not, for "never on a
--- list"), in as_of order, with their entries. Plain SQL: the lists iterator would build every
--- entry as a record first. The subjects as written that are the subject are found first, so
--- the entries are read for those lists only. as_of_period holds the stored first and last
--- day (all that dates.before and dates.overlap read).
+-- The lists of the subject (canonical) with a holder, current or not, by id: claimant,
+-- holder, as_of and its period (the stored first and last day, all dates.before reads),
+-- source, and whether it is current. Plain SQL: the lists iterator would build every entry.
 local function lists_of_subject(ctx)
    local p = ctx.params
    local vocabulary = ctx.db:vocabulary()
-   local written, marks = {}, {}
-   for r in ctx.db:query("SELECT DISTINCT subject FROM lists ORDER BY subject") do
-      if vocabulary:canonical_subject(r.subject) == p.subject then
-         written[#written + 1] = r.subject
-         marks[#marks + 1] = "?"
-      end
-   end
-   local lists, by_id = {}, {}
-   if #written == 0 then return lists end
-   local among = " IN (" .. table.concat(marks, ", ") .. ")"
-   for l in ctx.db:query("SELECT id, claimant, holder, as_of, as_of_start, as_of_end, source FROM lists " ..
-      "WHERE subject" .. among .. " ORDER BY as_of_start, id", table.unpack(written)) do
-      local rec = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of, source = l.source,
-         as_of_period = { first = l.as_of_start, last = l.as_of_end }, entries = {} }
-      lists[#lists + 1] = rec
-      by_id[l.id] = rec
-   end
-   for e in ctx.db:query("SELECT e.list, e.person, e.person_given, e.name FROM entries e JOIN lists l " ..
-      "ON l.id = e.list WHERE l.subject" .. among .. " ORDER BY e.list, e.position", table.unpack(written)) do
-      table.insert(by_id[e.list].entries, { person = e.person, given = e.person_given == 1, name = e.name })
-   end
-   return lists
-end
-
--- The lists by the side holding the persons listed (current lists only) and by claimant and
--- holder (any version), each side's indexed.
-local function lists_by_side(ctx)
    local gone = superseded(ctx.db, "lists")
-   local current_of_holder, own_of_claimant = {}, {}
-   local function add(t, key, l)
-      t[key] = t[key] or {}
-      table.insert(t[key], l)
-   end
-   for _, l in ipairs(lists_of_subject(ctx)) do
-      if l.holder then
-         -- one record per index: a list in both is entered twice, each copy with its own position
-         if not gone[l.id] then
-            add(current_of_holder, l.holder, { id = l.id, claimant = l.claimant, as_of = l.as_of, source = l.source,
-               as_of_period = l.as_of_period, entries = l.entries })
-         end
-         add(own_of_claimant, l.claimant .. "\0" .. l.holder, l)
+   local out, is_subject = {}, {}
+   for l in ctx.db:query("SELECT id, claimant, holder, subject, as_of, as_of_start, as_of_end, source FROM lists " ..
+      "WHERE holder IS NOT NULL ORDER BY as_of_start, id") do
+      local yes = is_subject[l.subject]
+      if yes == nil then
+         yes = vocabulary:canonical_subject(l.subject) == p.subject
+         is_subject[l.subject] = yes
+      end
+      if yes then
+         out[l.id] = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of, source = l.source,
+            as_of_period = { first = l.as_of_start, last = l.as_of_end }, current = not gone[l.id] }
       end
    end
-   for key, lists in pairs(current_of_holder) do current_of_holder[key] = side_index(lists) end
-   for key, lists in pairs(own_of_claimant) do own_of_claimant[key] = side_index(lists) end
-   return current_of_holder, own_of_claimant
+   return out
 end
 
--- Every name a person record gives, for matching a released person with an id by name.
-local function names_of_persons(ctx)
-   local names = {}
-   for n in ctx.db:query("SELECT person, name FROM person_names ORDER BY person, position") do
-      names[n.person] = names[n.person] or {}
-      table.insert(names[n.person], n.name)
+-- The receiving side's own lists (claimant = receiver, holder = releaser, any version), by
+-- receiver and releaser, each in as_of order.
+local function own_lists(lists)
+   local own = {}
+   for _, l in pairs(lists) do
+      local key = l.claimant .. "\0" .. l.holder
+      own[key] = own[key] or {}
+      table.insert(own[key], l)
    end
-   return names
-end
-
--- Adds the name a transfer gives a released person with an id to the person's names.
-local function add_name(names, r)
-   local ns = names[r.person] or {}
-   for _, n in ipairs(ns) do
-      if n == r.name then return end
+   for _, ls in pairs(own) do
+      table.sort(ls, function(a, b)
+         if a.as_of_period.first ~= b.as_of_period.first then return a.as_of_period.first < b.as_of_period.first end
+         return a.id < b.id
+      end)
    end
-   ns[#ns + 1] = r.name
-   names[r.person] = ns
+   return own
 end
 
--- The persons released in the current exchanges, in exchange date order.
-local function persons_released(ctx, exchange_of, names)
+-- The persons released in the current exchanges, as entries of the resolution, in exchange
+-- date order (then by entry id).
+local function persons_released(ctx, resolution, exchange_of)
    local released = {}
-   for e in ctx.db:query("SELECT e.person, e.person_given, e.name, t.exchange, t.from_party, t.to_party " ..
-      "FROM entries e JOIN transfers t ON t.id = e.transfer WHERE e.cargo = ? ORDER BY e.id", ctx.params.subject) do
-      local x = exchange_of[e.exchange]
-      if x then
-         local r = { person = e.person, given = e.person_given == 1, name = e.name, x = x, from = e.from_party,
-            to = e.to_party }
-         if r.given and r.name then add_name(names, r) end
-         released[#released + 1] = r
+   for _, e in pairs(resolution.entries) do
+      if e.kind == "transfer" and e.cargo == ctx.params.subject and exchange_of[e.exchange] then
+         released[#released + 1] = { entry = e, x = exchange_of[e.exchange], from = e.from, to = e.to,
+            person = resolution.by_entry[e.id] }
       end
    end
    table.sort(released, function(a, b)
       if a.x.order ~= b.x.order then return a.x.order < b.x.order end
-      return a.person < b.person
+      return a.entry.id < b.entry.id
    end)
    return released
 end
 
--- Released person r, still on later current lists of the releasing side's detainees.
-local function check_still_listed(ctx, r, who, index, names)
+-- How near two names' keys (words sorted) are for "a list may name them" (Jaro-Winkler).
+local NEAR_KEY = 0.92
+
+-- Whether two keys (words sorted) have as many words, each near its counterpart.
+local function near_keys(a, b)
+   local wa, wb = {}, {}
+   for w in a:gmatch("%S+") do wa[#wa + 1] = w end
+   for w in b:gmatch("%S+") do wb[#wb + 1] = w end
+   if #wa ~= #wb then return false end
+   for i = 1, #wa do
+      if wa[i] ~= wb[i] and names.jaro_winkler(wa[i], wb[i]) < NEAR_KEY then return false end
+   end
+   return true
+end
+
+-- How strongly a tie (kit.identity_ties) says two entries are one person.
+local TIE_RANK = { record = 3, decision = 3, ["birth year"] = 2, name = 1 }
+
+-- An entry as findings name it: its person record's id when it gives one, else its own id.
+local function shown(e) return e.person or e.id end
+
+-- The candidates of one released person on the lists `qualifies` accepts: the entries of the
+-- person (as resolved) on such lists, each with its tie to the released entry (kit.identity_ties),
+-- and the open uncertain pairs from one of the person's entries to an entry on such a list.
+local function candidates(resolution, ties, r, lists, qualifies)
+   local out, seen = {}, {}
+   for _, e in ipairs(r.person.entries) do
+      local l = e.kind == "list" and lists[e.list]
+      if l and qualifies(l) and not seen[e.id] then
+         seen[e.id] = true
+         out[#out + 1] = { entry = e, list = l, tie = ties.tie(r.entry.id, e.id) }
+      end
+   end
+   for _, u in ipairs(r.person.uncertain) do
+      local e = resolution.entries[u.other_entry]
+      local l = e and e.kind == "list" and lists[e.list]
+      if l and qualifies(l) and ties.open(u) and not seen[e.id] then
+         seen[e.id] = true
+         out[#out + 1] = { entry = e, list = l, tie = "uncertain", score = u.score, via = u.entry,
+            held_apart = u.held_apart }
+      end
+   end
+   table.sort(out, function(a, b)
+      if a.list.as_of_period.first ~= b.list.as_of_period.first then
+         return a.list.as_of_period.first < b.list.as_of_period.first
+      end
+      return a.entry.id < b.entry.id
+   end)
+   return out
+end
+
+-- How a candidate is tied to the released person, for details.
+local function tie_detail(c)
+   return { entry = c.entry.id, person = c.entry.person, name = c.entry.written, born = c.entry.born,
+      list = c.list.id, claimant = c.list.claimant, as_of = c.list.as_of, tie = c.tie, score = c.score,
+      via = c.via, held_apart = c.held_apart, namesake = c.namesake }
+end
+
+-- Released person r on later current lists of the releasing side's detainees: a finding when
+-- one of them is tied by more than a name (a person record, a decision, a birth year); a
+-- finding for review when the only ties are a name or an uncertain pair.
+local function check_still_listed(ctx, resolution, ties, r, who, lists, namesakes, exchange_of)
    local p = ctx.params
-   if not index then return end
-   local found, on, matched = {}, {}, {}
-   for _, m in ipairs(lists_after(index, r, names, r.x.date_period)) do
-      local l = m.list
-      found[#found + 1] = l
-      on[#on + 1] = string.format("%s (%s, %s)", l.id, l.claimant, l.as_of)
-      for _, id in ipairs(m.persons) do matched[#matched + 1] = id end
+   -- the person's other releases by the same side: a list entry after one of them that is
+   -- tied to it better than to r, or as well and it is the later release, is that release's
+   -- story (the person released again, or a namesake the resolution put with r)
+   local again = {}
+   for _, e in ipairs(r.person.entries) do
+      local x = e.kind == "transfer" and e.cargo == p.subject and e.from == r.from and exchange_of[e.exchange]
+      if x and e ~= r.entry then again[#again + 1] = { x = x, entry = e, later = dates.before(r.x.date_period,
+         x.date_period) } end
    end
-   if #found == 0 then return end
-   local lids, sources = {}, {}
-   for k, l in ipairs(found) do
-      lids[k] = l.id
-      if l.source then sources[#sources + 1] = l.source end
+   local later = candidates(resolution, ties, r, lists, function(l)
+      return l.current and l.holder == r.from and dates.before(r.x.date_period, l.as_of_period)
+   end)
+   if #again > 0 then
+      local kept = {}
+      for _, c in ipairs(later) do
+         local mine = TIE_RANK[c.tie] or 0
+         local theirs = false
+         for _, a in ipairs(again) do
+            local rank = TIE_RANK[ties.tie(a.entry.id, c.entry.id)] or 0
+            if dates.before(a.x.date_period, c.list.as_of_period) and (rank > mine or (rank == mine and a.later)) then
+               theirs = true
+            end
+         end
+         if not theirs then kept[#kept + 1] = c end
+      end
+      later = kept
    end
-   ctx:finding({
-      severity = p.still_listed_severity,
-      message = string.format("%s, released by %s to %s in %s (%s), is still on %d later list%s of %s held " ..
-         "by %s: %s", who, r.from, r.to, r.x.id, r.x.date, #found, #found == 1 and "" or "s", p.subject,
-         r.from, listing(on)),
-      evidence = { exchanges = { r.x.id }, lists = ids(lids), persons = ids({ r.person }, matched),
-         sources = nonempty(ids(sources, r.x.sources or {})), parties = ids({ r.from, r.to }) },
-      measures = { lists = #found },
-      details = { kind = "still_listed" },
-   })
+   if #later == 0 then return end
+   local sure, weak = {}, {}
+   for _, c in ipairs(later) do
+      if c.tie == "birth year" then
+         -- a name and a birth year tell namesakes apart only when no other person of the store
+         -- has that name with a birth year that fits (or none): else it is for review
+         local q = namesakes.other(c.entry, r.person)
+         if q then
+            c.tie, c.namesake = "name", q.id
+         end
+      end
+      if c.tie == "name" or c.tie == "uncertain" then weak[#weak + 1] = c else sure[#sure + 1] = c end
+   end
+   local shown_in = #sure > 0 and sure or weak
+   local lids, on, matched, sources, seen = {}, {}, {}, {}, {}
+   for _, c in ipairs(shown_in) do
+      local l = c.list
+      matched[#matched + 1] = shown(c.entry)
+      if not seen[l.id] then
+         seen[l.id] = true
+         lids[#lids + 1] = l.id
+         on[#on + 1] = string.format("%s (%s, %s)", l.id, l.claimant, l.as_of)
+         if l.source then sources[#sources + 1] = l.source end
+      end
+   end
+   local function details_of(list)
+      local out = {}
+      for k, c in ipairs(list) do out[k] = tie_detail(c) end
+      return out
+   end
+   local evidence = { exchanges = { r.x.id }, lists = ids(lids), persons = ids({ shown(r.entry) }, matched),
+      sources = nonempty(ids(sources, r.x.sources or {})), parties = ids({ r.from, r.to }) }
+   local person = kit.person_details(r.person, p.max_entries)
+   if #sure > 0 then
+      ctx:finding({
+         severity = p.still_listed_severity,
+         message = string.format("%s, released by %s to %s in %s (%s), is still on %d later list%s of %s held " ..
+            "by %s: %s", who, r.from, r.to, r.x.id, r.x.date, #lids, #lids == 1 and "" or "s", p.subject,
+            r.from, listing(on)),
+         evidence = evidence,
+         measures = { lists = #lids },
+         details = { kind = "still_listed", entries = details_of(sure), review = nonempty(details_of(weak)),
+            people = { person } },
+      })
+   else
+      ctx:finding({
+         severity = p.review_severity,
+         message = string.format("%s, released by %s to %s in %s (%s), may be the person on %d later list%s of " ..
+            "%s held by %s: %s; only %s ties them, which does not tell namesakes apart: for review", who, r.from,
+            r.to, r.x.id, r.x.date, #lids, #lids == 1 and "" or "s", p.subject, r.from, listing(on),
+            weak[1].tie == "uncertain" and "an uncertain match of names" or "the name"),
+         evidence = evidence,
+         measures = { lists = #lids },
+         details = { kind = "still_listed_review", review = details_of(weak), people = { person } },
+      })
+   end
 end
 
 -- How many of a side's lists (in as_of order) are not certainly after date period d: they
@@ -385,34 +413,124 @@ local function lists_up_to(lists, d)
 end
 
 -- Released person r, on none of the receiving side's own lists (up to the exchange) of its
--- people held by the releasing side; a side with no such lists is not judged.
-local function check_unlisted(ctx, r, who, index, names)
+-- people held by the releasing side; a side with no such lists is not judged. Any tie of the
+-- resolution, a name alone too, counts as listed (no finding says "never listed" of someone a
+-- list may name); an open uncertain pair makes it a finding for review.
+local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entries_of_list)
    local p = ctx.params
-   if not index then return end
-   local n = lists_up_to(index.lists, r.x.date_period)
+   if not own then return end
+   local n = lists_up_to(own, r.x.date_period)
    if n == 0 then return end
-   if on_first_lists(index, r, names, n) then return end
-   local lids = {}
-   for k = 1, n do lids[k] = index.lists[k].id end
+   local judged, lids = {}, {}
+   for k = 1, n do
+      judged[own[k].id] = true
+      lids[k] = own[k].id
+   end
    lids = ids(lids)
+   local by_id = {}
+   for k = 1, n do by_id[own[k].id] = own[k] end
+   local on = candidates(resolution, ties, r, by_id, function(l) return judged[l.id] end)
+   local review = {}
+   for _, c in ipairs(on) do
+      if c.tie ~= "uncertain" then return end
+      review[#review + 1] = tie_detail(c)
+   end
+   -- the last resort: the resolution keeps each name's best few candidates, so among many
+   -- namesakes a released person's own entry can be left out of their cluster; an entry of
+   -- these lists with the same name (key, words in any order) and no birth year against it
+   -- counts as listed
+   local key = name_key(r.entry.written)
+   if key then
+      for k = 1, n do
+         for _, e in ipairs(entries_of_list(own[k].id)) do
+            local other = name_key(e.written)
+            -- keys can differ by a letter between scripts (mkrtcian, mkrcian): near keys count
+            if other and (other == key or near_keys(other, key))
+               and ties.open({ entry = r.entry.id, other_entry = e.id }) then
+               return
+            end
+         end
+      end
+   end
+   local what = string.format("%s's own %s of %s held by %s: %s", r.to,
+      #lids == 1 and "list" or string.format("%d lists", #lids), p.subject, r.from, listing(lids))
+   local person = kit.person_details(r.person, p.max_entries)
+   if #review > 0 then
+      ctx:finding({
+         severity = p.review_severity,
+         message = string.format("%s, released by %s to %s in %s (%s), is on %s only if an uncertain match of " ..
+            "names is the same person: for review", who, r.from, r.to, r.x.id, r.x.date, what),
+         evidence = { exchanges = { r.x.id }, lists = lids, persons = { shown(r.entry) }, parties = ids({ r.to }) },
+         measures = { lists = n },
+         details = { kind = "unlisted_review", review = review, people = { person } },
+      })
+      return
+   end
    ctx:finding({
       severity = p.unlisted_severity,
-      message = string.format("%s, released by %s to %s in %s (%s), is %s %s's own %s of %s held by %s: %s",
-         who, r.from, r.to, r.x.id, r.x.date, #lids == 1 and "not on" or "on none of", r.to,
-         #lids == 1 and "list" or string.format("%d lists", #lids), p.subject, r.from, listing(lids)),
-      evidence = { exchanges = { r.x.id }, lists = lids, persons = { r.person }, parties = ids({ r.to }) },
+      message = string.format("%s, released by %s to %s in %s (%s), is %s %s", who, r.from, r.to, r.x.id, r.x.date,
+         #lids == 1 and "not on" or "on none of", what),
+      evidence = { exchanges = { r.x.id }, lists = lids, persons = { shown(r.entry) }, parties = ids({ r.to }) },
       measures = { lists = n },
-      details = { kind = "unlisted" },
+      details = { kind = "unlisted", people = { person } },
    })
 end
 
+-- Released persons against the lists, through the resolution of people (parley.people): every
+-- script, reviewers' decisions. The store is resolved only when it names released persons.
 local function persons(ctx, exchange_of)
-   local current_of_holder, own_of_claimant = lists_by_side(ctx)
-   local names = names_of_persons(ctx)
-   for _, r in ipairs(persons_released(ctx, exchange_of, names)) do
-      local who = r.name and string.format("%s (%s)", r.name, r.person) or r.person
-      check_still_listed(ctx, r, who, current_of_holder[r.from], names)
-      check_unlisted(ctx, r, who, own_of_claimant[r.to .. "\0" .. r.from], names)
+   local named = ctx.db:first("SELECT count(*) AS n FROM entries WHERE transfer IS NOT NULL AND cargo = ?",
+      ctx.params.subject)
+   if not named or named.n == 0 then return end
+   local resolution = people.resolution(ctx.db, { threshold = ctx.params.threshold, review = ctx.params.review })
+   local ties = kit.identity_ties(resolution, kit.all(records.identities(ctx.db, { current = true })))
+   local lists = lists_of_subject(ctx)
+   local own = own_lists(lists)
+   -- the entries of each list, each name's key with its words sorted (any order, any script),
+   -- and the entries by that key
+   local in_list, keys, by_key = {}, {}, {}
+   local function name_key(s)
+      if type(s) ~= "string" then return nil end
+      local k = keys[s]
+      if k == nil then
+         local ok, key = pcall(names.key, s)
+         local words = {}
+         for w in (ok and key or ""):gmatch("%S+") do words[#words + 1] = w end
+         table.sort(words)
+         k = #words > 0 and table.concat(words, " ") or false
+         keys[s] = k
+      end
+      return k or nil
+   end
+   for _, e in pairs(resolution.entries) do
+      if e.kind == "list" and lists[e.list] then
+         in_list[e.list] = in_list[e.list] or {}
+         table.insert(in_list[e.list], e)
+      end
+      for _, n in ipairs(e.names or {}) do
+         local k = name_key(n)
+         if k then
+            by_key[k] = by_key[k] or {}
+            table.insert(by_key[k], e)
+         end
+      end
+   end
+   local function entries_of_list(id) return in_list[id] or {} end
+   -- another person than `person` with an entry of e's name that e's own evidence does not
+   -- set apart (the entry, or nil)
+   local namesakes = {}
+   function namesakes.other(e, person)
+      for _, n in ipairs(e.names or {}) do
+         for _, q in ipairs(by_key[name_key(n) or ""] or {}) do
+            if resolution.by_entry[q.id] ~= person and ties.open({ entry = e.id, other_entry = q.id }) then return q end
+         end
+      end
+   end
+   for _, r in ipairs(persons_released(ctx, resolution, exchange_of)) do
+      local e = r.entry
+      local who = e.written and string.format("%s (%s)", e.written, shown(e)) or shown(e)
+      check_still_listed(ctx, resolution, ties, r, who, lists, namesakes, exchange_of)
+      check_unlisted(ctx, resolution, ties, r, who, own[r.to .. "\0" .. r.from], name_key, entries_of_list)
    end
 end
 
@@ -442,12 +560,20 @@ local function current_exchanges(ctx)
    end
    -- p.subject names a column: detainees or remains (the parameter allows no other value)
    if p.subject ~= "detainees" and p.subject ~= "remains" then error("subject must be detainees or remains", 0) end
-   for r in ctx.db:query("SELECT exchange, from_party, to_party, " .. p.subject .. " AS n FROM transfers " ..
-      "WHERE " .. p.subject .. " IS NOT NULL ORDER BY exchange, position") do
+   local v = ctx.db:vocabulary()
+   for r in ctx.db:query("SELECT exchange, from_party, to_party, " .. p.subject .. " AS n, " .. p.subject ..
+      "_by_scope AS by_scope FROM transfers WHERE " .. p.subject .. " IS NOT NULL ORDER BY exchange, position") do
       local x = exchange_of[r.exchange]
       if x then
          x.transfers = x.transfers or {}
-         x.transfers[#x.transfers + 1] = { from = r.from_party, to = r.to_party, count = r.n }
+         -- the count by category, in canonical scope tags (military is soldiers)
+         local by_scope
+         for tag, n in pairs(r.by_scope and json.decode(r.by_scope) or {}) do
+            by_scope = by_scope or {}
+            local canonical = v:scope(tag) or tag
+            by_scope[canonical] = (by_scope[canonical] or 0) + n
+         end
+         x.transfers[#x.transfers + 1] = { from = r.from_party, to = r.to_party, count = r.n, by_scope = by_scope }
       end
    end
    return order, exchange_of
@@ -463,7 +589,7 @@ local function releases_by_holder(exchanges)
          releases[t.from] = list
          local reach = x.date_period.last
          if #list > 0 and list[#list].reach > reach then reach = list[#list].reach end
-         list[#list + 1] = { x = x, to = t.to, count = t.count, reach = reach }
+         list[#list + 1] = { x = x, to = t.to, count = t.count, by_scope = t.by_scope, reach = reach }
       end
    end
    return releases
@@ -477,10 +603,13 @@ end
 
 return {
    id = "release_accounting",
-   version = "1.0.0",
+   version = "3.0.0",
    description = "Counts that do not fall by the number released in exchanges, released persons still on later " ..
       "lists of detainees, and released persons never on the receiving side's own lists.",
    severity = "medium",
+   -- the engine resolves the store once for every rule that needs people, with its threshold
+   -- and review, and this rule reads that stored resolution
+   needs = { "people" },
    params = {
       subject = { type = "string", default = "detainees", values = { "detainees", "remains" },
          description = "what is released and counted: detainees or remains" },
@@ -490,6 +619,15 @@ return {
          description = "the severity of a released person still on a later list" },
       unlisted_severity = { type = "string", default = "low", values = vocab.SEVERITIES,
          description = "the severity of a released person never on the receiving side's own lists" },
+      review_severity = { type = "string", default = "low", values = vocab.SEVERITIES,
+         description = "the severity of a finding for review: a released person tied to a list entry only by " ..
+            "a name or an uncertain match" },
+      threshold = { type = "number", min = 0, max = 1,
+         description = "the resolution's score at which two entries are the same person (default: parley.names')" },
+      review = { type = "number", min = 0, max = 1,
+         description = "the resolution's score from which a pair below the threshold is uncertain" },
+      max_entries = { type = "integer", default = 50, min = 0,
+         description = "entries of each person given in details.people" },
    },
    run = run,
 }

@@ -14,8 +14,10 @@ local chart = require "parley.report.chart"
 
 local html = {}
 
--- The records of the store the report shows: all of them.
+-- The records of the store the report shows: all of them; and where each finding's first
+-- evidence record was written.
 html.records = true
+html.positions = true
 
 local esc = common.html_escape
 
@@ -143,7 +145,8 @@ end
 
 -- The evidence ids of a finding by kind, and the persons a list comparison found on one side
 -- only.
-local function evidence_table(o, data, f)
+local function evidence_table(o, model, f)
+   local data = model.data
    local rows = {}
    for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
       local ids = common.ids(f.evidence, kind)
@@ -161,6 +164,11 @@ local function evidence_table(o, data, f)
                esc(table.concat(ids, ", ")) .. "</td></tr>"
          end
       end
+   end
+   local at = common.first_position(model, f.evidence)
+   if at then
+      rows[#rows + 1] = '<tr><th scope="row">written at</th><td class="ids">' ..
+         id_html(common.position_text(at)) .. " (" .. esc(at.kind) .. " " .. id_html(at.id) .. ")</td></tr>"
    end
    if #rows > 0 then
       o[#o + 1] = '<table class="evidence"><caption>Evidence</caption><tbody>' .. table.concat(rows) ..
@@ -294,18 +302,23 @@ local function filter_form(o, model, all)
       '<output id="filter-count" aria-live="polite"></output></form>'
 end
 
-local function finding(o, model, i, f, attributes)
+local function finding(o, model, i, f, attributes, correction)
    local change = common.change(model, i)
    o[#o + 1] = '<article class="finding f-' .. esc(f.severity) .. '" id="finding-' .. i .. '"' .. attributes ..
       "><h3>" ..
       sev_badge(f.severity) .. " " .. esc(f.message) .. "</h3><p class=\"meta\">" .. esc(f.rule) .. " " ..
       esc(f.rule_version or "") .. (change ~= "" and (' <span class="chg">' .. esc(change) .. "</span>") or "") ..
       ' · fingerprint <span class="ids">' .. id_html(f.fingerprint) .. "</span></p>"
+   if correction then
+      o[#o + 1] = '<p class="meta corrected">Corrected since the previous run: <span class="ids">' ..
+         id_html(common.replaced_text(correction, "→")) .. "</span>; it was “" .. esc(correction.from.message) ..
+         '” (fingerprint <span class="ids">' .. id_html(correction.from.fingerprint) .. "</span>).</p>"
+   end
    measures_table(o, f)
    claim_cards(o, model.data, f)
    pairs_table(o, common.pairs(f.details, "pairs"), "Matched persons")
    pairs_table(o, common.pairs(f.details, "review"), "Pairs for review")
-   evidence_table(o, model.data, f)
+   evidence_table(o, model, f)
    o[#o + 1] = "</article>"
 end
 
@@ -318,6 +331,7 @@ local function findings_section(o, model, detail)
       return
    end
    local subject_of, all = subject_of_claims(model.data), {}
+   local corrections = common.corrections_by_index(model)
    for i, f in ipairs(model.findings) do
       local parties, subjects = facets(model, f, subject_of)
       all[i] = { finding = f, parties = parties, subjects = subjects,
@@ -331,6 +345,8 @@ local function findings_section(o, model, detail)
       local number = i <= detail and ('<a href="#finding-' .. i .. '">' .. i .. "</a>") or tostring(i)
       o[#o + 1] = "<tr" .. all[i].attributes .. '><td class="n">' .. number ..
          "</td><td>" .. esc(f.severity) .. "</td><td>" .. esc(f.rule) .. "</td><td>" .. esc(common.change(model, i)) ..
+         (corrections[i] and (' <span class="ids">(' .. id_html(common.replaced_text(corrections[i], "→")) ..
+            ")</span>") or "") ..
          "</td><td>" .. esc(f.message) .. "</td><td>" .. esc(common.measures_text(f.measures)) ..
          '</td><td class="ids">' .. id_html(common.evidence_text(f.evidence)) .. "</td></tr>"
    end
@@ -342,26 +358,28 @@ local function findings_section(o, model, detail)
    end
    for i, f in ipairs(model.findings) do
       if i > detail then break end
-      finding(o, model, i, f, all[i].attributes)
+      finding(o, model, i, f, all[i].attributes, corrections[i])
    end
    o[#o + 1] = "</section>"
 end
 
 local function summary(o, model)
    local c, h = model.counts, model.history
-   local new, persisting, resolved = common.changes_by_severity(model)
+   local new, persisting, resolved, corrected = common.changes_by_severity(model)
    o[#o + 1] = '<section id="summary"><h2>Summary</h2><table class="summary"><caption>Findings by severity' ..
       '</caption><thead><tr><th scope="col">severity</th><th scope="col">findings</th><th scope="col">new</th>' ..
-      '<th scope="col">persisting</th><th scope="col">resolved</th></tr></thead><tbody>'
+      '<th scope="col">persisting</th><th scope="col">corrected</th><th scope="col">resolved</th></tr></thead>' ..
+      "<tbody>"
    for k = #vocab.SEVERITIES, 1, -1 do
       local s = vocab.SEVERITIES[k]
       o[#o + 1] = '<tr><th scope="row">' .. sev_badge(s) .. '</th><td class="n">' .. c.severity[s] ..
          '</td><td class="n">' .. (new[s] or 0) .. '</td><td class="n">' .. (persisting[s] or 0) ..
-         '</td><td class="n">' .. (resolved[s] or 0) .. "</td></tr>"
+         '</td><td class="n">' .. (corrected[s] or 0) .. '</td><td class="n">' .. (resolved[s] or 0) .. "</td></tr>"
    end
    o[#o + 1] = '<tr><th scope="row">all</th><td class="n">' .. c.findings .. '</td><td class="n">' ..
       (h and #h.new or 0) .. '</td><td class="n">' .. (h and #h.persisting or 0) .. '</td><td class="n">' ..
-      (h and #h.resolved or 0) .. "</td></tr></tbody></table>"
+      (h and h.corrected and #h.corrected or 0) .. '</td><td class="n">' .. (h and #h.resolved or 0) ..
+      "</td></tr></tbody></table>"
    local parts = {}
    for _, k in ipairs({ "pass", "findings", "error" }) do
       parts[#parts + 1] = string.format("%d %s", c.outcomes[k] or 0, k == "pass" and "passed" or
@@ -371,7 +389,7 @@ local function summary(o, model)
       table.concat(parts, ", ") .. ".</p></section>"
 end
 
-local function history_section(o, model)
+local function history_section(o, model, detail)
    local h = model.history
    o[#o + 1] = '<section id="history"><h2>Since the previous run</h2><p>' .. esc(common.history_line(model)) .. "</p>"
    if h and #h.resolved > 0 then
@@ -381,6 +399,22 @@ local function history_section(o, model)
       for _, f in ipairs(h.resolved) do
          o[#o + 1] = "<tr><td>" .. sev_badge(f.severity) .. "</td><td>" .. esc(f.rule) .. "</td><td>" ..
             esc(f.message) .. '</td><td class="ids">' .. id_html(f.fingerprint) .. "</td></tr>"
+      end
+      o[#o + 1] = "</tbody></table>"
+   end
+   if h and h.corrected and #h.corrected > 0 then
+      o[#o + 1] = '<table class="corrected"><caption>Corrected findings (the previous run\'s finding, on evidence ' ..
+         'a correction has superseded since, and this run\'s on the correction)</caption><thead><tr>' ..
+         '<th scope="col">#</th><th scope="col">severity</th><th scope="col">rule</th>' ..
+         '<th scope="col">message before</th><th scope="col">message now</th><th scope="col">evidence replaced</th>' ..
+         '<th scope="col">fingerprints</th></tr></thead><tbody>'
+      for _, k in ipairs(h.corrected) do
+         local number = k.index and (k.index <= detail and
+            ('<a href="#finding-' .. k.index .. '">' .. k.index .. "</a>") or tostring(k.index)) or ""
+         o[#o + 1] = '<tr><td class="n">' .. number .. "</td><td>" .. sev_badge(k.to.severity) .. "</td><td>" ..
+            esc(k.to.rule) .. "</td><td>" .. esc(k.from.message) .. "</td><td>" .. esc(k.to.message) ..
+            '</td><td class="ids">' .. id_html(common.replaced_text(k, "→")) .. '</td><td class="ids">' ..
+            id_html(k.from.fingerprint) .. " → " .. id_html(k.to.fingerprint) .. "</td></tr>"
       end
       o[#o + 1] = "</tbody></table>"
    end
@@ -564,7 +598,8 @@ local function page_top(o, model)
       ' · config sha256 <span class="ids">' .. id_html(r.config_sha256 or "") .. "</span> · parley " ..
       esc(model.version) .. "</p>" .. (common.imports_line(model) and ('<p class="meta imports">' ..
       esc(common.imports_line(model)) .. "</p>") or "") .. (common.share_line(model) and ('<p class="meta share">' ..
-      esc(common.share_line(model)) .. "</p>") or "") .. "</header>"
+      esc(common.share_line(model)) .. "</p>") or "") .. (common.resolutions_line(model) and
+      ('<p class="meta people">' .. esc(common.resolutions_line(model)) .. "</p>") or "") .. "</header>"
 end
 
 -- The table of contents: the sections of the records only when the store is there.
@@ -581,7 +616,7 @@ function html.render(model, opts)
    page_top(o, model)
    contents(o, model)
    summary(o, model)
-   history_section(o, model)
+   history_section(o, model, opts.detail or common.DETAIL)
    if model.data then subjects(o, model) end
    findings_section(o, model, opts.detail or common.DETAIL)
    if model.data then

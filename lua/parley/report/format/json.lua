@@ -3,15 +3,20 @@
 -- since the previous run, each rule outcome, then each finding (docs/reports.md).
 
 local json = require "parley.json"
+local vocab = require "parley.vocab"
+local common = require "parley.report.common"
 
 local json_report = {}
+
+-- The report gives where each evidence record was written (model.positions).
+json_report.positions = true
 
 local function run_line(model)
    local r = model.run
    return json.encode({
       type = "run", id = r.id, config = r.config, config_sha256 = r.config_sha256,
       started_at = r.started_at, finished_at = r.finished_at, status = r.status,
-      imports = r.imports, share = model.share,
+      imports = r.imports, resolutions = r.resolutions, share = model.share,
    })
 end
 
@@ -20,10 +25,15 @@ local function history_line(h)
    for i, f in ipairs(h.resolved) do
       resolved[i] = { rule = f.rule, severity = f.severity, message = f.message, fingerprint = f.fingerprint }
    end
+   local corrected = {}
+   for i, c in ipairs(h.corrected or {}) do
+      corrected[i] = { rule = c.to.rule, severity = c.to.severity, from = c.from.fingerprint, to = c.to.fingerprint,
+         message_before = c.from.message, replaced = c.replaced }
+   end
    return json.encode({
       type = "history", previous = h.a and h.a.id, new = #h.new, persisting = #h.persisting,
-      resolved = resolved, rules_changed = h.rules_changed, rules_added = h.rules_added,
-      rules_removed = h.rules_removed,
+      resolved = resolved, corrected = corrected, rules_changed = h.rules_changed, rules_added = h.rules_added,
+      rules_removed = h.rules_removed, corrections = h.corrections,
    })
 end
 
@@ -34,11 +44,24 @@ local function outcome_line(o)
    })
 end
 
-local function finding_line(f, change)
+-- Where each evidence record of f was written, in evidence order: {{kind, id, file, line,
+-- column}} (nil when the store kept none).
+local function positions(model, f)
+   local out = {}
+   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
+      for _, id in ipairs(common.ids(f.evidence, kind)) do
+         local p = common.position(model, kind, id)
+         if p then out[#out + 1] = { kind = kind, id = id, file = p.file, line = p.line, column = p.column } end
+      end
+   end
+   return out[1] and out or nil
+end
+
+local function finding_line(model, f, change)
    return json.encode({
       type = "finding", rule = f.rule, rule_version = f.rule_version, severity = f.severity, message = f.message,
       fingerprint = f.fingerprint, evidence = f.evidence, measures = f.measures, details = f.details,
-      change = change,
+      change = change, positions = positions(model, f),
    })
 end
 
@@ -47,7 +70,7 @@ function json_report.render(model)
    local h = model.history
    if h then out[#out + 1] = history_line(h) end
    for _, o in ipairs(model.outcomes) do out[#out + 1] = outcome_line(o) end
-   for i, f in ipairs(model.findings) do out[#out + 1] = finding_line(f, h and h.change[i] or nil) end
+   for i, f in ipairs(model.findings) do out[#out + 1] = finding_line(model, f, h and h.change[i] or nil) end
    return table.concat(out, "\n") .. "\n"
 end
 

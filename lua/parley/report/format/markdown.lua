@@ -130,11 +130,15 @@ local function evidence_list(o, data, f)
    o[#o + 1] = ""
 end
 
-local function finding(o, model, i, f)
+local function finding(o, model, i, f, correction)
    local change = common.change(model, i)
    para(o, string.format("### %d. \\[%s\\] %s", i, esc(f.severity), esc(f.message)))
    para(o, string.format("Rule %s %s%s; fingerprint %s.", esc(f.rule), esc(f.rule_version or ""),
       change ~= "" and ("; " .. change) or "", esc(f.fingerprint)))
+   if correction then
+      para(o, string.format("Corrected since the previous run: %s; it was: %s (fingerprint %s).",
+         esc(common.replaced_text(correction)), esc(correction.from.message), esc(correction.from.fingerprint)))
+   end
    measures_table(o, f)
    claims_table(o, model.data, f)
    person_pairs(o, f)
@@ -150,25 +154,29 @@ local function title(o, model)
       esc(r.started_at or ""), esc(r.finished_at or ""), esc(r.config_sha256 or ""), esc(model.version)))
    local imports = common.imports_line(model)
    if imports then para(o, esc(imports) .. ".") end
+   local resolved = common.resolutions_line(model)
+   if resolved then para(o, esc(resolved) .. ".") end
    local shared = common.share_line(model)
    if shared then para(o, esc(shared)) end
 end
 
--- Findings by severity, most severe first, with how many are new, persisting and resolved.
+-- Findings by severity, most severe first, with how many are new, persisting, corrected and
+-- resolved.
 local function summary(o, model)
    para(o, "## Summary")
    local c = model.counts
-   local new, persisting, resolved = common.changes_by_severity(model)
+   local new, persisting, resolved, corrected = common.changes_by_severity(model)
    local rows = {}
    for k = #vocab.SEVERITIES, 1, -1 do
       local s = vocab.SEVERITIES[k]
       rows[#rows + 1] = { s, tostring(c.severity[s]), tostring(new[s] or 0), tostring(persisting[s] or 0),
-         tostring(resolved[s] or 0) }
+         tostring(corrected[s] or 0), tostring(resolved[s] or 0) }
    end
-   tbl(o, { "severity", "findings", "new", "persisting", "resolved" }, rows)
+   tbl(o, { "severity", "findings", "new", "persisting", "corrected", "resolved" }, rows)
 end
 
--- The previous run, the findings resolved since, and the rules that changed version.
+-- The previous run, the findings corrected and resolved since, and the rules that changed
+-- version.
 local function since_previous(o, model)
    local h = model.history
    para(o, "## Since the previous run")
@@ -180,6 +188,16 @@ local function since_previous(o, model)
       end
       para(o, "Resolved findings:")
       tbl(o, { "severity", "rule", "message", "fingerprint" }, rows)
+   end
+   if h and h.corrected and #h.corrected > 0 then
+      local rows = {}
+      for k, c in ipairs(h.corrected) do
+         rows[k] = { tostring(c.index or ""), cell(c.to.severity), cell(c.to.rule), cell(c.from.message),
+            cell(c.to.message), cell(common.replaced_text(c)), cell(c.from.fingerprint .. " -> " .. c.to.fingerprint) }
+      end
+      para(o, "Corrected findings (the previous run's, on evidence superseded since, and this run's on the " ..
+         "correction):")
+      tbl(o, { "#", "severity", "rule", "message before", "message now", "evidence replaced", "fingerprints" }, rows)
    end
    if h and (#h.rules_changed + #h.rules_added + #h.rules_removed) > 0 then
       local rows = {}
@@ -246,9 +264,10 @@ local function findings(o, model, detail)
       para(o, string.format("The first %s findings, the most severe, follow with their evidence side by side; " ..
          "the table above lists all %s.", common.thousands(detail), common.thousands(#model.findings)))
    end
+   local corrections = common.corrections_by_index(model)
    for i, f in ipairs(model.findings) do
       if i > detail then break end
-      finding(o, model, i, f)
+      finding(o, model, i, f, corrections[i])
    end
 end
 

@@ -4,10 +4,12 @@
 -- of the config; a name in words; descriptions and help from the rule's doc, docs/rules/ID.md,
 -- where there is one), a result per finding with its level mapped from the severity (critical
 -- and high: error; medium: warning; low and info: note), its fingerprint as a partial
--- fingerprint, and its evidence ids as logical locations, each once; rules that failed are
+-- fingerprint, its evidence ids as logical locations, each once, and the dataset file, line and
+-- column of its first evidence record as its physical location; rules that failed are
 -- tool execution notifications, and the history since the previous run is each result's
 -- baselineState (docs/reports.md). spec/sarif_spec.lua validates it against the official schema.
 
+local core = require "parley.core"
 local vocab = require "parley.vocab"
 local json = require "parley.json"
 local common = require "parley.report.common"
@@ -22,9 +24,35 @@ sarif.LEVELS = { critical = "error", high = "error", medium = "warning", low = "
 
 local BASELINE = { new = "new", persisting = "unchanged", corrected = "updated" }
 
+-- The report shows where the evidence was written (model.positions).
+sarif.positions = true
+
+-- The base of the artifacts' relative URIs: the directory the report is made from.
+local ROOT_ID = "%SRCROOT%"
+
+local function uri_escape(path)
+   return (path:gsub("[^%w/%-%._~]", function(c) return string.format("%%%02X", c:byte()) end))
+end
+
+-- A dataset's path as stored (as given to the import: relative to the directory it ran in, or
+-- absolute) as an artifactLocation: relative to root (uriBaseId %SRCROOT%) when it is relative
+-- or lies under root, else an absolute file: URI.
+local function artifact(path, root)
+   path = path:gsub("/%./", "/"):gsub("^%./", "")
+   if path:sub(1, 1) == "/" then
+      if root and path:sub(1, #root + 1) == root .. "/" then
+         return { uri = uri_escape(path:sub(#root + 2)), uriBaseId = ROOT_ID }, true
+      end
+      return { uri = "file://" .. uri_escape(path) }, false
+   end
+   return { uri = uri_escape(path), uriBaseId = ROOT_ID }, true
+end
+
 -- The evidence as logical locations, each once (the schema wants them unique; a finding may
--- name a person on both of the lists it compares).
-local function locations(f)
+-- name a person on both of the lists it compares), and where the first evidence record was
+-- written as the physical location (when the store kept it). Returns the locations and whether
+-- the physical one is relative to %SRCROOT%.
+local function locations(model, f, root)
    local logical, seen = {}, {}
    for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
       for _, id in ipairs(common.ids(f.evidence, kind)) do
@@ -36,7 +64,13 @@ local function locations(f)
       end
    end
    if #logical == 0 then return nil end
-   return { { logicalLocations = logical } }
+   local at, physical, relative = common.first_position(model, f.evidence), nil, false
+   if at then
+      local loc
+      loc, relative = artifact(at.file, root)
+      physical = { artifactLocation = loc, region = { startLine = at.line, startColumn = at.column } }
+   end
+   return { { physicalLocation = physical, logicalLocations = logical } }, relative
 end
 
 local function nonempty(t)
@@ -131,17 +165,20 @@ local function semantic_version(v)
    return "0.0.0-" .. (v:gsub("[^%w%-%.]", "-"))
 end
 
-local function result(model, index, i, f)
+local function result(model, index, i, f, root, correction)
    local measures = {}
    for _, m in ipairs(common.measures(f.measures)) do measures[m.name] = m.value end
+   local where, relative = locations(model, f, root)
    return {
       ruleId = f.rule, ruleIndex = index[f.rule], level = sarif.LEVELS[f.severity] or "warning",
       message = { text = f.message },
       partialFingerprints = { [FINGERPRINT] = f.fingerprint },
-      locations = locations(f),
+      locations = where,
       baselineState = BASELINE[common.change(model, i)],
-      properties = { severity = f.severity, ruleVersion = f.rule_version, measures = nonempty(measures) },
-   }
+      properties = { severity = f.severity, ruleVersion = f.rule_version, measures = nonempty(measures),
+         correctionOf = correction and { fingerprint = correction.from.fingerprint, replaced = correction.replaced }
+            or nil },
+   }, relative
 end
 
 -- The rules that failed, and those whose findings were cut at the limit.
@@ -174,12 +211,26 @@ local function resolved(h)
    return out
 end
 
--- opts.docs_uri: where the rules' docs are published (a base URI; else their file: URI).
+-- opts.docs_uri: where the rules' docs are published (a base URI; else their file: URI);
+-- opts.root: the directory the results' dataset paths are relative to (%SRCROOT%; default the
+-- current directory).
 function sarif.render(model, opts)
    opts = opts or {}
    local rules, index = rule_descriptors(model, opts)
-   local results = {}
-   for i, f in ipairs(model.findings) do results[i] = result(model, index, i, f) end
+   local root = opts.root and (core.real_path(opts.root) or opts.root) or core.real_path(".")
+   if root then root = root:gsub("/$", "") end
+   if root == "" then root = nil end
+   local results, relative = {}, false
+   local corrections = common.corrections_by_index(model)
+   for i, f in ipairs(model.findings) do
+      local rel
+      results[i], rel = result(model, index, i, f, root, corrections[i])
+      relative = relative or rel
+   end
+   local base_ids = relative and { [ROOT_ID] = {
+      uri = root and (file_uri(root) .. "/") or nil,
+      description = { text = "The directory the report was made from: the datasets' paths (as given to parley " ..
+         "import, or as a config's data: resolves them) are relative to it" } } } or nil
    local r, h = model.run, model.history
    local doc = {
       ["$schema"] = SCHEMA,
@@ -196,6 +247,7 @@ function sarif.render(model, opts)
             startTimeUtc = r.started_at, endTimeUtc = r.finished_at,
             toolExecutionNotifications = notifications(model, index),
          } },
+         originalUriBaseIds = base_ids,
          results = results,
          properties = { run = r.id, config = r.config, configSha256 = r.config_sha256,
             previousRun = h and h.a and h.a.id or nil, resolved = resolved(h), share = model.share },

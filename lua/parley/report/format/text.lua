@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: MIT
--- The text report, a summary for a terminal: a line per finding with its evidence and
--- measures, the findings resolved since the previous run, failed and truncated rules, the
+-- The text report, a summary for a terminal: a line per finding with its evidence, where its
+-- first evidence record was written, its measures and what a correction replaced, the
+-- findings resolved since the previous run, failed and truncated rules, the
 -- latest exchanges (what moved between the parties, to set the findings against), the
 -- history, and a last line of counts.
 
@@ -10,8 +11,10 @@ local printable = require("parley.text").printable
 
 local text = {}
 
--- The records of the store the report shows: only the exchanges.
+-- The records of the store the report shows: only the exchanges; and where the first evidence
+-- record of each finding was written.
 text.records = "exchanges"
+text.positions = true
 
 -- The ANSI colour of each severity (opts.colour); a spec checks it covers vocab.SEVERITIES.
 text.COLOURS = { critical = "\27[1;31m", high = "\27[31m", medium = "\27[33m", low = "\27[36m", info = "\27[2m" }
@@ -21,11 +24,16 @@ local LATEST_EXCHANGES = 20
 
 local function findings(line, paint, model)
    local h = model.history
+   local corrections = common.corrections_by_index(model)
    for i, f in ipairs(model.findings) do
       local change = h and h.a and (" (" .. h.change[i] .. ")") or ""
       line(paint(f.severity, string.format("[%s]", f.severity)), " ", f.rule, ": ", f.message, change)
+      local c = corrections[i]
+      if c then line("    corrected: ", common.replaced_text(c), "; it was: ", c.from.message) end
       local ev, ms = common.evidence_text(f.evidence), common.measures_text(f.measures)
       if ev ~= "" then line("    evidence: ", ev) end
+      local at = common.first_position(model, f.evidence)
+      if at then line("    at: ", common.position_text(at), " (", at.kind, " ", at.id, ")") end
       if ms ~= "" then line("    measures: ", ms) end
    end
    if h then
@@ -49,7 +57,7 @@ local function latest_exchanges(line, model)
    for i = #exchanges - shown + 1, #exchanges do
       local x = exchanges[i]
       line(string.format("[exchange] %s, %s%s: %s%s", x.id, x.date, x.place and (", " .. x.place) or "",
-         common.exchange_moved(x), x.mediators and ("; mediated by " .. table.concat(x.mediators, ", ")) or ""))
+         common.exchange_moved(x), x.mediators and ("; mediated by " .. common.mediators(x, nil, nil, ", ")) or ""))
    end
    if #exchanges > shown then line(string.format("[exchange] (%d earlier ones)", #exchanges - shown)) end
 end
@@ -93,6 +101,8 @@ function text.render(model, opts)
    end
    local shared = common.share_line(model)
    if shared then line(shared) end
+   local resolved = common.resolutions_line(model)
+   if resolved then line(resolved) end
    findings(line, paint, model)
    failed_and_truncated(line, paint, model)
    latest_exchanges(line, model)
