@@ -5,7 +5,7 @@
 --
 -- As a module (dofile("bench/gen.lua") or require from bench/ on the path) it returns
 --   generate(scale, seed) -> dataset, planted
--- `dataset` is a table db:import takes (docs/dataset.md); `planted` lists the findings the ten
+-- `dataset` is a table db:import takes (docs/dataset.md); `planted` lists the findings the
 -- built-in rules must produce on it, and only those:
 --   { rule = RULE_ID, evidence = { claims = {...}, lists = {...}, exchanges = {...} } (the kinds
 --     that identify the finding), measures = {...} (some) }
@@ -38,6 +38,12 @@
 --   8  stale_claim: an old figure its claimant never updated
 --   9  near misses for stale_claim: an old figure updated (on a synonym), one superseded, an old
 --      event; for self_contradiction: an event's figures down and up
+-- And, once per ten units (accounts(k), between two parties XA and XB that nothing else names):
+--      exchange_accounts (count): an exchange whose two accounts of one direction differ (12 and
+--      14, within count_gap's ratio) and agree in the other; exchange_accounts (unattested): its
+--      remains that no account mentions; opposing_assertions: XA and XB asserting true and false
+--      that the detainees were exchanged for maps, in the same month (besides assertions of the
+--      same value, of another about side, and of months apart)
 -- Everything else is kept consistent: the parties' counts of the same thing stay within
 -- count_gap's max_ratio (1.5) of each other and unscoped, self-sourced claims have an ICRC count
 -- that corroborates them, every claim is within 180 days of the newest record unless planted as
@@ -52,7 +58,7 @@
 --   lua5.4 bench/gen.lua SCALE SEED PATH   writes the dataset as YAML to PATH and the planted
 --                                          answers as JSON to PATH.answers.json
 --   lua5.4 bench/gen.lua [SCALE [SEED]]    (as `make bench` runs it) generates, imports into a
---                                          temporary store, runs the ten built-in rules, checks
+--                                          temporary store, runs the built-in rules, checks
 --                                          the findings against the planted answers and prints
 --                                          the times; GEN_RULES=a,b runs only those rules
 -- SCALE is the number of units (one region each); default 2000.
@@ -82,6 +88,19 @@ local ARM_SURNAMES = {
    { "Vardanyan", "Վարդանյան", "Варданян" }, { "Mkrtchyan", "Մկրտչյան", "Мкртчян" },
    { "Hakobyan", "Հակոբյան", "Акопян" }, { "Avetisyan", "Ավետիսյան", "Аветисян" },
    { "Ghazaryan", "Ղազարյան", "Казарян" }, { "Sahakyan", "Սահակյան", "Саакян" },
+}
+-- Armenians only ever on AZE's later lists, never released: given names of their own
+local LATE_GIVEN = {
+   { "Levon", "Լևոն", "Левон" }, { "Suren", "Սուրեն", "Сурен" }, { "Ashot", "Աշոտ", "Ашот" },
+   { "Samvel", "Սամվել", "Самвел" }, { "Mher", "Մհեր", "Мгер" }, { "Rafael", "Ռաֆայել", "Рафаэль" },
+}
+-- Armenians on ARM's lists of 2021 planted for unaccounted_persons (and those beside them who
+-- are released or whose remains are returned): given names of their own, each name with a
+-- birth year no namesake of theirs shares
+local HELD_GIVEN = {
+   { "Hayk", "Հայկ" }, { "Vazgen", "Վազգեն" }, { "Sevak", "Սևակ" }, { "Edgar", "Էդգար" }, { "Garnik", "Գառնիկ" },
+   { "Hrant", "Հրանտ" }, { "Mushegh", "Մուշեղ" }, { "Nerses", "Ներսես" }, { "Zaven", "Զավեն" },
+   { "Khoren", "Խորեն" }, { "Ruben", "Ռուբեն" }, { "Smbat", "Սմբատ" },
 }
 -- Azerbaijani persons: {ASCII Latin (Russian-mediated), Azerbaijani Latin, Russian}
 local AZE_GIVEN = {
@@ -114,6 +133,11 @@ local FUZES = { "pressure", "tripwire", "pressure and tripwire", "tilt rod" }
 local DROPPABLE = { "reference_points", "perimeter", "types", "emplacing_method", "fuze", "date_laid",
    "anti_handling" }
 
+-- The parameters the built-in rules are run with on a generated dataset: unaccounted_persons
+-- judges the listings of 2021 only (the list pairs of 2014 are samples of populations, each
+-- drawing its persons anew, not a record of who was held).
+local PARAMS = { unaccounted_persons = { since = "2021-01-01" } }
+
 local function copy(list)
    local out = {}
    for i, v in ipairs(list) do out[i] = v end
@@ -134,6 +158,8 @@ local function generate(scale, seed)
          { id = "ICRC", name = "International Committee of the Red Cross", kind = "organisation" },
          { id = "PRESS", name = "News agencies", kind = "organisation" },
          { id = "BLOG", name = "Anonymous social media channels", kind = "other" },
+         { id = "XA", name = "Side A of the accounts' exchanges", kind = "group" },
+         { id = "XB", name = "Side B of the accounts' exchanges", kind = "group" },
       },
       sources = {
          { id = "arm-mfa", title = "Armenian Foreign Ministry statements", party = "ARM", reliability = "B",
@@ -162,6 +188,49 @@ local function generate(scale, seed)
 
    local pairs_made = 0
    local first_exchange_day = day_number(2021, 1, 10)
+
+   -- The accounts of an exchange between XA and XB, on well-graded sources of a third party (so
+   -- corroboration finds nothing), of an event (never stale), unscoped and within count_gap's
+   -- ratio: exchange_accounts finds the direction whose accounts differ and the remains no
+   -- account mentions; opposing_assertions the two sides' opposite word on what was exchanged.
+   local function accounts(k)
+      local id, date = "accounts-exchange-" .. k, string.format("2021-07-%02d", k % 9 + 1)
+      ds.exchanges[#ds.exchanges + 1] = { id = id, date = date, sources = { "wire-b" },
+         mediators = { { party = "ICRC", person = "ICRC delegation", role = "health check" },
+            { person = "Envoy " .. k, role = "go-between" } },
+         transfers = {
+            { from = "XA", to = "XB", detainees = { count = 14, by_scope = { soldiers = 10, civilians = 4 } } },
+            { from = "XB", to = "XA", detainees = { count = 30 } },
+            { from = "XB", to = "XA", remains = { count = 2 } },
+         } }
+      local a = claim({ id = "xb-account-" .. k, claimant = "XB", source = "wire-a", as_of = date, exchange = id,
+         subject = "detainees_returned", from = "XA", to = "XB", count = { exact = 12 } })
+      local b = claim({ id = "xa-account-" .. k, claimant = "XA", sources = { "wire-b", "wire-a" }, as_of = date,
+         exchange = id, subject = "prisoners_of_war_returned", from = "XA", to = "XB", count = { exact = 14 } })
+      -- the other direction: the two accounts agree with the record
+      claim({ id = "xb-account-back-" .. k, claimant = "XB", source = "wire-a", as_of = date, exchange = id,
+         subject = "detainees_returned", from = "XB", to = "XA", count = { best = 30, approx = true } })
+      claim({ id = "xa-account-back-" .. k, claimant = "XA", source = "wire-b", as_of = date, exchange = id,
+         subject = "detainees_returned", from = "XB", to = "XA", count = { exact = 30 } })
+      plant("exchange_accounts", { exchanges = { id }, claims = { a, b } }, { accounts = 2, low = 12, high = 14,
+         recorded = 14 })
+      plant("exchange_accounts", { exchanges = { id } }, { recorded = 2 })
+      local month, place = "2021-07", "Crossing-" .. k -- each unit's assertions are of a place of their own
+      local yes = claim({ id = "xa-swap-for-maps-" .. k, claimant = "XA", source = "wire-a", as_of = date,
+         subject = "detainees_exchanged_for_maps", about = "XB", region = place, value = true })
+      local no = claim({ id = "xb-no-swap-" .. k, claimant = "XB", source = "wire-b", as_of = month,
+         subject = "detainees_exchanged_for_maps", about = "XB", region = place, value = false })
+      plant("opposing_assertions", { claims = { no, yes } }, { pairs = 1 })
+      -- near misses: the same value, another about side, months apart
+      claim({ id = "xa-talks-" .. k, claimant = "XA", source = "wire-a", as_of = month, subject = "talks_held",
+         about = "XB", value = true })
+      claim({ id = "xb-talks-" .. k, claimant = "XB", source = "wire-b", as_of = month, subject = "talks_held",
+         about = "XB", value = true })
+      claim({ id = "xb-swap-for-maps-xa-" .. k, claimant = "XB", source = "wire-b", as_of = month,
+         subject = "detainees_exchanged_for_maps", about = "XA", region = place, value = false })
+      claim({ id = "xb-swap-for-maps-old-" .. k, claimant = "XB", source = "wire-b", as_of = "2021-01",
+         subject = "detainees_exchanged_for_maps", about = "XB", region = place, value = false })
+   end
 
    -- the persons on ARM's own lists of its detainees held by AZE, to be released: entries without
    -- a person id by name, and persons with one (kept for the releases planted as still listed)
@@ -207,7 +276,8 @@ local function generate(scale, seed)
          a.persons[#a.persons + 1] = { person = pid, name = g[about_form] .. " " .. s[about_form] }
          b.persons[#b.persons + 1] = { person = pid, name = s[holder_form] .. " " .. g[holder_form] }
          if icrc then icrc.persons[#icrc.persons + 1] = { person = pid, name = g[1] .. " " .. s[1] } end
-         if arm_own then pool_ids[#pool_ids + 1] = { person = pid, name = s[holder_form] .. " " .. g[holder_form] } end
+         if arm_own then pool_ids[#pool_ids + 1] = { person = pid, name = s[holder_form] .. " " .. g[holder_form],
+            latin = g[1] .. " " .. s[1] } end
       end
       local offset = rand(0, 143)
       for i = 1, m_name do
@@ -222,7 +292,8 @@ local function generate(scale, seed)
       for _ = m + 1, n1 do
          local g, s = given[rand(1, 6)], surnames[rand(1, #surnames)]
          a.persons[#a.persons + 1] = { name = g[about_form] .. " " .. s[about_form] }
-         if arm_own then pool_names[#pool_names + 1] = g[about_form] .. " " .. s[about_form] end
+         -- released in Latin, listed here in Armenian
+         if arm_own then pool_names[#pool_names + 1] = g[1] .. " " .. s[1] end
       end
       for _ = m + 1, n2 do
          local g, s = given[rand(7, 12)], surnames[rand(1, #surnames)]
@@ -254,6 +325,10 @@ local function generate(scale, seed)
    -- What the next exchange carries: ARM's maps ({map, evidence}: the evidence of the findings
    -- that name the exchange) and the persons AZE releases that are planted ({entry, plant}).
    local pending_maps, pending_released = {}, {}
+   -- remains AZE returns, named, in the last exchange (after every series of counts of remains,
+   -- so that none is explained by them)
+   local pending_returned = {}
+   local held_lists, held_n = {}, 0 -- ARM's planted lists of 2021, and the names given out
 
    local function exchange(k)
       local day = first_exchange_day + rand(0, 180)
@@ -268,15 +343,17 @@ local function generate(scale, seed)
       end
       for _, r in ipairs(pending_released) do
          names[#names + 1] = r.entry
-         r.plant.evidence.exchanges = { id }
+         if r.plant then r.plant.evidence.exchanges = { id } end
          if r.still then
             -- still on AZE's list of the detainees it holds, days after the release, beside
             -- persons never released
             local late = { id = "aze-list-late-" .. r.k, claimant = "AZE", holder = "AZE", about = "ARM",
                subject = "detainees", as_of = civil(day + rand(1, 10)), source = "aze-mfa",
-               persons = { { person = r.entry.person, name = r.entry.name } } }
+               persons = { { person = r.entry.person, name = r.listed } } }
+            -- given names no one released has: a namesake of a released person on a later list
+            -- is for review (release_accounting), not part of the consistent record
             for i = 1, rand(2, 6) do
-               local g, s = ARM_GIVEN[rand(1, 12)], ARM_SURNAMES[rand(1, 12)]
+               local g, s = LATE_GIVEN[rand(1, #LATE_GIVEN)], ARM_SURNAMES[rand(1, 12)]
                local pid = string.format("p-late-%d-%d", r.k, i)
                persons[#persons + 1] = { id = pid, born = rand(1975, 2003), category = "soldier",
                   names = { g[2] .. " " .. s[2], { name = s[3] .. " " .. g[3], written_by = "AZE" } } }
@@ -301,7 +378,7 @@ local function generate(scale, seed)
                if xs[#xs] ~= id then xs[#xs + 1] = id end
             end
          end
-         transfers[2] = { from = "ARM", to = "AZE", mine_maps = maps }
+         transfers[#transfers + 1] = { from = "ARM", to = "AZE", mine_maps = maps }
          pending_maps = {}
       end
       ds.exchanges[#ds.exchanges + 1] = { id = id, date = date, place = "Azerbaijani-Georgian border",
@@ -323,9 +400,19 @@ local function generate(scale, seed)
          holder = "NK", about = "AZE", count = { exact = nk_prev.count } })
       nk_list = { id = "aze-list-held-by-nk", claimant = "AZE", holder = "NK", about = "AZE", subject = "detainees",
          as_of = civil(nk_day), source = "aze-mfa", persons = {} }
-      -- pool A of given names, written the Azerbaijani way
-      for i = 1, scale // 10 + rand(0, 5) do
-         local name = AZE_GIVEN[rand(1, 6)][2] .. " " .. AZE_SURNAMES[rand(1, #AZE_SURNAMES)][2]
+      -- pool A of given names, written the Azerbaijani way, one for each person NK releases by
+      -- name (so that all are accounted for), no two alike while the names last
+      local unused = {}
+      for g = 1, 6 do
+         for f = 1, #AZE_SURNAMES do unused[#unused + 1] = AZE_GIVEN[g][2] .. " " .. AZE_SURNAMES[f][2] end
+      end
+      for i = 1, scale // 10 do
+         local name
+         if #unused > 0 then
+            name = table.remove(unused, rand(1, #unused))
+         else
+            name = AZE_GIVEN[rand(1, 6)][2] .. " " .. AZE_SURNAMES[rand(1, #AZE_SURNAMES)][2]
+         end
          nk_list.persons[i] = { name = name, category = "soldier" }
          nk_names[i] = name
       end
@@ -467,8 +554,9 @@ local function generate(scale, seed)
          if k % 20 == 12 then
             -- a person AZE releases, still on AZE's list of detainees days later
             local r = take(pool_ids) or error("generate: no listed person left to plant as still listed", 2)
-            pending_released[#pending_released + 1] = { k = k, still = true,
-               entry = { person = r.person, name = r.name }, plant = plant("release_accounting", {}) }
+            -- released in Latin, listed later in Russian; the person id ties them
+            pending_released[#pending_released + 1] = { k = k, still = true, listed = r.name,
+               entry = { person = r.person, name = r.latin }, plant = plant("release_accounting", {}) }
          end
       elseif kind == 4 then
          -- AZE says ARM laid mines here; ARM's maps record far fewer
@@ -489,6 +577,27 @@ local function generate(scale, seed)
          plant("corroboration", { claims = { claim({
             id = "arm-remains-" .. k, claimant = "ARM", source = "arm-ombudsman", as_of = month, subject = "remains",
             holder = "AZE", about = "ARM", region = region, count = { best = rand(3, 40), approx = true } }) } })
+         if k % 20 == 5 then
+            -- ARM's list, early in 2021, of three of its people AZE holds: one AZE later releases (in
+            -- Latin), one whose remains AZE returns, and one nothing accounts for (unaccounted_persons)
+            local l = { id = "arm-list-held-" .. k, claimant = "ARM", holder = "AZE", about = "ARM",
+               subject = "detainees", as_of = civil(day_number(2021, 1, 1) + k % 9), source = "arm-ombudsman",
+               persons = {} }
+            for i = 1, 3 do
+               local g, f = HELD_GIVEN[held_n % 12 + 1], ARM_SURNAMES[held_n // 12 % 12 + 1]
+               local born = 1960 + 3 * (held_n // 144)
+               held_n = held_n + 1
+               l.persons[i] = { name = g[2] .. " " .. f[2], born = born, category = "soldier" }
+               if i == 1 then
+                  pending_released[#pending_released + 1] = { entry = { name = g[1] .. " " .. f[1], born = born,
+                     category = "soldier" } }
+               elseif i == 2 then
+                  pending_returned[#pending_returned + 1] = { name = g[1] .. " " .. f[1], born = born }
+               end
+            end
+            ds.lists[#ds.lists + 1] = l
+            held_lists[#held_lists + 1] = l.id
+         end
       elseif kind == 6 then
          -- a map lacking some of the Protocol II record fields
          local m = mine_map(region, k, rand(100, 5000) * 10)
@@ -595,6 +704,11 @@ local function generate(scale, seed)
       id = "exchange-final", date = REFERENCE_DATE, place = "Lachin corridor", mediators = { "RUS" },
       transfers = { { from = "ARM", to = "AZE", remains = { count = 3 } } },
    }
+   if #pending_returned > 0 then
+      table.insert(ds.exchanges[#ds.exchanges].transfers, { from = "AZE", to = "ARM",
+         remains = { count = #pending_returned, persons = pending_returned } })
+   end
+   for k = 1, math.max(1, scale // 10) do accounts(k) end
    -- AZE's claims of mines ARM laid in more than one region: the total is below coverage too
    if #coverage > 1 then
       local ids, xs, laid, mapped = {}, {}, 0, 0
@@ -607,7 +721,10 @@ local function generate(scale, seed)
       end
       plant("map_completeness", { claims = ids, exchanges = xs }, { mapped = mapped, laid = laid })
    end
-   return ds, planted
+   if #held_lists > 0 then
+      plant("unaccounted_persons", { lists = held_lists }, { unaccounted = #held_lists, review = 0 })
+   end
+   return ds, planted, PARAMS
 end
 
 -- Run as a script (not loaded by dofile or require)?
@@ -619,7 +736,7 @@ local seed = tonumber(arg[2]) or 1
 local path = arg[3]
 local clock = os.clock
 local t0 = clock()
-local ds, planted = generate(math.tointeger(scale), math.tointeger(seed))
+local ds, planted, params = generate(math.tointeger(scale), math.tointeger(seed))
 local t_gen = clock() - t0
 local json = require "parley.json"
 if path then
@@ -635,7 +752,7 @@ if path then
    return
 end
 
--- the benchmark: import, run the ten built-in rules, compare with what was planted
+-- the benchmark: import, run the built-in rules, compare with what was planted
 local parley = require "parley"
 local store = os.tmpname()
 os.remove(store)
@@ -651,7 +768,8 @@ print(string.format("scale %d seed %d: %d claims, %d lists (%d entries), %d exch
    "generated in %.2f s, imported in %.2f s", scale, seed, #ds.claims, #ds.lists, entries, #ds.exchanges,
    #ds.persons, t_gen, t_import))
 local rules = { "count_gap", "corroboration", "stale_claim", "population_estimate", "scope_mismatch",
-   "release_accounting", "list_overlap", "map_completeness", "self_contradiction", "breakdown_sum" }
+   "release_accounting", "list_overlap", "map_completeness", "self_contradiction", "breakdown_sum",
+   "unaccounted_persons", "exchange_accounts", "opposing_assertions" }
 if os.getenv("GEN_RULES") then -- e.g. GEN_RULES=corroboration,stale_claim
    rules = {}
    for r in os.getenv("GEN_RULES"):gmatch("[%w_]+") do rules[#rules + 1] = r end
@@ -660,7 +778,7 @@ local running = {}
 for _, r in ipairs(rules) do running[r] = true end
 -- generous limits, so that a rule slower than linear is measured rather than cut off
 local config = { parley = 1, store = store, rules = {}, limits = { seconds = 600, instructions = 100000000000 } }
-for i, r in ipairs(rules) do config.rules[i] = { use = r } end
+for i, r in ipairs(rules) do config.rules[i] = { use = r, with = params[r] } end
 local run = assert(parley.reconcile(config, { jobs = 1 }))
 local function key(rule, evidence)
    local ids = {}

@@ -7,7 +7,8 @@
 -- datasets at scales 50, 200 and 2000: its size, its render time and the time headless
 -- Chromium takes to open it and render its first screen, and the growth from scale to scale
 -- against the growth of the scale (linear: a ratio near 1), and whether the SARIF report of
--- each is valid against the official schema. Targets at 2000: under 25 MB, open in under 10 s.
+-- each (imported from a YAML file, so its results have physical locations) is valid against the
+-- official schema. Targets at 2000: under 25 MB, open in under 10 s (the median of 3 openings).
 -- Run with `BENCH=report sh tools/bench.sh` after `make`.
 local parley = require "parley"
 local history = require "parley.history"
@@ -196,7 +197,7 @@ local function sarif_validity(path)
 end
 
 -- Seconds headless Chromium takes to open path and render its first screen (nil without one).
-local function open_seconds(path)
+local function open_once(path)
    if not chromium then return nil end
    local t0 = now()
    local ok = os.execute(string.format("env -u LD_PRELOAD timeout 120 %s --headless --no-sandbox --disable-gpu " ..
@@ -206,14 +207,31 @@ local function open_seconds(path)
    local t = now() - t0
    return ok and t or nil
 end
-print(string.format("\n%-6s %9s %10s %8s %12s %9s %8s %9s %8s", "scale", "findings", "exchanges", "claims",
-   "html bytes", "render s", "open s", "x size", "x scale"))
+
+-- The opening time over OPENS rounds: min and median (nil when one failed).
+local OPENS = 3
+local function open_seconds(path)
+   local times = {}
+   for i = 1, OPENS do
+      times[i] = open_once(path)
+      if not times[i] then return nil end
+   end
+   table.sort(times)
+   return times[1], times[(OPENS + 1) // 2]
+end
+print(string.format("\n%-6s %9s %10s %8s %12s %9s %13s %9s %8s", "scale", "findings", "exchanges", "claims",
+   "html bytes", "render s", "open s min/md", "x size", "x scale"))
 local previous
 for _, scale in ipairs(SCALES) do
    local ds = generate(scale, 1)
    local path = string.format("%s/scale-%d.db", dir, scale)
+   -- imported from a YAML file, as a dataset is: the SARIF results point at its lines
+   local yaml_path = string.format("%s/scale-%d.yaml", dir, scale)
+   local yf = assert(io.open(yaml_path, "wb"))
+   yf:write(require("parley.yaml").dump(ds))
+   yf:close()
    local sdb = assert(parley.open(path))
-   assert(sdb:import(ds))
+   assert(sdb:import(yaml_path))
    sdb:close()
    local config = { parley = 1, store = path, rules = {}, limits = { seconds = 600, instructions = 100000000000 } }
    for i, r in ipairs(require "parley.rules") do config.rules[i] = { use = r } end
@@ -225,10 +243,12 @@ for _, scale in ipairs(SCALES) do
    local out = assert(io.open(html_path, "wb"))
    out:write(text)
    out:close()
-   local open = open_seconds(html_path)
+   local open, open_median = open_seconds(html_path)
    local sarif_path = string.format("%s/scale-%d.sarif", dir, scale)
+   local sarif_text = assert(r:report("sarif"))
+   local _, placed = sarif_text:gsub('"physicalLocation":', "")
    out = assert(io.open(sarif_path, "wb"))
-   out:write(assert(r:report("sarif")))
+   out:write(sarif_text)
    out:close()
    local validity = sarif_validity(sarif_path)
    local growth, scale_growth = "", ""
@@ -236,12 +256,13 @@ for _, scale in ipairs(SCALES) do
       growth = string.format("%.2f", #text / previous.bytes)
       scale_growth = string.format("%.2f", scale / previous.scale)
    end
-   print(string.format("%-6d %9d %10d %8d %12d %9.3f %8s %9s %8s", scale, #r.findings, #ds.exchanges, #ds.claims,
-      #text, t, open and string.format("%.2f", open) or "-", growth, scale_growth))
+   print(string.format("%-6d %9d %10d %8d %12d %9.3f %13s %9s %8s", scale, #r.findings, #ds.exchanges, #ds.claims,
+      #text, t, open and string.format("%.2f/%.2f", open, open_median) or "-", growth, scale_growth))
    if validity == nil then
       print("  SARIF not validated: no python3 with jsonschema (make deps)")
    elseif validity == "valid" then
-      print(string.format("  SARIF (%d results) valid against the official 2.1.0 schema", #r.findings))
+      print(string.format("  SARIF (%d results, %d with the dataset line of their evidence) valid against the " ..
+         "official 2.1.0 schema", #r.findings, placed))
    else
       print("  FAILED: the SARIF report is not valid against the 2.1.0 schema:\n" .. validity)
       failed = true
@@ -263,9 +284,9 @@ for _, scale in ipairs(SCALES) do
          failed = true
       end
       if open then
-         print(string.format("opened in Chromium in %.2f s (target < %d s: %.0f%% of it)", open, OPEN_LIMIT,
-            open / OPEN_LIMIT * 100))
-         if open >= OPEN_LIMIT then
+         print(string.format("opened in Chromium in %.2f s min, %.2f s median of %d (target < %d s: %.0f%% of it)",
+            open, open_median, OPENS, OPEN_LIMIT, open_median / OPEN_LIMIT * 100))
+         if open_median >= OPEN_LIMIT then
             print("  FAILED: Chromium takes too long to open the HTML report")
             failed = true
          end

@@ -3,7 +3,8 @@
 -- example's report to a PNG and dumps its DOM, so the charts, the evidence and the escaping
 -- are checked as a reader's browser sees them; and a real-data-shaped report (spec/
 -- report_fixture.lua) is loaded in a frame of a harness page whose script measures it through
--- the DOM: no two text boxes of a chart overlap, every claimant of a chart is in its legend,
+-- the DOM: no two text boxes of a chart overlap, no value label sits on a point, every
+-- open-ended count is labelled, every claimant of a chart is in its legend,
 -- no horizontal scroll at 1280 px, the filters hide and show findings, and the script planted
 -- in the data did not run. The screenshot of that report is saved to $PARLEY_SCREENSHOT when
 -- set (docs/report.png, which the README shows). Pending, with the reason, where no Chromium
@@ -109,6 +110,16 @@ window.addEventListener("load", function () {
         if (a.l < c.r - 0.5 && c.l < a.r - 0.5 && a.t < c.b - 0.5 && c.t < a.b - 0.5)
           overlaps.push(a.text + " / " + c.text);
       }
+      // value labels that sit on a point (its ring included) of any claim
+      var points = Array.prototype.map.call(svg.querySelectorAll("g.claim circle"), function (e) {
+        return e.getBoundingClientRect(); });
+      var on_points = [];
+      Array.prototype.forEach.call(svg.querySelectorAll("g.claim text"), function (t) {
+        var b = t.getBoundingClientRect();
+        points.forEach(function (p) {
+          if (b.left < p.right - 0.5 && p.left < b.right - 0.5 && b.top < p.bottom - 0.5 && p.top < b.bottom - 0.5)
+            on_points.push(t.textContent); });
+      });
       var drawn = {}, legend = {};
       Array.prototype.forEach.call(svg.querySelectorAll("g.claim"), function (g) {
         drawn[g.getAttribute("class").split(" ")[1]] = true; });
@@ -120,8 +131,9 @@ window.addEventListener("load", function () {
         return t.l < sr.left - 0.5 || t.r > sr.right + 0.5 || t.t < sr.top - 0.5 || t.b > sr.bottom + 0.5; })
         .map(function (t) { return t.text; });
       res.charts.push({ texts: texts.length, overlaps: overlaps, legend: Object.keys(legend).map(function (k) {
-        return legend[k]; }), missing: missing, outside: outside, labels: Array.prototype.map.call(
-        svg.querySelectorAll("g.claim text"), function (t) { return t.textContent; }) });
+        return legend[k]; }), missing: missing, outside: outside, on_points: on_points,
+        labels: Array.prototype.map.call(svg.querySelectorAll("g.claim text"), function (t) {
+          return t.textContent; }) });
     });
     var form = d.getElementById("filters");
     res.form_hidden = form.hidden;
@@ -221,7 +233,7 @@ describe("#browser the HTML report in Chromium", function()
       for _, f in ipairs(run.findings) do assert.matches(f.fingerprint, dom, 1, true) end
       assert.matches("<blockquote>Armenia claims that about 200 Armenian soldiers", dom, 1, true)
       assert.matches("<strong>B2</strong> usually reliable, probably true", dom, 1, true)
-      assert.matches("Georgia (GEO), United States (USA)", dom, 1, true)
+      assert.matches("Georgia (GEO)<br>United States (USA)", dom, 1, true)
    end)
 
    it("keeps a real-data-shaped report readable: no overlaps, every claimant, no sideways scroll, filters", function()
@@ -261,15 +273,17 @@ describe("#browser the HTML report in Chromium", function()
       local c = m.charts[1]
       assert.is_true(c.texts > 30, "only " .. c.texts .. " texts")
       assert.same({}, c.overlaps)
+      assert.same({}, c.on_points)
       assert.same({}, c.missing)
       assert.same({}, c.outside)
       assert.equal(8, #c.legend)
       local legend = table.concat(c.legend, "\n")
       assert.matches("Yerevan-based human rights activists (Helsinki Citizens' Assembly Vanadzor) (HCA)", legend, 1,
          true)
-      -- open-ended counts are labelled at their bound, and a total and its parts each have a value
+      -- every open-ended count is labelled (at its arrow's head), and a total and its parts each
+      -- have a value
       local labels = table.concat(c.labels, " ")
-      for _, l in ipairs({ "≥ 80", "4,354", "3,503", "841" }) do
+      for _, l in ipairs({ "≥ 80", "≥ 200", "≥ 101", "4,354", "3,503", "841" }) do
          assert.matches(l, labels, 1, true)
       end
       -- the filters: shown, and hiding and showing findings

@@ -46,6 +46,8 @@ static const char *const GIVEN[] = {
     "Garnik", "Garo", "Rudik", "Slavik", "Levik", "Hovo", "Armo", "Aro", "Melik", "Mamikon", "Artyush",
     "Margar/Markar", "Sevak", "Hamazasp", "Arakel", "Aristakes", "Sedrak", "Mkhitar", "Nikol",
     "Martiros/Mardiros",
+    "Karlen", "Marat", "Misak", "Nver", "Sako", "Serzh/Serj", "Shavarsh", "Surik", "Valod", "Vanik",
+    "Varuzhan", "Artsrun", "Gaspar/Kaspar", "Hayrik", "Sevada",
     /* Armenian, women */
     "Anahit", "Anna/Ana", "Armine", "Astghik", "Gayane/Gayaneh", "Hasmik/Asmik", "Karine", "Lilit",
     "Lusine", "Mariam/Maryam/Məryəm", "Nane", "Narine", "Ruzanna", "Siranush", "Susanna", "Tatevik",
@@ -84,6 +86,8 @@ static const char *const GIVEN[] = {
     "Aslan/Arslan", "Ziya", "Razim", "Qadir/Gadir", "Xaqani/Khagani", "Elgiz", "Şirin/Shirin",
     "Əmrah/Amrah", "Rahil", "Hacı/Haji", "Qulu/Gulu", "Novruz", "Yunis/Yunus", "Nəbi/Nabi",
     "Abdulla", "Rza", "Cəbrayıl/Jabrayil", "Hümbət/Humbat", "Qəhrəman/Gahraman",
+    "Nəriman/Nariman", "Əlövsət/Alovsat", "İntiqam/Intigam", "Taleh", "Şəhriyar/Shahriyar",
+    "Pərvin/Parvin", "Mətləb/Matlab", "Murtuz", "Xəyal/Khayal", "Fəqan/Fagan", "Ruhin",
     /* Azerbaijani, women */
     "Aygün/Aygun", "Aynur", "Gülnar/Gulnar", "Günay/Gunay", "Leyla/Leila", "Nərmin/Narmin", "Səbinə/Sabina",
     "Sevinc/Sevinj", "Türkan/Turkan", "Ülviyyə/Ulviyya", "Xədicə/Khadija", "Zəhra/Zahra", "Aysel",
@@ -103,6 +107,8 @@ static const char *const GIVEN[] = {
     "Aleko", "Amiran", "Anzor", "Bacho", "Dachi", "Demna", "Erekle", "Gaioz", "Iago", "Jaba", "Kote",
     "Lado", "Lekso", "Nukri", "Omar", "Rati", "Shalva", "Temo", "Tedo", "Tsotne", "Ucha", "Vato", "Zviad",
     "Zaal", "Gogi", "Valiko",
+    "Gio", "Dimitri", "Bidzina", "Jambul", "Gogita", "Mamia", "Murman", "Tariel", "Shmagi", "Vasil",
+    "Kakhaber",
     /* Georgian, women */
     "Nino/Nina", "Tamar/Tamara", "Ketevan", "Eka", "Ekaterine/Yekaterina/Ekaterina", "Nana", "Maia/Maya",
     "Natia", "Salome", "Sopho/Sofia/Sofiya/Sophia", "Lela", "Manana", "Tea", "Elene/Elena/Yelena",
@@ -120,7 +126,7 @@ static const char *const GIVEN[] = {
     "Filipp", "Yan", "Anatoli", "Eduard", "Gennady",
     "Ignat", "Tikhon", "Rostislav", "Klim", "Trofim", "Foma", "Kuzma", "Afanasiy", "Nikifor",
     "Fedot", "Fedos", "Sasha", "Pasha", "Misha", "Grisha", "Kolya", "Tolya", "Vova", "Vanya", "Petya",
-    "Vitya", "Dima", "Dasha", "Masha", "Lena", "Lera", "Alisa", "Vika", "Tanya", "Olya", "Katya",
+    "Vitya", "Dima", "Dasha", "Masha", "Lena", "Lera", "Alisa", "Vika", "Tanya",
     "Natasha", "Sveta",
     /* Russian, women */
     "Aleksandra", "Alina", "Anastasiya/Anastasia", "Valentina", "Vera", "Galina", "Darya/Daria",
@@ -130,6 +136,7 @@ static const char *const GIVEN[] = {
     "Alla", "Alyona/Alena", "Diana", "Zhanna", "Zoya", "Inna", "Karina", "Kristina", "Lidiya/Lidia",
     "Margarita", "Nelli", "Raisa", "Regina", "Snezhana", "Ulyana", "Elvira", "Yana", "Valeriya",
     "Veronika", "Yevgeniya/Evgenia", "Liliya/Lilia", "Zinaida",
+    "Olesya", "Vasilisa", "Yelizaveta/Elizaveta", "Milana", "Varvara", "Kira", "Lada",
 };
 #define N_GIVEN (int)(sizeof GIVEN / sizeof GIVEN[0])
 #define MAX_SPELLINGS 4096

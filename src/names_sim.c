@@ -440,19 +440,21 @@ static int initial_fits(const NameWord *i, const NameWord *w)
  * (Оганес, Акоп, Айк, Грант for Hovhannes, Hakob, Hayk, Hrant: Russian has no h). */
 static int initials_fit(const NameWord *a, const NameWord *b)
 {
-    int x = (unsigned char)a->key[0], y = (unsigned char)b->key[0];
+    int x, y;
     const NameWord *lat = NULL, *cyr = NULL;
     if (a->len == b->len && memcmp(a->key, b->key, a->len) == 0 && a->init == b->init)
         return 1;
     if (a->len != 1 || b->len != 1)
         return 0;
-    if ((x == 't' && y == 'c') || (x == 'c' && y == 't'))
-        return 1;
     if ((a->rules & R_CYRILLIC) && !(b->rules & R_CYRILLIC))
         cyr = a, lat = b;
     else if ((b->rules & R_CYRILLIC) && !(a->rules & R_CYRILLIC))
         cyr = b, lat = a;
-    return lat && lat->key[0] == 'h' && (vowel((unsigned char)cyr->key[0]) || cyr->key[0] == 'k');
+    if (!lat)
+        return 0;
+    x = (unsigned char)cyr->key[0];
+    y = (unsigned char)lat->key[0];
+    return (x == 't' && y == 'c') || (y == 'h' && (vowel(x) || x == 'k'));
 }
 
 static double letters_sim(const NameWord *a, const NameWord *b, unsigned *soft)

@@ -6,13 +6,13 @@
 -- of a total (a claim with part_of, or scoped to a strict subset of another claim of its
 -- claimant on the same date) a hollow point, a range a light band (over a long period) or an
 -- error bar, an open-ended count ("at least", "at most") an arrow from its bound with its
--- label, a claim dated to a month or an interval a bar across its days. Value labels are
--- placed where they collide with no other text, or dropped (the value stays in the mark's
--- title and the table). Tick labels are spaced by their width, formatted by the span (days,
--- months, years); the legend wraps and lists every claimant drawn. Every string from the
--- data is escaped; the chart has a <title>, a <desc> (its text alternative) and role="img",
--- and each mark a <title> of its own unless the chart is dense (more than common.DENSE claims:
--- then no titles and no labels, to stay small).
+-- label at its head, a claim dated to a month or an interval a bar across its days. Value
+-- labels are placed where they collide with no other text and no point or arrow, or dropped
+-- (the value stays in the mark's title and the table). Tick labels are spaced by their
+-- width, formatted by the span (days, months, years); the legend wraps and lists every
+-- claimant drawn. Every string from the data is escaped; the chart has a <title>, a <desc>
+-- (its text alternative) and role="img", and each mark a <title> of its own unless the chart
+-- is dense (more than common.DENSE claims: then no titles and no labels, to stay small).
 
 local dates = require "parley.dates"
 local common = require "parley.report.common"
@@ -110,7 +110,9 @@ local function moves(g, t)
    if g.region then -- only maps record a region: a regional count of persons is moved by no exchange
       if cargo ~= "mine_maps" then return false end
       local here = false
-      for _, m in ipairs(t.mine_maps) do here = here or m.region == g.region end
+      for _, m in ipairs(t.mine_maps) do
+         for _, r in ipairs(m.regions or { m.region }) do here = here or r == g.region end
+      end
       if not here then return false end
    end
    local a, b = g.holder, g.about
@@ -150,7 +152,8 @@ local function exchange_index(exchanges)
             if t[cargo] ~= nil then add(index.by_cargo, cargo, x) end
          end
          for _, m in ipairs(t.mine_maps or {}) do
-            if m.region then add(index.by_region, m.region, x) end
+            -- a map of several regions together is of each of them
+            for _, r in ipairs(m.regions or { m.region }) do add(index.by_region, r, x) end
          end
       end
    end
@@ -445,8 +448,9 @@ local PLACES = { { 9, -6, "start" }, { 9, 14, "start" }, { -9, -6, "end" }, { -9
    { 0, -11, "middle" }, { 0, 21, "middle" }, { 10, 4, "start" }, { -10, 4, "end" }, { 9, -20, "start" },
    { -9, -20, "end" }, { 9, 28, "start" }, { -9, 28, "end" }, { 0, -25, "middle" }, { 0, 35, "middle" } }
 
--- The boxes of the labels placed so far; a label goes where it fits inside the plot and
--- touches none, else it is dropped.
+-- The boxes of the labels placed so far, and of the marks; a label goes where it fits inside
+-- the plot and touches none, else it is dropped. Returns place(x, y, label, size) and
+-- block(box), which keeps labels off a mark's box {x1, y1, x2, y2}.
 local function placer(f)
    local boxes = {}
    local function free(b)
@@ -469,6 +473,23 @@ local function placer(f)
          end
       end
       return nil
+   end, function(b) boxes[#boxes + 1] = b end
+end
+
+-- Keeps the labels off every claim's point (with its ring) and open-ended arrow, wherever the
+-- claims are drawn: a label placed first must not sit on a point drawn after it.
+local function block_marks(f, claims, block)
+   for _, c in ipairs(claims) do
+      local _, _, xm, _, _, open, value = claim_place(f, c)
+      if value then
+         local y = f.Y(value)
+         block({ xm - 8, y - 8, xm + 8, y + 8 })
+      end
+      if open then
+         local yb = f.Y(open == "up" and c.count.low or c.count.high)
+         local ye = open == "up" and math.max(f.top + 2, yb - 30) or math.min(f.bottom - 2, yb + 30)
+         block({ xm - 6, math.min(yb, ye) - 1, xm + 6, math.max(yb, ye) + 1 })
+      end
    end
 end
 
@@ -481,7 +502,8 @@ local function claim(add, f, c, cls, data, place, is_part, dense)
    add('<g class="claim', cls, '">')
    if not dense then
       add("<title>", esc(string.format("%s: %s as of %s%s (claim %s, source %s)", common.party_name(data, c.claimant),
-         common.count(k), c.as_of, is_part and ", a part of a total" or "", c.id, c.source)), "</title>")
+         common.count(k), c.as_of, is_part and ", a part of a total" or "", c.id,
+         table.concat(common.sources_of(c), ", "))), "</title>")
    end
    local label, ly
    if low then
@@ -505,7 +527,8 @@ local function claim(add, f, c, cls, data, place, is_part, dense)
       add('<path class="open w" d="M', num(xm - 6), " ", num(yb), "H", num(xm + 6), "M", num(xm), " ", num(yb), "V",
          num(ye), '"/><path class="t" d="M', num(xm - 5), " ", num(ye - head * 7), "L", num(xm), " ", num(ye), "L",
          num(xm + 5), " ", num(ye - head * 7), 'z"/>')
-      label, ly = (open == "up" and "≥ " or "≤ ") .. common.thousands(bound), yb
+      -- labelled at its head, clear of the marks at the bound
+      label, ly = (open == "up" and "≥ " or "≤ ") .. common.thousands(bound), ye
    end
    if value then
       local y = f.Y(value)
@@ -612,7 +635,8 @@ function chart.svg(g, data, n, lay)
    exchange_markers(add, f, dense)
    local party_class = {}
    for i, p in ipairs(parties) do party_class[p] = " k" .. (i - 1) % #PALETTE + 1 end
-   local place = placer(f)
+   local place, block = placer(f)
+   if not dense then block_marks(f, claims, block) end
    -- ranges first, so that no band hides a point; totals before parts
    local rank = {}
    for _, c in ipairs(claims) do

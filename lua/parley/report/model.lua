@@ -12,6 +12,7 @@ local json = require "parley.json"
 local records = require "parley.records"
 local count_key = require("parley.rulekit").count_key -- the grouping count_gap uses
 local common = require "parley.report.common"
+local report_people = require "parley.report.people"
 local share = require "parley.share"
 
 local model = {}
@@ -232,8 +233,10 @@ function model.gather(run, opts)
       if own then own:close() end
       return nil, perr
    end
+   local sharer
    if not share.keeps_all(policy) then
-      local sharer, serr = share.sharer(policy, db)
+      local serr
+      sharer, serr = share.sharer(policy, db)
       if not sharer then
          if own then own:close() end
          return nil, serr
@@ -242,9 +245,19 @@ function model.gather(run, opts)
    else
       m.share = share.statement(policy)
    end
+   -- the people of the findings about persons; their store records only when nothing is withheld
+   m.people = report_people.gather(m.findings, share.keeps_all(policy) and db or nil)
    if db and opts.positions then
       local ok, positions = pcall(load_positions, db, run.imports)
       m.positions = ok and positions or nil
+      if m.positions and sharer then
+         -- a file's path is text like any other: names in it are replaced, or it is dropped
+         local shared = {}
+         for key, p in pairs(m.positions) do
+            if shared[p.file] == nil then shared[p.file] = sharer:text(p.file) or false end
+            m.positions[key] = shared[p.file] and { file = shared[p.file], line = p.line, column = p.column } or nil
+         end
+      end
    end
    if own then own:close() end
    return m

@@ -311,9 +311,11 @@ end
 local function sources_of(lists)
    local out, seen = {}, {}
    for _, l in ipairs(lists) do
-      if l.source and not seen[l.source] then
-         seen[l.source] = true
-         out[#out + 1] = l.source
+      for _, s in ipairs(kit.sources_of(l)) do
+         if not seen[s] then
+            seen[s] = true
+            out[#out + 1] = s
+         end
       end
    end
    return #out > 0 and out or nil

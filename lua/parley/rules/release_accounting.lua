@@ -12,6 +12,7 @@
 -- uncertain pair) is a finding for review (still_listed_review, unlisted_review).
 -- See docs/rules/release_accounting.md.
 local dates = require "parley.dates"
+local json = require "parley.json"
 local kit = require "parley.rulekit"
 local names = require "parley.names"
 local people = require "parley.people"
@@ -72,8 +73,24 @@ local function first_release_after(list, period)
    return lo
 end
 
-local function released_between(a, b, releases, other)
+-- The part of release r of a scope's canonical tags, by the transfer's by_scope (30 of 44 were
+-- soldiers), or nil when the transfer does not split so.
+local function released_of_scope(r, scope)
+   if not r.by_scope then return nil end
+   local n = 0
+   for _, tag in ipairs(scope) do
+      if r.by_scope[tag] == nil then return nil end
+      n = n + r.by_scope[tag]
+   end
+   return n
+end
+
+-- The releases certainly between claims a and b: their total, their exchanges, those that
+-- can fall on either date, and (for a scoped series) the part of the scope's tags when every
+-- release between says it by category, else nil.
+local function released_between(a, b, releases, other, scope)
    local released, xs, unclear = 0, {}, {}
+   local in_scope = scope and #scope > 0 and 0 or nil
    local list = releases[a.holder] or {}
    for i = first_release_after(list, a.as_of_period), #list do
       local r = list[i]
@@ -83,12 +100,14 @@ local function released_between(a, b, releases, other)
          if dates.before(a.as_of_period, d) and dates.before(d, b.as_of_period) then
             released = released + r.count
             xs[#xs + 1] = r.x.id
+            local part = in_scope and released_of_scope(r, scope)
+            in_scope = part and in_scope + part or nil
          else
             unclear[#unclear + 1] = r.x.id
          end
       end
    end
-   return released, xs, unclear
+   return released, xs, unclear, in_scope
 end
 
 local function what_of(a, p)
@@ -106,7 +125,7 @@ local function report_over_release(ctx, a, b, other, released, xs)
       message = string.format("%s was %s (%s, %s); %s released %d to %s in %s: released more than were " ..
          "claimed held", what_of(a, p), say(a.count), a.id, a.as_of, a.holder, released, other or "the other side",
          listing(xs)),
-      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
+      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids(kit.sources_of(a), kit.sources_of(b)),
          parties = ids({ a.claimant, a.holder }) },
       measures = { released = released, previous = best_of(a.count) },
       details = { kind = "over_release", scope = kit.scope_of(a) },
@@ -117,12 +136,13 @@ end
 -- The later count against what the releases leave. A series stating no scope is the whole:
 -- it falls by what was released. A scoped series falls by at most that (a release does not
 -- say which of its persons were soldiers or civilians): a count outside that range is a finding.
-local function report_count(ctx, a, b, other, released, xs)
+local function report_count(ctx, a, b, other, released, xs, in_scope)
    local p = ctx.params
    local before, claimed = best_of(a.count), best_of(b.count)
    local scope = kit.scope_of(a)
-   local scoped = #scope > 0
-   local low, high = before - released, before
+   -- a release by category moves a scoped series by its part: no range left
+   local scoped = #scope > 0 and not in_scope
+   local low, high = before - (in_scope or released), before
    if not scoped then high = low end
    if claimed >= low - p.tolerance and claimed <= high + p.tolerance then return end
    xs = ids(xs)
@@ -133,15 +153,16 @@ local function report_count(ctx, a, b, other, released, xs)
       how = string.format("fell by %s", num(before - claimed))
    end
    local expected_said = scoped and string.format("at least %s (the releases do not say how many were %s)",
-      num(low), kit.scope_words(scope)) or num(low)
+      num(low), kit.scope_words(scope)) or in_scope and string.format("%s (%s of them %s, by the transfers' " ..
+      "categories)", num(low), num(in_scope), kit.scope_words(scope)) or num(low)
    ctx:finding({
       message = string.format("%s was %s (%s, %s); %s released %d to %s in %s, so %s was expected, but %s " ..
          "claims %s (%s, %s): it %s", what_of(a, p), say(a.count), a.id, a.as_of, a.holder, released,
          other or "the other side", listing(xs), expected_said, b.claimant, say(b.count), b.id, b.as_of, how),
-      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
+      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids(kit.sources_of(a), kit.sources_of(b)),
          parties = ids({ a.claimant, a.holder }) },
       measures = { expected = low, claimed = claimed, released = released, previous = before,
-         expected_high = scoped and high or nil },
+         expected_high = scoped and high or nil, released_in_scope = in_scope },
       details = { kind = "count", scope = scope },
    })
 end
@@ -161,12 +182,12 @@ local function counts(ctx, releases)
       local series = kit.series(g, tie) -- each claim certainly after the one before
       for i = 2, #series do
          local a, b = series[i - 1], series[i]
-         local released, xs, unclear = released_between(a, b, releases, g.other)
+         local released, xs, unclear, in_scope = released_between(a, b, releases, g.other, g.scope)
          if #unclear > 0 then
             ctx.log(string.format("%s -> %s: left out, exchange %s can fall on either claim's date", a.id, b.id,
                listing(unclear)))
          elseif released > 0 and not (#g.scope == 0 and report_over_release(ctx, a, b, g.other, released, xs)) then
-            report_count(ctx, a, b, g.other, released, xs)
+            report_count(ctx, a, b, g.other, released, xs, in_scope)
          end
       end
    end
@@ -232,6 +253,21 @@ local function persons_released(ctx, resolution, exchange_of)
    return released
 end
 
+-- How near two names' keys (words sorted) are for "a list may name them" (Jaro-Winkler).
+local NEAR_KEY = 0.92
+
+-- Whether two keys (words sorted) have as many words, each near its counterpart.
+local function near_keys(a, b)
+   local wa, wb = {}, {}
+   for w in a:gmatch("%S+") do wa[#wa + 1] = w end
+   for w in b:gmatch("%S+") do wb[#wb + 1] = w end
+   if #wa ~= #wb then return false end
+   for i = 1, #wa do
+      if wa[i] ~= wb[i] and names.jaro_winkler(wa[i], wb[i]) < NEAR_KEY then return false end
+   end
+   return true
+end
+
 -- How strongly a tie (kit.identity_ties) says two entries are one person.
 local TIE_RANK = { record = 3, decision = 3, ["birth year"] = 2, name = 1 }
 
@@ -280,13 +316,14 @@ end
 -- finding for review when the only ties are a name or an uncertain pair.
 local function check_still_listed(ctx, resolution, ties, r, who, lists, namesakes, exchange_of)
    local p = ctx.params
-   -- the person's later releases by the same side: a list entry after one of them tied to it at
-   -- least as well as to r is that release's story (the person released again, or a namesake
-   -- the resolution put with r)
+   -- the person's other releases by the same side: a list entry after one of them that is
+   -- tied to it better than to r, or as well and it is the later release, is that release's
+   -- story (the person released again, or a namesake the resolution put with r)
    local again = {}
    for _, e in ipairs(r.person.entries) do
       local x = e.kind == "transfer" and e.cargo == p.subject and e.from == r.from and exchange_of[e.exchange]
-      if x and x ~= r.x and dates.before(r.x.date_period, x.date_period) then again[#again + 1] = { x = x, entry = e } end
+      if x and e ~= r.entry then again[#again + 1] = { x = x, entry = e, later = dates.before(r.x.date_period,
+         x.date_period) } end
    end
    local later = candidates(resolution, ties, r, lists, function(l)
       return l.current and l.holder == r.from and dates.before(r.x.date_period, l.as_of_period)
@@ -297,8 +334,8 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
          local mine = TIE_RANK[c.tie] or 0
          local theirs = false
          for _, a in ipairs(again) do
-            if not dates.before(c.list.as_of_period, a.x.date_period)
-               and (TIE_RANK[ties.tie(a.entry.id, c.entry.id)] or 0) >= mine then
+            local rank = TIE_RANK[ties.tie(a.entry.id, c.entry.id)] or 0
+            if dates.before(a.x.date_period, c.list.as_of_period) and (rank > mine or (rank == mine and a.later)) then
                theirs = true
             end
          end
@@ -347,7 +384,7 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
             r.from, listing(on)),
          evidence = evidence,
          measures = { lists = #lids },
-         details = { kind = "still_listed", entries = details_of(sure), review = nonempty(details_of(weak)),
+         details = { kind = "still_listed", entries = details_of(sure), for_review = nonempty(details_of(weak)),
             people = { person } },
       })
    else
@@ -359,7 +396,7 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
             weak[1].tie == "uncertain" and "an uncertain match of names" or "the name"),
          evidence = evidence,
          measures = { lists = #lids },
-         details = { kind = "still_listed_review", review = details_of(weak), people = { person } },
+         details = { kind = "still_listed_review", for_review = details_of(weak), people = { person } },
       })
    end
 end
@@ -406,7 +443,12 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entr
    if key then
       for k = 1, n do
          for _, e in ipairs(entries_of_list(own[k].id)) do
-            if name_key(e.written) == key and ties.open({ entry = r.entry.id, other_entry = e.id }) then return end
+            local other = name_key(e.written)
+            -- keys can differ by a letter between scripts (mkrtcian, mkrcian): near keys count
+            if other and (other == key or near_keys(other, key))
+               and ties.open({ entry = r.entry.id, other_entry = e.id }) then
+               return
+            end
          end
       end
    end
@@ -420,7 +462,7 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entr
             "names is the same person: for review", who, r.from, r.to, r.x.id, r.x.date, what),
          evidence = { exchanges = { r.x.id }, lists = lids, persons = { shown(r.entry) }, parties = ids({ r.to }) },
          measures = { lists = n },
-         details = { kind = "unlisted_review", review = review, people = { person } },
+         details = { kind = "unlisted_review", for_review = review, people = { person } },
       })
       return
    end
@@ -518,12 +560,20 @@ local function current_exchanges(ctx)
    end
    -- p.subject names a column: detainees or remains (the parameter allows no other value)
    if p.subject ~= "detainees" and p.subject ~= "remains" then error("subject must be detainees or remains", 0) end
-   for r in ctx.db:query("SELECT exchange, from_party, to_party, " .. p.subject .. " AS n FROM transfers " ..
-      "WHERE " .. p.subject .. " IS NOT NULL ORDER BY exchange, position") do
+   local v = ctx.db:vocabulary()
+   for r in ctx.db:query("SELECT exchange, from_party, to_party, " .. p.subject .. " AS n, " .. p.subject ..
+      "_by_scope AS by_scope FROM transfers WHERE " .. p.subject .. " IS NOT NULL ORDER BY exchange, position") do
       local x = exchange_of[r.exchange]
       if x then
          x.transfers = x.transfers or {}
-         x.transfers[#x.transfers + 1] = { from = r.from_party, to = r.to_party, count = r.n }
+         -- the count by category, in canonical scope tags (military is soldiers)
+         local by_scope
+         for tag, n in pairs(r.by_scope and json.decode(r.by_scope) or {}) do
+            by_scope = by_scope or {}
+            local canonical = v:scope(tag) or tag
+            by_scope[canonical] = (by_scope[canonical] or 0) + n
+         end
+         x.transfers[#x.transfers + 1] = { from = r.from_party, to = r.to_party, count = r.n, by_scope = by_scope }
       end
    end
    return order, exchange_of
@@ -539,7 +589,7 @@ local function releases_by_holder(exchanges)
          releases[t.from] = list
          local reach = x.date_period.last
          if #list > 0 and list[#list].reach > reach then reach = list[#list].reach end
-         list[#list + 1] = { x = x, to = t.to, count = t.count, reach = reach }
+         list[#list + 1] = { x = x, to = t.to, count = t.count, by_scope = t.by_scope, reach = reach }
       end
    end
    return releases

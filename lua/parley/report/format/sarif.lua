@@ -229,8 +229,8 @@ function sarif.render(model, opts)
    end
    local base_ids = relative and { [ROOT_ID] = {
       uri = root and (file_uri(root) .. "/") or nil,
-      description = { text = "The directory the report was made from: the datasets' paths as given to parley " ..
-         "import are relative to it" } } } or nil
+      description = { text = "The directory the report was made from: the datasets' paths (as given to parley " ..
+         "import, or as a config's data: resolves them) are relative to it" } } } or nil
    local r, h = model.run, model.history
    local doc = {
       ["$schema"] = SCHEMA,
