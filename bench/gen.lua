@@ -5,7 +5,7 @@
 --
 -- As a module (dofile("bench/gen.lua") or require from bench/ on the path) it returns
 --   generate(scale, seed) -> dataset, planted
--- `dataset` is a table db:import takes (docs/dataset.md); `planted` lists the findings the eleven
+-- `dataset` is a table db:import takes (docs/dataset.md); `planted` lists the findings the
 -- built-in rules must produce on it, and only those:
 --   { rule = RULE_ID, evidence = { claims = {...}, lists = {...}, exchanges = {...} } (the kinds
 --     that identify the finding), measures = {...} (some) }
@@ -38,6 +38,12 @@
 --   8  stale_claim: an old figure its claimant never updated
 --   9  near misses for stale_claim: an old figure updated (on a synonym), one superseded, an old
 --      event; for self_contradiction: an event's figures down and up
+-- And, once per ten units (accounts(k), between two parties XA and XB that nothing else names):
+--      exchange_accounts (count): an exchange whose two accounts of one direction differ (12 and
+--      14, within count_gap's ratio) and agree in the other; exchange_accounts (unattested): its
+--      remains that no account mentions; opposing_assertions: XA and XB asserting true and false
+--      that the detainees were exchanged for maps, in the same month (besides assertions of the
+--      same value, of another about side, and of months apart)
 -- Everything else is kept consistent: the parties' counts of the same thing stay within
 -- count_gap's max_ratio (1.5) of each other and unscoped, self-sourced claims have an ICRC count
 -- that corroborates them, every claim is within 180 days of the newest record unless planted as
@@ -52,7 +58,7 @@
 --   lua5.4 bench/gen.lua SCALE SEED PATH   writes the dataset as YAML to PATH and the planted
 --                                          answers as JSON to PATH.answers.json
 --   lua5.4 bench/gen.lua [SCALE [SEED]]    (as `make bench` runs it) generates, imports into a
---                                          temporary store, runs the eleven built-in rules, checks
+--                                          temporary store, runs the built-in rules, checks
 --                                          the findings against the planted answers and prints
 --                                          the times; GEN_RULES=a,b runs only those rules
 -- SCALE is the number of units (one region each); default 2000.
@@ -152,6 +158,8 @@ local function generate(scale, seed)
          { id = "ICRC", name = "International Committee of the Red Cross", kind = "organisation" },
          { id = "PRESS", name = "News agencies", kind = "organisation" },
          { id = "BLOG", name = "Anonymous social media channels", kind = "other" },
+         { id = "XA", name = "Side A of the accounts' exchanges", kind = "group" },
+         { id = "XB", name = "Side B of the accounts' exchanges", kind = "group" },
       },
       sources = {
          { id = "arm-mfa", title = "Armenian Foreign Ministry statements", party = "ARM", reliability = "B",
@@ -180,6 +188,49 @@ local function generate(scale, seed)
 
    local pairs_made = 0
    local first_exchange_day = day_number(2021, 1, 10)
+
+   -- The accounts of an exchange between XA and XB, on well-graded sources of a third party (so
+   -- corroboration finds nothing), of an event (never stale), unscoped and within count_gap's
+   -- ratio: exchange_accounts finds the direction whose accounts differ and the remains no
+   -- account mentions; opposing_assertions the two sides' opposite word on what was exchanged.
+   local function accounts(k)
+      local id, date = "accounts-exchange-" .. k, string.format("2021-07-%02d", k % 9 + 1)
+      ds.exchanges[#ds.exchanges + 1] = { id = id, date = date, sources = { "wire-b" },
+         mediators = { { party = "ICRC", person = "ICRC delegation", role = "health check" },
+            { person = "Envoy " .. k, role = "go-between" } },
+         transfers = {
+            { from = "XA", to = "XB", detainees = { count = 14, by_scope = { soldiers = 10, civilians = 4 } } },
+            { from = "XB", to = "XA", detainees = { count = 30 } },
+            { from = "XB", to = "XA", remains = { count = 2 } },
+         } }
+      local a = claim({ id = "xb-account-" .. k, claimant = "XB", source = "wire-a", as_of = date, exchange = id,
+         subject = "detainees_returned", from = "XA", to = "XB", count = { exact = 12 } })
+      local b = claim({ id = "xa-account-" .. k, claimant = "XA", sources = { "wire-b", "wire-a" }, as_of = date,
+         exchange = id, subject = "prisoners_of_war_returned", from = "XA", to = "XB", count = { exact = 14 } })
+      -- the other direction: the two accounts agree with the record
+      claim({ id = "xb-account-back-" .. k, claimant = "XB", source = "wire-a", as_of = date, exchange = id,
+         subject = "detainees_returned", from = "XB", to = "XA", count = { best = 30, approx = true } })
+      claim({ id = "xa-account-back-" .. k, claimant = "XA", source = "wire-b", as_of = date, exchange = id,
+         subject = "detainees_returned", from = "XB", to = "XA", count = { exact = 30 } })
+      plant("exchange_accounts", { exchanges = { id }, claims = { a, b } }, { accounts = 2, low = 12, high = 14,
+         recorded = 14 })
+      plant("exchange_accounts", { exchanges = { id } }, { recorded = 2 })
+      local month, place = "2021-07", "Crossing-" .. k -- each unit's assertions are of a place of their own
+      local yes = claim({ id = "xa-swap-for-maps-" .. k, claimant = "XA", source = "wire-a", as_of = date,
+         subject = "detainees_exchanged_for_maps", about = "XB", region = place, value = true })
+      local no = claim({ id = "xb-no-swap-" .. k, claimant = "XB", source = "wire-b", as_of = month,
+         subject = "detainees_exchanged_for_maps", about = "XB", region = place, value = false })
+      plant("opposing_assertions", { claims = { no, yes } }, { pairs = 1 })
+      -- near misses: the same value, another about side, months apart
+      claim({ id = "xa-talks-" .. k, claimant = "XA", source = "wire-a", as_of = month, subject = "talks_held",
+         about = "XB", value = true })
+      claim({ id = "xb-talks-" .. k, claimant = "XB", source = "wire-b", as_of = month, subject = "talks_held",
+         about = "XB", value = true })
+      claim({ id = "xb-swap-for-maps-xa-" .. k, claimant = "XB", source = "wire-b", as_of = month,
+         subject = "detainees_exchanged_for_maps", about = "XA", region = place, value = false })
+      claim({ id = "xb-swap-for-maps-old-" .. k, claimant = "XB", source = "wire-b", as_of = "2021-01",
+         subject = "detainees_exchanged_for_maps", about = "XB", region = place, value = false })
+   end
 
    -- the persons on ARM's own lists of its detainees held by AZE, to be released: entries without
    -- a person id by name, and persons with one (kept for the releases planted as still listed)
@@ -657,6 +708,7 @@ local function generate(scale, seed)
       table.insert(ds.exchanges[#ds.exchanges].transfers, { from = "AZE", to = "ARM",
          remains = { count = #pending_returned, persons = pending_returned } })
    end
+   for k = 1, math.max(1, scale // 10) do accounts(k) end
    -- AZE's claims of mines ARM laid in more than one region: the total is below coverage too
    if #coverage > 1 then
       local ids, xs, laid, mapped = {}, {}, 0, 0
@@ -700,7 +752,7 @@ if path then
    return
 end
 
--- the benchmark: import, run the eleven built-in rules, compare with what was planted
+-- the benchmark: import, run the built-in rules, compare with what was planted
 local parley = require "parley"
 local store = os.tmpname()
 os.remove(store)
@@ -717,7 +769,7 @@ print(string.format("scale %d seed %d: %d claims, %d lists (%d entries), %d exch
    #ds.persons, t_gen, t_import))
 local rules = { "count_gap", "corroboration", "stale_claim", "population_estimate", "scope_mismatch",
    "release_accounting", "list_overlap", "map_completeness", "self_contradiction", "breakdown_sum",
-   "unaccounted_persons" }
+   "unaccounted_persons", "exchange_accounts", "opposing_assertions" }
 if os.getenv("GEN_RULES") then -- e.g. GEN_RULES=corroboration,stale_claim
    rules = {}
    for r in os.getenv("GEN_RULES"):gmatch("[%w_]+") do rules[#rules + 1] = r end

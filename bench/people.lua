@@ -4,7 +4,12 @@
 --   2. people.cluster on 100,000 entries over 20 lists (a population of PEOPLE_BENCH_PERSONS
 --      persons, each on a list with probability 1/4, each entry a fresh spelling by
 --      bench/names_gen.lua): time, the ratio to 1, peak memory;
---   3. recall against the generator's truth: pairs of entries of one person found in one person.
+--   3. recall against the generator's truth: pairs of entries of one person found in one person;
+--   4. what blocking loses: on a sample (every entry of the first PEOPLE_BENCH_SAMPLE persons),
+--      the recall of the blocked resolution against that of an exhaustive one (every pair scored);
+--   5. incremental re-resolution: the first 19 lists resolved, then the 20th added to that
+--      resolution (people.cluster with a base): its time, its work against resolving from nothing,
+--      and whether every person of the 19 lists that no new entry joined kept its id and entries.
 -- Usage: lua5.4 bench/people.lua (make bench runs it); PEOPLE_BENCH_ENTRIES scales it down.
 local names = require "parley.names"
 local people = require "parley.people"
@@ -74,21 +79,26 @@ print(string.format("ratio to names.link %d x %d: %.2fx (target <= 2x)", half, h
 if rss1 then print(string.format("peak RSS %.0f MB (before resolving %.0f MB; target < 500 MB)", rss1, rss0)) end
 
 -- 3. recall and precision over pairs of entries
-local by_truth = {}
-for _, e in ipairs(entries) do
-   local t = truth[e.id]
-   by_truth[t] = by_truth[t] or {}
-   table.insert(by_truth[t], e.id)
-end
-local same_pairs, found = 0, 0
-for _, ids in pairs(by_truth) do
-   for i = 1, #ids do
-      for j = i + 1, #ids do
-         same_pairs = same_pairs + 1
-         if r.by_entry[ids[i]] == r.by_entry[ids[j]] then found = found + 1 end
+-- pairs of one person's entries (of those given) resolved together, and how many there are
+local function recall_of(resolution, of_entries)
+   local by_truth = {}
+   for _, e in ipairs(of_entries) do
+      local t = truth[e.id]
+      by_truth[t] = by_truth[t] or {}
+      table.insert(by_truth[t], e.id)
+   end
+   local pairs_n, together = 0, 0
+   for _, ids in pairs(by_truth) do
+      for i = 1, #ids do
+         for j = i + 1, #ids do
+            pairs_n = pairs_n + 1
+            if resolution.by_entry[ids[i]] == resolution.by_entry[ids[j]] then together = together + 1 end
+         end
       end
    end
+   return together / math.max(1, pairs_n), pairs_n, together
 end
+local _, same_pairs, found = recall_of(r, entries)
 -- a wrong pair of two namesakes (same given name and surname) whose entries give neither
 -- different birth years nor a patronymic cannot be told apart from the records at all
 local merged_pairs, wrong, undecidable = 0, 0, 0
@@ -113,3 +123,60 @@ print(string.format("pairs of one person's entries resolved together: recall %.4
    "(%.4f leaving out %d pairs of namesakes the records cannot tell apart)", found / math.max(1, same_pairs),
    (merged_pairs - wrong) / math.max(1, merged_pairs),
    (merged_pairs - wrong) / math.max(1, merged_pairs - undecidable), undecidable))
+
+-- 4. what blocking loses, on a sample of persons (all their entries)
+local sample_persons = tonumber(os.getenv("PEOPLE_BENCH_SAMPLE")) or 400
+local sample, sample_groups = {}, {}
+for l, g in ipairs(groups) do
+   local sg = { id = g.id, entries = {} }
+   for _, e in ipairs(g.entries) do
+      if truth[e.id] <= sample_persons then
+         sg.entries[#sg.entries + 1] = e
+         sample[#sample + 1] = e
+      end
+   end
+   sample_groups[l] = sg
+end
+local blocked = people.cluster(sample, sample_groups, {}, {})
+t0 = now()
+local exhaustive = people.cluster(sample, sample_groups, {}, { exhaustive = true })
+local t_exhaustive = now() - t0
+local rb, pairs_n = recall_of(blocked, sample)
+local re = recall_of(exhaustive, sample)
+print(string.format("sample of %d persons, %d entries (%d pairs of one person's entries): recall blocked %.4f, " ..
+   "exhaustive %.4f (%.2f s CPU): blocking loses %.4f", sample_persons, #sample, pairs_n, rb, re, t_exhaustive,
+   re - rb))
+
+-- 5. incremental: the 20th list added to the resolution of the first 19
+if os.getenv("PEOPLE_BENCH_INCREMENTAL") ~= "0" then
+   local first, first_groups = {}, {}
+   for l = 1, n_lists - 1 do
+      first_groups[l] = groups[l]
+      for _, e in ipairs(groups[l].entries) do first[#first + 1] = e end
+   end
+   local added = #groups[n_lists].entries
+   local r19 = people.cluster(first, first_groups, {}, {})
+   local person_of = {}
+   for id, p in pairs(r19.by_entry) do person_of[id] = p.id end
+   local base = { person_of = person_of, links = r19.links, decisions = {} }
+   local before = {}
+   for _, p in ipairs(r19.people) do
+      local ids = {}
+      for i, e in ipairs(p.entries) do ids[i] = e.id end
+      before[p.id] = table.concat(ids, " ")
+   end
+   t0 = now()
+   local inc = people.cluster(entries, groups, {}, {}, base)
+   local t_inc = now() - t0
+   local kept, changed = 0, 0
+   for pid, members in pairs(before) do
+      local q = inc.by_id[pid]
+      local ids = {}
+      for i, e in ipairs(q and q.entries or {}) do ids[i] = e.id end
+      if q and table.concat(ids, " ") == members then kept = kept + 1 else changed = changed + 1 end
+   end
+   print(string.format("incremental: %d entries added to %d: %.2f s CPU (%.2fx the resolution from nothing); " ..
+      "%d names linked, %d pairs scored (from nothing: %d), %d entries clustered again; %d of %d people kept " ..
+      "id and entries, %d joined or changed", added, #first, t_inc, t_inc / t_resolve, inc.work.linked,
+      inc.work.compared, r.work.compared, inc.work.reclustered, kept, kept + changed, changed))
+end

@@ -322,10 +322,19 @@ static double score_pair(const Side *l, int i, const NameRec *ra, const Side *r,
     return d.rank;
 }
 
-/* Keeps (score, j) among the best KEEP candidates of left name i. */
+/* Keeps (score, j) among the best KEEP candidates of left name i (a pair scored from both
+ * sides, when a list is linked with itself, is kept once, at its best score). */
 static void keep(Cand *c, int i, int j, double score, int initial)
 {
     int k, worst = 0;
+    for (k = 0; k < KEEP; k++)
+        if (c[k].i >= 0 && c[k].j == j) {
+            if (score > c[k].score) {
+                c[k].score = score;
+                c[k].initial = initial;
+            }
+            return;
+        }
     for (k = 0; k < KEEP; k++) {
         if (c[k].i < 0) {
             worst = k;
@@ -366,15 +375,20 @@ static void work(lua_State *L, size_t *pending, size_t n)
 }
 
 /* Scores left name i against right name j and keeps the pair when it reaches the review band.
- * With stamp, a right name reached through several keys of one left name is scored once. */
+ * With stamp, a right name reached through several keys of one left name is scored once.
+ * With mirror (a list linked with itself, j met through a block that j, as a left name,
+ * meets i through too), the pair is scored from its smaller side only and kept for both
+ * names: mirror is the candidates of every name. */
 static void visit(lua_State *L, const Side *l, int i, const NameRec *ra, const Side *r, int j, NameRec *rb,
-                  int *stamp, Cand *mine, double review, lua_Integer *compared, size_t *pending)
+                  int *stamp, Cand *mine, Cand *mirror, double review, lua_Integer *compared, size_t *pending)
 {
     double s;
     int initial = 0;
-    /* linking a list with itself: a name is never paired with itself or its own group's */
-    if (r->group && (j == i || r->group[j] == l->group[i]))
+    /* with groups: a name is never paired with its own group's (itself among them) */
+    if (r->group && r->group[j] == l->group[i])
         return;
+    if (mirror && j < i)
+        return; /* scored when j was the left name */
     work(L, pending, 1);
     if (stamp) {
         if (stamp[j] == i)
@@ -385,8 +399,11 @@ static void visit(lua_State *L, const Side *l, int i, const NameRec *ra, const S
     work(L, pending, PAIR_COST);
     s = score_pair(l, i, ra, r, j, rb, &initial);
     (*compared)++;
-    if (s >= review)
+    if (s >= review) {
         keep(mine, i, j, s, initial);
+        if (mirror)
+            keep(&mirror[(size_t)j * KEEP], j, i, s, initial);
+    }
 }
 
 /* Indexes the right side's keys: the S keys of multi-word names go to solo (only single-word
@@ -418,10 +435,11 @@ static void index_right(lua_State *L, const Side *r, NameRec *rb, Key *keys, Ent
 }
 
 /* Visits the names of the block of e[first..] with hash h, at most cap of them: the window
- * starting at offset i within the block (wrapping round). */
+ * starting at offset i within the block (wrapping round). mirror (see visit) is used for a
+ * block visited whole, which every name of it visits whole too. */
 static void visit_block(lua_State *L, const Entry *e, size_t n, size_t first, uint64_t h, size_t cap,
                         const Side *l, int i, const NameRec *ra, const Side *r, NameRec *rb, int *stamp,
-                        Cand *mine, double review, lua_Integer *compared, size_t *pending)
+                        Cand *mine, Cand *mirror, double review, lua_Integer *compared, size_t *pending)
 {
     size_t size = 0, k, start, lo, hi;
     while (first + size < n && e[first + size].hash == h && size <= cap)
@@ -439,17 +457,35 @@ static void visit_block(lua_State *L, const Entry *e, size_t n, size_t first, ui
         size = lo - first;
     }
     start = size > cap ? (size_t)i % size : 0;
+    if (size > cap)
+        mirror = NULL;
     for (k = 0; k < size && k < cap; k++)
-        visit(L, l, i, ra, r, e[first + (start + k) % size].idx, rb, stamp, mine, review, compared, pending);
+        visit(L, l, i, ra, r, e[first + (start + k) % size].idx, rb, stamp, mine, mirror, review, compared,
+              pending);
+}
+
+/* A groups argument: each name's group number; the userdata stays on the stack. */
+static const lua_Integer *read_groups(lua_State *L, int arg, int n)
+{
+    lua_Integer *g = (lua_Integer *)udata(L, (size_t)n, sizeof *g);
+    int i;
+    for (i = 0; i < n; i++) {
+        lua_rawgeti(L, arg, i + 1);
+        g[i] = lua_tointeger(L, -1);
+        lua_pop(L, 1);
+    }
+    return g;
 }
 
 /* names_link(packed_left, packed_right, born_left, born_right, cat_left, cat_right,
- *            threshold, review, exhaustive [, block_cap [, groups]]) -> pairs, uncertain, compared
+ *            threshold, review, exhaustive [, block_cap [, groups [, right_groups]]])
+ *   -> pairs, uncertain, compared
  * block_cap (default BLOCK_CAP) is there for bench/names_block_cap.lua to measure the cap.
- * groups (the same list on both sides: one call links every name with every other) gives each
- * name's group: names of one group are never paired, and every candidate pair is returned,
- * not only the best one-to-one pairs (the resolution of people, parley.people, clusters them
- * under its own constraints). */
+ * groups gives each left name's group, right_groups each right name's (without it, the same
+ * list is on both sides: one call links every name with every other): names of one group are
+ * never paired, and every candidate pair is returned, not only the best one-to-one pairs (the
+ * resolution of people, parley.people, clusters them under its own constraints; it links the
+ * new entries' names alone, with every name of the store, when it resolves incrementally). */
 int parley_names_link(lua_State *L)
 {
     Side l, r;
@@ -461,26 +497,24 @@ int parley_names_link(lua_State *L)
     size_t nmulti = 0, nsolo = 0, ncand = 0, k, nl, nr;
     int *stamp, i, j;
     unsigned char *used_l, *used_r, *many_l, *many_r;
-    Cand *cand, *all;
+    Cand *cand, *all, *mirror;
     lua_Integer compared = 0, npairs = 0, nunc = 0;
     NameRec ra, rb;
     Key keys[MAX_KEYS];
     luaL_argcheck(L, block_cap >= 1, 10, "block_cap must be at least 1");
     cap = (size_t)block_cap;
-    lua_settop(L, 11);
+    lua_settop(L, 12);
     read_side(L, 1, 3, 5, &l);
     read_side(L, 2, 4, 6, &r);
     l.group = r.group = NULL;
     if (lua_istable(L, 11)) {
-        lua_Integer *g;
-        luaL_argcheck(L, l.n == r.n && luaL_len(L, 11) == l.n, 11, "groups: one per name of a list linked with itself");
-        g = (lua_Integer *)udata(L, (size_t)l.n, sizeof *g);
-        for (i = 0; i < l.n; i++) {
-            lua_rawgeti(L, 11, i + 1);
-            g[i] = lua_tointeger(L, -1);
-            lua_pop(L, 1);
-        }
-        l.group = r.group = g;
+        luaL_argcheck(L, luaL_len(L, 11) == l.n, 11, "groups: one per left name");
+        if (lua_isnoneornil(L, 12))
+            luaL_argcheck(L, l.n == r.n, 11, "groups: one per name of a list linked with itself");
+        else
+            luaL_argcheck(L, lua_istable(L, 12) && luaL_len(L, 12) == r.n, 12, "right groups: one per right name");
+        l.group = read_groups(L, 11, l.n);
+        r.group = lua_istable(L, 12) ? read_groups(L, 12, r.n) : l.group;
     }
     cand = (Cand *)udata(L, (size_t)l.n * KEEP, sizeof *cand);
     for (k = 0; k < (size_t)l.n * KEEP; k++)
@@ -495,6 +529,8 @@ int parley_names_link(lua_State *L)
         qsort(multi, nmulti, sizeof *multi, cmp_entry);
         qsort(solo, nsolo, sizeof *solo, cmp_entry);
     }
+    /* linking a list with itself, each pair met both ways is scored once */
+    mirror = l.group && l.group == r.group ? cand : NULL;
     stamp = (int *)udata(L, (size_t)r.n, sizeof *stamp);
     for (j = 0; j < r.n; j++)
         stamp[j] = -1;
@@ -503,7 +539,7 @@ int parley_names_link(lua_State *L)
         unpack_or_raise(L, &l, i, &ra);
         if (exhaustive) {
             for (j = 0; j < r.n; j++)
-                visit(L, &l, i, &ra, &r, j, &rb, NULL, mine, review, &compared, &pending);
+                visit(L, &l, i, &ra, &r, j, &rb, NULL, mine, NULL, review, &compared, &pending);
             continue;
         }
         {
@@ -523,8 +559,11 @@ int parley_names_link(lua_State *L)
                     if (keys[q].kind == 'I' && pass == 1 && first + INITIAL_CAP < n &&
                         e[first + INITIAL_CAP].hash == keys[q].hash)
                         continue;
-                    visit_block(L, e, n, first, keys[q].hash, cap, &l, i, &ra, &r, &rb, stamp, mine, review,
-                                &compared, &pending);
+                    /* a name meets another through one of these blocks exactly when that one
+                     * meets it through the same block (not so for an F key: the initial it meets
+                     * looks in solo) */
+                    visit_block(L, e, n, first, keys[q].hash, cap, &l, i, &ra, &r, &rb, stamp, mine,
+                                pass == 0 && keys[q].kind != 'F' ? mirror : NULL, review, &compared, &pending);
                 }
             }
             /* ...which a longer left name finds through the right name's S key */
@@ -533,7 +572,7 @@ int parley_names_link(lua_State *L)
                     if (keys[q].kind != 'S')
                         continue;
                     visit_block(L, multi, nmulti, lower_bound(multi, nmulti, keys[q].hash), keys[q].hash, cap, &l,
-                                i, &ra, &r, &rb, stamp, mine, review, &compared, &pending);
+                                i, &ra, &r, &rb, stamp, mine, NULL, review, &compared, &pending);
                 }
         }
     }

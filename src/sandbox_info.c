@@ -31,8 +31,9 @@ typedef struct InfoArgs {
     size_t len;
 } InfoArgs;
 
-#define INFO_FIELDS 5
-static const char *const info_fields[INFO_FIELDS] = {"id", "version", "description", "params_json", "severity"};
+#define INFO_FIELDS 6
+static const char *const info_fields[INFO_FIELDS] = {"id",       "version", "description", "params_json",
+                                                     "severity", "needs_json"};
 
 /* Runs in the sandbox state: leaves the INFO_FIELDS values (strings or nil) on the stack. */
 static int info_main(lua_State *L)
@@ -64,6 +65,16 @@ static int info_main(lua_State *L)
     /* the default severity of its findings, checked by the engine */
     if (lua_getfield(L, rule, "severity") != LUA_TNIL && lua_type(L, -1) != LUA_TSTRING)
         return luaL_error(L, "%s: rule's severity must be a string (got %s)", who, luaL_typename(L, -1));
+    /* what the engine prepares before the rules run (needs = {"people"}), checked by it */
+    if (lua_getfield(L, rule, "needs") != LUA_TNIL) {
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "%s: rule's needs must be a list (got %s)", who, luaL_typename(L, -1));
+        sbbuf_init(L, &b, 64);
+        sbjson_encode(L, -2, &b, 0, "needs");
+        lua_pushlstring(L, b.p, b.n);
+        lua_remove(L, -2);
+        lua_remove(L, -2);
+    }
     return INFO_FIELDS;
 }
 

@@ -12,6 +12,7 @@ local check = require "parley.check"
 local config = require "parley.config"
 local files = require "parley.files"
 local json = require "parley.json"
+local people = require "parley.people"
 local report = require "parley.report"
 local run_class = require "parley.run"
 local share = require "parley.share"
@@ -49,8 +50,36 @@ local function rule_source(entry)
    return src, chunkname
 end
 
--- Reads each enabled rule's manifest ({id, version, description, params}) in a sandbox and
--- checks its parameters. Returns the rules to run, and problems (bad configuration).
+-- What a rule's manifest may declare in `needs`: derived data the engine prepares once per
+-- run, before the rules run, for every rule that needs it (docs/rules.md#needs).
+engine.NEEDS = {
+   -- the resolution of people (parley.people), stored for the rule's parameters threshold and
+   -- review (parley.names' defaults when the rule has none)
+   people = true,
+}
+
+-- The needs a manifest declares (needs_json): a set, or nil and why it is not a valid one.
+local function read_needs(needs_json)
+   if needs_json == nil then return {} end
+   local needs = json.decode(needs_json)
+   if type(needs) ~= "table" or (next(needs) ~= nil and #needs == 0) then
+      return nil, "needs must be a list of names"
+   end
+   local set, known = {}, {}
+   for name in pairs(engine.NEEDS) do known[#known + 1] = name end
+   table.sort(known)
+   for _, name in ipairs(needs) do
+      if not engine.NEEDS[name] then
+         return nil, string.format("needs '%s'; what a rule may need is one of %s", tostring(name),
+            table.concat(known, ", "))
+      end
+      set[name] = true
+   end
+   return set
+end
+
+-- Reads each enabled rule's manifest ({id, version, description, params, needs}) in a sandbox
+-- and checks its parameters. Returns the rules to run, and problems (bad configuration).
 local function prepare_rules(cfg, sandbox)
    local ctx = check.new_context()
    local rules, seen = {}, {}
@@ -78,6 +107,12 @@ local function prepare_rules(cfg, sandbox)
                      rule.id, info.severity, table.concat(vocab.SEVERITIES, ", ")))
                end
                rule.severity = entry.severity or info.severity or "medium"
+               local needs, needs_err = read_needs(info.needs_json)
+               if needs then
+                  rule.needs = needs
+               else
+                  ctx:problem(where, string.format("rule %s %s", rule.id, needs_err))
+               end
             else
                ctx:problem(where, string.format("rule %s does not load: %s", entry.use or entry.script, why))
             end
@@ -142,6 +177,30 @@ local function new_run(cfg, st)
    local last = st.db:first("SELECT max(id) AS id FROM imports")
    run.imports = last and last.id or 0
    return run
+end
+
+-- What the rules need, prepared once before they run: the resolution of people for each
+-- distinct parameter set the rules that need it ask for, stored (the rules' connections read
+-- it) and recorded on the run ({id, scope} each, run.resolutions).
+local function prepare_needs(rules, st, run)
+   local scopes, order = {}, {}
+   for _, r in ipairs(rules) do
+      if r.source and r.needs and r.needs.people then
+         local params = { threshold = r.params and r.params.threshold, review = r.params and r.params.review }
+         local scope = people.scope(params)
+         if not scopes[scope] then
+            scopes[scope] = params
+            order[#order + 1] = scope
+         end
+      end
+   end
+   run.resolutions = {}
+   for _, scope in ipairs(order) do
+      local resolution = people.resolution(st.db, scopes[scope])
+      if not resolution.stored then return nil, "cannot store the resolution of people for " .. scope end
+      run.resolutions[#run.resolutions + 1] = { id = resolution.stored, scope = scope }
+   end
+   return true
 end
 
 -- Runs the rules that loaded, each in a sandbox state of its own, on threads; returns them
@@ -295,6 +354,11 @@ function engine.reconcile(source, opts)
    local run = new_run(cfg, st)
    run.share = policy -- run:report writes under it unless told otherwise
    run.warnings = st.warnings or {} -- what importing the data had to say (docs/dataset.md#vocabulary)
+   local prepared, need_err = prepare_needs(rules, st, run)
+   if not prepared then
+      close_store(st)
+      return nil, need_err, "failed"
+   end
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
    local done, fail_err = store_and_report(run, cfg.report, st.db, policy, opts.store_run)
    close_store(st)

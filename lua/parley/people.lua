@@ -11,12 +11,15 @@ local dates = require "parley.dates"
 local names = require "parley.names"
 local records = require "parley.records"
 
-local kernels = require("parley.core").names
+local core = require "parley.core"
+local json = require "parley.json"
+
+local kernels = core.names
 
 local people = {}
 
 -- What a resolution depends on besides the data: bump when the method changes.
-people.RESOLVER_VERSION = "1"
+people.RESOLVER_VERSION = "2"
 
 ---------------------------------------------------------------------------- entries
 
@@ -207,9 +210,11 @@ local function new_clusters(entries)
 end
 
 -- Every name of every entry packed for the C kernel, with its birth year, category, entry and
--- group number (the kernel never pairs two names of one group).
-local function packed_names(groups)
+-- group number (the kernel never pairs two names of one group); with only (a set of entries),
+-- also the positions of those entries' names (the left side of an incremental link).
+local function packed_names(groups, only)
    local packed, born, cat, owner, group_of = {}, {}, {}, {}, {}
+   local left = {}
    local empty = kernels.pack("")
    for gi, g in ipairs(groups) do
       for _, e in ipairs(g.entries) do
@@ -218,27 +223,56 @@ local function packed_names(groups)
             packed[k] = (type(n) == "string" and kernels.pack(n)) or empty
             born[k], cat[k], owner[k] = e.born, type(e.category) == "string" and e.category or nil, e
             group_of[k] = gi
+            if only == nil or only[e.id] then left[#left + 1] = k end
          end
       end
    end
-   return packed, born, cat, owner, group_of
+   return packed, born, cat, owner, group_of, left
 end
 
--- Candidate links: every name linked with every other in one call of the C kernel (blocked
--- as names.link blocks), never with a name of its own group (a list, an exchange, a person
--- record), each name keeping its best candidates. The cost is that of one link of the store's
--- names with themselves, whatever the number of lists.
-local function candidate_links(groups, threshold, review)
-   local packed, born, cat, owner, group_of = packed_names(groups)
-   local links = {}
-   if #packed < 2 then return links end
-   local pairs_, uncertain = kernels.link(packed, packed, born, born, cat, cat, threshold, review, false, nil,
-      group_of)
-   -- each pair once (found from either side), at its best score
+-- The positions ks of the arrays given, as arrays of their own.
+local function subset(ks, ...)
+   local out = {}
+   for a, arr in ipairs({ ... }) do
+      local s = {}
+      for i, k in ipairs(ks) do s[i] = arr[k] end
+      out[a] = s
+   end
+   return table.unpack(out)
+end
+
+local function pair_key(a, b)
+   if a > b then a, b = b, a end
+   return a .. "\0" .. b
+end
+
+-- Candidate links {a, b, score} (a < b, each pair once at its best score), in one call of the
+-- C kernel (blocked as names.link blocks), never between two names of one group (a list, an
+-- exchange, a person record), each name keeping its best candidates. only (a set of entry
+-- ids, or nil for all): link only those entries' names, with every name of the store (an
+-- incremental resolution's new entries). Also returns the work: names linked, pairs scored.
+local function candidate_links(groups, threshold, review, only, exhaustive)
+   local packed, born, cat, owner, group_of, left = packed_names(groups, only)
+   local links, work = {}, { linked = #left, compared = 0 }
+   if #left == 0 or #packed < 2 then return links, work end
+   local pairs_, uncertain, compared
+   if only == nil then
+      pairs_, uncertain, compared = kernels.link(packed, packed, born, born, cat, cat, threshold, review,
+         exhaustive == true, nil, group_of)
+   else
+      local lp, lb, lc, lg, lo = subset(left, packed, born, cat, group_of, owner)
+      pairs_, uncertain, compared = kernels.link(lp, packed, lb, born, lc, cat, threshold, review, false, nil, lg,
+         group_of)
+      -- the kernel's left positions are those of the subset
+      for _, list in ipairs({ pairs_, uncertain }) do
+         for _, p in ipairs(list) do p.left_owner = lo[p.left] end
+      end
+   end
+   work.compared = compared
    local seen = {}
    for _, list in ipairs({ pairs_, uncertain }) do
       for _, p in ipairs(list) do
-         local x, y = owner[p.left], owner[p.right]
+         local x, y = p.left_owner or owner[p.left], owner[p.right]
          if x ~= y then
             if y.id < x.id then x, y = y, x end
             local key = x.id .. "\0" .. y.id
@@ -250,11 +284,10 @@ local function candidate_links(groups, threshold, review)
             elseif p.score > l.score then
                l.score = p.score
             end
-            l.sure = l.score >= threshold
          end
       end
    end
-   return links
+   return links, work
 end
 
 -- The decisions in force: those no later decision supersedes.
@@ -266,37 +299,11 @@ local function current_decisions(db)
    return ok and out or {}
 end
 
-local function pair_key(a, b)
-   if a > b then a, b = b, a end
-   return a .. "\0" .. b
-end
-
--- Resolves db's entries into people. opts.threshold, opts.review: names.link's (defaults
--- names.threshold, names.review). Returns the resolution: {people = {...} in id order,
--- by_entry = {entry id -> person}, by_id = {person id -> person}, entries (by id), uncertain
--- (every uncertain pair), decisions (the ids used), params, version}.
-function people.resolve(db, opts)
-   local entries, groups = gather(db)
-   return people.cluster(entries, groups, current_decisions(db), opts)
-end
-
--- The resolution of entries already gathered (what people.resolve does after reading the
--- store; bench/people.lua calls it on generated entries). groups: {id, entries} in link order;
--- decisions: the decisions in force.
-function people.cluster(entries, groups, decisions, opts)
-   opts = opts or {}
-   local threshold = opts.threshold or names.threshold
-   local review = opts.review or names.review
-   local by_id = {}
-   for _, e in ipairs(entries) do by_id[e.id] = e end
-   local clusters = new_clusters(entries)
-
-   -- what the data says outright: an entry naming a person record is that person
-   for _, e in ipairs(entries) do
-      if e.kind ~= "person" and e.person and by_id[e.person] then clusters.union(e.id, e.person) end
-   end
-   -- reviewers' decisions: same joins (even two entries of one list), different keeps apart
-   local apart, decided, used = {}, {}, {}
+-- What the decisions in force say, for entries by_id: apart (entry -> set of entries a
+-- decision keeps it apart from), decided (pair key -> decision), joins ({a, b} pairs a
+-- decision makes one person), used (their ids, sorted), refs (decision id -> its entries).
+local function read_decisions(decisions, by_id)
+   local apart, decided, joins, used, refs_of = {}, {}, {}, {}, {}
    for _, d in ipairs(decisions) do
       used[#used + 1] = d.id
       local refs = {}
@@ -304,6 +311,7 @@ function people.cluster(entries, groups, decisions, opts)
          -- a person record's id, or an entry; an entry the store no longer has is ignored
          if by_id[r] then refs[#refs + 1] = r end
       end
+      refs_of[d.id] = refs
       for i = 1, #refs do
          for j = i + 1, #refs do
             decided[pair_key(refs[i], refs[j])] = d
@@ -315,99 +323,271 @@ function people.cluster(entries, groups, decisions, opts)
          end
       end
       if d.same then
-         for i = 2, #refs do clusters.union(refs[1], refs[i]) end
+         for i = 2, #refs do joins[#joins + 1] = { refs[1], refs[i] } end
       end
    end
+   table.sort(used)
+   return { apart = apart, decided = decided, joins = joins, used = used, refs = refs_of }
+end
 
-   local links = candidate_links(groups, threshold, review)
+local function by_date_then_id(x, y)
+   local dx, dy = x.date and x.date.first or "", y.date and y.date.first or ""
+   if dx ~= dy then return dx < dy end
+   return x.id < y.id
+end
+
+-- A person of member entries: {id, names (every spelling, in date order), entries (in date
+-- order), uncertain = {}}. Its id: a person record's (the smallest), else the smallest id of a
+-- list entry, else of any entry.
+local function new_person(ms, pid)
+   table.sort(ms, by_date_then_id)
+   if not pid then
+      local rec, listed, any
+      for _, m in ipairs(ms) do
+         if m.kind == "person" and (not rec or m.id < rec) then rec = m.id end
+         if m.kind == "list" and (not listed or m.id < listed) then listed = m.id end
+         if not any or m.id < any then any = m.id end
+      end
+      pid = rec or listed or any
+   end
+   local ns, seen_name = {}, {}
+   for _, m in ipairs(ms) do
+      for _, n in ipairs(m.names) do
+         if n and not seen_name[n] then
+            seen_name[n] = true
+            ns[#ns + 1] = n
+         end
+      end
+   end
+   return { id = pid, names = ns, entries = ms, uncertain = {} }
+end
+
+-- Clusters the entries of set (entry id -> true) with the links among them, strongest first,
+-- under the constraints (a link that would break one is held apart, its reason on the link).
+-- Returns the people of the set.
+local function settle(entries, set, by_id, links, dec, threshold)
+   local members = {}
+   for _, e in ipairs(entries) do
+      if set[e.id] then members[#members + 1] = e end
+   end
+   local clusters = new_clusters(members)
+   -- what the data says outright: an entry naming a person record is that person
+   for _, e in ipairs(members) do
+      if e.kind ~= "person" and e.person and set[e.person] then clusters.union(e.id, e.person) end
+   end
+   -- reviewers' decisions: same joins (even two entries of one list), different keeps apart
+   for _, j in ipairs(dec.joins) do
+      if set[j[1]] and set[j[2]] then clusters.union(j[1], j[2]) end
+   end
+   local mine = {}
+   for _, l in ipairs(links) do
+      if set[l.a] then
+         l.held_apart = nil
+         mine[#mine + 1] = l
+      end
+   end
    -- strongest first, so that where constraints forbid a join the weakest link gives way
-   table.sort(links, function(x, y)
+   table.sort(mine, function(x, y)
       if x.score ~= y.score then return x.score > y.score end
       if x.a ~= y.a then return x.a < y.a end
       return x.b < y.b
    end)
-   local held = {}
-   for _, l in ipairs(links) do
-      local d = decided[pair_key(l.a, l.b)]
-      if not d then
-         if l.sure then
-            local why = clusters.conflict(l.a, l.b, apart)
-            if why then
-               l.held_apart = why
-               held[#held + 1] = l
-            else
-               clusters.union(l.a, l.b)
-            end
-         else
-            held[#held + 1] = l
+   for _, l in ipairs(mine) do
+      if l.score >= threshold and not dec.decided[pair_key(l.a, l.b)] then
+         local why = clusters.conflict(l.a, l.b, dec.apart)
+         if why then l.held_apart = why else clusters.union(l.a, l.b) end
+      end
+   end
+   local out, of_root = {}, {}
+   for _, e in ipairs(members) do
+      local root = clusters.find(e.id)
+      if not of_root[root] then
+         local ms = {}
+         for _, id in ipairs(clusters.members(root)) do ms[#ms + 1] = by_id[id] end
+         of_root[root] = new_person(ms)
+         out[#out + 1] = of_root[root]
+      end
+   end
+   return out
+end
+
+-- The entries a resolution must cluster again: those of sets seeds, and every entry linked to
+-- one (by a candidate link, a person record it names, a decision that joins), transitively.
+-- Clustering is greedy within each such component and never across two, so clustering the
+-- components of the seeds again with their links gives what clustering everything would.
+local function closure(entries, by_id, links, dec, seeds)
+   local adj = {}
+   local function edge(a, b)
+      adj[a] = adj[a] or {}
+      adj[b] = adj[b] or {}
+      adj[a][#adj[a] + 1], adj[b][#adj[b] + 1] = b, a
+   end
+   for _, l in ipairs(links) do edge(l.a, l.b) end
+   for _, e in ipairs(entries) do
+      if e.kind ~= "person" and e.person and by_id[e.person] then edge(e.id, e.person) end
+   end
+   for _, j in ipairs(dec.joins) do edge(j[1], j[2]) end
+   local set, stack = {}, {}
+   for id in pairs(seeds) do
+      if by_id[id] and not set[id] then
+         set[id] = true
+         stack[#stack + 1] = id
+      end
+   end
+   while #stack > 0 do
+      local id = table.remove(stack)
+      for _, other in ipairs(adj[id] or {}) do
+         if not set[other] then
+            set[other] = true
+            stack[#stack + 1] = other
          end
       end
    end
+   return set
+end
 
-   -- people: each cluster, with its id (a person record's, else its smallest entry id)
-   local by_entry, list, person_by_id = {}, {}, {}
-   local seen_root = {}
-   for _, e in ipairs(entries) do
-      local root = clusters.find(e.id)
-      if not seen_root[root] then
-         local member_ids = clusters.members(root)
-         local ms, records_ids = {}, {}
-         for _, id in ipairs(member_ids) do
-            ms[#ms + 1] = by_id[id]
-            if by_id[id].kind == "person" then records_ids[#records_ids + 1] = id end
-         end
-         table.sort(ms, function(x, y)
-            local dx, dy = x.date and x.date.first or "", y.date and y.date.first or ""
-            if dx ~= dy then return dx < dy end
-            return x.id < y.id
-         end)
-         table.sort(records_ids)
-         -- a person record's id, else the smallest id of an entry of a list, else of any entry
-         local pid = records_ids[1]
-         if not pid then
-            local listed, any = {}, {}
-            for _, m in ipairs(ms) do
-               any[#any + 1] = m.id
-               if m.kind == "list" then listed[#listed + 1] = m.id end
-            end
-            table.sort(listed)
-            table.sort(any)
-            pid = listed[1] or any[1]
-         end
-         local ns, seen_name = {}, {}
-         for _, m in ipairs(ms) do
-            for _, n in ipairs(m.names) do
-               if n and not seen_name[n] then
-                  seen_name[n] = true
-                  ns[#ns + 1] = n
-               end
-            end
-         end
-         local p = { id = pid, names = ns, entries = ms, uncertain = {} }
-         seen_root[root] = p
-         list[#list + 1] = p
-         person_by_id[pid] = p
+-- The resolution of entries already gathered (what people.resolve does after reading the
+-- store; bench/people.lua calls it on generated entries). groups: {id, entries} in link order;
+-- decisions: the decisions in force; opts: threshold, review, exhaustive (every pair scored,
+-- no blocking: bench/people.lua measures what blocking loses). With base (an earlier
+-- resolution of some of these entries with the same parameters: {person_of = {entry id ->
+-- person id}, links = {{a, b, score, held_apart}...}, decisions = {ids}}), only the new
+-- entries' names are linked (with every name) and only the components of the new entries and
+-- of the decisions that changed are clustered again: every other person keeps its entries and
+-- its id. Returns the resolution: {people = {...} in id order, by_entry = {entry id ->
+-- person}, by_id = {person id -> person}, entries (by id), uncertain (every uncertain pair),
+-- links (every candidate link), decisions (the ids used), params, version, work = {entries,
+-- new, linked (names linked), compared (pairs scored), reclustered (entries clustered
+-- again)}, touched (the set of entries clustered again)}.
+function people.cluster(entries, groups, decisions, opts, base)
+   opts = opts or {}
+   local threshold = opts.threshold or names.threshold
+   local review = opts.review or names.review
+   local by_id = {}
+   for _, e in ipairs(entries) do by_id[e.id] = e end
+   local dec = read_decisions(decisions, by_id)
+
+   local links, work, touched
+   if base then
+      local new = {}
+      for _, e in ipairs(entries) do
+         if base.person_of[e.id] == nil then new[e.id] = true end
       end
-      by_entry[e.id] = seen_root[root]
+      -- the base's links between entries the store still has, and the new entries' links
+      links = {}
+      for _, l in ipairs(base.links) do
+         if by_id[l.a] and by_id[l.b] then links[#links + 1] = l end
+      end
+      local added
+      added, work = candidate_links(groups, threshold, review, next(new) and new or {})
+      local index = {}
+      for _, l in ipairs(links) do index[pair_key(l.a, l.b)] = l end
+      for _, l in ipairs(added) do
+         local old = index[pair_key(l.a, l.b)]
+         if not old then
+            links[#links + 1] = l
+         elseif l.score > old.score then
+            old.score = l.score
+         end
+      end
+      -- the seeds: new entries, entries of a decision made or withdrawn since, entries of the
+      -- base that are gone (their people lose a member)
+      local seeds = {}
+      for id in pairs(new) do seeds[id] = true end
+      local before = {}
+      for _, id in ipairs(base.decisions) do before[id] = true end
+      local now = {}
+      for _, d in ipairs(decisions) do
+         now[d.id] = true
+         if not before[d.id] then
+            for _, r in ipairs(dec.refs[d.id]) do seeds[r] = true end
+         end
+      end
+      local withdrawn = false
+      for id in pairs(before) do withdrawn = withdrawn or not now[id] end
+      local gone_people = {}
+      for id, pid in pairs(base.person_of) do
+         if not by_id[id] then gone_people[pid] = true end
+      end
+      for id, pid in pairs(base.person_of) do
+         if gone_people[pid] and by_id[id] then seeds[id] = true end
+      end
+      if withdrawn then
+         -- a withdrawn decision's entries are no longer known: every entry of a person that
+         -- a decision may have shaped (one whose members a link held apart or joined across
+         -- a list) is clustered again; simplest and sure is all of them
+         for _, e in ipairs(entries) do seeds[e.id] = true end
+      end
+      touched = closure(entries, by_id, links, dec, seeds)
+   else
+      links, work = candidate_links(groups, threshold, review, nil, opts.exhaustive)
+      touched = by_id
+   end
+
+   -- people: those of the touched components clustered again, the others as the base has them
+   local list, by_entry, person_by_id = {}, {}, {}
+   local reclustered = 0
+   for _, p in ipairs(settle(entries, touched, by_id, links, dec, threshold)) do
+      list[#list + 1] = p
+      reclustered = reclustered + #p.entries
+   end
+   if base then
+      local kept, order = {}, {}
+      for _, e in ipairs(entries) do
+         if not touched[e.id] then
+            local pid = base.person_of[e.id]
+            if not kept[pid] then
+               kept[pid] = {}
+               order[#order + 1] = pid
+            end
+            table.insert(kept[pid], e)
+         end
+      end
+      for _, pid in ipairs(order) do list[#list + 1] = new_person(kept[pid], pid) end
    end
    table.sort(list, function(x, y) return x.id < y.id end)
+   for _, p in ipairs(list) do
+      person_by_id[p.id] = p
+      for _, e in ipairs(p.entries) do by_entry[e.id] = p end
+   end
 
-   -- uncertain pairs: between two people, not settled by a decision
+   -- uncertain pairs: links between two people (below the threshold, or held apart), not
+   -- settled by a decision
    local uncertain = {}
-   for _, l in ipairs(held) do
+   for _, l in ipairs(links) do
       local pa, pb = by_entry[l.a], by_entry[l.b]
-      if pa ~= pb then
-         local u = { a = l.a, b = l.b, person_a = pa.id, person_b = pb.id, score = l.score, held_apart = l.held_apart }
-         uncertain[#uncertain + 1] = u
+      if pa ~= pb and not dec.decided[pair_key(l.a, l.b)] and (l.score < threshold or l.held_apart) then
+         uncertain[#uncertain + 1] = { a = l.a, b = l.b, person_a = pa.id, person_b = pb.id, score = l.score,
+            held_apart = l.held_apart }
          pa.uncertain[#pa.uncertain + 1] = { entry = l.a, other = pb.id, other_entry = l.b, score = l.score,
             held_apart = l.held_apart }
          pb.uncertain[#pb.uncertain + 1] = { entry = l.b, other = pa.id, other_entry = l.a, score = l.score,
             held_apart = l.held_apart }
       end
    end
+   table.sort(uncertain, function(x, y)
+      if x.score ~= y.score then return x.score > y.score end
+      if x.a ~= y.a then return x.a < y.a end
+      return x.b < y.b
+   end)
+   work.entries, work.reclustered, work.new = #entries, reclustered, #entries
+   if base then
+      work.new = 0
+      for _, e in ipairs(entries) do
+         if base.person_of[e.id] == nil then work.new = work.new + 1 end
+      end
+   end
    return { people = list, by_entry = by_entry, by_id = person_by_id, entries = by_id, uncertain = uncertain,
-      decisions = used, apart = apart, params = { threshold = threshold, review = review },
-      version = people.RESOLVER_VERSION }
+      links = links, decisions = dec.used, apart = dec.apart, params = { threshold = threshold, review = review },
+      version = people.RESOLVER_VERSION, work = work, touched = touched }
+end
+
+-- Resolves db's entries into people, from nothing (opts.threshold, opts.review: names.link's;
+-- defaults names.threshold, names.review), or from base (see people.cluster). Returns the
+-- resolution (people.cluster's).
+function people.resolve(db, opts, base)
+   local entries, groups = gather(db)
+   return people.cluster(entries, groups, current_decisions(db), opts, base)
 end
 
 ---------------------------------------------------------------------------- a person's story
@@ -499,18 +679,141 @@ end
 
 ---------------------------------------------------------------------------- the store API
 
--- The resolution of db, computed once per state of the store (PRAGMA data_version and the
--- number of imports tell a change) and kept with the connection.
+---------------------------------------------------------------------------- the stored resolution
+
+-- A resolution is derived data, stored in the store it resolves (schema migration 8: tables
+-- resolutions, resolution_people, resolution_entries, resolution_links; docs/people.md):
+-- one per parameter set (its scope), with the resolver's version, its parameters, the
+-- decisions it used and the imports it read. people.resolution reads it when it is current,
+-- and otherwise resolves again from it (only the new entries' blocks) and stores the result.
+
+local function params_of(opts)
+   return { threshold = opts and opts.threshold or names.threshold, review = opts and opts.review or names.review }
+end
+
+-- The scope of a parameter set, as stored.
+function people.scope(opts)
+   local p = params_of(opts)
+   return tostring(p.threshold) .. "/" .. tostring(p.review)
+end
+
+-- What a resolution read: the last import and a digest of every import (imports are
+-- append-only, so these name the records and decisions it was computed from).
+local function inputs_of(db)
+   local parts, last = {}, 0
+   for row in db:query("SELECT id, sha256 FROM imports ORDER BY id") do
+      parts[#parts + 1] = row.id .. ":" .. row.sha256
+      last = row.id
+   end
+   return { imports = last, digest = core.sha256(table.concat(parts, ";")) }
+end
+
+-- The current stored resolution of scope, or nil (none, or a store without the tables).
+local function stored_header(db, scope)
+   local ok, row = pcall(db.first, db,
+      "SELECT * FROM resolutions WHERE scope = ? AND current = 1 ORDER BY id DESC LIMIT 1", scope)
+   return ok and row or nil
+end
+
+-- A stored resolution as people.cluster's base.
+local function load_base(db, header)
+   local person_of, links = {}, {}
+   for row in db:query("SELECT entry, person FROM resolution_entries WHERE scope = ?", header.scope) do
+      person_of[row.entry] = row.person
+   end
+   for row in db:query("SELECT a, b, score, held_apart FROM resolution_links WHERE scope = ?", header.scope) do
+      links[#links + 1] = { a = row.a, b = row.b, score = row.score, held_apart = row.held_apart }
+   end
+   local decisions = json.decode(header.decisions)
+   return { person_of = person_of, links = links, decisions = type(decisions) == "table" and decisions or {} }
+end
+
+local function exec(db, sql, ...)
+   local n, err = db:exec(sql, ...)
+   if not n then error(err, 0) end
+   return n
+end
+
+-- Stores resolution r of scope (replacing the rows of the entries it clustered again, all
+-- of them without a base) and a new header, the current one of its scope. Returns its id.
+local function store_resolution(db, scope, r, base, basis, inputs)
+   db:transaction(function()
+      local touched = r.touched
+      if not base then
+         for _, t in ipairs({ "resolution_people", "resolution_entries", "resolution_links" }) do
+            exec(db, "DELETE FROM " .. t .. " WHERE scope = ?", scope)
+         end
+      else
+         local gone = {}
+         for id in pairs(touched) do
+            local pid = base.person_of[id]
+            if pid and not gone[pid] then
+               gone[pid] = true
+               exec(db, "DELETE FROM resolution_people WHERE scope = ? AND id = ?", scope, pid)
+            end
+            exec(db, "DELETE FROM resolution_entries WHERE scope = ? AND entry = ?", scope, id)
+            -- a link lies within one component: both its entries are touched, or neither
+            exec(db, "DELETE FROM resolution_links WHERE scope = ? AND a = ?", scope, id)
+         end
+      end
+      for _, p in ipairs(r.people) do
+         if touched[p.entries[1].id] then
+            exec(db, "INSERT INTO resolution_people (scope, id, names) VALUES (?, ?, ?)", scope, p.id,
+               json.encode(p.names))
+            for _, e in ipairs(p.entries) do
+               exec(db, "INSERT INTO resolution_entries (scope, entry, person) VALUES (?, ?, ?)", scope, e.id, p.id)
+            end
+         end
+      end
+      for _, l in ipairs(r.links) do
+         if touched[l.a] then
+            exec(db, "INSERT INTO resolution_links (scope, a, b, score, held_apart) VALUES (?, ?, ?, ?, ?)", scope,
+               l.a, l.b, l.score, l.held_apart)
+         end
+      end
+      exec(db, "UPDATE resolutions SET current = 0 WHERE scope = ? AND current = 1", scope)
+      exec(db, "INSERT INTO resolutions (scope, resolver, params, imports, inputs, decisions, resolved_at, basis, " ..
+         "work) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", scope, r.version, json.encode(r.params), inputs.imports,
+         inputs.digest, json.encode(r.decisions), os.date("!%Y-%m-%dT%H:%M:%SZ"), basis, json.encode(r.work))
+      r.stored = db:last_insert_rowid()
+   end)
+   return r.stored
+end
+
+-- Resolutions by connection and scope: computed once per state of the store.
 local cache = setmetatable({}, { __mode = "k" })
 
+-- The resolution of db for opts (threshold, review; defaults parley.names'), the shape
+-- people.cluster returns, plus stored (the id of the stored resolution it is, nil when it
+-- could not be stored: a read-only connection) and from_store (true when it was read, not
+-- computed). The stored resolution of these parameters is read when it is current (same
+-- resolver, same imports); otherwise the store is resolved again from it (only the new
+-- entries' blocks; from nothing when there is none or its resolver differs) and the result
+-- stored when the connection can write. opts.full: resolve from nothing whatever is stored.
 function people.resolution(db, opts)
-   local row = db:first("SELECT count(*) AS n, max(id) AS last FROM imports")
-   local key = string.format("%s/%s/%s/%s", row and row.n or 0, row and row.last or 0,
-      opts and opts.threshold or "", opts and opts.review or "")
+   local params = params_of(opts)
+   local scope = people.scope(params)
+   local inputs = inputs_of(db)
    local c = cache[db]
-   if c and c.key == key then return c.resolution end
-   local r = people.resolve(db, opts)
-   cache[db] = { key = key, resolution = r }
+   if c and c[scope] and c[scope].digest == inputs.digest and not (opts and opts.full) then
+      return c[scope].resolution
+   end
+   local header = stored_header(db, scope)
+   local base
+   if header and header.resolver == people.RESOLVER_VERSION and not (opts and opts.full) then
+      base = load_base(db, header)
+   end
+   local r = people.resolve(db, params, base)
+   if base and header.imports == inputs.imports and header.inputs == inputs.digest then
+      r.stored, r.from_store = header.id, true
+   elseif type(db.exec) == "function" and type(db.transaction) == "function" then
+      -- a connection that cannot write (read-only, a rule's) keeps what it computed to itself
+      local ok = pcall(store_resolution, db, scope, r, base, base and header.id or nil, inputs)
+      if not ok then r.stored = nil end
+   end
+   c = c or {}
+   c[scope] = { digest = inputs.digest, resolution = r }
+   cache[db] = c
    return r
 end
 

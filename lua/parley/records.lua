@@ -113,10 +113,10 @@ local function with_canonical(db, convert)
    local seen = {}
    return function(_, r)
       local rec = convert(db, r)
-      local k = rec.subject .. "\0" .. (r.scope or "")
+      local k = rec.subject .. "\0" .. (r.scope or "") .. "\0" .. (rec.region or "")
       local c = seen[k]
       if not c then
-         c = v:canonical(rec.subject, rec.scope)
+         c = v:canonical(rec.subject, rec.scope, rec.region)
          seen[k] = c
       end
       rec.canonical = c

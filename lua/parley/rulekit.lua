@@ -218,12 +218,13 @@ function kit.canonical(r, vocabulary)
    local k = r.canonical
    if k and k.scope then return k end
    if k then
-      k = { subject = k.subject, kind = k.kind, scope = NO_SCOPE }
+      k = { subject = k.subject, kind = k.kind, scope = NO_SCOPE, region = k.region }
    else
       local v = vocabulary or kit.vocabulary()
       local subject, kind
       if r.subject ~= nil then subject, kind = v:canonical_subject(r.subject) end
-      k = { subject = subject, kind = kind, scope = v:canonical_scope(r.scope) or NO_SCOPE }
+      k = { subject = subject, kind = kind, scope = v:canonical_scope(r.scope) or NO_SCOPE,
+         region = v:canonical_place(r.region) }
    end
    r.canonical = k
    return k
@@ -280,11 +281,62 @@ function kit.scopes_overlap(a, b)
    return false
 end
 
---- The key of the thing a count is about: canonical subject, holder, about and region.
+--- The key of the thing a count is about: canonical subject, holder, about and region (its
+-- declared place: a variant is its place), and the direction (from, to) of an account of an
+-- exchange.
 -- @tparam table c a claim
 -- @treturn string
 function kit.count_key(c)
-   return table.concat({ kit.canonical(c).subject, c.holder or "", c.about or "", c.region or "" }, "\0")
+   local k = kit.canonical(c)
+   local key = table.concat({ k.subject, c.holder or "", c.about or "", k.region or c.region or "" }, "\0")
+   if c.from or c.to then key = key .. "\0>" .. (c.from or "") .. ">" .. (c.to or "") end
+   return key
+end
+
+--- The sources a claim, list or exchange names: its `sources`, or its one `source`.
+-- @tparam table r a record (or a row with source and a decoded sources)
+-- @treturn table the source ids (empty when it names none)
+function kit.sources_of(r)
+   if r.sources then return r.sources end
+   return { r.source }
+end
+
+--- The statement a source relays: follows `via` (and an `origin` naming a source of the
+-- store) to the source that relays nothing, or to an `origin` that is no source of the store.
+-- Two sources with one origin are one statement, however many publish it.
+-- @tparam table sources the store's sources by id
+-- @tparam string id a source id
+-- @treturn string the origin's id
+-- @treturn table the relays passed on the way, in order: {{source =, via =}, ...}
+function kit.origin(sources, id)
+   local chain, at, seen = {}, id, {}
+   while true do
+      local s = sources[at]
+      local nxt = s and (s.via or s.origin)
+      if not nxt or seen[at] then return at, chain end
+      seen[at] = true
+      chain[#chain + 1] = { source = at, via = nxt }
+      at = nxt
+   end
+end
+
+--- The regions a mine map is of, as declared places (a variant is its place), sorted: its
+-- `regions`, or its one `region`.
+-- @tparam table m a mine map
+-- @tparam[opt] table vocabulary a parley.terms vocabulary (ctx.db:vocabulary())
+-- @treturn table the regions
+function kit.regions_of(m, vocabulary)
+   local v = vocabulary or kit.vocabulary()
+   local out, seen = {}, {}
+   for _, r in ipairs(m.regions or { m.region }) do
+      local p = v:canonical_place(r)
+      if not seen[p] then
+         seen[p] = true
+         out[#out + 1] = p
+      end
+   end
+   table.sort(out)
+   return out
 end
 
 --- The key of a stock series: one claimant on one (subject, holder, about, region, canonical

@@ -57,6 +57,10 @@ local function insert_rows(self, db)
          o.version, o.outcome, o.error, o.total or 0, o.truncated and 1 or 0, o.description, o.limit,
          json.encode(o.log or {}), o.seconds)
    end
+   -- the resolutions of people its rules read (parley.engine prepared them)
+   for _, r in ipairs(self.resolutions or {}) do
+      exec(db, "INSERT INTO run_resolutions (run, resolution) VALUES (?, ?)", self.id, r.id)
+   end
    for _, f in ipairs(self.findings) do
       exec(db, "INSERT INTO findings (run, rule, rule_version, severity, message, fingerprint, evidence, " ..
          "measures, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.id, f.rule, f.rule_version, f.severity,

@@ -299,6 +299,56 @@ CREATE TABLE vocabularies (
 }
 for _, t in pairs(ADDED_TABLES) do schema.append_only[#schema.append_only + 1] = t.name end
 
+-- Tables of derived data, by the migration that adds them: computed from the imported records,
+-- replaced when those change, never append-only and never an import's.
+local DERIVED_TABLES = {
+   -- 8: the stored resolution of people (parley.people, docs/people.md). A resolution is one
+   -- parameter set's (its scope, "threshold/review"): the header of each computation stays (a
+   -- run names the one it read), the rows of a scope are its latest computation's, updated in
+   -- place by incremental re-resolution. inputs: the digest of the imports it read.
+   [8] = [[
+CREATE TABLE resolutions (
+  id INTEGER PRIMARY KEY,
+  scope TEXT NOT NULL,
+  resolver TEXT NOT NULL,
+  params TEXT NOT NULL,
+  imports INTEGER NOT NULL,
+  inputs TEXT NOT NULL,
+  decisions TEXT NOT NULL,
+  resolved_at TEXT NOT NULL,
+  basis INTEGER REFERENCES resolutions(id),
+  work TEXT NOT NULL,
+  current INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX resolutions_scope ON resolutions(scope, current);
+CREATE TABLE resolution_people (
+  scope TEXT NOT NULL,
+  id TEXT NOT NULL,
+  names TEXT NOT NULL,
+  PRIMARY KEY (scope, id)
+) WITHOUT ROWID;
+CREATE TABLE resolution_entries (
+  scope TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  person TEXT NOT NULL,
+  PRIMARY KEY (scope, entry)
+) WITHOUT ROWID;
+CREATE TABLE resolution_links (
+  scope TEXT NOT NULL,
+  a TEXT NOT NULL,
+  b TEXT NOT NULL,
+  score REAL NOT NULL,
+  held_apart TEXT,
+  PRIMARY KEY (scope, a, b)
+) WITHOUT ROWID;
+CREATE TABLE run_resolutions (
+  run INTEGER NOT NULL REFERENCES runs(id),
+  resolution INTEGER NOT NULL REFERENCES resolutions(id),
+  PRIMARY KEY (run, resolution)
+) WITHOUT ROWID;
+]],
+}
+
 -- 5 and later: the columns of fields added to a record kind's description after migration 4
 -- (parley.record_schema: a field with `since = N` is added to older stores by migration N).
 -- Migrations 1 to 4 are history, written out above.
@@ -345,10 +395,13 @@ do
       end
    end
    for v in pairs(ADDED_TABLES) do last = math.max(last, v) end
+   for v in pairs(DERIVED_TABLES) do last = math.max(last, v) end
    for v = HISTORY + 1, last do
       local t = ADDED_TABLES[v]
       schema.migrations[v] = (t and (t.sql .. schema.append_only_triggers({ t.name }) .. "\n") or "") ..
-         assert(added[v] or t and "", "no field of the record description has since = " .. v)
+         (DERIVED_TABLES[v] or "") ..
+         assert(added[v] or (t or DERIVED_TABLES[v]) and "",
+            "no field of the record description has since = " .. v)
    end
 end
 

@@ -171,10 +171,11 @@ end
 
 -- The canonical form of a claim's or list's subject and scope, for comparing: {subject =,
 -- kind = "stock"|"event", scope = sorted canonical tags, or nil when the record gives no scope
--- (a count with no scope is not a count of nobody: it compares with any scope)}.
-function Vocabulary:canonical(subject, scope)
+-- (a count with no scope is not a count of nobody: it compares with any scope)}, and the
+-- region's declared place (`region`, when a region is given: a variant is its place).
+function Vocabulary:canonical(subject, scope, region)
    local name, kind = self:canonical_subject(subject)
-   return { subject = name, kind = kind, scope = self:canonical_scope(scope) }
+   return { subject = name, kind = kind, scope = self:canonical_scope(scope), region = self:canonical_place(region) }
 end
 
 -- The declared place a region's name is (itself, or the place it is a variant of), or nil

@@ -95,16 +95,74 @@ function common.party_label(data, id, escape)
    return escape(id)
 end
 
--- What moved in one transfer: "AZE → ARM: 15 detainees", "ARM → AZE: 1 mine map (Agdam, 97,000 mines)".
+-- A transfer's count by category: " (30 soldiers, 14 civilians)", or "".
+function common.by_scope(people)
+   if not people or not people.by_scope then return "" end
+   local tags = {}
+   for tag in pairs(people.by_scope) do tags[#tags + 1] = tag end
+   table.sort(tags, function(a, b)
+      local na, nb = people.by_scope[a], people.by_scope[b]
+      if na ~= nb then return na > nb end
+      return a < b
+   end)
+   for i, tag in ipairs(tags) do tags[i] = string.format("%d %s", people.by_scope[tag], tag) end
+   return " (" .. table.concat(tags, ", ") .. ")"
+end
+
+-- The regions of a mine map: "Agdam", or "Fuzuli + Zangilan together" for a map of several.
+function common.map_regions(m)
+   if m.regions then
+      return table.concat(m.regions, " + ") .. (#m.regions > 1 and " together" or "")
+   end
+   return m.region or ""
+end
+
+-- A mediator: a party id ("RUS"), or a named person with their role and party: "Antony
+-- Blinken, Secretary of State (USA)". label(party id) gives the party as the format writes it
+-- (default: the id); escape is applied to the person and role (default: none).
+function common.mediator(m, label, escape)
+   label, escape = label or tostring, escape or tostring
+   if type(m) ~= "table" then return label(m) end
+   local s = m.person and escape(m.person) or label(m.party)
+   if m.role then s = s .. ", " .. escape(m.role) end
+   if m.person and m.party then s = s .. " (" .. label(m.party) .. ")" end
+   return s
+end
+
+-- An exchange's mediators as a format writes them: "RUS; ICRC delegation, health check (ICRC)".
+function common.mediators(x, label, escape, sep)
+   local out = {}
+   for i, m in ipairs(x.mediators or {}) do out[i] = common.mediator(m, label, escape) end
+   return table.concat(out, sep or "; ")
+end
+
+-- The sources a claim or list names: its `sources`, or its one `source`.
+function common.sources_of(r)
+   if r.sources then return r.sources end
+   return { r.source }
+end
+
+-- A source's provenance for a report: " (via wire-2020-12-14)", " (relaying aze-presidency-...)"
+-- for an origin that is no source of the store, or "".
+function common.provenance(s)
+   if not s then return "" end
+   if s.via then return " (via " .. s.via .. ")" end
+   if s.origin then return " (relaying " .. s.origin .. ")" end
+   return ""
+end
+
+-- What moved in one transfer: "AZE → ARM: 44 detainees (30 soldiers, 14 civilians)", "ARM → AZE: 1 mine map
+-- (Agdam, 97,000 mines)".
 function common.transfer(t)
    local parts = {}
-   if t.detainees then parts[#parts + 1] = string.format("%d detainee%s", t.detainees.count,
-      t.detainees.count == 1 and "" or "s") end
-   if t.remains then parts[#parts + 1] = string.format("remains of %d", t.remains.count) end
+   if t.detainees then parts[#parts + 1] = string.format("%d detainee%s%s", t.detainees.count,
+      t.detainees.count == 1 and "" or "s", common.by_scope(t.detainees)) end
+   if t.remains then parts[#parts + 1] = string.format("remains of %d%s", t.remains.count,
+      common.by_scope(t.remains)) end
    if t.mine_maps then
       local regions, mines = {}, 0
       for _, m in ipairs(t.mine_maps) do
-         regions[#regions + 1] = m.region
+         regions[#regions + 1] = common.map_regions(m)
          mines = mines + (m.mines or 0)
       end
       parts[#parts + 1] = string.format("%d mine map%s (%s%s)", #t.mine_maps, #t.mine_maps == 1 and "" or "s",
@@ -269,6 +327,21 @@ function common.imports_line(model)
       s = s .. string.format("; %d later import%s not shown", im.later, im.later == 1 and "" or "s")
    end
    return s
+end
+
+-- Which resolution of people the run's rules read: "people: resolution 3 (resolver 2,
+-- threshold 0.9, review 0.75, imports 1 to 2, 1 decision)", or nil when no rule needed one.
+function common.resolutions_line(model)
+   local rs = model.run.resolutions
+   if not rs or #rs == 0 then return nil end
+   local parts = {}
+   for i, r in ipairs(rs) do
+      local p = type(r.params) == "table" and r.params or {}
+      parts[i] = string.format("resolution %d (resolver %s, threshold %s, review %s, imports 1 to %d, %d decision%s%s)",
+         r.id, tostring(r.resolver), tostring(p.threshold), tostring(p.review), r.imports or 0, r.decisions or 0,
+         r.decisions == 1 and "" or "s", r.current and "" or "; since re-resolved")
+   end
+   return "people: " .. table.concat(parts, ", ")
 end
 
 -- "new" / "persisting" for a finding of this run, as the history found it.

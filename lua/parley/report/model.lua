@@ -8,6 +8,7 @@ local vocab = require "parley.vocab"
 local core = require "parley.core"
 local dates = require "parley.dates"
 local history = require "parley.history"
+local json = require "parley.json"
 local records = require "parley.records"
 local count_key = require("parley.rulekit").count_key -- the grouping count_gap uses
 local common = require "parley.report.common"
@@ -128,6 +129,31 @@ local function load_data(db, present)
    return data
 end
 
+-- The resolutions of people the run's rules read (docs/people.md): the run's own list
+-- (run.resolutions, {id, scope}) or what the store recorded for a stored run, each with the
+-- header the store keeps ({id, scope, resolver, params, imports, decisions = n, current}).
+local function resolutions_of(db, run)
+   local ids = {}
+   if run.resolutions then
+      for _, r in ipairs(run.resolutions) do ids[#ids + 1] = r.id end
+   elseif run.id then
+      for row in db:query("SELECT resolution FROM run_resolutions WHERE run = ? ORDER BY resolution", run.id) do
+         ids[#ids + 1] = row.resolution
+      end
+   end
+   local out = {}
+   for _, id in ipairs(ids) do
+      local row = db:first("SELECT * FROM resolutions WHERE id = ?", id)
+      if row then
+         local decisions = json.decode(row.decisions)
+         out[#out + 1] = { id = row.id, scope = row.scope, resolver = row.resolver, params = json.decode(row.params),
+            imports = row.imports, decisions = type(decisions) == "table" and #decisions or 0,
+            current = row.current == 1 }
+      end
+   end
+   return out
+end
+
 -- The imports the report shows the records of: those the run read (run.imports: 1 to N), or
 -- every import when the run did not record them (stored before parley recorded it). {upto
 -- (nil: all), shown = {{id, name, imported_at}}, later (how many imports came after)}.
@@ -191,6 +217,8 @@ function model.gather(run, opts)
       end
       local oki, imports = pcall(imports_of, db, (opts.data == false or present) and run.imports or nil)
       m.imports = oki and imports or nil
+      local okr, resolutions = pcall(resolutions_of, db, run)
+      m.run.resolutions = okr and resolutions or nil
       if opts.data == "exchanges" then
          local ok2, exchanges = pcall(load_exchanges, db, present)
          m.data = ok2 and { exchanges = exchanges } or nil

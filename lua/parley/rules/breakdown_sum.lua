@@ -66,10 +66,10 @@ local function report(ctx, w, parts, sum, complete, missing)
       more = ", more than the total" .. (#missing > 0 and string.format(" although %s %s no count of %s own",
          kit.scope_words(missing), #missing == 1 and "has" or "have", #missing == 1 and "its" or "their") or "")
    end
-   local claim_ids, sources, details_parts = { w.id }, { w.source }, {}
+   local claim_ids, sources, details_parts = { w.id }, kit.ids(kit.sources_of(w)), {}
    for k, c in ipairs(parts) do
       claim_ids[#claim_ids + 1] = c.id
-      sources[#sources + 1] = c.source
+      for _, s in ipairs(kit.sources_of(c)) do sources[#sources + 1] = s end
       details_parts[k] = { claim = c.id, scope = kit.scope_of(c), best = kit.best(c.count) }
    end
    ctx:finding({

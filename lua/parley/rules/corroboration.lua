@@ -6,7 +6,10 @@
 -- the threshold. It says the same in another current claim of the same subject, holder, about
 -- and region (subjects in their canonical forms), of a like scope (the same canonical scope
 -- set, or one of the two stating none), for a period that can overlap, with a count whose
--- range overlaps or the same value. See docs/rules/corroboration.md.
+-- range overlaps or the same value. Sources are read by their origin (kit.origin: `via`,
+-- `origin`): a claim is self-sourced when every statement it rests on is the claimant's, and two
+-- sources that relay one statement are one origin, never each other's corroboration. See
+-- docs/rules/corroboration.md.
 local json = require "parley.json"
 local kit = require "parley.rulekit"
 local vocab = require "parley.vocab"
@@ -44,13 +47,15 @@ local function claim_rows(ctx, subject)
    local v = ctx.db:vocabulary()
    local only = subject and v:canonical_subject(subject)
    local keys = {}
-   local rows, state, control = ctx.db:query("SELECT id, claimant, source, subject, holder, about, region, " ..
+   local rows, state, control = ctx.db:query("SELECT id, claimant, source, sources, subject, holder, about, " ..
+      "region, from_party AS \"from\", to_party AS \"to\", " ..
       "scope, as_of, as_of_start, as_of_end, count_exact, count_best, count_low, count_high, count_approx, " ..
       "value_type, value FROM claims ORDER BY as_of_start, id")
    return function()
       for c in rows, state, control do
          local stored = c.scope
          c.scope = stored and json.decode(stored) or nil
+         c.sources = c.sources and json.decode(c.sources) or nil
          kit.canonical(c, v)
          if not only or c.canonical.subject == only then
             local sk = keys[stored or ""]
@@ -76,19 +81,36 @@ local function independent_of(party, c)
    return party ~= nil and party ~= c.claimant and party ~= c.holder and party ~= c.about
 end
 
--- The claims that can corroborate others (a well-graded source with a known party), by what
--- they are about, with only what the comparison needs.
+-- Where each source of a claim comes from: {source, origin, party (the origin's publishing
+-- party, nil for an origin that is no source of the store), relays ({source, via} passed)}.
+local function origins_of(c, sources)
+   local out = {}
+   for _, id in ipairs(kit.sources_of(c)) do
+      local origin, relays = kit.origin(sources, id)
+      local o = sources[origin]
+      out[#out + 1] = { source = id, origin = origin, party = o and o.party, relays = relays }
+   end
+   return out
+end
+
+-- The claims that can corroborate others (a well-graded source whose origin has a known
+-- party), by what they are about, with only what the comparison needs: one entry per such
+-- source.
 local function corroborators(ctx, sources, gone)
    local p = ctx.params
    local groups = {}
    for c in claim_rows(ctx, p.subject) do
-      local s = sources[c.source]
-      if not gone[c.id] and well_graded(s, p) and s.party then
-         local key = count_key(c)
-         groups[key] = groups[key] or {}
-         local low, high = range(c, p.approx_margin)
-         table.insert(groups[key], { id = c.id, party = s.party, first = c.as_of_start, last = c.as_of_end,
-            low = low, high = high, value_type = c.value_type, value = c.value, sk = c.sk })
+      if not gone[c.id] then
+         for _, o in ipairs(origins_of(c, sources)) do
+            if well_graded(sources[o.source], p) and o.party then
+               local key = count_key(c)
+               groups[key] = groups[key] or {}
+               local low, high = range(c, p.approx_margin)
+               table.insert(groups[key], { id = c.id, party = o.party, origin = o.origin, source = o.source,
+                  first = c.as_of_start, last = c.as_of_end, low = low, high = high, value_type = c.value_type,
+                  value = c.value, sk = c.sk })
+            end
+         end
       end
    end
    return groups
@@ -96,8 +118,9 @@ end
 
 -- Does d, from an independent party, of a like scope and for a period that can overlap c's,
 -- say the same: a count whose range overlaps c's, or the same value?
-local function says_the_same(c, low, high, d)
-   if d.id == c.id or not independent_of(d.party, c) or not (c.as_of_start <= d.last and d.first <= c.as_of_end) then
+local function says_the_same(c, low, high, d, whoever)
+   if d.id == c.id or not (whoever or independent_of(d.party, c)) or
+      not (c.as_of_start <= d.last and d.first <= c.as_of_end) then
       return false
    end
    if c.sk ~= d.sk and c.sk ~= "" and d.sk ~= "" then return false end
@@ -106,34 +129,75 @@ local function says_the_same(c, low, high, d)
    return false
 end
 
-local function corroborated(c, group, margin)
+-- Corroborated by a claim of the group on an origin of its own? Else the sources that said
+-- the same but relay one of c's own origins (one statement, published again), by id.
+local function corroborated(c, group, margin, own_origins)
    local low, high = range(c, margin)
+   local relayed = {}
    for _, d in ipairs(group or {}) do
-      if says_the_same(c, low, high, d) then return true end
+      if own_origins[d.origin] then
+         if says_the_same(c, low, high, d, true) then relayed[d.source] = d.origin end
+      elseif says_the_same(c, low, high, d) then
+         return true
+      end
    end
-   return false
+   return false, relayed
 end
 
-local function report(ctx, c, s, own, weak)
+-- "synd relays wire; am-press relays aze-mod": the relays among a claim's sources and the
+-- sources that said the same from one of its origins.
+local function relay_words(origins, relayed)
+   local said, out = {}, {}
+   local function add(source, origin)
+      if source ~= origin and not said[source] then
+         said[source] = true
+         out[#out + 1] = string.format("%s relays %s", source, origin)
+      end
+   end
+   for _, o in ipairs(origins) do add(o.source, o.origin) end
+   local ids = {}
+   for id in pairs(relayed or {}) do ids[#ids + 1] = id end
+   table.sort(ids)
+   for _, id in ipairs(ids) do add(id, relayed[id]) end
+   return out
+end
+
+local function report(ctx, c, s, own, weak, origins, relayed)
    local p = ctx.params
    local grade = (s.reliability or "?") .. (s.credibility and tostring(s.credibility) or "?")
    local reasons = {}
-   if own then reasons[#reasons + 1] = "the claimant's own source" end
+   if own then reasons[#reasons + 1] = "the claimant's own source" .. (#origins > 1 and "s" or "") end
    if weak then
-      reasons[#reasons + 1] = (s.reliability and s.credibility) and
+      reasons[#reasons + 1] = #origins > 1 and "sources none of which is well graded" or
+         (s.reliability and s.credibility) and
          string.format("a source graded %s, below %s%d", grade, p.min_reliability, p.min_credibility) or
          "an ungraded source"
    end
+   local ids, distinct, seen = kit.sources_of(c), {}, {}
+   for _, o in ipairs(origins) do
+      if not seen[o.origin] then
+         seen[o.origin] = true
+         distinct[#distinct + 1] = o.origin
+      end
+   end
+   local relays = relay_words(origins, relayed)
+   local evidence_sources = kit.ids(ids, distinct)
+   for id in pairs(relayed or {}) do evidence_sources[#evidence_sources + 1] = id end
+   evidence_sources = kit.ids(evidence_sources)
    ctx:finding({
       severity = not own and p.weak_severity or nil,
-      message = string.format("%s's claim %s (%s%s%s%s, %s) rests only on %s (%s), and no independent " ..
+      message = string.format("%s's claim %s (%s%s%s%s%s, %s) rests only on %s (%s%s), and no independent " ..
          "source says the same", c.claimant, c.id, c.canonical.subject, c.holder and (" held by " .. c.holder) or "",
-         c.about and (", about " .. c.about) or "", c.sk ~= "" and (", " .. kit.scope_words(kit.scope_of(c))) or "",
-         c.as_of, table.concat(reasons, " and "), c.source),
-      evidence = { claims = { c.id }, sources = { c.source }, parties = { c.claimant } },
-      measures = { own_source = own and 1 or 0, below_grade = weak and 1 or 0 },
+         c.about and (", about " .. c.about) or "", c.from and string.format(", from %s to %s", c.from, c.to or "?")
+         or "", c.sk ~= "" and (", " .. kit.scope_words(kit.scope_of(c))) or "",
+         c.as_of, table.concat(reasons, " and "), table.concat(ids, ", "),
+         #relays > 0 and string.format("; %s: %d origin%s", table.concat(relays, ", "), #distinct,
+            #distinct == 1 and "" or "s") or ""),
+      evidence = { claims = { c.id }, sources = evidence_sources, parties = { c.claimant } },
+      measures = { own_source = own and 1 or 0, below_grade = weak and 1 or 0, origins = #distinct },
       details = {
-         source = c.source, source_party = s.party, reliability = s.reliability,
+         source = ids[1], sources = #ids > 1 and ids or nil, origins = distinct, relays = #relays > 0 and relays or nil,
+         source_party = s.party, reliability = s.reliability,
          credibility = s.credibility, threshold = p.min_reliability .. tostring(p.min_credibility),
          reasons = reasons, scope = kit.scope_of(c),
       },
@@ -148,22 +212,29 @@ local function run(ctx)
    local groups = corroborators(ctx, sources, gone)
    -- each self-sourced or weakly graded claim against its group
    for c in claim_rows(ctx, p.subject) do
-      local s = sources[c.source]
       -- an observer (a claimant that is neither the holder nor the about side of a claim
       -- that names one) publishing its own findings is not a party speaking about itself
       local observer = p.trust_observers and (c.holder or c.about) and c.claimant ~= c.holder and
          c.claimant ~= c.about
-      local own = s.party == c.claimant and not observer
-      local weak = not well_graded(s, p)
-      if not gone[c.id] and (own or weak) and not corroborated(c, groups[count_key(c)], p.approx_margin) then
-         report(ctx, c, s, own, weak)
+      -- self-sourced: every statement it rests on is the claimant's (a relay of the
+      -- claimant's statement is the claimant's); weak: none of its sources is well graded
+      local origins = origins_of(c, sources)
+      local own, weak, own_origins = not observer, true, {}
+      for _, o in ipairs(origins) do
+         if o.party ~= c.claimant then own = false end
+         if well_graded(sources[o.source], p) then weak = false end
+         own_origins[o.origin] = true
+      end
+      if not gone[c.id] and (own or weak) then
+         local ok, relayed = corroborated(c, groups[count_key(c)], p.approx_margin, own_origins)
+         if not ok then report(ctx, c, sources[origins[1].source], own, weak, origins, relayed) end
       end
    end
 end
 
 return {
    id = "corroboration",
-   version = "2.0.0",
+   version = "2.1.0",
    description = "Claims resting only on the claimant's own source or on a source graded below a threshold, " ..
       "that no independent source corroborates.",
    severity = "medium",

@@ -34,7 +34,7 @@ local function report(ctx, a, b, g)
          a.as_of, kit.scope_words(scope_a), b.claimant, say(b.count), b.as_of, kit.scope_words(scope_b),
          g.ratio == math.huge and "" or string.format(": %.1f times as many", g.ratio)),
       evidence = { claims = { a.id, b.id },
-         sources = a.source == b.source and { a.source } or { a.source, b.source },
+         sources = kit.ids(kit.sources_of(a), kit.sources_of(b)),
          parties = { a.claimant, b.claimant } },
       -- no ratio when the smaller count is zero: it would be infinite
       measures = { ratio = g.ratio ~= math.huge and g.ratio or nil, difference = g.difference,

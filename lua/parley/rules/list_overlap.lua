@@ -166,6 +166,9 @@ return {
    description = "Two parties' named lists of the same people, linked person by person across " ..
       "Armenian, Azerbaijani, Russian and Latin spellings: who is on both and who on one only.",
    severity = "medium",
+   -- the engine resolves the store once for every rule that needs people, with its threshold
+   -- and review, and this rule reads that stored resolution
+   needs = { "people" },
    params = {
       threshold = { type = "number", min = 0, max = 1,
          description = "the score at which two entries are the same person (default: parley.names')" },

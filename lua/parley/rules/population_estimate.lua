@@ -311,9 +311,11 @@ end
 local function sources_of(lists)
    local out, seen = {}, {}
    for _, l in ipairs(lists) do
-      if l.source and not seen[l.source] then
-         seen[l.source] = true
-         out[#out + 1] = l.source
+      for _, s in ipairs(kit.sources_of(l)) do
+         if not seen[s] then
+            seen[s] = true
+            out[#out + 1] = s
+         end
       end
    end
    return #out > 0 and out or nil
@@ -622,6 +624,9 @@ return {
    description = "Estimates of a population's size from the parties' named lists of it: multiple-systems " ..
       "estimation (log-linear models) for three to five lists, Chapman for two, with the method's assumptions.",
    severity = "info",
+   -- the engine resolves the store once for every rule that needs people (with parley.names'
+   -- threshold and review: this rule has none of its own), and this rule reads it
+   needs = { "people" },
    params = {
       subject = { type = "string", description = "only lists of this subject" },
       min_entries = { type = "integer", default = 1, min = 0,

@@ -12,6 +12,7 @@
 -- uncertain pair) is a finding for review (still_listed_review, unlisted_review).
 -- See docs/rules/release_accounting.md.
 local dates = require "parley.dates"
+local json = require "parley.json"
 local kit = require "parley.rulekit"
 local names = require "parley.names"
 local people = require "parley.people"
@@ -72,8 +73,24 @@ local function first_release_after(list, period)
    return lo
 end
 
-local function released_between(a, b, releases, other)
+-- The part of release r of a scope's canonical tags, by the transfer's by_scope (30 of 44 were
+-- soldiers), or nil when the transfer does not split so.
+local function released_of_scope(r, scope)
+   if not r.by_scope then return nil end
+   local n = 0
+   for _, tag in ipairs(scope) do
+      if r.by_scope[tag] == nil then return nil end
+      n = n + r.by_scope[tag]
+   end
+   return n
+end
+
+-- The releases certainly between claims a and b: their total, their exchanges, those that
+-- can fall on either date, and (for a scoped series) the part of the scope's tags when every
+-- release between says it by category, else nil.
+local function released_between(a, b, releases, other, scope)
    local released, xs, unclear = 0, {}, {}
+   local in_scope = scope and #scope > 0 and 0 or nil
    local list = releases[a.holder] or {}
    for i = first_release_after(list, a.as_of_period), #list do
       local r = list[i]
@@ -83,12 +100,14 @@ local function released_between(a, b, releases, other)
          if dates.before(a.as_of_period, d) and dates.before(d, b.as_of_period) then
             released = released + r.count
             xs[#xs + 1] = r.x.id
+            local part = in_scope and released_of_scope(r, scope)
+            in_scope = part and in_scope + part or nil
          else
             unclear[#unclear + 1] = r.x.id
          end
       end
    end
-   return released, xs, unclear
+   return released, xs, unclear, in_scope
 end
 
 local function what_of(a, p)
@@ -106,7 +125,7 @@ local function report_over_release(ctx, a, b, other, released, xs)
       message = string.format("%s was %s (%s, %s); %s released %d to %s in %s: released more than were " ..
          "claimed held", what_of(a, p), say(a.count), a.id, a.as_of, a.holder, released, other or "the other side",
          listing(xs)),
-      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
+      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids(kit.sources_of(a), kit.sources_of(b)),
          parties = ids({ a.claimant, a.holder }) },
       measures = { released = released, previous = best_of(a.count) },
       details = { kind = "over_release", scope = kit.scope_of(a) },
@@ -117,12 +136,13 @@ end
 -- The later count against what the releases leave. A series stating no scope is the whole:
 -- it falls by what was released. A scoped series falls by at most that (a release does not
 -- say which of its persons were soldiers or civilians): a count outside that range is a finding.
-local function report_count(ctx, a, b, other, released, xs)
+local function report_count(ctx, a, b, other, released, xs, in_scope)
    local p = ctx.params
    local before, claimed = best_of(a.count), best_of(b.count)
    local scope = kit.scope_of(a)
-   local scoped = #scope > 0
-   local low, high = before - released, before
+   -- a release by category moves a scoped series by its part: no range left
+   local scoped = #scope > 0 and not in_scope
+   local low, high = before - (in_scope or released), before
    if not scoped then high = low end
    if claimed >= low - p.tolerance and claimed <= high + p.tolerance then return end
    xs = ids(xs)
@@ -133,15 +153,16 @@ local function report_count(ctx, a, b, other, released, xs)
       how = string.format("fell by %s", num(before - claimed))
    end
    local expected_said = scoped and string.format("at least %s (the releases do not say how many were %s)",
-      num(low), kit.scope_words(scope)) or num(low)
+      num(low), kit.scope_words(scope)) or in_scope and string.format("%s (%s of them %s, by the transfers' " ..
+      "categories)", num(low), num(in_scope), kit.scope_words(scope)) or num(low)
    ctx:finding({
       message = string.format("%s was %s (%s, %s); %s released %d to %s in %s, so %s was expected, but %s " ..
          "claims %s (%s, %s): it %s", what_of(a, p), say(a.count), a.id, a.as_of, a.holder, released,
          other or "the other side", listing(xs), expected_said, b.claimant, say(b.count), b.id, b.as_of, how),
-      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids({ a.source, b.source }),
+      evidence = { claims = { a.id, b.id }, exchanges = xs, sources = ids(kit.sources_of(a), kit.sources_of(b)),
          parties = ids({ a.claimant, a.holder }) },
       measures = { expected = low, claimed = claimed, released = released, previous = before,
-         expected_high = scoped and high or nil },
+         expected_high = scoped and high or nil, released_in_scope = in_scope },
       details = { kind = "count", scope = scope },
    })
 end
@@ -161,12 +182,12 @@ local function counts(ctx, releases)
       local series = kit.series(g, tie) -- each claim certainly after the one before
       for i = 2, #series do
          local a, b = series[i - 1], series[i]
-         local released, xs, unclear = released_between(a, b, releases, g.other)
+         local released, xs, unclear, in_scope = released_between(a, b, releases, g.other, g.scope)
          if #unclear > 0 then
             ctx.log(string.format("%s -> %s: left out, exchange %s can fall on either claim's date", a.id, b.id,
                listing(unclear)))
          elseif released > 0 and not (#g.scope == 0 and report_over_release(ctx, a, b, g.other, released, xs)) then
-            report_count(ctx, a, b, g.other, released, xs)
+            report_count(ctx, a, b, g.other, released, xs, in_scope)
          end
       end
    end
@@ -539,12 +560,20 @@ local function current_exchanges(ctx)
    end
    -- p.subject names a column: detainees or remains (the parameter allows no other value)
    if p.subject ~= "detainees" and p.subject ~= "remains" then error("subject must be detainees or remains", 0) end
-   for r in ctx.db:query("SELECT exchange, from_party, to_party, " .. p.subject .. " AS n FROM transfers " ..
-      "WHERE " .. p.subject .. " IS NOT NULL ORDER BY exchange, position") do
+   local v = ctx.db:vocabulary()
+   for r in ctx.db:query("SELECT exchange, from_party, to_party, " .. p.subject .. " AS n, " .. p.subject ..
+      "_by_scope AS by_scope FROM transfers WHERE " .. p.subject .. " IS NOT NULL ORDER BY exchange, position") do
       local x = exchange_of[r.exchange]
       if x then
          x.transfers = x.transfers or {}
-         x.transfers[#x.transfers + 1] = { from = r.from_party, to = r.to_party, count = r.n }
+         -- the count by category, in canonical scope tags (military is soldiers)
+         local by_scope
+         for tag, n in pairs(r.by_scope and json.decode(r.by_scope) or {}) do
+            by_scope = by_scope or {}
+            local canonical = v:scope(tag) or tag
+            by_scope[canonical] = (by_scope[canonical] or 0) + n
+         end
+         x.transfers[#x.transfers + 1] = { from = r.from_party, to = r.to_party, count = r.n, by_scope = by_scope }
       end
    end
    return order, exchange_of
@@ -560,7 +589,7 @@ local function releases_by_holder(exchanges)
          releases[t.from] = list
          local reach = x.date_period.last
          if #list > 0 and list[#list].reach > reach then reach = list[#list].reach end
-         list[#list + 1] = { x = x, to = t.to, count = t.count, reach = reach }
+         list[#list + 1] = { x = x, to = t.to, count = t.count, by_scope = t.by_scope, reach = reach }
       end
    end
    return releases
@@ -578,6 +607,9 @@ return {
    description = "Counts that do not fall by the number released in exchanges, released persons still on later " ..
       "lists of detainees, and released persons never on the receiving side's own lists.",
    severity = "medium",
+   -- the engine resolves the store once for every rule that needs people, with its threshold
+   -- and review, and this rule reads that stored resolution
+   needs = { "people" },
    params = {
       subject = { type = "string", default = "detainees", values = { "detainees", "remains" },
          description = "what is released and counted: detainees or remains" },

@@ -141,7 +141,7 @@ local function report(ctx, a, b, best_a, best_b)
    ctx:finding({
       message = table.concat(parts, "; "),
       evidence = { claims = { a.id, b.id },
-         sources = a.source == b.source and { a.source } or { a.source, b.source },
+         sources = kit.ids(kit.sources_of(a), kit.sources_of(b)),
          parties = { a.claimant, b.claimant } },
       measures = measures,
       details = details,

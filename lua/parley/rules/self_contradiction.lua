@@ -121,7 +121,7 @@ local function report_denial(ctx, c, after, maps, mines, regions)
          first.certain and "" or " (the dates overlap: the denial may have come after)",
          #more > 0 and ("; later handovers: " .. listing(more)) or ""),
       evidence = { claims = { c.id }, exchanges = { first.x.id },
-         sources = ids({ c.source }, first.x.sources or {}), parties = { c.claimant } },
+         sources = ids(kit.sources_of(c), first.x.sources or {}), parties = { c.claimant } },
       measures = { maps = maps, mines = mines, certain = first.certain and 1 or 0 },
       -- capped, so that details stay well within their 64 KiB
       details = { kind = "denial", exchanges = { table.unpack(xids, 1, math.min(#xids, 200)) },
@@ -202,7 +202,7 @@ local function report_reversal(ctx, before, prev, cur, fell, rise, cargo, out, t
       why = why .. string.format(" although %s released %d in %s between them", cur.holder, total,
          listing(xids))
    end
-   local sources = { cur.source, prev.source, fell and before.source or nil }
+   local sources = ids(kit.sources_of(cur), kit.sources_of(prev), fell and kit.sources_of(before) or {})
    ctx:finding({
       message = string.format("%s's count of %s (%s) %s, with no exchange bringing %s to %s between them",
          cur.claimant, what_of(cur), kit.scope_words(kit.scope_of(cur)), why, cargo or kit.canonical(cur).subject,
@@ -287,7 +287,7 @@ local function flips(ctx, claims)
             ctx:finding({
                message = string.format("%s asserted %s false (%s, %s) and later true (%s, %s)", f.claimant,
                   what_of(f), f.id, f.as_of, t.id, t.as_of),
-               evidence = { claims = { f.id, t.id }, sources = ids({ f.source, t.source }),
+               evidence = { claims = { f.id, t.id }, sources = ids(kit.sources_of(f), kit.sources_of(t)),
                   parties = { f.claimant } },
                details = { kind = "flip" },
             })

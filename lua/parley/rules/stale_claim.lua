@@ -106,7 +106,7 @@ local function report(ctx, c, age, reference, reference_from)
       severity = age > p.old_after_days and p.old_severity or nil,
       message = string.format("%s's claim %s (%s, as of %s) is %d days old on %s and %s has said nothing " ..
          "newer on it", c.claimant, c.id, what, c.as_of, age, reference, c.claimant),
-      evidence = { claims = { c.id }, sources = { c.source }, parties = { c.claimant } },
+      evidence = { claims = { c.id }, sources = kit.sources_of(c), parties = { c.claimant } },
       measures = { age_days = age, max_age_days = p.max_age_days },
       details = { reference = reference, reference_from = reference_from, as_of_end = c.as_of_end },
    })

@@ -599,7 +599,8 @@ local function page_top(o, model)
       ' · config sha256 <span class="ids">' .. id_html(r.config_sha256 or "") .. "</span> · parley " ..
       esc(model.version) .. "</p>" .. (common.imports_line(model) and ('<p class="meta imports">' ..
       esc(common.imports_line(model)) .. "</p>") or "") .. (common.share_line(model) and ('<p class="meta share">' ..
-      esc(common.share_line(model)) .. "</p>") or "") .. "</header>"
+      esc(common.share_line(model)) .. "</p>") or "") .. (common.resolutions_line(model) and
+      ('<p class="meta people">' .. esc(common.resolutions_line(model)) .. "</p>") or "") .. "</header>"
 end
 
 -- The table of contents: the sections of the records only when the store is there.

@@ -16,7 +16,7 @@ local function run_line(model)
    return json.encode({
       type = "run", id = r.id, config = r.config, config_sha256 = r.config_sha256,
       started_at = r.started_at, finished_at = r.finished_at, status = r.status,
-      imports = r.imports, share = model.share,
+      imports = r.imports, resolutions = r.resolutions, share = model.share,
    })
 end
 

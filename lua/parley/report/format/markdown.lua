@@ -154,6 +154,8 @@ local function title(o, model)
       esc(r.started_at or ""), esc(r.finished_at or ""), esc(r.config_sha256 or ""), esc(model.version)))
    local imports = common.imports_line(model)
    if imports then para(o, esc(imports) .. ".") end
+   local resolved = common.resolutions_line(model)
+   if resolved then para(o, esc(resolved) .. ".") end
    local shared = common.share_line(model)
    if shared then para(o, esc(shared)) end
 end

@@ -59,7 +59,7 @@ local function latest_exchanges(line, model)
    for i = #exchanges - shown + 1, #exchanges do
       local x = exchanges[i]
       line(string.format("[exchange] %s, %s%s: %s%s", x.id, x.date, x.place and (", " .. x.place) or "",
-         common.exchange_moved(x), x.mediators and ("; mediated by " .. table.concat(x.mediators, ", ")) or ""))
+         common.exchange_moved(x), x.mediators and ("; mediated by " .. common.mediators(x, nil, nil, ", ")) or ""))
    end
    if #exchanges > shown then line(string.format("[exchange] (%d earlier ones)", #exchanges - shown)) end
 end
@@ -103,6 +103,8 @@ function text.render(model, opts)
    end
    local shared = common.share_line(model)
    if shared then line(shared) end
+   local resolved = common.resolutions_line(model)
+   if resolved then line(resolved) end
    findings(line, paint, model)
    failed_and_truncated(line, paint, model)
    latest_exchanges(line, model)
