@@ -4,7 +4,7 @@
 -- planted in it, and the answers known.
 --
 -- As a module (dofile("bench/gen.lua") or require from bench/ on the path) it returns
---   generate(scale, seed) -> dataset, planted
+--   generate(scale, seed) -> dataset, planted, params (the rules' parameters on it, by rule)
 -- `dataset` is a table db:import takes (docs/dataset.md); `planted` lists the findings the
 -- built-in rules must produce on it, and only those:
 --   { rule = RULE_ID, evidence = { claims = {...}, lists = {...}, exchanges = {...} } (the kinds
@@ -27,7 +27,11 @@
 --   4  map_completeness (coverage): AZE's claim of mines ARM laid, mapped well below it (k % 20 ==
 --      4: with AZE's word that the maps are not complete); with two such regions or more, the
 --      total over them too
---   5  corroboration: a self-sourced, weakly graded claim
+--   5  corroboration: a self-sourced, weakly graded claim; k % 20 == 5: ARM's list, early in 2021,
+--      of three of its people AZE holds (names of their own, written in Armenian, with birth
+--      years): one AZE releases in Latin, one whose remains AZE returns in the last exchange, and
+--      one nothing accounts for: one unaccounted_persons finding for holder AZE over all such
+--      lists (the rule is run with `since: 2021-01-01`, PARAMS below)
 --   6  map_completeness (map): a handed-over map lacking Protocol II fields; scope_mismatch: counts
 --      close but scoped differently, ARM's own breakdown of its total explaining the gap (a part
 --      by the subset reading, neither compared nor summed short of its total); k % 20 == 16:
@@ -48,7 +52,10 @@
 -- count_gap's max_ratio (1.5) of each other and unscoped, self-sourced claims have an ICRC count
 -- that corroborates them, every claim is within 180 days of the newest record unless planted as
 -- stale or updated by a later claim of its claimant, no series of counts goes down and back up,
--- NK's count falls by what it released, the unmatched persons of two lists are written in
+-- NK's count falls by what it released (and NK releases by name every person AZE lists as held
+-- by NK), persons are released in Latin and listed in Armenian or Russian (the resolution of
+-- people ties them), the fillers of AZE's later lists have given names no released person has
+-- (a namesake there would be for review), the unmatched persons of two lists are written in
 -- different scripts (so that exact name matching finds exactly the planted m), the persons
 -- released are on the receiving side's own earlier lists and on no later list, every map
 -- carries the eight Protocol II fields, and the maps of a region where mines are claimed laid
