@@ -797,18 +797,30 @@ local function key(rule, evidence)
 end
 local want, got = {}, {}
 for _, p in ipairs(planted) do
-   if running[p.rule] then want[key(p.rule, p.evidence)] = true end
+   if running[p.rule] then want[key(p.rule, p.evidence)] = p end
 end
-for _, f in ipairs(run.findings) do got[key(f.rule, f.evidence)] = true end
-local missing, extra = 0, 0
+for _, f in ipairs(run.findings) do got[key(f.rule, f.evidence)] = f end
+local missing, extra, wrong = 0, 0, 0
 for k in pairs(want) do if not got[k] then missing = missing + 1 end end
 for k in pairs(got) do if not want[k] then extra = extra + 1 end end
+-- the planted measures too (but a population estimate's m, which names matched across scripts
+-- can move: spec/generator_spec.lua says when it is exact)
+for k, p in pairs(want) do
+   local f = got[k]
+   for name, v in pairs(f and p.measures or {}) do
+      local m = f.measures and f.measures[name]
+      if not (p.rule == "population_estimate" and name == "m") and (type(m) ~= "number" or math.abs(m - v) > 1e-9) then
+         wrong = wrong + 1
+         print(string.format("  %s: measure %s is %s, planted %s", k, name, tostring(m), tostring(v)))
+      end
+   end
+end
 for _, o in ipairs(run.outcomes) do
    print(string.format("  %-20s %-8s %5d findings %7.3f s", o.rule, o.outcome, o.total, o.seconds or 0))
 end
 local n_want = 0
 for _ in pairs(want) do n_want = n_want + 1 end
-print(string.format("planted %d (for these rules), found %d: %d missing, %d unexpected (wall %d s)", n_want,
-   #run.findings, missing, extra, os.time() - w0))
+print(string.format("planted %d (for these rules), found %d: %d missing, %d unexpected, %d measures not as planted " ..
+   "(wall %d s)", n_want, #run.findings, missing, extra, wrong, os.time() - w0))
 for _, s in ipairs({ "", "-wal", "-shm" }) do os.remove(store .. s) end
-if missing > 0 or extra > 0 then os.exit(1) end
+if missing > 0 or extra > 0 or wrong > 0 then os.exit(1) end
