@@ -151,6 +151,14 @@ function common.provenance(s)
    return ""
 end
 
+-- An account of an exchange: " (account of 2020-12-14-swap, AZE → ARM)", or "".
+function common.account_of(c)
+   if not c.exchange then return "" end
+   local from, to = c.from or c.holder, c.to or c.about
+   return string.format(" (account of %s%s)", c.exchange,
+      (from or to) and string.format(", %s → %s", from or "?", to or "?") or "")
+end
+
 -- What moved in one transfer: "AZE → ARM: 44 detainees (30 soldiers, 14 civilians)", "ARM → AZE: 1 mine map
 -- (Agdam, 97,000 mines)".
 function common.transfer(t)
@@ -286,9 +294,11 @@ function common.party_summary(claims)
          b.lo = math.min(b.lo, k.exact or k.low or k.best or b.lo)
          b.hi = math.max(b.hi, k.exact or k.high or k.best or b.hi)
          b.last = c.as_of
-         if not b.seen[c.source] then
-            b.seen[c.source] = true
-            b.sources = b.sources + 1
+         for _, id in ipairs(common.sources_of(c)) do
+            if not b.seen[id] then
+               b.seen[id] = true
+               b.sources = b.sources + 1
+            end
          end
       end
    end
