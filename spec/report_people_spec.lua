@@ -55,8 +55,8 @@ describe("reports of findings about persons", function()
 
    it("the Markdown report lists each person and their entries under the finding", function()
       local md = assert(reconciled():report("markdown"))
-      assert.truthy(md:find("Persons:\n\n- person arm-may#1: Դավիթ Սարգսյան / Davit Sargsyan / Саргсян Давид (3 entries)", 1,
-         true), md)
+      assert.truthy(md:find("Persons:\n\n- person arm-may#1: Դավիթ Սարգսյան / Davit Sargsyan / Саргсян Давид " ..
+         "(3 entries)", 1, true), md)
       assert.truthy(md:find("\n  - 2021-07 on AZE's list aze-jul (held by AZE) as Саргсян Давид, born 1994", 1, true))
    end)
 
