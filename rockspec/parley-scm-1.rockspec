@@ -106,6 +106,7 @@ build = {
       ["parley.report.format.sarif"] = "lua/parley/report/format/sarif.lua",
       ["parley.report.format.text"] = "lua/parley/report/format/text.lua",
       ["parley.report.model"] = "lua/parley/report/model.lua",
+      ["parley.report.people"] = "lua/parley/report/people.lua",
       ["parley.rules"] = "lua/parley/rules/init.lua",
       ["parley.rules.breakdown_sum"] = "lua/parley/rules/breakdown_sum.lua",
       ["parley.rules.corroboration"] = "lua/parley/rules/corroboration.lua",

@@ -380,19 +380,14 @@ dataset.FORMAT_VERSION = FORMAT_VERSION
 
 ---------------------------------------------------------------------------- the batch
 
--- The form of a record the store keeps and gives back: dates as written, and nothing else
--- than what the user wrote. Its JSON is the record's identity for "same record" checks.
-local function plain(v)
-   if type(v) ~= "table" then return v end
-   if v.precision and v.first and v.text then return v.text end
-   local out = {}
-   for k, x in pairs(v) do out[k] = plain(x) end
-   return out
-end
-
--- The digest records.digest keeps: computed once per record of a batch.
+-- The digest records.digest keeps, computed once per record of a batch: the SHA-256 of the
+-- canonical JSON of the record in the form the store keeps and gives back (dates as written,
+-- nothing else than what the user wrote), hashed in C as it is walked (core.json_sha256 with
+-- plain; docs/dataset.md#record-digests has the canonical form). It is the record's identity
+-- for "same record" checks.
+local json_sha256 = core.json_sha256
 local function digest(record)
-   return core.sha256(json.encode(plain(record)))
+   return json_sha256(record, true)
 end
 
 ---------------------------------------------------------------------------- vocabulary
@@ -943,7 +938,7 @@ end
 -- marks, when it has them; vocabulary_of[doc]
 -- a document's vocabulary, normalised; warnings what was accepted but must be said (a term
 -- the vocabulary does not know), in the shape of problems.
-function dataset.validate(docs, opts)
+local function validate_once(docs, opts)
    local ctx = check.new_context(opts, {
       ids = {},       -- kind -> id -> {record, path, where, digest}
       records = {},   -- kind -> array of normalised records
@@ -980,6 +975,26 @@ function dataset.validate(docs, opts)
    check_against_store(ctx)
    return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of,
       position_of = ctx.position_of, vocabulary_of = ctx.vocabulary_of, warnings = ctx.warnings }, ctx.problems
+end
+
+-- A document may come loaded without marks (the fast way: marks make a YAML load several
+-- times slower and take most of the loaded tree's memory) and with `marked`, a function that
+-- loads it again with them (data, marks). Positions are needed only to say where a problem
+-- or a warning is, so such documents are loaded again with marks, and the batch validated
+-- again, only when there is one: the second pass finds the same, now with file:line:col.
+function dataset.validate(docs, opts)
+   local batch, problems = validate_once(docs, opts)
+   if #problems == 0 and #batch.warnings == 0 then return batch, problems end
+   local reloaded = false
+   for _, doc in ipairs(docs) do
+      if doc.marked then
+         doc.data, doc.marks = doc.marked()
+         doc.marked = nil
+         reloaded = true
+      end
+   end
+   if not reloaded then return batch, problems end
+   return validate_once(docs, opts)
 end
 
 ---------------------------------------------------------------------------- messages

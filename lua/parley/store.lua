@@ -68,6 +68,18 @@ local function is_file_source(v)
    return type(v) == "string" or (type(v) == "table" and (v.table ~= nil or type(v.text) == "string"))
 end
 
+-- A YAML document to validate, loaded with the marks of its records only (marks = 2: the root
+-- and its lists, so each record's position, which the store keeps, and nothing within a
+-- record: marks of every table make a load several times slower and take most of the loaded
+-- tree's memory); `marked` loads the same text again with all of them, which dataset.validate
+-- does only when it has a problem or a warning to place. file: the path it was read from.
+local function yaml_document(text, name, file)
+   local data, marks = yaml.load(text, { name = name, marks = 2 })
+   if data == nil and type(marks) == "string" then return nil, marks end
+   return { data = data, marks = marks, name = name, file = file, sha256 = core.sha256(text),
+      marked = function() return yaml.load(text, { name = name, marks = true }) end }
+end
+
 local function documents(source, opts)
    if is_file_source(source) then source = { source } end
    if type(source) ~= "table" then
@@ -79,20 +91,16 @@ local function documents(source, opts)
       is_paths = is_paths and is_file_source(v)
    end
    if not is_paths then
-      local ok, encoded = pcall(json.encode, source)
-      local digest = core.sha256(ok and encoded or tostring(source))
+      -- the SHA-256 of the table's canonical JSON, hashed as it is walked (no JSON text made)
+      local ok, digest = pcall(core.json_sha256, source)
+      if not ok then digest = core.sha256(tostring(source)) end
       return { { data = source, name = opts.name or "dataset", sha256 = digest } }
    end
    local docs, failures = {}, {}
    for _, path in ipairs(source) do
       if type(path) == "table" and path.text then
-         local data, marks = yaml.load(path.text, { name = path.name or "<text>", marks = true })
-         if data == nil and type(marks) == "string" then
-            failures[#failures + 1] = marks
-         else
-            docs[#docs + 1] = { data = data, marks = marks, name = path.name or "<text>",
-               sha256 = core.sha256(path.text) }
-         end
+         local doc, err = yaml_document(path.text, path.name or "<text>")
+         if doc then docs[#docs + 1] = doc else failures[#failures + 1] = err end
       elseif type(path) == "table" or table_files.is_table_path(path) then
          local doc, err = table_files.document(type(path) == "table" and path or { table = path })
          if doc then
@@ -110,13 +118,8 @@ local function documents(source, opts)
          else
             local content = f:read("a")
             f:close()
-            local data, marks = yaml.load(content, { name = path, marks = true })
-            if data == nil and type(marks) == "string" then
-               failures[#failures + 1] = marks
-            else
-               docs[#docs + 1] = { data = data, marks = marks, name = path, file = path,
-                  sha256 = core.sha256(content) }
-            end
+            local doc, yerr = yaml_document(content, path, path)
+            if doc then docs[#docs + 1] = doc else failures[#failures + 1] = yerr end
          end
       end
    end

@@ -384,7 +384,7 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
             r.from, listing(on)),
          evidence = evidence,
          measures = { lists = #lids },
-         details = { kind = "still_listed", entries = details_of(sure), review = nonempty(details_of(weak)),
+         details = { kind = "still_listed", entries = details_of(sure), for_review = nonempty(details_of(weak)),
             people = { person } },
       })
    else
@@ -396,7 +396,7 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
             weak[1].tie == "uncertain" and "an uncertain match of names" or "the name"),
          evidence = evidence,
          measures = { lists = #lids },
-         details = { kind = "still_listed_review", review = details_of(weak), people = { person } },
+         details = { kind = "still_listed_review", for_review = details_of(weak), people = { person } },
       })
    end
 end
@@ -462,7 +462,7 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entr
             "names is the same person: for review", who, r.from, r.to, r.x.id, r.x.date, what),
          evidence = { exchanges = { r.x.id }, lists = lids, persons = { shown(r.entry) }, parties = ids({ r.to }) },
          measures = { lists = n },
-         details = { kind = "unlisted_review", review = review, people = { person } },
+         details = { kind = "unlisted_review", for_review = review, people = { person } },
       })
       return
    end

@@ -194,7 +194,7 @@ local function run(ctx)
             evidence = { lists = kit.ids(lids), persons = kit.ids(pids), parties = kit.ids(parties) },
             measures = { unaccounted = n, review = m, judged = s.judged },
             details = { kind = n > 0 and "unaccounted" or "review", holder = h, people = persons,
-               review = review, truncated = math.max(n, m) > p.max_details or nil,
+               for_review = review, truncated = math.max(n, m) > p.max_details or nil,
                since = p.since, resolution = { version = resolution.version, decisions = #resolution.decisions } },
          })
       end

@@ -20,6 +20,7 @@ html.records = true
 html.positions = true
 
 local esc = common.html_escape
+local report_people = require "parley.report.people"
 
 -- An id from the data, escaped, with a break opportunity after each separator (- _ / # . : ,)
 -- that a space does not follow (a space is one already), so that a long id wraps there and
@@ -662,7 +663,9 @@ end
 local function contents(o, model)
    o[#o + 1] = '<nav aria-label="Contents"><ul><li><a href="#summary">Summary</a></li><li><a href="#history">' ..
       'Since the previous run</a></li>' .. (model.data and '<li><a href="#subjects">Claims over time</a></li>' or "") ..
-      '<li><a href="#findings">Findings</a></li>' .. (model.data and ('<li><a href="#exchanges">Exchanges</a></li>' ..
+      '<li><a href="#findings">Findings</a></li>' ..
+      ((model.people and model.people.total > 0) and '<li><a href="#people">People</a></li>' or "") ..
+      (model.data and ('<li><a href="#exchanges">Exchanges</a></li>' ..
       '<li><a href="#sources">Sources</a></li>') or "") ..
       '<li><a href="#outcomes">Rule outcomes</a></li></ul></nav><main>'
 end
@@ -675,6 +678,7 @@ function html.render(model, opts)
    history_section(o, model, opts.detail or common.DETAIL)
    if model.data then subjects(o, model) end
    findings_section(o, model, opts.detail or common.DETAIL)
+   report_people.html(o, model)
    if model.data then
       exchanges(o, model)
       sources_table(o, model)

@@ -13,6 +13,8 @@ local markdown = {}
 
 -- The records of the store the report shows: all of them.
 markdown.records = true
+-- It shows where each finding's first evidence record was written.
+markdown.positions = true
 
 -- Every ASCII punctuation character Markdown or HTML could read as markup gets a backslash;
 -- a line break becomes line_break.
@@ -118,8 +120,9 @@ local function person_pairs(o, f)
    end
 end
 
--- The evidence ids by kind, parties by name.
-local function evidence_list(o, data, f)
+-- The evidence ids by kind, parties by name, and where the first evidence record was written.
+local function evidence_list(o, model, f)
+   local data = model.data
    local lines = {}
    for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
       local ids = common.ids(f.evidence, kind)
@@ -128,6 +131,11 @@ local function evidence_list(o, data, f)
          for k, id in ipairs(ids) do shown[k] = kind == "parties" and party(data, id) or esc(id) end
          lines[#lines + 1] = "- " .. kind .. ": " .. table.concat(shown, ", ")
       end
+   end
+   local at = common.first_position(model, f.evidence)
+   if at then
+      lines[#lines + 1] = "- written at: " .. esc(common.position_text(at)) .. " (" .. at.kind .. " " .. esc(at.id) ..
+         ")"
    end
    if #lines == 0 then return end
    para(o, "Evidence:")
@@ -147,7 +155,7 @@ local function finding(o, model, i, f, correction)
    measures_table(o, f)
    claims_table(o, model.data, f)
    person_pairs(o, f)
-   evidence_list(o, model.data, f)
+   evidence_list(o, model, f)
 end
 
 ---------------------------------------------------------------------------- the sections
