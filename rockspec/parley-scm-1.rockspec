@@ -43,6 +43,7 @@ build = {
    modules = {
       ["parley.core"] = {
          sources = {
+            "src/digest.c",
             "src/fs.c",
             "src/names_api.c",
             "src/names_given.c",
