@@ -139,11 +139,11 @@ end
 
 -- An exchange's mediators as a format writes them: "GEO, USA" (party ids, as ever), or, when
 -- any is a named person (whose role may hold a comma), "RUS; ICRC delegation, health check
--- (ICRC)"; named_sep replaces "; " (HTML: a line break).
-function common.mediators(x, label, escape, named_sep)
+-- (ICRC)"; sep, when given, joins them always (HTML: a line break).
+function common.mediators(x, label, escape, sep)
    local out = {}
    for i, m in ipairs(x.mediators or {}) do out[i] = common.mediator(m, label, escape) end
-   return table.concat(out, common.named_mediators(x) and (named_sep or "; ") or ", ")
+   return table.concat(out, sep or (common.named_mediators(x) and "; " or ", "))
 end
 
 -- The sources a claim or list names: its `sources`, or its one `source`.
