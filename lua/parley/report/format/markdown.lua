@@ -295,7 +295,7 @@ local function exchanges(o, data)
    para(o, "## Exchanges")
    local rows = {}
    for k, x in ipairs(data.exchanges) do
-      local med = common.mediators(x, function(p) return party(data, p) end, cell, "; ")
+      local med = common.mediators(x, function(p) return party(data, p) end, cell)
       rows[k] = { cell(x.date), cell(x.id), cell(x.place or ""), med, cell(x.moved),
          cell(table.concat(x.sources or {}, ", ")) }
    end
