@@ -207,6 +207,9 @@ return {
    description = "People listed as held by a party whom no later list of that party, no release and no return " ..
       "accounts for, one finding per holder.",
    severity = "medium",
+   -- the engine resolves the store once for every rule that needs people, with its threshold
+   -- and review, and this rule reads that stored resolution
+   needs = { "people" },
    params = {
       subject = { type = "string", default = "detainees", values = { "detainees", "remains" },
          description = "the lists read: of detainees (or its synonyms), or of remains" },
