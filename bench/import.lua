@@ -312,7 +312,8 @@ local function main()
          local parts = {}
          for _, clock in ipairs(CLOCKS) do
             local ts = size.times[clock][peer]
-            parts[#parts + 1] = string.format("%s %8.0f (%8.0f)", clock, size.records / min(ts), size.records / median(ts))
+            parts[#parts + 1] = string.format("%s %8.0f (%8.0f)", clock, size.records / min(ts),
+               size.records / median(ts))
          end
          io.write(string.format("    %-6s records/s %s  peak %6.0f MB = %5.1fx the file (median %5.1fx)\n",
             peer, table.concat(parts, "  "), min(size.peaks[peer]) / 2 ^ 20,

@@ -44,13 +44,17 @@ describe("the 14 December 2020 example", function()
    it("exchange_accounts: the accounts that differ, the maps no account mentions, the persons one list names",
       function()
       local found = by_rule(run).exchange_accounts
-      assert.equal(4, #found)
+      assert.equal(5, #found)
       local back = with_message(found, "detainees from ARM to AZE: the accounts differ")
       assert.same({ "aze-account-returned", "wire-account-aze-returned" }, back.evidence.claims)
       assert.same({ accounts = 2, low = 12, high = 14, recorded = 12 }, back.measures)
       local soldiers = with_message(found, "detainees %(soldiers%) from AZE to ARM")
       assert.equal(30, soldiers.measures.recorded)
       assert.equal(28, soldiers.measures.low)
+      -- the civilians: only the wire's account, against the record's by_scope part
+      local civilians = with_message(found, "detainees %(civilians%) from AZE to ARM")
+      assert.matches("WIRE says 16 %(wire%-account%-returned%-civilians%); the exchange record says 14$",
+         civilians.message)
       local maps = with_message(found, "transfer of mine maps from ARM to AZE")
       assert.equal("low", maps.severity)
       local persons = with_message(found, "names 1 the other does not %(Davit Hakobyan%)")

@@ -53,6 +53,13 @@ describe("reports of findings about persons", function()
       assert.truthy(text:find("person arm-may#3: Levon Movsisyan (1 entry)", 1, true))
    end)
 
+   it("the Markdown report lists each person and their entries under the finding", function()
+      local md = assert(reconciled():report("markdown"))
+      assert.truthy(md:find("Persons:\n\n- person arm-may#1: Դավիթ Սարգսյան / Davit Sargsyan / Саргсян Давид " ..
+         "(3 entries)", 1, true), md)
+      assert.truthy(md:find("\n  - 2021-07 on AZE's list aze-jul (held by AZE) as Саргсян Давид, born 1994", 1, true))
+   end)
+
    it("the HTML report has a section per person with entries, findings, uncertain pairs and decisions", function()
       local html = assert(reconciled():report("html"))
       assert.truthy(html:find('<li><a href="#people">People</a></li>', 1, true))

@@ -398,6 +398,48 @@ local function set_options(args)
    return rest, set
 end
 
+local function is_terminal(fd)
+   return os.execute(string.format("test -t %d", fd)) == true
+end
+
+-- The progress line of an import (records, MB/s) on standard error: only on a terminal, not
+-- with --quiet, and only once the import has run for a second (a small one says nothing but
+-- its summary). Returns the progress function for db:import (nil when there is no line) and
+-- a function that erases the line.
+local function import_progress(files, quiet, io_)
+   local nothing = function() end
+   if quiet or io_.stderr ~= io.stderr or not is_terminal(2) then return nil, nothing end
+   local bytes = 0
+   for _, f in ipairs(files) do
+      local path = type(f) == "string" and f or type(f) == "table" and f.table
+      local h = path and io.open(path, "rb")
+      if h then
+         bytes = bytes + (h:seek("end") or 0)
+         h:close()
+      elseif type(f) == "table" and type(f.text) == "string" then
+         bytes = bytes + #f.text
+      end
+   end
+   local monotime = require("parley.core").monotime
+   local started, last, shown = monotime(), 0, false
+   -- a dumb terminal cannot erase the line: each update and the summary go on lines of their own
+   local erase = os.getenv("TERM") == "dumb" and "\n" or "\r\27[K"
+   local function progress(p)
+      local now = monotime()
+      local elapsed = now - started
+      if p.phase == "done" or elapsed < 1 or now - last < 0.25 then return end
+      last = now
+      local what = p.phase == "writing" and string.format("%d of %d records written", p.records, p.total)
+         or string.format("%d records checked", p.records)
+      out(io_.stderr, string.format("%sparley: importing: %s, %.1f MB/s", shown and erase or "", what,
+         bytes / 1e6 / elapsed))
+      shown = true
+   end
+   return progress, function()
+      if shown then out(io_.stderr, erase == "\n" and "\n" or erase) end
+   end
+end
+
 function commands.import(args, io_)
    local plain, set = set_options(args)
    local opts, rest
@@ -413,8 +455,10 @@ function commands.import(args, io_)
    end
    local db = open_store(rest[1], nil, io_.stderr)
    if not db then return EXIT_INPUT end
-   local summary, err, _, warnings = db:import(files)
+   local progress, finish = import_progress(files, opts.quiet, io_)
+   local summary, err, _, warnings = db:import(files, { progress = progress })
    db:close()
+   finish()
    -- what was accepted but must be said (a term the vocabulary does not know): not a failure
    for _, w in ipairs(summary and summary.warnings or warnings or {}) do
       out(io_.stderr, "warning: ", printable_lines(w), "\n")
@@ -565,10 +609,6 @@ function commands.export(args, io_)
       return EXIT_INPUT
    end
    return EXIT_OK
-end
-
-local function is_terminal(fd)
-   return os.execute(string.format("test -t %d", fd)) == true
 end
 
 -- Colour on standard output: only on a terminal, and never when NO_COLOR is set to anything

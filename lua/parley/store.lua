@@ -170,6 +170,21 @@ end
 -- With where the record was written (dataset.validate's position_of: line, column, and the
 -- file when it is not the import's), or NULLs.
 local NOWHERE, null = {}, core.null
+-- The order kinds are written in: each after the kinds its records name (claims name
+-- exchanges). While a deferred foreign key waits for its parent row, SQLite looks for the
+-- children of every parent row inserted, and a referencing column without an index
+-- (claims.exchange) makes each look a scan of its table: parents first keep an import linear.
+-- Lists stay before exchanges: a person's names from entries come back in the order written.
+local WRITE_ORDER = { "parties", "sources", "persons", "lists", "exchanges", "claims", "identities" }
+do
+   local listed = {}
+   for _, kind in ipairs(WRITE_ORDER) do listed[kind] = true end
+   for _, kind in ipairs(vocab.RECORD_KINDS) do assert(listed[kind], "store: no write order for " .. kind) end
+end
+
+-- How often opts.progress hears of the records written.
+local PROGRESS_EVERY = 500
+
 local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import, line, col, file) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 --- Validates every record of every document and writes all of them in one transaction, or
@@ -179,7 +194,9 @@ local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import, line, col,
 -- MAPPING} and text sources {text = YAML, name = NAME}, or a dataset as a Lua table
 -- @tparam[opt] table opts `name` (the import's name for a dataset given as a table); `strict`
 -- (refuse subjects and scope tags the vocabulary does not know, as a dataset's
--- `vocabulary: strict` does)
+-- `vocabulary: strict` does); `progress` (a function given {phase =, records =, total =}: phase
+-- "checking" once the files are read, "writing" every 500 records written of `total`, and
+-- "done" when the import is in the store; parley import's progress line)
 -- @treturn table the summary: `imported` {{name=, import=}}, `already` (the skipped ones), the
 -- number of records of each kind added, `unchanged`, and `warnings` (what was accepted but must
 -- be said, each "file:line:col: message")
@@ -188,6 +205,10 @@ local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import, line, col,
 -- @raise when source is neither a path, a list nor a table
 function store.import(db, source, opts)
    opts = opts or {}
+   local progress = opts.progress
+   if progress ~= nil and type(progress) ~= "function" then
+      error("bad option to 'import' (progress must be a function)", 2)
+   end
    local docs, failures = documents(source, opts)
    if failures and #failures > 0 then
       return nil, table.concat(failures, "\n"), failures
@@ -206,8 +227,11 @@ function store.import(db, source, opts)
    summary.unchanged = 0
    if #fresh == 0 then return summary end
 
+   local total, done = 0, 0
+   if progress then progress({ phase = "checking", records = 0, total = 0 }) end
    local lookups = store_lookups(db)
    lookups.strict = opts.strict
+   lookups.progress = progress
    local batch, problems = dataset.validate(fresh, lookups)
    summary.warnings = dataset.format_list(batch.warnings)
    if #problems > 0 then
@@ -226,6 +250,7 @@ function store.import(db, source, opts)
             c.unchanged = c.unchanged + 1
          else
             c[kind] = c[kind] + 1
+            total = total + 1
          end
       end
    end
@@ -234,7 +259,7 @@ function store.import(db, source, opts)
       local import_of = {}
       for _, doc in ipairs(fresh) do
          exec(db, "INSERT INTO imports (name, sha256, imported_at, counts, file) VALUES (?, ?, ?, ?, ?)",
-            { doc.name, doc.sha256, now, json.encode(counts[doc]), doc.file or core.null })
+            { doc.name, doc.sha256, now, json.encode(counts[doc]), doc.file or null })
          import_of[doc] = db:last_insert_rowid()
          if batch.vocabulary_of[doc] then
             exec(db, "INSERT INTO vocabularies (import, vocabulary) VALUES (?, ?)",
@@ -242,13 +267,17 @@ function store.import(db, source, opts)
          end
          summary.imported[#summary.imported + 1] = { name = doc.name, import = import_of[doc] }
       end
-      for _, kind in ipairs(vocab.RECORD_KINDS) do
+      for _, kind in ipairs(WRITE_ORDER) do
          for _, r in ipairs(batch.records[kind]) do
             if not (batch.skip[kind] and batch.skip[kind][r.id]) then
                record_schema.insert(db, kind, r)
                local doc, at = batch.doc_of[r], batch.position_of[r] or NOWHERE
                exec(db, INSERT_RECORD, { kind, r.id, batch.digest_of[r], import_of[doc], at.line or null,
                   at.column or null, at.file and at.file ~= doc.file and at.file or null })
+               done = done + 1
+               if progress and done % PROGRESS_EVERY == 0 then
+                  progress({ phase = "writing", records = done, total = total })
+               end
             end
          end
       end
@@ -260,6 +289,7 @@ function store.import(db, source, opts)
    for _, doc in ipairs(fresh) do
       for k, n in pairs(counts[doc]) do summary[k] = summary[k] + n end
    end
+   if progress then progress({ phase = "done", records = done, total = total }) end
    return summary
 end
 

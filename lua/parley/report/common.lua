@@ -129,11 +129,21 @@ function common.mediator(m, label, escape)
    return s
 end
 
--- An exchange's mediators as a format writes them: "RUS; ICRC delegation, health check (ICRC)".
+-- Whether any of an exchange's mediators is a named person (a mapping, not a party id).
+function common.named_mediators(x)
+   for _, m in ipairs(x.mediators or {}) do
+      if type(m) == "table" then return true end
+   end
+   return false
+end
+
+-- An exchange's mediators as a format writes them: "GEO, USA" (party ids, as ever), or, when
+-- any is a named person (whose role may hold a comma), "RUS; ICRC delegation, health check
+-- (ICRC)"; sep, when given, joins them always (HTML: a line break).
 function common.mediators(x, label, escape, sep)
    local out = {}
    for i, m in ipairs(x.mediators or {}) do out[i] = common.mediator(m, label, escape) end
-   return table.concat(out, sep or "; ")
+   return table.concat(out, sep or (common.named_mediators(x) and "; " or ", "))
 end
 
 -- The sources a claim or list names: its `sources`, or its one `source`.

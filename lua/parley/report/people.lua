@@ -157,6 +157,26 @@ function report_people.text_lines(model, f)
    return out
 end
 
+--- Markdown lines for the persons a finding names: a list item per person, one per entry
+-- (each escaped with `esc`, the Markdown report's escape).
+-- @tparam table model the report's model
+-- @tparam table f a finding
+-- @tparam function esc the format's escape
+-- @treturn table lines (none when the finding names no person)
+function report_people.markdown_lines(model, f, esc)
+   local out = {}
+   for _, l in ipairs(report_people.text_lines(model, f)) do
+      local indent, rest = l:match("^(%s*)(.*)$")
+      out[#out + 1] = (#indent > 4 and "  - " or "- ") .. esc(rest)
+   end
+   if #out > 0 then
+      table.insert(out, 1, "Persons:")
+      table.insert(out, 2, "")
+      out[#out + 1] = ""
+   end
+   return out
+end
+
 -- An id made safe as an HTML id.
 local function anchor(id) return "person-" .. (tostring(id):gsub("[^%w%-_]", "_")) end
 report_people.anchor = anchor

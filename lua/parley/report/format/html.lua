@@ -168,17 +168,22 @@ end
 -- exchange beside the exchange record they are accounts of.
 local function claim_cards(o, data, f)
    local claims = common.ids(f.evidence, "claims")
-   if #claims == 0 then return end
    local accounts_of = {}
    for _, id in ipairs(claims) do
       local c = data and data.claims[id]
       if c and c.exchange then accounts_of[c.exchange] = true end
    end
-   o[#o + 1] = '<div class="side">'
+   -- a finding about an exchange's accounts shows its record even when no claim is in it (a
+   -- transfer no account mentions, the persons the lists name)
+   local about_accounts = f.rule == "exchange_accounts"
+   local cards = {}
    for _, xid in ipairs(common.ids(f.evidence, "exchanges")) do
-      local x = accounts_of[xid] and exchange_by_id(data, xid)
-      if x then exchange_card(o, data, x) end
+      local x = (accounts_of[xid] or about_accounts) and exchange_by_id(data, xid)
+      if x then cards[#cards + 1] = x end
    end
+   if #claims == 0 and #cards == 0 then return end
+   o[#o + 1] = '<div class="side">'
+   for _, x in ipairs(cards) do exchange_card(o, data, x) end
    for _, id in ipairs(claims) do claim_card(o, data, id) end
    o[#o + 1] = "</div>"
 end

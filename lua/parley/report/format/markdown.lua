@@ -7,6 +7,7 @@
 
 local vocab = require "parley.vocab"
 local common = require "parley.report.common"
+local report_people = require "parley.report.people"
 local printable = require("parley.text").printable
 
 local markdown = {}
@@ -155,6 +156,7 @@ local function finding(o, model, i, f, correction)
    measures_table(o, f)
    claims_table(o, model.data, f)
    person_pairs(o, f)
+   for _, l in ipairs(report_people.markdown_lines(model, f, esc)) do o[#o + 1] = l end
    evidence_list(o, model, f)
 end
 
@@ -293,7 +295,7 @@ local function exchanges(o, data)
    para(o, "## Exchanges")
    local rows = {}
    for k, x in ipairs(data.exchanges) do
-      local med = common.mediators(x, function(p) return party(data, p) end, cell, "; ")
+      local med = common.mediators(x, function(p) return party(data, p) end, cell)
       rows[k] = { cell(x.date), cell(x.id), cell(x.place or ""), med, cell(x.moved),
          cell(table.concat(x.sources or {}, ", ")) }
    end

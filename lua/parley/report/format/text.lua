@@ -59,7 +59,7 @@ local function latest_exchanges(line, model)
    for i = #exchanges - shown + 1, #exchanges do
       local x = exchanges[i]
       line(string.format("[exchange] %s, %s%s: %s%s", x.id, x.date, x.place and (", " .. x.place) or "",
-         common.exchange_moved(x), x.mediators and ("; mediated by " .. common.mediators(x, nil, nil, ", ")) or ""))
+         common.exchange_moved(x), x.mediators and ("; mediated by " .. common.mediators(x)) or ""))
    end
    if #exchanges > shown then line(string.format("[exchange] (%d earlier ones)", #exchanges - shown)) end
 end
