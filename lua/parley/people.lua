@@ -817,7 +817,8 @@ local cache = setmetatable({}, { __mode = "k" })
 -- from_store (true when it was read, not computed). The stored resolution of these
 -- parameters is read when it is current (same resolver, same imports); otherwise the store is
 -- resolved again from it (only the new entries' blocks; from nothing when there is none or its
--- resolver differs) and the result stored when the connection can write. opts.full: resolve from nothing whatever is stored.
+-- resolver differs) and the result stored when the connection can write. opts.full: resolve
+-- from nothing whatever is stored.
 function people.resolution(db, opts)
    local params = params_of(opts)
    local scope = people.scope(params)
