@@ -286,12 +286,17 @@ function commands.claims(args, io_)
       if g.about then title = title .. ", about " .. g.about end
       local rows = {}
       for _, c in ipairs(g.claims) do
-         local s = sources[c.source] or {}
-         local grade = (s.reliability or "") .. (s.credibility and tostring(s.credibility) or "")
+         -- each source the claim names, with its grade and date
+         local said = {}
+         for k, id in ipairs(c.sources or { c.source }) do
+            local s = sources[id] or {}
+            local grade = (s.reliability or "") .. (s.credibility and tostring(s.credibility) or "")
+            said[k] = string.format("%s%s%s", id, grade ~= "" and " (" .. grade .. ")" or "",
+               s.published and ", " .. s.published or "")
+         end
          rows[#rows + 1] = {
             c.claimant, c.as_of, claim_value(c), c.scope and table.concat(c.scope, ", ") or "",
-            string.format("%s%s%s", c.source, grade ~= "" and " (" .. grade .. ")" or "",
-               s.published and ", " .. s.published or ""),
+            table.concat(said, "; "),
             superseded[c.id] and ("superseded by " .. superseded[c.id]) or shorten(c.text or "", 60),
          }
       end

@@ -27,7 +27,7 @@ local record_schema = {}
 
 -- The schema version that adds several sources, provenance, accounts of an exchange, transfers
 -- by category, named mediators and maps of several regions (docs/dataset.md).
-local ACCOUNTS = 8
+local ACCOUNTS = 9
 
 ---------------------------------------------------------------------------- codecs
 -- A codec: columns(field) -> the column specs ({name, type, not_null, pk, default,

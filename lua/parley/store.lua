@@ -259,7 +259,7 @@ function store.import(db, source, opts)
       local import_of = {}
       for _, doc in ipairs(fresh) do
          exec(db, "INSERT INTO imports (name, sha256, imported_at, counts, file) VALUES (?, ?, ?, ?, ?)",
-            { doc.name, doc.sha256, now, json.encode(counts[doc]), doc.file or core.null })
+            { doc.name, doc.sha256, now, json.encode(counts[doc]), doc.file or null })
          import_of[doc] = db:last_insert_rowid()
          if batch.vocabulary_of[doc] then
             exec(db, "INSERT INTO vocabularies (import, vocabulary) VALUES (?, ?)",

@@ -63,7 +63,7 @@ end
 -- The finding for two lists, read from the resolution of people (parley.people): an entry of
 -- one list and one of the other are on both when they resolve to one person (directly, through
 -- other lists, or by a reviewer's decision); an uncertain pair between them is for review.
-local function report(ctx, a, b, person_names, resolution)
+local function report(ctx, a, b, person_names, resolution, uncertain_of)
    local p = ctx.params
    local left, right = entries_of(ctx, a, person_names), entries_of(ctx, b, person_names)
    local right_of = {}
@@ -85,7 +85,7 @@ local function report(ctx, a, b, person_names, resolution)
    for _, e in ipairs(right) do right_by_id[e.id] = e end
    for _, e in ipairs(left) do left_by_id[e.id] = e end
    local review = {}
-   for _, u in ipairs(resolution.uncertain) do
+   for _, u in ipairs(uncertain_of[a.id] or {}) do
       local l, r = left_by_id[u.a], right_by_id[u.b]
       if not l then l, r = left_by_id[u.b], right_by_id[u.a] end
       if l and r and not l.matched and not used_right[r] then
@@ -132,7 +132,7 @@ end
 -- Each two lists of a group by different claimants, for periods that can overlap. The group
 -- is in as_of order (of the first day): the lists after one that begin after its last day
 -- cannot overlap it, so the walk stops there (a sweep, not every pair of a large group).
-local function compare_group(ctx, lists, person_names, resolution)
+local function compare_group(ctx, lists, person_names, resolution, uncertain_of)
    for i = 1, #lists do
       local a = lists[i]
       local last = a.as_of_period.last
@@ -140,10 +140,25 @@ local function compare_group(ctx, lists, person_names, resolution)
          local b = lists[j]
          if b.as_of_period.first > last then break end
          if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
-            report(ctx, a, b, person_names, resolution)
+            report(ctx, a, b, person_names, resolution, uncertain_of)
          end
       end
    end
+end
+
+-- The resolution's uncertain pairs by the list of either entry (LIST#N), each list's in the
+-- resolution's order: a pair of lists looks only at the pairs touching its first list, not at
+-- every uncertain pair of the store (which made the rule quadratic in the lists).
+local function uncertain_by_list(resolution)
+   local out = {}
+   for _, u in ipairs(resolution.uncertain) do
+      local la, lb = u.a:match("^(.*)#%d+$"), u.b:match("^(.*)#%d+$")
+      for _, l in ipairs({ la, lb ~= la and lb or nil }) do
+         out[l] = out[l] or {}
+         table.insert(out[l], u)
+      end
+   end
+   return out
 end
 
 local function run(ctx)
@@ -157,7 +172,8 @@ local function run(ctx)
    local person_names = {} -- person id -> the first name its record gives, read once
    if #order == 0 then return end
    local resolution = people.resolution(ctx.db, { threshold = ctx.params.threshold, review = ctx.params.review })
-   for _, key in ipairs(order) do compare_group(ctx, groups[key], person_names, resolution) end
+   local uncertain_of = uncertain_by_list(resolution)
+   for _, key in ipairs(order) do compare_group(ctx, groups[key], person_names, resolution, uncertain_of) end
 end
 
 return {

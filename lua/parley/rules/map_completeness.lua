@@ -175,14 +175,16 @@ local function canonical_set(v, list)
 end
 
 -- The current claims of mines laid, the latest of each claimant, holder and region (none: all
--- regions; sorted by that key), and the claims that the maps are not complete.
+-- regions; sorted by that key), and the claims that the maps are not complete (a list, and by
+-- region (region_of) in `by_region`, the key false for none, so that a coverage finding looks
+-- only at its region's).
 local function claims_of_mines_laid(ctx)
    local p = ctx.params
    local v = ctx.db:vocabulary()
    local laid_subjects = canonical_set(v, p.laid_subjects)
    local complete_subject = canonical_set(v, { p.complete_subject })
    local latest, keys = {}, {}
-   local incomplete = {}
+   local incomplete = { by_region = {} }
    local gone = superseded(ctx.db, "claims")
    for c in ctx.db:claims() do
       local keep = not gone[c.id]
@@ -193,6 +195,9 @@ local function claims_of_mines_laid(ctx)
          latest[key] = c -- claims come in as_of order: the last one is the latest
       elseif keep and complete_subject[subject] and c.value == false then
          incomplete[#incomplete + 1] = c
+         local of_region = incomplete.by_region[region_of(c) or false] or {}
+         incomplete.by_region[region_of(c) or false] = of_region
+         of_region[#of_region + 1] = c
       end
    end
    table.sort(keys)
@@ -212,7 +217,7 @@ end
 -- its coverage finding, and are marked covered.
 local function incompleteness_of(c, incomplete, covered)
    local claim_ids, sources, also = { c.id }, set_of(kit.sources_of(c)), {}
-   for _, ic in ipairs(incomplete) do
+   for _, ic in ipairs(incomplete.by_region[region_of(c) or false] or {}) do
       if region_of(ic) == region_of(c) and (not c.holder or not ic.holder or ic.holder == c.holder) then
          claim_ids[#claim_ids + 1] = ic.id
          for _, s in ipairs(kit.sources_of(ic)) do sources[s] = true end
