@@ -14,6 +14,7 @@
 -- read scope differently. docs/rules/*.md say how each rule uses them.
 -- @module parley.rulekit
 local dates = require "parley.dates"
+local json = require "parley.json"
 local terms = require "parley.terms"
 
 local kit = {}
@@ -294,10 +295,13 @@ function kit.count_key(c)
 end
 
 --- The sources a claim, list or exchange names: its `sources`, or its one `source`.
--- @tparam table r a record (or a row with source and a decoded sources)
+-- @tparam table r a record, or a row of its table as SQL gives it (source, and sources as the
+-- JSON text the store keeps: a rule selects both columns and this reads either)
 -- @treturn table the source ids (empty when it names none)
 function kit.sources_of(r)
-   if r.sources then return r.sources end
+   local list = r.sources
+   if type(list) == "string" then list = json.decode(list) end
+   if list then return list end
    return { r.source }
 end
 

@@ -202,15 +202,16 @@ local function lists_of_subject(ctx)
    local vocabulary = ctx.db:vocabulary()
    local gone = superseded(ctx.db, "lists")
    local out, is_subject = {}, {}
-   for l in ctx.db:query("SELECT id, claimant, holder, subject, as_of, as_of_start, as_of_end, source FROM lists " ..
-      "WHERE holder IS NOT NULL ORDER BY as_of_start, id") do
+   for l in ctx.db:query("SELECT id, claimant, holder, subject, as_of, as_of_start, as_of_end, source, sources " ..
+      "FROM lists WHERE holder IS NOT NULL ORDER BY as_of_start, id") do
       local yes = is_subject[l.subject]
       if yes == nil then
          yes = vocabulary:canonical_subject(l.subject) == p.subject
          is_subject[l.subject] = yes
       end
       if yes then
-         out[l.id] = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of, source = l.source,
+         out[l.id] = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of,
+            sources = kit.sources_of(l),
             as_of_period = { first = l.as_of_start, last = l.as_of_end }, current = not gone[l.id] }
       end
    end
@@ -349,7 +350,7 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
          seen[l.id] = true
          lids[#lids + 1] = l.id
          on[#on + 1] = string.format("%s (%s, %s)", l.id, l.claimant, l.as_of)
-         if l.source then sources[#sources + 1] = l.source end
+         for _, sid in ipairs(l.sources) do sources[#sources + 1] = sid end
       end
    end
    local function details_of(list)
