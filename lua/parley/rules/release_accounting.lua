@@ -232,6 +232,10 @@ local function own_lists(lists)
          if a.as_of_period.first ~= b.as_of_period.first then return a.as_of_period.first < b.as_of_period.first end
          return a.id < b.id
       end)
+      -- each list's place among its side's, and the side's lists by id: a released person is
+      -- judged against the first n without building a set of them each time
+      ls.rank, ls.by_id = {}, {}
+      for k, l in ipairs(ls) do ls.rank[l], ls.by_id[l.id] = k, l end
    end
    return own
 end
@@ -256,11 +260,23 @@ end
 -- How near two names' keys (words sorted) are for "a list may name them" (Jaro-Winkler).
 local NEAR_KEY = 0.92
 
+-- A key's words, split once per key in a run (persons() empties it): the last resort of
+-- check_unlisted compares one key with every entry's of the lists it judges.
+local words_of_key = {}
+
+local function words_of(key)
+   local ws = words_of_key[key]
+   if not ws then
+      ws = {}
+      for w in key:gmatch("%S+") do ws[#ws + 1] = w end
+      words_of_key[key] = ws
+   end
+   return ws
+end
+
 -- Whether two keys (words sorted) have as many words, each near its counterpart.
 local function near_keys(a, b)
-   local wa, wb = {}, {}
-   for w in a:gmatch("%S+") do wa[#wa + 1] = w end
-   for w in b:gmatch("%S+") do wb[#wb + 1] = w end
+   local wa, wb = words_of(a), words_of(b)
    if #wa ~= #wb then return false end
    for i = 1, #wa do
       if wa[i] ~= wb[i] and names.jaro_winkler(wa[i], wb[i]) < NEAR_KEY then return false end
@@ -421,15 +437,7 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entr
    if not own then return end
    local n = lists_up_to(own, r.x.date_period)
    if n == 0 then return end
-   local judged, lids = {}, {}
-   for k = 1, n do
-      judged[own[k].id] = true
-      lids[k] = own[k].id
-   end
-   lids = ids(lids)
-   local by_id = {}
-   for k = 1, n do by_id[own[k].id] = own[k] end
-   local on = candidates(resolution, ties, r, by_id, function(l) return judged[l.id] end)
+   local on = candidates(resolution, ties, r, own.by_id, function(l) return own.rank[l] <= n end)
    local review = {}
    for _, c in ipairs(on) do
       if c.tie ~= "uncertain" then return end
@@ -452,6 +460,9 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entr
          end
       end
    end
+   local lids = {}
+   for k = 1, n do lids[k] = own[k].id end
+   lids = ids(lids)
    local what = string.format("%s's own %s of %s held by %s: %s", r.to,
       #lids == 1 and "list" or string.format("%d lists", #lids), p.subject, r.from, listing(lids))
    local person = kit.person_details(r.person, p.max_entries)
@@ -486,6 +497,7 @@ local function persons(ctx, exchange_of)
    local ties = kit.identity_ties(resolution, kit.all(records.identities(ctx.db, { current = true })))
    local lists = lists_of_subject(ctx)
    local own = own_lists(lists)
+   words_of_key = {}
    -- the entries of each list, each name's key with its words sorted (any order, any script),
    -- and the entries by that key
    local in_list, keys, by_key = {}, {}, {}
