@@ -43,6 +43,7 @@ build = {
    modules = {
       ["parley.core"] = {
          sources = {
+            "src/digest.c",
             "src/fs.c",
             "src/names_api.c",
             "src/names_given.c",
@@ -106,6 +107,7 @@ build = {
       ["parley.report.format.sarif"] = "lua/parley/report/format/sarif.lua",
       ["parley.report.format.text"] = "lua/parley/report/format/text.lua",
       ["parley.report.model"] = "lua/parley/report/model.lua",
+      ["parley.report.people"] = "lua/parley/report/people.lua",
       ["parley.rules"] = "lua/parley/rules/init.lua",
       ["parley.rules.breakdown_sum"] = "lua/parley/rules/breakdown_sum.lua",
       ["parley.rules.corroboration"] = "lua/parley/rules/corroboration.lua",

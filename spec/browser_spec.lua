@@ -233,7 +233,7 @@ describe("#browser the HTML report in Chromium", function()
       for _, f in ipairs(run.findings) do assert.matches(f.fingerprint, dom, 1, true) end
       assert.matches("<blockquote>Armenia claims that about 200 Armenian soldiers", dom, 1, true)
       assert.matches("<strong>B2</strong> usually reliable, probably true", dom, 1, true)
-      assert.matches("Georgia (GEO), United States (USA)", dom, 1, true)
+      assert.matches("Georgia (GEO)<br>United States (USA)", dom, 1, true)
    end)
 
    it("keeps a real-data-shaped report readable: no overlaps, every claimant, no sideways scroll, filters", function()

@@ -142,7 +142,7 @@ exchanges:
       assert.equal("AZE", c.from)
       local n = 0
       for found in db:claims({ source = "synd-2020-12-15" }) do n = n + 1; assert.is_table(found.sources) end
-      assert.equal(2, n)
+      assert.equal(3, n)
       local s = db:sources()
       local by_id = {}
       for src in s do by_id[src.id] = src end

@@ -153,19 +153,24 @@ describe("#sarif the SARIF report against the official 2.1.0 schema", function()
          .artifactLocation.uri)
       assert.is_nil(outside.results[1].locations[1].physicalLocation.artifactLocation.uriBaseId)
       assert.is_nil(outside.originalUriBaseIds)
-      -- the text and JSON reports say it too, from the stored run as well
+      -- the text, Markdown, HTML and JSON reports say it too, from the stored run as well
       local db = assert(parley.open(store, { readonly = true }))
       local stored = assert(require("parley.history").load_run(db, run.id))
       local where = dir .. "/data/dataset.yaml:" .. line_no .. ":" .. column
       local text_report = assert(stored:report("text", nil, { db = db }))
       assert.matches("    at: " .. where .. " (claims " .. first .. ")", text_report, 1, true)
+      local md = assert(stored:report("markdown", nil, { db = db })):gsub("\\", "")
+      assert.matches("- written at: " .. where .. " (claims " .. first .. ")", md, 1, true)
+      local html = assert(stored:report("html", nil, { db = db })):gsub("<wbr>", "")
+      assert.matches('<th scope="row">written at</th><td class="ids">' .. where .. " (claims " .. first .. ")", html,
+         1, true)
       local finding
       for l in assert(stored:report("json", nil, { db = db })):gmatch("[^\n]+") do
          local o = json.decode(l)
          if o.type == "finding" then finding = o end
       end
       assert.same({ kind = "claims", id = first, file = dir .. "/data/dataset.yaml", line = line_no, column = column },
-         finding.positions[1])
+         finding.position)
       db:close()
       -- a table's row: its line, no column; a record imported as a Lua table: no position
       local tables = support.top .. "/spec/fixtures/tables/"

@@ -378,16 +378,18 @@ static void work(lua_State *L, size_t *pending, size_t n)
  * With stamp, a right name reached through several keys of one left name is scored once.
  * With mirror (a list linked with itself, j met through a block that j, as a left name,
  * meets i through too), the pair is scored from its smaller side only and kept for both
- * names: mirror is the candidates of every name. */
+ * names: mirror is the candidates of every name. With mirror and once, the pair is met from
+ * this side only (a crowded block's half window, below): scored and kept for both. */
 static void visit(lua_State *L, const Side *l, int i, const NameRec *ra, const Side *r, int j, NameRec *rb,
-                  int *stamp, Cand *mine, Cand *mirror, double review, lua_Integer *compared, size_t *pending)
+                  int *stamp, Cand *mine, Cand *mirror, int once, double review, lua_Integer *compared,
+                  size_t *pending)
 {
     double s;
     int initial = 0;
     /* with groups: a name is never paired with its own group's (itself among them) */
     if (r->group && r->group[j] == l->group[i])
         return;
-    if (mirror && j < i)
+    if (mirror && !once && j < i)
         return; /* scored when j was the left name */
     work(L, pending, 1);
     if (stamp) {
@@ -436,7 +438,10 @@ static void index_right(lua_State *L, const Side *r, NameRec *rb, Key *keys, Ent
 
 /* Visits the names of the block of e[first..] with hash h, at most cap of them: the window
  * starting at offset i within the block (wrapping round). mirror (see visit) is used for a
- * block visited whole, which every name of it visits whole too. */
+ * block visited whole, which every name of it visits whole too; and for a crowded block that
+ * i belongs to (a list linked with itself), i meets the cap / 2 names after it in the block
+ * (wrapping round), each pair once, and through the mirror the cap / 2 before it: cap names
+ * each, as without a mirror, for half the pairs scored. */
 static void visit_block(lua_State *L, const Entry *e, size_t n, size_t first, uint64_t h, size_t cap,
                         const Side *l, int i, const NameRec *ra, const Side *r, NameRec *rb, int *stamp,
                         Cand *mine, Cand *mirror, double review, lua_Integer *compared, size_t *pending)
@@ -456,11 +461,30 @@ static void visit_block(lua_State *L, const Entry *e, size_t n, size_t first, ui
         }
         size = lo - first;
     }
+    if (size > cap && mirror && cap >= 2) {
+        /* i's position in the block: entries of one hash are sorted by index */
+        lo = first;
+        hi = first + size;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (e[mid].idx < i)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < first + size && e[lo].idx == i) {
+            start = lo - first;
+            for (k = 1; k <= cap / 2; k++)
+                visit(L, l, i, ra, r, e[first + (start + k) % size].idx, rb, stamp, mine, mirror, 1, review,
+                      compared, pending);
+            return;
+        }
+    }
     start = size > cap ? (size_t)i % size : 0;
     if (size > cap)
         mirror = NULL;
     for (k = 0; k < size && k < cap; k++)
-        visit(L, l, i, ra, r, e[first + (start + k) % size].idx, rb, stamp, mine, mirror, review, compared,
+        visit(L, l, i, ra, r, e[first + (start + k) % size].idx, rb, stamp, mine, mirror, 0, review, compared,
               pending);
 }
 
@@ -539,7 +563,7 @@ int parley_names_link(lua_State *L)
         unpack_or_raise(L, &l, i, &ra);
         if (exhaustive) {
             for (j = 0; j < r.n; j++)
-                visit(L, &l, i, &ra, &r, j, &rb, NULL, mine, NULL, review, &compared, &pending);
+                visit(L, &l, i, &ra, &r, j, &rb, NULL, mine, NULL, 0, review, &compared, &pending);
             continue;
         }
         {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Entry point of parley.core: builds the module table from each concern in modules.h,
  * and owns the null sentinel shared by the store (binds it as SQL NULL) and the YAML bridge. */
+#include <time.h>
 #include <unistd.h>
 #include "parley.h"
 
@@ -52,6 +53,16 @@ static int l_cpu_count(lua_State *L)
     return 1;
 }
 
+/* core.monotime(): seconds on a monotonic clock, for progress lines (os.clock is CPU time and
+ * os.time whole seconds). */
+static int l_monotime(lua_State *L)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+    return 1;
+}
+
 LUAMOD_API int luaopen_parley_core(lua_State *L)
 {
     lua_newtable(L);
@@ -65,6 +76,8 @@ LUAMOD_API int luaopen_parley_core(lua_State *L)
     lua_setfield(L, -2, "null");
     lua_pushcfunction(L, l_cpu_count);
     lua_setfield(L, -2, "cpu_count");
+    lua_pushcfunction(L, l_monotime);
+    lua_setfield(L, -2, "monotime");
 #define PARLEY_MODULE(name) parley_open_##name(L);
 #include "modules.h"
 #undef PARLEY_MODULE

@@ -4,6 +4,7 @@
 #define PARLEY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <lua.h>
 #include <lauxlib.h>
 
@@ -34,5 +35,15 @@ void parley_sandbox_charge(lua_State *L, size_t n);
 
 /* The SHA-256 of len bytes at s as 64 lowercase hex digits (not NUL-terminated; sha256.c). */
 void parley_sha256_hex(const void *s, size_t len, char hex[64]);
+/* SHA-256 fed piece by piece (sha256.c): init, update as often as needed, final_hex once. */
+struct parley_sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    size_t used;
+    unsigned char block[64];
+};
+void parley_sha256_init(struct parley_sha256 *c);
+void parley_sha256_update(struct parley_sha256 *c, const void *data, size_t len);
+void parley_sha256_final_hex(struct parley_sha256 *c, char hex[64]);
 
 #endif

@@ -39,35 +39,60 @@ static void compress(uint32_t h[8], const unsigned char *p)
     h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
-void parley_sha256_hex(const void *data, size_t len, char hex[64])
+void parley_sha256_init(struct parley_sha256 *c)
+{
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(c->h, h0, sizeof h0);
+    c->len = 0;
+    c->used = 0;
+}
+
+void parley_sha256_update(struct parley_sha256 *c, const void *data, size_t len)
 {
     const unsigned char *s = (const unsigned char *)data;
-    size_t i, rest;
-    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    c->len += len;
+    if (c->used) {
+        size_t take = 64 - c->used < len ? 64 - c->used : len;
+        memcpy(c->block + c->used, s, take);
+        c->used += take, s += take, len -= take;
+        if (c->used < 64)
+            return;
+        compress(c->h, c->block);
+        c->used = 0;
+    }
+    for (; len >= 64; s += 64, len -= 64)
+        compress(c->h, s);
+    memcpy(c->block, s, len);
+    c->used = len;
+}
+
+void parley_sha256_final_hex(struct parley_sha256 *c, char hex[64])
+{
+    static const char digits[] = "0123456789abcdef";
     unsigned char block[128];
-    uint64_t bits = (uint64_t)len * 8;
-    for (i = 0; i + 64 <= len; i += 64)
-        compress(h, s + i);
-    rest = len - i;
+    uint64_t bits = (uint64_t)c->len * 8;
+    size_t rest = c->used, total = rest + 1 + 8 <= 64 ? 64 : 128;
+    int i, j;
     memset(block, 0, sizeof block);
-    memcpy(block, s + i, rest);
+    memcpy(block, c->block, rest);
     block[rest] = 0x80;
-    {
-        size_t total = rest + 1 + 8 <= 64 ? 64 : 128;
-        int j;
+    for (j = 0; j < 8; j++)
+        block[total - 1 - j] = (unsigned char)(bits >> (8 * j));
+    compress(c->h, block);
+    if (total == 128)
+        compress(c->h, block + 64);
+    for (i = 0; i < 8; i++)
         for (j = 0; j < 8; j++)
-            block[total - 1 - j] = (unsigned char)(bits >> (8 * j));
-        compress(h, block);
-        if (total == 128)
-            compress(h, block + 64);
-    }
-    for (i = 0; i < 8; i++) {
-        static const char digits[] = "0123456789abcdef";
-        int j;
-        for (j = 0; j < 8; j++)
-            hex[8 * i + j] = digits[(h[i] >> (28 - 4 * j)) & 0xf];
-    }
+            hex[8 * i + j] = digits[(c->h[i] >> (28 - 4 * j)) & 0xf];
+}
+
+void parley_sha256_hex(const void *data, size_t len, char hex[64])
+{
+    struct parley_sha256 c;
+    parley_sha256_init(&c);
+    parley_sha256_update(&c, data, len);
+    parley_sha256_final_hex(&c, hex);
 }
 
 /* core.sha256(s) */

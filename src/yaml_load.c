@@ -18,7 +18,11 @@
  *
  * Marks (opts.marks): marks[tbl] = {line=, column=, keys={[k]=pos}, values={[k]=pos}} for every
  * table produced, pos = {line=, column=} 1-based, of the key node and of the value node. For a
- * sequence, values[i] is item i and keys is the same table as values. */
+ * sequence, values[i] is item i and keys is the same table as values. opts.marks = N (an
+ * integer) marks only the tables nested fewer than N deep (the root is at depth 0): a dataset
+ * loaded with marks = 2 has the position of each record (its list's values[i]) and none of
+ * the tables within records, which is most of the memory and time marks cost. */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,6 +67,7 @@ typedef struct Frame {
     int merge_key;       /* mapping: the waiting key is << */
     int merged;          /* mapping: a << was seen, its sources wait in S_PENDING */
     int anchored, tagged;
+    int marked;          /* this table has marks (its marks tables follow base) */
     lua_Integer nodes_before; /* the call's expanded node count when this node started */
     yaml_mark_t start;   /* where the node starts */
     yaml_mark_t key_mark;
@@ -87,6 +92,7 @@ typedef struct Ctx {
     const char *text;
     size_t textlen;
     int schema, marks, all;
+    int marks_depth;     /* tables this deep or deeper have no marks */
     int depth, max_depth;
     lua_Integer ndocs;
     lua_Integer merge_budget;
@@ -233,7 +239,7 @@ static void apply_merges(Ctx *c, Frame *f)
         if (!lua_istable(L, src))
             fail_at(c, f->start, "merge key << needs a mapping or a sequence of mappings");
         srckeys = srcvals = 0;
-        if (c->marks) {
+        if (f->marked) {
             lua_pushvalue(L, src);
             if (lua_rawget(L, S_MARKS) == LUA_TTABLE) {
                 lua_getfield(L, -1, "keys");
@@ -306,7 +312,7 @@ static void attach(Ctx *c, yaml_mark_t m, int kind, int merge)
         lua_rawseti(L, f->base, ++f->n);
         if (kind != K_MAP)
             f->all_maps = 0;
-        if (c->marks) {
+        if (f->marked) {
             push_pos(L, m);
             lua_rawseti(L, f->base + 1, f->n);
         }
@@ -343,7 +349,7 @@ static void attach(Ctx *c, yaml_mark_t m, int kind, int merge)
         add_merge(c, f, kind, m);
         return;
     }
-    if (c->marks) {
+    if (f->marked) {
         lua_pushvalue(L, -2);
         push_pos(L, f->key_mark);
         lua_rawset(L, f->base + 1);
@@ -636,6 +642,7 @@ static void on_start(Ctx *c, yaml_event_t *ev, int kind)
     f->anchored = anchor != NULL;
     f->tagged = tagged;
     f->start = m;
+    f->marked = c->marks && c->depth < c->marks_depth;
     c->depth++;
     if (anchor) {
         register_anchor(c, anchor, kind);
@@ -650,7 +657,7 @@ static void on_start(Ctx *c, yaml_event_t *ev, int kind)
         lua_pushstring(L, tag);
         lua_rawset(L, S_TAG_OF);
     }
-    if (c->marks) {
+    if (f->marked) {
         lua_createtable(L, 0, 4);
         lua_pushinteger(L, (lua_Integer)m.line + 1);
         lua_setfield(L, -2, "line");
@@ -798,6 +805,7 @@ static void read_options(lua_State *L, Ctx *c)
     c->name = "<string>";
     c->schema = PY_SCHEMA_CORE;
     c->marks = 0;
+    c->marks_depth = INT_MAX;
     c->max_depth = DEFAULT_MAX_DEPTH;
     c->merge_budget = (lua_Integer)c->textlen > MIN_MERGE_BUDGET ? (lua_Integer)c->textlen
                                                                    : MIN_MERGE_BUDGET;
@@ -816,7 +824,14 @@ static void read_options(lua_State *L, Ctx *c)
             lua_pushvalue(L, -1);
             lua_replace(L, S_NAME);
         } else if (strcmp(k, "marks") == 0) {
-            c->marks = lua_toboolean(L, -1);
+            if (t == LUA_TNUMBER) {
+                if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1)
+                    bad_option(L, "opts.marks must be true, false or a depth (an integer from 1)");
+                c->marks = 1;
+                c->marks_depth = lua_tointeger(L, -1) > INT_MAX ? INT_MAX : (int)lua_tointeger(L, -1);
+            } else {
+                c->marks = lua_toboolean(L, -1);
+            }
         } else if (strcmp(k, "schema") == 0) {
             const char *s = t == LUA_TSTRING ? lua_tostring(L, -1) : "";
             if (strcmp(s, "1.1") == 0)

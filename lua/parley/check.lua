@@ -18,8 +18,14 @@ end
 
 local is_array
 
+-- A table with no metatable that is not a non-empty array. is_array stops at the first key
+-- that is not a positive integer, and pairs meets next's first key first, so a first key that
+-- is not an integer settles it without a loop (a record: its first key is a string).
 local function is_map(v)
-   return type(v) == "table" and getmetatable(v) == nil and not (next(v) ~= nil and is_array(v))
+   if type(v) ~= "table" or getmetatable(v) ~= nil then return false end
+   local k = next(v)
+   if k == nil or math.type(k) ~= "integer" then return true end
+   return not is_array(v)
 end
 
 function is_array(v)
@@ -82,8 +88,31 @@ end
 local function index_path(path, i) return string.format("%s[%d]", path, i) end
 local function key_path(path, k) return path == "" and tostring(k) or path .. "." .. tostring(k) end
 
+-- Where a value of a mapping (or the item of a list, `index`) is, with its key path made only
+-- when something reads it: a problem, or a where made inside it. Most values are fine, and
+-- their paths are never read. `up` is the where of the mapping or list.
+local Lazy = {
+   __index = function(w, k)
+      if k ~= "path" then return nil end
+      local up = rawget(w, "up")
+      local p = rawget(w, "index") and index_path(up.path, w.key) or key_path(up.path, w.key)
+      rawset(w, "path", p)
+      return p
+   end,
+}
+
+local function lazy_at(where, node, key, index)
+   return setmetatable({ doc = where.doc, node = node, key = key, record = where.record, up = where, index = index },
+      Lazy)
+end
+
 ---------------------------------------------------------------------------- checkers
 -- A checker is function(ctx, value, where) -> normalised value, or nil after reporting.
+-- A checker may also have a fast form, FAST[checker](v) -> the normalised value when v is
+-- fine, nil when it is not: check_fields calls the checker itself (with a where) only then,
+-- so a field that is fine costs no where and no key path.
+
+local FAST = setmetatable({}, { __mode = "k" })
 
 local function id_checker(ctx, v, where)
    if type(v) ~= "string" or v == "" then
@@ -104,6 +133,10 @@ local function string_checker(ctx, v, where)
    end
    return v
 end
+FAST[string_checker] = function(v) if type(v) == "string" then return v end end
+FAST[id_checker] = function(v)
+   if type(v) == "string" and v ~= "" and not v:find("[%s%c]") then return v end
+end
 
 -- Short tokens such as subjects and scope tags: one line, no surrounding blanks.
 local function token_checker(ctx, v, where)
@@ -113,11 +146,15 @@ local function token_checker(ctx, v, where)
    end
    return v
 end
+FAST[token_checker] = function(v)
+   if type(v) == "string" and v ~= "" and not (v:find("^%s") or v:find("%s$") or v:find("%c")) then return v end
+end
 
 local function enum_checker(values)
    local set = {}
    for _, x in ipairs(values) do set[x] = true end
-   return function(ctx, v, where)
+   local checker
+   checker = function(ctx, v, where)
       if not set[v] then
          local hint = type(v) == "string" and text.did_you_mean(v, values) or ""
          for _, x in ipairs(type(v) == "string" and hint == "" and values or {}) do
@@ -130,10 +167,13 @@ local function enum_checker(values)
       end
       return v
    end
+   FAST[checker] = function(v) if v ~= nil and set[v] then return v end end
+   return checker
 end
 
 local function integer_checker(min, max)
-   return function(ctx, v, where)
+   local checker
+   checker = function(ctx, v, where)
       if math.type(v) ~= "integer" then
          if math.type(v) == "float" and v == math.floor(v) and v >= -2^53 and v <= 2^53 then
             v = math.tointeger(v)
@@ -154,6 +194,10 @@ local function integer_checker(min, max)
       end
       return v
    end
+   FAST[checker] = function(v)
+      if math.type(v) == "integer" and not ((min and v < min) or (max and v > max)) then return v end
+   end
+   return checker
 end
 
 local function boolean_checker(ctx, v, where)
@@ -163,6 +207,7 @@ local function boolean_checker(ctx, v, where)
    end
    return v
 end
+FAST[boolean_checker] = function(v) if type(v) == "boolean" then return v end end
 
 local function date_checker(ctx, v, where)
    local d, err = dates.parse(v)
@@ -172,6 +217,7 @@ local function date_checker(ctx, v, where)
    end
    return d
 end
+FAST[date_checker] = function(v) return (dates.parse(v)) end
 
 local function number_checker(min, max)
    return function(ctx, v, where)
@@ -200,14 +246,17 @@ local function ref_checker(kind)
 end
 
 local function list_checker(item)
+   local fast = FAST[item]
    return function(ctx, v, where)
       if not is_array(v) then
          ctx:problem(where, "expected a list, got " .. describe(v))
          return nil
       end
       local out, ok = {}, true
-      for i, x in ipairs(v) do
-         local r = item(ctx, x, at(where, v, i, index_path(where.path, i)))
+      for i = 1, #v do
+         local x = v[i]
+         local r = fast and fast(x)
+         if r == nil then r = item(ctx, x, lazy_at(where, v, i, true)) end
          if r == nil then ok = false end
          out[i] = r
       end
@@ -217,11 +266,48 @@ end
 
 -- Checks a mapping against a field spec: unknown keys (with a "did you mean"), missing
 -- required keys, and each value. Returns the normalised table (absent values left out).
+local full_check
+
 local function check_fields(ctx, v, where, spec)
    if not is_map(v) then
       ctx:problem(where, "expected a mapping, got " .. describe(v))
       return nil
    end
+   -- The common case first, with nothing to report: every key known, every required one
+   -- there, each value with a fast form fine by it. Then only the fields without one are
+   -- checked, in the spec's order, so what they report comes in the order the full check
+   -- gives. Anything else is left to the full check, which says it all in that order.
+   local fields, out, required = spec.fields, {}, 0
+   for k, value in pairs(v) do
+      local field = fields[k]
+      if not field then return full_check(ctx, v, where, spec) end
+      if value ~= null then
+         if field.required then required = required + 1 end
+         local fast = field.fast
+         if fast then
+            local r = fast(value)
+            if r == nil then return full_check(ctx, v, where, spec) end
+            out[k] = r
+         end
+      end
+   end
+   if required ~= spec.required then return full_check(ctx, v, where, spec) end
+   local ok, slow = true, spec.slow
+   for i = 1, #slow do
+      local name = slow[i]
+      local value = v[name]
+      if value ~= nil and value ~= null then
+         local r = fields[name].check(ctx, value, lazy_at(where, v, name))
+         if r == nil then ok = false end
+         out[name] = r
+      end
+   end
+   if ok and spec.after then ok = spec.after(ctx, out, v, where) ~= false end
+   return ok and out or nil
+end
+
+-- Checks a mapping against a field spec, saying every problem in the spec's order.
+function full_check(ctx, v, where, spec)
    local out, ok = {}, true
    for k in pairs(v) do
       if not spec.fields[k] then
@@ -233,17 +319,21 @@ local function check_fields(ctx, v, where, spec)
          ok = false
       end
    end
-   for _, name in ipairs(spec.order) do
-      local field = spec.fields[name]
+   local order, fields = spec.order, spec.fields
+   for i = 1, #order do
+      local name = order[i]
+      local field = fields[name]
       local value = v[name]
-      if is_absent(value) then
+      if value == nil or value == null then
          if field.required then
             ctx:problem(at(where, v, nil, where.path), "missing required key '" .. name .. "'")
             ok = false
          end
       else
-         -- where the value is, made only for the keys present (most optional ones are not)
-         local r = field.check(ctx, value, at(where, v, name, key_path(where.path, name)))
+         -- where the value is, made only for a value its fast form does not find fine
+         local fast = field.fast
+         local r = fast and fast(value)
+         if r == nil then r = field.check(ctx, value, lazy_at(where, v, name)) end
          if r == nil then ok = false end
          out[name] = r
       end
@@ -252,11 +342,17 @@ local function check_fields(ctx, v, where, spec)
    return ok and out or nil
 end
 
+-- A spec: fields[name] = {check, fast, required}, order (the names in order), after (a check
+-- of the whole mapping), slow (the names of the fields without a fast form, in order) and
+-- required (how many fields are required).
 local function spec(fields, after)
-   local s = { fields = {}, order = {}, after = after }
+   local s = { fields = {}, order = {}, after = after, slow = {}, required = 0 }
    for _, f in ipairs(fields) do
-      s.fields[f[1]] = { check = f[2], required = f.required }
+      local fast = FAST[f[2]]
+      s.fields[f[1]] = { check = f[2], fast = fast, required = f.required }
       s.order[#s.order + 1] = f[1]
+      if not fast then s.slow[#s.slow + 1] = f[1] end
+      if f.required then s.required = s.required + 1 end
    end
    return s
 end

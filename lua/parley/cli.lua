@@ -285,12 +285,17 @@ function commands.claims(args, io_)
       if g.about then title = title .. ", about " .. g.about end
       local rows = {}
       for _, c in ipairs(g.claims) do
-         local s = sources[c.source] or {}
-         local grade = (s.reliability or "") .. (s.credibility and tostring(s.credibility) or "")
+         -- each source the claim names, with its grade and date
+         local said = {}
+         for k, id in ipairs(c.sources or { c.source }) do
+            local s = sources[id] or {}
+            local grade = (s.reliability or "") .. (s.credibility and tostring(s.credibility) or "")
+            said[k] = string.format("%s%s%s", id, grade ~= "" and " (" .. grade .. ")" or "",
+               s.published and ", " .. s.published or "")
+         end
          rows[#rows + 1] = {
             c.claimant, c.as_of, claim_value(c), c.scope and table.concat(c.scope, ", ") or "",
-            string.format("%s%s%s", c.source, grade ~= "" and " (" .. grade .. ")" or "",
-               s.published and ", " .. s.published or ""),
+            table.concat(said, "; "),
             superseded[c.id] and ("superseded by " .. superseded[c.id]) or shorten(c.text or "", 60),
          }
       end
@@ -393,6 +398,48 @@ local function set_options(args)
    return rest, set
 end
 
+local function is_terminal(fd)
+   return os.execute(string.format("test -t %d", fd)) == true
+end
+
+-- The progress line of an import (records, MB/s) on standard error: only on a terminal, not
+-- with --quiet, and only once the import has run for a second (a small one says nothing but
+-- its summary). Returns the progress function for db:import (nil when there is no line) and
+-- a function that erases the line.
+local function import_progress(files, quiet, io_)
+   local nothing = function() end
+   if quiet or io_.stderr ~= io.stderr or not is_terminal(2) then return nil, nothing end
+   local bytes = 0
+   for _, f in ipairs(files) do
+      local path = type(f) == "string" and f or type(f) == "table" and f.table
+      local h = path and io.open(path, "rb")
+      if h then
+         bytes = bytes + (h:seek("end") or 0)
+         h:close()
+      elseif type(f) == "table" and type(f.text) == "string" then
+         bytes = bytes + #f.text
+      end
+   end
+   local monotime = require("parley.core").monotime
+   local started, last, shown = monotime(), 0, false
+   -- a dumb terminal cannot erase the line: each update and the summary go on lines of their own
+   local erase = os.getenv("TERM") == "dumb" and "\n" or "\r\27[K"
+   local function progress(p)
+      local now = monotime()
+      local elapsed = now - started
+      if p.phase == "done" or elapsed < 1 or now - last < 0.25 then return end
+      last = now
+      local what = p.phase == "writing" and string.format("%d of %d records written", p.records, p.total)
+         or string.format("%d records checked", p.records)
+      out(io_.stderr, string.format("%sparley: importing: %s, %.1f MB/s", shown and erase or "", what,
+         bytes / 1e6 / elapsed))
+      shown = true
+   end
+   return progress, function()
+      if shown then out(io_.stderr, erase == "\n" and "\n" or erase) end
+   end
+end
+
 function commands.import(args, io_)
    local plain, set = set_options(args)
    local opts, rest
@@ -408,8 +455,10 @@ function commands.import(args, io_)
    end
    local db = open_store(rest[1], nil, io_.stderr)
    if not db then return EXIT_INPUT end
-   local summary, err, _, warnings = db:import(files)
+   local progress, finish = import_progress(files, opts.quiet, io_)
+   local summary, err, _, warnings = db:import(files, { progress = progress })
    db:close()
+   finish()
    -- what was accepted but must be said (a term the vocabulary does not know): not a failure
    for _, w in ipairs(summary and summary.warnings or warnings or {}) do
       out(io_.stderr, "warning: ", printable_lines(w), "\n")
@@ -560,10 +609,6 @@ function commands.export(args, io_)
       return EXIT_INPUT
    end
    return EXIT_OK
-end
-
-local function is_terminal(fd)
-   return os.execute(string.format("test -t %d", fd)) == true
 end
 
 -- Colour on standard output: only on a terminal, and never when NO_COLOR is set to anything

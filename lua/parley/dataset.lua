@@ -380,19 +380,14 @@ dataset.FORMAT_VERSION = FORMAT_VERSION
 
 ---------------------------------------------------------------------------- the batch
 
--- The form of a record the store keeps and gives back: dates as written, and nothing else
--- than what the user wrote. Its JSON is the record's identity for "same record" checks.
-local function plain(v)
-   if type(v) ~= "table" then return v end
-   if v.precision and v.first and v.text then return v.text end
-   local out = {}
-   for k, x in pairs(v) do out[k] = plain(x) end
-   return out
-end
-
--- The digest records.digest keeps: computed once per record of a batch.
+-- The digest records.digest keeps, computed once per record of a batch: the SHA-256 of the
+-- canonical JSON of the record in the form the store keeps and gives back (dates as written,
+-- nothing else than what the user wrote), hashed in C as it is walked (core.json_sha256 with
+-- plain; docs/dataset.md#record-digests has the canonical form). It is the record's identity
+-- for "same record" checks.
+local json_sha256 = core.json_sha256
 local function digest(record)
-   return core.sha256(json.encode(plain(record)))
+   return json_sha256(record, true)
 end
 
 ---------------------------------------------------------------------------- vocabulary
@@ -574,6 +569,17 @@ end
 -- the term it most likely means, or a problem when the document or the caller says strict.
 local function check_terms(ctx)
    local v = ctx.vocabulary
+   -- a term the vocabulary does not know is often written in many records: its suggestion
+   -- (an edit distance to every term) is looked for once
+   local subject_near, scope_near = {}, {}
+   local function near_subject(s)
+      if subject_near[s] == nil then subject_near[s] = v:suggest_subject(s) or false end
+      return subject_near[s] or nil
+   end
+   local function near_scope(s)
+      if scope_near[s] == nil then scope_near[s] = v:suggest_scope(s) or false end
+      return scope_near[s] or nil
+   end
    for _, kind in ipairs({ "claims", "lists" }) do
       for _, r in ipairs(ctx.records[kind]) do
          local seen = ctx.ids[kind][r.id]
@@ -583,16 +589,16 @@ local function check_terms(ctx)
          local report = strict and ctx.problem or ctx.warning
          local suffix = strict and " (vocabulary: strict)" or ""
          if not v:subject(r.subject) then
-            local near = v:suggest_subject(r.subject)
+            local near = near_subject(r.subject)
             report(ctx, check.at(seen.where, rec, "subject", seen.path .. ".subject"), string.format(
                "subject '%s' is not in the vocabulary%s: declare it under vocabulary: subjects if it is a subject " ..
                "of its own%s", r.subject, near and (" (did you mean '" .. near .. "'?)") or "", suffix))
          end
          for i, tag in ipairs(r.scope or {}) do
             if not v:scope(tag) then
-               local near = v:suggest_scope(tag)
+               local near = near_scope(tag)
                -- a tag of a list split from one table cell has no position of its own: the cell's
-               local marked = not (doc.marks and not doc.marks[rec.scope])
+               local marked = doc.marked ~= nil or doc.remarked or not (doc.marks and not doc.marks[rec.scope])
                local w = check.at(seen.where, marked and rec.scope or rec, marked and i or "scope",
                   check.index_path(seen.path .. ".scope", i))
                report(ctx, w,
@@ -674,7 +680,10 @@ local function check_document(ctx, doc)
             -- each record's position, where the store keeps it ({line, column, file}: a table's
             -- row has its file)
             local positions = doc.marks and doc.marks[list]
+            local progress = ctx.opts.progress
             for i, rec in ipairs(list) do
+               ctx.checked = ctx.checked + 1
+               if progress and ctx.checked % 500 == 0 then progress({ phase = "checking", records = ctx.checked }) end
                local path = check.index_path(kind, i)
                local rid = check.is_map(rec) and type(rec.id) == "string" and rec.id or nil
                local w = { doc = doc, node = list, key = i, path = path,
@@ -935,7 +944,8 @@ end
 
 -- Validates documents {data=, name=, marks=} as one batch. opts: exists(kind, id),
 -- all_ids(kind), stored_digest(kind, id), record(kind, id) and vocabularies() consult the
--- store; strict = true refuses terms the vocabulary does not know in every document. Returns
+-- store; strict = true refuses terms the vocabulary does not know in every document;
+-- progress({phase = "checking", records = N}) hears of every 500th record checked. Returns
 -- the batch (records by kind, in document order, and skip[kind][id] for records the store has
 -- already), and the problems found (an empty list when there are none). doc_of[record] is its
 -- document and digest_of[record] its digest, the one records.digest keeps; position_of[record]
@@ -943,7 +953,7 @@ end
 -- marks, when it has them; vocabulary_of[doc]
 -- a document's vocabulary, normalised; warnings what was accepted but must be said (a term
 -- the vocabulary does not know), in the shape of problems.
-function dataset.validate(docs, opts)
+local function validate_once(docs, opts)
    local ctx = check.new_context(opts, {
       ids = {},       -- kind -> id -> {record, path, where, digest}
       records = {},   -- kind -> array of normalised records
@@ -955,6 +965,7 @@ function dataset.validate(docs, opts)
       vocabulary_of = {}, -- document -> its vocabulary, normalised
       warnings = {},  -- what is accepted but said (Context:warning)
       entry_refs = {}, -- entries that decisions name, checked once the batch is read
+      checked = 0,    -- records checked so far, for opts.progress
    })
    for _, kind in ipairs(vocab.RECORD_KINDS) do
       ctx.ids[kind] = {}
@@ -980,6 +991,83 @@ function dataset.validate(docs, opts)
    check_against_store(ctx)
    return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of,
       position_of = ctx.position_of, vocabulary_of = ctx.vocabulary_of, warnings = ctx.warnings }, ctx.problems
+end
+
+-- Pairs each table of a document's old tree under old with the same table of the new tree
+-- (the same text loaded again): map[old table] = new table.
+local function pair_tables(old, new, map)
+   if map[old] or type(new) ~= "table" then return end
+   map[old] = new
+   for k, v in pairs(old) do
+      if type(v) == "table" then pair_tables(v, rawget(new, k), map) end
+   end
+end
+
+-- The subtree of data that a problem's key path starts in: a record (claims[3]...), or a
+-- top-level key's value; nil when the path names neither.
+local function subtree_of(data, path)
+   local kind, i = path:match("^([%w_]+)%[(%d+)%]")
+   if kind and type(data[kind]) == "table" then return data[kind][tonumber(i)], kind end
+   local top = path:match("^[^.%[]+")
+   return top and data[top], nil
+end
+
+-- Moves problems (and warnings) found in documents loaded with few marks onto the same
+-- documents loaded again with all of them, so that each is placed at file:line:col: each
+-- problem's node is the table of the new tree at the same place. False when a problem's node
+-- cannot be found there (the batch must then be validated again on the new trees).
+local function remark(docs, lists)
+   local map = {}
+   for _, doc in ipairs(docs) do
+      if doc.marked then
+         local old = doc.data
+         local data, marks = doc.marked()
+         doc.data, doc.marks, doc.marked, doc.remarked = data, marks, nil, true
+         if type(old) == "table" then
+            map[old] = data
+            for k, v in pairs(old) do
+               if type(v) == "table" and type(data[k]) == "table" then map[v] = data[k] end
+            end
+            for _, list in ipairs(lists) do
+               for _, p in ipairs(list) do
+                  if p.doc == doc and p.path and p.path ~= "" then
+                     local sub, kind = subtree_of(old, p.path)
+                     if type(sub) == "table" then
+                        local new_sub = kind and data[kind] and data[kind][tonumber(p.path:match("%[(%d+)%]"))]
+                           or data[p.path:match("^[^.%[]+")]
+                        pair_tables(sub, new_sub, map)
+                     end
+                  end
+               end
+            end
+         end
+      end
+   end
+   for _, list in ipairs(lists) do
+      for _, p in ipairs(list) do
+         if p.node ~= nil and p.doc and p.doc.remarked then
+            local new = map[p.node]
+            if not new then return false end
+            p.node = new
+         end
+      end
+   end
+   return true
+end
+
+-- A YAML document may come loaded with the marks of its records only (`marks`, the positions
+-- the store keeps; marks of every table make a load several times slower and take most of the
+-- loaded tree's memory) and with `marked`, a function that loads it again with all of them
+-- (data, marks). Every other position is needed only to say where a problem or a warning is,
+-- so such documents are loaded again with all marks only when there is one, and what was
+-- found is moved onto the new trees (or, should that fail, the batch is validated again).
+function dataset.validate(docs, opts)
+   local batch, problems = validate_once(docs, opts)
+   if #problems == 0 and #batch.warnings == 0 then return batch, problems end
+   local any = false
+   for _, doc in ipairs(docs) do any = any or doc.marked ~= nil end
+   if not any or remark(docs, { problems, batch.warnings }) then return batch, problems end
+   return validate_once(docs, opts)
 end
 
 ---------------------------------------------------------------------------- messages

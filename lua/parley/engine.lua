@@ -181,7 +181,8 @@ end
 
 -- What the rules need, prepared once before they run: the resolution of people for each
 -- distinct parameter set the rules that need it ask for, stored (the rules' connections read
--- it) and recorded on the run ({id, scope} each, run.resolutions).
+-- it) and recorded on the run ({id, scope} each, run.resolutions). A resolution that cannot be
+-- stored (a full disk) is a warning of the run: the rules then resolve in their own sandboxes.
 local function prepare_needs(rules, st, run)
    local scopes, order = {}, {}
    for _, r in ipairs(rules) do
@@ -197,10 +198,13 @@ local function prepare_needs(rules, st, run)
    run.resolutions = {}
    for _, scope in ipairs(order) do
       local resolution = people.resolution(st.db, scopes[scope])
-      if not resolution.stored then return nil, "cannot store the resolution of people for " .. scope end
-      run.resolutions[#run.resolutions + 1] = { id = resolution.stored, scope = scope }
+      if resolution.stored then
+         run.resolutions[#run.resolutions + 1] = { id = resolution.stored, scope = scope }
+      else
+         run.warnings[#run.warnings + 1] = string.format("%s: cannot store the resolution of people for %s (%s): " ..
+            "each rule that needs it resolves on its own", st.path, scope, resolution.store_error or "read-only")
+      end
    end
-   return true
 end
 
 -- Runs the rules that loaded, each in a sandbox state of its own, on threads; returns them
@@ -354,11 +358,7 @@ function engine.reconcile(source, opts)
    local run = new_run(cfg, st)
    run.share = policy -- run:report writes under it unless told otherwise
    run.warnings = st.warnings or {} -- what importing the data had to say (docs/dataset.md#vocabulary)
-   local prepared, need_err = prepare_needs(rules, st, run)
-   if not prepared then
-      close_store(st)
-      return nil, need_err, "failed"
-   end
+   prepare_needs(rules, st, run)
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
    local done, fail_err = store_and_report(run, cfg.report, st.db, policy, opts.store_run)
    close_store(st)

@@ -180,7 +180,7 @@ export.COLUMNS = {
    claims = {
       { "id", HXL.claims.id, function(c) return c.id end },
       { "claimant", HXL.claims.claimant, function(c) return c.claimant end },
-      { "source", HXL.claims.source, function(c) return c.source end },
+      { "source", HXL.claims.source, function(c) return c.source or joined(c.sources) end },
       { "as_of", HXL.claims.as_of, function(c) return c.as_of end },
       { "subject", HXL.claims.subject, function(c) return c.subject end },
       { "holder", HXL.claims.holder, function(c) return c.holder end },
@@ -198,7 +198,16 @@ export.COLUMNS = {
       { "exchange", "#meta+id", function(x) return x.id end },
       { "date", "#date", function(x) return x.date end },
       { "place", "#loc", function(x) return x.place end },
-      { "mediators", "#org+mediator", function(x) return joined(x.mediators) end },
+      { "mediators", "#org+mediator", function(x)
+         if not x.mediators then return nil end
+         -- a named mediator as "person, role (party)"
+         local out = {}
+         for i, m in ipairs(x.mediators) do
+            out[i] = type(m) ~= "table" and m or ((m.person or m.party) .. (m.role and (", " .. m.role) or "") ..
+               (m.person and m.party and (" (" .. m.party .. ")") or ""))
+         end
+         return joined(out)
+      end },
       { "from", "#org+from", function(_, t) return t.from end },
       { "to", "#org+to", function(_, t) return t.to end },
       { "detainees", "#affected+detainees", function(_, t) return t.detainees and t.detainees.count end },

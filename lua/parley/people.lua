@@ -269,13 +269,17 @@ local function candidate_links(groups, threshold, review, only, exhaustive)
       end
    end
    work.compared = compared
-   local seen = {}
+   -- each pair once, by the positions of its two entries' first names (numbers: cheaper keys
+   -- than the ids' text)
+   local first_of, seen = {}, {}
+   for k = #owner, 1, -1 do first_of[owner[k]] = k end
+   local n = #owner + 1
    for _, list in ipairs({ pairs_, uncertain }) do
       for _, p in ipairs(list) do
          local x, y = p.left_owner or owner[p.left], owner[p.right]
          if x ~= y then
             if y.id < x.id then x, y = y, x end
-            local key = x.id .. "\0" .. y.id
+            local key = first_of[x] * n + first_of[y]
             local l = seen[key]
             if not l then
                l = { a = x.id, b = y.id, score = p.score }
@@ -362,6 +366,39 @@ local function new_person(ms, pid)
    return { id = pid, names = ns, entries = ms, uncertain = {} }
 end
 
+-- Pairs {a, b, score} by score, highest first, then by a and b: sorted score by score, each
+-- score's pairs by the text a \0 b (many pairs share a score: comparing their keys in C, not
+-- in a Lua comparator, is what makes this fast).
+local function strongest_first(list)
+   local by_score, scores = {}, {}
+   for _, l in ipairs(list) do
+      local b = by_score[l.score]
+      if not b then
+         b = {}
+         by_score[l.score] = b
+         scores[#scores + 1] = l.score
+      end
+      b[#b + 1] = l
+   end
+   table.sort(scores, function(x, y) return x > y end)
+   local out = {}
+   for _, score in ipairs(scores) do
+      local b = by_score[score]
+      if #b == 1 then
+         out[#out + 1] = b[1]
+      else
+         local keys, of = {}, {}
+         for i, l in ipairs(b) do
+            keys[i] = l.a .. "\0" .. l.b
+            of[keys[i]] = l
+         end
+         table.sort(keys)
+         for _, k in ipairs(keys) do out[#out + 1] = of[k] end
+      end
+   end
+   return out
+end
+
 -- Clusters the entries of set (entry id -> true) with the links among them, strongest first,
 -- under the constraints (a link that would break one is held apart, its reason on the link).
 -- Returns the people of the set.
@@ -379,24 +416,19 @@ local function settle(entries, set, by_id, links, dec, threshold)
    for _, j in ipairs(dec.joins) do
       if set[j[1]] and set[j[2]] then clusters.union(j[1], j[2]) end
    end
+   -- the links that may join: at or above the threshold, not settled by a decision (those
+   -- below are uncertain whatever happens, and need no order)
    local mine = {}
    for _, l in ipairs(links) do
       if set[l.a] then
          l.held_apart = nil
-         mine[#mine + 1] = l
+         if l.score >= threshold and not dec.decided[pair_key(l.a, l.b)] then mine[#mine + 1] = l end
       end
    end
    -- strongest first, so that where constraints forbid a join the weakest link gives way
-   table.sort(mine, function(x, y)
-      if x.score ~= y.score then return x.score > y.score end
-      if x.a ~= y.a then return x.a < y.a end
-      return x.b < y.b
-   end)
-   for _, l in ipairs(mine) do
-      if l.score >= threshold and not dec.decided[pair_key(l.a, l.b)] then
-         local why = clusters.conflict(l.a, l.b, dec.apart)
-         if why then l.held_apart = why else clusters.union(l.a, l.b) end
-      end
+   for _, l in ipairs(strongest_first(mine)) do
+      local why = clusters.conflict(l.a, l.b, dec.apart)
+      if why then l.held_apart = why else clusters.union(l.a, l.b) end
    end
    local out, of_root = {}, {}
    for _, e in ipairs(members) do
@@ -565,11 +597,7 @@ function people.cluster(entries, groups, decisions, opts, base)
             held_apart = l.held_apart }
       end
    end
-   table.sort(uncertain, function(x, y)
-      if x.score ~= y.score then return x.score > y.score end
-      if x.a ~= y.a then return x.a < y.a end
-      return x.b < y.b
-   end)
+   uncertain = strongest_first(uncertain)
    work.entries, work.reclustered, work.new = #entries, reclustered, #entries
    if base then
       work.new = 0
@@ -785,7 +813,7 @@ local cache = setmetatable({}, { __mode = "k" })
 
 -- The resolution of db for opts (threshold, review; defaults parley.names'), the shape
 -- people.cluster returns, plus stored (the id of the stored resolution it is, nil when it
--- could not be stored: a read-only connection) and from_store (true when it was read, not
+-- could not be stored: a read-only connection; store_error says why when storing failed) and from_store (true when it was read, not
 -- computed). The stored resolution of these parameters is read when it is current (same
 -- resolver, same imports); otherwise the store is resolved again from it (only the new
 -- entries' blocks; from nothing when there is none or its resolver differs) and the result
@@ -808,8 +836,8 @@ function people.resolution(db, opts)
       r.stored, r.from_store = header.id, true
    elseif type(db.exec) == "function" and type(db.transaction) == "function" then
       -- a connection that cannot write (read-only, a rule's) keeps what it computed to itself
-      local ok = pcall(store_resolution, db, scope, r, base, base and header.id or nil, inputs)
-      if not ok then r.stored = nil end
+      local ok, err = pcall(store_resolution, db, scope, r, base, base and header.id or nil, inputs)
+      if not ok then r.stored, r.store_error = nil, tostring(err) end
    end
    c = c or {}
    c[scope] = { digest = inputs.digest, resolution = r }

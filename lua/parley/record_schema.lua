@@ -27,7 +27,7 @@ local record_schema = {}
 
 -- The schema version that adds several sources, provenance, accounts of an exchange, transfers
 -- by category, named mediators and maps of several regions (docs/dataset.md).
-local ACCOUNTS = 8
+local ACCOUNTS = 9
 
 ---------------------------------------------------------------------------- codecs
 -- A codec: columns(field) -> the column specs ({name, type, not_null, pk, default,
@@ -179,15 +179,23 @@ end
 
 -- Writes one row of table t for rec: links are the key columns' values (the parent's id, the
 -- position), ctx what child rows need to know of their parents ({key, record, position, up}).
+-- The row table of each table is reused (every position is set before each INSERT, the
+-- statement runs to completion before the children's rows are written, and no table has rows
+-- of its own kind as children); values kept as they are (t.plain_at) are copied inline.
 local function insert_row(db, t, rec, links, ctx)
-   local row = {}
-   for i = 1, t.nlinks do row[i] = links[i] end
-   local fields = t.fields
-   for i = 1, #fields do
-      local f = fields[i]
+   local row = t.row
+   local nlinks = t.nlinks
+   for i = 1, nlinks do row[i] = links[i] end
+   for i = nlinks + 1, t.nparams do row[i] = nil end
+   local plain_at, plain_key = t.put_at, t.put_key
+   for i = 1, #plain_at do row[plain_at[i]] = rec[plain_key[i]] end
+   local coded = t.put_coded
+   for i = 1, #coded do
+      local f = coded[i]
       f.codec.put(f, row, value_of(f, rec), ctx)
    end
-   exec(db, t.insert, row)
+   local n, err = db:exec(t.insert, row)
+   if not n then error(err, 0) end
    if t.children then
       local child_ctx = { key = t.rowid and db:last_insert_rowid() or rec.id, record = rec,
          position = links[t.nlinks], up = ctx }
@@ -634,6 +642,18 @@ local function prepare_table(t)
          t.coded[#t.coded + 1] = f
       end
    end
+   -- what insert_row copies as it is (a field of one column, kept as it is), and what it puts
+   -- through its codec
+   t.put_at, t.put_key, t.put_coded = {}, {}, {}
+   for _, f in ipairs(t.fields) do
+      if (f.codec == CODECS.text or f.codec == CODECS.integer or f.codec == CODECS.id) and not f.item then
+         t.put_at[#t.put_at + 1] = f.at
+         t.put_key[#t.put_key + 1] = f.key
+      else
+         t.put_coded[#t.put_coded + 1] = f
+      end
+   end
+   t.nparams, t.row = #written, {}
    local marks = {}
    for i = 1, #written do marks[i] = "?" end
    t.insert = string.format("INSERT INTO %s (%s) VALUES (%s)", t.name, table.concat(column_names(written), ", "),

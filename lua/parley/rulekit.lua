@@ -566,4 +566,56 @@ function kit.person_details(p, max)
    return out
 end
 
+--- Names as keys for "a list may name them", the last resort of the rules about persons when
+-- the resolution left an entry out of its person (it keeps each name's best few candidates, so
+-- among many namesakes an entry can be left alone): `key(s)`, a name's `parley.names` key with
+-- its words sorted (any order, any script; memoised; nil for no name), and `near(a, b)`, whether
+-- two such keys have as many words, each equal to its counterpart or within Jaro-Winkler
+-- `kit.NEAR_KEY` of it (keys can differ by a letter between scripts: mkrtcian, mkrcian).
+-- @treturn table the keyer
+function kit.name_keys()
+   local names = require "parley.names"
+   local keys = {}
+   local k = {}
+   function k.key(s)
+      if type(s) ~= "string" then return nil end
+      local v = keys[s]
+      if v == nil then
+         local ok, key = pcall(names.key, s)
+         local words = {}
+         for w in (ok and key or ""):gmatch("%S+") do words[#words + 1] = w end
+         table.sort(words)
+         v = #words > 0 and table.concat(words, " ") or false
+         keys[s] = v
+      end
+      return v or nil
+   end
+   -- each key's words, split once: a rule compares one key with many (every entry of the
+   -- lists it judges), and splitting both each time was most of its work
+   local words_of = {}
+   local function words(key)
+      local ws = words_of[key]
+      if not ws then
+         ws = {}
+         for w in key:gmatch("%S+") do ws[#ws + 1] = w end
+         words_of[key] = ws
+      end
+      return ws
+   end
+   function k.near(a, b)
+      if a == nil or b == nil then return false end
+      if a == b then return true end
+      local wa, wb = words(a), words(b)
+      if #wa ~= #wb then return false end
+      for i = 1, #wa do
+         if wa[i] ~= wb[i] and names.jaro_winkler(wa[i], wb[i]) < kit.NEAR_KEY then return false end
+      end
+      return true
+   end
+   return k
+end
+
+--- How near two words of names' keys are to count as one in `kit.name_keys` (Jaro-Winkler).
+kit.NEAR_KEY = 0.92
+
 return kit

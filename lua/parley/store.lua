@@ -68,6 +68,18 @@ local function is_file_source(v)
    return type(v) == "string" or (type(v) == "table" and (v.table ~= nil or type(v.text) == "string"))
 end
 
+-- A YAML document to validate, loaded with the marks of its records only (marks = 2: the root
+-- and its lists, so each record's position, which the store keeps, and nothing within a
+-- record: marks of every table make a load several times slower and take most of the loaded
+-- tree's memory); `marked` loads the same text again with all of them, which dataset.validate
+-- does only when it has a problem or a warning to place. file: the path it was read from.
+local function yaml_document(text, name, file)
+   local data, marks = yaml.load(text, { name = name, marks = 2 })
+   if data == nil and type(marks) == "string" then return nil, marks end
+   return { data = data, marks = marks, name = name, file = file, sha256 = core.sha256(text),
+      marked = function() return yaml.load(text, { name = name, marks = true }) end }
+end
+
 local function documents(source, opts)
    if is_file_source(source) then source = { source } end
    if type(source) ~= "table" then
@@ -79,20 +91,16 @@ local function documents(source, opts)
       is_paths = is_paths and is_file_source(v)
    end
    if not is_paths then
-      local ok, encoded = pcall(json.encode, source)
-      local digest = core.sha256(ok and encoded or tostring(source))
+      -- the SHA-256 of the table's canonical JSON, hashed as it is walked (no JSON text made)
+      local ok, digest = pcall(core.json_sha256, source)
+      if not ok then digest = core.sha256(tostring(source)) end
       return { { data = source, name = opts.name or "dataset", sha256 = digest } }
    end
    local docs, failures = {}, {}
    for _, path in ipairs(source) do
       if type(path) == "table" and path.text then
-         local data, marks = yaml.load(path.text, { name = path.name or "<text>", marks = true })
-         if data == nil and type(marks) == "string" then
-            failures[#failures + 1] = marks
-         else
-            docs[#docs + 1] = { data = data, marks = marks, name = path.name or "<text>",
-               sha256 = core.sha256(path.text) }
-         end
+         local doc, err = yaml_document(path.text, path.name or "<text>")
+         if doc then docs[#docs + 1] = doc else failures[#failures + 1] = err end
       elseif type(path) == "table" or table_files.is_table_path(path) then
          local doc, err = table_files.document(type(path) == "table" and path or { table = path })
          if doc then
@@ -110,13 +118,8 @@ local function documents(source, opts)
          else
             local content = f:read("a")
             f:close()
-            local data, marks = yaml.load(content, { name = path, marks = true })
-            if data == nil and type(marks) == "string" then
-               failures[#failures + 1] = marks
-            else
-               docs[#docs + 1] = { data = data, marks = marks, name = path, file = path,
-                  sha256 = core.sha256(content) }
-            end
+            local doc, yerr = yaml_document(content, path, path)
+            if doc then docs[#docs + 1] = doc else failures[#failures + 1] = yerr end
          end
       end
    end
@@ -167,6 +170,21 @@ end
 -- With where the record was written (dataset.validate's position_of: line, column, and the
 -- file when it is not the import's), or NULLs.
 local NOWHERE, null = {}, core.null
+-- The order kinds are written in: each after the kinds its records name (claims name
+-- exchanges). While a deferred foreign key waits for its parent row, SQLite looks for the
+-- children of every parent row inserted, and a referencing column without an index
+-- (claims.exchange) makes each look a scan of its table: parents first keep an import linear.
+-- Lists stay before exchanges: a person's names from entries come back in the order written.
+local WRITE_ORDER = { "parties", "sources", "persons", "lists", "exchanges", "claims", "identities" }
+do
+   local listed = {}
+   for _, kind in ipairs(WRITE_ORDER) do listed[kind] = true end
+   for _, kind in ipairs(vocab.RECORD_KINDS) do assert(listed[kind], "store: no write order for " .. kind) end
+end
+
+-- How often opts.progress hears of the records written.
+local PROGRESS_EVERY = 500
+
 local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import, line, col, file) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 --- Validates every record of every document and writes all of them in one transaction, or
@@ -176,7 +194,9 @@ local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import, line, col,
 -- MAPPING} and text sources {text = YAML, name = NAME}, or a dataset as a Lua table
 -- @tparam[opt] table opts `name` (the import's name for a dataset given as a table); `strict`
 -- (refuse subjects and scope tags the vocabulary does not know, as a dataset's
--- `vocabulary: strict` does)
+-- `vocabulary: strict` does); `progress` (a function given {phase =, records =, total =}: phase
+-- "checking" once the files are read, "writing" every 500 records written of `total`, and
+-- "done" when the import is in the store; parley import's progress line)
 -- @treturn table the summary: `imported` {{name=, import=}}, `already` (the skipped ones), the
 -- number of records of each kind added, `unchanged`, and `warnings` (what was accepted but must
 -- be said, each "file:line:col: message")
@@ -185,6 +205,10 @@ local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import, line, col,
 -- @raise when source is neither a path, a list nor a table
 function store.import(db, source, opts)
    opts = opts or {}
+   local progress = opts.progress
+   if progress ~= nil and type(progress) ~= "function" then
+      error("bad option to 'import' (progress must be a function)", 2)
+   end
    local docs, failures = documents(source, opts)
    if failures and #failures > 0 then
       return nil, table.concat(failures, "\n"), failures
@@ -203,8 +227,11 @@ function store.import(db, source, opts)
    summary.unchanged = 0
    if #fresh == 0 then return summary end
 
+   local total, done = 0, 0
+   if progress then progress({ phase = "checking", records = 0, total = 0 }) end
    local lookups = store_lookups(db)
    lookups.strict = opts.strict
+   lookups.progress = progress
    local batch, problems = dataset.validate(fresh, lookups)
    summary.warnings = dataset.format_list(batch.warnings)
    if #problems > 0 then
@@ -223,6 +250,7 @@ function store.import(db, source, opts)
             c.unchanged = c.unchanged + 1
          else
             c[kind] = c[kind] + 1
+            total = total + 1
          end
       end
    end
@@ -231,7 +259,7 @@ function store.import(db, source, opts)
       local import_of = {}
       for _, doc in ipairs(fresh) do
          exec(db, "INSERT INTO imports (name, sha256, imported_at, counts, file) VALUES (?, ?, ?, ?, ?)",
-            { doc.name, doc.sha256, now, json.encode(counts[doc]), doc.file or core.null })
+            { doc.name, doc.sha256, now, json.encode(counts[doc]), doc.file or null })
          import_of[doc] = db:last_insert_rowid()
          if batch.vocabulary_of[doc] then
             exec(db, "INSERT INTO vocabularies (import, vocabulary) VALUES (?, ?)",
@@ -239,13 +267,17 @@ function store.import(db, source, opts)
          end
          summary.imported[#summary.imported + 1] = { name = doc.name, import = import_of[doc] }
       end
-      for _, kind in ipairs(vocab.RECORD_KINDS) do
+      for _, kind in ipairs(WRITE_ORDER) do
          for _, r in ipairs(batch.records[kind]) do
             if not (batch.skip[kind] and batch.skip[kind][r.id]) then
                record_schema.insert(db, kind, r)
                local doc, at = batch.doc_of[r], batch.position_of[r] or NOWHERE
                exec(db, INSERT_RECORD, { kind, r.id, batch.digest_of[r], import_of[doc], at.line or null,
                   at.column or null, at.file and at.file ~= doc.file and at.file or null })
+               done = done + 1
+               if progress and done % PROGRESS_EVERY == 0 then
+                  progress({ phase = "writing", records = done, total = total })
+               end
             end
          end
       end
@@ -257,6 +289,7 @@ function store.import(db, source, opts)
    for _, doc in ipairs(fresh) do
       for k, n in pairs(counts[doc]) do summary[k] = summary[k] + n end
    end
+   if progress then progress({ phase = "done", records = done, total = total }) end
    return summary
 end
 

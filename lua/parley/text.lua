@@ -50,18 +50,29 @@ local SCRIPTS = {
    { 0x0370, 0x03FF, "Greek" }, { 0x10A0, 0x10FF, "Georgian" }, { 0x0600, 0x06FF, "Arabic" },
 }
 
--- The script of a name: "Armenian", "Cyrillic", "Latin", ..., "mixed" or "unknown".
+-- The script of each letter met so far, by code point (SCRIPTS' ranges searched once each).
+local script_of = setmetatable({}, {
+   __index = function(t, c)
+      local name = "other"
+      for _, r in ipairs(SCRIPTS) do
+         if c >= r[1] and c <= r[2] then name = r[3] break end
+      end
+      t[c] = name
+      return name
+   end,
+})
+
+-- The script of a name: "Armenian", "Cyrillic", "Latin", ..., "mixed" or "unknown". Every name
+-- of an import is classified (parley.record_schema), so plain ASCII is settled by one search:
+-- its letters are A-Z and a-z, all Latin.
 function text.script(s)
+   if not s:find("[\128-\255]") then return s:find("%a") and "Latin" or "unknown" end
    if not utf8.len(s) then return "unknown" end
    local found
    for _, c in utf8.codes(s) do
       local is_letter = c >= 0x41 and not (c >= 0x5B and c <= 0x60) and not (c >= 0x7B and c <= 0xBF)
       if is_letter then
-         local name
-         for _, r in ipairs(SCRIPTS) do
-            if c >= r[1] and c <= r[2] then name = r[3] break end
-         end
-         name = name or "other"
+         local name = script_of[c]
          if found and found ~= name then return "mixed" end
          found = name
       end

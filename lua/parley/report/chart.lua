@@ -110,7 +110,9 @@ local function moves(g, t)
    if g.region then -- only maps record a region: a regional count of persons is moved by no exchange
       if cargo ~= "mine_maps" then return false end
       local here = false
-      for _, m in ipairs(t.mine_maps) do here = here or m.region == g.region end
+      for _, m in ipairs(t.mine_maps) do
+         for _, r in ipairs(m.regions or { m.region }) do here = here or r == g.region end
+      end
       if not here then return false end
    end
    local a, b = g.holder, g.about
@@ -150,7 +152,8 @@ local function exchange_index(exchanges)
             if t[cargo] ~= nil then add(index.by_cargo, cargo, x) end
          end
          for _, m in ipairs(t.mine_maps or {}) do
-            if m.region then add(index.by_region, m.region, x) end
+            -- a map of several regions together is of each of them
+            for _, r in ipairs(m.regions or { m.region }) do add(index.by_region, r, x) end
          end
       end
    end
@@ -499,7 +502,8 @@ local function claim(add, f, c, cls, data, place, is_part, dense)
    add('<g class="claim', cls, '">')
    if not dense then
       add("<title>", esc(string.format("%s: %s as of %s%s (claim %s, source %s)", common.party_name(data, c.claimant),
-         common.count(k), c.as_of, is_part and ", a part of a total" or "", c.id, c.source)), "</title>")
+         common.count(k), c.as_of, is_part and ", a part of a total" or "", c.id,
+         table.concat(common.sources_of(c), ", "))), "</title>")
    end
    local label, ly
    if low then

@@ -129,11 +129,21 @@ function common.mediator(m, label, escape)
    return s
 end
 
--- An exchange's mediators as a format writes them: "RUS; ICRC delegation, health check (ICRC)".
+-- Whether any of an exchange's mediators is a named person (a mapping, not a party id).
+function common.named_mediators(x)
+   for _, m in ipairs(x.mediators or {}) do
+      if type(m) == "table" then return true end
+   end
+   return false
+end
+
+-- An exchange's mediators as a format writes them: "GEO, USA" (party ids, as ever), or, when
+-- any is a named person (whose role may hold a comma), "RUS; ICRC delegation, health check
+-- (ICRC)"; sep, when given, joins them always (HTML: a line break).
 function common.mediators(x, label, escape, sep)
    local out = {}
    for i, m in ipairs(x.mediators or {}) do out[i] = common.mediator(m, label, escape) end
-   return table.concat(out, sep or "; ")
+   return table.concat(out, sep or (common.named_mediators(x) and "; " or ", "))
 end
 
 -- The sources a claim or list names: its `sources`, or its one `source`.
@@ -149,6 +159,14 @@ function common.provenance(s)
    if s.via then return " (via " .. s.via .. ")" end
    if s.origin then return " (relaying " .. s.origin .. ")" end
    return ""
+end
+
+-- An account of an exchange: " (account of 2020-12-14-swap, AZE → ARM)", or "".
+function common.account_of(c)
+   if not c.exchange then return "" end
+   local from, to = c.from or c.holder, c.to or c.about
+   return string.format(" (account of %s%s)", c.exchange,
+      (from or to) and string.format(", %s → %s", from or "?", to or "?") or "")
 end
 
 -- What moved in one transfer: "AZE → ARM: 44 detainees (30 soldiers, 14 civilians)", "ARM → AZE: 1 mine map
@@ -286,9 +304,11 @@ function common.party_summary(claims)
          b.lo = math.min(b.lo, k.exact or k.low or k.best or b.lo)
          b.hi = math.max(b.hi, k.exact or k.high or k.best or b.hi)
          b.last = c.as_of
-         if not b.seen[c.source] then
-            b.seen[c.source] = true
-            b.sources = b.sources + 1
+         for _, id in ipairs(common.sources_of(c)) do
+            if not b.seen[id] then
+               b.seen[id] = true
+               b.sources = b.sources + 1
+            end
          end
       end
    end

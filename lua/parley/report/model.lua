@@ -12,6 +12,7 @@ local json = require "parley.json"
 local records = require "parley.records"
 local count_key = require("parley.rulekit").count_key -- the grouping count_gap uses
 local common = require "parley.report.common"
+local report_people = require "parley.report.people"
 local share = require "parley.share"
 
 local model = {}
@@ -244,6 +245,8 @@ function model.gather(run, opts)
    else
       m.share = share.statement(policy)
    end
+   -- the people of the findings about persons; their store records only when nothing is withheld
+   m.people = report_people.gather(m.findings, share.keeps_all(policy) and db or nil)
    if db and opts.positions then
       local ok, positions = pcall(load_positions, db, run.imports)
       m.positions = ok and positions or nil

@@ -110,9 +110,10 @@ local function check_counts(ctx, x, group, rec_value, sources)
    end
    local scope = group.scope
    ctx:finding({
-      message = string.format("%s (%s), %s%s from %s to %s: the accounts differ: %s; the exchange record says %s",
+      message = string.format("%s (%s), %s%s from %s to %s: %s: %s; the exchange record says %s",
          x.id, x.date, CARGO_WORDS[group.cargo], #scope > 0 and (" (" .. kit.scope_words(scope) .. ")") or "",
-         group.from or "?", group.to or "?", table.concat(said, ", "),
+         group.from or "?", group.to or "?",
+         #said > 1 and "the accounts differ" or "the account differs from the record", table.concat(said, ", "),
          rec_value and kit.num(rec_value) or "no number for this"),
       evidence = { exchanges = { x.id }, claims = claim_ids, sources = sources(group.accounts),
          parties = kit.ids(claimants) },

@@ -14,7 +14,6 @@
 local dates = require "parley.dates"
 local json = require "parley.json"
 local kit = require "parley.rulekit"
-local names = require "parley.names"
 local people = require "parley.people"
 local records = require "parley.records"
 local vocab = require "parley.vocab"
@@ -257,33 +256,6 @@ local function persons_released(ctx, resolution, exchange_of)
    return released
 end
 
--- How near two names' keys (words sorted) are for "a list may name them" (Jaro-Winkler).
-local NEAR_KEY = 0.92
-
--- A key's words, split once per key in a run (persons() empties it): the last resort of
--- check_unlisted compares one key with every entry's of the lists it judges.
-local words_of_key = {}
-
-local function words_of(key)
-   local ws = words_of_key[key]
-   if not ws then
-      ws = {}
-      for w in key:gmatch("%S+") do ws[#ws + 1] = w end
-      words_of_key[key] = ws
-   end
-   return ws
-end
-
--- Whether two keys (words sorted) have as many words, each near its counterpart.
-local function near_keys(a, b)
-   local wa, wb = words_of(a), words_of(b)
-   if #wa ~= #wb then return false end
-   for i = 1, #wa do
-      if wa[i] ~= wb[i] and names.jaro_winkler(wa[i], wb[i]) < NEAR_KEY then return false end
-   end
-   return true
-end
-
 -- How strongly a tie (kit.identity_ties) says two entries are one person.
 local TIE_RANK = { record = 3, decision = 3, ["birth year"] = 2, name = 1 }
 
@@ -400,7 +372,7 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
             r.from, listing(on)),
          evidence = evidence,
          measures = { lists = #lids },
-         details = { kind = "still_listed", entries = details_of(sure), review = nonempty(details_of(weak)),
+         details = { kind = "still_listed", entries = details_of(sure), for_review = nonempty(details_of(weak)),
             people = { person } },
       })
    else
@@ -412,7 +384,7 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
             weak[1].tie == "uncertain" and "an uncertain match of names" or "the name"),
          evidence = evidence,
          measures = { lists = #lids },
-         details = { kind = "still_listed_review", review = details_of(weak), people = { person } },
+         details = { kind = "still_listed_review", for_review = details_of(weak), people = { person } },
       })
    end
 end
@@ -432,7 +404,8 @@ end
 -- people held by the releasing side; a side with no such lists is not judged. Any tie of the
 -- resolution, a name alone too, counts as listed (no finding says "never listed" of someone a
 -- list may name); an open uncertain pair makes it a finding for review.
-local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entries_of_list)
+local function check_unlisted(ctx, resolution, ties, r, who, own, keyer, entries_of_list)
+   local name_key = keyer.key
    local p = ctx.params
    if not own then return end
    local n = lists_up_to(own, r.x.date_period)
@@ -453,7 +426,7 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entr
          for _, e in ipairs(entries_of_list(own[k].id)) do
             local other = name_key(e.written)
             -- keys can differ by a letter between scripts (mkrtcian, mkrcian): near keys count
-            if other and (other == key or near_keys(other, key))
+            if other and keyer.near(other, key)
                and ties.open({ entry = r.entry.id, other_entry = e.id }) then
                return
             end
@@ -473,7 +446,7 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, name_key, entr
             "names is the same person: for review", who, r.from, r.to, r.x.id, r.x.date, what),
          evidence = { exchanges = { r.x.id }, lists = lids, persons = { shown(r.entry) }, parties = ids({ r.to }) },
          measures = { lists = n },
-         details = { kind = "unlisted_review", review = review, people = { person } },
+         details = { kind = "unlisted_review", for_review = review, people = { person } },
       })
       return
    end
@@ -497,23 +470,11 @@ local function persons(ctx, exchange_of)
    local ties = kit.identity_ties(resolution, kit.all(records.identities(ctx.db, { current = true })))
    local lists = lists_of_subject(ctx)
    local own = own_lists(lists)
-   words_of_key = {}
    -- the entries of each list, each name's key with its words sorted (any order, any script),
    -- and the entries by that key
-   local in_list, keys, by_key = {}, {}, {}
-   local function name_key(s)
-      if type(s) ~= "string" then return nil end
-      local k = keys[s]
-      if k == nil then
-         local ok, key = pcall(names.key, s)
-         local words = {}
-         for w in (ok and key or ""):gmatch("%S+") do words[#words + 1] = w end
-         table.sort(words)
-         k = #words > 0 and table.concat(words, " ") or false
-         keys[s] = k
-      end
-      return k or nil
-   end
+   local in_list, by_key = {}, {}
+   local keyer = kit.name_keys()
+   local name_key = keyer.key
    for _, e in pairs(resolution.entries) do
       if e.kind == "list" and lists[e.list] then
          in_list[e.list] = in_list[e.list] or {}
@@ -542,7 +503,7 @@ local function persons(ctx, exchange_of)
       local e = r.entry
       local who = e.written and string.format("%s (%s)", e.written, shown(e)) or shown(e)
       check_still_listed(ctx, resolution, ties, r, who, lists, namesakes, exchange_of)
-      check_unlisted(ctx, resolution, ties, r, who, own[r.to .. "\0" .. r.from], name_key, entries_of_list)
+      check_unlisted(ctx, resolution, ties, r, who, own[r.to .. "\0" .. r.from], keyer, entries_of_list)
    end
 end
 

@@ -9,6 +9,7 @@
 --   flip:     it asserted a value false, and later true (same subject, holder, about, region).
 -- See docs/rules/self_contradiction.md.
 local dates = require "parley.dates"
+local json = require "parley.json"
 local kit = require "parley.rulekit"
 local vocab = require "parley.vocab"
 local superseded, listing, best_of, say, ids = kit.superseded, kit.listing, kit.best, kit.say, kit.ids
@@ -37,7 +38,7 @@ end
 -- and by region (each with that region's maps only): { [party] = { all = { {x=, maps=,
 -- reach=}, ... }, by_region = { [region] = { ... } } } }, so a regional denial looks only at
 -- its region's handovers.
-local function handovers(exchanges)
+local function handovers(exchanges, v)
    local handed = {}
    for _, x in ipairs(exchanges) do
       for _, t in ipairs(x.transfers) do
@@ -47,8 +48,11 @@ local function handovers(exchanges)
             add_handover(h.all, x, t.mine_maps)
             local of_region = {}
             for _, m in ipairs(t.mine_maps) do
-               of_region[m.region] = of_region[m.region] or {}
-               table.insert(of_region[m.region], m)
+               m.places = kit.regions_of(m, v) -- declared places: a variant is its place
+               for _, r in ipairs(m.places) do
+                  of_region[r] = of_region[r] or {}
+                  table.insert(of_region[r], m)
+               end
             end
             for region, maps in pairs(of_region) do
                h.by_region[region] = h.by_region[region] or {}
@@ -65,12 +69,16 @@ end
 local function maps_denied(c, h, regions, seen_region)
    local n, mines = 0, 0
    for _, m in ipairs(h.maps) do
-      if not c.region or m.region == c.region then
+      local region = c.region and (kit.canonical(c).region or c.region)
+      local of_it = not region
+      for _, r in ipairs(m.places) do of_it = of_it or r == region end
+      if of_it then
          n = n + 1
          mines = mines + (m.mines or 0)
-         if not seen_region[m.region] then
-            seen_region[m.region] = true
-            regions[#regions + 1] = m.region
+         local label = table.concat(m.places, " + ")
+         if not seen_region[label] then
+            seen_region[label] = true
+            regions[#regions + 1] = label
          end
       end
    end
@@ -81,7 +89,7 @@ end
 -- include_overlapping when the dates can overlap), with the maps, mines and regions in them.
 local function handovers_after(c, handed, include_overlapping)
    local after, maps, mines, regions, seen_region = {}, 0, 0, {}, {}
-   local list = c.region and (handed.by_region[c.region] or {}) or handed.all
+   local list = c.region and (handed.by_region[kit.canonical(c).region or c.region] or {}) or handed.all
    local lo, hi = 1, #list + 1
    while lo < hi do -- the first handover whose date can be the denial's or after it
       local mid = (lo + hi) // 2
@@ -131,7 +139,7 @@ end
 
 local function denials(ctx, claims, exchanges)
    local p = ctx.params
-   local handed = handovers(exchanges)
+   local handed = handovers(exchanges, ctx.db:vocabulary())
    local maps_subject = ctx.db:vocabulary():canonical_subject(p.maps_subject) -- a synonym names it too
    for _, c in ipairs(claims) do
       if kit.canonical(c).subject == maps_subject and c.value == false and handed[c.claimant] then
@@ -330,11 +338,13 @@ local function current_exchanges(ctx)
          transfer_of[r.id] = t
       end
    end
-   for r in ctx.db:query("SELECT transfer, region, mines FROM mine_maps ORDER BY transfer, position") do
+   for r in ctx.db:query("SELECT transfer, region, regions, mines FROM mine_maps ORDER BY transfer, position") do
       local t = transfer_of[r.transfer]
       if t then
          t.mine_maps = t.mine_maps or {}
-         t.mine_maps[#t.mine_maps + 1] = { region = r.region, mines = r.mines }
+         -- a map of several regions together is of each of them (kit.regions_of)
+         t.mine_maps[#t.mine_maps + 1] = { region = not r.regions and r.region or nil,
+            regions = r.regions and json.decode(r.regions) or nil, mines = r.mines }
       end
    end
    return exchanges

@@ -98,6 +98,39 @@ local function run(ctx)
    local exchanges = current_exchanges(ctx)
    local resolution = people.resolution(ctx.db, { threshold = p.threshold, review = p.review })
    local ties = kit.identity_ties(resolution, kit.all(records.identities(ctx.db, { current = true })))
+   -- the last resort (kit.name_keys): the entries that can account for someone, by holder, each
+   -- with its name's key, for a person the resolution left apart from their own release
+   local keyer = kit.name_keys()
+   local accounting = {}
+   for _, e in pairs(resolution.entries) do
+      local h
+      if e.kind == "list" then
+         local l = lists[e.list]
+         if l and l.claimant == l.holder then h = l.holder end
+      elseif e.kind == "transfer" and exchanges[e.exchange] then
+         h = e.from
+      end
+      local key = h and keyer.key(e.written)
+      if key then
+         accounting[h] = accounting[h] or {}
+         table.insert(accounting[h], { entry = e, key = key })
+      end
+   end
+   -- whether an entry of the holder's with the person's name (near keys) and no birth year
+   -- against the listing accounts for them
+   local function named_like(person, h, t, listing)
+      local mine = {}
+      for _, n in ipairs(person.names) do mine[#mine + 1] = keyer.key(n) end
+      for _, c in ipairs(accounting[h] or {}) do
+         for _, k in ipairs(mine) do
+            if keyer.near(c.key, k) and accounts(c.entry, h, t, lists, exchanges, p.subject)
+               and ties.open({ entry = listing.id, other_entry = c.entry.id }) then
+               return true
+            end
+         end
+      end
+      return false
+   end
    local by_holder, holders = {}, {}
    local function of(h)
       if not by_holder[h] then
@@ -138,7 +171,11 @@ local function run(ctx)
                end
             end
             local item = { person = person, listings = ls, last = last, maybe = maybe }
-            if maybe then s.review[#s.review + 1] = item else s.unaccounted[#s.unaccounted + 1] = item end
+            if maybe then
+               s.review[#s.review + 1] = item
+            elseif not named_like(person, h, t, last.entry) then
+               s.unaccounted[#s.unaccounted + 1] = item
+            end
          end
       end
    end
@@ -194,7 +231,7 @@ local function run(ctx)
             evidence = { lists = kit.ids(lids), persons = kit.ids(pids), parties = kit.ids(parties) },
             measures = { unaccounted = n, review = m, judged = s.judged },
             details = { kind = n > 0 and "unaccounted" or "review", holder = h, people = persons,
-               review = review, truncated = math.max(n, m) > p.max_details or nil,
+               for_review = review, truncated = math.max(n, m) > p.max_details or nil,
                since = p.since, resolution = { version = resolution.version, decisions = #resolution.decisions } },
          })
       end
@@ -207,6 +244,9 @@ return {
    description = "People listed as held by a party whom no later list of that party, no release and no return " ..
       "accounts for, one finding per holder.",
    severity = "medium",
+   -- the engine resolves the store once for every rule that needs people, with its threshold
+   -- and review, and this rule reads that stored resolution
+   needs = { "people" },
    params = {
       subject = { type = "string", default = "detainees", values = { "detainees", "remains" },
          description = "the lists read: of detainees (or its synonyms), or of remains" },

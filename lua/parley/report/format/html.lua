@@ -20,6 +20,7 @@ html.records = true
 html.positions = true
 
 local esc = common.html_escape
+local report_people = require "parley.report.people"
 
 -- An id from the data, escaped, with a break opportunity after each separator (- _ / # . : ,)
 -- that a space does not follow (a space is one already), so that a long id wraps there and
@@ -85,17 +86,24 @@ local function claim_card(o, data, id)
       o[#o + 1] = '<div class="card"><h4>Claim ' .. esc(id) .. '</h4><p class="meta">not in the store</p></div>'
       return
    end
-   local s = data.sources[c.source] or {}
-   local code, words = common.grade(s)
    o[#o + 1] = '<div class="card"><h4>' .. party_label(data, c.claimant) .. ": " .. esc(common.claim_value(c)) ..
       "</h4><dl><dt>claim</dt><dd class=\"ids\">" .. id_html(c.id) .. "</dd><dt>as of</dt><dd>" .. esc(c.as_of) ..
       "</dd><dt>subject</dt><dd>" .. esc(common.subject_title(c)) .. "</dd>"
+   if c.exchange then
+      o[#o + 1] = "<dt>account of</dt><dd>" .. esc(common.account_of(c):match("^ %(account of (.*)%)$")) .. "</dd>"
+   end
    if c.scope and #c.scope > 0 then o[#o + 1] = "<dt>scope</dt><dd>" .. esc(common.scope_text(c)) .. "</dd>" end
-   o[#o + 1] = "<dt>source</dt><dd>" .. esc(s.title or c.source) .. ' <span class="ids">(' .. id_html(c.source) ..
-      ")</span>" .. (s.speaker and ("<br>" .. esc(s.speaker)) or "") ..
-      (s.published and (", " .. esc(s.published)) or "") .. (s.url and ("<br>" .. link(s.url)) or "") .. "</dd>"
-   o[#o + 1] = "<dt>grade</dt><dd>" .. (code ~= "" and ("<strong>" .. esc(code) .. "</strong> " .. esc(words))
-      or "not graded") .. "</dd>"
+   -- every source the claim names, each with where it came from and its grade
+   local ids = common.sources_of(c)
+   for _, sid in ipairs(ids) do
+      local s = data.sources[sid] or {}
+      local code, words = common.grade(s)
+      o[#o + 1] = "<dt>source</dt><dd>" .. esc(s.title or sid) .. ' <span class="ids">(' .. id_html(sid) ..
+         ")</span>" .. esc(common.provenance(s)) .. (s.speaker and ("<br>" .. esc(s.speaker)) or "") ..
+         (s.published and (", " .. esc(s.published)) or "") .. (s.url and ("<br>" .. link(s.url)) or "") ..
+         "<br>" .. (code ~= "" and ("<strong>" .. esc(code) .. "</strong> " .. esc(words)) or "not graded") ..
+         "</dd>"
+   end
    if c.superseded_by then o[#o + 1] = "<dt>superseded</dt><dd>by " .. esc(c.superseded_by) .. "</dd>" end
    o[#o + 1] = "</dl>"
    if c.text then o[#o + 1] = "<blockquote>" .. esc(c.text) .. "</blockquote>" end
@@ -125,11 +133,57 @@ local function measures_table(o, f)
    o[#o + 1] = "</tr></tbody></table>"
 end
 
--- The claims a finding compares, a card each, side by side.
+-- An exchange record as a card: date, place, mediators with their roles, what moved (by
+-- category), its sources.
+local function exchange_card(o, data, x)
+   local src = {}
+   for i, s in ipairs(x.sources or {}) do src[i] = id_html(s) end
+   o[#o + 1] = '<div class="card exchange"><h4>Exchange record ' .. esc(x.id) .. "</h4><dl><dt>date</dt><dd>" ..
+      esc(x.date) .. "</dd>" .. (x.place and ("<dt>place</dt><dd>" .. esc(x.place) .. "</dd>") or "")
+   if x.mediators then
+      o[#o + 1] = "<dt>mediators</dt><dd>" .. common.mediators(x, function(p) return party_label(data, p) end, esc,
+         "<br>") .. "</dd>"
+   end
+   for _, t in ipairs(x.transfers or {}) do o[#o + 1] = "<dt>moved</dt><dd>" .. esc(common.transfer(t)) .. "</dd>" end
+   if #src > 0 then o[#o + 1] = '<dt>sources</dt><dd class="ids">' .. table.concat(src, ", ") .. "</dd>" end
+   o[#o + 1] = "</dl>" .. (x.text and ("<blockquote>" .. esc(x.text) .. "</blockquote>") or "") .. "</div>"
+end
+
+-- The exchanges of a report's data by id, made once per data (a shared report's data is a
+-- copy with its own exchanges, so the index is never of records it leaves out).
+local exchange_index = setmetatable({}, { __mode = "k" })
+local function exchange_by_id(data, id)
+   local list = data and data.exchanges
+   if not list then return nil end
+   local index = exchange_index[list]
+   if not index then
+      index = {}
+      for _, x in ipairs(list) do index[x.id] = x end
+      exchange_index[list] = index
+   end
+   return index[id]
+end
+
+-- The claims a finding compares, a card each, side by side; the competing accounts of an
+-- exchange beside the exchange record they are accounts of.
 local function claim_cards(o, data, f)
    local claims = common.ids(f.evidence, "claims")
-   if #claims == 0 then return end
+   local accounts_of = {}
+   for _, id in ipairs(claims) do
+      local c = data and data.claims[id]
+      if c and c.exchange then accounts_of[c.exchange] = true end
+   end
+   -- a finding about an exchange's accounts shows its record even when no claim is in it (a
+   -- transfer no account mentions, the persons the lists name)
+   local about_accounts = f.rule == "exchange_accounts"
+   local cards = {}
+   for _, xid in ipairs(common.ids(f.evidence, "exchanges")) do
+      local x = (accounts_of[xid] or about_accounts) and exchange_by_id(data, xid)
+      if x then cards[#cards + 1] = x end
+   end
+   if #claims == 0 and #cards == 0 then return end
    o[#o + 1] = '<div class="side">'
+   for _, x in ipairs(cards) do exchange_card(o, data, x) end
    for _, id in ipairs(claims) do claim_card(o, data, id) end
    o[#o + 1] = "</div>"
 end
@@ -438,12 +492,18 @@ local function subject_claims(o, data, g)
       '<th scope="col">claim id</th><th scope="col">source</th><th scope="col">grade</th><th scope="col">says</th>' ..
       "</tr></thead><tbody>"
    for _, c in ipairs(g.claims) do
-      local s = data.sources[c.source] or {}
       local superseded = c.superseded_by and (" (superseded by " .. esc(c.superseded_by) .. ")") or ""
+      local src, grades = {}, {}
+      for i, sid in ipairs(common.sources_of(c)) do
+         local s = data.sources[sid] or {}
+         src[i] = id_html(sid) .. esc(common.provenance(s))
+         grades[i] = esc((common.grade(s)))
+      end
       o[#o + 1] = "<tr><td>" .. esc(c.claimant) .. "</td><td>" .. esc(c.as_of) .. "</td><td>" ..
-         esc(common.claim_value(c)) .. superseded .. "</td><td>" .. esc(common.scope_text(c)) ..
-         '</td><td class="ids">' .. id_html(c.id) .. '</td><td class="ids">' .. id_html(c.source) .. "</td><td>" ..
-         esc((common.grade(s))) .. "</td><td>" .. esc(c.text or "") .. "</td></tr>"
+         esc(common.claim_value(c)) .. superseded .. esc(common.account_of(c)) .. "</td><td>" ..
+         esc(common.scope_text(c)) .. '</td><td class="ids">' .. id_html(c.id) .. '</td><td class="ids">' ..
+         table.concat(src, "<br>") .. "</td><td>" .. table.concat(grades, "<br>") .. "</td><td>" ..
+         esc(c.text or "") .. "</td></tr>"
    end
    o[#o + 1] = "</tbody></table>"
 end
@@ -475,14 +535,16 @@ local function sources_table(o, model)
    o[#o + 1] = '<table><caption>Every source, with its Admiralty grade</caption><thead><tr>' ..
       '<th scope="col">source</th><th scope="col">title</th><th scope="col">published by</th>' ..
       '<th scope="col">speaker</th><th scope="col">published</th><th scope="col">grade</th>' ..
-      '<th scope="col">address</th></tr></thead><tbody>'
+      '<th scope="col">relays</th><th scope="col">address</th></tr></thead><tbody>'
    for _, id in ipairs(ids) do
       local s = data.sources[id]
       local code, words = common.grade(s)
       o[#o + 1] = '<tr><td class="ids">' .. id_html(id) .. "</td><td>" .. esc(s.title) .. "</td><td>" ..
          (s.party and party_label(data, s.party) or "") .. "</td><td>" .. esc(s.speaker or "") .. "</td><td>" ..
          esc(s.published or "") .. "</td><td>" .. (code ~= "" and (esc(code) .. " (" .. esc(words) .. ")") or "") ..
-         "</td><td>" .. link(s.url) .. "</td></tr>"
+         '</td><td class="ids">' .. (s.via and id_html(s.via) or
+            s.origin and (id_html(s.origin) .. " (not a source here)") or "") .. "</td><td>" .. link(s.url) ..
+         "</td></tr>"
    end
    o[#o + 1] = "</tbody></table></section>"
 end
@@ -547,11 +609,11 @@ local function exchanges(o, model)
       '<th scope="col">exchange</th><th scope="col">place</th><th scope="col">mediators</th>' ..
       '<th scope="col">what moved</th><th scope="col">sources</th></tr></thead><tbody>'
    for _, x in ipairs(data.exchanges) do
-      local med, src = {}, {}
-      for i, p in ipairs(x.mediators or {}) do med[i] = party_label(data, p) end
+      local src = {}
+      local med = common.mediators(x, function(p) return party_label(data, p) end, esc, "<br>")
       for i, s in ipairs(x.sources or {}) do src[i] = '<span class="ids">' .. id_html(s) .. "</span>" end
       o[#o + 1] = "<tr><td>" .. esc(x.date) .. '</td><td class="ids">' .. id_html(x.id) .. "</td><td>" ..
-         esc(x.place or "") .. "</td><td>" .. table.concat(med, ", ") .. "</td><td>" .. esc(x.moved) .. "</td><td>" ..
+         esc(x.place or "") .. "</td><td>" .. med .. "</td><td>" .. esc(x.moved) .. "</td><td>" ..
          table.concat(src, ", ") .. "</td></tr>"
    end
    o[#o + 1] = "</tbody></table></section>"
@@ -606,7 +668,9 @@ end
 local function contents(o, model)
    o[#o + 1] = '<nav aria-label="Contents"><ul><li><a href="#summary">Summary</a></li><li><a href="#history">' ..
       'Since the previous run</a></li>' .. (model.data and '<li><a href="#subjects">Claims over time</a></li>' or "") ..
-      '<li><a href="#findings">Findings</a></li>' .. (model.data and ('<li><a href="#exchanges">Exchanges</a></li>' ..
+      '<li><a href="#findings">Findings</a></li>' ..
+      ((model.people and model.people.total > 0) and '<li><a href="#people">People</a></li>' or "") ..
+      (model.data and ('<li><a href="#exchanges">Exchanges</a></li>' ..
       '<li><a href="#sources">Sources</a></li>') or "") ..
       '<li><a href="#outcomes">Rule outcomes</a></li></ul></nav><main>'
 end
@@ -619,6 +683,7 @@ function html.render(model, opts)
    history_section(o, model, opts.detail or common.DETAIL)
    if model.data then subjects(o, model) end
    findings_section(o, model, opts.detail or common.DETAIL)
+   report_people.html(o, model)
    if model.data then
       exchanges(o, model)
       sources_table(o, model)

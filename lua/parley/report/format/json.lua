@@ -3,12 +3,12 @@
 -- since the previous run, each rule outcome, then each finding (docs/reports.md).
 
 local json = require "parley.json"
-local vocab = require "parley.vocab"
 local common = require "parley.report.common"
 
 local json_report = {}
 
--- The report gives where each evidence record was written (model.positions).
+-- The report gives where each finding's first evidence record was written (model.positions):
+-- one position a finding, as in the other formats, so the file stays as small.
 json_report.positions = true
 
 local function run_line(model)
@@ -44,24 +44,11 @@ local function outcome_line(o)
    })
 end
 
--- Where each evidence record of f was written, in evidence order: {{kind, id, file, line,
--- column}} (nil when the store kept none).
-local function positions(model, f)
-   local out = {}
-   for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
-      for _, id in ipairs(common.ids(f.evidence, kind)) do
-         local p = common.position(model, kind, id)
-         if p then out[#out + 1] = { kind = kind, id = id, file = p.file, line = p.line, column = p.column } end
-      end
-   end
-   return out[1] and out or nil
-end
-
 local function finding_line(model, f, change)
    return json.encode({
       type = "finding", rule = f.rule, rule_version = f.rule_version, severity = f.severity, message = f.message,
       fingerprint = f.fingerprint, evidence = f.evidence, measures = f.measures, details = f.details,
-      change = change, positions = positions(model, f),
+      change = change, position = common.first_position(model, f.evidence),
    })
 end
 

@@ -7,12 +7,15 @@
 
 local vocab = require "parley.vocab"
 local common = require "parley.report.common"
+local report_people = require "parley.report.people"
 local printable = require("parley.text").printable
 
 local markdown = {}
 
 -- The records of the store the report shows: all of them.
 markdown.records = true
+-- It shows where each finding's first evidence record was written.
+markdown.positions = true
 
 -- Every ASCII punctuation character Markdown or HTML could read as markup gets a backslash;
 -- a line break becomes line_break.
@@ -61,14 +64,19 @@ end
 local function claim_column(data, id)
    local c = data and data.claims[id]
    if not c then return { cell(id), "", "", "", "", "", "" } end
-   local s = data.sources[c.source] or {}
-   local code, words = common.grade(s)
+   -- every source the claim names, each with where it came from, and each one's grade
+   local said, grades = {}, {}
+   for i, sid in ipairs(common.sources_of(c)) do
+      local s = data.sources[sid] or {}
+      local code, words = common.grade(s)
+      said[i] = cell(s.title or sid) .. " (" .. cell(sid) .. ")" .. cell(common.provenance(s)) ..
+         (s.speaker and (", " .. cell(s.speaker)) or "") .. (s.published and (", " .. cell(s.published)) or "")
+      grades[i] = code ~= "" and (cell(code) .. " (" .. cell(words) .. ")") or "not graded"
+   end
    return {
-      cell(c.id), party(data, c.claimant) .. ": " .. cell(common.claim_value(c)), cell(c.as_of),
-      cell(common.scope_text(c)),
-      cell(s.title or c.source) .. " (" .. cell(c.source) .. ")" .. (s.speaker and (", " .. cell(s.speaker)) or "") ..
-         (s.published and (", " .. cell(s.published)) or ""),
-      code ~= "" and (cell(code) .. " (" .. cell(words) .. ")") or "not graded", cell(c.text or ""),
+      cell(c.id), party(data, c.claimant) .. ": " .. cell(common.claim_value(c)) .. cell(common.account_of(c)),
+      cell(c.as_of), cell(common.scope_text(c)), table.concat(said, "; "), table.concat(grades, "; "),
+      cell(c.text or ""),
    }
 end
 
@@ -113,8 +121,9 @@ local function person_pairs(o, f)
    end
 end
 
--- The evidence ids by kind, parties by name.
-local function evidence_list(o, data, f)
+-- The evidence ids by kind, parties by name, and where the first evidence record was written.
+local function evidence_list(o, model, f)
+   local data = model.data
    local lines = {}
    for _, kind in ipairs(vocab.EVIDENCE_KINDS) do
       local ids = common.ids(f.evidence, kind)
@@ -123,6 +132,11 @@ local function evidence_list(o, data, f)
          for k, id in ipairs(ids) do shown[k] = kind == "parties" and party(data, id) or esc(id) end
          lines[#lines + 1] = "- " .. kind .. ": " .. table.concat(shown, ", ")
       end
+   end
+   local at = common.first_position(model, f.evidence)
+   if at then
+      lines[#lines + 1] = "- written at: " .. esc(common.position_text(at)) .. " (" .. at.kind .. " " .. esc(at.id) ..
+         ")"
    end
    if #lines == 0 then return end
    para(o, "Evidence:")
@@ -142,7 +156,8 @@ local function finding(o, model, i, f, correction)
    measures_table(o, f)
    claims_table(o, model.data, f)
    person_pairs(o, f)
-   evidence_list(o, model.data, f)
+   for _, l in ipairs(report_people.markdown_lines(model, f, esc)) do o[#o + 1] = l end
+   evidence_list(o, model, f)
 end
 
 ---------------------------------------------------------------------------- the sections
@@ -226,11 +241,16 @@ end
 local function subject_claims(o, data, g)
    local rows = {}
    for k, cl in ipairs(g.claims) do
-      local s = data.sources[cl.source] or {}
+      local said, grades = {}, {}
+      for i, sid in ipairs(common.sources_of(cl)) do
+         local s = data.sources[sid] or {}
+         said[i] = cell(s.title or sid) .. " (" .. cell(sid) .. ")" .. cell(common.provenance(s))
+         grades[i] = cell((common.grade(s)))
+      end
       rows[k] = { party(data, cl.claimant), cell(cl.as_of), cell(common.claim_value(cl)) ..
-         (cl.superseded_by and (" (superseded by " .. cell(cl.superseded_by) .. ")") or ""),
-         cell(common.scope_text(cl)), cell(s.title or cl.source) .. " (" .. cell(cl.source) .. ")",
-         cell((common.grade(s))), cell(cl.text or "") }
+         (cl.superseded_by and (" (superseded by " .. cell(cl.superseded_by) .. ")") or "") ..
+         cell(common.account_of(cl)), cell(common.scope_text(cl)), table.concat(said, "; "),
+         table.concat(grades, "; "), cell(cl.text or "") }
    end
    tbl(o, { "party", "as of", "claim", "scope", "source", "grade", "says" }, rows)
 end
@@ -275,9 +295,8 @@ local function exchanges(o, data)
    para(o, "## Exchanges")
    local rows = {}
    for k, x in ipairs(data.exchanges) do
-      local med = {}
-      for n, p in ipairs(x.mediators or {}) do med[n] = party(data, p) end
-      rows[k] = { cell(x.date), cell(x.id), cell(x.place or ""), table.concat(med, ", "), cell(x.moved),
+      local med = common.mediators(x, function(p) return party(data, p) end, cell)
+      rows[k] = { cell(x.date), cell(x.id), cell(x.place or ""), med, cell(x.moved),
          cell(table.concat(x.sources or {}, ", ")) }
    end
    if #rows > 0 then

@@ -38,7 +38,9 @@ end
 -- absolute) as an artifactLocation: relative to root (uriBaseId %SRCROOT%) when it is relative
 -- or lies under root, else an absolute file: URI.
 local function artifact(path, root)
-   path = path:gsub("/%./", "/"):gsub("^%./", "")
+   local n
+   repeat path, n = path:gsub("/%./", "/") until n == 0
+   path = path:gsub("^%./", "")
    if path:sub(1, 1) == "/" then
       if root and path:sub(1, #root + 1) == root .. "/" then
          return { uri = uri_escape(path:sub(#root + 2)), uriBaseId = ROOT_ID }, true

@@ -7,6 +7,7 @@
 
 local vocab = require "parley.vocab"
 local common = require "parley.report.common"
+local report_people = require "parley.report.people"
 local printable = require("parley.text").printable
 
 local text = {}
@@ -35,6 +36,7 @@ local function findings(line, paint, model)
       local at = common.first_position(model, f.evidence)
       if at then line("    at: ", common.position_text(at), " (", at.kind, " ", at.id, ")") end
       if ms ~= "" then line("    measures: ", ms) end
+      for _, l in ipairs(report_people.text_lines(model, f)) do line(l) end
    end
    if h then
       for _, f in ipairs(h.resolved) do line("[resolved] ", f.rule, ": ", f.message) end
@@ -57,7 +59,7 @@ local function latest_exchanges(line, model)
    for i = #exchanges - shown + 1, #exchanges do
       local x = exchanges[i]
       line(string.format("[exchange] %s, %s%s: %s%s", x.id, x.date, x.place and (", " .. x.place) or "",
-         common.exchange_moved(x), x.mediators and ("; mediated by " .. common.mediators(x, nil, nil, ", ")) or ""))
+         common.exchange_moved(x), x.mediators and ("; mediated by " .. common.mediators(x)) or ""))
    end
    if #exchanges > shown then line(string.format("[exchange] (%d earlier ones)", #exchanges - shown)) end
 end

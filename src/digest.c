@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/* Canonical digests: the SHA-256 of a Lua value's canonical JSON, written straight into the
+ * hash as it is walked, with no JSON text built (docs/dataset.md#record-digests).
+ *
+ * core.json_sha256(value [, plain]) -> the lowercase hex digest of exactly the bytes
+ * parley.json.encode(value) gives; with plain true, of those of encode(plain(value)), where
+ * plain replaces every table that has truthy `precision`, `first` and `text` (a date as
+ * parley.dates.parse gives it) by its `text`, as it stands (the form records.digest keeps).
+ * The canonical form (parley.json's): objects with their keys sorted, numbers before strings,
+ * numbers by value, strings bytewise; a table whose keys are exactly 1..n (or none) an array;
+ * strings with '"' and '\\' escaped, \b \f \n \r \t as such and every other control byte (0-31,
+ * 127) as \u00XX, other bytes as they are; integers in decimal, floats as %.17g with ".0" when
+ * that has no '.' or exponent, NaN and infinities as null; true, false; parley.null as null.
+ * Raises as json.encode does: on a cycle, a value or key JSON cannot hold, or a text longer than
+ * json.MAX_BYTES (256 MiB, a table shared by many parents is written once for each). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "parley.h"
+
+#define MAX_BYTES (256u * 1024 * 1024)
+#define MAX_DEPTH 1000
+
+struct canon {
+    lua_State *L;
+    struct parley_sha256 sha;
+    size_t bytes;
+    int depth;
+    size_t used;
+    char buf[4096];
+};
+
+static void flush(struct canon *c)
+{
+    parley_sha256_update(&c->sha, c->buf, c->used);
+    c->used = 0;
+}
+
+static void emit(struct canon *c, const char *s, size_t n)
+{
+    c->bytes += n;
+    if (c->bytes > MAX_BYTES)
+        luaL_error(c->L, "cannot encode: the JSON text would exceed %d bytes (opts.max_bytes)", (int)MAX_BYTES);
+    if (c->used + n > sizeof c->buf) {
+        flush(c);
+        if (n > sizeof c->buf) {
+            parley_sha256_update(&c->sha, s, n);
+            return;
+        }
+    }
+    memcpy(c->buf + c->used, s, n);
+    c->used += n;
+}
+
+static void emit_string(struct canon *c, const char *s, size_t n)
+{
+    size_t i, run = 0;
+    emit(c, "\"", 1);
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[8];
+        if (ch == '"')
+            esc = "\\\"";
+        else if (ch == '\\')
+            esc = "\\\\";
+        else if (ch < 32 || ch == 127) {
+            switch (ch) {
+            case '\b': esc = "\\b"; break;
+            case '\f': esc = "\\f"; break;
+            case '\n': esc = "\\n"; break;
+            case '\r': esc = "\\r"; break;
+            case '\t': esc = "\\t"; break;
+            default:
+                snprintf(u, sizeof u, "\\u%04x", ch);
+                esc = u;
+            }
+        }
+        if (esc) {
+            emit(c, s + run, i - run);
+            emit(c, esc, strlen(esc));
+            run = i + 1;
+        }
+    }
+    emit(c, s + run, n - run);
+    emit(c, "\"", 1);
+}
+
+static void emit_number(struct canon *c, int idx)
+{
+    char b[64];
+    int n;
+    if (lua_isinteger(c->L, idx)) {
+        n = snprintf(b, sizeof b, "%lld", (long long)lua_tointeger(c->L, idx));
+    } else {
+        double d = (double)lua_tonumber(c->L, idx);
+        if (d != d || isinf(d)) {
+            emit(c, "null", 4);
+            return;
+        }
+        n = snprintf(b, sizeof b, "%.17g", d);
+        if (!strpbrk(b, ".eE"))
+            b[n++] = '.', b[n++] = '0';
+    }
+    emit(c, b, (size_t)n);
+}
+
+/* The number of items when the table at idx is an array (keys exactly 1..n), else -1. */
+static lua_Integer array_length(lua_State *L, int idx)
+{
+    lua_Integer n = 0, i;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1) {
+            lua_pop(L, 1);
+            return -1;
+        }
+        n++;
+    }
+    for (i = 1; i <= n; i++) {
+        int absent = lua_rawgeti(L, idx, i) == LUA_TNIL;
+        lua_pop(L, 1);
+        if (absent)
+            return -1;
+    }
+    return n;
+}
+
+struct key {
+    int is_number;
+    int is_integer;
+    lua_Integer i;
+    lua_Number d;
+    const char *s;
+    size_t len;
+};
+
+static int key_order(const void *pa, const void *pb)
+{
+    const struct key *a = pa, *b = pb;
+    int cmp;
+    size_t n;
+    if (a->is_number != b->is_number)
+        return a->is_number ? -1 : 1;
+    if (a->is_number) {
+        if (a->is_integer && b->is_integer)
+            return a->i < b->i ? -1 : a->i > b->i;
+        {
+            lua_Number x = a->is_integer ? (lua_Number)a->i : a->d, y = b->is_integer ? (lua_Number)b->i : b->d;
+            return x < y ? -1 : x > y;
+        }
+    }
+    n = a->len < b->len ? a->len : b->len;
+    cmp = memcmp(a->s, b->s, n);
+    if (cmp)
+        return cmp;
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* Whether the table at idx is a date as parley.dates gives it (plain's test). */
+static int is_date(lua_State *L, int idx)
+{
+    static const char *const fields[] = {"precision", "first", "text"};
+    int i;
+    for (i = 0; i < 3; i++) {
+        int truthy;
+        lua_getfield(L, idx, fields[i]);
+        truthy = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        if (!truthy)
+            return 0;
+    }
+    return 1;
+}
+
+static void emit_value(struct canon *c, int idx, int plain);
+
+static void emit_table(struct canon *c, int idx, int plain)
+{
+    lua_State *L = c->L;
+    lua_Integer n, i;
+    if (plain && is_date(L, idx)) {
+        lua_getfield(L, idx, "text");
+        emit_value(c, lua_gettop(L), 0); /* plain(v) gives v.text as it is */
+        lua_pop(L, 1);
+        return;
+    }
+    if (++c->depth > MAX_DEPTH)
+        luaL_error(L, "cannot encode a table that contains itself");
+    luaL_checkstack(L, 8, "canonical JSON nested too deep");
+    n = array_length(L, idx);
+    if (n >= 0) {
+        emit(c, "[", 1);
+        for (i = 1; i <= n; i++) {
+            if (i > 1)
+                emit(c, ",", 1);
+            lua_rawgeti(L, idx, i);
+            emit_value(c, lua_gettop(L), plain);
+            lua_pop(L, 1);
+        }
+        emit(c, "]", 1);
+    } else {
+        struct key *keys;
+        size_t count = 0, k;
+        int keys_at;
+        lua_pushnil(L);
+        while (lua_next(L, idx)) {
+            int t = lua_type(L, -2);
+            lua_pop(L, 1);
+            if (t != LUA_TSTRING && t != LUA_TNUMBER)
+                luaL_error(L, "cannot encode a table key of type %s", lua_typename(L, t));
+            count++;
+        }
+        /* the keys (a userdata: an error midway leaks nothing) and, in the table above it, the
+         * texts of number keys, kept alive while they are sorted and written */
+        keys = lua_newuserdatauv(L, count * sizeof *keys, 0);
+        lua_newtable(L);
+        keys_at = lua_gettop(L);
+        count = 0;
+        lua_pushnil(L);
+        while (lua_next(L, idx)) {
+            struct key *key = &keys[count++];
+            lua_pop(L, 1);
+            key->is_number = lua_type(L, -1) == LUA_TNUMBER;
+            key->is_integer = key->is_number && lua_isinteger(L, -1);
+            key->i = key->is_integer ? lua_tointeger(L, -1) : 0;
+            key->d = key->is_number ? lua_tonumber(L, -1) : 0;
+            if (key->is_number) {
+                lua_pushvalue(L, -1);
+                key->s = lua_tolstring(L, -1, &key->len); /* tostring(k) */
+                lua_rawseti(L, keys_at, (lua_Integer)count);
+            } else {
+                key->s = lua_tolstring(L, -1, &key->len); /* held by the table being written */
+            }
+        }
+        qsort(keys, count, sizeof *keys, key_order);
+        emit(c, "{", 1);
+        for (k = 0; k < count; k++) {
+            if (k > 0)
+                emit(c, ",", 1);
+            emit_string(c, keys[k].s, keys[k].len);
+            emit(c, ":", 1);
+            if (keys[k].is_number) {
+                if (keys[k].is_integer)
+                    lua_pushinteger(L, keys[k].i);
+                else
+                    lua_pushnumber(L, keys[k].d);
+            } else {
+                lua_pushlstring(L, keys[k].s, keys[k].len);
+            }
+            lua_rawget(L, idx);
+            emit_value(c, lua_gettop(L), plain);
+            lua_pop(L, 1);
+        }
+        emit(c, "}", 1);
+        lua_pop(L, 2);
+    }
+    c->depth--;
+}
+
+static void emit_value(struct canon *c, int idx, int plain)
+{
+    lua_State *L = c->L;
+    switch (lua_type(L, idx)) {
+    case LUA_TSTRING: {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        emit_string(c, s, n);
+        break;
+    }
+    case LUA_TNUMBER: emit_number(c, idx); break;
+    case LUA_TBOOLEAN:
+        if (lua_toboolean(L, idx))
+            emit(c, "true", 4);
+        else
+            emit(c, "false", 5);
+        break;
+    case LUA_TNIL: emit(c, "null", 4); break;
+    case LUA_TTABLE: emit_table(c, idx, plain); break;
+    default:
+        if (parley_is_null(L, idx)) {
+            emit(c, "null", 4);
+            break;
+        }
+        luaL_error(L, "cannot encode a %s as JSON", luaL_typename(L, idx));
+    }
+}
+
+/* core.json_sha256(value [, plain]) */
+static int l_json_sha256(lua_State *L)
+{
+    struct canon *c;
+    char hex[64];
+    int plain = lua_toboolean(L, 2);
+    lua_settop(L, 1);
+    /* the state is a userdata, so an error raised midway leaves nothing to free but keys */
+    c = lua_newuserdatauv(L, sizeof *c, 0);
+    c->L = L;
+    c->bytes = 0;
+    c->depth = 0;
+    c->used = 0;
+    parley_sha256_init(&c->sha);
+    emit_value(c, 1, plain);
+    flush(c);
+    parley_sha256_final_hex(&c->sha, hex);
+    lua_pushlstring(L, hex, 64);
+    return 1;
+}
+
+int parley_open_digest(lua_State *L)
+{
+    lua_pushcfunction(L, l_json_sha256);
+    lua_setfield(L, -2, "json_sha256");
+    return 0;
+}
