@@ -117,5 +117,46 @@ describe("the 14 December 2020 example", function()
          assert.matches("synd%-2020%-12%-15 relays wire%-2020%-12%-14", body)
          assert.matches("Fuzuli %+ Zangilan", body)
       end
+      -- and, where a format describes the records behind a finding, the new fields as data
+      local json = require "parley.json"
+      local function swap_records(records)
+         assert.is_table(records, "records behind the finding")
+         local swap = records.exchanges[1]
+         assert.equal("2020-12-14-swap", swap.id)
+         assert.same({ party = "ICRC", person = "ICRC delegation", role = "health check of the returning detainees" },
+            swap.mediators[2])
+         assert.same({ person = "A Russian peacekeeping commander", role = "escort across the line of contact" },
+            swap.mediators[3])
+         assert.same({ count = 44, by_scope = { soldiers = 30, civilians = 14 } }, swap.transfers[1].detainees)
+         assert.same({ { regions = { "Fuzuli", "Zangilan" }, mines = 92000 } }, swap.transfers[3].mine_maps)
+         local via = {}
+         for _, src in ipairs(records.sources) do via[src.id] = src.via or false end
+         assert.equal("aze-mod-2020-12-14", via["am-press-2020-12-14"])
+      end
+      local wire_json, swap_json
+      for line in support.read(out .. "/report.json"):gmatch("[^\n]+") do
+         local o = json.decode(line)
+         if o.type == "finding" then
+            if o.message:find("^WIRE's claim wire%-account%-aze%-returned ") then wire_json = o end
+            if o.rule == "exchange_accounts" and o.message:find("detainees from ARM to AZE") then swap_json = o end
+         end
+      end
+      assert.same({ { id = "wire-account-aze-returned", sources = { "wire-2020-12-14", "synd-2020-12-15" } } },
+         wire_json.records.claims)
+      assert.same({ id = "synd-2020-12-15", via = "wire-2020-12-14" }, wire_json.records.sources[2])
+      swap_records(swap_json.records)
+      local sarif = json.decode(support.read(out .. "/report.sarif"))
+      local swap_sarif
+      for _, r in ipairs(sarif.runs[1].results) do
+         if r.ruleId == "exchange_accounts" and r.message.text:find("detainees from ARM to AZE") then swap_sarif = r end
+      end
+      swap_records(swap_sarif.properties.records)
+      local csv = support.read(out .. "/report.csv")
+      assert.matches("synd%-2020%-12%-15 via wire%-2020%-12%-14,", csv)
+      assert.matches(",#x_relays,#x_mediators,#x_transfers,", csv)
+      assert.matches(',"2020%-12%-14%-swap: RUS; ICRC delegation, health check of the returning detainees %(ICRC%); ' ..
+         'A Russian peacekeeping commander, escort across the line of contact",', csv)
+      assert.matches("2020%-12%-14%-swap: AZE → ARM: 44 detainees %(30 soldiers, 14 civilians%); ARM → AZE: " ..
+         "12 detainees; ARM → AZE: 1 mine map %(Fuzuli %+ Zangilan together, 92,000 mines%)", csv)
    end)
 end)

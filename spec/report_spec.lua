@@ -547,7 +547,8 @@ describe("the report formats", function()
       for _, name in ipairs(report.formats()) do
          local format = require("parley.report.format." .. name)
          assert.is_function(format.render, name)
-         assert.is_truthy(format.records == nil or format.records == true or format.records == "exchanges", name)
+         assert.is_truthy(format.records == nil or format.records == true or format.records == "exchanges"
+            or format.records == "evidence", name)
       end
    end)
 

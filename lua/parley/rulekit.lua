@@ -14,6 +14,7 @@
 -- read scope differently. docs/rules/*.md say how each rule uses them.
 -- @module parley.rulekit
 local dates = require "parley.dates"
+local json = require "parley.json"
 local terms = require "parley.terms"
 
 local kit = {}
@@ -294,10 +295,13 @@ function kit.count_key(c)
 end
 
 --- The sources a claim, list or exchange names: its `sources`, or its one `source`.
--- @tparam table r a record (or a row with source and a decoded sources)
+-- @tparam table r a record, or a row of its table as SQL gives it (source, and sources as the
+-- JSON text the store keeps: a rule selects both columns and this reads either)
 -- @treturn table the source ids (empty when it names none)
 function kit.sources_of(r)
-   if r.sources then return r.sources end
+   local list = r.sources
+   if type(list) == "string" then list = json.decode(list) end
+   if list then return list end
    return { r.source }
 end
 
@@ -590,12 +594,22 @@ function kit.name_keys()
       end
       return v or nil
    end
+   -- each key's words, split once: a rule compares one key with many (every entry of the
+   -- lists it judges), and splitting both each time was most of its work
+   local words_of = {}
+   local function words(key)
+      local ws = words_of[key]
+      if not ws then
+         ws = {}
+         for w in key:gmatch("%S+") do ws[#ws + 1] = w end
+         words_of[key] = ws
+      end
+      return ws
+   end
    function k.near(a, b)
       if a == nil or b == nil then return false end
       if a == b then return true end
-      local wa, wb = {}, {}
-      for w in a:gmatch("%S+") do wa[#wa + 1] = w end
-      for w in b:gmatch("%S+") do wb[#wb + 1] = w end
+      local wa, wb = words(a), words(b)
       if #wa ~= #wb then return false end
       for i = 1, #wa do
          if wa[i] ~= wb[i] and names.jaro_winkler(wa[i], wb[i]) < kit.NEAR_KEY then return false end

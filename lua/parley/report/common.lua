@@ -231,6 +231,74 @@ function common.ids(evidence, kind)
    return out
 end
 
+-- A transfer's people as data: {count =, by_scope =} (by_scope only when the record has it).
+local function people_data(p)
+   if not p then return nil end
+   return { count = p.count, by_scope = p.by_scope }
+end
+
+-- The records behind a finding as data, for the formats that describe them (JSON, SARIF): of
+-- the evidence's claims, lists and exchanges what the message cannot give as values, and every
+-- source they or the evidence name with its provenance. {sources = {{id, via, origin}},
+-- claims = {{id, sources}}, lists = {{id, sources}}, exchanges = {{id, sources, mediators =
+-- {{party, person, role}}, transfers = {{from, to, detainees = {count, by_scope}, remains,
+-- mine_maps = {{region | regions, mines}}}}}}}; nil when the model has no such records (gathered
+-- with `records = "evidence"`, docs/reports.md).
+function common.evidence_records(model, evidence)
+   local data = model.data
+   if not data or type(evidence) ~= "table" then return nil end
+   local out, named, seen = {}, {}, {}
+   local function name_source(id)
+      if id and not seen[id] then
+         seen[id] = true
+         named[#named + 1] = id
+      end
+   end
+   for _, kind in ipairs({ "claims", "lists" }) do
+      for _, id in ipairs(common.ids(evidence, kind)) do
+         local r = data[kind] and data[kind][id]
+         if r then
+            local srcs = common.sources_of(r)
+            for _, sid in ipairs(srcs) do name_source(sid) end
+            out[kind] = out[kind] or {}
+            table.insert(out[kind], { id = id, sources = srcs })
+         end
+      end
+   end
+   local exchanges = {}
+   for _, x in ipairs(data.exchanges or {}) do exchanges[x.id] = x end
+   for _, id in ipairs(common.ids(evidence, "exchanges")) do
+      local x = exchanges[id]
+      if x then
+         local mediators, transfers = {}, {}
+         for i, m in ipairs(x.mediators or {}) do
+            mediators[i] = type(m) == "table" and { party = m.party, person = m.person, role = m.role } or { party = m }
+         end
+         for i, t in ipairs(x.transfers or {}) do
+            local maps
+            for j, mm in ipairs(t.mine_maps or {}) do
+               maps = maps or {}
+               maps[j] = { region = mm.region, regions = mm.regions, mines = mm.mines }
+            end
+            transfers[i] = { from = t.from, to = t.to, detainees = people_data(t.detainees),
+               remains = people_data(t.remains), mine_maps = maps }
+         end
+         local srcs = common.sources_of(x)
+         for _, sid in ipairs(srcs) do name_source(sid) end
+         out.exchanges = out.exchanges or {}
+         table.insert(out.exchanges, { id = id, sources = srcs[1] and srcs or nil,
+            mediators = mediators[1] and mediators or nil, transfers = transfers })
+      end
+   end
+   for _, id in ipairs(common.ids(evidence, "sources")) do name_source(id) end
+   for _, id in ipairs(named) do
+      local s = data.sources and data.sources[id]
+      out.sources = out.sources or {}
+      table.insert(out.sources, { id = id, via = s and s.via, origin = s and s.origin })
+   end
+   return next(out) and out or nil
+end
+
 function common.evidence_text(evidence)
    local parts = {}
    for _, kind in ipairs(vocab.EVIDENCE_KINDS) do

@@ -129,6 +129,45 @@ local function load_data(db, present)
    return data
 end
 
+-- Only the records the findings' evidence names, and the sources those claims and lists name
+-- (for a format that describes the records behind each finding: JSON, CSV, SARIF): sources,
+-- claims and lists by id, exchanges in date order. One query per record named.
+local function load_evidence(db, findings, present)
+   local data = { sources = {}, claims = {}, lists = {}, exchanges = {} }
+   local wanted = { sources = {}, claims = {}, lists = {}, exchanges = {} }
+   for _, f in ipairs(findings or {}) do
+      for kind, ids in pairs(wanted) do
+         for _, id in ipairs(common.ids(f.evidence, kind)) do ids[id] = true end
+      end
+   end
+   local function keep(kind, r)
+      if kind == "exchanges" then
+         data.exchanges[#data.exchanges + 1] = r
+      else
+         data[kind][r.id] = r
+      end
+      for _, s in ipairs(common.sources_of(r)) do wanted.sources[s] = true end
+   end
+   local function each_id(kind, read)
+      local ids = {}
+      for id in pairs(wanted[kind]) do ids[#ids + 1] = id end
+      table.sort(ids)
+      for _, id in ipairs(ids) do
+         if shown(present, kind, id) then
+            for r in read(db, { id = id }) do keep(kind, r) end
+         end
+      end
+   end
+   each_id("claims", records.claims)
+   each_id("lists", records.lists)
+   each_id("exchanges", records.exchanges)
+   for s in records.sources(db) do
+      if wanted.sources[s.id] and shown(present, "sources", s.id) then data.sources[s.id] = s end
+   end
+   table.sort(data.exchanges, function(a, b) return a.id < b.id end)
+   return data
+end
+
 -- The resolutions of people the run's rules read (docs/people.md): the run's own list
 -- (run.resolutions, {id, scope}) or what the store recorded for a stored run, each with the
 -- header the store keeps ({id, scope, resolver, params, imports, decisions = n, current}).
@@ -219,7 +258,10 @@ function model.gather(run, opts)
       m.imports = oki and imports or nil
       local okr, resolutions = pcall(resolutions_of, db, run)
       m.run.resolutions = okr and resolutions or nil
-      if opts.data == "exchanges" then
+      if opts.data == "evidence" then
+         local ok2, data = pcall(load_evidence, db, run.findings, present)
+         m.data = ok2 and data or nil
+      elseif opts.data == "exchanges" then
          local ok2, exchanges = pcall(load_exchanges, db, present)
          m.data = ok2 and { exchanges = exchanges } or nil
       elseif opts.data ~= false then

@@ -202,15 +202,16 @@ local function lists_of_subject(ctx)
    local vocabulary = ctx.db:vocabulary()
    local gone = superseded(ctx.db, "lists")
    local out, is_subject = {}, {}
-   for l in ctx.db:query("SELECT id, claimant, holder, subject, as_of, as_of_start, as_of_end, source FROM lists " ..
-      "WHERE holder IS NOT NULL ORDER BY as_of_start, id") do
+   for l in ctx.db:query("SELECT id, claimant, holder, subject, as_of, as_of_start, as_of_end, source, sources " ..
+      "FROM lists WHERE holder IS NOT NULL ORDER BY as_of_start, id") do
       local yes = is_subject[l.subject]
       if yes == nil then
          yes = vocabulary:canonical_subject(l.subject) == p.subject
          is_subject[l.subject] = yes
       end
       if yes then
-         out[l.id] = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of, source = l.source,
+         out[l.id] = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of,
+            sources = kit.sources_of(l),
             as_of_period = { first = l.as_of_start, last = l.as_of_end }, current = not gone[l.id] }
       end
    end
@@ -231,6 +232,10 @@ local function own_lists(lists)
          if a.as_of_period.first ~= b.as_of_period.first then return a.as_of_period.first < b.as_of_period.first end
          return a.id < b.id
       end)
+      -- each list's place among its side's, and the side's lists by id: a released person is
+      -- judged against the first n without building a set of them each time
+      ls.rank, ls.by_id = {}, {}
+      for k, l in ipairs(ls) do ls.rank[l], ls.by_id[l.id] = k, l end
    end
    return own
 end
@@ -349,7 +354,7 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
          seen[l.id] = true
          lids[#lids + 1] = l.id
          on[#on + 1] = string.format("%s (%s, %s)", l.id, l.claimant, l.as_of)
-         if l.source then sources[#sources + 1] = l.source end
+         for _, sid in ipairs(l.sources) do sources[#sources + 1] = sid end
       end
    end
    local function details_of(list)
@@ -406,15 +411,7 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, keyer, entries
    if not own then return end
    local n = lists_up_to(own, r.x.date_period)
    if n == 0 then return end
-   local judged, lids = {}, {}
-   for k = 1, n do
-      judged[own[k].id] = true
-      lids[k] = own[k].id
-   end
-   lids = ids(lids)
-   local by_id = {}
-   for k = 1, n do by_id[own[k].id] = own[k] end
-   local on = candidates(resolution, ties, r, by_id, function(l) return judged[l.id] end)
+   local on = candidates(resolution, ties, r, own.by_id, function(l) return own.rank[l] <= n end)
    local review = {}
    for _, c in ipairs(on) do
       if c.tie ~= "uncertain" then return end
@@ -437,6 +434,9 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, keyer, entries
          end
       end
    end
+   local lids = {}
+   for k = 1, n do lids[k] = own[k].id end
+   lids = ids(lids)
    local what = string.format("%s's own %s of %s held by %s: %s", r.to,
       #lids == 1 and "list" or string.format("%d lists", #lids), p.subject, r.from, listing(lids))
    local person = kit.person_details(r.person, p.max_entries)

@@ -20,15 +20,16 @@ local function lists_of_subject(ctx)
    local vocabulary = ctx.db:vocabulary()
    local gone = kit.superseded(ctx.db, "lists")
    local out, is_subject = {}, {}
-   for l in ctx.db:query("SELECT id, claimant, holder, subject, as_of, as_of_start, as_of_end, source FROM lists " ..
-      "WHERE holder IS NOT NULL ORDER BY as_of_start, id") do
+   for l in ctx.db:query("SELECT id, claimant, holder, subject, as_of, as_of_start, as_of_end, source, sources " ..
+      "FROM lists WHERE holder IS NOT NULL ORDER BY as_of_start, id") do
       local yes = is_subject[l.subject]
       if yes == nil then
          yes = vocabulary:canonical_subject(l.subject) == ctx.params.subject
          is_subject[l.subject] = yes
       end
       if yes and not gone[l.id] then
-         out[l.id] = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of, source = l.source,
+         out[l.id] = { id = l.id, claimant = l.claimant, holder = l.holder, as_of = l.as_of,
+            sources = kit.sources_of(l),
             as_of_period = { first = l.as_of_start, last = l.as_of_end } }
       end
    end

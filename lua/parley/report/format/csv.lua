@@ -10,6 +10,36 @@ local common = require "parley.report.common"
 
 local csv = {}
 
+-- The records behind each finding (common.evidence_records): the relays and the exchanges'
+-- mediators and transfers columns read them.
+csv.records = "evidence"
+
+-- "synd-1 via wire-1 am-press-1 relaying aze-mod-1": the relayed sources among a finding's
+-- (the evidence's and its claims', lists' and exchanges').
+local function relays(f, m)
+   local r = common.evidence_records(m, f.evidence)
+   local out = {}
+   for _, s in ipairs(r and r.sources or {}) do
+      if s.via then out[#out + 1] = s.id .. " via " .. s.via
+      elseif s.origin then out[#out + 1] = s.id .. " relaying " .. s.origin end
+   end
+   return table.concat(out, " ")
+end
+
+-- The evidence exchanges' mediators ("2020-12-14-swap: RUS; ICRC delegation, health check (ICRC)")
+-- or what they moved by category and region, exchange by exchange, "|" between two.
+local function of_exchanges(f, m, what)
+   local shown = {}
+   for _, x in ipairs(m.data and m.data.exchanges or {}) do shown[x.id] = x end
+   local out = {}
+   for _, id in ipairs(common.ids(f.evidence, "exchanges")) do
+      local x = shown[id]
+      local text = x and (what == "mediators" and common.mediators(x) or common.exchange_moved(x))
+      if text and text ~= "" then out[#out + 1] = id .. ": " .. text end
+   end
+   return table.concat(out, " | ")
+end
+
 -- What the HXL 1.1 dictionary (https://hxlstandard.org/standard/1-1final/dictionary/) has of
 -- the tags below: the hashtags and the attributes it defines. Every other attribute is a
 -- custom one and every #x_ hashtag an extension one, each documented in docs/reports.md; a
@@ -39,6 +69,9 @@ local COLUMNS = {
    { "lists", "#x_lists", function(f) return table.concat(common.ids(f.evidence, "lists"), " ") end },
    { "exchanges", "#x_exchanges", function(f) return table.concat(common.ids(f.evidence, "exchanges"), " ") end },
    { "persons", "#x_persons", function(f) return table.concat(common.ids(f.evidence, "persons"), " ") end },
+   { "relays", "#x_relays", function(f, _, m) return relays(f, m) end },
+   { "mediators", "#x_mediators", function(f, _, m) return of_exchanges(f, m, "mediators") end },
+   { "transfers", "#x_transfers", function(f, _, m) return of_exchanges(f, m, "transfers") end },
    { "measures", "#x_measures", function(f) return common.measures_text(f.measures) end },
    { "fingerprint", "#meta+id+fingerprint", function(f) return f.fingerprint end },
    -- the sharing level the report was made at (parley.share), so a row says what it withholds

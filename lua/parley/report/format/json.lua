@@ -10,6 +10,9 @@ local json_report = {}
 -- The report gives where each finding's first evidence record was written (model.positions):
 -- one position a finding, as in the other formats, so the file stays as small.
 json_report.positions = true
+-- and the records behind each finding as data (common.evidence_records): every source of its
+-- claims and lists with via/origin, its exchanges' mediators and transfers by category and region
+json_report.records = "evidence"
 
 local function run_line(model)
    local r = model.run
@@ -49,6 +52,7 @@ local function finding_line(model, f, change)
       type = "finding", rule = f.rule, rule_version = f.rule_version, severity = f.severity, message = f.message,
       fingerprint = f.fingerprint, evidence = f.evidence, measures = f.measures, details = f.details,
       change = change, position = common.first_position(model, f.evidence),
+      records = common.evidence_records(model, f.evidence),
    })
 end
 

@@ -26,6 +26,8 @@ local BASELINE = { new = "new", persisting = "unchanged", corrected = "updated" 
 
 -- The report shows where the evidence was written (model.positions).
 sarif.positions = true
+-- and the records behind each finding, as data in its properties (common.evidence_records)
+sarif.records = "evidence"
 
 -- The base of the artifacts' relative URIs: the directory the report is made from.
 local ROOT_ID = "%SRCROOT%"
@@ -178,6 +180,7 @@ local function result(model, index, i, f, root, correction)
       locations = where,
       baselineState = BASELINE[common.change(model, i)],
       properties = { severity = f.severity, ruleVersion = f.rule_version, measures = nonempty(measures),
+         records = common.evidence_records(model, f.evidence),
          correctionOf = correction and { fingerprint = correction.from.fingerprint, replaced = correction.replaced }
             or nil },
    }, relative
