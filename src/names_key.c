@@ -29,7 +29,7 @@ const char *const parley_names_rule_text[R_COUNT] = {
     "diacritics dropped",
     "g/k/q/kh/x/gh as one sound",
     "voiced/voiceless pairs merged (b/p d/t g/k, Western Armenian)",
-    "ch/j/c/dzh as one sound",
+    "ch/j/c/dzh as one sound (t/d before ch too)",
     "y/i/j as one vowel",
     "initial ye- as e-",
     "Russian-mediated Hovh-/Ovan-/Ogan-",
@@ -571,7 +571,12 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
                 sym = 's';
             break;
         case 't':
-            if (AT(1) == 's' && AT(2) == 'c' && AT(3) == 'h')
+            /* t before the ch sound is that sound alone, in every script: Latin tch (French
+             * ч, and the t + ch of Mkrtchyan) already is, so тч, տչ, tč, tç are too
+             * (Мкртчян, Մկրտչյան, Mkrtčjan ~ Mkrtchyan, Mkrchyan) */
+            if (AT(1) == 'C')
+                sym = 'c', step = 2, r |= R_AFFRIC;
+            else if (AT(1) == 's' && AT(2) == 'c' && AT(3) == 'h')
                 sym = 'c', step = 4, r |= R_AFFRIC;
             else if (AT(1) == 'c' && AT(2) == 'h')
                 sym = 'c', step = 3, r |= R_AFFRIC;
@@ -583,7 +588,12 @@ static int fold_word(const char *t, int n, char *key, int cap, unsigned *rules, 
                 sym = 't';
             break;
         case 'd':
-            if (AT(1) == 'z' && AT(2) == 'h')
+            /* d is t (voicing): Western Armenian writes տչ dch (Mgrdchian ~ Mkrtchyan) */
+            if (AT(1) == 'C')
+                sym = 'c', step = 2, r |= R_AFFRIC;
+            else if (AT(1) == 'c' && AT(2) == 'h' && !(sys & SYS_CH_KH))
+                sym = 'c', step = 3, r |= R_AFFRIC;
+            else if (AT(1) == 'z' && AT(2) == 'h')
                 sym = 'c', step = 3, r |= R_AFFRIC;
             else if (AT(1) == 's' && AT(2) == 'c' && AT(3) == 'h')
                 sym = 'c', step = 4, r |= R_AFFRIC; /* German дж */
