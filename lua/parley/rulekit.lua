@@ -570,6 +570,38 @@ function kit.person_details(p, max)
    return out
 end
 
+--- How many bytes of JSON the rules' `kit.fit` lists of a finding's details take at most
+-- together: the sandbox refuses details over 64 KiB (src/sandbox_finding.c DETAILS_MAX), and
+-- this leaves room for the rest of the details.
+kit.DETAILS_BUDGET = 48 * 1024
+
+--- A byte budget for the lists in a finding's details: `room.fit(items, describe, max)` gives
+-- the list of `describe(item)` for the items in order while the list's JSON (with what the
+-- room already holds) stays within `bytes`, and at most `max` of them (nil: any number),
+-- then how many items were left out. A rule that lists persons or entries whose number grows
+-- with the data fits them so that a finding is never refused for its size, and says it is
+-- truncated.
+-- @tparam[opt=kit.DETAILS_BUDGET] integer bytes
+-- @treturn table the room: `fit`, and `used` (bytes taken so far)
+function kit.room(bytes)
+   bytes = bytes or kit.DETAILS_BUDGET
+   local room = { used = 0 }
+   function room.fit(items, describe, max)
+      local out = {}
+      for i, item in ipairs(items) do
+         if max and i > max then break end
+         local d = describe(item)
+         -- its JSON and the comma (or bracket) around it in the list
+         local size = #json.encode(d) + 1
+         if room.used + size > bytes then break end
+         room.used = room.used + size
+         out[#out + 1] = d
+      end
+      return out, #items - #out
+   end
+   return room
+end
+
 --- Names as keys for "a list may name them", the last resort of the rules about persons when
 -- the resolution left an entry out of its person (it keeps each name's best few candidates, so
 -- among many namesakes an entry can be left alone): `key(s)`, a name's `parley.names` key with
