@@ -44,6 +44,27 @@ describe("parley.rulekit", function()
       assert.equal(95, left3)
    end)
 
+   it("name_keys index: near(key) gives exactly the items whose keys k.near matches", function()
+      local keyer = kit.name_keys()
+      local idx = keyer.index()
+      local written = { "Davit Sargsyan", "Давид Саргсян", "Sargsyan Davit", "Davit Sarkisyan", "Aram Mkrtchyan",
+         "Арам Мкрчян", "Aram Mkrtchyan Hovik", "Vahagn Bahrikyan", "Ваган Бахрикян", "Elvin Aliyev", "Elvin Əliyev",
+         "Anar Ismayilov", "Zzz Sargsyan", "Davit Sargsyan" }
+      local keys = {}
+      for i, w in ipairs(written) do
+         keys[i] = keyer.key(w)
+         idx.add(keys[i], i)
+      end
+      for _, q in ipairs(written) do
+         local want, got = {}, idx.near(keyer.key(q))
+         for i, k in ipairs(keys) do if keyer.near(k, keyer.key(q)) then want[#want + 1] = i end end
+         table.sort(got)
+         assert.same(want, got)
+         assert.truthy(#got > 0)
+      end
+      assert.same({}, idx.near(nil))
+   end)
+
    it("group: items by key in their order, nil keys left out, the keys sorted", function()
       local groups, order = kit.group({ "b1", "a1", "x", "b2" }, function(s)
          return s ~= "x" and s:sub(1, 1) or nil

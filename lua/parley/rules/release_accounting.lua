@@ -429,15 +429,16 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, keyer, entries
    -- counts as listed
    local key = name_key(r.entry.written)
    if key then
-      for k = 1, n do
-         for _, e in ipairs(entries_of_list(own[k].id)) do
-            local other = name_key(e.written)
-            -- keys can differ by a letter between scripts (mkrtcian, mkrcian): near keys count
-            if other and keyer.near(other, key)
-               and ties.open({ entry = r.entry.id, other_entry = e.id }) then
-               return
-            end
+      -- keys can differ by a letter between scripts (mkrtcian, mkrcian): near keys count. The
+      -- side's list entries are indexed by key once (kit.name_keys), each with its list's place
+      if not own.names then
+         own.names = keyer.index()
+         for k, l in ipairs(own) do
+            for _, e in ipairs(entries_of_list(l.id)) do own.names.add(name_key(e.written), { entry = e, rank = k }) end
          end
+      end
+      for _, c in ipairs(own.names.near(key)) do
+         if c.rank <= n and ties.open({ entry = r.entry.id, other_entry = c.entry.id }) then return end
       end
    end
    local lids = {}

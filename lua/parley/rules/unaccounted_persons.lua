@@ -113,19 +113,19 @@ local function run(ctx)
       end
       local key = h and keyer.key(e.written)
       if key then
-         accounting[h] = accounting[h] or {}
-         table.insert(accounting[h], { entry = e, key = key })
+         accounting[h] = accounting[h] or keyer.index()
+         accounting[h].add(key, e)
       end
    end
    -- whether an entry of the holder's with the person's name (near keys) and no birth year
    -- against the listing accounts for them
    local function named_like(person, h, t, listing)
-      local mine = {}
-      for _, n in ipairs(person.names) do mine[#mine + 1] = keyer.key(n) end
-      for _, c in ipairs(accounting[h] or {}) do
-         for _, k in ipairs(mine) do
-            if keyer.near(c.key, k) and accounts(c.entry, h, t, lists, exchanges, p.subject)
-               and ties.open({ entry = listing.id, other_entry = c.entry.id }) then
+      local index = accounting[h]
+      if not index then return false end
+      for _, n in ipairs(person.names) do
+         for _, e in ipairs(index.near(keyer.key(n))) do
+            if accounts(e, h, t, lists, exchanges, p.subject)
+               and ties.open({ entry = listing.id, other_entry = e.id }) then
                return true
             end
          end
