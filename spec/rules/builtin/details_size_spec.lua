@@ -1,7 +1,7 @@
 -- SPDX-License-Identifier: MIT
--- unaccounted_persons through parley.reconcile on stores too big for its rule cases: a
--- finding with more persons than its details can hold stays within the sandbox's 64 KiB of
--- details and says what it left out.
+-- The rules about persons through parley.reconcile on stores too big for rule cases, with
+-- their defaults: a finding with more persons than its details can hold stays within the
+-- sandbox's 64 KiB of details and says what it left out (rulekit.room).
 local parley = require "parley"
 local json = require "parley.json"
 local support = require "support"
@@ -25,19 +25,48 @@ local function one_list(n)
    return ds
 end
 
-local function run_on(ds, with)
+local function run_on(ds, with, rule)
    local path = support.tmpname("store.db")
    local db = assert(parley.open(path))
    assert(db:import(ds))
    db:close()
-   local config = { parley = 1, store = path, rules = { { use = "unaccounted_persons", with = with } } }
+   local config = { parley = 1, store = path, rules = { { use = rule or "unaccounted_persons", with = with } } }
    local run, err = parley.reconcile(config, { jobs = 1 })
    assert(run, err)
    assert.equal("findings", run.outcomes[1].outcome, run.outcomes[1].error)
    return run.findings
 end
 
-describe("unaccounted_persons", function()
+-- ARM's and AZE's lists of n persons each, m of them with the same names on both.
+local function two_lists(n, m)
+   local ds = one_list(n)
+   local b = { id = "aze-held", claimant = "AZE", holder = "AZE", about = "ARM", subject = "detainees",
+      as_of = "2021-06-12", persons = {} }
+   for i = 1, n do
+      local p = ds.lists[1].persons[i]
+      b.persons[i] = i <= m and { name = p.name, born = p.born } or { name = "Other " .. p.name:reverse() }
+   end
+   ds.lists[2] = b
+   return ds
+end
+
+describe("list_overlap: details within 64 KiB", function()
+   it("two lists of 600 with defaults: a finding, its details truncated and what was left out counted", function()
+      local findings = run_on(two_lists(600, 400), nil, "list_overlap")
+      assert.equal(1, #findings)
+      local f = findings[1]
+      assert.truthy(#json.encode(f.details) <= 64 * 1024)
+      assert.is_true(f.details.truncated)
+      local d, out = f.details, f.details.left_out
+      assert.equal(f.measures.matched, #d.pairs + out.pairs)
+      assert.equal(f.measures.uncertain, #d.review + out.review)
+      assert.equal(f.measures.only_left, #d.only_left + out.only_left)
+      assert.equal(f.measures.only_right, #d.only_right + out.only_right)
+      assert.truthy(out.pairs + out.review + out.only_left + out.only_right > 0)
+   end)
+end)
+
+describe("unaccounted_persons: details within 64 KiB", function()
    it("keeps a finding's details within 64 KiB when it has more persons than fit, and says it is truncated", function()
       local findings = run_on(one_list(600), { max_details = 1000 })
       assert.equal(1, #findings)
