@@ -86,7 +86,8 @@ Exit code 1 when a case fails, 3 when a test file is malformed.]],
 usage: parley import DB FILE... [--map MAPPING.yaml] [--set FIELD=VALUE]... [-q|--quiet]
 Validates every file as one batch (docs/dataset.md) and writes all of it to the store DB in one
 transaction, or nothing; a FILE of - is a YAML dataset read from standard input (named <stdin>
-in messages). A file imported before is skipped; -q prints no summary. A CSV, TSV or .xlsx
+in messages). A file imported before is skipped; -q prints no summary (and no progress line,
+which an import of over a second shows on a terminal's stderr). A CSV, TSV or .xlsx
 table is read through the mapping --map names, or an HXL table by its tags; --set gives a
 field of every row (a claim's claimant, say) over the mapping and the tags (docs/tables.md).
 Problems go to stderr as file:line:col: message (at key.path), or FILE:ROW:COLUMN (header):

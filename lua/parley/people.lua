@@ -813,11 +813,12 @@ local cache = setmetatable({}, { __mode = "k" })
 
 -- The resolution of db for opts (threshold, review; defaults parley.names'), the shape
 -- people.cluster returns, plus stored (the id of the stored resolution it is, nil when it
--- could not be stored: a read-only connection; store_error says why when storing failed) and from_store (true when it was read, not
--- computed). The stored resolution of these parameters is read when it is current (same
--- resolver, same imports); otherwise the store is resolved again from it (only the new
--- entries' blocks; from nothing when there is none or its resolver differs) and the result
--- stored when the connection can write. opts.full: resolve from nothing whatever is stored.
+-- could not be stored: a read-only connection; store_error says why when storing failed) and
+-- from_store (true when it was read, not computed). The stored resolution of these
+-- parameters is read when it is current (same resolver, same imports); otherwise the store is
+-- resolved again from it (only the new entries' blocks; from nothing when there is none or its
+-- resolver differs) and the result stored when the connection can write. opts.full: resolve
+-- from nothing whatever is stored.
 function people.resolution(db, opts)
    local params = params_of(opts)
    local scope = people.scope(params)

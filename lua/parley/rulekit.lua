@@ -594,12 +594,22 @@ function kit.name_keys()
       end
       return v or nil
    end
+   -- each key's words, split once: a rule compares one key with many (every entry of the
+   -- lists it judges), and splitting both each time was most of its work
+   local words_of = {}
+   local function words(key)
+      local ws = words_of[key]
+      if not ws then
+         ws = {}
+         for w in key:gmatch("%S+") do ws[#ws + 1] = w end
+         words_of[key] = ws
+      end
+      return ws
+   end
    function k.near(a, b)
       if a == nil or b == nil then return false end
       if a == b then return true end
-      local wa, wb = {}, {}
-      for w in a:gmatch("%S+") do wa[#wa + 1] = w end
-      for w in b:gmatch("%S+") do wb[#wb + 1] = w end
+      local wa, wb = words(a), words(b)
       if #wa ~= #wb then return false end
       for i = 1, #wa do
          if wa[i] ~= wb[i] and names.jaro_winkler(wa[i], wb[i]) < kit.NEAR_KEY then return false end

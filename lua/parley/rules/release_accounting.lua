@@ -232,6 +232,10 @@ local function own_lists(lists)
          if a.as_of_period.first ~= b.as_of_period.first then return a.as_of_period.first < b.as_of_period.first end
          return a.id < b.id
       end)
+      -- each list's place among its side's, and the side's lists by id: a released person is
+      -- judged against the first n without building a set of them each time
+      ls.rank, ls.by_id = {}, {}
+      for k, l in ipairs(ls) do ls.rank[l], ls.by_id[l.id] = k, l end
    end
    return own
 end
@@ -407,15 +411,7 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, keyer, entries
    if not own then return end
    local n = lists_up_to(own, r.x.date_period)
    if n == 0 then return end
-   local judged, lids = {}, {}
-   for k = 1, n do
-      judged[own[k].id] = true
-      lids[k] = own[k].id
-   end
-   lids = ids(lids)
-   local by_id = {}
-   for k = 1, n do by_id[own[k].id] = own[k] end
-   local on = candidates(resolution, ties, r, by_id, function(l) return judged[l.id] end)
+   local on = candidates(resolution, ties, r, own.by_id, function(l) return own.rank[l] <= n end)
    local review = {}
    for _, c in ipairs(on) do
       if c.tie ~= "uncertain" then return end
@@ -438,6 +434,9 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, keyer, entries
          end
       end
    end
+   local lids = {}
+   for k = 1, n do lids[k] = own[k].id end
+   lids = ids(lids)
    local what = string.format("%s's own %s of %s held by %s: %s", r.to,
       #lids == 1 and "list" or string.format("%d lists", #lids), p.subject, r.from, listing(lids))
    local person = kit.person_details(r.person, p.max_entries)
