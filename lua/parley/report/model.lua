@@ -146,6 +146,7 @@ local function load_evidence(db, findings, present)
       else
          data[kind][r.id] = r
       end
+      if type(r.sources) == "string" then r.sources = json.decode(r.sources) end
       for _, s in ipairs(common.sources_of(r)) do wanted.sources[s] = true end
    end
    local function each_id(kind, read)
@@ -159,7 +160,10 @@ local function load_evidence(db, findings, present)
       end
    end
    each_id("claims", records.claims)
-   each_id("lists", records.lists)
+   -- of a list only its sources: its entries are not what these formats describe
+   each_id("lists", function(d, filter)
+      return d:query("SELECT id, source, sources FROM lists WHERE id = ?", filter.id)
+   end)
    each_id("exchanges", records.exchanges)
    for s in records.sources(db) do
       if wanted.sources[s.id] and shown(present, "sources", s.id) then data.sources[s.id] = s end
