@@ -726,6 +726,17 @@ function commands.reconcile(args, io_)
       out(io_.stderr, "parley: several formats are written into a directory: give it with --out DIR\n")
       return EXIT_INPUT
    end
+   if opts.out then
+      -- where the reports go must be there before the run is stored: a run whose reports cannot be
+      -- written would be stored and then reported as a failure
+      local dir = #formats > 1 and opts.out or (opts.out:match("^(.*)/[^/]*$") or ".")
+      if dir == "" then dir = "/" end
+      if require("parley.core").path_kind(dir) ~= "directory" then
+         out(io_.stderr, string.format("parley: cannot write %s: %s is not a directory%s\n", opts.out, dir,
+            #formats > 1 and " (several formats are written into one)" or ""))
+         return EXIT_FAILED
+      end
+   end
    local format = formats[1]
    local fail_on = opts["fail-on"]
    if fail_on and not vocab.SEVERITY_RANK[fail_on] then

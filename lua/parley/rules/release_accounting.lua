@@ -278,7 +278,11 @@ local function candidates(resolution, ties, r, lists, qualifies)
    for _, u in ipairs(r.person.uncertain) do
       local e = resolution.entries[u.other_entry]
       local l = e and e.kind == "list" and lists[e.list]
-      if l and qualifies(l) and ties.open(u) and not seen[e.id] then
+      -- open from the person's entry it links, and from the released entry itself: a namesake
+      -- the pair reaches through another of the person's entries may have a birth year or a
+      -- person record of its own that the released entry's contradicts
+      if l and qualifies(l) and ties.open(u) and ties.open({ entry = r.entry.id, other_entry = e.id })
+         and not seen[e.id] then
          seen[e.id] = true
          out[#out + 1] = { entry = e, list = l, tie = "uncertain", score = u.score, via = u.entry,
             held_apart = u.held_apart }
