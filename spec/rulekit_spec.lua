@@ -27,6 +27,44 @@ describe("parley.rulekit", function()
       assert.same({ "may", "june", "july" }, ids)
    end)
 
+   it("room: describes items while their JSON fits the bytes, shared across lists, and counts the rest", function()
+      local json = require "parley.json"
+      local items = {}
+      for i = 1, 100 do items[i] = string.rep("x", 90) .. string.format("%03d", i) end
+      local room = kit.room(1000)
+      local first, left = room.fit(items, function(s) return { name = s } end)
+      assert.truthy(#first > 0 and #first < 100)
+      assert.equal(100 - #first, left)
+      assert.truthy(#json.encode(first) <= 1000)
+      local second, left2 = room.fit(items, function(s) return { name = s } end)
+      assert.truthy(#json.encode(first) + #json.encode(second) <= 1000)
+      assert.equal(100 - #second, left2)
+      local capped, left3 = kit.room().fit(items, function(s) return s end, 5)
+      assert.equal(5, #capped)
+      assert.equal(95, left3)
+   end)
+
+   it("name_keys index: near(key) gives exactly the items whose keys k.near matches", function()
+      local keyer = kit.name_keys()
+      local idx = keyer.index()
+      local written = { "Davit Sargsyan", "Давид Саргсян", "Sargsyan Davit", "Davit Sarkisyan", "Aram Mkrtchyan",
+         "Арам Мкрчян", "Aram Mkrtchyan Hovik", "Vahagn Bahrikyan", "Ваган Бахрикян", "Elvin Aliyev", "Elvin Əliyev",
+         "Anar Ismayilov", "Zzz Sargsyan", "Davit Sargsyan" }
+      local keys = {}
+      for i, w in ipairs(written) do
+         keys[i] = keyer.key(w)
+         idx.add(keys[i], i)
+      end
+      for _, q in ipairs(written) do
+         local want, got = {}, idx.near(keyer.key(q))
+         for i, k in ipairs(keys) do if keyer.near(k, keyer.key(q)) then want[#want + 1] = i end end
+         table.sort(got)
+         assert.same(want, got)
+         assert.truthy(#got > 0)
+      end
+      assert.same({}, idx.near(nil))
+   end)
+
    it("group: items by key in their order, nil keys left out, the keys sorted", function()
       local groups, order = kit.group({ "b1", "a1", "x", "b2" }, function(s)
          return s ~= "x" and s:sub(1, 1) or nil

@@ -38,27 +38,15 @@ end
 
 local year = people.birth_year
 
-local function pair_details(list, limit)
-   local out = {}
-   for k, p in ipairs(list) do
-      if k > limit then break end
-      local ok, _, score, why = pcall(names.match, { name = p.left.name, born = year(p.left.born),
-         category = p.left.category }, { name = p.right.name, born = year(p.right.born),
-         category = p.right.category })
-      out[k] = { left = p.left.shown, right = p.right.shown, left_name = p.left.name, right_name = p.right.name,
-         score = p.score or (ok and score or nil), explanation = ok and why or nil, held_apart = p.held_apart }
-   end
-   return out
+local function pair_detail(p)
+   local ok, _, score, why = pcall(names.match, { name = p.left.name, born = year(p.left.born),
+      category = p.left.category }, { name = p.right.name, born = year(p.right.born),
+      category = p.right.category })
+   return { left = p.left.shown, right = p.right.shown, left_name = p.left.name, right_name = p.right.name,
+      score = p.score or (ok and score or nil), explanation = ok and why or nil, held_apart = p.held_apart }
 end
 
-local function ids_of(list, limit)
-   local out = {}
-   for k, e in ipairs(list) do
-      if k > limit then break end
-      out[k] = e.shown
-   end
-   return out
-end
+local function shown_of(e) return e.shown end
 
 -- The finding for two lists, read from the resolution of people (parley.people): an entry of
 -- one list and one of the other are on both when they resolve to one person (directly, through
@@ -108,6 +96,14 @@ local function report(ctx, a, b, person_names, resolution, uncertain_of)
    for _, e in ipairs(left) do persons[#persons + 1] = e.shown end
    for _, e in ipairs(right) do persons[#persons + 1] = e.shown end
    local n_review = #review
+   -- at most max_details of each kind, and only as many as fit the details' size limit
+   -- (rulekit.room): the persons on one list only first, then those for review, then the pairs
+   local room = kit.room()
+   local d_only_left, out_left = room.fit(only_left, shown_of, p.max_details)
+   local d_only_right, out_right = room.fit(only_right, shown_of, p.max_details)
+   local d_review, out_review = room.fit(review, pair_detail, p.max_details)
+   local d_pairs, out_pairs = room.fit(matched, pair_detail, p.max_details)
+   local truncated = out_left + out_right + out_review + out_pairs > 0
    local agree = #only_left == 0 and #only_right == 0 and n_review == 0
    ctx:finding({
       severity = agree and p.agree_severity or p.severity,
@@ -119,11 +115,10 @@ local function report(ctx, a, b, person_names, resolution, uncertain_of)
       measures = { matched = #matched, uncertain = n_review, only_left = #only_left,
          only_right = #only_right, n_left = #left, n_right = #right },
       details = {
-         pairs = pair_details(matched, p.max_details),
-         review = pair_details(review, p.max_details),
-         only_left = ids_of(only_left, p.max_details),
-         only_right = ids_of(only_right, p.max_details),
-         truncated = math.max(#matched, n_review, #only_left, #only_right) > p.max_details,
+         pairs = d_pairs, review = d_review, only_left = d_only_left, only_right = d_only_right,
+         truncated = truncated,
+         left_out = truncated and { pairs = out_pairs, review = out_review, only_left = out_left,
+            only_right = out_right } or nil,
          resolution = { version = resolution.version, decisions = #resolution.decisions },
       },
    })

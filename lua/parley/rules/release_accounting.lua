@@ -361,14 +361,19 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
          for _, sid in ipairs(l.sources) do sources[#sources + 1] = sid end
       end
    end
+   -- the candidates in the details, as many as fit the details' size limit (a name on many
+   -- later lists can have hundreds of namesakes); left_out says how many did not
+   local room, left_out = kit.room(), 0
    local function details_of(list)
-      local out = {}
-      for k, c in ipairs(list) do out[k] = tie_detail(c) end
+      local out, left = room.fit(list, tie_detail)
+      left_out = left_out + left
       return out
    end
    local evidence = { exchanges = { r.x.id }, lists = ids(lids), persons = ids({ shown(r.entry) }, matched),
       sources = nonempty(ids(sources, r.x.sources or {})), parties = ids({ r.from, r.to }) }
    local person = kit.person_details(r.person, p.max_entries)
+   local entries = details_of(sure)
+   local for_review = details_of(weak)
    if #sure > 0 then
       ctx:finding({
          severity = p.still_listed_severity,
@@ -377,8 +382,8 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
             r.from, listing(on)),
          evidence = evidence,
          measures = { lists = #lids },
-         details = { kind = "still_listed", entries = details_of(sure), for_review = nonempty(details_of(weak)),
-            people = { person } },
+         details = { kind = "still_listed", entries = entries, for_review = nonempty(for_review),
+            people = { person }, truncated = left_out > 0 or nil, left_out = left_out > 0 and left_out or nil },
       })
    else
       ctx:finding({
@@ -389,7 +394,8 @@ local function check_still_listed(ctx, resolution, ties, r, who, lists, namesake
             weak[1].tie == "uncertain" and "an uncertain match of names" or "the name"),
          evidence = evidence,
          measures = { lists = #lids },
-         details = { kind = "still_listed_review", for_review = details_of(weak), people = { person } },
+         details = { kind = "still_listed_review", for_review = for_review, people = { person },
+            truncated = left_out > 0 or nil, left_out = left_out > 0 and left_out or nil },
       })
    end
 end
@@ -427,15 +433,16 @@ local function check_unlisted(ctx, resolution, ties, r, who, own, keyer, entries
    -- counts as listed
    local key = name_key(r.entry.written)
    if key then
-      for k = 1, n do
-         for _, e in ipairs(entries_of_list(own[k].id)) do
-            local other = name_key(e.written)
-            -- keys can differ by a letter between scripts (mkrtcian, mkrcian): near keys count
-            if other and keyer.near(other, key)
-               and ties.open({ entry = r.entry.id, other_entry = e.id }) then
-               return
-            end
+      -- keys can differ by a letter between scripts (mkrtcian, mkrcian): near keys count. The
+      -- side's list entries are indexed by key once (kit.name_keys), each with its list's place
+      if not own.names then
+         own.names = keyer.index()
+         for k, l in ipairs(own) do
+            for _, e in ipairs(entries_of_list(l.id)) do own.names.add(name_key(e.written), { entry = e, rank = k }) end
          end
+      end
+      for _, c in ipairs(own.names.near(key)) do
+         if c.rank <= n and ties.open({ entry = r.entry.id, other_entry = c.entry.id }) then return end
       end
    end
    local lids = {}

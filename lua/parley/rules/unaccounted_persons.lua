@@ -113,19 +113,19 @@ local function run(ctx)
       end
       local key = h and keyer.key(e.written)
       if key then
-         accounting[h] = accounting[h] or {}
-         table.insert(accounting[h], { entry = e, key = key })
+         accounting[h] = accounting[h] or keyer.index()
+         accounting[h].add(key, e)
       end
    end
    -- whether an entry of the holder's with the person's name (near keys) and no birth year
    -- against the listing accounts for them
    local function named_like(person, h, t, listing)
-      local mine = {}
-      for _, n in ipairs(person.names) do mine[#mine + 1] = keyer.key(n) end
-      for _, c in ipairs(accounting[h] or {}) do
-         for _, k in ipairs(mine) do
-            if keyer.near(c.key, k) and accounts(c.entry, h, t, lists, exchanges, p.subject)
-               and ties.open({ entry = listing.id, other_entry = c.entry.id }) then
+      local index = accounting[h]
+      if not index then return false end
+      for _, n in ipairs(person.names) do
+         for _, e in ipairs(index.near(keyer.key(n))) do
+            if accounts(e, h, t, lists, exchanges, p.subject)
+               and ties.open({ entry = listing.id, other_entry = e.id }) then
                return true
             end
          end
@@ -194,7 +194,6 @@ local function run(ctx)
             d.maybe = item.maybe
             return d
          end
-         local persons, review = {}, {}
          for k, item in ipairs(s.unaccounted) do
             pids[#pids + 1] = item.person.id
             for _, x in ipairs(item.listings) do
@@ -202,15 +201,15 @@ local function run(ctx)
                parties[#parties + 1] = x.list.claimant
             end
             if k <= p.max_details then
-               persons[k] = describe(item)
                local l = item.last.list
                said[#said + 1] = string.format("%s (%s's %s, %s)", item.last.entry.written or item.person.names[1] or
                   item.person.id, l.claimant, l.id, l.as_of)
             end
          end
-         for k, item in ipairs(s.review) do
-            if k <= p.max_details then review[k] = describe(item) end
-         end
+         -- at most max_details of each kind, and only as many as fit the details' size limit
+         local room = kit.room()
+         local persons, persons_out = room.fit(s.unaccounted, describe, p.max_details)
+         local review, review_out = room.fit(s.review, describe, p.max_details)
          local n, m = #s.unaccounted, #s.review
          local message
          if n > 0 then
@@ -232,7 +231,8 @@ local function run(ctx)
             evidence = { lists = kit.ids(lids), persons = kit.ids(pids), parties = kit.ids(parties) },
             measures = { unaccounted = n, review = m, judged = s.judged },
             details = { kind = n > 0 and "unaccounted" or "review", holder = h, people = persons,
-               for_review = review, truncated = math.max(n, m) > p.max_details or nil,
+               for_review = review, truncated = (persons_out + review_out > 0) or nil,
+               left_out = persons_out + review_out > 0 and { people = persons_out, for_review = review_out } or nil,
                since = p.since, resolution = { version = resolution.version, decisions = #resolution.decisions } },
          })
       end
