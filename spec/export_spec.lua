@@ -189,11 +189,13 @@ describe("parley export --format csv", function()
       assert.equal("#meta+id", rows[2][1])
       local by_id = {}
       for i = 3, #rows do by_id[rows[i][1]] = rows[i] end
+      local col = {}
+      for i, name in ipairs(rows[1]) do col[name] = i end
       local c = by_id["arm-ombudsman-d-2023-10"]
-      assert.equal("ARM", c[2])
-      assert.equal("2023-10-01", c[4])
-      assert.equal("120", c[10])
-      assert.equal("soldiers; civilians", c[14])
+      assert.equal("ARM", c[col.claimant])
+      assert.equal("2023-10-01", c[col.as_of])
+      assert.equal("120", c[col.best])
+      assert.equal("soldiers; civilians", c[col.scope])
    end)
 
    it("writes persons and exchanges, one row per transfer", function()

@@ -449,3 +449,68 @@ describe("--set on the command line", function()
       assert.matches("%-%-set takes FIELD=VALUE", err)
    end)
 end)
+
+describe("tables and the records of reporting (several sources, accounts of an exchange)", function()
+   local EXAMPLE = support.top .. "/examples/exchange-2020-12-14/dataset.yaml"
+   local function example_store()
+      local db = assert(parley.open(":memory:"))
+      assert(db:import(EXAMPLE))
+      return db
+   end
+
+   it("a claims mapping gives sources (split on ;), the exchange a claim is an account of and its direction",
+      function()
+      local t, m = files("ref,n,srcs,from,to\r\na,28,wire-2020-12-14; synd-2020-12-15,AZE,ARM\r\n", [[
+parley: 1
+claims:
+  id: "tbl-{ref}"
+  claimant: {value: WIRE}
+  sources: srcs
+  as_of: {value: 2020-12-14}
+  subject: {value: prisoners_of_war_returned}
+  exchange: {value: 2020-12-14-swap}
+  from: from
+  to: to
+  count: {exact: n}
+]])
+      local db = example_store()
+      assert(db:import({ table = t, map = m }))
+      local c = db:claims({ id = "tbl-a" })()
+      assert.same({ "wire-2020-12-14", "synd-2020-12-15" }, c.sources)
+      assert.is_nil(c.source)
+      assert.equal("2020-12-14-swap", c.exchange)
+      assert.same({ "AZE", "ARM" }, { c.from, c.to })
+      db:close()
+   end)
+
+   it("a list mapping gives the list's several sources", function()
+      local t, m = files("name\r\nDavit Hakobyan\r\n", [[
+parley: 1
+list: {id: tbl-list, claimant: WIRE, holder: AZE, about: ARM, subject: detainees_released, as_of: 2020-12-14,
+       sources: [wire-2020-12-14, synd-2020-12-15]}
+person: {name: name}
+]])
+      local db = example_store()
+      assert(db:import({ table = t, map = m }))
+      assert.same({ "wire-2020-12-14", "synd-2020-12-15" }, db:lists({ id = "tbl-list" })().sources)
+      db:close()
+   end)
+
+   it("an exported claims table imports again by its tags as the same claims: sources, exchange, from, to",
+      function()
+      local db = example_store()
+      local text = assert(require("parley.export").csv(db, "claims"))
+      assert.matches("#meta+sources", text, 1, true)
+      assert.matches("#x_exchange", text, 1, true)
+      local path = support.write(support.tmpname("claims.csv"), text)
+      local summary = assert(db:import({ table = path }))
+      assert.equal(0, summary.claims)
+      assert.is_true(summary.unchanged > 0)
+      -- the exchanges table gives the transfers by category and the maps' regions
+      local exchanges = assert(require("parley.export").csv(db, "exchanges"))
+      assert.matches(",soldiers=30; civilians=14,", exchanges, 1, true)
+      assert.matches(",Fuzuli + Zangilan", exchanges, 1, true)
+      assert.matches("#x_detainees_by_scope,#x_remains_by_scope,#x_map_regions", exchanges, 1, true)
+      db:close()
+   end)
+end)

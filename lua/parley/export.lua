@@ -145,6 +145,20 @@ local function joined(list, sep)
    return list and table.concat(list, sep or "; ") or nil
 end
 
+-- A transfer's parts by category, "soldiers=30; civilians=14" (largest first), or nil.
+local function by_scope(people)
+   if not people.by_scope then return nil end
+   local tags = {}
+   for tag in pairs(people.by_scope) do tags[#tags + 1] = tag end
+   table.sort(tags, function(a, b)
+      local na, nb = people.by_scope[a], people.by_scope[b]
+      if na ~= nb then return na > nb end
+      return a < b
+   end)
+   for i, tag in ipairs(tags) do tags[i] = tag .. "=" .. people.by_scope[tag] end
+   return table.concat(tags, "; ")
+end
+
 local function first_name(names)
    local n = names and names[1]
    return type(n) == "table" and n.name or n
@@ -180,16 +194,23 @@ export.COLUMNS = {
    claims = {
       { "id", HXL.claims.id, function(c) return c.id end },
       { "claimant", HXL.claims.claimant, function(c) return c.claimant end },
-      { "source", HXL.claims.source, function(c) return c.source or joined(c.sources) end },
+      { "source", HXL.claims.source, function(c) return c.source end },
+      -- several sources in a column of their own, so the table imports again as the same claim
+      { "sources", HXL.claims.sources, function(c) return joined(c.sources) end },
       { "as_of", HXL.claims.as_of, function(c) return c.as_of end },
       { "subject", HXL.claims.subject, function(c) return c.subject end },
       { "holder", HXL.claims.holder, function(c) return c.holder end },
       { "about", HXL.claims.about, function(c) return c.about end },
       { "region", HXL.claims.region, function(c) return c.region end },
+      { "exchange", HXL.claims.exchange, function(c) return c.exchange end },
+      { "from", HXL.claims.from, function(c) return c.from end },
+      { "to", HXL.claims.to, function(c) return c.to end },
       { "exact", HXL.claims["count.exact"], function(c) return c.count and c.count.exact end },
       { "best", HXL.claims["count.best"], function(c) return c.count and c.count.best end },
       { "low", HXL.claims["count.low"], function(c) return c.count and c.count.low end },
       { "high", HXL.claims["count.high"], function(c) return c.count and c.count.high end },
+      { "approx", HXL.claims["count.approx"], function(c) return c.count and c.count.approx end },
+      { "part_of", HXL.claims.part_of, function(c) return c.part_of end },
       { "value", HXL.claims.value, function(c) return c.value end },
       { "scope", HXL.claims.scope, function(c) return joined(c.scope) end },
       { "text", HXL.claims.text, function(c) return c.text end },
@@ -218,6 +239,18 @@ export.COLUMNS = {
          local n = 0
          for _, m in ipairs(t.mine_maps) do n = n + (m.mines or 0) end
          return n
+      end },
+      -- by category: "soldiers=30; civilians=14" (the parts of the count, by size, then name)
+      { "detainees_by_scope", "#x_detainees_by_scope", function(_, t)
+         return t.detainees and by_scope(t.detainees)
+      end },
+      { "remains_by_scope", "#x_remains_by_scope", function(_, t) return t.remains and by_scope(t.remains) end },
+      -- the regions of each map, a map of several as "Fuzuli + Zangilan", "; " between maps
+      { "map_regions", "#x_map_regions", function(_, t)
+         if not t.mine_maps then return nil end
+         local out = {}
+         for i, m in ipairs(t.mine_maps) do out[i] = m.regions and table.concat(m.regions, " + ") or m.region end
+         return joined(out)
       end },
    },
 }

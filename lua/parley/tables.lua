@@ -43,7 +43,7 @@ end
 local INTEGER_FIELDS = { ["count.exact"] = true, ["count.best"] = true, ["count.low"] = true,
    ["count.high"] = true }
 local DATE_FIELDS = { as_of = true, born = true }
-local LIST_FIELDS = { scope = true }
+local LIST_FIELDS = { scope = true, sources = true }
 
 -- s without blanks around it (most cells have none: the CSV reader trims unquoted fields).
 local function trim(s)
@@ -150,6 +150,8 @@ local function compile_field(ctx, field, v, where, columns)
       end
    end
 
+   -- a list field's column ({column: C}) is split on ";" as its mapping form is
+   if type(v) == "string" and LIST_FIELDS[field] and not v:find("{", 1, true) then v = { column = v } end
    if type(v) == "string" then
       if v:find("{", 1, true) then return template(v, where) end
       local i = column_index(v, where)
@@ -382,11 +384,16 @@ end
 -- a tagged table is read by. Attributes may come in any order.
 tables.HXL = {
    claims = {
-      id = "#meta+id", claimant = "#org+claimant", source = "#meta+source", as_of = "#date+reported",
+      id = "#meta+id", claimant = "#org+claimant", source = "#meta+source", sources = "#meta+sources",
+      as_of = "#date+reported",
       subject = "#x_subject", holder = "#org+holder", about = "#org+about", region = "#adm1",
       ["count.exact"] = "#affected+exact", ["count.best"] = "#affected+best", ["count.low"] = "#affected+min",
       ["count.high"] = "#affected+max", value = "#x_value", scope = "#x_scope", text = "#description",
       supersedes = "#meta+supersedes", notes = "#meta+notes",
+      -- an account of an exchange: which, and its direction
+      exchange = "#x_exchange", from = "#org+from", to = "#org+to",
+      -- a breakdown's total, and a count that is approximate (~)
+      part_of = "#x_part_of", ["count.approx"] = "#affected+approx",
    },
    entries = {
       name = "#affected+name", born = "#date+birth", sex = "#affected+sex", category = "#affected+category",
@@ -394,12 +401,12 @@ tables.HXL = {
    },
 }
 -- Every field a tag can give, in the order a record lists them.
-tables.HXL_FIELDS = { "id", "claimant", "source", "as_of", "subject", "holder", "about", "region", "count.exact",
-   "count.best", "count.low", "count.high", "value", "scope", "text", "supersedes", "notes", "name", "born", "sex",
-   "category", "rank", "father_name" }
+tables.HXL_FIELDS = { "id", "claimant", "source", "sources", "as_of", "subject", "holder", "about", "region",
+   "exchange", "from", "to", "part_of", "count.exact", "count.best", "count.low", "count.high", "count.approx",
+   "value", "scope", "text", "supersedes", "notes", "name", "born", "sex", "category", "rank", "father_name" }
 -- Attributes of #affected that say which part of a count a column is, not what is counted.
 local COUNT_PARTS = { exact = "count.exact", best = "count.best", num = "count.best", min = "count.low",
-   max = "count.high" }
+   max = "count.high", approx = "count.approx" }
 
 -- "#Affected +detained+F" -> "affected", {"detained", "f"} (sorted), or nil when s is no tag.
 local function parse_tag(s)

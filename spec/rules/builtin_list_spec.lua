@@ -21,4 +21,13 @@ describe("parley.rules", function()
          assert.equal(name, require("parley.rules." .. name).id)
       end
    end)
+
+   it("have a doc, docs/rules/NAME.md, whose header gives the rule's version", function()
+      local support = require "spec.support"
+      for _, name in ipairs(rules) do
+         local doc = support.read(support.top .. "/docs/rules/" .. name .. ".md")
+         local header = doc:match("`use: " .. name .. "` · version ([%d%.]+)")
+         assert.equal(require("parley.rules." .. name).version, header, "docs/rules/" .. name .. ".md")
+      end
+   end)
 end)

@@ -237,6 +237,19 @@ local function people_data(p)
    return { count = p.count, by_scope = p.by_scope }
 end
 
+-- The exchanges of a model's records by id, built once per records table (a report asks for
+-- each finding's: building it each time made a report quadratic in its findings).
+local exchange_index = setmetatable({}, { __mode = "k" })
+function common.exchange_by_id(data)
+   local index = exchange_index[data]
+   if not index then
+      index = {}
+      for _, x in ipairs(data.exchanges or {}) do index[x.id] = x end
+      exchange_index[data] = index
+   end
+   return index
+end
+
 -- The records behind a finding as data, for the formats that describe them (JSON, SARIF): of
 -- the evidence's claims, lists and exchanges what the message cannot give as values, and every
 -- source they or the evidence name with its provenance. {sources = {{id, via, origin}},
@@ -265,8 +278,7 @@ function common.evidence_records(model, evidence)
          end
       end
    end
-   local exchanges = {}
-   for _, x in ipairs(data.exchanges or {}) do exchanges[x.id] = x end
+   local exchanges = common.exchange_by_id(data)
    for _, id in ipairs(common.ids(evidence, "exchanges")) do
       local x = exchanges[id]
       if x then

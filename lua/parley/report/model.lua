@@ -131,7 +131,7 @@ end
 
 -- Only the records the findings' evidence names, and the sources those claims and lists name
 -- (for a format that describes the records behind each finding: JSON, CSV, SARIF): sources,
--- claims and lists by id, exchanges in date order. One query per record named.
+-- claims and lists by id (their id and sources), exchanges by id. One query per record named.
 local function load_evidence(db, findings, present)
    local data = { sources = {}, claims = {}, lists = {}, exchanges = {} }
    local wanted = { sources = {}, claims = {}, lists = {}, exchanges = {} }
@@ -146,6 +146,7 @@ local function load_evidence(db, findings, present)
       else
          data[kind][r.id] = r
       end
+      if type(r.sources) == "string" then r.sources = json.decode(r.sources) end
       for _, s in ipairs(common.sources_of(r)) do wanted.sources[s] = true end
    end
    local function each_id(kind, read)
@@ -158,8 +159,13 @@ local function load_evidence(db, findings, present)
          end
       end
    end
-   each_id("claims", records.claims)
-   each_id("lists", records.lists)
+   -- of a claim and a list only their sources: what these formats describe of them (and a
+   -- list's entries are personal data they do not show)
+   for _, kind in ipairs({ "claims", "lists" }) do
+      each_id(kind, function(d, filter)
+         return d:query("SELECT id, source, sources FROM " .. kind .. " WHERE id = ?", filter.id)
+      end)
+   end
    each_id("exchanges", records.exchanges)
    for s in records.sources(db) do
       if wanted.sources[s.id] and shown(present, "sources", s.id) then data.sources[s.id] = s end

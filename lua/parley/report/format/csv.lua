@@ -29,8 +29,7 @@ end
 -- The evidence exchanges' mediators ("2020-12-14-swap: RUS; ICRC delegation, health check (ICRC)")
 -- or what they moved by category and region, exchange by exchange, "|" between two.
 local function of_exchanges(f, m, what)
-   local shown = {}
-   for _, x in ipairs(m.data and m.data.exchanges or {}) do shown[x.id] = x end
+   local shown = m.data and common.exchange_by_id(m.data) or {}
    local out = {}
    for _, id in ipairs(common.ids(f.evidence, "exchanges")) do
       local x = shown[id]
