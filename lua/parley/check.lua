@@ -425,6 +425,30 @@ function check.format_problems(problems)
    return table.concat(check.format_list(problems), "\n")
 end
 
+--- Checks a mapping whose keys are tokens (scope tags, vocabulary names) and whose values one
+-- checker reads: each key as a token (a problem placed at the key itself), each value with
+-- `value(ctx, v, where)` at its key path. Every problem is said.
+-- @tparam table ctx the check context
+-- @tparam table v the mapping (is_map already checked)
+-- @tparam table where its position
+-- @tparam function value the checker of each value: the value read, or nil (problems said)
+-- @treturn table|nil the mapping read, or nil when a key or a value had a problem
+function check.token_keyed(ctx, v, where, value)
+   local out, ok = {}, true
+   for key, val in pairs(v) do
+      local w = at(where, v, key, key_path(where.path, key))
+      local key_w = at(where, v, key, w.path)
+      key_w.at_key = true
+      if token_checker(ctx, key, key_w) == nil then
+         ok = false
+      else
+         local r = value(ctx, val, w)
+         if r then out[key] = r else ok = false end
+      end
+   end
+   return ok and out or nil
+end
+
 check.is_absent, check.is_map, check.is_array, check.describe = is_absent, is_map, is_array, describe
 check.new_context, check.at, check.index_path, check.key_path = new_context, at, index_path, key_path
 check.id, check.string, check.token, check.boolean, check.date = id_checker, string_checker, token_checker,

@@ -116,19 +116,7 @@ function CHECKERS.by_scope(ctx, v, where)
          check.describe(v))
       return nil
    end
-   local out, ok = {}, true
-   for tag, n in pairs(v) do
-      local w = check.at(where, v, tag, check.key_path(where.path, tag))
-      local key_w = check.at(where, v, tag, w.path)
-      key_w.at_key = true
-      if check.token(ctx, tag, key_w) == nil then
-         ok = false
-      else
-         out[tag] = SCOPE_COUNT(ctx, n, w)
-         if out[tag] == nil then ok = false end
-      end
-   end
-   return ok and out or nil
+   return check.token_keyed(ctx, v, where, SCOPE_COUNT)
 end
 
 -- A mediator: a party id, or a named person {party, person, role} (party or person, or both).
@@ -406,19 +394,9 @@ local function entries(spec)
          ctx:problem(where, "expected a mapping of names to their entries, got " .. check.describe(v))
          return nil
       end
-      local out, ok = {}, true
-      for name, e in pairs(v) do
-         local w = check.at(where, v, name, check.key_path(where.path, name))
-         local key_w = check.at(where, v, name, w.path)
-         key_w.at_key = true
-         if check.token(ctx, name, key_w) == nil then
-            ok = false
-         else
-            local r = check.fields(ctx, check.is_absent(e) and {} or e, w, spec)
-            if r then out[name] = r else ok = false end
-         end
-      end
-      return ok and out or nil
+      return check.token_keyed(ctx, v, where, function(c, e, w)
+         return check.fields(c, check.is_absent(e) and {} or e, w, spec)
+      end)
    end
 end
 
