@@ -8,28 +8,9 @@ local people = require "parley.people"
 local json = require "parley.json"
 local yaml = require "parley.yaml"
 local support = require "support"
+local fixtures = require "fixtures"
 
-local function base()
-   return {
-      parley = 1,
-      parties = { { id = "ARM", name = "Armenia" }, { id = "AZE", name = "Azerbaijan" },
-         { id = "ICRC", name = "ICRC" } },
-      lists = {
-         { id = "arm-2021-05", claimant = "ARM", holder = "AZE", subject = "detainees", as_of = "2021-05", persons = {
-            { name = "Davit Sargsyan", born = 1990 }, { name = "Karen Mkrtchyan", born = 1988 },
-            { name = "Levon Ter-Petrosyan" }, { name = "Armen Hakobyan", born = 1979 } } },
-         { id = "aze-2021-05", claimant = "AZE", holder = "AZE", subject = "detainees", as_of = "2021-05-20",
-            persons = { { name = "Давид Саргсян", born = 1990 }, { name = "Garik Mkrtchyan", born = 1988 },
-               { name = "Levon Petrosyan" }, { name = "Армен Акопян", born = 1979 } } },
-         { id = "icrc-2021-07", claimant = "ICRC", holder = "AZE", subject = "detainees", as_of = "2021-07",
-            persons = { { name = "Դավիթ Սարգսյան" } } },
-      },
-      exchanges = {
-         { id = "2021-06-12-agdam", date = "2021-06-12", transfers = {
-            { from = "AZE", to = "ARM", detainees = { count = 15, persons = { { name = "Davit Sargsyan" } } } } } },
-      },
-   }
-end
+local base = fixtures.people
 
 -- A list of n persons whose names match no one's in base().
 local function unrelated(id, n)
