@@ -44,7 +44,8 @@ describe("text.script", function()
          parties = { { id = "A", name = "A" }, { id = "B", name = "B" } },
          sources = { { id = "s", title = "t", party = "A", published = "2021", reliability = "B" } },
          lists = { { id = "l", claimant = "A", holder = "B", about = "A", as_of = "2021", subject = "detainees",
-            source = "s", persons = { { name = "Аветисян Ованес" }, { name = "Ավետիսյան" }, { name = "Avetisyan" } } } },
+            source = "s",
+            persons = { { name = "Аветисян Ованес" }, { name = "Ավետիսյան" }, { name = "Avetisyan" } } } },
       }, { name = "t" }))
       local scripts = {}
       for r in db:query("SELECT script FROM entries ORDER BY position") do scripts[#scripts + 1] = r.script end
