@@ -68,6 +68,7 @@ build = {
             "src/store.c",
             "src/table_csv.c",
             "src/table_xlsx.c",
+            "src/text_script.c",
             "src/yaml_dump.c",
             "src/yaml_load.c",
             "src/yaml_schema.c",

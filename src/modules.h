@@ -3,6 +3,7 @@
 PARLEY_MODULE(store)
 PARLEY_MODULE(sha256)
 PARLEY_MODULE(digest)
+PARLEY_MODULE(text_script)
 PARLEY_MODULE(yaml)
 PARLEY_MODULE(sandbox_info)
 PARLEY_MODULE(sandbox_run)

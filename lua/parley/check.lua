@@ -108,7 +108,7 @@ end
 
 ---------------------------------------------------------------------------- checkers
 -- A checker is function(ctx, value, where) -> normalised value, or nil after reporting.
--- A checker may also have a fast form, FAST[checker](v) -> the normalised value when v is
+-- A checker may also have a fast form, FAST[checker](v, ctx) -> the normalised value when v is
 -- fine, nil when it is not: check_fields calls the checker itself (with a where) only then,
 -- so a field that is fine costs no where and no key path.
 
@@ -234,15 +234,23 @@ local function number_checker(min, max)
    end
 end
 
--- A reference to a record of `kind`, resolved after the whole batch has been read.
+-- A reference to a record of `kind`, resolved after the whole batch has been read. When the
+-- context can tell already that the record exists (ctx.known(kind, id): the batch declares it,
+-- or the store has it), the reference is fine at once: nothing is kept for it and no where is
+-- made (most references of an import are such; keeping each made a third of its memory).
 local function ref_checker(kind)
-   return function(ctx, v, where)
+   local checker = function(ctx, v, where)
       local id = id_checker(ctx, v, where)
       if id then
          ctx.refs[#ctx.refs + 1] = { kind = kind, id = id, where = where }
       end
       return id
    end
+   FAST[checker] = function(v, ctx)
+      local known = ctx.known
+      if known and type(v) == "string" and v ~= "" and not v:find("[%s%c]") and known(kind, v) then return v end
+   end
+   return checker
 end
 
 local function list_checker(item)
@@ -255,7 +263,7 @@ local function list_checker(item)
       local out, ok = {}, true
       for i = 1, #v do
          local x = v[i]
-         local r = fast and fast(x)
+         local r = fast and fast(x, ctx)
          if r == nil then r = item(ctx, x, lazy_at(where, v, i, true)) end
          if r == nil then ok = false end
          out[i] = r
@@ -285,7 +293,7 @@ local function check_fields(ctx, v, where, spec)
          if field.required then required = required + 1 end
          local fast = field.fast
          if fast then
-            local r = fast(value)
+            local r = fast(value, ctx)
             if r == nil then return full_check(ctx, v, where, spec) end
             out[k] = r
          end
@@ -332,7 +340,7 @@ function full_check(ctx, v, where, spec)
       else
          -- where the value is, made only for a value its fast form does not find fine
          local fast = field.fast
-         local r = fast and fast(value)
+         local r = fast and fast(value, ctx)
          if r == nil then r = field.check(ctx, value, lazy_at(where, v, name)) end
          if r == nil then ok = false end
          out[name] = r
