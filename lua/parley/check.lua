@@ -101,9 +101,41 @@ local Lazy = {
    end,
 }
 
+-- (the record a where is in is its up's, read when a problem is said)
+Lazy.__index = function(w, k)
+   if k == "record" then return rawget(w, "up").record end
+   if k ~= "path" then return nil end
+   local up = rawget(w, "up")
+   local p = rawget(w, "index") and index_path(up.path, w.key) or key_path(up.path, w.key)
+   rawset(w, "path", p)
+   return p
+end
+
 local function lazy_at(where, node, key, index)
-   return setmetatable({ doc = where.doc, node = node, key = key, record = where.record, up = where, index = index },
-      Lazy)
+   return setmetatable({ doc = where.doc, node = node, key = key, up = where, index = index }, Lazy)
+end
+
+-- Where the i-th record of a document's list `name` is (its path claims[3]), and what it is
+-- called in messages (`label` and its id: "claim c3"), both made only when read: an import
+-- keeps the where of every record it checked, and reads these only to say a problem.
+local RecordWhere = {
+   __index = function(w, k)
+      local v
+      if k == "path" then
+         v = index_path(rawget(w, "list_name"), rawget(w, "key"))
+      elseif k == "record" then
+         local id = rawget(w, "id")
+         v = id and (rawget(w, "label") .. " " .. id)
+      else
+         return nil
+      end
+      rawset(w, k, v)
+      return v
+   end,
+}
+
+local function record_at(doc, list, i, name, label, id)
+   return setmetatable({ doc = doc, node = list, key = i, list_name = name, label = label, id = id }, RecordWhere)
 end
 
 ---------------------------------------------------------------------------- checkers
@@ -217,7 +249,22 @@ local function date_checker(ctx, v, where)
    end
    return d
 end
-FAST[date_checker] = function(v) return (dates.parse(v)) end
+-- An import writes the same few dates in many records: each is parsed once per context, and
+-- its records share the parsed date (read-only, as every record's values are once checked).
+FAST[date_checker] = function(v, ctx)
+   if type(v) ~= "string" and math.type(v) ~= "integer" then return nil end
+   local parsed = ctx.parsed_dates
+   if not parsed then
+      parsed = {}
+      ctx.parsed_dates = parsed
+   end
+   local d = parsed[v]
+   if d == nil then
+      d = dates.parse(v) or false
+      parsed[v] = d
+   end
+   return d or nil
+end
 
 local function number_checker(min, max)
    return function(ctx, v, where)
@@ -463,5 +510,6 @@ check.id, check.string, check.token, check.boolean, check.date = id_checker, str
    boolean_checker, date_checker
 check.enum, check.integer, check.number, check.ref = enum_checker, integer_checker, number_checker, ref_checker
 check.list, check.mapping, check.fields, check.spec = list_checker, mapping_checker, check_fields, spec
+check.record_at = record_at
 
 return check

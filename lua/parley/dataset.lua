@@ -624,6 +624,10 @@ local function raw_key(rec)
    return ok and encoded or {} -- unencodable: unlike any other
 end
 
+-- A record of the batch, by kind and id in ctx.ids: {record (normalised), where, digest}, and
+-- its path, read from the where when asked.
+local SEEN = { __index = function(seen, k) if k == "path" then return seen.where.path end end }
+
 local function check_document(ctx, doc)
    local data = doc.data
    local where = { doc = doc, node = nil, key = nil, path = "" }
@@ -662,10 +666,8 @@ local function check_document(ctx, doc)
             for i, rec in ipairs(list) do
                ctx.checked = ctx.checked + 1
                if progress and ctx.checked % 500 == 0 then progress({ phase = "checking", records = ctx.checked }) end
-               local path = check.index_path(kind, i)
                local rid = check.is_map(rec) and type(rec.id) == "string" and rec.id or nil
-               local w = { doc = doc, node = list, key = i, path = path,
-                  record = rid and (SINGULAR[kind] .. " " .. rid) or nil }
+               local w = check.record_at(doc, list, i, kind, SINGULAR[kind], rid)
                local r = check.fields(ctx, rec, w, SPECS[kind])
                if rid then
                   -- an id used twice is said even when either record has problems of its own
@@ -673,7 +675,7 @@ local function check_document(ctx, doc)
                   local first = ctx.first_seen[kind][rid]
                   if first == nil then
                      -- a valid first record is found again in ctx.ids, where it is about to go
-                     ctx.first_seen[kind][rid] = r ~= nil or { path = path, rec = rec }
+                     ctx.first_seen[kind][rid] = r ~= nil or { path = w.path, rec = rec }
                   elseif not r or first ~= true then
                      local first_path, first_rec
                      if first == true then
@@ -683,7 +685,7 @@ local function check_document(ctx, doc)
                         first_path, first_rec = first.path, first.rec
                      end
                      if raw_key(first_rec) ~= raw_key(rec) then
-                        ctx:problem(check.at(w, rec, "id", path .. ".id"), string.format(
+                        ctx:problem(check.at(w, rec, "id", w.path .. ".id"), string.format(
                            "%s id '%s' is used twice in this import with different content (first at %s)",
                            SINGULAR[kind], rid, first_path))
                      end
@@ -698,12 +700,12 @@ local function check_document(ctx, doc)
                   local seen = ctx.ids[kind][r.id]
                   if seen then
                      if seen.digest ~= d then
-                        ctx:problem(check.at(w, rec, "id", path .. ".id"), string.format(
+                        ctx:problem(check.at(w, rec, "id", w.path .. ".id"), string.format(
                            "%s id '%s' is used twice in this import with different content (first at %s)",
                            SINGULAR[kind], r.id, seen.path))
                      end
                   else
-                     ctx.ids[kind][r.id] = { record = r, path = path, where = w, digest = d }
+                     ctx.ids[kind][r.id] = setmetatable({ record = r, where = w, digest = d }, SEEN)
                      local recs = ctx.records[kind]
                      recs[#recs + 1] = r
                      ctx.doc_of[r] = doc

@@ -272,12 +272,17 @@ local ENTRIES
 
 local INSERT_LISTED_PERSON = "INSERT INTO persons (id, listed_only) VALUES (?, 1)"
 
+-- (the parameter tables are reused from entry to entry: db:exec binds them at once)
 local function insert_entries(db, entries, owner, generated_prefix, written_by)
+   local person_row, links, ctx = {}, { owner.list, owner.transfer, owner.cargo }, { written_by = written_by }
    for i, e in ipairs(entries or {}) do
       local person = e.person or (generated_prefix .. "#" .. i)
-      if not e.person then exec(db, INSERT_LISTED_PERSON, { person }) end
-      insert_row(db, ENTRIES, e, { owner.list, owner.transfer, owner.cargo, i },
-         { person = person, written_by = written_by })
+      if not e.person then
+         person_row[1] = person
+         exec(db, INSERT_LISTED_PERSON, person_row)
+      end
+      links[4], ctx.person = i, person
+      insert_row(db, ENTRIES, e, links, ctx)
    end
 end
 
