@@ -25,8 +25,9 @@
 #include "parley.h"
 
 #define MAX_BYTES (256u * 1024 * 1024)
-/* far deeper than any record; a bound on the C stack the walk takes */
-#define MAX_DEPTH 10000
+/* far deeper than any record; a bound on the C stack the walk takes (about 1 KiB a level, in a
+ * rule's thread too) */
+#define MAX_DEPTH 2000
 
 /* The walk's state, a userdata at stack index CANON_AT; the tables open on the current path
  * are keys of the table at OPEN_AT, and with text, the text so far is the userdata at TEXT_AT
@@ -167,7 +168,11 @@ static lua_Integer array_length(lua_State *L, int idx)
     return n;
 }
 
+/* Keys of a table sorted without an allocation when it has at most this many (a record). */
+#define SMALL_KEYS 16
+
 struct key {
+    int slot; /* where the key is on the stack */
     int is_number;
     int is_integer;
     lua_Integer i;
@@ -216,6 +221,64 @@ static int is_date(lua_State *L, int idx)
 
 static void emit_value(struct canon *c, int idx, int plain);
 
+/* An object: its keys sorted, each with its value. A function of its own, so that the keys'
+ * array on the C stack is taken only by the levels that are objects. */
+static void emit_object(struct canon *c, int idx, int plain)
+{
+    lua_State *L = c->L;
+    struct key small[SMALL_KEYS], *keys = small;
+    size_t count = 0, k;
+    int base = lua_gettop(L);
+    /* Every key is kept on the stack, at base + 1 + its number: the value is read by it once
+     * the keys are sorted (no string made again), and a string key's bytes stay alive there. */
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int t = lua_type(L, -2);
+        lua_pop(L, 1);
+        if (t != LUA_TSTRING && t != LUA_TNUMBER)
+            fail(L, "cannot encode a table key of type %s", lua_typename(L, t));
+        luaL_checkstack(L, 4, "canonical JSON: a table with too many keys");
+        lua_pushvalue(L, -1);
+        lua_insert(L, -2);
+        count++;
+    }
+    if (count > SMALL_KEYS) /* a userdata: an error midway leaks nothing */
+        keys = lua_newuserdatauv(L, count * sizeof *keys, 0);
+    for (k = 0; k < count; k++) {
+        struct key *key = &keys[k];
+        int slot = base + 1 + (int)k;
+        key->slot = slot;
+        key->is_number = lua_type(L, slot) == LUA_TNUMBER;
+        key->is_integer = key->is_number && lua_isinteger(L, slot);
+        key->i = key->is_integer ? lua_tointeger(L, slot) : 0;
+        key->d = key->is_number ? lua_tonumber(L, slot) : 0;
+        key->s = key->is_number ? NULL : lua_tolstring(L, slot, &key->len);
+    }
+    qsort(keys, count, sizeof *keys, key_order);
+    emit(c, "{", 1);
+    for (k = 0; k < count; k++) {
+        if (k > 0)
+            emit(c, ",", 1);
+        if (keys[k].is_number) {
+            size_t len;
+            const char *text;
+            lua_pushvalue(L, keys[k].slot);
+            text = lua_tolstring(L, -1, &len); /* tostring(k), of a copy */
+            emit_string(c, text, len);
+            lua_pop(L, 1);
+        } else {
+            emit_string(c, keys[k].s, keys[k].len);
+        }
+        emit(c, ":", 1);
+        lua_pushvalue(L, keys[k].slot);
+        lua_rawget(L, idx);
+        emit_value(c, lua_gettop(L), plain);
+        lua_pop(L, 1);
+    }
+    emit(c, "}", 1);
+    lua_settop(L, base);
+}
+
 static void emit_table(struct canon *c, int idx, int plain)
 {
     lua_State *L = c->L;
@@ -248,60 +311,7 @@ static void emit_table(struct canon *c, int idx, int plain)
         }
         emit(c, "]", 1);
     } else {
-        struct key *keys;
-        size_t count = 0, k;
-        int keys_at;
-        lua_pushnil(L);
-        while (lua_next(L, idx)) {
-            int t = lua_type(L, -2);
-            lua_pop(L, 1);
-            if (t != LUA_TSTRING && t != LUA_TNUMBER)
-                fail(L, "cannot encode a table key of type %s", lua_typename(L, t));
-            count++;
-        }
-        /* the keys (a userdata: an error midway leaks nothing) and, in the table above it, the
-         * texts of number keys, kept alive while they are sorted and written */
-        keys = lua_newuserdatauv(L, count * sizeof *keys, 0);
-        lua_newtable(L);
-        keys_at = lua_gettop(L);
-        count = 0;
-        lua_pushnil(L);
-        while (lua_next(L, idx)) {
-            struct key *key = &keys[count++];
-            lua_pop(L, 1);
-            key->is_number = lua_type(L, -1) == LUA_TNUMBER;
-            key->is_integer = key->is_number && lua_isinteger(L, -1);
-            key->i = key->is_integer ? lua_tointeger(L, -1) : 0;
-            key->d = key->is_number ? lua_tonumber(L, -1) : 0;
-            if (key->is_number) {
-                lua_pushvalue(L, -1);
-                key->s = lua_tolstring(L, -1, &key->len); /* tostring(k) */
-                lua_rawseti(L, keys_at, (lua_Integer)count);
-            } else {
-                key->s = lua_tolstring(L, -1, &key->len); /* held by the table being written */
-            }
-        }
-        qsort(keys, count, sizeof *keys, key_order);
-        emit(c, "{", 1);
-        for (k = 0; k < count; k++) {
-            if (k > 0)
-                emit(c, ",", 1);
-            emit_string(c, keys[k].s, keys[k].len);
-            emit(c, ":", 1);
-            if (keys[k].is_number) {
-                if (keys[k].is_integer)
-                    lua_pushinteger(L, keys[k].i);
-                else
-                    lua_pushnumber(L, keys[k].d);
-            } else {
-                lua_pushlstring(L, keys[k].s, keys[k].len);
-            }
-            lua_rawget(L, idx);
-            emit_value(c, lua_gettop(L), plain);
-            lua_pop(L, 1);
-        }
-        emit(c, "}", 1);
-        lua_pop(L, 2);
+        emit_object(c, idx, plain);
     }
     lua_pushvalue(L, idx);
     lua_pushnil(L);
