@@ -43,6 +43,7 @@ build = {
    modules = {
       ["parley.core"] = {
          sources = {
+            "src/check_fast.c",
             "src/digest.c",
             "src/fs.c",
             "src/names_api.c",

@@ -145,6 +145,11 @@ end
 -- so a field that is fine costs no where and no key path.
 
 local FAST = setmetatable({}, { __mode = "k" })
+-- The checkers whose fast form src/check_fast.c also knows, for core.check_fast: checker ->
+-- {code, arg, min, max} (the codes of that file; its answers are the fast forms' own).
+local NATIVE = setmetatable({}, { __mode = "k" })
+local core = require "parley.core"
+local check_fast = core.check_fast
 
 local function id_checker(ctx, v, where)
    if type(v) ~= "string" or v == "" then
@@ -169,6 +174,7 @@ FAST[string_checker] = function(v) if type(v) == "string" then return v end end
 FAST[id_checker] = function(v)
    if type(v) == "string" and v ~= "" and not v:find("[%s%c]") then return v end
 end
+NATIVE[string_checker], NATIVE[id_checker] = { 1 }, { 2 }
 
 -- Short tokens such as subjects and scope tags: one line, no surrounding blanks.
 local function token_checker(ctx, v, where)
@@ -181,6 +187,7 @@ end
 FAST[token_checker] = function(v)
    if type(v) == "string" and v ~= "" and not (v:find("^%s") or v:find("%s$") or v:find("%c")) then return v end
 end
+NATIVE[token_checker] = { 3 }
 
 local function enum_checker(values)
    local set = {}
@@ -200,6 +207,7 @@ local function enum_checker(values)
       return v
    end
    FAST[checker] = function(v) if v ~= nil and set[v] then return v end end
+   NATIVE[checker] = { 4, set }
    return checker
 end
 
@@ -229,6 +237,7 @@ local function integer_checker(min, max)
    FAST[checker] = function(v)
       if math.type(v) == "integer" and not ((min and v < min) or (max and v > max)) then return v end
    end
+   NATIVE[checker] = { 5, nil, min, max }
    return checker
 end
 
@@ -240,6 +249,7 @@ local function boolean_checker(ctx, v, where)
    return v
 end
 FAST[boolean_checker] = function(v) if type(v) == "boolean" then return v end end
+NATIVE[boolean_checker] = { 6 }
 
 local function date_checker(ctx, v, where)
    local d, err = dates.parse(v)
@@ -265,6 +275,7 @@ FAST[date_checker] = function(v, ctx)
    end
    return d or nil
 end
+NATIVE[date_checker] = { 8 }
 
 local function number_checker(min, max)
    return function(ctx, v, where)
@@ -297,6 +308,7 @@ local function ref_checker(kind)
       local known = ctx.known
       if known and type(v) == "string" and v ~= "" and not v:find("[%s%c]") and known(kind, v) then return v end
    end
+   NATIVE[checker] = { 7, kind }
    return checker
 end
 
@@ -332,21 +344,10 @@ local function check_fields(ctx, v, where, spec)
    -- there, each value with a fast form fine by it. Then only the fields without one are
    -- checked, in the spec's order, so what they report comes in the order the full check
    -- gives. Anything else is left to the full check, which says it all in that order.
-   local fields, out, required = spec.fields, {}, 0
-   for k, value in pairs(v) do
-      local field = fields[k]
-      if not field then return full_check(ctx, v, where, spec) end
-      if value ~= null then
-         if field.required then required = required + 1 end
-         local fast = field.fast
-         if fast then
-            local r = fast(value, ctx)
-            if r == nil then return full_check(ctx, v, where, spec) end
-            out[k] = r
-         end
-      end
-   end
-   if required ~= spec.required then return full_check(ctx, v, where, spec) end
+   -- (that first loop is core.check_fast, in C: it runs for every mapping of an import)
+   local fields = spec.fields
+   local out = check_fast(ctx, v, fields, spec.required, null)
+   if not out then return full_check(ctx, v, where, spec) end
    local ok, slow = true, spec.slow
    for i = 1, #slow do
       local name = slow[i]
@@ -404,7 +405,9 @@ local function spec(fields, after)
    local s = { fields = {}, order = {}, after = after, slow = {}, required = 0 }
    for _, f in ipairs(fields) do
       local fast = FAST[f[2]]
-      s.fields[f[1]] = { check = f[2], fast = fast, required = f.required }
+      local native = fast and NATIVE[f[2]] or {}
+      s.fields[f[1]] = { check = f[2], fast = fast, required = f.required, native = native[1], arg = native[2],
+         min = native[3], max = native[4] }
       s.order[#s.order + 1] = f[1]
       if not fast then s.slow[#s.slow + 1] = f[1] end
       if f.required then s.required = s.required + 1 end
@@ -511,5 +514,7 @@ check.id, check.string, check.token, check.boolean, check.date = id_checker, str
 check.enum, check.integer, check.number, check.ref = enum_checker, integer_checker, number_checker, ref_checker
 check.list, check.mapping, check.fields, check.spec = list_checker, mapping_checker, check_fields, spec
 check.record_at = record_at
+-- a checker's fast form (spec/check_fast_spec.lua compares core.check_fast with them)
+function check.fast_form(checker) return FAST[checker] end
 
 return check

@@ -946,7 +946,8 @@ end
 -- Whether a reference to (kind, id) will resolve, known before any record is checked: the
 -- batch declares a record of that kind and id (valid or not: a record with problems of its own
 -- is known to exist, as resolve_refs takes it), or the store has one (asked once per id).
--- check.ref's fast form asks it, so that such references keep nothing for resolve_refs.
+-- check.ref's fast form asks it, so that such references keep nothing for resolve_refs; the
+-- ids the batch declares (kind -> id -> true) are also given as they are, for core.check_fast.
 local function known_records(docs, exists)
    local declared, stored = {}, {}
    for _, kind in ipairs(vocab.RECORD_KINDS) do declared[kind], stored[kind] = {}, {} end
@@ -964,7 +965,7 @@ local function known_records(docs, exists)
          end
       end
    end
-   return function(kind, id)
+   return declared, function(kind, id)
       local ids = declared[kind]
       if not ids then return false end -- not a kind of record: resolve_refs says what it is
       if ids[id] then return true end
@@ -999,7 +1000,7 @@ local function validate_once(docs, opts)
       ctx.invalid[kind] = {}
       ctx.first_seen[kind] = {}
    end
-   ctx.known = known_records(docs, ctx.opts.exists)
+   ctx.declared, ctx.known = known_records(docs, ctx.opts.exists)
    ctx.vocabulary = terms.vocabulary(table.unpack(ctx.opts.vocabularies and ctx.opts.vocabularies() or {}))
    for i, doc in ipairs(docs) do
       doc.index = i
