@@ -180,7 +180,7 @@ static int l_check_fast(lua_State *L)
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 5);
-    lua_createtable(L, 0, 12); /* out, at 6 */
+    lua_createtable(L, 0, 4); /* out, at 6: room for a small mapping (an entry, a count) */
     lua_pushnil(L);
     while (lua_next(L, 2)) {
         /* key at 7, value at 8 */
