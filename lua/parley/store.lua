@@ -237,6 +237,9 @@ function store.import(db, source, opts)
    if #problems > 0 then
       return nil, dataset.format_problems(problems), problems, summary.warnings
    end
+   -- what is written is the batch's normalised records: the trees as loaded (and their marks)
+   -- are let go before writing, so the collector no longer walks them while rows are written
+   for _, doc in ipairs(fresh) do doc.data, doc.marks, doc.marked = nil, nil, nil end
    -- what each document adds, known before writing: imports rows are never updated
    local counts = {}
    for _, doc in ipairs(fresh) do
