@@ -784,9 +784,11 @@ local function check_against_store(ctx)
    local stored = ctx.opts.stored_digest
    ctx.skip = {}
    if not stored then return end
+   local any = ctx.opts.stores_any
    for _, kind in ipairs(vocab.RECORD_KINDS) do
       ctx.skip[kind] = {}
-      for id, seen in pairs(ctx.ids[kind]) do
+      -- (a store with no record of the kind has nothing to compare: not one lookup a record)
+      for id, seen in pairs((any == nil or any(kind)) and ctx.ids[kind] or {}) do
          local d = stored(kind, id)
          if d then
             if d == seen.digest then
@@ -975,8 +977,8 @@ local function check_parts(ctx)
 end
 
 -- Validates documents {data=, name=, marks=} as one batch. opts: exists(kind, id),
--- all_ids(kind), stored_digest(kind, id), record(kind, id) and vocabularies() consult the
--- store; strict = true refuses terms the vocabulary does not know in every document;
+-- all_ids(kind), stored_digest(kind, id), stores_any(kind), record(kind, id) and vocabularies()
+-- consult the store; strict = true refuses terms the vocabulary does not know in every document;
 -- progress({phase = "checking", records = N}) hears of every 500th record checked. Returns
 -- the batch (records by kind, in document order, and skip[kind][id] for records the store has
 -- already), and the problems found (an empty list when there are none). doc_of[record] is its

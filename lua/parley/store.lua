@@ -149,6 +149,10 @@ local function store_lookups(db)
       end,
       -- what the store's imports added to the default vocabulary (parley.records.vocabulary)
       vocabularies = function() return records.stored_vocabularies(db) end,
+      -- whether the store has any record of a kind (a fresh store has none to compare with)
+      stores_any = function(kind)
+         return db:first("SELECT 1 AS found FROM records WHERE kind = ? LIMIT 1", kind) ~= nil
+      end,
       stored_digest = function(kind, id)
          local row = db:first("SELECT digest FROM records WHERE kind = ? AND id = ?", kind, id)
          return row and row.digest
