@@ -567,6 +567,8 @@ end
 
 -- Subjects and scope tags of claims and lists the vocabulary does not know: a warning with
 -- the term it most likely means, or a problem when the document or the caller says strict.
+local CARGOES = { "detainees", "remains" }
+
 local function check_terms(ctx)
    local v = ctx.vocabulary
    -- a term the vocabulary does not know is often written in many records: its suggestion
@@ -629,15 +631,18 @@ local function check_terms(ctx)
       end
    end
    -- a transfer's count by category: its tags are scope tags, each category said once
+   -- (most transfers give none: nothing is made for them)
    for _, x in ipairs(ctx.records.exchanges) do
-      local seen = ctx.ids.exchanges[x.id]
-      local raw = seen.where.node[seen.where.key]
-      local strict = ctx.opts.strict or (ctx.vocabulary_of[seen.where.doc] and ctx.vocabulary_of[seen.where.doc].strict)
-      local report = strict and ctx.problem or ctx.warning
       for ti, t in ipairs(x.transfers or {}) do
-         for _, cargo in ipairs({ "detainees", "remains" }) do
+         for _, cargo in ipairs(CARGOES) do
             local by_scope = t[cargo] and t[cargo].by_scope
-            local raw_by = by_scope and raw.transfers[ti][cargo].by_scope
+            if not by_scope then goto next_cargo end
+            local seen = ctx.ids.exchanges[x.id]
+            local raw = seen.where.node[seen.where.key]
+            local doc_vocabulary = ctx.vocabulary_of[seen.where.doc]
+            local strict = ctx.opts.strict or (doc_vocabulary and doc_vocabulary.strict)
+            local report = strict and ctx.problem or ctx.warning
+            local raw_by = raw.transfers[ti][cargo].by_scope
             local path = string.format("%s.transfers[%d].%s.by_scope", seen.path, ti, cargo)
             local tags, said = sorted_keys(by_scope), {}
             for _, tag in ipairs(tags) do
@@ -655,6 +660,7 @@ local function check_terms(ctx)
                end
                said[canonical or tag] = said[canonical or tag] or tag
             end
+            ::next_cargo::
          end
       end
    end
