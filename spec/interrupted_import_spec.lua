@@ -4,7 +4,8 @@
 local parley = require "parley"
 local support = require "support"
 
-local CLAIMS = 1000
+-- enough that an import lasts long enough to be killed midway (about 0.3 s here)
+local CLAIMS = 4000
 
 -- The child writes a dataset file, marks when the import begins and when it has returned.
 local IMPORTER = [[
