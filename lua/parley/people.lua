@@ -55,7 +55,7 @@ local function gather(db)
       g.entries[#g.entries + 1] = e
       e.group = gid
    end
-   for p in records.persons(db) do
+   for p in records.persons(db, nil, { variants = false }) do
       if not p.listed_only then
          local ns = {}
          for _, n in ipairs(p.names or {}) do ns[#ns + 1] = type(n) == "table" and n.name or n end
@@ -252,6 +252,8 @@ end
 -- ids, or nil for all): link only those entries' names, with every name of the store (an
 -- incremental resolution's new entries). Also returns the work: names linked, pairs scored.
 local function candidate_links(groups, threshold, review, only, exhaustive)
+   -- no entry to link (a stored resolution read again): nothing to pack
+   if only ~= nil and next(only) == nil then return {}, { linked = 0, compared = 0 } end
    local packed, born, cat, owner, group_of, left = packed_names(groups, only)
    local links, work = {}, { linked = #left, compared = 0 }
    if #left == 0 or #packed < 2 then return links, work end
@@ -448,6 +450,8 @@ end
 -- Clustering is greedy within each such component and never across two, so clustering the
 -- components of the seeds again with their links gives what clustering everything would.
 local function closure(entries, by_id, links, dec, seeds)
+   -- nothing changed (a stored resolution read again): no graph to build
+   if next(seeds) == nil then return {} end
    local adj = {}
    local function edge(a, b)
       adj[a] = adj[a] or {}
@@ -513,7 +517,8 @@ function people.cluster(entries, groups, decisions, opts, base)
       local added
       added, work = candidate_links(groups, threshold, review, next(new) and new or {})
       local index = {}
-      for _, l in ipairs(links) do index[pair_key(l.a, l.b)] = l end
+      -- (no new links, nothing to look up: the base's links are kept as they are)
+      for i = 1, #added > 0 and #links or 0 do index[pair_key(links[i].a, links[i].b)] = links[i] end
       for _, l in ipairs(added) do
          local old = index[pair_key(l.a, l.b)]
          if not old then
@@ -584,11 +589,13 @@ function people.cluster(entries, groups, decisions, opts, base)
    end
 
    -- uncertain pairs: links between two people (below the threshold, or held apart), not
-   -- settled by a decision
+   -- settled by a decision (a pair's key is made only when there are decisions)
    local uncertain = {}
+   local any_decided = next(dec.decided) ~= nil
    for _, l in ipairs(links) do
       local pa, pb = by_entry[l.a], by_entry[l.b]
-      if pa ~= pb and not dec.decided[pair_key(l.a, l.b)] and (l.score < threshold or l.held_apart) then
+      if pa ~= pb and (l.score < threshold or l.held_apart) and not (any_decided and dec.decided[pair_key(l.a, l.b)])
+      then
          uncertain[#uncertain + 1] = { a = l.a, b = l.b, person_a = pa.id, person_b = pb.id, score = l.score,
             held_apart = l.held_apart }
          pa.uncertain[#pa.uncertain + 1] = { entry = l.a, other = pb.id, other_entry = l.b, score = l.score,

@@ -212,12 +212,18 @@ local SELECT_VARIANTS = "SELECT name, script, written_by, NULL AS list, NULL AS 
    "SELECT e.name, e.script, e.written_by, e.list, t.exchange, 1 AS part, e.id AS seq FROM entries e " ..
    "LEFT JOIN transfers t ON t.id = e.transfer WHERE e.person = :id AND e.name IS NOT NULL ORDER BY part, seq"
 
-local function person(db, r)
+-- The person record alone (no variants).
+local function person_alone(db, r)
    local p = person_record(db, r)
    if r.listed_only == 1 then
       p.listed_only = true
       p.names = nil
    end
+   return p
+end
+
+local function person(db, r)
+   local p = person_alone(db, r)
    local variants = {}
    for v in db:query(SELECT_VARIANTS, { id = r.id }) do
       variants[#variants + 1] = {
@@ -229,14 +235,17 @@ local function person(db, r)
 end
 
 -- filter: id; list (persons on that list); name (a substring of any name variant).
-function records.persons(db, filter)
+-- opts.variants = false: records without `variants`, which take a query of every entry per
+-- person (the resolution of people reads only a record's own names).
+function records.persons(db, filter, opts)
    local w, args = where(filter, {
       id = "persons.id = :id",
       list = "persons.id IN (SELECT person FROM entries WHERE list = :list)",
       name = "persons.id IN (SELECT person FROM person_names WHERE instr(name, :name) > 0 " ..
          "UNION SELECT person FROM entries WHERE instr(name, :name) > 0)",
    }, "persons")
-   return iterate(db, "SELECT * FROM persons" .. w .. " ORDER BY id", args, person)
+   return iterate(db, "SELECT * FROM persons" .. w .. " ORDER BY id", args,
+      opts and opts.variants == false and person_alone or person)
 end
 
 ---------------------------------------------------------------------------- exchanges
