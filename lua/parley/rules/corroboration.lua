@@ -46,7 +46,9 @@ end
 local function claim_rows(ctx, subject)
    local v = ctx.db:vocabulary()
    local only = subject and v:canonical_subject(subject)
-   local keys = {}
+   -- the canonical forms and the decoded scope of each (subject, scope as stored, region), made
+   -- once: the claims of a store say few distinct ones (the readers share them alike)
+   local keys, forms = {}, {}
    local rows, state, control = ctx.db:query("SELECT id, claimant, source, sources, subject, holder, about, " ..
       "region, from_party AS \"from\", to_party AS \"to\", " ..
       "scope, as_of, as_of_start, as_of_end, count_exact, count_best, count_low, count_high, count_approx, " ..
@@ -54,9 +56,15 @@ local function claim_rows(ctx, subject)
    return function()
       for c in rows, state, control do
          local stored = c.scope
-         c.scope = stored and json.decode(stored) or nil
+         local fk = c.subject .. "\0" .. (stored or "") .. "\0" .. (c.region or "")
+         local form = forms[fk]
+         if form then
+            c.scope, c.canonical = form.scope, form.canonical
+         else
+            c.scope = stored and json.decode(stored) or nil
+            forms[fk] = { scope = c.scope, canonical = kit.canonical(c, v) }
+         end
          c.sources = c.sources and json.decode(c.sources) or nil
-         kit.canonical(c, v)
          if not only or c.canonical.subject == only then
             local sk = keys[stored or ""]
             if not sk then
