@@ -171,9 +171,13 @@ local function new_clusters(entries)
    function c.conflict(a, b, apart)
       local ra, rb = c.find(a), c.find(b)
       if ra == rb then return false end
+      -- the smallest group both have: the first pairs() met depended on the process's string
+      -- hashes, so the same store gave another reason (and other findings' details) run to run
+      local shared
       for g in pairs(groups[ra]) do
-         if groups[rb][g] then return "both in " .. g:gsub("^exchange:", "exchange "):gsub("^person:", "person ") end
+         if groups[rb][g] and (not shared or g < shared) then shared = g end
       end
+      if shared then return "both in " .. shared:gsub("^exchange:", "exchange "):gsub("^person:", "person ") end
       -- two person records are two persons: the dataset says so by giving each its own
       if record_of[ra] and record_of[rb] then
          return "two person records, " .. record_of[ra] .. " and " .. record_of[rb]
