@@ -189,9 +189,12 @@ local function new_clusters(entries)
       local in_big = {}
       for _, m in ipairs(big) do in_big[m] = true end
       for _, m in ipairs(small) do
+         -- (the first by id of those a decision keeps m apart from, as above)
+         local first
          for other in pairs(apart[m] or {}) do
-            if in_big[other] then return "a decision says " .. m .. " and " .. other .. " are different people" end
+            if in_big[other] and (not first or other < first) then first = other end
          end
+         if first then return "a decision says " .. m .. " and " .. first .. " are different people" end
       end
       return false
    end
