@@ -235,17 +235,20 @@ local function person(db, r)
 end
 
 -- filter: id; list (persons on that list); name (a substring of any name variant).
--- opts.variants = false: records without `variants`, which take a query of every entry per
--- person (the resolution of people reads only a record's own names).
-function records.persons(db, filter, opts)
+function records.persons(db, filter)
    local w, args = where(filter, {
       id = "persons.id = :id",
       list = "persons.id IN (SELECT person FROM entries WHERE list = :list)",
       name = "persons.id IN (SELECT person FROM person_names WHERE instr(name, :name) > 0 " ..
          "UNION SELECT person FROM entries WHERE instr(name, :name) > 0)",
    }, "persons")
-   return iterate(db, "SELECT * FROM persons" .. w .. " ORDER BY id", args,
-      opts and opts.variants == false and person_alone or person)
+   return iterate(db, "SELECT * FROM persons" .. w .. " ORDER BY id", args, person)
+end
+
+-- Every person record as records.persons gives it but without `variants`, which take a query
+-- of every entry per person: the resolution of people reads only a record's own names.
+function records.person_records(db)
+   return iterate(db, "SELECT * FROM persons ORDER BY id", {}, person_alone)
 end
 
 ---------------------------------------------------------------------------- exchanges
