@@ -43,6 +43,7 @@ build = {
    modules = {
       ["parley.core"] = {
          sources = {
+            "src/check_fast.c",
             "src/digest.c",
             "src/fs.c",
             "src/names_api.c",
@@ -68,6 +69,7 @@ build = {
             "src/store.c",
             "src/table_csv.c",
             "src/table_xlsx.c",
+            "src/text_script.c",
             "src/yaml_dump.c",
             "src/yaml_load.c",
             "src/yaml_schema.c",

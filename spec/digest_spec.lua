@@ -83,6 +83,31 @@ describe("record digests", function()
       assert.has_error(function() core.json_sha256({ f = print }) end, "cannot encode a function as JSON")
    end)
 
+   it("share one writer with json.encode: deep nesting is written, not taken for a cycle, up to a bound", function()
+      local deep = {}
+      local at = deep
+      for _ = 1, 900 do
+         at[1] = { x = {} }
+         at = at[1].x
+      end
+      local text = json.encode(deep)
+      assert.equal(string.rep('[{"x":', 900) .. "[]" .. string.rep("}]", 900), text)
+      assert.equal(core.sha256(text), core.json_sha256(deep))
+      at[1] = {}
+      at = at[1]
+      for _ = 1, 600 do
+         at.x = { {} }
+         at = at.x[1]
+      end
+      assert.has_error(function() json.encode(deep) end, "cannot encode a value nested more than 2000 deep")
+      -- a text longer than the writer's buffer, and one at exactly the byte budget
+      local long = { string.rep("x", 9000), string.rep("y", 5000) }
+      assert.equal('["' .. long[1] .. '","' .. long[2] .. '"]', json.encode(long))
+      assert.equal(#json.encode(long), #json.encode(long, { max_bytes = 14007 }))
+      assert.has_error(function() json.encode(long, { max_bytes = 14006 }) end,
+         "cannot encode: the JSON text would exceed 14006 bytes (opts.max_bytes)")
+   end)
+
    it("are the same for a record imported from YAML and from a Lua table", function()
       local from_yaml = assert(parley.open(":memory:"))
       assert(from_yaml:import({ text = DATASET, name = "d.yaml" }))

@@ -526,6 +526,8 @@ describe("a hostile rule", function()
       end },
       { "close_after_trip", "instructions", "rule ran more than 2000000 instructions" },
       { "fake_length", "instructions", "rule ran more than 2000000 instructions" },
+      { "json_bomb", "instructions", "rule ran more than 2000000 instructions",
+         function(log) assert.same({ "1753085" }, log) end },
       { "table_bomb", "memory", "rule used more than 16 MB of memory" },
       { "string_bomb", "memory", "rule used more than 16 MB of memory" },
       { "string_rep", "memory", "rule used more than 16 MB of memory",

@@ -270,6 +270,27 @@ describe("db:rows", function()
    end)
 end)
 
+describe("the row readers", function()
+   it("read every storage class alike through db:query, db:rows and db:first", function()
+      local db = assert(parley.open(":memory:"))
+      db:exec("CREATE TABLE t (k INTEGER, i, r, s, e, b, z, n)")
+      db:exec("INSERT INTO t VALUES (1, ?, ?, ?, '', ?, x'', NULL)", math.mininteger, -0.5, "a\0b",
+         parley.blob("\0\255"))
+      local want = { k = 1, i = math.mininteger, r = -0.5, s = "a\0b", e = "", b = "\0\255", z = "" }
+      local sql = "SELECT k, i, r, s, e, b, z, n FROM t"
+      local rows = {}
+      for row in db:query(sql) do rows[#rows + 1] = row end
+      assert.same({ want }, rows)
+      assert.same(want, db:first(sql))
+      local values = {}
+      for k, i, r, s, e, b, z, n in db:rows(sql) do values[#values + 1] = { k, i, r, s, e, b, z, n } end
+      assert.same({ { 1, math.mininteger, -0.5, "a\0b", "", "\0\255", "", nil } }, values)
+      assert.equal("integer", math.type(rows[1].i))
+      assert.equal("float", math.type(rows[1].r))
+      db:close()
+   end)
+end)
+
 describe("db:exec", function()
    local db
    before_each(function()

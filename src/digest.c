@@ -1,56 +1,96 @@
 /* SPDX-License-Identifier: MIT */
-/* Canonical digests: the SHA-256 of a Lua value's canonical JSON, written straight into the
- * hash as it is walked, with no JSON text built (docs/dataset.md#record-digests).
+/* Canonical JSON: the one writer of parley's canonical form, for two sinks. The text itself
+ * (core.json_encode, which parley.json.encode is), and canonical digests: the SHA-256 of a Lua
+ * value's canonical JSON, written straight into the hash as it is walked, with no JSON text
+ * built (docs/dataset.md#record-digests).
  *
- * core.json_sha256(value [, plain]) -> the lowercase hex digest of exactly the bytes
- * parley.json.encode(value) gives; with plain true, of those of encode(plain(value)), where
- * plain replaces every table that has truthy `precision`, `first` and `text` (a date as
- * parley.dates.parse gives it) by its `text`, as it stands (the form records.digest keeps).
- * The canonical form (parley.json's): objects with their keys sorted, numbers before strings,
- * numbers by value, strings bytewise; a table whose keys are exactly 1..n (or none) an array;
- * strings with '"' and '\\' escaped, \b \f \n \r \t as such and every other control byte (0-31,
- * 127) as \u00XX, other bytes as they are; integers in decimal, floats as %.17g with ".0" when
- * that has no '.' or exponent, NaN and infinities as null; true, false; parley.null as null.
- * Raises as json.encode does: on a cycle, a value or key JSON cannot hold, or a text longer than
- * json.MAX_BYTES (256 MiB, a table shared by many parents is written once for each). */
+ * core.json_encode(value [, max_bytes]) -> the text; core.json_sha256(value [, plain]) -> the
+ * lowercase hex digest of exactly the bytes core.json_encode(value) gives; with plain true, of
+ * those of encode(plain(value)), where plain replaces every table that has truthy `precision`,
+ * `first` and `text` (a date as parley.dates.parse gives it) by its `text`, as it stands (the
+ * form records.digest keeps).
+ * The canonical form: objects with their keys sorted, numbers before strings, numbers by value,
+ * strings bytewise; a table whose keys are exactly 1..n (or none) an array; strings with '"' and
+ * '\\' escaped, \b \f \n \r \t as such and every other control byte (0-31, 127) as \u00XX,
+ * other bytes as they are; integers in decimal, floats as %.17g with ".0" when that has no '.'
+ * or exponent, NaN and infinities as null; true, false; parley.null as null.
+ * Raises: on a cycle (a table on its own path: one shared by several parents is written once for
+ * each), a value or key JSON cannot hold, a text longer than max_bytes (json.MAX_BYTES, 256 MiB,
+ * unless the caller says), or nesting deeper than MAX_DEPTH. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "parley.h"
 
 #define MAX_BYTES (256u * 1024 * 1024)
-#define MAX_DEPTH 1000
+/* far deeper than any record; a bound on the C stack the walk takes (about 1 KiB a level, in a
+ * rule's thread too) */
+#define MAX_DEPTH 2000
+
+/* The walk's state, a userdata at stack index CANON_AT; the tables open on the current path
+ * are keys of the table at OPEN_AT, and with text, the text so far is the userdata at TEXT_AT
+ * (replaced by a larger one as it grows: an error midway leaves nothing to free). */
+#define CANON_AT 3
+#define OPEN_AT 4
+#define TEXT_AT 5
 
 struct canon {
     lua_State *L;
+    int text;           /* 1: the text is kept (json_encode); 0: hashed (json_sha256) */
     struct parley_sha256 sha;
+    char *out;          /* the text's userdata, when text */
+    size_t out_size;
     size_t bytes;
+    size_t max_bytes;
     int depth;
     size_t used;
     char buf[4096];
 };
 
+/* Raises the message as it is, with no position: json.encode's errors are about the value, and
+ * read the same from Lua and from C. */
+static int fail(lua_State *L, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    return lua_error(L);
+}
+
 static void flush(struct canon *c)
 {
-    parley_sha256_update(&c->sha, c->buf, c->used);
+    if (c->text) {
+        if (c->bytes > c->out_size) {
+            size_t size = c->out_size ? c->out_size : 4096;
+            char *bigger;
+            while (size < c->bytes)
+                size = size > c->max_bytes / 2 ? c->max_bytes : size * 2;
+            bigger = lua_newuserdatauv(c->L, size, 0);
+            memcpy(bigger, c->out, c->bytes - c->used);
+            lua_replace(c->L, TEXT_AT);
+            c->out = bigger, c->out_size = size;
+        }
+        memcpy(c->out + (c->bytes - c->used), c->buf, c->used);
+    } else {
+        parley_sha256_update(&c->sha, c->buf, c->used);
+    }
     c->used = 0;
 }
 
 static void emit(struct canon *c, const char *s, size_t n)
 {
-    c->bytes += n;
-    if (c->bytes > MAX_BYTES)
-        luaL_error(c->L, "cannot encode: the JSON text would exceed %d bytes (opts.max_bytes)", (int)MAX_BYTES);
-    if (c->used + n > sizeof c->buf) {
-        flush(c);
-        if (n > sizeof c->buf) {
-            parley_sha256_update(&c->sha, s, n);
-            return;
-        }
+    if (n > c->max_bytes - c->bytes)
+        fail(c->L, "cannot encode: the JSON text would exceed %I bytes (opts.max_bytes)", (lua_Integer)c->max_bytes);
+    while (n > 0) {
+        size_t room = sizeof c->buf - c->used, part = n < room ? n : room;
+        memcpy(c->buf + c->used, s, part);
+        c->used += part, c->bytes += part, s += part, n -= part;
+        if (c->used == sizeof c->buf)
+            flush(c);
     }
-    memcpy(c->buf + c->used, s, n);
-    c->used += n;
 }
 
 static void emit_string(struct canon *c, const char *s, size_t n)
@@ -128,7 +168,11 @@ static lua_Integer array_length(lua_State *L, int idx)
     return n;
 }
 
+/* Keys of a table sorted without an allocation when it has at most this many (a record). */
+#define SMALL_KEYS 16
+
 struct key {
+    int slot; /* where the key is on the stack */
     int is_number;
     int is_integer;
     lua_Integer i;
@@ -177,6 +221,64 @@ static int is_date(lua_State *L, int idx)
 
 static void emit_value(struct canon *c, int idx, int plain);
 
+/* An object: its keys sorted, each with its value. A function of its own, so that the keys'
+ * array on the C stack is taken only by the levels that are objects. */
+static void emit_object(struct canon *c, int idx, int plain)
+{
+    lua_State *L = c->L;
+    struct key small[SMALL_KEYS], *keys = small;
+    size_t count = 0, k;
+    int base = lua_gettop(L);
+    /* Every key is kept on the stack, at base + 1 + its number: the value is read by it once
+     * the keys are sorted (no string made again), and a string key's bytes stay alive there. */
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int t = lua_type(L, -2);
+        lua_pop(L, 1);
+        if (t != LUA_TSTRING && t != LUA_TNUMBER)
+            fail(L, "cannot encode a table key of type %s", lua_typename(L, t));
+        luaL_checkstack(L, 4, "canonical JSON: a table with too many keys");
+        lua_pushvalue(L, -1);
+        lua_insert(L, -2);
+        count++;
+    }
+    if (count > SMALL_KEYS) /* a userdata: an error midway leaks nothing */
+        keys = lua_newuserdatauv(L, count * sizeof *keys, 0);
+    for (k = 0; k < count; k++) {
+        struct key *key = &keys[k];
+        int slot = base + 1 + (int)k;
+        key->slot = slot;
+        key->is_number = lua_type(L, slot) == LUA_TNUMBER;
+        key->is_integer = key->is_number && lua_isinteger(L, slot);
+        key->i = key->is_integer ? lua_tointeger(L, slot) : 0;
+        key->d = key->is_number ? lua_tonumber(L, slot) : 0;
+        key->s = key->is_number ? NULL : lua_tolstring(L, slot, &key->len);
+    }
+    qsort(keys, count, sizeof *keys, key_order);
+    emit(c, "{", 1);
+    for (k = 0; k < count; k++) {
+        if (k > 0)
+            emit(c, ",", 1);
+        if (keys[k].is_number) {
+            size_t len;
+            const char *text;
+            lua_pushvalue(L, keys[k].slot);
+            text = lua_tolstring(L, -1, &len); /* tostring(k), of a copy */
+            emit_string(c, text, len);
+            lua_pop(L, 1);
+        } else {
+            emit_string(c, keys[k].s, keys[k].len);
+        }
+        emit(c, ":", 1);
+        lua_pushvalue(L, keys[k].slot);
+        lua_rawget(L, idx);
+        emit_value(c, lua_gettop(L), plain);
+        lua_pop(L, 1);
+    }
+    emit(c, "}", 1);
+    lua_settop(L, base);
+}
+
 static void emit_table(struct canon *c, int idx, int plain)
 {
     lua_State *L = c->L;
@@ -187,9 +289,16 @@ static void emit_table(struct canon *c, int idx, int plain)
         lua_pop(L, 1);
         return;
     }
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, OPEN_AT) != LUA_TNIL)
+        fail(L, "cannot encode a table that contains itself");
+    lua_pop(L, 1);
     if (++c->depth > MAX_DEPTH)
-        luaL_error(L, "cannot encode a table that contains itself");
+        fail(L, "cannot encode a value nested more than %d deep", MAX_DEPTH);
     luaL_checkstack(L, 8, "canonical JSON nested too deep");
+    lua_pushvalue(L, idx);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, OPEN_AT);
     n = array_length(L, idx);
     if (n >= 0) {
         emit(c, "[", 1);
@@ -202,61 +311,11 @@ static void emit_table(struct canon *c, int idx, int plain)
         }
         emit(c, "]", 1);
     } else {
-        struct key *keys;
-        size_t count = 0, k;
-        int keys_at;
-        lua_pushnil(L);
-        while (lua_next(L, idx)) {
-            int t = lua_type(L, -2);
-            lua_pop(L, 1);
-            if (t != LUA_TSTRING && t != LUA_TNUMBER)
-                luaL_error(L, "cannot encode a table key of type %s", lua_typename(L, t));
-            count++;
-        }
-        /* the keys (a userdata: an error midway leaks nothing) and, in the table above it, the
-         * texts of number keys, kept alive while they are sorted and written */
-        keys = lua_newuserdatauv(L, count * sizeof *keys, 0);
-        lua_newtable(L);
-        keys_at = lua_gettop(L);
-        count = 0;
-        lua_pushnil(L);
-        while (lua_next(L, idx)) {
-            struct key *key = &keys[count++];
-            lua_pop(L, 1);
-            key->is_number = lua_type(L, -1) == LUA_TNUMBER;
-            key->is_integer = key->is_number && lua_isinteger(L, -1);
-            key->i = key->is_integer ? lua_tointeger(L, -1) : 0;
-            key->d = key->is_number ? lua_tonumber(L, -1) : 0;
-            if (key->is_number) {
-                lua_pushvalue(L, -1);
-                key->s = lua_tolstring(L, -1, &key->len); /* tostring(k) */
-                lua_rawseti(L, keys_at, (lua_Integer)count);
-            } else {
-                key->s = lua_tolstring(L, -1, &key->len); /* held by the table being written */
-            }
-        }
-        qsort(keys, count, sizeof *keys, key_order);
-        emit(c, "{", 1);
-        for (k = 0; k < count; k++) {
-            if (k > 0)
-                emit(c, ",", 1);
-            emit_string(c, keys[k].s, keys[k].len);
-            emit(c, ":", 1);
-            if (keys[k].is_number) {
-                if (keys[k].is_integer)
-                    lua_pushinteger(L, keys[k].i);
-                else
-                    lua_pushnumber(L, keys[k].d);
-            } else {
-                lua_pushlstring(L, keys[k].s, keys[k].len);
-            }
-            lua_rawget(L, idx);
-            emit_value(c, lua_gettop(L), plain);
-            lua_pop(L, 1);
-        }
-        emit(c, "}", 1);
-        lua_pop(L, 2);
+        emit_object(c, idx, plain);
     }
+    lua_pushvalue(L, idx);
+    lua_pushnil(L);
+    lua_rawset(L, OPEN_AT);
     c->depth--;
 }
 
@@ -284,24 +343,38 @@ static void emit_value(struct canon *c, int idx, int plain)
             emit(c, "null", 4);
             break;
         }
-        luaL_error(L, "cannot encode a %s as JSON", luaL_typename(L, idx));
+        fail(L, "cannot encode a %s as JSON", luaL_typename(L, idx));
     }
+}
+
+/* The walk's state at CANON_AT, the set of open tables at OPEN_AT and a place for the text at
+ * TEXT_AT, above the arguments (settop 2 first). */
+static struct canon *new_canon(lua_State *L, int text, size_t max_bytes)
+{
+    struct canon *c;
+    lua_settop(L, 2);
+    c = lua_newuserdatauv(L, sizeof *c, 0);
+    lua_newtable(L);
+    lua_pushnil(L);
+    c->L = L;
+    c->text = text;
+    c->out = NULL;
+    c->out_size = 0;
+    c->bytes = 0;
+    c->max_bytes = max_bytes;
+    c->depth = 0;
+    c->used = 0;
+    if (!text)
+        parley_sha256_init(&c->sha);
+    return c;
 }
 
 /* core.json_sha256(value [, plain]) */
 static int l_json_sha256(lua_State *L)
 {
-    struct canon *c;
     char hex[64];
     int plain = lua_toboolean(L, 2);
-    lua_settop(L, 1);
-    /* the state is a userdata, so an error raised midway leaves nothing to free but keys */
-    c = lua_newuserdatauv(L, sizeof *c, 0);
-    c->L = L;
-    c->bytes = 0;
-    c->depth = 0;
-    c->used = 0;
-    parley_sha256_init(&c->sha);
+    struct canon *c = new_canon(L, 0, MAX_BYTES);
     emit_value(c, 1, plain);
     flush(c);
     parley_sha256_final_hex(&c->sha, hex);
@@ -309,9 +382,24 @@ static int l_json_sha256(lua_State *L)
     return 1;
 }
 
+/* core.json_encode(value [, max_bytes]) */
+static int l_json_encode(lua_State *L)
+{
+    lua_Integer max_bytes = luaL_optinteger(L, 2, MAX_BYTES);
+    struct canon *c;
+    luaL_argcheck(L, max_bytes >= 0, 2, "max_bytes must be a non-negative integer");
+    c = new_canon(L, 1, (size_t)max_bytes);
+    emit_value(c, 1, 0);
+    flush(c);
+    lua_pushlstring(L, c->out ? c->out : "", c->bytes);
+    return 1;
+}
+
 int parley_open_digest(lua_State *L)
 {
     lua_pushcfunction(L, l_json_sha256);
     lua_setfield(L, -2, "json_sha256");
+    lua_pushcfunction(L, l_json_encode);
+    lua_setfield(L, -2, "json_encode");
     return 0;
 }

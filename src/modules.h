@@ -3,6 +3,8 @@
 PARLEY_MODULE(store)
 PARLEY_MODULE(sha256)
 PARLEY_MODULE(digest)
+PARLEY_MODULE(text_script)
+PARLEY_MODULE(check_fast)
 PARLEY_MODULE(yaml)
 PARLEY_MODULE(sandbox_info)
 PARLEY_MODULE(sandbox_run)

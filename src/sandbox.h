@@ -186,6 +186,8 @@ int parley_sandbox_db_guard(lua_State *L);
 void parley_sandbox_charged_libs(lua_State *L);
 /* The same for the name kernels in the table at idx (core.names of the state). */
 void parley_sandbox_charged_names(lua_State *L, int idx);
+/* Replaces core.json_encode in the rule's part of parley.core (at idx) by a charged one. */
+void parley_sandbox_charged_core(lua_State *L, int idx);
 
 /* Registry keys of a sandbox state (their addresses; sandbox_env.c). */
 extern char parley_sbkey_findings, parley_sbkey_log, parley_sbkey_modules, parley_sbkey_core, parley_sbkey_ctx,

@@ -170,3 +170,29 @@ void parley_sandbox_charged_names(lua_State *L, int names)
     for (c = charged_names; c->name; c++)
         replace(L, names, c);
 }
+
+/* core.json_encode for a rule (parley.json.encode calls it): its work is the text it writes,
+ * known only once it is written (a table shared by many parents is written once for each), so
+ * it is charged after the call, one unit per CHARGE_BYTES of text; the memory limit bounds the
+ * text, and so the call, before that. */
+static int charged_json_encode(lua_State *L)
+{
+    size_t len;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    lua_tolstring(L, -1, &len);
+    parley_sandbox_charge(L, 1 + len / CHARGE_BYTES);
+    return 1;
+}
+
+void parley_sandbox_charged_core(lua_State *L, int core)
+{
+    core = lua_absindex(L, core);
+    if (lua_getfield(L, core, "json_encode") != LUA_TFUNCTION) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pushcclosure(L, charged_json_encode, 1);
+    lua_setfield(L, core, "json_encode");
+}

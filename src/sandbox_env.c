@@ -61,7 +61,7 @@ void parley_sandbox_push_readonly(lua_State *L, int t)
 {
     t = lua_absindex(L, t);
     lua_newtable(L);
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 6);
     lua_pushvalue(L, t);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, ro_newindex);
@@ -693,9 +693,9 @@ void parley_sandbox_setup(lua_State *L)
     /* The part of parley.core a rule sees: an explicit allow-list. The name kernels
      * (core.names) are pure functions of their arguments, so parley.names works inside a
      * rule; the table is handed over read-only. */
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, 6);
     {
-        static const char *const shown[] = {"null", "sha256", "version", "names", NULL};
+        static const char *const shown[] = {"null", "sha256", "version", "names", "json_encode", "text_script", NULL};
         for (i = 0; shown[i]; i++) {
             if (lua_getfield(L, core, shown[i]) == LUA_TTABLE) {
                 parley_sandbox_push_readonly(L, -1);
@@ -703,6 +703,7 @@ void parley_sandbox_setup(lua_State *L)
             }
             lua_setfield(L, -2, shown[i]);
         }
+        parley_sandbox_charged_core(L, -1);
     }
     parley_sandbox_push_readonly(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &CORE_KEY);

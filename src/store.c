@@ -302,23 +302,29 @@ static void bind_args(lua_State *L, sqlite3_stmt *st, int first, sqlite3_destruc
 
 /* ------------------------------------------------------------------- rows */
 
-static void push_column(lua_State *L, sqlite3_stmt *st, int col, int type)
+/* Pushes a column's value (nil for NULL). The value comes from sqlite3_column_value once, then
+ * the sqlite3_value_* accessors: each sqlite3_column_* call looks the column up again and runs
+ * SQLite's API-exit check, and a text column took three of them (type, text, bytes). SQLite
+ * calls the value "unprotected": reading it is unsafe only while another thread uses the same
+ * connection, which parley never does (connections are opened SQLITE_OPEN_NOMUTEX, one thread
+ * each; the sandbox's watchdog only calls sqlite3_interrupt). */
+static void push_value(lua_State *L, sqlite3_value *v)
 {
-    switch (type) {
+    switch (sqlite3_value_type(v)) {
     case SQLITE_INTEGER:
-        lua_pushinteger(L, (lua_Integer)sqlite3_column_int64(st, col));
+        lua_pushinteger(L, (lua_Integer)sqlite3_value_int64(v));
         break;
     case SQLITE_FLOAT:
-        lua_pushnumber(L, sqlite3_column_double(st, col));
+        lua_pushnumber(L, sqlite3_value_double(v));
         break;
     case SQLITE_TEXT: {
-        const char *s = (const char *)sqlite3_column_text(st, col); /* before _bytes, as SQLite asks */
-        lua_pushlstring(L, s, (size_t)sqlite3_column_bytes(st, col));
+        const char *s = (const char *)sqlite3_value_text(v); /* before _bytes, as SQLite asks */
+        lua_pushlstring(L, s, (size_t)sqlite3_value_bytes(v));
         break;
     }
     case SQLITE_BLOB: {
-        const void *p = sqlite3_column_blob(st, col);
-        lua_pushlstring(L, p ? (const char *)p : "", (size_t)sqlite3_column_bytes(st, col));
+        const void *p = sqlite3_value_blob(v);
+        lua_pushlstring(L, p ? (const char *)p : "", (size_t)sqlite3_value_bytes(v));
         break;
     }
     default:
@@ -333,11 +339,11 @@ static void push_row(lua_State *L, sqlite3_stmt *st, int ncols, int names)
     int i;
     lua_createtable(L, 0, ncols);
     for (i = 0; i < ncols; i++) {
-        int type = sqlite3_column_type(st, i);
-        if (type == SQLITE_NULL)
+        sqlite3_value *v = sqlite3_column_value(st, i);
+        if (sqlite3_value_type(v) == SQLITE_NULL)
             continue;
         lua_rawgeti(L, names, i + 1);
-        push_column(L, st, i, type);
+        push_value(L, v);
         lua_rawset(L, -3);
     }
 }
@@ -642,7 +648,7 @@ static int cursor_next_values(lua_State *L)
         return 0;
     luaL_checkstack(L, c->ncols, "too many columns");
     for (i = 0; i < c->ncols; i++)
-        push_column(L, c->stmt, i, sqlite3_column_type(c->stmt, i));
+        push_value(L, sqlite3_column_value(c->stmt, i));
     return c->ncols;
 }
 

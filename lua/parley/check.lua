@@ -101,18 +101,55 @@ local Lazy = {
    end,
 }
 
+-- (the record a where is in is its up's, read when a problem is said)
+Lazy.__index = function(w, k)
+   if k == "record" then return rawget(w, "up").record end
+   if k ~= "path" then return nil end
+   local up = rawget(w, "up")
+   local p = rawget(w, "index") and index_path(up.path, w.key) or key_path(up.path, w.key)
+   rawset(w, "path", p)
+   return p
+end
+
 local function lazy_at(where, node, key, index)
-   return setmetatable({ doc = where.doc, node = node, key = key, record = where.record, up = where, index = index },
-      Lazy)
+   return setmetatable({ doc = where.doc, node = node, key = key, up = where, index = index }, Lazy)
+end
+
+-- Where the i-th record of a document's list `name` is (its path claims[3]), and what it is
+-- called in messages (`label` and its id: "claim c3"), both made only when read: an import
+-- keeps the where of every record it checked, and reads these only to say a problem.
+local RecordWhere = {
+   __index = function(w, k)
+      local v
+      if k == "path" then
+         v = index_path(rawget(w, "list_name"), rawget(w, "key"))
+      elseif k == "record" then
+         local id = rawget(w, "id")
+         v = id and (rawget(w, "label") .. " " .. id)
+      else
+         return nil
+      end
+      rawset(w, k, v)
+      return v
+   end,
+}
+
+local function record_at(doc, list, i, name, label, id)
+   return setmetatable({ doc = doc, node = list, key = i, list_name = name, label = label, id = id }, RecordWhere)
 end
 
 ---------------------------------------------------------------------------- checkers
 -- A checker is function(ctx, value, where) -> normalised value, or nil after reporting.
--- A checker may also have a fast form, FAST[checker](v) -> the normalised value when v is
+-- A checker may also have a fast form, FAST[checker](v, ctx) -> the normalised value when v is
 -- fine, nil when it is not: check_fields calls the checker itself (with a where) only then,
 -- so a field that is fine costs no where and no key path.
 
 local FAST = setmetatable({}, { __mode = "k" })
+-- The checkers whose fast form src/check_fast.c also knows, for core.check_fast: checker ->
+-- {code, arg, min, max} (the codes of that file; its answers are the fast forms' own).
+local NATIVE = setmetatable({}, { __mode = "k" })
+local core = require "parley.core"
+local check_fast = core.check_fast
 
 local function id_checker(ctx, v, where)
    if type(v) ~= "string" or v == "" then
@@ -137,6 +174,7 @@ FAST[string_checker] = function(v) if type(v) == "string" then return v end end
 FAST[id_checker] = function(v)
    if type(v) == "string" and v ~= "" and not v:find("[%s%c]") then return v end
 end
+NATIVE[string_checker], NATIVE[id_checker] = { 1 }, { 2 }
 
 -- Short tokens such as subjects and scope tags: one line, no surrounding blanks.
 local function token_checker(ctx, v, where)
@@ -149,6 +187,7 @@ end
 FAST[token_checker] = function(v)
    if type(v) == "string" and v ~= "" and not (v:find("^%s") or v:find("%s$") or v:find("%c")) then return v end
 end
+NATIVE[token_checker] = { 3 }
 
 local function enum_checker(values)
    local set = {}
@@ -168,6 +207,7 @@ local function enum_checker(values)
       return v
    end
    FAST[checker] = function(v) if v ~= nil and set[v] then return v end end
+   NATIVE[checker] = { 4, set }
    return checker
 end
 
@@ -197,6 +237,7 @@ local function integer_checker(min, max)
    FAST[checker] = function(v)
       if math.type(v) == "integer" and not ((min and v < min) or (max and v > max)) then return v end
    end
+   NATIVE[checker] = { 5, nil, min, max }
    return checker
 end
 
@@ -208,6 +249,7 @@ local function boolean_checker(ctx, v, where)
    return v
 end
 FAST[boolean_checker] = function(v) if type(v) == "boolean" then return v end end
+NATIVE[boolean_checker] = { 6 }
 
 local function date_checker(ctx, v, where)
    local d, err = dates.parse(v)
@@ -217,7 +259,23 @@ local function date_checker(ctx, v, where)
    end
    return d
 end
-FAST[date_checker] = function(v) return (dates.parse(v)) end
+-- An import writes the same few dates in many records: each is parsed once per context, and
+-- its records share the parsed date (read-only, as every record's values are once checked).
+FAST[date_checker] = function(v, ctx)
+   if type(v) ~= "string" and math.type(v) ~= "integer" then return nil end
+   local parsed = ctx.parsed_dates
+   if not parsed then
+      parsed = {}
+      ctx.parsed_dates = parsed
+   end
+   local d = parsed[v]
+   if d == nil then
+      d = dates.parse(v) or false
+      parsed[v] = d
+   end
+   return d or nil
+end
+NATIVE[date_checker] = { 8 }
 
 local function number_checker(min, max)
    return function(ctx, v, where)
@@ -234,15 +292,24 @@ local function number_checker(min, max)
    end
 end
 
--- A reference to a record of `kind`, resolved after the whole batch has been read.
+-- A reference to a record of `kind`, resolved after the whole batch has been read. When the
+-- context can tell already that the record exists (ctx.known(kind, id): the batch declares it,
+-- or the store has it), the reference is fine at once: nothing is kept for it and no where is
+-- made (most references of an import are such; keeping each made a third of its memory).
 local function ref_checker(kind)
-   return function(ctx, v, where)
+   local checker = function(ctx, v, where)
       local id = id_checker(ctx, v, where)
       if id then
          ctx.refs[#ctx.refs + 1] = { kind = kind, id = id, where = where }
       end
       return id
    end
+   FAST[checker] = function(v, ctx)
+      local known = ctx.known
+      if known and type(v) == "string" and v ~= "" and not v:find("[%s%c]") and known(kind, v) then return v end
+   end
+   NATIVE[checker] = { 7, kind }
+   return checker
 end
 
 local function list_checker(item)
@@ -255,7 +322,7 @@ local function list_checker(item)
       local out, ok = {}, true
       for i = 1, #v do
          local x = v[i]
-         local r = fast and fast(x)
+         local r = fast and fast(x, ctx)
          if r == nil then r = item(ctx, x, lazy_at(where, v, i, true)) end
          if r == nil then ok = false end
          out[i] = r
@@ -277,21 +344,10 @@ local function check_fields(ctx, v, where, spec)
    -- there, each value with a fast form fine by it. Then only the fields without one are
    -- checked, in the spec's order, so what they report comes in the order the full check
    -- gives. Anything else is left to the full check, which says it all in that order.
-   local fields, out, required = spec.fields, {}, 0
-   for k, value in pairs(v) do
-      local field = fields[k]
-      if not field then return full_check(ctx, v, where, spec) end
-      if value ~= null then
-         if field.required then required = required + 1 end
-         local fast = field.fast
-         if fast then
-            local r = fast(value)
-            if r == nil then return full_check(ctx, v, where, spec) end
-            out[k] = r
-         end
-      end
-   end
-   if required ~= spec.required then return full_check(ctx, v, where, spec) end
+   -- (that first loop is core.check_fast, in C: it runs for every mapping of an import)
+   local fields = spec.fields
+   local out = check_fast(ctx, v, fields, spec.required, null)
+   if not out then return full_check(ctx, v, where, spec) end
    local ok, slow = true, spec.slow
    for i = 1, #slow do
       local name = slow[i]
@@ -332,7 +388,7 @@ function full_check(ctx, v, where, spec)
       else
          -- where the value is, made only for a value its fast form does not find fine
          local fast = field.fast
-         local r = fast and fast(value)
+         local r = fast and fast(value, ctx)
          if r == nil then r = field.check(ctx, value, lazy_at(where, v, name)) end
          if r == nil then ok = false end
          out[name] = r
@@ -349,7 +405,9 @@ local function spec(fields, after)
    local s = { fields = {}, order = {}, after = after, slow = {}, required = 0 }
    for _, f in ipairs(fields) do
       local fast = FAST[f[2]]
-      s.fields[f[1]] = { check = f[2], fast = fast, required = f.required }
+      local native = fast and NATIVE[f[2]] or {}
+      s.fields[f[1]] = { check = f[2], fast = fast, required = f.required, native = native[1], arg = native[2],
+         min = native[3], max = native[4] }
       s.order[#s.order + 1] = f[1]
       if not fast then s.slow[#s.slow + 1] = f[1] end
       if f.required then s.required = s.required + 1 end
@@ -455,5 +513,8 @@ check.id, check.string, check.token, check.boolean, check.date = id_checker, str
    boolean_checker, date_checker
 check.enum, check.integer, check.number, check.ref = enum_checker, integer_checker, number_checker, ref_checker
 check.list, check.mapping, check.fields, check.spec = list_checker, mapping_checker, check_fields, spec
+check.record_at = record_at
+-- a checker's fast form (spec/check_fast_spec.lua compares core.check_fast with them)
+function check.fast_form(checker) return FAST[checker] end
 
 return check

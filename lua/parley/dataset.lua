@@ -624,6 +624,10 @@ local function raw_key(rec)
    return ok and encoded or {} -- unencodable: unlike any other
 end
 
+-- A record of the batch, by kind and id in ctx.ids: {record (normalised), where, digest}, and
+-- its path, read from the where when asked.
+local SEEN = { __index = function(seen, k) if k == "path" then return seen.where.path end end }
+
 local function check_document(ctx, doc)
    local data = doc.data
    local where = { doc = doc, node = nil, key = nil, path = "" }
@@ -662,21 +666,29 @@ local function check_document(ctx, doc)
             for i, rec in ipairs(list) do
                ctx.checked = ctx.checked + 1
                if progress and ctx.checked % 500 == 0 then progress({ phase = "checking", records = ctx.checked }) end
-               local path = check.index_path(kind, i)
                local rid = check.is_map(rec) and type(rec.id) == "string" and rec.id or nil
-               local w = { doc = doc, node = list, key = i, path = path,
-                  record = rid and (SINGULAR[kind] .. " " .. rid) or nil }
+               local w = check.record_at(doc, list, i, kind, SINGULAR[kind], rid)
                local r = check.fields(ctx, rec, w, SPECS[kind])
                if rid then
                   -- an id used twice is said even when either record has problems of its own
                   -- (both valid: compared by digest below)
                   local first = ctx.first_seen[kind][rid]
-                  if not first then
-                     ctx.first_seen[kind][rid] = { path = path, rec = rec, valid = r ~= nil }
-                  elseif (not r or not first.valid) and raw_key(first.rec) ~= raw_key(rec) then
-                     ctx:problem(check.at(w, rec, "id", path .. ".id"), string.format(
-                        "%s id '%s' is used twice in this import with different content (first at %s)",
-                        SINGULAR[kind], rid, first.path))
+                  if first == nil then
+                     -- a valid first record is found again in ctx.ids, where it is about to go
+                     ctx.first_seen[kind][rid] = r ~= nil or { path = w.path, rec = rec }
+                  elseif not r or first ~= true then
+                     local first_path, first_rec
+                     if first == true then
+                        local seen = ctx.ids[kind][rid]
+                        first_path, first_rec = seen.path, seen.where.node[seen.where.key]
+                     else
+                        first_path, first_rec = first.path, first.rec
+                     end
+                     if raw_key(first_rec) ~= raw_key(rec) then
+                        ctx:problem(check.at(w, rec, "id", w.path .. ".id"), string.format(
+                           "%s id '%s' is used twice in this import with different content (first at %s)",
+                           SINGULAR[kind], rid, first_path))
+                     end
                   end
                end
                if not r and rid and not ctx.ids[kind][rid] then
@@ -688,12 +700,12 @@ local function check_document(ctx, doc)
                   local seen = ctx.ids[kind][r.id]
                   if seen then
                      if seen.digest ~= d then
-                        ctx:problem(check.at(w, rec, "id", path .. ".id"), string.format(
+                        ctx:problem(check.at(w, rec, "id", w.path .. ".id"), string.format(
                            "%s id '%s' is used twice in this import with different content (first at %s)",
                            SINGULAR[kind], r.id, seen.path))
                      end
                   else
-                     ctx.ids[kind][r.id] = { record = r, path = path, where = w, digest = d }
+                     ctx.ids[kind][r.id] = setmetatable({ record = r, where = w, digest = d }, SEEN)
                      local recs = ctx.records[kind]
                      recs[#recs + 1] = r
                      ctx.doc_of[r] = doc
@@ -931,6 +943,42 @@ end
 -- marks, when it has them; vocabulary_of[doc]
 -- a document's vocabulary, normalised; warnings what was accepted but must be said (a term
 -- the vocabulary does not know), in the shape of problems.
+-- Whether a reference to (kind, id) will resolve, known before any record is checked: the
+-- batch declares a record of that kind and id (valid or not: a record with problems of its own
+-- is known to exist, as resolve_refs takes it), or the store has one (asked once per id).
+-- check.ref's fast form asks it, so that such references keep nothing for resolve_refs; the
+-- ids the batch declares (kind -> id -> true) are also given as they are, for core.check_fast.
+local function known_records(docs, exists)
+   local declared, stored = {}, {}
+   for _, kind in ipairs(vocab.RECORD_KINDS) do declared[kind], stored[kind] = {}, {} end
+   for _, doc in ipairs(docs) do
+      -- the records check_document walks, with the id it reads of each
+      local data = doc.data
+      if check.is_map(data) then
+         for _, kind in ipairs(vocab.RECORD_KINDS) do
+            local list, ids = data[kind], declared[kind]
+            if not check.is_absent(list) and check.is_array(list) then
+               for _, rec in ipairs(list) do
+                  if check.is_map(rec) and type(rec.id) == "string" then ids[rec.id] = true end
+               end
+            end
+         end
+      end
+   end
+   return declared, function(kind, id)
+      local ids = declared[kind]
+      if not ids then return false end -- not a kind of record: resolve_refs says what it is
+      if ids[id] then return true end
+      if not exists then return false end
+      local in_store = stored[kind][id]
+      if in_store == nil then
+         in_store = exists(kind, id) and true or false
+         stored[kind][id] = in_store
+      end
+      return in_store
+   end
+end
+
 local function validate_once(docs, opts)
    local ctx = check.new_context(opts, {
       ids = {},       -- kind -> id -> {record, path, where, digest}
@@ -939,7 +987,8 @@ local function validate_once(docs, opts)
       digest_of = {}, -- record -> its digest
       position_of = {}, -- record -> where it was written: {line, column, file} (file: a table's)
       invalid = {},   -- kind -> id -> true for records with problems of their own
-      first_seen = {}, -- kind -> id -> {path, rec, valid}: the first record written with that id
+      first_seen = {}, -- kind -> id -> the first record written with that id: true when it is valid
+                       -- (then the one in ids), else {path, rec}
       vocabulary_of = {}, -- document -> its vocabulary, normalised
       warnings = {},  -- what is accepted but said (Context:warning)
       entry_refs = {}, -- entries that decisions name, checked once the batch is read
@@ -951,6 +1000,7 @@ local function validate_once(docs, opts)
       ctx.invalid[kind] = {}
       ctx.first_seen[kind] = {}
    end
+   ctx.declared, ctx.known = known_records(docs, ctx.opts.exists)
    ctx.vocabulary = terms.vocabulary(table.unpack(ctx.opts.vocabularies and ctx.opts.vocabularies() or {}))
    for i, doc in ipairs(docs) do
       doc.index = i

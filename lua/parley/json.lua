@@ -8,108 +8,10 @@
 
 local json = {}
 
-local null = require("parley.core").null
+local core = require "parley.core"
+local null = core.null
+local json_encode = core.json_encode
 json.null = null
-
-local escapes = {
-   ['"'] = '\\"', ["\\"] = "\\\\", ["\b"] = "\\b", ["\f"] = "\\f",
-   ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t",
-}
-
-local function encode_string(s)
-   return '"' .. s:gsub('[%c"\\]', function(c)
-      return escapes[c] or string.format("\\u%04x", c:byte())
-   end) .. '"'
-end
-
--- A table is an array when its keys are exactly 1..n (an empty table is an empty array).
-local function array_length(t)
-   local n = 0
-   for k in pairs(t) do
-      if math.type(k) ~= "integer" or k < 1 then return nil end
-      n = n + 1
-   end
-   for i = 1, n do
-      if t[i] == nil then return nil end
-   end
-   return n
-end
-
-local function key_order(a, b)
-   local ta, tb = type(a), type(b)
-   if ta ~= tb then return ta == "number" end
-   return a < b
-end
-
-local encode_value
-
--- The text so far (out) and what bounds it: the tables open on the path to the current value
--- (a table met again on its own path is a cycle), the bytes written and the budget.
-local function emit(st, piece)
-   st.bytes = st.bytes + #piece
-   if st.bytes > st.max_bytes then
-      error(string.format("cannot encode: the JSON text would exceed %d bytes (opts.max_bytes)", st.max_bytes), 0)
-   end
-   st.out[#st.out + 1] = piece
-end
-
-local function encode_table(t, st)
-   if st.open[t] then error("cannot encode a table that contains itself", 0) end
-   st.open[t] = true
-   local n = array_length(t)
-   if n then
-      emit(st, "[")
-      for i = 1, n do
-         if i > 1 then emit(st, ",") end
-         encode_value(t[i], st)
-      end
-      emit(st, "]")
-   else
-      local keys = {}
-      for k in pairs(t) do
-         local tk = type(k)
-         if tk ~= "string" and tk ~= "number" then
-            error("cannot encode a table key of type " .. tk, 0)
-         end
-         keys[#keys + 1] = k
-      end
-      table.sort(keys, key_order)
-      emit(st, "{")
-      for i, k in ipairs(keys) do
-         if i > 1 then emit(st, ",") end
-         emit(st, encode_string(tostring(k)))
-         emit(st, ":")
-         encode_value(t[k], st)
-      end
-      emit(st, "}")
-   end
-   st.open[t] = nil
-end
-
-function encode_value(v, st)
-   local tv = type(v)
-   if tv == "string" then
-      emit(st, encode_string(v))
-   elseif tv == "number" then
-      if math.type(v) == "integer" then
-         emit(st, string.format("%d", v))
-      elseif v ~= v or v == math.huge or v == -math.huge then
-         emit(st, "null") -- JSON has no NaN or infinity
-      else
-         local s = string.format("%.17g", v)
-         if not s:find("[%.eE]") then s = s .. ".0" end
-         emit(st, s)
-      end
-   elseif tv == "boolean" then
-      emit(st, tostring(v))
-   elseif v == nil or v == null then
-      emit(st, "null")
-   elseif tv == "table" then
-      encode_table(v, st)
-   else
-      error("cannot encode a " .. tv .. " as JSON", 0)
-   end
-end
 
 -- The most bytes json.encode writes unless opts.max_bytes says otherwise. A table shared by
 -- several parents (a YAML alias) is written out once per parent, so a value that is small in
@@ -129,9 +31,8 @@ function json.encode(v, opts)
    if math.type(max_bytes) ~= "integer" or max_bytes < 0 then
       error("bad option to 'json.encode' (max_bytes must be a non-negative integer)", 2)
    end
-   local st = { out = {}, open = {}, bytes = 0, max_bytes = max_bytes }
-   encode_value(v, st)
-   return table.concat(st.out)
+   -- the canonical form has one writer, in C (src/digest.c), which the digests share
+   return json_encode(v, max_bytes)
 end
 
 -- Decoding ------------------------------------------------------------------

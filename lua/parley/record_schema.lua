@@ -184,9 +184,9 @@ end
 -- of its own kind as children); values kept as they are (t.plain_at) are copied inline.
 local function insert_row(db, t, rec, links, ctx)
    local row = t.row
-   local nlinks = t.nlinks
-   for i = 1, nlinks do row[i] = links[i] end
-   for i = nlinks + 1, t.nparams do row[i] = nil end
+   for i = 1, t.nlinks do row[i] = links[i] end
+   local clear_at = t.clear_at
+   for i = 1, #clear_at do row[clear_at[i]] = nil end
    local plain_at, plain_key = t.put_at, t.put_key
    for i = 1, #plain_at do row[plain_at[i]] = rec[plain_key[i]] end
    local coded = t.put_coded
@@ -272,12 +272,17 @@ local ENTRIES
 
 local INSERT_LISTED_PERSON = "INSERT INTO persons (id, listed_only) VALUES (?, 1)"
 
+-- (the parameter tables are reused from entry to entry: db:exec binds them at once)
 local function insert_entries(db, entries, owner, generated_prefix, written_by)
+   local person_row, links, ctx = {}, { owner.list, owner.transfer, owner.cargo }, { written_by = written_by }
    for i, e in ipairs(entries or {}) do
       local person = e.person or (generated_prefix .. "#" .. i)
-      if not e.person then exec(db, INSERT_LISTED_PERSON, { person }) end
-      insert_row(db, ENTRIES, e, { owner.list, owner.transfer, owner.cargo, i },
-         { person = person, written_by = written_by })
+      if not e.person then
+         person_row[1] = person
+         exec(db, INSERT_LISTED_PERSON, person_row)
+      end
+      links[4], ctx.person = i, person
+      insert_row(db, ENTRIES, e, links, ctx)
    end
 end
 
@@ -654,6 +659,14 @@ local function prepare_table(t)
       end
    end
    t.nparams, t.row = #written, {}
+   -- the positions a codec writes (or leaves unset): cleared before each row; the others are
+   -- set for every row (links, and plain values, nil included)
+   local plain = {}
+   for _, at in ipairs(t.put_at) do plain[at] = true end
+   t.clear_at = {}
+   for i = t.nlinks + 1, t.nparams do
+      if not plain[i] then t.clear_at[#t.clear_at + 1] = i end
+   end
    local marks = {}
    for i = 1, #written do marks[i] = "?" end
    t.insert = string.format("INSERT INTO %s (%s) VALUES (%s)", t.name, table.concat(column_names(written), ", "),

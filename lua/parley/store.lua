@@ -237,6 +237,9 @@ function store.import(db, source, opts)
    if #problems > 0 then
       return nil, dataset.format_problems(problems), problems, summary.warnings
    end
+   -- what is written is the batch's normalised records: the trees as loaded (and their marks)
+   -- are let go before writing, so the collector no longer walks them while rows are written
+   for _, doc in ipairs(fresh) do doc.data, doc.marks, doc.marked = nil, nil, nil end
    -- what each document adds, known before writing: imports rows are never updated
    local counts = {}
    for _, doc in ipairs(fresh) do
@@ -267,13 +270,18 @@ function store.import(db, source, opts)
          end
          summary.imported[#summary.imported + 1] = { name = doc.name, import = import_of[doc] }
       end
+      local record_row = {}
       for _, kind in ipairs(WRITE_ORDER) do
          for _, r in ipairs(batch.records[kind]) do
             if not (batch.skip[kind] and batch.skip[kind][r.id]) then
                record_schema.insert(db, kind, r)
                local doc, at = batch.doc_of[r], batch.position_of[r] or NOWHERE
-               exec(db, INSERT_RECORD, { kind, r.id, batch.digest_of[r], import_of[doc], at.line or null,
-                  at.column or null, at.file and at.file ~= doc.file and at.file or null })
+               -- one parameter table for every record's row (db:exec binds it at once)
+               record_row[1], record_row[2], record_row[3], record_row[4] = kind, r.id, batch.digest_of[r],
+                  import_of[doc]
+               record_row[5], record_row[6], record_row[7] = at.line or null, at.column or null,
+                  at.file and at.file ~= doc.file and at.file or null
+               exec(db, INSERT_RECORD, record_row)
                done = done + 1
                if progress and done % PROGRESS_EVERY == 0 then
                   progress({ phase = "writing", records = done, total = total })

@@ -42,43 +42,13 @@ function text.did_you_mean(word, candidates)
    return best and string.format(" (did you mean '%s'?)", best) or ""
 end
 
-local SCRIPTS = {
-   { 0x0530, 0x058F, "Armenian" }, { 0xFB13, 0xFB17, "Armenian" },
-   { 0x0400, 0x052F, "Cyrillic" },
-   { 0x0041, 0x024F, "Latin" }, { 0x0250, 0x02AF, "Latin" }, -- IPA letters: Azerbaijani ə is U+0259
-   { 0x1E00, 0x1EFF, "Latin" },
-   { 0x0370, 0x03FF, "Greek" }, { 0x10A0, 0x10FF, "Georgian" }, { 0x0600, 0x06FF, "Arabic" },
-}
-
--- The script of each letter met so far, by code point (SCRIPTS' ranges searched once each).
-local script_of = setmetatable({}, {
-   __index = function(t, c)
-      local name = "other"
-      for _, r in ipairs(SCRIPTS) do
-         if c >= r[1] and c <= r[2] then name = r[3] break end
-      end
-      t[c] = name
-      return name
-   end,
-})
-
--- The script of a name: "Armenian", "Cyrillic", "Latin", ..., "mixed" or "unknown". Every name
--- of an import is classified (parley.record_schema), so plain ASCII is settled by one search:
--- its letters are A-Z and a-z, all Latin.
-function text.script(s)
-   if not s:find("[\128-\255]") then return s:find("%a") and "Latin" or "unknown" end
-   if not utf8.len(s) then return "unknown" end
-   local found
-   for _, c in utf8.codes(s) do
-      local is_letter = c >= 0x41 and not (c >= 0x5B and c <= 0x60) and not (c >= 0x7B and c <= 0xBF)
-      if is_letter then
-         local name = script_of[c]
-         if found and found ~= name then return "mixed" end
-         found = name
-      end
-   end
-   return found or "unknown"
-end
+-- The script of a name: "Armenian", "Cyrillic", "Latin", "Greek", "Georgian", "Arabic", "other",
+-- "mixed" (letters of two scripts) or "unknown" (no letter, or not UTF-8). Every name of an
+-- import is classified (parley.record_schema), so it is done in C (src/text_script.c, where the
+-- scripts' ranges are): U+0530-058F and U+FB13-FB17 Armenian, U+0400-052F Cyrillic,
+-- U+0041-02AF and U+1E00-1EFF Latin (Azerbaijani ə is U+0259), U+0370-03FF Greek, U+10A0-10FF
+-- Georgian, U+0600-06FF Arabic.
+text.script = require("parley.core").text_script
 
 ---------------------------------------------------------------------------- printing data
 
