@@ -8,7 +8,7 @@ LUA_INC ?= /usr/include/lua5.4
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 ALL_CFLAGS = $(CFLAGS) $(WARN) -std=c99 -D_POSIX_C_SOURCE=200809L -fPIC -I$(LUA_INC) -Isrc
-LIBS = -lsqlite3 -lyaml -lutf8proc -lcsv -lzip -lexpat -lpthread
+LIBS = -lsqlite3 -lyaml -lutf8proc -lcsv -lzip -lexpat -lcrypto -lpthread
 SRC = $(wildcard src/*.c)
 HDR = $(wildcard src/*.h)
 SO = build/parley/core.so
@@ -17,7 +17,7 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 DEBIAN_PACKAGES = lua5.4 liblua5.4-dev libsqlite3-dev libyaml-dev libutf8proc-dev luarocks \
 	lua-busted lua-check gcc make git clang libclang-rt-14-dev chromium libcsv-dev \
-	libzip-dev libexpat1-dev zip r-base-core lua-ldoc lua-markdown man-db groff-base zsh \
+	libzip-dev libexpat1-dev libssl-dev zip r-base-core lua-ldoc lua-markdown man-db groff-base zsh \
 	python3-jsonschema
 
 .PHONY: all deps env test spec lint asan valgrind demo install clean bench fuzz man completion rock check-libs docs
@@ -49,7 +49,7 @@ $(SO): $(SRC) $(HDR)
 # Each C library parley.core links: its header, its -l name and the Debian package with both.
 # check-libs names the package to install for each one missing (iconv and pthread are libc's).
 C_LIBS = sqlite3.h:sqlite3:libsqlite3-dev yaml.h:yaml:libyaml-dev utf8proc.h:utf8proc:libutf8proc-dev \
-	csv.h:csv:libcsv-dev zip.h:zip:libzip-dev expat.h:expat:libexpat1-dev lua.h::liblua5.4-dev
+	csv.h:csv:libcsv-dev zip.h:zip:libzip-dev expat.h:expat:libexpat1-dev openssl/sha.h:crypto:libssl-dev lua.h::liblua5.4-dev
 
 check-libs:
 	@missing=""; for entry in $(C_LIBS); do \

@@ -14,9 +14,9 @@ description = {
 parley keeps an SQLite store of the exchanges between the parties to a conflict (detainees,
 prisoners of war, remains, mine maps) and of the competing claims each party makes, and runs
 reconciliation rules, written in Lua and configured in YAML, that line the claims up and
-explain the gaps. It builds against the C libraries SQLite, libyaml, utf8proc, libcsv, libzip and
-expat; on Debian or Ubuntu: apt-get install libsqlite3-dev libyaml-dev libutf8proc-dev libcsv-dev
-libzip-dev libexpat1-dev.]],
+explain the gaps. It builds against the C libraries SQLite, libyaml, utf8proc, libcsv, libzip,
+expat and OpenSSL's libcrypto; on Debian or Ubuntu: apt-get install libsqlite3-dev libyaml-dev
+libutf8proc-dev libcsv-dev libzip-dev libexpat1-dev libssl-dev.]],
    license = "MIT",
    homepage = "https://r-seed-f9de8624.example/parley",
    issues_url = "https://r-seed-f9de8624.example/parley/issues",
@@ -29,7 +29,8 @@ dependencies = {
 }
 -- The C libraries parley.core links, each checked by its header and its library. On Debian or
 -- Ubuntu: apt-get install libsqlite3-dev libyaml-dev libutf8proc-dev libcsv-dev libzip-dev
--- libexpat1-dev (`make check-libs` names the package of each one missing). iconv is libc's.
+-- libexpat1-dev libssl-dev (`make check-libs` names the package of each one missing). iconv is
+-- libc's.
 external_dependencies = {
    SQLITE = { header = "sqlite3.h", library = "sqlite3" },
    YAML = { header = "yaml.h", library = "yaml" },
@@ -37,6 +38,7 @@ external_dependencies = {
    CSV = { header = "csv.h", library = "csv" },
    ZIP = { header = "zip.h", library = "zip" },
    EXPAT = { header = "expat.h", library = "expat" },
+   OPENSSL = { header = "openssl/sha.h", library = "crypto" },
 }
 build = {
    type = "builtin",
@@ -75,10 +77,10 @@ build = {
             "src/yaml_schema.c",
          },
          incdirs = { "src", "$(SQLITE_INCDIR)", "$(YAML_INCDIR)", "$(UTF8PROC_INCDIR)", "$(CSV_INCDIR)", "$(ZIP_INCDIR)",
-            "$(EXPAT_INCDIR)" },
+            "$(EXPAT_INCDIR)", "$(OPENSSL_INCDIR)" },
          libdirs = { "$(SQLITE_LIBDIR)", "$(YAML_LIBDIR)", "$(UTF8PROC_LIBDIR)", "$(CSV_LIBDIR)", "$(ZIP_LIBDIR)",
-            "$(EXPAT_LIBDIR)" },
-         libraries = { "sqlite3", "yaml", "utf8proc", "csv", "zip", "expat", "pthread" },
+            "$(EXPAT_LIBDIR)", "$(OPENSSL_LIBDIR)" },
+         libraries = { "sqlite3", "yaml", "utf8proc", "csv", "zip", "expat", "crypto", "pthread" },
          defines = { 'PARLEY_VERSION="scm"' },
       },
       ["parley"] = "lua/parley/init.lua",

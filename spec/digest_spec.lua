@@ -75,6 +75,18 @@ describe("record digests", function()
       assert.are_not.equal(core.json_sha256(d, true), core.json_sha256(d))
    end)
 
+   it("are SHA-256 as FIPS 180-4 gives it (its test vectors)", function()
+      assert.equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", core.sha256(""))
+      assert.equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", core.sha256("abc"))
+      assert.equal("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+         core.sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))
+      assert.equal("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+         core.sha256(string.rep("a", 1000000)))
+      -- piecewise, across the writer's 4 KiB buffer: the digest of the text json.encode gives
+      local v = { string.rep("x", 5000), string.rep("y", 3000) }
+      assert.equal(core.sha256(json.encode(v)), core.json_sha256(v))
+   end)
+
    it("raise as json.encode does on what JSON cannot hold", function()
       local cycle = {}
       cycle.self = cycle

@@ -69,11 +69,13 @@ static void flush(struct canon *c)
             while (size < c->bytes)
                 size = size > c->max_bytes / 2 ? c->max_bytes : size * 2;
             bigger = lua_newuserdatauv(c->L, size, 0);
-            memcpy(bigger, c->out, c->bytes - c->used);
+            if (c->out) /* the text so far; none before the first flush */
+                memcpy(bigger, c->out, c->bytes - c->used);
             lua_replace(c->L, TEXT_AT);
             c->out = bigger, c->out_size = size;
         }
-        memcpy(c->out + (c->bytes - c->used), c->buf, c->used);
+        if (c->used)
+            memcpy(c->out + (c->bytes - c->used), c->buf, c->used);
     } else {
         parley_sha256_update(&c->sha, c->buf, c->used);
     }

@@ -35,12 +35,16 @@ void parley_sandbox_charge(lua_State *L, size_t n);
 
 /* The SHA-256 of len bytes at s as 64 lowercase hex digits (not NUL-terminated; sha256.c). */
 void parley_sha256_hex(const void *s, size_t len, char hex[64]);
-/* SHA-256 fed piece by piece (sha256.c): init, update as often as needed, final_hex once. */
+/* SHA-256 fed piece by piece (sha256.c): init, update as often as needed, final_hex once. It is
+ * OpenSSL's (libcrypto), whose block function uses the processor's SHA instructions where it has
+ * them: every record of an import is hashed. Its context is a plain struct (no allocation, so an
+ * error raised midway leaks nothing), from the low-level interface OpenSSL 3 still ships. */
+#ifndef OPENSSL_SUPPRESS_DEPRECATED
+#define OPENSSL_SUPPRESS_DEPRECATED
+#endif
+#include <openssl/sha.h>
 struct parley_sha256 {
-    uint32_t h[8];
-    uint64_t len;
-    size_t used;
-    unsigned char block[64];
+    SHA256_CTX ctx;
 };
 void parley_sha256_init(struct parley_sha256 *c);
 void parley_sha256_update(struct parley_sha256 *c, const void *data, size_t len);

@@ -16,7 +16,7 @@ for h in fuzz/*.c; do
 	lib=$(ls src/*.c | grep -v '^src/parley.c$' | tr '\n' ' ')
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-I/usr/include/lua5.4 -Isrc -o "$bin" "$h" src/parley.c $lib \
-		-llua5.4 -lsqlite3 -lyaml -lutf8proc -lcsv -lzip -lexpat -lm -lpthread || { status=1; continue; }
+		-llua5.4 -lsqlite3 -lyaml -lutf8proc -lcsv -lzip -lexpat -lcrypto -lm -lpthread || { status=1; continue; }
 	work=build-fuzz/corpus-$name
 	mkdir -p "$work"
 	[ -d "fuzz/corpus/$name" ] && cp -r "fuzz/corpus/$name/." "$work/"

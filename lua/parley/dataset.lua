@@ -479,22 +479,34 @@ local function check_places(ctx, doc)
 end
 
 -- Each region a claim or a map names, with where it is written: (name, where).
-local function each_region(ctx, visit)
+-- Calls visit(name, where) for each region a claim or a mine map names that wanted(name) is
+-- true of (the where is made only then: most regions have nothing to say).
+local function each_region(ctx, wanted, visit)
    for _, c in ipairs(ctx.records.claims) do
-      local seen = ctx.ids.claims[c.id]
-      local raw = seen.where.node[seen.where.key]
-      if c.region then visit(c.region, check.at(seen.where, raw, "region", seen.path .. ".region")) end
+      if c.region and wanted(c.region) then
+         local seen = ctx.ids.claims[c.id]
+         local raw = seen.where.node[seen.where.key]
+         visit(c.region, check.at(seen.where, raw, "region", seen.path .. ".region"))
+      end
    end
    for _, x in ipairs(ctx.records.exchanges) do
       local seen = ctx.ids.exchanges[x.id]
-      local raw = seen.where.node[seen.where.key]
       for ti, t in ipairs(x.transfers or {}) do
          for mi, m in ipairs(t.mine_maps or {}) do
-            local rawm = raw.transfers[ti].mine_maps[mi]
-            local path = string.format("%s.transfers[%d].mine_maps[%d]", seen.path, ti, mi)
-            if m.region then visit(m.region, check.at(seen.where, rawm, "region", path .. ".region")) end
+            local function mine_map()
+               local raw = seen.where.node[seen.where.key]
+               return raw.transfers[ti].mine_maps[mi],
+                  string.format("%s.transfers[%d].mine_maps[%d]", seen.path, ti, mi)
+            end
+            if m.region and wanted(m.region) then
+               local rawm, path = mine_map()
+               visit(m.region, check.at(seen.where, rawm, "region", path .. ".region"))
+            end
             for ri, r in ipairs(m.regions or {}) do
-               visit(r, check.at(seen.where, rawm.regions, ri, string.format("%s.regions[%d]", path, ri)))
+               if wanted(r) then
+                  local rawm, path = mine_map()
+                  visit(r, check.at(seen.where, rawm.regions, ri, string.format("%s.regions[%d]", path, ri)))
+               end
             end
          end
       end
@@ -505,8 +517,18 @@ end
 -- warning with the place it most likely is (it would otherwise never meet that place's claims).
 local function check_regions(ctx)
    local v = ctx.vocabulary
-   each_region(ctx, function(name, where)
-      local near = v:suggest_place(name)
+   -- a region is written by many records: its suggestion is looked for once
+   local near_of = {}
+   local function near_place(name)
+      local near = near_of[name]
+      if near == nil then
+         near = v:suggest_place(name) or false
+         near_of[name] = near
+      end
+      return near
+   end
+   each_region(ctx, near_place, function(name, where)
+      local near = near_place(name)
       if near then
          ctx:warning(where, string.format("region '%s' is not a declared place (did you mean '%s'?): add it to " ..
             "places: %s: variants if it is the same region", name, near, near))
@@ -545,6 +567,8 @@ end
 
 -- Subjects and scope tags of claims and lists the vocabulary does not know: a warning with
 -- the term it most likely means, or a problem when the document or the caller says strict.
+local CARGOES = { "detainees", "remains" }
+
 local function check_terms(ctx)
    local v = ctx.vocabulary
    -- a term the vocabulary does not know is often written in many records: its suggestion
@@ -558,8 +582,27 @@ local function check_terms(ctx)
       if scope_near[s] == nil then scope_near[s] = v:suggest_scope(s) or false end
       return scope_near[s] or nil
    end
+   -- and whether a term is known, once per term: most records have nothing to report
+   local known_subject, known_scope = {}, {}
+   local function is_known(memo, term, lookup)
+      if term == nil then return lookup(v, term) and true or false end
+      local known = memo[term]
+      if known == nil then
+         known = lookup(v, term) and true or false
+         memo[term] = known
+      end
+      return known
+   end
+   local function all_known(r)
+      if not is_known(known_subject, r.subject, v.subject) then return false end
+      for _, tag in ipairs(r.scope or {}) do
+         if not is_known(known_scope, tag, v.scope) then return false end
+      end
+      return true
+   end
    for _, kind in ipairs({ "claims", "lists" }) do
       for _, r in ipairs(ctx.records[kind]) do
+         if all_known(r) then goto next_record end
          local seen = ctx.ids[kind][r.id]
          local rec = seen.where.node[seen.where.key]
          local doc = seen.where.doc
@@ -584,18 +627,22 @@ local function check_terms(ctx)
                      "if it is a tag of its own%s", tag, near and (" (did you mean '" .. near .. "'?)") or "", suffix))
             end
          end
+         ::next_record::
       end
    end
    -- a transfer's count by category: its tags are scope tags, each category said once
+   -- (most transfers give none: nothing is made for them)
    for _, x in ipairs(ctx.records.exchanges) do
-      local seen = ctx.ids.exchanges[x.id]
-      local raw = seen.where.node[seen.where.key]
-      local strict = ctx.opts.strict or (ctx.vocabulary_of[seen.where.doc] and ctx.vocabulary_of[seen.where.doc].strict)
-      local report = strict and ctx.problem or ctx.warning
       for ti, t in ipairs(x.transfers or {}) do
-         for _, cargo in ipairs({ "detainees", "remains" }) do
+         for _, cargo in ipairs(CARGOES) do
             local by_scope = t[cargo] and t[cargo].by_scope
-            local raw_by = by_scope and raw.transfers[ti][cargo].by_scope
+            if not by_scope then goto next_cargo end
+            local seen = ctx.ids.exchanges[x.id]
+            local raw = seen.where.node[seen.where.key]
+            local doc_vocabulary = ctx.vocabulary_of[seen.where.doc]
+            local strict = ctx.opts.strict or (doc_vocabulary and doc_vocabulary.strict)
+            local report = strict and ctx.problem or ctx.warning
+            local raw_by = raw.transfers[ti][cargo].by_scope
             local path = string.format("%s.transfers[%d].%s.by_scope", seen.path, ti, cargo)
             local tags, said = sorted_keys(by_scope), {}
             for _, tag in ipairs(tags) do
@@ -613,6 +660,7 @@ local function check_terms(ctx)
                end
                said[canonical or tag] = said[canonical or tag] or tag
             end
+            ::next_cargo::
          end
       end
    end
@@ -742,9 +790,11 @@ local function check_against_store(ctx)
    local stored = ctx.opts.stored_digest
    ctx.skip = {}
    if not stored then return end
+   local any = ctx.opts.stores_any
    for _, kind in ipairs(vocab.RECORD_KINDS) do
       ctx.skip[kind] = {}
-      for id, seen in pairs(ctx.ids[kind]) do
+      -- (a store with no record of the kind has nothing to compare: not one lookup a record)
+      for id, seen in pairs((any == nil or any(kind)) and ctx.ids[kind] or {}) do
          local d = stored(kind, id)
          if d then
             if d == seen.digest then
@@ -933,8 +983,8 @@ local function check_parts(ctx)
 end
 
 -- Validates documents {data=, name=, marks=} as one batch. opts: exists(kind, id),
--- all_ids(kind), stored_digest(kind, id), record(kind, id) and vocabularies() consult the
--- store; strict = true refuses terms the vocabulary does not know in every document;
+-- all_ids(kind), stored_digest(kind, id), stores_any(kind), record(kind, id) and vocabularies()
+-- consult the store; strict = true refuses terms the vocabulary does not know in every document;
 -- progress({phase = "checking", records = N}) hears of every 500th record checked. Returns
 -- the batch (records by kind, in document order, and skip[kind][id] for records the store has
 -- already), and the problems found (an empty list when there are none). doc_of[record] is its

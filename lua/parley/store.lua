@@ -149,6 +149,10 @@ local function store_lookups(db)
       end,
       -- what the store's imports added to the default vocabulary (parley.records.vocabulary)
       vocabularies = function() return records.stored_vocabularies(db) end,
+      -- whether the store has any record of a kind (a fresh store has none to compare with)
+      stores_any = function(kind)
+         return db:first("SELECT 1 AS found FROM records WHERE kind = ? LIMIT 1", kind) ~= nil
+      end,
       stored_digest = function(kind, id)
          local row = db:first("SELECT digest FROM records WHERE kind = ? AND id = ?", kind, id)
          return row and row.digest
@@ -270,25 +274,31 @@ function store.import(db, source, opts)
          end
          summary.imported[#summary.imported + 1] = { name = doc.name, import = import_of[doc] }
       end
-      local record_row = {}
-      for _, kind in ipairs(WRITE_ORDER) do
-         for _, r in ipairs(batch.records[kind]) do
-            if not (batch.skip[kind] and batch.skip[kind][r.id]) then
-               record_schema.insert(db, kind, r)
-               local doc, at = batch.doc_of[r], batch.position_of[r] or NOWHERE
-               -- one parameter table for every record's row (db:exec binds it at once)
-               record_row[1], record_row[2], record_row[3], record_row[4] = kind, r.id, batch.digest_of[r],
-                  import_of[doc]
-               record_row[5], record_row[6], record_row[7] = at.line or null, at.column or null,
-                  at.file and at.file ~= doc.file and at.file or null
-               exec(db, INSERT_RECORD, record_row)
-               done = done + 1
-               if progress and done % PROGRESS_EVERY == 0 then
-                  progress({ phase = "writing", records = done, total = total })
-               end
+      local function each_new(visit)
+         for _, kind in ipairs(WRITE_ORDER) do
+            for _, r in ipairs(batch.records[kind]) do
+               if not (batch.skip[kind] and batch.skip[kind][r.id]) then visit(kind, r) end
             end
          end
       end
+      each_new(function(kind, r)
+         record_schema.insert(db, kind, r)
+         done = done + 1
+         if progress and done % PROGRESS_EVERY == 0 then
+            progress({ phase = "writing", records = done, total = total })
+         end
+      end)
+      -- then each record's row in `records`, in the same order: one table at a time keeps each
+      -- B-tree's pages at hand (a records row after each record's rows took turns with them)
+      local record_row = {}
+      each_new(function(kind, r)
+         local doc, at = batch.doc_of[r], batch.position_of[r] or NOWHERE
+         -- one parameter table for every record's row (db:exec binds it at once)
+         record_row[1], record_row[2], record_row[3], record_row[4] = kind, r.id, batch.digest_of[r], import_of[doc]
+         record_row[5], record_row[6], record_row[7] = at.line or null, at.column or null,
+            at.file and at.file ~= doc.file and at.file or null
+         exec(db, INSERT_RECORD, record_row)
+      end)
    end)
    if not ok then
       summary.imported = {}
