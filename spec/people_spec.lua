@@ -37,6 +37,29 @@ describe("people", function()
       db:close()
    end)
 
+   it("says which list holds two people apart the same way every run: the first of those both are on", function()
+      local people = require "parley.people"
+      -- two people on the lists zeta and alpha, of one given name: the link between the
+      -- two would put two entries of each list in one person
+      local entries, groups = {}, {}
+      for _, gid in ipairs({ "zeta", "alpha" }) do
+         local g = { id = gid, entries = {} }
+         for i, name in ipairs({ "Anahit Bagdasaryan", "Anahit Petrosyan" }) do
+            local e = { id = gid .. "#" .. i, kind = "list", names = { name }, group = gid, list = gid }
+            g.entries[i], entries[#entries + 1] = e, e
+         end
+         groups[#groups + 1] = g
+      end
+      local r = people.cluster(entries, groups, {}, { threshold = 0.5, review = 0.3 })
+      assert.equal(2, #r.people)
+      local reasons = {}
+      for _, l in ipairs(r.links) do
+         if l.held_apart then reasons[#reasons + 1] = l.held_apart end
+      end
+      assert.is_true(#reasons > 0)
+      for _, why in ipairs(reasons) do assert.equal("both in alpha", why) end
+   end)
+
    it("never makes two entries of one list one person", function()
       local d = base()
       -- two namesakes on ARM's list, spelled two ways; AZE spells the first one's way, the ICRC

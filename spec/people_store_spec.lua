@@ -52,6 +52,18 @@ local function uncertain(r)
 end
 
 describe("the stored resolution of people", function()
+   it("is known to be current without resolving again, until an import or other parameters", function()
+      local db = store_of(base())
+      assert.is_nil(people.current_stored(db))
+      local r = people.resolution(db)
+      assert.equal(r.stored, people.current_stored(db))
+      assert.equal(r.stored, people.current_stored(db, { threshold = r.params.threshold }))
+      assert.is_nil(people.current_stored(db, { threshold = 0.99 }))
+      assert(db:import(unrelated("aze-2021-08", 3)))
+      assert.is_nil(people.current_stored(db))
+      db:close()
+   end)
+
    it("is stored with its resolver, parameters, decisions and inputs, and read back while current", function()
       local db, path = store_of(base(), { parley = 1, identities = {
          { different = { "arm-2021-05#3", "aze-2021-05#3" }, by = "A. Analyst", on = "2026-11-30" } } })

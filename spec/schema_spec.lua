@@ -60,6 +60,52 @@ describe("the store schema", function()
       db:close()
    end)
 
+   it("brings a version 9 store to 10: the indexes the readers' orders and the early references need", function()
+      local path = support.tmpname("v9.db")
+      local old = raw(path)
+      assert(schema.migrate(old, 0, 9))
+      assert(old:exec("INSERT INTO parties (id, name) VALUES ('ARM', 'Armenia')"))
+      old:close()
+      local db = assert(parley.open(path))
+      assert.equal(10, db:first("PRAGMA user_version").user_version)
+      local indexes = {}
+      for row in db:query("SELECT name, tbl_name FROM sqlite_schema WHERE type = 'index' " ..
+         "AND name NOT LIKE 'sqlite_%'") do
+         indexes[row.name] = row.tbl_name
+      end
+      for name, tbl in pairs({ claims_as_of = "claims", lists_as_of = "lists", exchanges_date = "exchanges",
+         identities_decided = "identities", identities_supersedes = "identities", claims_part_of = "claims",
+         sources_via = "sources", lists_exchange = "lists" }) do
+         assert.equal(tbl, indexes[name], name)
+      end
+      assert.equal("Armenia", db:first("SELECT name FROM parties WHERE id = 'ARM'").name)
+      db:close()
+   end)
+
+   it("reads records in the readers' orders through an index, not a sort of every row", function()
+      local db = assert(parley.open(":memory:"))
+      local function plan(sql)
+         local out = {}
+         for row in db:query("EXPLAIN QUERY PLAN " .. sql) do out[#out + 1] = row.detail end
+         return table.concat(out, "\n")
+      end
+      for sql, index in pairs({
+         ["SELECT * FROM claims ORDER BY as_of_start, id"] = "claims_as_of",
+         ["SELECT * FROM lists ORDER BY as_of_start, id"] = "lists_as_of",
+         ["SELECT * FROM exchanges ORDER BY date_start, id"] = "exchanges_date",
+         ["SELECT * FROM identities ORDER BY decided_on_start, id"] = "identities_decided",
+      }) do
+         local p = plan(sql)
+         assert.matches("USING INDEX " .. index, p, nil, true)
+         assert.is_nil(p:find("TEMP B-TREE", 1, true), sql)
+      end
+      -- the readers' current filter: a search of the later decisions, not a scan of them all
+      local p = plan("SELECT * FROM identities WHERE NOT EXISTS (SELECT 1 FROM identities AS later " ..
+         "WHERE later.supersedes = identities.id)")
+      assert.matches("identities_supersedes", p, nil, true)
+      db:close()
+   end)
+
    it("refuses a store from a newer parley", function()
       local path = support.tmpname("newer.db")
       local db = assert(parley.open(path))

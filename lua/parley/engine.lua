@@ -197,7 +197,9 @@ local function prepare_needs(rules, st, run)
    end
    run.resolutions = {}
    for _, scope in ipairs(order) do
-      local resolution = people.resolution(st.db, scopes[scope])
+      -- stored by a run before, and current: recorded as it is, not resolved again
+      local current = people.current_stored(st.db, scopes[scope])
+      local resolution = current and { stored = current } or people.resolution(st.db, scopes[scope])
       if resolution.stored then
          run.resolutions[#run.resolutions + 1] = { id = resolution.stored, scope = scope }
       else

@@ -212,12 +212,18 @@ local SELECT_VARIANTS = "SELECT name, script, written_by, NULL AS list, NULL AS 
    "SELECT e.name, e.script, e.written_by, e.list, t.exchange, 1 AS part, e.id AS seq FROM entries e " ..
    "LEFT JOIN transfers t ON t.id = e.transfer WHERE e.person = :id AND e.name IS NOT NULL ORDER BY part, seq"
 
-local function person(db, r)
+-- The person record alone (no variants).
+local function person_alone(db, r)
    local p = person_record(db, r)
    if r.listed_only == 1 then
       p.listed_only = true
       p.names = nil
    end
+   return p
+end
+
+local function person(db, r)
+   local p = person_alone(db, r)
    local variants = {}
    for v in db:query(SELECT_VARIANTS, { id = r.id }) do
       variants[#variants + 1] = {
@@ -237,6 +243,12 @@ function records.persons(db, filter)
          "UNION SELECT person FROM entries WHERE instr(name, :name) > 0)",
    }, "persons")
    return iterate(db, "SELECT * FROM persons" .. w .. " ORDER BY id", args, person)
+end
+
+-- Every person record as records.persons gives it but without `variants`, which take a query
+-- of every entry per person: the resolution of people reads only a record's own names.
+function records.person_records(db)
+   return iterate(db, "SELECT * FROM persons ORDER BY id", {}, person_alone)
 end
 
 ---------------------------------------------------------------------------- exchanges

@@ -349,6 +349,32 @@ CREATE TABLE run_resolutions (
 ]],
 }
 
+-- Indexes added after migration 4, by the migration that adds them (on tables any migration
+-- before made).
+local ADDED_INDEXES = {
+   -- 10: the orders the readers and the rules read records in (claims and lists by as_of,
+   -- exchanges by date and decisions as decided: parley.records), so that reading them all is a
+   -- walk of an index rather than a sort of every row (a rule's connection has a small page
+   -- cache, and a sort of 100k claims spills to temporary files); the decisions a later one
+   -- supersedes (the readers' `current` filter, else a scan of the decisions for each); and the
+   -- references an import can write before the row they name, which SQLite then looks for on
+   -- every row of that table written while one waits (a scan of the referencing table each,
+   -- without an index): a claim's part_of and a source's via name rows of their own table
+   -- (store.lua's write order cannot put the named one first), a list's exchange is written
+   -- before the exchanges (entries' names stay in the order written), and a decision supersedes
+   -- one of its own table.
+   [10] = [[
+CREATE INDEX claims_as_of ON claims(as_of_start, id);
+CREATE INDEX lists_as_of ON lists(as_of_start, id);
+CREATE INDEX exchanges_date ON exchanges(date_start, id);
+CREATE INDEX identities_decided ON identities(decided_on_start, id);
+CREATE INDEX identities_supersedes ON identities(supersedes);
+CREATE INDEX claims_part_of ON claims(part_of);
+CREATE INDEX sources_via ON sources(via);
+CREATE INDEX lists_exchange ON lists(exchange);
+]],
+}
+
 -- 5 and later: the columns of fields added to a record kind's description after migration 4
 -- (parley.record_schema: a field with `since = N` is added to older stores by migration N).
 -- Migrations 1 to 4 are history, written out above.
@@ -395,12 +421,13 @@ do
       end
    end
    for v in pairs(ADDED_TABLES) do last = math.max(last, v) end
+   for v in pairs(ADDED_INDEXES) do last = math.max(last, v) end
    for v in pairs(DERIVED_TABLES) do last = math.max(last, v) end
    for v = HISTORY + 1, last do
       local t = ADDED_TABLES[v]
       schema.migrations[v] = (t and (t.sql .. schema.append_only_triggers({ t.name }) .. "\n") or "") ..
-         (DERIVED_TABLES[v] or "") ..
-         assert(added[v] or (t or DERIVED_TABLES[v]) and "",
+         (DERIVED_TABLES[v] or "") .. (ADDED_INDEXES[v] or "") ..
+         assert(added[v] or (t or DERIVED_TABLES[v] or ADDED_INDEXES[v]) and "",
             "no field of the record description has since = " .. v)
    end
 end

@@ -46,7 +46,9 @@ end
 local function claim_rows(ctx, subject)
    local v = ctx.db:vocabulary()
    local only = subject and v:canonical_subject(subject)
-   local keys = {}
+   -- the canonical forms and the decoded scope of each (subject, scope as stored, region), made
+   -- once: the claims of a store say few distinct ones (the readers share them alike)
+   local keys, forms = {}, {}
    local rows, state, control = ctx.db:query("SELECT id, claimant, source, sources, subject, holder, about, " ..
       "region, from_party AS \"from\", to_party AS \"to\", " ..
       "scope, as_of, as_of_start, as_of_end, count_exact, count_best, count_low, count_high, count_approx, " ..
@@ -54,9 +56,15 @@ local function claim_rows(ctx, subject)
    return function()
       for c in rows, state, control do
          local stored = c.scope
-         c.scope = stored and json.decode(stored) or nil
+         local fk = c.subject .. "\0" .. (stored or "") .. "\0" .. (c.region or "")
+         local form = forms[fk]
+         if form then
+            c.scope, c.canonical = form.scope, form.canonical
+         else
+            c.scope = stored and json.decode(stored) or nil
+            forms[fk] = { scope = c.scope, canonical = kit.canonical(c, v) }
+         end
          c.sources = c.sources and json.decode(c.sources) or nil
-         kit.canonical(c, v)
          if not only or c.canonical.subject == only then
             local sk = keys[stored or ""]
             if not sk then
@@ -113,7 +121,33 @@ local function corroborators(ctx, sources, gone)
          end
       end
    end
+   -- each group by the first day of its claims' periods, with the latest last day up to each
+   -- (`reach`, which only grows): a claim is compared only with those whose period can overlap
+   -- its own (corroborated), not with every claim of its group
+   for _, g in pairs(groups) do
+      for i, d in ipairs(g) do d.at = i end
+      table.sort(g, function(a, b)
+         if a.first ~= b.first then return a.first < b.first end
+         return a.at < b.at
+      end)
+      local reach
+      for _, d in ipairs(g) do
+         if not reach or d.last > reach then reach = d.last end
+         d.reach = reach
+      end
+   end
    return groups
+end
+
+-- The first claim of a group (sorted, with reach: corroborators) whose period can reach the
+-- day `first` or later: every claim before it ends before that day.
+local function first_reaching(group, first)
+   local lo, hi = 1, #group + 1
+   while lo < hi do
+      local mid = (lo + hi) // 2
+      if group[mid].reach < first then lo = mid + 1 else hi = mid end
+   end
+   return lo
 end
 
 -- Does d, from an independent party, of a like scope and for a period that can overlap c's,
@@ -134,7 +168,12 @@ end
 local function corroborated(c, group, margin, own_origins)
    local low, high = range(c, margin)
    local relayed = {}
-   for _, d in ipairs(group or {}) do
+   group = group or {}
+   -- only the claims whose period can overlap c's: from the first that reaches c's first day
+   -- to the last that starts by c's last (says_the_same is false for every other)
+   for i = first_reaching(group, c.as_of_start), #group do
+      local d = group[i]
+      if d.first > c.as_of_end then break end
       if own_origins[d.origin] then
          if says_the_same(c, low, high, d, true) then relayed[d.source] = d.origin end
       elseif says_the_same(c, low, high, d) then
