@@ -19,7 +19,7 @@ local kernels = core.names
 local people = {}
 
 -- What a resolution depends on besides the data: bump when the method changes.
-people.RESOLVER_VERSION = "2"
+people.RESOLVER_VERSION = "3"
 
 ---------------------------------------------------------------------------- entries
 
