@@ -7,6 +7,7 @@
 -- humanitarian tools.
 
 local json = require "parley.json"
+local scope_order = require("parley.records").scope_order
 local share = require "parley.share"
 local vocab = require "parley.vocab"
 local yaml = require "parley.yaml"
@@ -148,13 +149,7 @@ end
 -- A transfer's parts by category, "soldiers=30; civilians=14" (largest first), or nil.
 local function by_scope(people)
    if not people.by_scope then return nil end
-   local tags = {}
-   for tag in pairs(people.by_scope) do tags[#tags + 1] = tag end
-   table.sort(tags, function(a, b)
-      local na, nb = people.by_scope[a], people.by_scope[b]
-      if na ~= nb then return na > nb end
-      return a < b
-   end)
+   local tags = scope_order(people.by_scope)
    for i, tag in ipairs(tags) do tags[i] = tag .. "=" .. people.by_scope[tag] end
    return table.concat(tags, "; ")
 end

@@ -289,6 +289,19 @@ function records.identities(db, filter)
    return iterate(db, "SELECT * FROM identities" .. w .. " ORDER BY decided_on_start, id", args, decision)
 end
 
+-- The categories of a transfer's `by_scope` ({soldiers = 30, civilians = 14}) in the order the
+-- reports and exports give them: largest count first, then by name.
+function records.scope_order(by_scope)
+   local tags = {}
+   for tag in pairs(by_scope) do tags[#tags + 1] = tag end
+   table.sort(tags, function(a, b)
+      local na, nb = by_scope[a], by_scope[b]
+      if na ~= nb then return na > nb end
+      return a < b
+   end)
+   return tags
+end
+
 ---------------------------------------------------------------------------- imports
 
 function records.imports(db)

@@ -6,6 +6,7 @@
 
 local vocab = require "parley.vocab"
 local text = require "parley.text"
+local scope_order = require("parley.records").scope_order
 
 local common = {}
 
@@ -98,13 +99,7 @@ end
 -- A transfer's count by category: " (30 soldiers, 14 civilians)", or "".
 function common.by_scope(people)
    if not people or not people.by_scope then return "" end
-   local tags = {}
-   for tag in pairs(people.by_scope) do tags[#tags + 1] = tag end
-   table.sort(tags, function(a, b)
-      local na, nb = people.by_scope[a], people.by_scope[b]
-      if na ~= nb then return na > nb end
-      return a < b
-   end)
+   local tags = scope_order(people.by_scope)
    for i, tag in ipairs(tags) do tags[i] = string.format("%d %s", people.by_scope[tag], tag) end
    return " (" .. table.concat(tags, ", ") .. ")"
 end
