@@ -71,106 +71,124 @@ static void call_fast(lua_State *L, int f, int v)
     lua_call(L, 2, 1);
 }
 
+/* Whether the value at index v is a string that test finds fine. */
+static int string_is(lua_State *L, int v, int (*test)(const unsigned char *, size_t))
+{
+    size_t n;
+    const unsigned char *s;
+    if (lua_type(L, v) != LUA_TSTRING)
+        return 0;
+    s = (const unsigned char *)lua_tolstring(L, v, &n);
+    return test(s, n);
+}
+
+/* Whether t[k] is true, for the table t is (at index t) and the key at index k; the stack as it
+ * was. A t that is not a table has nothing. */
+static int is_true_in(lua_State *L, int t, int k)
+{
+    int yes;
+    if (lua_type(L, t) != LUA_TTABLE)
+        return 0;
+    lua_pushvalue(L, k);
+    yes = lua_rawget(L, t) == LUA_TBOOLEAN && lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return yes;
+}
+
+/* Whether the batch declares the record the reference at index v names: ctx.declared[arg][v]. */
+static int is_declared(lua_State *L, int f, int v)
+{
+    int yes = 0;
+    if (lua_getfield(L, 1, "declared") == LUA_TTABLE) {
+        lua_getfield(L, f, "arg");
+        lua_rawget(L, -2);
+        yes = is_true_in(L, lua_gettop(L), v);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return yes;
+}
+
+/* Whether the integer at index v is within the field's min and max, compared as Lua compares
+ * them (either may be absent, or a float). */
+static int in_range(lua_State *L, int f, int v)
+{
+    int fine = 1;
+    if (lua_getfield(L, f, "min") != LUA_TNIL && lua_compare(L, v, -1, LUA_OPLT))
+        fine = 0;
+    if (lua_getfield(L, f, "max") != LUA_TNIL && lua_compare(L, -1, v, LUA_OPLT))
+        fine = 0;
+    lua_pop(L, 2);
+    return fine;
+}
+
+/* The date at index v as parsed before (ctx.parsed_dates[v]): pushes its table and returns 1;
+ * returns 0, pushing nothing, when it is known not to be a date, and -1 when it was not parsed. */
+static int parsed_date(lua_State *L, int v)
+{
+    int t;
+    if (lua_type(L, v) != LUA_TSTRING && !lua_isinteger(L, v))
+        return -1;
+    if (lua_getfield(L, 1, "parsed_dates") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return -1;
+    }
+    lua_pushvalue(L, v);
+    t = lua_rawget(L, -2);
+    if (t == LUA_TTABLE) {
+        lua_remove(L, -2);
+        return 1;
+    }
+    lua_pop(L, 2);
+    return t == LUA_TBOOLEAN ? 0 : -1;
+}
+
 /* Checks the value at index v by the field at index f: pushes the value to keep, or nil. */
 static void check_value(lua_State *L, int f, int v)
 {
-    int native;
+    int fine = 0, native;
     lua_getfield(L, f, "native");
     native = (int)lua_tointeger(L, -1);
     lua_pop(L, 1);
     switch (native) {
-    case NATIVE_STRING:
-        if (lua_type(L, v) == LUA_TSTRING) {
-            lua_pushvalue(L, v);
-            return;
-        }
-        break;
-    case NATIVE_ID:
-    case NATIVE_TOKEN:
-    case NATIVE_REF:
-        if (lua_type(L, v) == LUA_TSTRING) {
-            size_t n;
-            const unsigned char *s = (const unsigned char *)lua_tolstring(L, v, &n);
-            if (native == NATIVE_TOKEN ? !is_token(s, n) : !is_id(s, n))
-                break;
-            if (native != NATIVE_REF) {
-                lua_pushvalue(L, v);
-                return;
-            }
-            /* a record the batch declares: fine at once; any other is the fast form's to say */
-            if (lua_getfield(L, 1, "declared") == LUA_TTABLE) {
-                lua_getfield(L, f, "arg");
-                if (lua_rawget(L, -2) == LUA_TTABLE) {
-                    lua_pushvalue(L, v);
-                    if (lua_rawget(L, -2) == LUA_TBOOLEAN && lua_toboolean(L, -1)) {
-                        lua_pop(L, 3);
-                        lua_pushvalue(L, v);
-                        return;
-                    }
-                    lua_pop(L, 1);
-                }
-                lua_pop(L, 1);
-            }
-            lua_pop(L, 1);
-            call_fast(L, f, v);
-            return;
-        }
-        break;
+    case NATIVE_STRING: fine = lua_type(L, v) == LUA_TSTRING; break;
+    case NATIVE_BOOLEAN: fine = lua_type(L, v) == LUA_TBOOLEAN; break;
+    case NATIVE_ID: fine = string_is(L, v, is_id); break;
+    case NATIVE_TOKEN: fine = string_is(L, v, is_token); break;
+    case NATIVE_INTEGER: fine = lua_isinteger(L, v) && in_range(L, f, v); break;
     case NATIVE_ENUM:
         lua_getfield(L, f, "arg");
         lua_pushvalue(L, v);
-        if (lua_rawget(L, -2) != LUA_TNIL && lua_toboolean(L, -1)) {
-            lua_pop(L, 2);
-            lua_pushvalue(L, v);
-            return;
-        }
+        fine = lua_rawget(L, -2) != LUA_TNIL && lua_toboolean(L, -1);
         lua_pop(L, 2);
         break;
-    case NATIVE_INTEGER:
-        if (lua_isinteger(L, v)) {
-            int fine = 1;
-            /* compared as Lua compares them (min and max may be floats) */
-            if (lua_getfield(L, f, "min") != LUA_TNIL && lua_compare(L, v, -1, LUA_OPLT))
-                fine = 0;
-            if (lua_getfield(L, f, "max") != LUA_TNIL && lua_compare(L, -1, v, LUA_OPLT))
-                fine = 0;
-            lua_pop(L, 2);
-            if (fine) {
-                lua_pushvalue(L, v);
-                return;
-            }
-        }
-        break;
-    case NATIVE_BOOLEAN:
-        if (lua_type(L, v) == LUA_TBOOLEAN) {
-            lua_pushvalue(L, v);
-            return;
-        }
-        break;
-    case NATIVE_DATE:
-        /* a date parsed before: its table (false: not a date); any other, the fast form parses */
-        if ((lua_type(L, v) == LUA_TSTRING || lua_isinteger(L, v)) &&
-            lua_getfield(L, 1, "parsed_dates") == LUA_TTABLE) {
-            int t;
-            lua_pushvalue(L, v);
-            t = lua_rawget(L, -2);
-            if (t == LUA_TTABLE) {
-                lua_remove(L, -2);
-                return;
-            }
-            lua_pop(L, 2);
-            if (t == LUA_TBOOLEAN)
-                break;
-        } else if (lua_type(L, v) == LUA_TSTRING || lua_isinteger(L, v)) {
-            lua_pop(L, 1);
+    case NATIVE_REF:
+        /* an id the batch declares is fine at once; any other id is the fast form's to say */
+        if (!string_is(L, v, is_id))
+            break;
+        if (is_declared(L, f, v)) {
+            fine = 1;
+            break;
         }
         call_fast(L, f, v);
         return;
+    case NATIVE_DATE: {
+        int known = parsed_date(L, v);
+        if (known > 0)
+            return;
+        if (known == 0)
+            break;
+        call_fast(L, f, v);
+        return;
+    }
     default:
         call_fast(L, f, v);
         return;
     }
-    lua_pushnil(L);
+    if (fine)
+        lua_pushvalue(L, v);
+    else
+        lua_pushnil(L);
 }
 
 /* core.check_fast(ctx, v, fields, required, null) */

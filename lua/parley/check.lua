@@ -4,7 +4,9 @@
 -- that collects every problem, and messages that say where: file:line:col when the document
 -- came from YAML with marks, and always the key path (claims[3].holder).
 
-local null = require("parley.core").null
+local core = require "parley.core"
+local null = core.null
+local check_fast = core.check_fast
 local text = require "parley.text"
 local dates = require "parley.dates"
 
@@ -148,8 +150,6 @@ local FAST = setmetatable({}, { __mode = "k" })
 -- The checkers whose fast form src/check_fast.c also knows, for core.check_fast: checker ->
 -- {code, arg, min, max} (the codes of that file; its answers are the fast forms' own).
 local NATIVE = setmetatable({}, { __mode = "k" })
-local core = require "parley.core"
-local check_fast = core.check_fast
 
 local function id_checker(ctx, v, where)
    if type(v) ~= "string" or v == "" then
