@@ -282,6 +282,51 @@ describe("db:import", function()
       assert.same({ err }, problems)
    end)
 
+   describe("a file's records are let go once checked, and what is said within one is still placed", function()
+      local TEXT = [[
+parties:
+  - {id: ARM, name: Armenia}
+  - {id: AZE, name: Azerbaijan}
+sources:
+  - {id: s1, title: Statement}
+claims:
+  - {id: c1, claimant: ARM, source: s1, as_of: 2021, subject: detainees, count: {exact: 1}}
+  - {id: c2, claimant: ARM, source: s1, as_of: 2021, subject: detainees, count: {exact: 2},
+     scope: [soldiers, civilian]}
+]]
+      local function write(path, text)
+         local f = assert(io.open(path, "wb"))
+         f:write(text)
+         f:close()
+      end
+
+      it("at the line and column of a valid record's scope tag, the record imported", function()
+         local path = support.tmpname("let-go.yaml")
+         write(path, TEXT)
+         local summary, err = db:import(path)
+         assert.is_truthy(summary, err)
+         assert.equal(2, summary.claims)
+         assert.equal(1, #summary.warnings)
+         assert.matches("^" .. path:gsub("%p", "%%%0") .. ":9:24: claim c2: scope tag 'civilian' is not in the " ..
+            "vocabulary %(did you mean 'civilians'%?%).*%(at claims%[2%]%.scope%[2%]%)$", summary.warnings[1])
+      end)
+
+      it("refuses the import, writing nothing, when the file changed before it was read again to place it",
+         function()
+         local path = support.tmpname("changed.yaml")
+         write(path, TEXT)
+         local summary, err, problems = db:import(path, { progress = function(p)
+            -- once the file is read: another program writes it
+            if p.phase == "checking" and p.records == 0 then write(path, TEXT .. "# edited\n") end
+         end })
+         assert.is_nil(summary)
+         assert.equal(path .. ": the file changed while it was imported: import it again", err)
+         assert.same({ { message = err } }, problems)
+         assert.equal(0, count(db, "claims"))
+         assert.equal(0, count(db, "imports"))
+      end)
+   end)
+
    it("records each import with its name, digest, time and counts", function()
       assert(db:import(fixtures.small(), { name = "small fixture" }))
       local imports = all(db:imports())

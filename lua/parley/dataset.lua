@@ -378,6 +378,18 @@ local function digest(record)
    return json_sha256(record, true)
 end
 
+-- A record as its document wrote it, for placing what is said about it. A fast pass (a
+-- document loaded with the marks of its records only) lets each valid record's tree go once
+-- it is checked, so the batch does not hold two copies of every record; to say something at a
+-- place within such a record the batch is validated again on the document loaded with every
+-- mark (dataset.validate), which raising NEEDS_MARKS asks for.
+local NEEDS_MARKS = setmetatable({}, { __tostring = function() return "dataset: a record's tree is needed" end })
+local function raw_record(seen)
+   local raw = seen.where.node[seen.where.key]
+   if raw == nil then error(NEEDS_MARKS, 0) end
+   return raw
+end
+
 ---------------------------------------------------------------------------- vocabulary
 -- A document's `vocabulary:` adds subjects and scope tags to parley.terms' default (and to
 -- what the store's imports added), or says `strict`: every subject and scope tag of its
@@ -485,7 +497,7 @@ local function each_region(ctx, wanted, visit)
    for _, c in ipairs(ctx.records.claims) do
       if c.region and wanted(c.region) then
          local seen = ctx.ids.claims[c.id]
-         local raw = seen.where.node[seen.where.key]
+         local raw = raw_record(seen)
          visit(c.region, check.at(seen.where, raw, "region", seen.path .. ".region"))
       end
    end
@@ -494,7 +506,7 @@ local function each_region(ctx, wanted, visit)
       for ti, t in ipairs(x.transfers or {}) do
          for mi, m in ipairs(t.mine_maps or {}) do
             local function mine_map()
-               local raw = seen.where.node[seen.where.key]
+               local raw = raw_record(seen)
                return raw.transfers[ti].mine_maps[mi],
                   string.format("%s.transfers[%d].mine_maps[%d]", seen.path, ti, mi)
             end
@@ -558,7 +570,7 @@ local function check_provenance(ctx)
          at = next_of(sources[at].record)
       end
       if at == id then
-         ctx:problem(check.at(seen.where, seen.where.node[seen.where.key], key, seen.path .. "." .. key),
+         ctx:problem(check.at(seen.where, raw_record(seen), key, seen.path .. "." .. key),
             string.format("via goes round in a circle (%s -> %s): a source cannot relay what relays it",
                table.concat(chain, " -> "), id))
       end
@@ -604,7 +616,7 @@ local function check_terms(ctx)
       for _, r in ipairs(ctx.records[kind]) do
          if all_known(r) then goto next_record end
          local seen = ctx.ids[kind][r.id]
-         local rec = seen.where.node[seen.where.key]
+         local rec = raw_record(seen)
          local doc = seen.where.doc
          local strict = ctx.opts.strict or (ctx.vocabulary_of[doc] and ctx.vocabulary_of[doc].strict)
          local report = strict and ctx.problem or ctx.warning
@@ -638,17 +650,17 @@ local function check_terms(ctx)
             local by_scope = t[cargo] and t[cargo].by_scope
             if not by_scope then goto next_cargo end
             local seen = ctx.ids.exchanges[x.id]
-            local raw = seen.where.node[seen.where.key]
             local doc_vocabulary = ctx.vocabulary_of[seen.where.doc]
             local strict = ctx.opts.strict or (doc_vocabulary and doc_vocabulary.strict)
             local report = strict and ctx.problem or ctx.warning
-            local raw_by = raw.transfers[ti][cargo].by_scope
             local path = string.format("%s.transfers[%d].%s.by_scope", seen.path, ti, cargo)
             local tags, said = sorted_keys(by_scope), {}
             for _, tag in ipairs(tags) do
-               local w = check.at(seen.where, raw_by, tag, path .. "." .. tag)
-               w.at_key = true
                local canonical = v:scope(tag)
+               -- (placed only when there is something to say)
+               local w = (not canonical or said[canonical])
+                  and check.at(seen.where, raw_record(seen).transfers[ti][cargo].by_scope, tag, path .. "." .. tag)
+               if w then w.at_key = true end
                if not canonical then
                   local near = v:suggest_scope(tag)
                   report(ctx, w, string.format("scope tag '%s' is not in the vocabulary%s: declare it under " ..
@@ -711,7 +723,10 @@ local function check_document(ctx, doc)
             -- row has its file)
             local positions = doc.marks and doc.marks[list]
             local progress = ctx.opts.progress
-            for i, rec in ipairs(list) do
+            -- a fast pass lets each valid record's tree go once it is checked (raw_record)
+            local fast = doc.marked ~= nil
+            for i = 1, #list do
+               local rec = list[i]
                ctx.checked = ctx.checked + 1
                if progress and ctx.checked % 500 == 0 then progress({ phase = "checking", records = ctx.checked }) end
                local rid = check.is_map(rec) and type(rec.id) == "string" and rec.id or nil
@@ -728,7 +743,7 @@ local function check_document(ctx, doc)
                      local first_path, first_rec
                      if first == true then
                         local seen = ctx.ids[kind][rid]
-                        first_path, first_rec = seen.path, seen.where.node[seen.where.key]
+                        first_path, first_rec = seen.path, raw_record(seen)
                      else
                         first_path, first_rec = first.path, first.rec
                      end
@@ -761,6 +776,7 @@ local function check_document(ctx, doc)
                      local at = positions and positions.values and positions.values[i]
                      if at then ctx.position_of[r] = at end
                   end
+                  if fast then list[i] = nil end
                end
             end
          end
@@ -800,7 +816,7 @@ local function check_against_store(ctx)
             if d == seen.digest then
                ctx.skip[kind][id] = true
             else
-               ctx:problem(check.at(seen.where, seen.where.node[seen.where.key], "id", seen.path .. ".id"),
+               ctx:problem(check.at(seen.where, raw_record(seen), "id", seen.path .. ".id"),
                   string.format("%s '%s' is already in the store with different content: records are never " ..
                      "changed; add a new %s with supersedes: %s", SINGULAR[kind], id, SINGULAR[kind], id))
             end
@@ -888,7 +904,7 @@ local function check_supersedes(ctx)
    for _, kind in ipairs(vocab.RECORD_KINDS) do
       for id, seen in pairs(ctx.ids[kind]) do
          if seen.record.supersedes == id then
-            ctx:problem(check.at(seen.where, seen.where.node[seen.where.key], "supersedes",
+            ctx:problem(check.at(seen.where, raw_record(seen), "supersedes",
                seen.path .. ".supersedes"), string.format("%s '%s' cannot supersede itself", SINGULAR[kind], id))
          end
       end
@@ -959,14 +975,18 @@ local function check_parts(ctx)
    for _, id in ipairs(ids) do
       local seen = claims[id]
       local part = seen.record
-      local where = check.at(seen.where, seen.where.node[seen.where.key], "part_of", seen.path .. ".part_of")
+      local placed
+      local function where() -- made only when there is something to say
+         placed = placed or check.at(seen.where, raw_record(seen), "part_of", seen.path .. ".part_of")
+         return placed
+      end
       if part.part_of == id then
-         ctx:problem(where, string.format("claim '%s' cannot be a part of itself", id))
+         ctx:problem(where(), string.format("claim '%s' cannot be a part of itself", id))
       else
          local whole = claims[part.part_of] and claims[part.part_of].record
             or (lookup and lookup("claims", part.part_of))
          local why = whole and part_problem(ctx.vocabulary, part, whole)
-         if why then ctx:problem(where, why) end
+         if why then ctx:problem(where(), why) end
          -- a cycle: following part_of from this claim comes back to it
          local at, steps, chain = part.part_of, 0, { id }
          while at and claims[at] and at ~= id and steps <= #ids do
@@ -975,7 +995,7 @@ local function check_parts(ctx)
             steps = steps + 1
          end
          if at == id and #chain > 1 then
-            ctx:problem(where, string.format("part_of goes round in a circle (%s -> %s): a total is not a part of " ..
+            ctx:problem(where(), string.format("part_of goes round in a circle (%s -> %s): a total is not a part of " ..
                "its own parts", table.concat(chain, " -> "), id))
          end
       end
@@ -1139,8 +1159,23 @@ end
 -- (data, marks). Every other position is needed only to say where a problem or a warning is,
 -- so such documents are loaded again with all marks only when there is one, and what was
 -- found is moved onto the new trees (or, should that fail, the batch is validated again).
+local function load_marked(docs)
+   for _, doc in ipairs(docs) do
+      if doc.marked then
+         doc.data, doc.marks = doc.marked()
+         doc.marked, doc.remarked = nil, true
+      end
+   end
+end
+
 function dataset.validate(docs, opts)
-   local batch, problems = validate_once(docs, opts)
+   local ok, batch, problems = pcall(validate_once, docs, opts)
+   if not ok then
+      if batch ~= NEEDS_MARKS then error(batch, 0) end
+      -- something is to be said within a record whose tree the fast pass let go
+      load_marked(docs)
+      return validate_once(docs, opts)
+   end
    if #problems == 0 and #batch.warnings == 0 then return batch, problems end
    local any = false
    for _, doc in ipairs(docs) do any = any or doc.marked ~= nil end

@@ -72,12 +72,31 @@ end
 -- and its lists, so each record's position, which the store keeps, and nothing within a
 -- record: marks of every table make a load several times slower and take most of the loaded
 -- tree's memory); `marked` loads the same text again with all of them, which dataset.validate
--- does only when it has a problem or a warning to place. file: the path it was read from.
+-- does only when it has a problem or a warning to place. file: the path it was read from; a
+-- file's text is not kept for that (it would be the file's size again, for the whole import):
+-- the file is read again, and must be what was read first.
+local CHANGED = { __tostring = function(e) return e.failure end } -- what `marked` raises then
 local function yaml_document(text, name, file)
    local data, marks = yaml.load(text, { name = name, marks = 2 })
    if data == nil and type(marks) == "string" then return nil, marks end
-   return { data = data, marks = marks, name = name, file = file, sha256 = core.sha256(text),
-      marked = function() return yaml.load(text, { name = name, marks = true }) end }
+   local sha256 = core.sha256(text)
+   local marked
+   if file then
+      text = nil -- luacheck: ignore 311 (let the text go: the file is read again if need be)
+      marked = function()
+         local f = io.open(file, "rb")
+         local again = f and f:read("a")
+         if f then f:close() end
+         if not again or core.sha256(again) ~= sha256 then
+            error(setmetatable({ failure = string.format("%s: the file changed while it was imported: import it again",
+               file) }, CHANGED), 0)
+         end
+         return yaml.load(again, { name = name, marks = true })
+      end
+   else
+      marked = function() return yaml.load(text, { name = name, marks = true }) end
+   end
+   return { data = data, marks = marks, name = name, file = file, sha256 = sha256, marked = marked }
 end
 
 local function documents(source, opts)
@@ -236,7 +255,11 @@ function store.import(db, source, opts)
    local lookups = store_lookups(db)
    lookups.strict = opts.strict
    lookups.progress = progress
-   local batch, problems = dataset.validate(fresh, lookups)
+   local validated, batch, problems = pcall(dataset.validate, fresh, lookups)
+   if not validated then
+      if getmetatable(batch) ~= CHANGED then error(batch, 0) end
+      return nil, batch.failure, { { message = batch.failure } }
+   end
    summary.warnings = dataset.format_list(batch.warnings)
    if #problems > 0 then
       return nil, dataset.format_problems(problems), problems, summary.warnings
