@@ -770,11 +770,14 @@ local function check_document(ctx, doc)
                   else
                      ctx.ids[kind][r.id] = setmetatable({ record = r, where = w, digest = d }, SEEN)
                      local recs = ctx.records[kind]
-                     recs[#recs + 1] = r
-                     ctx.doc_of[r] = doc
-                     ctx.digest_of[r] = d
+                     local n = #recs + 1
+                     recs[n] = r
+                     ctx.docs[kind][n], ctx.digests[kind][n] = doc, d
                      local at = positions and positions.values and positions.values[i]
-                     if at then ctx.position_of[r] = at end
+                     if at then
+                        ctx.lines[kind][n], ctx.columns[kind][n] = at.line, at.column
+                        if at.file then ctx.files[kind][n] = at.file end
+                     end
                   end
                   if fast then list[i] = nil end
                end
@@ -1007,10 +1010,11 @@ end
 -- consult the store; strict = true refuses terms the vocabulary does not know in every document;
 -- progress({phase = "checking", records = N}) hears of every 500th record checked. Returns
 -- the batch (records by kind, in document order, and skip[kind][id] for records the store has
--- already), and the problems found (an empty list when there are none). doc_of[record] is its
--- document and digest_of[record] its digest, the one records.digest keeps; position_of[record]
--- where it was written ({line, column}, and file for a table's rows), from the document's
--- marks, when it has them; vocabulary_of[doc]
+-- already), and the problems found (an empty list when there are none). Beside records[kind][i]
+-- (arrays by kind, not tables keyed by record: a batch of 100,000 records keeps them compactly),
+-- docs[kind][i] is its document and digests[kind][i] its digest, the one records.digest keeps;
+-- lines[kind][i], columns[kind][i] and files[kind][i] where it was written (files: a table's
+-- rows'), from the document's marks, when it has them; vocabulary_of[doc]
 -- a document's vocabulary, normalised; warnings what was accepted but must be said (a term
 -- the vocabulary does not know), in the shape of problems.
 -- Whether a reference to (kind, id) will resolve, known before any record is checked: the
@@ -1052,10 +1056,12 @@ end
 local function validate_once(docs, opts)
    local ctx = check.new_context(opts, {
       ids = {},       -- kind -> id -> {record, path, where, digest}
-      records = {},   -- kind -> array of normalised records
-      doc_of = {},    -- record -> the document it came from
-      digest_of = {}, -- record -> its digest
-      position_of = {}, -- record -> where it was written: {line, column, file} (file: a table's)
+      records = {},   -- kind -> array of normalised records, and beside each (arrays of kind, by
+      docs = {},      -- the record's index): the document it came from,
+      digests = {},   -- its digest,
+      lines = {},     -- where it was written: line and column (when the document has marks),
+      columns = {},
+      files = {},     -- and the file, when a table's row gives one
       invalid = {},   -- kind -> id -> true for records with problems of their own
       first_seen = {}, -- kind -> id -> the first record written with that id: true when it is valid
                        -- (then the one in ids), else {path, rec}
@@ -1067,6 +1073,7 @@ local function validate_once(docs, opts)
    for _, kind in ipairs(vocab.RECORD_KINDS) do
       ctx.ids[kind] = {}
       ctx.records[kind] = {}
+      ctx.docs[kind], ctx.digests[kind], ctx.lines[kind], ctx.columns[kind], ctx.files[kind] = {}, {}, {}, {}, {}
       ctx.invalid[kind] = {}
       ctx.first_seen[kind] = {}
    end
@@ -1087,8 +1094,9 @@ local function validate_once(docs, opts)
    check_terms(ctx)
    check_regions(ctx)
    check_against_store(ctx)
-   return { records = ctx.records, skip = ctx.skip or {}, doc_of = ctx.doc_of, digest_of = ctx.digest_of,
-      position_of = ctx.position_of, vocabulary_of = ctx.vocabulary_of, warnings = ctx.warnings }, ctx.problems
+   return { records = ctx.records, skip = ctx.skip or {}, docs = ctx.docs, digests = ctx.digests, lines = ctx.lines,
+      columns = ctx.columns, files = ctx.files, vocabulary_of = ctx.vocabulary_of, warnings = ctx.warnings },
+      ctx.problems
 end
 
 -- Pairs each table of a document's old tree under old with the same table of the new tree

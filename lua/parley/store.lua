@@ -190,9 +190,7 @@ local function store_lookups(db)
    }
 end
 
--- With where the record was written (dataset.validate's position_of: line, column, and the
--- file when it is not the import's), or NULLs.
-local NOWHERE, null = {}, core.null
+local null = core.null
 -- The order kinds are written in: each after the kinds its records name (claims name
 -- exchanges). While a deferred foreign key waits for its parent row, SQLite looks for the
 -- children of every parent row inserted, and a referencing column without an index
@@ -274,8 +272,8 @@ function store.import(db, source, opts)
       for _, kind in ipairs(vocab.RECORD_KINDS) do counts[doc][kind] = 0 end
    end
    for _, kind in ipairs(vocab.RECORD_KINDS) do
-      for _, r in ipairs(batch.records[kind]) do
-         local c = counts[batch.doc_of[r]]
+      for i, r in ipairs(batch.records[kind]) do
+         local c = counts[batch.docs[kind][i]]
          if batch.skip[kind] and batch.skip[kind][r.id] then
             c.unchanged = c.unchanged + 1
          else
@@ -297,31 +295,44 @@ function store.import(db, source, opts)
          end
          summary.imported[#summary.imported + 1] = { name = doc.name, import = import_of[doc] }
       end
-      local function each_new(visit)
-         for _, kind in ipairs(WRITE_ORDER) do
-            for _, r in ipairs(batch.records[kind]) do
-               if not (batch.skip[kind] and batch.skip[kind][r.id]) then visit(kind, r) end
+      -- each record's rows, kind by kind; a record's tree is let go once written (the batch
+      -- would otherwise hold every record to the end), leaving its id for its row in `records`
+      local ids, count_of = {}, {}
+      for _, kind in ipairs(WRITE_ORDER) do
+         local recs, skip, written = batch.records[kind], batch.skip[kind], {}
+         ids[kind], count_of[kind] = written, #recs
+         for i = 1, #recs do
+            local r = recs[i]
+            if not (skip and skip[r.id]) then
+               record_schema.insert(db, kind, r)
+               written[i] = r.id
+               done = done + 1
+               if progress and done % PROGRESS_EVERY == 0 then
+                  progress({ phase = "writing", records = done, total = total })
+               end
+            end
+            recs[i] = nil
+         end
+      end
+      -- then each record's row in `records`, in the same order: one table at a time keeps each
+      -- B-tree's pages at hand (a records row after each record's rows took turns with them).
+      -- Its position: line, column, and the file when it is not the import's, or NULLs.
+      local record_row = {} -- one parameter table for every record's row (db:exec binds it at once)
+      for _, kind in ipairs(WRITE_ORDER) do
+         local doc_of, digests, lines, columns, files = batch.docs[kind], batch.digests[kind], batch.lines[kind],
+            batch.columns[kind], batch.files[kind]
+         local written = ids[kind]
+         for i = 1, count_of[kind] do
+            local id = written[i]
+            if id then -- (nil: skipped, the store has it already)
+               local doc, file = doc_of[i], files[i]
+               record_row[1], record_row[2], record_row[3], record_row[4] = kind, id, digests[i], import_of[doc]
+               record_row[5], record_row[6], record_row[7] = lines[i] or null, columns[i] or null,
+                  file and file ~= doc.file and file or null
+               exec(db, INSERT_RECORD, record_row)
             end
          end
       end
-      each_new(function(kind, r)
-         record_schema.insert(db, kind, r)
-         done = done + 1
-         if progress and done % PROGRESS_EVERY == 0 then
-            progress({ phase = "writing", records = done, total = total })
-         end
-      end)
-      -- then each record's row in `records`, in the same order: one table at a time keeps each
-      -- B-tree's pages at hand (a records row after each record's rows took turns with them)
-      local record_row = {}
-      each_new(function(kind, r)
-         local doc, at = batch.doc_of[r], batch.position_of[r] or NOWHERE
-         -- one parameter table for every record's row (db:exec binds it at once)
-         record_row[1], record_row[2], record_row[3], record_row[4] = kind, r.id, batch.digest_of[r], import_of[doc]
-         record_row[5], record_row[6], record_row[7] = at.line or null, at.column or null,
-            at.file and at.file ~= doc.file and at.file or null
-         exec(db, INSERT_RECORD, record_row)
-      end)
    end)
    if not ok then
       summary.imported = {}

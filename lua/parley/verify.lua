@@ -129,13 +129,13 @@ local function check_digests(db, report)
    end
    local n, changed = 0, 0
    for _, kind in ipairs(vocab.RECORD_KINDS) do
-      for _, r in ipairs(batch.records[kind]) do
+      for i, r in ipairs(batch.records[kind]) do
          n = n + 1
-         local want = kept[kind .. "\0" .. r.id]
-         if want ~= batch.digest_of[r] then
+         local want, got = kept[kind .. "\0" .. r.id], batch.digests[kind][i]
+         if want ~= got then
             changed = changed + 1
             report:problem("records", string.format("%s %s differs from what was imported (its digest was %s, " ..
-               "its rows now give %s)", kind, r.id, tostring(want), batch.digest_of[r]))
+               "its rows now give %s)", kind, r.id, tostring(want), got))
          end
       end
    end
