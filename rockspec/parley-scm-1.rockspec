@@ -56,6 +56,7 @@ build = {
             "src/names_parse.c",
             "src/names_sim.c",
             "src/parley.c",
+            "src/record_row.c",
             "src/sandbox_charge.c",
             "src/sandbox_env.c",
             "src/sandbox_finding.c",

@@ -68,6 +68,17 @@ describe("core.check_fast", function()
       assert.same({ id = "a" }, core.check_fast(ctx, { id = "a", n = null }, spec.fields, spec.required, null))
    end)
 
+   it("declines what check.is_map does not take for a mapping: a table with a metatable, an array, a value",
+      function()
+      local spec = check.spec({ { "id", check.id } })
+      local ctx = context()
+      assert.same({}, core.check_fast(ctx, {}, spec.fields, spec.required, null))
+      assert.is_false(core.check_fast(ctx, setmetatable({ id = "a" }, {}), spec.fields, spec.required, null))
+      assert.is_false(core.check_fast(ctx, { "a" }, spec.fields, spec.required, null))
+      assert.is_false(core.check_fast(ctx, "a", spec.fields, spec.required, null))
+      assert.is_false(core.check_fast(ctx, null, spec.fields, spec.required, null))
+   end)
+
    it("leaves a field without a fast form to the caller", function()
       local spec = check.spec({ { "count", check.mapping(check.spec({ { "exact", check.integer(0) } })) },
          { "id", check.id } })

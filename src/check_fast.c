@@ -191,12 +191,17 @@ static void check_value(lua_State *L, int f, int v)
         lua_pushnil(L);
 }
 
-/* core.check_fast(ctx, v, fields, required, null) */
+/* core.check_fast(ctx, v, fields, required, null). A v it settles is a mapping as check.is_map
+ * has it (a table without a metatable whose keys are field names), so the caller need not ask
+ * first; anything else, a table with a metatable among them, is declined. */
 static int l_check_fast(lua_State *L)
 {
     lua_Integer required = luaL_checkinteger(L, 4), found = 0;
-    luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
+    if (lua_type(L, 2) != LUA_TTABLE || lua_getmetatable(L, 2)) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
     lua_settop(L, 5);
     lua_createtable(L, 0, 4); /* out, at 6: room for a small mapping (an entry, a count) */
     lua_pushnil(L);

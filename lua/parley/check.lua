@@ -336,18 +336,21 @@ end
 local full_check
 
 local function check_fields(ctx, v, where, spec)
-   if not is_map(v) then
-      ctx:problem(where, "expected a mapping, got " .. describe(v))
-      return nil
-   end
    -- The common case first, with nothing to report: every key known, every required one
    -- there, each value with a fast form fine by it. Then only the fields without one are
    -- checked, in the spec's order, so what they report comes in the order the full check
    -- gives. Anything else is left to the full check, which says it all in that order.
-   -- (that first loop is core.check_fast, in C: it runs for every mapping of an import)
+   -- (that first loop is core.check_fast, in C: it runs for every mapping of an import, and
+   -- what it settles is a mapping: only what it declines is asked whether it is one)
    local fields = spec.fields
    local out = check_fast(ctx, v, fields, spec.required, null)
-   if not out then return full_check(ctx, v, where, spec) end
+   if not out then
+      if not is_map(v) then
+         ctx:problem(where, "expected a mapping, got " .. describe(v))
+         return nil
+      end
+      return full_check(ctx, v, where, spec)
+   end
    local ok, slow = true, spec.slow
    for i = 1, #slow do
       local name = slow[i]

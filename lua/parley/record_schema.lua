@@ -19,6 +19,7 @@
 -- Only json, text and dates are required: parley.records requires this module and runs in
 -- the rule sandbox too.
 
+local fill_row = require("parley.core").fill_row
 local json = require "parley.json"
 local text = require "parley.text"
 local dates = require "parley.dates"
@@ -183,12 +184,8 @@ end
 -- statement runs to completion before the children's rows are written, and no table has rows
 -- of its own kind as children); values kept as they are (t.plain_at) are copied inline.
 local function insert_row(db, t, rec, links, ctx)
-   local row = t.row
-   for i = 1, t.nlinks do row[i] = links[i] end
-   local clear_at = t.clear_at
-   for i = 1, #clear_at do row[clear_at[i]] = nil end
-   local plain_at, plain_key = t.put_at, t.put_key
-   for i = 1, #plain_at do row[plain_at[i]] = rec[plain_key[i]] end
+   -- row[1..nlinks] = links; row[clear_at[i]] = nil; row[put_at[i]] = rec[put_key[i]] (in C)
+   local row = fill_row(t.row, links, t.nlinks, t.clear_at, t.put_at, t.put_key, rec)
    local coded = t.put_coded
    for i = 1, #coded do
       local f = coded[i]
