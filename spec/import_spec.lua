@@ -311,6 +311,62 @@ claims:
             "vocabulary %(did you mean 'civilians'%?%).*%(at claims%[2%]%.scope%[2%]%)$", summary.warnings[1])
       end)
 
+      it("in a record written on one line with others, or naming an anchor outside it, as well", function()
+         local path = support.tmpname("flow.yaml")
+         write(path, TEXT:gsub("claims:.*", "") .. [[
+claims: [{id: c1, claimant: ARM, source: s1, as_of: 2021, subject: detainees, count: {exact: 1}}, {id: c2,
+  claimant: ARM, source: s1, as_of: 2021, subject: detainees, count: {exact: 2}, scope: [civilian]}]
+lists:
+  - &l1 {id: l1, claimant: ARM, source: s1, as_of: 2021, subject: detainees, persons: [{name: A}]}
+  - id: l2
+    claimant: ARM
+    source: s1
+    as_of: 2021
+    subject: detainee
+    persons: [{name: B}]
+    <<: {holder: AZE}
+]])
+         local summary, err = db:import(path)
+         assert.is_truthy(summary, err)
+         local w = table.concat(summary.warnings, "\n")
+         local at = path:gsub("%p", "%%%0")
+         assert.matches(at .. ":7:90: claim c2: scope tag 'civilian' is not in the vocabulary", w)
+         assert.matches(at .. ":14:14: list l2: subject 'detainee' is not in the vocabulary", w)
+      end)
+
+      it("and within a record with problems of its own, wherever it is written", function()
+         local path = support.tmpname("bad.yaml")
+         write(path, TEXT .. [[
+lists:
+  - {id: l1, claimant: ARM, source: s1, as_of: 2021, subject: detainees, persons: [{name: A, born: x}]}
+  - id: l2
+    claimant: ARM
+    source: s1
+    as_of: 2021
+    subject: detainees
+    persons:
+      - {name: B, born: 1890, bogus: 1}
+]])
+         local summary, err = db:import(path)
+         assert.is_nil(summary)
+         local at = path:gsub("%p", "%%%0")
+         assert.matches(at .. ":11:100: list l1: malformed date .*%(at lists%[1%]%.persons%[1%]%.born%)", err)
+         assert.matches(at .. ":18:31: list l2: unknown key 'bogus' .*%(at lists%[2%]%.persons%[1%]%.bogus%)", err)
+         assert.equal(0, count(db, "claims"))
+      end)
+
+      it("and within a record with problems that shares its line with another", function()
+         local path = support.tmpname("bad-flow.yaml")
+         write(path, TEXT:gsub("claims:.*", "") .. [[
+claims: [{id: c1, claimant: ARM, source: s1, as_of: 2021, subject: detainees, count: {exact: 1, bogus: 2}}, {id: c2,
+  claimant: ARM, source: s1, as_of: 2021, subject: detainees, count: {exact: 2}}]
+]])
+         local summary, err = db:import(path)
+         assert.is_nil(summary)
+         assert.matches(path:gsub("%p", "%%%0") .. ":6:97: claim c1: unknown key 'bogus' .*" ..
+            "%(at claims%[1%]%.count%.bogus%)", err)
+      end)
+
       it("refuses the import, writing nothing, when the file changed before it was read again to place it",
          function()
          local path = support.tmpname("changed.yaml")

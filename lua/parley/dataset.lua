@@ -4,6 +4,7 @@
 -- a file, its file:line:col. Valid records come out normalised, ready for the store.
 
 local check = require "parley.check"
+local yaml = require "parley.yaml"
 local core = require "parley.core"
 local json = require "parley.json"
 local dates = require "parley.dates"
@@ -380,13 +381,90 @@ end
 
 -- A record as its document wrote it, for placing what is said about it. A fast pass (a
 -- document loaded with the marks of its records only) lets each valid record's tree go once
--- it is checked, so the batch does not hold two copies of every record; to say something at a
--- place within such a record the batch is validated again on the document loaded with every
--- mark (dataset.validate), which raising NEEDS_MARKS asks for.
+-- it is checked, so the batch does not hold two copies of every record. To say something at a
+-- place within such a record, that record alone is loaded again with every mark (its lines of
+-- the document's text); when it cannot be (written in a flow sequence, say), raising
+-- NEEDS_MARKS has the batch validated again on the whole document loaded with every mark
+-- (dataset.validate).
 local NEEDS_MARKS = setmetatable({}, { __tostring = function() return "dataset: a record's tree is needed" end })
+
+-- The byte at which each line of a text starts, once a document.
+local function line_starts(doc, s)
+   local starts = doc.line_starts
+   if not starts then
+      starts = { 1 }
+      local at = 1
+      while true do
+         local nl = s:find("\n", at, true)
+         if not nl then break end
+         at = nl + 1
+         starts[#starts + 1] = at
+      end
+      doc.line_starts = starts
+   end
+   return starts
+end
+
+-- Marks of a text loaded on its own, moved down by `lines` lines (a position table may be
+-- both a table's own and its parent's value's: each is moved once).
+local function shift_marks(marks, lines)
+   local moved = {}
+   local function move(p)
+      if not moved[p] then
+         moved[p] = true
+         p.line = p.line + lines
+      end
+   end
+   for _, m in pairs(marks) do
+      move(m)
+      for _, p in pairs(m.keys or {}) do move(p) end
+      for _, p in pairs(m.values or {}) do move(p) end
+   end
+end
+
+-- Item i of a document's list of records, loaded again on its own with every mark, at the
+-- lines and columns of the document: the lines from its first to the line before the next
+-- record (or the document's next key), the part of the first line before it ("  - ") made
+-- spaces, so every column stays where it was. Nil when the document has no text to read
+-- again, or the record shares a line with another, or does not load alone (an alias of an
+-- anchor outside it) or not at its mark.
+local function reload_record(doc, list, i)
+   local marks = doc.marks
+   local lm = doc.text and marks and marks[list]
+   local at = lm and lm.values and lm.values[i]
+   if not at or not at.line or not at.column then return nil end
+   local ends = lm.values[i + 1] and lm.values[i + 1].line
+   if not ends then
+      local root = marks[doc.data]
+      for _, p in pairs(root and root.keys or {}) do
+         if p.line > at.line and (not ends or p.line < ends) then ends = p.line end
+      end
+   end
+   local s = doc.text()
+   local starts = line_starts(doc, s)
+   ends = ends or #starts + 1
+   local first = starts[at.line]
+   if ends <= at.line or not first then return nil end
+   local lead = s:sub(first, first + at.column - 2)
+   if #lead ~= at.column - 1 or lead:find("[^ %-]") then return nil end
+   local stop = starts[ends] and starts[ends] - 1 or #s
+   local ok, rec, rec_marks = pcall(yaml.load, string.rep(" ", at.column - 1) .. s:sub(first + #lead, stop),
+      { name = doc.name, marks = true })
+   if not ok or type(rec) ~= "table" or type(rec_marks) ~= "table" or not rec_marks[rec] then return nil end
+   shift_marks(rec_marks, at.line - 1)
+   if rec_marks[rec].line ~= at.line or rec_marks[rec].column ~= at.column then return nil end
+   for node, m in pairs(rec_marks) do marks[node] = m end
+   return rec
+end
+
 local function raw_record(seen)
-   local raw = seen.where.node[seen.where.key]
-   if raw == nil then error(NEEDS_MARKS, 0) end
+   local w = seen.where
+   local raw = w.node[w.key]
+   if raw == nil then
+      raw = reload_record(w.doc, w.node, w.key)
+      if raw == nil then error(NEEDS_MARKS, 0) end
+      w.node[w.key] = raw -- (and its marks are the document's: what is said within it is placed)
+   end
    return raw
 end
 
@@ -490,6 +568,49 @@ local function check_places(ctx, doc)
    end
 end
 
+-- Whether a claim's or a list's subject and every scope tag are in the vocabulary, each term
+-- looked up once (most records have nothing to report).
+local function is_known(ctx, memo, term, lookup)
+   local v = ctx.vocabulary
+   if term == nil then return lookup(v, term) and true or false end
+   local known = memo[term]
+   if known == nil then
+      known = lookup(v, term) and true or false
+      memo[term] = known
+   end
+   return known
+end
+
+local function terms_known(ctx, r)
+   local memo = ctx.known_terms
+   if not memo then
+      memo = { subject = {}, scope = {} }
+      ctx.known_terms = memo
+   end
+   local v = ctx.vocabulary
+   if not is_known(ctx, memo.subject, r.subject, v.subject) then return false end
+   for _, tag in ipairs(r.scope or {}) do
+      if not is_known(ctx, memo.scope, tag, v.scope) then return false end
+   end
+   return true
+end
+
+-- The declared place a region no `places:` declares most likely is, or false; looked for once
+-- a name (a region is written by many records).
+local function near_place(ctx, name)
+   local memo = ctx.near_places
+   if not memo then
+      memo = {}
+      ctx.near_places = memo
+   end
+   local near = memo[name]
+   if near == nil then
+      near = ctx.vocabulary:suggest_place(name) or false
+      memo[name] = near
+   end
+   return near
+end
+
 -- Each region a claim or a map names, with where it is written: (name, where).
 -- Calls visit(name, where) for each region a claim or a mine map names that wanted(name) is
 -- true of (the where is made only then: most regions have nothing to say).
@@ -528,19 +649,9 @@ end
 -- A region no `places:` declares that differs from a declared one only in spelling: a
 -- warning with the place it most likely is (it would otherwise never meet that place's claims).
 local function check_regions(ctx)
-   local v = ctx.vocabulary
-   -- a region is written by many records: its suggestion is looked for once
-   local near_of = {}
-   local function near_place(name)
-      local near = near_of[name]
-      if near == nil then
-         near = v:suggest_place(name) or false
-         near_of[name] = near
-      end
-      return near
-   end
-   each_region(ctx, near_place, function(name, where)
-      local near = near_place(name)
+   local function is_misspelt(name) return near_place(ctx, name) end
+   each_region(ctx, is_misspelt, function(name, where)
+      local near = near_place(ctx, name)
       if near then
          ctx:warning(where, string.format("region '%s' is not a declared place (did you mean '%s'?): add it to " ..
             "places: %s: variants if it is the same region", name, near, near))
@@ -594,27 +705,9 @@ local function check_terms(ctx)
       if scope_near[s] == nil then scope_near[s] = v:suggest_scope(s) or false end
       return scope_near[s] or nil
    end
-   -- and whether a term is known, once per term: most records have nothing to report
-   local known_subject, known_scope = {}, {}
-   local function is_known(memo, term, lookup)
-      if term == nil then return lookup(v, term) and true or false end
-      local known = memo[term]
-      if known == nil then
-         known = lookup(v, term) and true or false
-         memo[term] = known
-      end
-      return known
-   end
-   local function all_known(r)
-      if not is_known(known_subject, r.subject, v.subject) then return false end
-      for _, tag in ipairs(r.scope or {}) do
-         if not is_known(known_scope, tag, v.scope) then return false end
-      end
-      return true
-   end
    for _, kind in ipairs({ "claims", "lists" }) do
       for _, r in ipairs(ctx.records[kind]) do
-         if all_known(r) then goto next_record end
+         if terms_known(ctx, r) then goto next_record end
          local seen = ctx.ids[kind][r.id]
          local rec = raw_record(seen)
          local doc = seen.where.doc
@@ -731,6 +824,7 @@ local function check_document(ctx, doc)
                if progress and ctx.checked % 500 == 0 then progress({ phase = "checking", records = ctx.checked }) end
                local rid = check.is_map(rec) and type(rec.id) == "string" and rec.id or nil
                local w = check.record_at(doc, list, i, kind, SINGULAR[kind], rid)
+               local said = #ctx.refs + #ctx.entry_refs + #ctx.warnings
                local r = check.fields(ctx, rec, w, SPECS[kind])
                if rid then
                   -- an id used twice is said even when either record has problems of its own
@@ -779,7 +873,9 @@ local function check_document(ctx, doc)
                         if at.file then ctx.files[kind][n] = at.file end
                      end
                   end
-                  if fast then list[i] = nil end
+                  -- (kept when it names what the batch checks later, or has a warning: what is
+                  -- then said is placed within this tree)
+                  if fast and #ctx.refs + #ctx.entry_refs + #ctx.warnings == said then list[i] = nil end
                end
             end
          end
@@ -1161,6 +1257,36 @@ local function remark(docs, lists)
    return true
 end
 
+-- Places problems (and warnings) within records of documents loaded with the marks of their
+-- records only, each record with something to place loaded again alone (reload_record) and
+-- paired with the tree the problem was found in. False when one cannot be placed so (then the
+-- whole document is loaded again: remark).
+local function place(lists)
+   local reloaded = {} -- record tree as first loaded -> the pairing of its tables with the new one's
+   for _, list in ipairs(lists) do
+      for _, p in ipairs(list) do
+         local doc = p.doc
+         if p.node ~= nil and doc and doc.marked and doc.marks and not doc.marks[p.node] then
+            local kind, i = (p.path or ""):match("^([%w_]+)%[(%d+)%]")
+            local records = kind and type(doc.data) == "table" and doc.data[kind]
+            local old = type(records) == "table" and records[tonumber(i)]
+            if type(old) ~= "table" then return false end
+            local map = reloaded[old]
+            if not map then
+               local new = reload_record(doc, records, tonumber(i))
+               if not new then return false end
+               map = {}
+               pair_tables(old, new, map)
+               reloaded[old] = map
+            end
+            if not map[p.node] then return false end
+            p.node = map[p.node]
+         end
+      end
+   end
+   return true
+end
+
 -- A YAML document may come loaded with the marks of its records only (`marks`, the positions
 -- the store keeps; marks of every table make a load several times slower and take most of the
 -- loaded tree's memory) and with `marked`, a function that loads it again with all of them
@@ -1185,6 +1311,7 @@ function dataset.validate(docs, opts)
       return validate_once(docs, opts)
    end
    if #problems == 0 and #batch.warnings == 0 then return batch, problems end
+   if place({ problems, batch.warnings }) then return batch, problems end
    local any = false
    for _, doc in ipairs(docs) do any = any or doc.marked ~= nil end
    if not any or remark(docs, { problems, batch.warnings }) then return batch, problems end

@@ -72,31 +72,36 @@ end
 -- and its lists, so each record's position, which the store keeps, and nothing within a
 -- record: marks of every table make a load several times slower and take most of the loaded
 -- tree's memory); `marked` loads the same text again with all of them, which dataset.validate
--- does only when it has a problem or a warning to place. file: the path it was read from; a
--- file's text is not kept for that (it would be the file's size again, for the whole import):
--- the file is read again, and must be what was read first.
+-- does only when it has a problem or a warning to place (or `text`, the text, which
+-- dataset.validate reads one record of again). file: the path it was read from; a file's text
+-- is not kept for that (it would be the file's size again, for the whole import): the file is
+-- read again, and must be what was read first.
 local CHANGED = { __tostring = function(e) return e.failure end } -- what `marked` raises then
 local function yaml_document(text, name, file)
    local data, marks = yaml.load(text, { name = name, marks = 2 })
    if data == nil and type(marks) == "string" then return nil, marks end
    local sha256 = core.sha256(text)
-   local marked
+   local text_of
    if file then
       text = nil -- luacheck: ignore 311 (let the text go: the file is read again if need be)
-      marked = function()
+      local again -- read once, when first asked
+      text_of = function()
+         if again then return again end
          local f = io.open(file, "rb")
-         local again = f and f:read("a")
+         again = f and f:read("a")
          if f then f:close() end
          if not again or core.sha256(again) ~= sha256 then
+            again = nil
             error(setmetatable({ failure = string.format("%s: the file changed while it was imported: import it again",
                file) }, CHANGED), 0)
          end
-         return yaml.load(again, { name = name, marks = true })
+         return again
       end
    else
-      marked = function() return yaml.load(text, { name = name, marks = true }) end
+      text_of = function() return text end
    end
-   return { data = data, marks = marks, name = name, file = file, sha256 = sha256, marked = marked }
+   return { data = data, marks = marks, name = name, file = file, sha256 = sha256, text = text_of,
+      marked = function() return yaml.load(text_of(), { name = name, marks = true }) end }
 end
 
 local function documents(source, opts)
