@@ -383,6 +383,19 @@ claims: [{id: c1, claimant: ARM, source: s1, as_of: 2021, subject: detainees, co
       end)
    end)
 
+   it("leaves the connection's page cache as it was, whether the import succeeds or not", function()
+      local function cache() return db:first("PRAGMA cache_size").cache_size end
+      local before = cache()
+      assert.equal(-2000, before) -- SQLite's default, smaller than an import's
+      assert.is_truthy(db:import(fixtures.small()))
+      assert.equal(before, cache())
+      assert.is_nil(db:import({ parties = { { id = "X" } }, claims = { { id = "bad" } } }))
+      assert.equal(before, cache())
+      db:exec("PRAGMA cache_size = -40000")
+      assert.equal(1, assert(db:import({ parties = { { id = "NEW", name = "New" } } })).parties)
+      assert.equal(-40000, cache())
+   end)
+
    it("records each import with its name, digest, time and counts", function()
       assert(db:import(fixtures.small(), { name = "small fixture" }))
       local imports = all(db:imports())

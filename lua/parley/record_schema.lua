@@ -189,7 +189,9 @@ local function insert_row(db, t, rec, links, ctx)
    local coded = t.put_coded
    for i = 1, #coded do
       local f = coded[i]
-      f.codec.put(f, row, value_of(f, rec), ctx)
+      -- (value_of inline, and the codec's put looked up once: this runs for every coded field
+      -- of every row an import writes)
+      f.put_value(f, row, f.whole_value and rec or rec[f.key], ctx)
    end
    local n, err = db:exec(t.insert, row)
    if not n then error(err, 0) end
@@ -653,6 +655,7 @@ local function prepare_table(t)
          t.put_key[#t.put_key + 1] = f.key
       else
          t.put_coded[#t.put_coded + 1] = f
+         f.put_value, f.whole_value = f.codec.put, (f.item or f.whole) and true or false
       end
    end
    t.nparams, t.row = #written, {}

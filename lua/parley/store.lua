@@ -211,6 +211,8 @@ end
 -- How often opts.progress hears of the records written.
 local PROGRESS_EVERY = 500
 
+local IMPORT_CACHE_KIB = 16384
+
 local INSERT_RECORD = "INSERT INTO records (kind, id, digest, import, line, col, file) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 --- Validates every record of every document and writes all of them in one transaction, or
@@ -287,6 +289,16 @@ function store.import(db, source, opts)
          end
       end
    end
+   -- A page cache of IMPORT_CACHE_KIB for the writing, the connection's own again after: with
+   -- SQLite's default of 2 MB, the pages of a large import's indexes were spilled and read
+   -- again (at 100,000 claims a twentieth of the import's time, for 15 MB more at the peak).
+   local cache = db:first("PRAGMA cache_size")
+   local cache_before = cache and cache.cache_size
+   if cache_before and cache_before > -IMPORT_CACHE_KIB and cache_before < IMPORT_CACHE_KIB // 4 then
+      db:exec("PRAGMA cache_size = " .. -IMPORT_CACHE_KIB)
+   else
+      cache_before = nil
+   end
    local ok, err = pcall(db.transaction, db, function()
       local now = utc_now()
       local import_of = {}
@@ -339,6 +351,7 @@ function store.import(db, source, opts)
          end
       end
    end)
+   if cache_before then db:exec("PRAGMA cache_size = " .. math.tointeger(cache_before)) end
    if not ok then
       summary.imported = {}
       return nil, "import failed, nothing was written: " .. tostring(err), { { message = tostring(err) } }
