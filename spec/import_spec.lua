@@ -367,6 +367,30 @@ claims: [{id: c1, claimant: ARM, source: s1, as_of: 2021, subject: detainees, co
             "%(at claims%[1%]%.count%.bogus%)", err)
       end)
 
+      it("at the lines libyaml counts: a lone CR, CRLF, NEL and the line separators end a line too", function()
+         local yaml = require "parley.yaml"
+         local dataset = require "parley.dataset"
+         for _, brk in ipairs({ "\r", "\r\n", "\194\133", "\226\128\168", "\226\128\169" }) do
+            local path = support.tmpname("breaks.yaml")
+            -- a line more before the records, and one more within a record (a blank line of
+            -- its flow mapping); then a record in block style, placed from its own lines
+            local text = TEXT:gsub("\n  %- {id: ARM", "\n" .. brk .. "  - {id: ARM", 1)
+               :gsub("(count: {exact: 2}),\n", "%1," .. brk .. " \n"):gsub("civilian%]", "civilians]")
+               .. "  - id: c3\n    claimant: ARM\n" ..
+               "    source: s1\n    as_of: 2021\n    subject: detainees\n    count: {exact: 3}\n    scope: [civilan]\n"
+            write(path, text)
+            local data, marks = yaml.load(text, { name = path, marks = true })
+            local batch = dataset.validate({ { data = data, marks = marks, name = path } }, {})
+            local summary, err = db:import(path)
+            assert.is_truthy(summary, err)
+            assert.same(dataset.format_list(batch.warnings), summary.warnings)
+            assert.equal(1, #summary.warnings)
+            assert.matches(":18:13: claim c3: scope tag 'civilan'", summary.warnings[1])
+            db:close()
+            db = parley.open(":memory:")
+         end
+      end)
+
       it("refuses the import, writing nothing, when the file changed before it was read again to place it",
          function()
          local path = support.tmpname("changed.yaml")

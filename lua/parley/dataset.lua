@@ -388,17 +388,31 @@ end
 -- (dataset.validate).
 local NEEDS_MARKS = setmetatable({}, { __tostring = function() return "dataset: a record's tree is needed" end })
 
--- The byte at which each line of a text starts, once a document.
+-- The byte at which each line of a text starts, once a document, lines counted as libyaml
+-- counts them (its marks'): a line ends at \n, \r\n, a lone \r, NEL (U+0085), or the line
+-- and paragraph separators (U+2028, U+2029).
 local function line_starts(doc, s)
    local starts = doc.line_starts
    if not starts then
       starts = { 1 }
       local at = 1
       while true do
-         local nl = s:find("\n", at, true)
-         if not nl then break end
-         at = nl + 1
-         starts[#starts + 1] = at
+         local b = s:find("[\r\n\194\226]", at)
+         if not b then break end
+         local c, c2 = s:byte(b, b + 1)
+         local len
+         if c == 10 then
+            len = 1
+         elseif c == 13 then
+            len = c2 == 10 and 2 or 1
+         elseif c == 194 then
+            len = c2 == 0x85 and 2 or nil
+         elseif c2 == 0x80 then
+            local c3 = s:byte(b + 2)
+            len = (c3 == 0xA8 or c3 == 0xA9) and 3 or nil
+         end
+         at = b + (len or 1)
+         if len then starts[#starts + 1] = at end
       end
       doc.line_starts = starts
    end
@@ -427,8 +441,8 @@ end
 -- record (or the document's next key), the part of the first line before it ("  - ") made
 -- spaces, so every column stays where it was. Nil when the document has no text to read
 -- again, or the record shares a line with another, or does not load alone (an alias of an
--- anchor outside it) or not at its mark.
-local function reload_record(doc, list, i)
+-- anchor outside it) or not at its mark or not with the id it had (id: what it was written with).
+local function reload_record(doc, list, i, id)
    local marks = doc.marks
    local lm = doc.text and marks and marks[list]
    local at = lm and lm.values and lm.values[i]
@@ -452,7 +466,7 @@ local function reload_record(doc, list, i)
       { name = doc.name, marks = true })
    if not ok or type(rec) ~= "table" or type(rec_marks) ~= "table" or not rec_marks[rec] then return nil end
    shift_marks(rec_marks, at.line - 1)
-   if rec_marks[rec].line ~= at.line or rec_marks[rec].column ~= at.column then return nil end
+   if rec_marks[rec].line ~= at.line or rec_marks[rec].column ~= at.column or rec.id ~= id then return nil end
    for node, m in pairs(rec_marks) do marks[node] = m end
    return rec
 end
@@ -461,7 +475,7 @@ local function raw_record(seen)
    local w = seen.where
    local raw = w.node[w.key]
    if raw == nil then
-      raw = reload_record(w.doc, w.node, w.key)
+      raw = reload_record(w.doc, w.node, w.key, seen.record.id)
       if raw == nil then error(NEEDS_MARKS, 0) end
       w.node[w.key] = raw -- (and its marks are the document's: what is said within it is placed)
    end
@@ -1273,7 +1287,7 @@ local function place(lists)
             if type(old) ~= "table" then return false end
             local map = reloaded[old]
             if not map then
-               local new = reload_record(doc, records, tonumber(i))
+               local new = reload_record(doc, records, tonumber(i), old.id)
                if not new then return false end
                map = {}
                pair_tables(old, new, map)
