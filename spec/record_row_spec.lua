@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: MIT
--- core.fill_row (src/record_row.c): the plain part of each row record_schema writes, the
--- parameters db:exec binds for an INSERT.
+-- core.fill_row and core.read_fields (src/record_row.c): the plain part of each row
+-- record_schema writes (the parameters db:exec binds for an INSERT) and of each record it reads.
 local core = require "parley.core"
 
 describe("core.fill_row", function()
@@ -31,5 +31,21 @@ describe("core.fill_row", function()
    it("refuses arguments of the wrong type", function()
       assert.has_error(function() core.fill_row({}, {}, "two", {}, {}, {}, {}) end)
       assert.has_error(function() core.fill_row({}, nil, 0, {}, {}, {}, {}) end)
+   end)
+
+   describe("core.read_fields", function()
+      it("makes a record of a row's columns under the record's keys, leaving out NULLs", function()
+         local rec = core.read_fields({ id = "c1", count_best = 3, note = nil, extra = "x" },
+            { "id", "best", "notes" }, { "id", "count_best", "note" }, 2)
+         assert.same({ id = "c1", best = 3 }, rec)
+      end)
+
+      it("reads the row raw, and refuses what is not a table or a size out of bounds", function()
+         local row = setmetatable({}, { __index = function() return "meta" end })
+         assert.same({}, core.read_fields(row, { "a" }, { "a" }, 0))
+         assert.has_error(function() core.read_fields({}, { "a" }, { "a" }, -1) end)
+         assert.has_error(function() core.read_fields({}, { "a" }, { "a" }, 1001) end)
+         assert.has_error(function() core.read_fields("row", { "a" }, { "a" }, 0) end)
+      end)
    end)
 end)

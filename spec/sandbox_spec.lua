@@ -191,6 +191,22 @@ describe("core.run_rules", function()
       assert.is_true(math.type(r[1].instructions) == "integer")
    end)
 
+   it("gives a rule exactly the allow-list of parley.core", function()
+      local r = run({ job("core_part", [[
+return {
+   id = "core_part", version = "1.0",
+   run = function(ctx)
+      local names = {}
+      for k in pairs(require "parley.core") do names[#names + 1] = k end
+      table.sort(names)
+      ctx.log(table.concat(names, " "))
+   end,
+}
+]]) })
+      assert.equal("ok", r[1].outcome, r[1].error)
+      assert.same({ "json_encode names null read_fields sha256 text_script version" }, r[1].log)
+   end)
+
    it("lets a rule require no module and record no finding when it is given no modules and no vocabulary",
       function()
          local r = core.run_rules({ job("benign", BENIGN, { severity = false }) })

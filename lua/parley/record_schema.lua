@@ -19,7 +19,8 @@
 -- Only json, text and dates are required: parley.records requires this module and runs in
 -- the rule sandbox too.
 
-local fill_row = require("parley.core").fill_row
+local core = require "parley.core"
+local fill_row, read_fields = core.fill_row, core.read_fields
 local json = require "parley.json"
 local text = require "parley.text"
 local dates = require "parley.dates"
@@ -205,15 +206,14 @@ end
 -- The record of a row read by name (SELECT *): each field back in the shape it was imported
 -- in, a date also as KEY_period.
 local function read_row(db, t, r)
-   local rec = {}
-   local keys, columns = t.plain_keys, t.plain_columns
-   for i = 1, #keys do rec[keys[i]] = r[columns[i]] end
+   -- (rec[plain_keys[i]] = r[plain_columns[i]] in C, the table sized for the coded fields too)
+   local rec = read_fields(r, t.plain_keys, t.plain_columns, t.ncoded_keys)
    local coded = t.coded
    for i = 1, #coded do
       local f = coded[i]
       local v, period = f.codec.get(f, r, db)
       rec[f.key] = v
-      if period then rec[f.key .. "_period"] = period end
+      if period then rec[f.period_key] = period end
    end
    return rec
 end
@@ -644,8 +644,11 @@ local function prepare_table(t)
          t.plain_columns[#t.plain_columns + 1] = f.column
       else
          t.coded[#t.coded + 1] = f
+         f.period_key = f.key .. "_period"
       end
    end
+   -- (a coded field may add its _period: room for both)
+   t.ncoded_keys = 2 * #t.coded
    -- what insert_row copies as it is (a field of one column, kept as it is), and what it puts
    -- through its codec
    t.put_at, t.put_key, t.put_coded = {}, {}, {}
