@@ -53,6 +53,7 @@ build = {
             "src/names_key.c",
             "src/names_link.c",
             "src/names_match.c",
+            "src/names_memo.c",
             "src/names_parse.c",
             "src/names_sim.c",
             "src/parley.c",

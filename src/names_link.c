@@ -49,6 +49,7 @@ typedef struct Side {
     const char **cat;
     size_t *catlen;
     const lua_Integer *group; /* self-linking: each name's group, whose names are never paired */
+    NamesMemo *memo; /* the left side's: the word similarities of this call (names_memo.c), or NULL */
 } Side;
 
 typedef struct Entry {
@@ -315,7 +316,7 @@ static double score_pair(const Side *l, int i, const NameRec *ra, const Side *r,
         ev.cat_b = r->cat[j];
         ev.cat_lb = r->catlen[j];
     }
-    parley_names_score(ra, rb, &ev, &d);
+    parley_names_score(ra, rb, &ev, &d, l->memo);
     *initial = d.initial;
     /* ranked before the clamp to 1: two namesakes whose names both score 1 still differ by
      * their years of birth; the score reported is clamped (push_pair) */
@@ -502,9 +503,11 @@ static const lua_Integer *read_groups(lua_State *L, int arg, int n)
 }
 
 /* names_link(packed_left, packed_right, born_left, born_right, cat_left, cat_right,
- *            threshold, review, exhaustive [, block_cap [, groups [, right_groups]]])
+ *            threshold, review, exhaustive [, block_cap [, groups [, right_groups [, no_memo]]]])
  *   -> pairs, uncertain, compared
- * block_cap (default BLOCK_CAP) is there for bench/names_block_cap.lua to measure the cap.
+ * block_cap (default BLOCK_CAP) is there for bench/names_block_cap.lua to measure the cap, and
+ * no_memo (true: every word pair scored every time, as before names_memo.c) for
+ * spec/names_memo_spec.lua to show that the memo changes nothing.
  * groups gives each left name's group, right_groups each right name's (without it, the same
  * list is on both sides: one call links every name with every other): names of one group are
  * never paired, and every candidate pair is returned, not only the best one-to-one pairs (the
@@ -527,10 +530,12 @@ int parley_names_link(lua_State *L)
     Key keys[MAX_KEYS];
     luaL_argcheck(L, block_cap >= 1, 10, "block_cap must be at least 1");
     cap = (size_t)block_cap;
-    lua_settop(L, 12);
+    lua_settop(L, 13);
     read_side(L, 1, 3, 5, &l);
     read_side(L, 2, 4, 6, &r);
     l.group = r.group = NULL;
+    /* the memo changes no score (the spec links with and without it: arg 13 true, none) */
+    l.memo = r.memo = lua_toboolean(L, 13) ? NULL : parley_names_memo_new(L, (size_t)l.n + (size_t)r.n);
     if (lua_istable(L, 11)) {
         luaL_argcheck(L, luaL_len(L, 11) == l.n, 11, "groups: one per left name");
         if (lua_isnoneornil(L, 12))
