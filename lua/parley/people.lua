@@ -106,26 +106,67 @@ people.birth_year = year_of
 
 ---------------------------------------------------------------------------- clusters
 
--- The evidence an entry carries about who it is, besides its name: its birth year and its
--- father's name (a patronymic written in the name, or father_name), as keys.
-local function attributes(e)
-   local fathers = {}
-   local function add_father(s)
-      if type(s) ~= "string" or s == "" then return end
-      local ok, k = pcall(names.key, s)
-      if ok and k ~= "" then fathers[#fathers + 1] = k end
-   end
-   for _, n in ipairs(e.names) do
-      local ok, parsed = pcall(names.parse, n or "")
-      if ok and parsed.patronymic then
-         -- the father's given name: the patronymic without its suffix
-         for _, w in ipairs(parsed.words or {}) do
-            if w.role == "patronymic" then add_father((w.key or ""):gsub("ovic$", ""):gsub("evic$", "")) end
+-- The fathers' names (keys) a name gives in its patronymic, in the order written. Memoised by
+-- the resolution (names repeat: a person is on many lists).
+local function fathers_in(n)
+   local out = {}
+   local ok, parsed = pcall(names.parse, n or "")
+   if ok and parsed.patronymic then
+      -- the father's given name: the patronymic without its suffix
+      for _, w in ipairs(parsed.words or {}) do
+         if w.role == "patronymic" then
+            local f = (w.key or ""):gsub("ovic$", ""):gsub("evic$", "")
+            if f ~= "" then
+               local ok_key, k = pcall(names.key, f)
+               if ok_key and k ~= "" then out[#out + 1] = k end
+            end
          end
       end
    end
-   if e.father_name then add_father(e.father_name) end
-   return { born = e.born and { e.born } or {}, fathers = fathers }
+   return out
+end
+
+-- The key of a father_name, or nil.
+local function father_key(s)
+   if type(s) ~= "string" or s == "" then return nil end
+   local ok, k = pcall(names.key, s)
+   if ok and k ~= "" then return k end
+end
+
+-- Appends the values of from that list lacks (set: list's values) to list: each value once, in
+-- the order first met, which is all attributes_differ needs (its answer, and the reason it
+-- gives, depend only on the first pair that differs, and a repeated value comes later).
+local function add_new(list, set, from)
+   for _, v in ipairs(from) do
+      if not set[v] then
+         set[v] = true
+         list[#list + 1] = v
+      end
+   end
+end
+
+-- The evidence an entry carries about who it is, besides its name: its birth year and its
+-- father's name (a patronymic written in the name, or father_name), as keys, each value once.
+-- memo: name -> fathers_in(name), father_name -> its key.
+local function attributes(e, memo)
+   local fathers, seen = {}, {}
+   for _, n in ipairs(e.names) do
+      local fs = memo[n]
+      if not fs then
+         fs = fathers_in(n)
+         memo[n] = fs
+      end
+      add_new(fathers, seen, fs)
+   end
+   if e.father_name then
+      local k = father_key(e.father_name)
+      if k and not seen[k] then
+         seen[k] = true
+         fathers[#fathers + 1] = k
+      end
+   end
+   return { born = e.born and { e.born } or {}, born_set = e.born and { [e.born] = true } or {}, fathers = fathers,
+      fathers_set = seen }
 end
 
 -- Whether two clusters' evidence says they are different people: birth years more than a year
@@ -148,14 +189,16 @@ end
 
 -- Union-find over entries, each cluster knowing its groups (to keep two entries of one list
 -- apart), its members (to honour decisions that separate) and its evidence (birth years,
--- fathers' names).
+-- fathers' names). Its functions take roots (find's), so that a link costs two finds.
 local function new_clusters(entries)
-   local parent, members, groups, attrs, record_of = {}, {}, {}, {}, {}
+   local parent, members, groups, ngroups, attrs, record_of = {}, {}, {}, {}, {}, {}
+   local memo = {}
    for _, e in ipairs(entries) do
       parent[e.id] = e.id
       members[e.id] = { e.id }
       groups[e.id] = { [e.group] = 1 }
-      attrs[e.id] = attributes(e)
+      ngroups[e.id] = 1
+      attrs[e.id] = attributes(e, memo)
       record_of[e.id] = e.kind == "person" and e.id or nil
    end
    local c = {}
@@ -166,16 +209,18 @@ local function new_clusters(entries)
       end
       return x
    end
-   -- whether joining the clusters of a and b would put two entries of one group, or two
-   -- entries a decision keeps apart, in one person
-   function c.conflict(a, b, apart)
-      local ra, rb = c.find(a), c.find(b)
+   -- whether joining the clusters of roots ra and rb would put two entries of one group, or
+   -- two entries a decision keeps apart, in one person
+   function c.conflict(ra, rb, apart)
       if ra == rb then return false end
       -- the smallest group both have: the first pairs() met depended on the process's string
       -- hashes, so the same store gave another reason (and other findings' details) run to run
+      -- (the smaller cluster's groups looked up in the other's: the same groups both have)
       local shared
-      for g in pairs(groups[ra]) do
-         if groups[rb][g] and (not shared or g < shared) then shared = g end
+      local ga, gb = groups[ra], groups[rb]
+      if ngroups[ra] > ngroups[rb] then ga, gb = gb, ga end
+      for g in pairs(ga) do
+         if gb[g] and (not shared or g < shared) then shared = g end
       end
       if shared then return "both in " .. shared:gsub("^exchange:", "exchange "):gsub("^person:", "person ") end
       -- two person records are two persons: the dataset says so by giving each its own
@@ -184,33 +229,46 @@ local function new_clusters(entries)
       end
       local differ = attributes_differ(attrs[ra], attrs[rb])
       if differ then return differ end
+      -- (no decision keeps anyone apart: nothing to look for)
+      if next(apart) == nil then return false end
       local small, big = members[ra], members[rb]
       if #small > #big then small, big = big, small end
-      local in_big = {}
-      for _, m in ipairs(big) do in_big[m] = true end
+      local in_big
       for _, m in ipairs(small) do
          -- (the first by id of those a decision keeps m apart from, as above)
          local first
-         for other in pairs(apart[m] or {}) do
-            if in_big[other] and (not first or other < first) then first = other end
+         local of_m = apart[m]
+         if of_m then
+            if not in_big then
+               in_big = {}
+               for _, x in ipairs(big) do in_big[x] = true end
+            end
+            for other in pairs(of_m) do
+               if in_big[other] and (not first or other < first) then first = other end
+            end
          end
          if first then return "a decision says " .. m .. " and " .. first .. " are different people" end
       end
       return false
    end
-   function c.union(a, b)
-      local ra, rb = c.find(a), c.find(b)
+   function c.union(ra, rb)
       if ra == rb then return end
       if #members[ra] < #members[rb] then ra, rb = rb, ra end
       parent[rb] = ra
-      for _, m in ipairs(members[rb]) do members[ra][#members[ra] + 1] = m end
-      for g, n in pairs(groups[rb]) do groups[ra][g] = (groups[ra][g] or 0) + n end
-      for _, key in ipairs({ "born", "fathers" }) do
-         local into = attrs[ra][key]
-         for _, v in ipairs(attrs[rb][key]) do into[#into + 1] = v end
+      local into = members[ra]
+      for _, m in ipairs(members[rb]) do into[#into + 1] = m end
+      local gs, n = groups[ra], ngroups[ra]
+      for g, k in pairs(groups[rb]) do
+         local had = gs[g]
+         if not had then n = n + 1 end
+         gs[g] = (had or 0) + k
       end
+      ngroups[ra] = n
+      local a, b = attrs[ra], attrs[rb]
+      add_new(a.born, a.born_set, b.born)
+      add_new(a.fathers, a.fathers_set, b.fathers)
       record_of[ra] = record_of[ra] or record_of[rb]
-      members[rb], groups[rb], attrs[rb], record_of[rb] = nil, nil, nil, nil
+      members[rb], groups[rb], ngroups[rb], attrs[rb], record_of[rb] = nil, nil, nil, nil, nil
    end
    function c.members(root) return members[root] end
    return c
@@ -418,26 +476,30 @@ local function settle(entries, set, by_id, links, dec, threshold)
    end
    local clusters = new_clusters(members)
    -- what the data says outright: an entry naming a person record is that person
+   local find, union = clusters.find, clusters.union
    for _, e in ipairs(members) do
-      if e.kind ~= "person" and e.person and set[e.person] then clusters.union(e.id, e.person) end
+      if e.kind ~= "person" and e.person and set[e.person] then union(find(e.id), find(e.person)) end
    end
    -- reviewers' decisions: same joins (even two entries of one list), different keeps apart
    for _, j in ipairs(dec.joins) do
-      if set[j[1]] and set[j[2]] then clusters.union(j[1], j[2]) end
+      if set[j[1]] and set[j[2]] then union(find(j[1]), find(j[2])) end
    end
    -- the links that may join: at or above the threshold, not settled by a decision (those
    -- below are uncertain whatever happens, and need no order)
    local mine = {}
+   local decided = next(dec.decided) ~= nil and dec.decided -- (a pair's key only when there are decisions)
    for _, l in ipairs(links) do
       if set[l.a] then
          l.held_apart = nil
-         if l.score >= threshold and not dec.decided[pair_key(l.a, l.b)] then mine[#mine + 1] = l end
+         if l.score >= threshold and not (decided and decided[pair_key(l.a, l.b)]) then mine[#mine + 1] = l end
       end
    end
    -- strongest first, so that where constraints forbid a join the weakest link gives way
+   local conflict, apart = clusters.conflict, dec.apart
    for _, l in ipairs(strongest_first(mine)) do
-      local why = clusters.conflict(l.a, l.b, dec.apart)
-      if why then l.held_apart = why else clusters.union(l.a, l.b) end
+      local ra, rb = find(l.a), find(l.b)
+      local why = conflict(ra, rb, apart)
+      if why then l.held_apart = why else union(ra, rb) end
    end
    local out, of_root = {}, {}
    for _, e in ipairs(members) do
