@@ -435,7 +435,9 @@ end
 
 -- Pairs {a, b, score} by score, highest first, then by a and b: sorted score by score, each
 -- score's pairs by the text a \0 b (many pairs share a score: comparing their keys in C, not
--- in a Lua comparator, is what makes this fast).
+-- in a Lua comparator, is what makes this fast). The key a \0 b compares as a, then b (ids
+-- hold no \0), so each id's rank among the ids of shared scores (one sort of the ids) makes
+-- an integer key of a pair that sorts the same: no string per pair, no string comparison.
 local function strongest_first(list)
    local by_score, scores = {}, {}
    for _, l in ipairs(list) do
@@ -448,6 +450,27 @@ local function strongest_first(list)
       b[#b + 1] = l
    end
    table.sort(scores, function(x, y) return x > y end)
+   -- the ranks of the ids of the pairs that share a score
+   local rank, ids = {}, {}
+   for _, score in ipairs(scores) do
+      local b = by_score[score]
+      if #b > 1 then
+         for _, l in ipairs(b) do
+            local a, z = l.a, l.b
+            if not rank[a] then
+               rank[a] = true
+               ids[#ids + 1] = a
+            end
+            if not rank[z] then
+               rank[z] = true
+               ids[#ids + 1] = z
+            end
+         end
+      end
+   end
+   table.sort(ids)
+   for i, id in ipairs(ids) do rank[id] = i end
+   local n = #ids + 1
    local out = {}
    for _, score in ipairs(scores) do
       local b = by_score[score]
@@ -456,8 +479,9 @@ local function strongest_first(list)
       else
          local keys, of = {}, {}
          for i, l in ipairs(b) do
-            keys[i] = l.a .. "\0" .. l.b
-            of[keys[i]] = l
+            local k = rank[l.a] * n + rank[l.b]
+            keys[i] = k
+            of[k] = l
          end
          table.sort(keys)
          for _, k in ipairs(keys) do out[#out + 1] = of[k] end
