@@ -34,10 +34,44 @@ end
 -- A person id the store made for an entry that gave none (LIST#N): not a person record.
 local function generated(person) return person == nil or person:find("#", 1, true) ~= nil end
 
+-- The period of a date as the record readers give it (X_period: the date codec's columns), else
+-- what dates.parse gives for its text (nil for none).
+local function period_of(text, precision, first, last)
+   if text == nil then return nil end
+   return { text = text, precision = precision, first = first, last = last }
+end
+
+-- An entry's birth year from its columns as the born codec reads them (the text, else the year).
+local function born_of(born, born_year)
+   local b = born
+   if b == nil then b = born_year end
+   return year_of(b)
+end
+
+-- An entry's person: the id it gives (person_given), unless the store made it (LIST#N).
+local function given_person(person, given)
+   if given == 1 and not generated(person) then return person end
+   return nil
+end
+
+local SELECT_PERSONS = "SELECT p.id, p.born, p.born_year, p.category, p.father_name, p.listed_only, n.name " ..
+   "FROM persons p LEFT JOIN person_names n ON n.person = p.id ORDER BY p.id, n.position"
+local SELECT_LISTED = "SELECT l.id, l.claimant, l.holder, l.about, l.subject, l.as_of, l.as_of_precision, " ..
+   "l.as_of_start, l.as_of_end, e.name, e.born, e.born_year, e.category, e.father_name, e.person, e.person_given " ..
+   "FROM lists l JOIN entries e ON e.list = l.id ORDER BY l.as_of_start, l.id, e.position"
+local SELECT_MOVED = "SELECT x.id, x.date, x.date_precision, x.date_start, x.date_end, t.id AS transfer, " ..
+   "t.from_party, t.to_party, t.detainees, t.remains, e.id AS entry, e.cargo, e.name, e.born, e.born_year, " ..
+   "e.category, e.father_name, e.person, e.person_given FROM exchanges x JOIN transfers t ON t.exchange = x.id " ..
+   "LEFT JOIN entries e ON e.transfer = t.id ORDER BY x.date_start, x.id, t.position, e.cargo, e.position"
+
 -- Every entry of the store: {id, kind = "person"|"list"|"transfer", group, names = {...},
 -- born, category, father_name, person (a person record's id, when the entry gives one), date
 -- (its period), and what it is in (list, exchange, transfer, cargo, claimant, holder, subject,
--- from, to)}, in a deterministic order.
+-- from, to)}, in a deterministic order. Read with three joins, not the record readers
+-- (parley.records: a query per list, exchange and transfer, and every field of each record
+-- decoded), which were most of the time of reading a stored resolution again; the entries
+-- are those the readers give (person records in id order, then lists by date and id, then
+-- exchanges by date and id, each in position order), field for field.
 local function gather(db)
    local entries, groups = {}, {}
    local function group_of(id, date)
@@ -55,41 +89,55 @@ local function gather(db)
       g.entries[#g.entries + 1] = e
       e.group = gid
    end
-   for p in records.person_records(db) do
-      if not p.listed_only then
-         local ns = {}
-         for _, n in ipairs(p.names or {}) do ns[#ns + 1] = type(n) == "table" and n.name or n end
-         if #ns > 0 then
-            -- each person record is its own group: its names are one person, and two person
-            -- records may still be found to be one person
-            add({ id = p.id, kind = "person", names = ns, born = year_of(p.born), category = p.category,
-               father_name = p.father_name, person = p.id }, "person:" .. p.id, nil)
-         end
+   -- person records (not those only a list or transfer names): each with its names in order
+   local rec, ns
+   local function flush()
+      -- each person record is its own group: its names are one person, and two person
+      -- records may still be found to be one person
+      if rec and #ns > 0 then
+         add({ id = rec.id, kind = "person", names = ns, born = born_of(rec.born, rec.born_year),
+            category = rec.category, father_name = rec.father_name, person = rec.id }, "person:" .. rec.id, nil)
       end
    end
-   for l in records.lists(db) do
-      for i, e in ipairs(l.persons or {}) do
-         local name = e.name
-         add({ id = l.id .. "#" .. i, kind = "list", names = { name }, written = name, born = year_of(e.born),
-            category = e.category, father_name = e.father_name,
-            person = not generated(e.person) and e.person or nil, list = l.id, claimant = l.claimant,
-            holder = l.holder, about = l.about, subject = l.subject, date = l.as_of_period or dates.parse(l.as_of),
-            date_text = l.as_of }, l.id, l.as_of_period)
+   for r in db:query(SELECT_PERSONS) do
+      if not rec or rec.id ~= r.id then
+         flush()
+         rec, ns = r, {}
       end
+      if r.listed_only ~= 1 and r.name ~= nil then ns[#ns + 1] = r.name end
    end
-   for x in records.exchanges(db) do
-      for t, tr in ipairs(x.transfers or {}) do
-         for _, cargo in ipairs({ "detainees", "remains" }) do
-            local load = tr[cargo]
-            for i, e in ipairs(type(load) == "table" and load.persons or {}) do
-               add({ id = string.format("%s/transfers[%d].%s#%d", x.id, t, cargo, i), kind = "transfer",
-                  names = { e.name }, written = e.name, born = year_of(e.born), category = e.category,
-                  father_name = e.father_name, person = not generated(e.person) and e.person or nil,
-                  exchange = x.id, transfer = t, cargo = cargo, from = tr.from, to = tr.to,
-                  date = x.date_period or dates.parse(x.date), date_text = x.date }, "exchange:" .. x.id,
-                  x.date_period)
-            end
-         end
+   flush()
+   -- entries of lists, numbered in each list from 1
+   local list, period, i = nil, nil, 0
+   for r in db:query(SELECT_LISTED) do
+      if r.id ~= list then
+         list, i = r.id, 0
+         period = period_of(r.as_of, r.as_of_precision, r.as_of_start, r.as_of_end)
+      end
+      i = i + 1
+      local name = r.name
+      add({ id = list .. "#" .. i, kind = "list", names = { name }, written = name, born = born_of(r.born, r.born_year),
+         category = r.category, father_name = r.father_name, person = given_person(r.person, r.person_given),
+         list = list, claimant = r.claimant, holder = r.holder, about = r.about, subject = r.subject,
+         date = period or dates.parse(r.as_of), date_text = r.as_of }, list, period)
+   end
+   -- entries of transfers: transfers numbered in each exchange, a cargo's entries in each
+   -- transfer (detainees, then remains, each read only when the transfer gives its count)
+   local x, transfer, t, cargo = nil, nil, 0, nil
+   for r in db:query(SELECT_MOVED) do
+      if r.id ~= x then
+         x, transfer, t = r.id, nil, 0
+         period = period_of(r.date, r.date_precision, r.date_start, r.date_end)
+      end
+      if r.transfer ~= transfer then transfer, t, cargo = r.transfer, t + 1, nil end
+      if r.entry ~= nil and r[r.cargo] ~= nil then
+         if r.cargo ~= cargo then cargo, i = r.cargo, 0 end
+         i = i + 1
+         add({ id = string.format("%s/transfers[%d].%s#%d", x, t, cargo, i), kind = "transfer",
+            names = { r.name }, written = r.name, born = born_of(r.born, r.born_year), category = r.category,
+            father_name = r.father_name, person = given_person(r.person, r.person_given),
+            exchange = x, transfer = t, cargo = cargo, from = r.from_party, to = r.to_party,
+            date = period or dates.parse(r.date), date_text = r.date }, "exchange:" .. x, period)
       end
    end
    -- groups in date order (undated person records first), then by id: a deterministic order of
