@@ -181,55 +181,66 @@ local function father_key(s)
    if ok and k ~= "" then return k end
 end
 
--- Appends the values of from that list lacks (set: list's values) to list: each value once, in
--- the order first met, which is all attributes_differ needs (its answer, and the reason it
--- gives, depend only on the first pair that differs, and a repeated value comes later).
-local function add_new(list, set, from)
+-- Appends to list the values of from it lacks: each value once, in the order first met, which
+-- is all attributes_differ needs (its answer, and the reason it gives, depend only on the first
+-- pair that differs, and a repeated value comes later). The lists are short (the distinct
+-- years, or fathers, of one person): a scan is cheaper than a set per entry.
+local function add_new(list, from)
    for _, v in ipairs(from) do
-      if not set[v] then
-         set[v] = true
-         list[#list + 1] = v
+      local found = false
+      for i = 1, #list do
+         if list[i] == v then
+            found = true
+            break
+         end
       end
+      if not found then list[#list + 1] = v end
    end
 end
 
--- The evidence an entry carries about who it is, besides its name: its birth year and its
--- father's name (a patronymic written in the name, or father_name), as keys, each value once.
--- memo: name -> fathers_in(name), father_name -> its key.
-local function attributes(e, memo)
-   local fathers, seen = {}, {}
+-- The fathers' names an entry gives, as keys, each once (a patronymic written in a name, or
+-- father_name), or nil for none. memo: name -> fathers_in(name).
+local function fathers_of(e, memo)
+   local fathers
    for _, n in ipairs(e.names) do
       local fs = memo[n]
       if not fs then
          fs = fathers_in(n)
          memo[n] = fs
       end
-      add_new(fathers, seen, fs)
+      if #fs > 0 then
+         fathers = fathers or {}
+         add_new(fathers, fs)
+      end
    end
    if e.father_name then
       local k = father_key(e.father_name)
-      if k and not seen[k] then
-         seen[k] = true
-         fathers[#fathers + 1] = k
+      if k then
+         fathers = fathers or {}
+         add_new(fathers, { k })
       end
    end
-   return { born = e.born and { e.born } or {}, born_set = e.born and { [e.born] = true } or {}, fathers = fathers,
-      fathers_set = seen }
+   return fathers
 end
 
 -- Whether two clusters' evidence says they are different people: birth years more than a year
--- apart, or fathers' names that are clearly different. A chain of good name matches between
--- namesakes (Levon Movsisyan, son of Vahan, and Levon Movsisyan, son of Gagik, each also listed
--- without a patronymic) must not make them one person.
-local function attributes_differ(a, b)
-   for _, x in ipairs(a.born) do
-      for _, y in ipairs(b.born) do
-         if math.abs(x - y) > 1 then return "born " .. x .. " and " .. y end
+-- apart, or fathers' names that are clearly different (born_a, fathers_a: the years and the
+-- fathers' keys of one, nil for none). A chain of good name matches between namesakes (Levon
+-- Movsisyan, son of Vahan, and Levon Movsisyan, son of Gagik, each also listed without a
+-- patronymic) must not make them one person.
+local function attributes_differ(born_a, fathers_a, born_b, fathers_b)
+   if born_a and born_b then
+      for _, x in ipairs(born_a) do
+         for _, y in ipairs(born_b) do
+            if math.abs(x - y) > 1 then return "born " .. x .. " and " .. y end
+         end
       end
    end
-   for _, x in ipairs(a.fathers) do
-      for _, y in ipairs(b.fathers) do
-         if x ~= y and names.jaro_winkler(x, y) < 0.85 then return "fathers' names differ" end
+   if fathers_a and fathers_b then
+      for _, x in ipairs(fathers_a) do
+         for _, y in ipairs(fathers_b) do
+            if x ~= y and names.jaro_winkler(x, y) < 0.85 then return "fathers' names differ" end
+         end
       end
    end
    return false
@@ -237,17 +248,20 @@ end
 
 -- Union-find over entries, each cluster knowing its groups (to keep two entries of one list
 -- apart), its members (to honour decisions that separate) and its evidence (birth years,
--- fathers' names). Its functions take roots (find's), so that a link costs two finds.
+-- fathers' names: a list for a cluster that has some, each value once). Its functions take
+-- roots (find's), so that a link costs two finds.
 local function new_clusters(entries)
-   local parent, members, groups, ngroups, attrs, record_of = {}, {}, {}, {}, {}, {}
-   local memo = {}
+   local parent, members, groups, ngroups, born, fathers, record_of = {}, {}, {}, {}, {}, {}, {}
+   local memo, held_by = {}, {}
    for _, e in ipairs(entries) do
-      parent[e.id] = e.id
-      members[e.id] = { e.id }
-      groups[e.id] = { [e.group] = 1 }
-      ngroups[e.id] = 1
-      attrs[e.id] = attributes(e, memo)
-      record_of[e.id] = e.kind == "person" and e.id or nil
+      local id = e.id
+      parent[id] = id
+      members[id] = { id }
+      groups[id] = { [e.group] = 1 }
+      ngroups[id] = 1
+      born[id] = e.born and { e.born } or nil
+      fathers[id] = fathers_of(e, memo)
+      record_of[id] = e.kind == "person" and id or nil
    end
    local c = {}
    function c.find(x)
@@ -270,12 +284,20 @@ local function new_clusters(entries)
       for g in pairs(ga) do
          if gb[g] and (not shared or g < shared) then shared = g end
       end
-      if shared then return "both in " .. shared:gsub("^exchange:", "exchange "):gsub("^person:", "person ") end
+      if shared then
+         -- (most links held apart are: the reason of each group written once)
+         local why = held_by[shared]
+         if not why then
+            why = "both in " .. shared:gsub("^exchange:", "exchange "):gsub("^person:", "person ")
+            held_by[shared] = why
+         end
+         return why
+      end
       -- two person records are two persons: the dataset says so by giving each its own
       if record_of[ra] and record_of[rb] then
          return "two person records, " .. record_of[ra] .. " and " .. record_of[rb]
       end
-      local differ = attributes_differ(attrs[ra], attrs[rb])
+      local differ = attributes_differ(born[ra], fathers[ra], born[rb], fathers[rb])
       if differ then return differ end
       -- (no decision keeps anyone apart: nothing to look for)
       if next(apart) == nil then return false end
@@ -299,6 +321,13 @@ local function new_clusters(entries)
       end
       return false
    end
+   -- the evidence of roots ra and rb together, in ra's (rb's lists are free to take: rb is
+   -- no root after the union)
+   local function merge(of, ra, rb)
+      local into, from = of[ra], of[rb]
+      if not from then return end
+      if into then add_new(into, from) else of[ra] = from end
+   end
    function c.union(ra, rb)
       if ra == rb then return end
       if #members[ra] < #members[rb] then ra, rb = rb, ra end
@@ -312,11 +341,10 @@ local function new_clusters(entries)
          gs[g] = (had or 0) + k
       end
       ngroups[ra] = n
-      local a, b = attrs[ra], attrs[rb]
-      add_new(a.born, a.born_set, b.born)
-      add_new(a.fathers, a.fathers_set, b.fathers)
+      merge(born, ra, rb)
+      merge(fathers, ra, rb)
       record_of[ra] = record_of[ra] or record_of[rb]
-      members[rb], groups[rb], ngroups[rb], attrs[rb], record_of[rb] = nil, nil, nil, nil, nil
+      members[rb], groups[rb], ngroups[rb], born[rb], fathers[rb], record_of[rb] = nil, nil, nil, nil, nil, nil
    end
    function c.members(root) return members[root] end
    return c
