@@ -364,6 +364,44 @@ static void push_pair(lua_State *L, int t, lua_Integer k, const Cand *c)
     lua_rawseti(L, t, k);
 }
 
+enum { PAIR = 1, UNCERTAIN = 2 };
+
+/* The flat result: three arrays, the left and right positions and the scores of the pairs,
+ * then of the uncertain pairs, each in the order of all; how many are pairs; compared. */
+static int push_flat(lua_State *L, const Cand *all, const unsigned char *part, size_t ncand,
+                     lua_Integer compared)
+{
+    size_t k, n = 0;
+    lua_Integer at = 0, npairs = 0;
+    int which;
+    for (k = 0; k < ncand; k++)
+        if (part[k])
+            n++;
+    if (n > INT_MAX)
+        luaL_error(L, "names.link: too many pairs");
+    lua_createtable(L, (int)n, 0);
+    lua_createtable(L, (int)n, 0);
+    lua_createtable(L, (int)n, 0);
+    for (which = PAIR; which <= UNCERTAIN; which++)
+        for (k = 0; k < ncand; k++) {
+            const Cand *c = &all[k];
+            if (part[k] != which)
+                continue;
+            at++;
+            if (which == PAIR)
+                npairs++;
+            lua_pushinteger(L, c->i + 1);
+            lua_rawseti(L, -4, at);
+            lua_pushinteger(L, c->j + 1);
+            lua_rawseti(L, -3, at);
+            lua_pushnumber(L, c->score > 1 ? 1 : c->score);
+            lua_rawseti(L, -2, at);
+        }
+    lua_pushinteger(L, npairs);
+    lua_pushinteger(L, compared);
+    return 5;
+}
+
 /* Adds n units of work; charges them to the sandbox (if any) every CHARGE_EVERY. */
 static void work(lua_State *L, size_t *pending, size_t n)
 {
@@ -503,11 +541,15 @@ static const lua_Integer *read_groups(lua_State *L, int arg, int n)
 }
 
 /* names_link(packed_left, packed_right, born_left, born_right, cat_left, cat_right,
- *            threshold, review, exhaustive [, block_cap [, groups [, right_groups [, no_memo]]]])
+ *            threshold, review, exhaustive [, block_cap [, groups [, right_groups [, no_memo [, flat]]]]])
  *   -> pairs, uncertain, compared
+ *   or, flat: left, right, score, npairs, compared
  * block_cap (default BLOCK_CAP) is there for bench/names_block_cap.lua to measure the cap, and
  * no_memo (true: every word pair scored every time, as before names_memo.c) for
- * spec/names_memo_spec.lua to show that the memo changes nothing.
+ * spec/names_memo_spec.lua to show that the memo changes nothing. flat (true) gives the pairs
+ * and the uncertain pairs as three arrays instead of a table each: left positions, right
+ * positions and scores, the pairs first (npairs of them), then the uncertain ones, each in the
+ * order of the two lists: what the resolution of people reads, without a table per pair.
  * groups gives each left name's group, right_groups each right name's (without it, the same
  * list is on both sides: one call links every name with every other): names of one group are
  * never paired, and every candidate pair is returned, not only the best one-to-one pairs (the
@@ -523,14 +565,15 @@ int parley_names_link(lua_State *L)
     Entry *multi = NULL, *solo = NULL; /* right keys: any left consults; single-word left only */
     size_t nmulti = 0, nsolo = 0, ncand = 0, k, nl, nr;
     int *stamp, i, j;
-    unsigned char *used_l, *used_r, *many_l, *many_r;
+    unsigned char *used_l, *used_r, *many_l, *many_r, *part;
+    int flat = lua_toboolean(L, 14);
     Cand *cand, *all, *mirror;
     lua_Integer compared = 0, npairs = 0, nunc = 0;
     NameRec ra, rb;
     Key keys[MAX_KEYS];
     luaL_argcheck(L, block_cap >= 1, 10, "block_cap must be at least 1");
     cap = (size_t)block_cap;
-    lua_settop(L, 13);
+    lua_settop(L, 14);
     read_side(L, 1, 3, 5, &l);
     read_side(L, 2, 4, 6, &r);
     l.group = r.group = NULL;
@@ -634,28 +677,32 @@ int parley_names_link(lua_State *L)
             many_l[all[k].i] = (unsigned char)(many_l[all[k].i] < 2 ? many_l[all[k].i] + 1 : 2);
             many_r[all[k].j] = (unsigned char)(many_r[all[k].j] < 2 ? many_r[all[k].j] + 1 : 2);
         }
-    lua_newtable(L); /* pairs */
-    lua_newtable(L); /* uncertain */
-    if (l.group) { /* self-linking: every candidate, each name's best KEEP */
-        for (k = 0; k < ncand; k++) {
-            const Cand *c = &all[k];
-            if (c->score >= threshold)
-                push_pair(L, lua_gettop(L) - 1, ++npairs, c);
-            else
-                push_pair(L, lua_gettop(L), ++nunc, c);
-        }
-        lua_pushinteger(L, compared);
-        return 3;
-    }
+    /* each candidate's part: PAIR, UNCERTAIN or none (0) */
+    part = (unsigned char *)udata(L, ncand, 1);
     for (k = 0; k < ncand; k++) {
         const Cand *c = &all[k];
+        if (l.group) { /* self-linking: every candidate, each name's best KEEP */
+            part[k] = c->score >= threshold ? PAIR : UNCERTAIN;
+            continue;
+        }
+        part[k] = 0;
         if (used_l[c->i] || used_r[c->j])
             continue;
         used_l[c->i] = used_r[c->j] = 1;
         if (c->score >= threshold && !(c->initial && (many_l[c->i] > 1 || many_r[c->j] > 1)))
-            push_pair(L, lua_gettop(L) - 1, ++npairs, c);
+            part[k] = PAIR;
         else
-            push_pair(L, lua_gettop(L), ++nunc, c);
+            part[k] = UNCERTAIN;
+    }
+    if (flat)
+        return push_flat(L, all, part, ncand, compared);
+    lua_newtable(L); /* pairs */
+    lua_newtable(L); /* uncertain */
+    for (k = 0; k < ncand; k++) {
+        if (part[k] == PAIR)
+            push_pair(L, lua_gettop(L) - 1, ++npairs, &all[k]);
+        else if (part[k] == UNCERTAIN)
+            push_pair(L, lua_gettop(L), ++nunc, &all[k]);
     }
     lua_pushinteger(L, compared);
     return 3;

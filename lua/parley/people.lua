@@ -398,18 +398,19 @@ local function candidate_links(groups, threshold, review, only, exhaustive)
    local packed, born, cat, owner, group_of, left = packed_names(groups, only)
    local links, work = {}, { linked = #left, compared = 0 }
    if #left == 0 or #packed < 2 then return links, work end
-   local pairs_, uncertain, compared
+   -- (flat: the pairs, then the uncertain pairs, as arrays of left and right positions and
+   -- scores, without a table per pair)
+   local lefts, rights, scores, _, compared
+   local left_owner = owner
    if only == nil then
-      pairs_, uncertain, compared = kernels.link(packed, packed, born, born, cat, cat, threshold, review,
-         exhaustive == true, nil, group_of)
+      lefts, rights, scores, _, compared = kernels.link(packed, packed, born, born, cat, cat, threshold, review,
+         exhaustive == true, nil, group_of, nil, false, true)
    else
       local lp, lb, lc, lg, lo = subset(left, packed, born, cat, group_of, owner)
-      pairs_, uncertain, compared = kernels.link(lp, packed, lb, born, lc, cat, threshold, review, false, nil, lg,
-         group_of)
+      lefts, rights, scores, _, compared = kernels.link(lp, packed, lb, born, lc, cat, threshold, review, false, nil,
+         lg, group_of, false, true)
       -- the kernel's left positions are those of the subset
-      for _, list in ipairs({ pairs_, uncertain }) do
-         for _, p in ipairs(list) do p.left_owner = lo[p.left] end
-      end
+      left_owner = lo
    end
    work.compared = compared
    -- each pair once, by the positions of its two entries' first names (numbers: cheaper keys
@@ -417,20 +418,19 @@ local function candidate_links(groups, threshold, review, only, exhaustive)
    local first_of, seen = {}, {}
    for k = #owner, 1, -1 do first_of[owner[k]] = k end
    local n = #owner + 1
-   for _, list in ipairs({ pairs_, uncertain }) do
-      for _, p in ipairs(list) do
-         local x, y = p.left_owner or owner[p.left], owner[p.right]
-         if x ~= y then
-            if y.id < x.id then x, y = y, x end
-            local key = first_of[x] * n + first_of[y]
-            local l = seen[key]
-            if not l then
-               l = { a = x.id, b = y.id, score = p.score }
-               seen[key] = l
-               links[#links + 1] = l
-            elseif p.score > l.score then
-               l.score = p.score
-            end
+   for k = 1, #lefts do
+      local x, y = left_owner[lefts[k]], owner[rights[k]]
+      if x ~= y then
+         if y.id < x.id then x, y = y, x end
+         local key = first_of[x] * n + first_of[y]
+         local l = seen[key]
+         local score = scores[k]
+         if not l then
+            l = { a = x.id, b = y.id, score = score }
+            seen[key] = l
+            links[#links + 1] = l
+         elseif score > l.score then
+            l.score = score
          end
       end
    end
