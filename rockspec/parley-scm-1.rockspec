@@ -69,6 +69,7 @@ build = {
             "src/sandbox_sql.c",
             "src/sandbox_watchdog.c",
             "src/sha256.c",
+            "src/sort.c",
             "src/store.c",
             "src/table_csv.c",
             "src/table_xlsx.c",

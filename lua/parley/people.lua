@@ -513,7 +513,8 @@ end
 -- score's pairs by the text a \0 b (many pairs share a score: comparing their keys in C, not
 -- in a Lua comparator, is what makes this fast). The key a \0 b compares as a, then b (ids
 -- hold no \0), so each id's rank among the ids of shared scores (one sort of the ids) makes
--- an integer key of a pair that sorts the same: no string per pair, no string comparison.
+-- an integer key of a pair that sorts the same: no string per pair, no string comparison (and
+-- integers sorted in C, core.sort_integers).
 local function strongest_first(list)
    local by_score, scores = {}, {}
    for _, l in ipairs(list) do
@@ -559,7 +560,7 @@ local function strongest_first(list)
             keys[i] = k
             of[k] = l
          end
-         table.sort(keys)
+         core.sort_integers(keys)
          for _, k in ipairs(keys) do out[#out + 1] = of[k] end
       end
    end
@@ -1026,7 +1027,7 @@ local function store_resolution(db, scope, r, base, basis, inputs)
          keys = nil
       end
       if keys then
-         table.sort(keys)
+         core.sort_integers(keys)
          for _, k in ipairs(keys) do
             local l = mine[k % m]
             link(scope, l.a, l.b, l.score, l.held_apart)
