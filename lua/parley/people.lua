@@ -15,6 +15,9 @@ local core = require "parley.core"
 local json = require "parley.json"
 
 local kernels = core.names
+-- integers sorted in C; a rule's parley.core (the sandbox's allow-list) has no sort_integers,
+-- and table.sort sorts them the same, only slower
+local sort_integers = core.sort_integers or table.sort
 
 local people = {}
 
@@ -514,7 +517,7 @@ end
 -- in a Lua comparator, is what makes this fast). The key a \0 b compares as a, then b (ids
 -- hold no \0), so each id's rank among the ids of shared scores (one sort of the ids) makes
 -- an integer key of a pair that sorts the same: no string per pair, no string comparison (and
--- integers sorted in C, core.sort_integers).
+-- integers sorted in C, sort_integers).
 local function strongest_first(list)
    local by_score, scores = {}, {}
    for _, l in ipairs(list) do
@@ -560,7 +563,7 @@ local function strongest_first(list)
             keys[i] = k
             of[k] = l
          end
-         core.sort_integers(keys)
+         sort_integers(keys)
          for _, k in ipairs(keys) do out[#out + 1] = of[k] end
       end
    end
@@ -1027,7 +1030,7 @@ local function store_resolution(db, scope, r, base, basis, inputs)
          keys = nil
       end
       if keys then
-         core.sort_integers(keys)
+         sort_integers(keys)
          for _, k in ipairs(keys) do
             local l = mine[k % m]
             link(scope, l.a, l.b, l.score, l.held_apart)
