@@ -602,8 +602,11 @@ local function settle(entries, set, by_id, links, dec, threshold)
    local conflict, apart = clusters.conflict, dec.apart
    for _, l in ipairs(strongest_first(mine)) do
       local ra, rb = find(l.a), find(l.b)
-      local why = conflict(ra, rb, apart)
-      if why then l.held_apart = why else union(ra, rb) end
+      -- (most links are within a person already: nothing to check)
+      if ra ~= rb then
+         local why = conflict(ra, rb, apart)
+         if why then l.held_apart = why else union(ra, rb) end
+      end
    end
    local out, of_root = {}, {}
    for _, e in ipairs(members) do
@@ -764,17 +767,19 @@ function people.cluster(entries, groups, decisions, opts, base)
    -- uncertain pairs: links between two people (below the threshold, or held apart), not
    -- settled by a decision (a pair's key is made only when there are decisions)
    local uncertain = {}
-   local any_decided = next(dec.decided) ~= nil
+   local decided = next(dec.decided) ~= nil and dec.decided
    for _, l in ipairs(links) do
-      local pa, pb = by_entry[l.a], by_entry[l.b]
-      if pa ~= pb and (l.score < threshold or l.held_apart) and not (any_decided and dec.decided[pair_key(l.a, l.b)])
-      then
-         uncertain[#uncertain + 1] = { a = l.a, b = l.b, person_a = pa.id, person_b = pb.id, score = l.score,
-            held_apart = l.held_apart }
-         pa.uncertain[#pa.uncertain + 1] = { entry = l.a, other = pb.id, other_entry = l.b, score = l.score,
-            held_apart = l.held_apart }
-         pb.uncertain[#pb.uncertain + 1] = { entry = l.b, other = pa.id, other_entry = l.a, score = l.score,
-            held_apart = l.held_apart }
+      local a, b = l.a, l.b
+      local pa, pb = by_entry[a], by_entry[b]
+      if pa ~= pb then
+         local score, held = l.score, l.held_apart
+         if (score < threshold or held) and not (decided and decided[pair_key(a, b)]) then
+            local ia, ib = pa.id, pb.id
+            uncertain[#uncertain + 1] = { a = a, b = b, person_a = ia, person_b = ib, score = score, held_apart = held }
+            local ua, ub = pa.uncertain, pb.uncertain
+            ua[#ua + 1] = { entry = a, other = ib, other_entry = b, score = score, held_apart = held }
+            ub[#ub + 1] = { entry = b, other = ia, other_entry = a, score = score, held_apart = held }
+         end
       end
    end
    uncertain = strongest_first(uncertain)
