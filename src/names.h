@@ -151,6 +151,12 @@ double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *sof
 typedef struct NamesMemo NamesMemo;
 NamesMemo *parley_names_memo_new(lua_State *L, size_t names);
 int parley_names_memo_word(NamesMemo *m, const NameWord *w);
+/* The ids of a name's words (0 for a word that is no given name or surname, or when the memo
+ * is full), for a caller that scores one name many times (names_link: once per name). */
+typedef struct NameIds {
+    int w[NAMES_MAX_WORDS];
+} NameIds;
+void parley_names_memo_ids(NamesMemo *m, const NameRec *r, NameIds *out);
 double parley_names_memo_sim(NamesMemo *m, const NameWord *a, int ida, const NameWord *b, int idb, unsigned *soft);
 
 enum {
@@ -222,8 +228,10 @@ void parley_names_explain(luaL_Buffer *b, const char *ta, const NameRec *a, cons
                           const NameRec *rb, const MatchDetail *d, double score, double threshold);
 
 /* The score of a and b (d: how it was reached); memo (NULL for none) remembers the word
- * similarities across calls (names_link). */
-double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev, MatchDetail *d, NamesMemo *memo);
+ * similarities across calls (names_link), ids_a and ids_b are the names' word ids in it (NULL:
+ * looked up here). */
+double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev, MatchDetail *d, NamesMemo *memo,
+                          const NameIds *ids_a, const NameIds *ids_b);
 /* A surname of another root (a vowel added or changed: Minasyan/Manasyan, Khachatryan/
  * Khachaturyan; built on another known given name: Nəsirov/Nəzirov) never matches on its own:
  * held just below the threshold. */

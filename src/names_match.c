@@ -152,7 +152,8 @@ static double evidence(const Evidence *ev, MatchDetail *d, int root)
     return adj;
 }
 
-double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev, MatchDetail *d, NamesMemo *memo)
+double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev, MatchDetail *d, NamesMemo *memo,
+                          const NameIds *ids_a, const NameIds *ids_b)
 {
     int ia[MAX_MAIN], ib[MAX_MAIN], na, nb, i, j, swap, pa, pb;
     int ida[MAX_MAIN], idb[MAX_MAIN]; /* the words' ids in memo: each word interned once */
@@ -166,9 +167,9 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
     if (na == 0 || nb == 0)
         return 0;
     for (i = 0; i < na; i++)
-        ida[i] = memo ? parley_names_memo_word(memo, &a->w[ia[i]]) : 0;
+        ida[i] = !memo ? 0 : ids_a ? ids_a->w[ia[i]] : parley_names_memo_word(memo, &a->w[ia[i]]);
     for (j = 0; j < nb; j++)
-        idb[j] = memo ? parley_names_memo_word(memo, &b->w[ib[j]]) : 0;
+        idb[j] = !memo ? 0 : ids_b ? ids_b->w[ib[j]] : parley_names_memo_word(memo, &b->w[ib[j]]);
     swap = na > nb;
     as.n = swap ? nb : na;
     as.m = swap ? na : nb;

@@ -118,6 +118,15 @@ int parley_names_memo_word(NamesMemo *m, const NameWord *w)
     }
 }
 
+void parley_names_memo_ids(NamesMemo *m, const NameRec *r, NameIds *out)
+{
+    int i;
+    for (i = 0; i < NAMES_MAX_WORDS; i++)
+        out->w[i] = i < r->n && (r->w[i].role == ROLE_GIVEN || r->w[i].role == ROLE_SURNAME)
+                        ? parley_names_memo_word(m, &r->w[i])
+                        : 0;
+}
+
 double parley_names_memo_sim(NamesMemo *m, const NameWord *a, int ida, const NameWord *b, int idb, unsigned *soft)
 {
     MemoPair *e;
