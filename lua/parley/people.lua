@@ -57,15 +57,20 @@ local function given_person(person, given)
    return nil
 end
 
-local SELECT_PERSONS = "SELECT p.id, p.born, p.born_year, p.category, p.father_name, p.listed_only, n.name " ..
-   "FROM persons p LEFT JOIN person_names n ON n.person = p.id ORDER BY p.id, n.position"
+-- (person records from their names: most persons of a store are those lists name, without
+-- names of their own, and a record without names is no entry)
+local SELECT_PERSONS = "SELECT n.person AS id, p.born, p.born_year, p.category, p.father_name, p.listed_only, " ..
+   "n.name FROM person_names n JOIN persons p ON p.id = n.person ORDER BY n.person, n.position"
 local SELECT_LISTED = "SELECT l.id, l.claimant, l.holder, l.about, l.subject, l.as_of, l.as_of_precision, " ..
    "l.as_of_start, l.as_of_end, e.name, e.born, e.born_year, e.category, e.father_name, e.person, e.person_given " ..
    "FROM lists l JOIN entries e ON e.list = l.id ORDER BY l.as_of_start, l.id, e.position"
+-- (through the index of entries by transfer: the planner, without statistics, would build an
+-- index of its own on every read)
 local SELECT_MOVED = "SELECT x.id, x.date, x.date_precision, x.date_start, x.date_end, t.id AS transfer, " ..
    "t.from_party, t.to_party, t.detainees, t.remains, e.id AS entry, e.cargo, e.name, e.born, e.born_year, " ..
    "e.category, e.father_name, e.person, e.person_given FROM exchanges x JOIN transfers t ON t.exchange = x.id " ..
-   "LEFT JOIN entries e ON e.transfer = t.id ORDER BY x.date_start, x.id, t.position, e.cargo, e.position"
+   "LEFT JOIN entries e INDEXED BY entries_transfer ON e.transfer = t.id " ..
+   "ORDER BY x.date_start, x.id, t.position, e.cargo, e.position"
 
 -- Every entry of the store: {id, kind = "person"|"list"|"transfer", group, names = {...},
 -- born, category, father_name, person (a person record's id, when the entry gives one), date
@@ -360,11 +365,18 @@ local function packed_names(groups, only)
    local packed, born, cat, owner, group_of = {}, {}, {}, {}, {}
    local left = {}
    local empty = kernels.pack("")
+   -- each distinct name packed once (a person is on many lists, spelled alike)
+   local pack_of = {}
    for gi, g in ipairs(groups) do
       for _, e in ipairs(g.entries) do
          for _, n in ipairs(e.names) do
             local k = #packed + 1
-            packed[k] = (type(n) == "string" and kernels.pack(n)) or empty
+            local p = pack_of[n]
+            if p == nil then
+               p = (type(n) == "string" and kernels.pack(n)) or empty
+               pack_of[n] = p
+            end
+            packed[k] = p
             born[k], cat[k], owner[k] = e.born, type(e.category) == "string" and e.category or nil, e
             group_of[k] = gi
             if only == nil or only[e.id] then left[#left + 1] = k end
@@ -395,7 +407,7 @@ end
 -- exchange, a person record), each name keeping its best candidates. only (a set of entry
 -- ids, or nil for all): link only those entries' names, with every name of the store (an
 -- incremental resolution's new entries). Also returns the work: names linked, pairs scored.
-local function candidate_links(groups, threshold, review, only, exhaustive)
+local function candidate_links(groups, threshold, review, rank, only, exhaustive)
    -- no entry to link (a stored resolution read again): nothing to pack
    if only ~= nil and next(only) == nil then return {}, { linked = 0, compared = 0 } end
    local packed, born, cat, owner, group_of, left = packed_names(groups, only)
@@ -424,7 +436,7 @@ local function candidate_links(groups, threshold, review, only, exhaustive)
    for k = 1, #lefts do
       local x, y = left_owner[lefts[k]], owner[rights[k]]
       if x ~= y then
-         if y.id < x.id then x, y = y, x end
+         if rank[y.id] < rank[x.id] then x, y = y, x end -- (as y.id < x.id)
          local key = first_of[x] * n + first_of[y]
          local l = seen[key]
          local score = scores[k]
@@ -517,8 +529,8 @@ end
 -- in a Lua comparator, is what makes this fast). The key a \0 b compares as a, then b (ids
 -- hold no \0), so each id's rank among the ids of shared scores (one sort of the ids) makes
 -- an integer key of a pair that sorts the same: no string per pair, no string comparison (and
--- integers sorted in C, sort_integers).
-local function strongest_first(list)
+-- integers sorted in C, sort_integers). rank (optional): every id's rank already, below n.
+local function strongest_first(list, rank, n)
    local by_score, scores = {}, {}
    for _, l in ipairs(list) do
       local b = by_score[l.score]
@@ -530,27 +542,30 @@ local function strongest_first(list)
       b[#b + 1] = l
    end
    table.sort(scores, function(x, y) return x > y end)
-   -- the ranks of the ids of the pairs that share a score
-   local rank, ids = {}, {}
-   for _, score in ipairs(scores) do
-      local b = by_score[score]
-      if #b > 1 then
-         for _, l in ipairs(b) do
-            local a, z = l.a, l.b
-            if not rank[a] then
-               rank[a] = true
-               ids[#ids + 1] = a
-            end
-            if not rank[z] then
-               rank[z] = true
-               ids[#ids + 1] = z
+   if not rank then
+      -- the ranks of the ids of the pairs that share a score
+      local ids = {}
+      rank = {}
+      for _, score in ipairs(scores) do
+         local b = by_score[score]
+         if #b > 1 then
+            for _, l in ipairs(b) do
+               local a, z = l.a, l.b
+               if not rank[a] then
+                  rank[a] = true
+                  ids[#ids + 1] = a
+               end
+               if not rank[z] then
+                  rank[z] = true
+                  ids[#ids + 1] = z
+               end
             end
          end
       end
+      table.sort(ids)
+      for i, id in ipairs(ids) do rank[id] = i end
+      n = #ids + 1
    end
-   table.sort(ids)
-   for i, id in ipairs(ids) do rank[id] = i end
-   local n = #ids + 1
    local out = {}
    for _, score in ipairs(scores) do
       local b = by_score[score]
@@ -573,7 +588,7 @@ end
 -- Clusters the entries of set (entry id -> true) with the links among them, strongest first,
 -- under the constraints (a link that would break one is held apart, its reason on the link).
 -- Returns the people of the set.
-local function settle(entries, set, by_id, links, dec, threshold)
+local function settle(entries, set, by_id, links, dec, threshold, rank, nrank)
    local members = {}
    for _, e in ipairs(entries) do
       if set[e.id] then members[#members + 1] = e end
@@ -600,7 +615,7 @@ local function settle(entries, set, by_id, links, dec, threshold)
    end
    -- strongest first, so that where constraints forbid a join the weakest link gives way
    local conflict, apart = clusters.conflict, dec.apart
-   for _, l in ipairs(strongest_first(mine)) do
+   for _, l in ipairs(strongest_first(mine, rank, nrank)) do
       local ra, rb = find(l.a), find(l.b)
       -- (most links are within a person already: nothing to check)
       if ra ~= rb then
@@ -678,6 +693,12 @@ function people.cluster(entries, groups, decisions, opts, base)
    local by_id = {}
    for _, e in ipairs(entries) do by_id[e.id] = e end
    local dec = read_decisions(decisions, by_id)
+   -- every entry's rank in id order: pairs ordered by their entries' ids compare integers
+   local rank, ids = {}, {}
+   for i, e in ipairs(entries) do ids[i] = e.id end
+   table.sort(ids)
+   for i, id in ipairs(ids) do rank[id] = i end
+   local nrank = #ids + 1
 
    local links, work, touched
    if base then
@@ -691,7 +712,7 @@ function people.cluster(entries, groups, decisions, opts, base)
          if by_id[l.a] and by_id[l.b] then links[#links + 1] = l end
       end
       local added
-      added, work = candidate_links(groups, threshold, review, next(new) and new or {})
+      added, work = candidate_links(groups, threshold, review, rank, next(new) and new or {})
       local index = {}
       -- (no new links, nothing to look up: the base's links are kept as they are)
       for i = 1, #added > 0 and #links or 0 do index[pair_key(links[i].a, links[i].b)] = links[i] end
@@ -733,14 +754,14 @@ function people.cluster(entries, groups, decisions, opts, base)
       end
       touched = closure(entries, by_id, links, dec, seeds)
    else
-      links, work = candidate_links(groups, threshold, review, nil, opts.exhaustive)
+      links, work = candidate_links(groups, threshold, review, rank, nil, opts.exhaustive)
       touched = by_id
    end
 
    -- people: those of the touched components clustered again, the others as the base has them
    local list, by_entry, person_by_id = {}, {}, {}
    local reclustered = 0
-   for _, p in ipairs(settle(entries, touched, by_id, links, dec, threshold)) do
+   for _, p in ipairs(settle(entries, touched, by_id, links, dec, threshold, rank, nrank)) do
       list[#list + 1] = p
       reclustered = reclustered + #p.entries
    end
@@ -782,7 +803,7 @@ function people.cluster(entries, groups, decisions, opts, base)
          end
       end
    end
-   uncertain = strongest_first(uncertain)
+   uncertain = strongest_first(uncertain, rank, nrank)
    work.entries, work.reclustered, work.new = #entries, reclustered, #entries
    if base then
       work.new = 0
