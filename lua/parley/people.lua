@@ -770,11 +770,13 @@ function people.cluster(entries, groups, decisions, opts, base)
       for _, e in ipairs(entries) do
          if not touched[e.id] then
             local pid = base.person_of[e.id]
-            if not kept[pid] then
-               kept[pid] = {}
+            local ms = kept[pid]
+            if not ms then
+               ms = {}
+               kept[pid] = ms
                order[#order + 1] = pid
             end
-            table.insert(kept[pid], e)
+            ms[#ms + 1] = e
          end
       end
       for _, pid in ipairs(order) do list[#list + 1] = new_person(kept[pid], pid) end
@@ -955,8 +957,9 @@ local function load_base(db, header)
    for row in db:query("SELECT entry, person FROM resolution_entries WHERE scope = ?", header.scope) do
       person_of[row.entry] = row.person
    end
+   -- (a row is a link as it is: {a, b, score, held_apart}, a table of its own)
    for row in db:query("SELECT a, b, score, held_apart FROM resolution_links WHERE scope = ?", header.scope) do
-      links[#links + 1] = { a = row.a, b = row.b, score = row.score, held_apart = row.held_apart }
+      links[#links + 1] = row
    end
    local decisions = json.decode(header.decisions)
    return { person_of = person_of, links = links, decisions = type(decisions) == "table" and decisions or {} }
