@@ -60,6 +60,27 @@ describe("people", function()
       for _, why in ipairs(reasons) do assert.equal("both in alpha", why) end
    end)
 
+   it("says a link is held apart by the first birth years that differ, in the order the entries joined", function()
+      local people = require "parley.people"
+      -- four namesakes of 1990 and 1991 (each year twice: a cluster keeps each year once)
+      -- join; one of 1988 scores 0.95 against the 1990s, and the years hold it apart
+      local entries, groups = {}, {}
+      local years = { a = 1990, b = 1990, c = 1991, d = 1991, z = 1988 }
+      for _, id in ipairs({ "a", "b", "c", "d", "z" }) do
+         local e = { id = id, kind = "list", names = { "Armen Sargsyan" }, group = "list-" .. id, list = "list-" .. id,
+            born = years[id] }
+         entries[#entries + 1] = e
+         groups[#groups + 1] = { id = "list-" .. id, entries = { e } }
+      end
+      local r = people.cluster(entries, groups, {}, {})
+      assert.same({ 4, 1 }, { #r.by_entry.a.entries, #r.by_entry.z.entries })
+      local why = {}
+      for _, l in ipairs(r.links) do
+         if l.b == "z" then why[l.a] = l.held_apart or "uncertain" end
+      end
+      assert.same({ a = "born 1990 and 1988", b = "born 1990 and 1988", c = "uncertain", d = "uncertain" }, why)
+   end)
+
    it("never makes two entries of one list one person", function()
       local d = base()
       -- two namesakes on ARM's list, spelled two ways; AZE spells the first one's way, the ICRC

@@ -2,6 +2,7 @@
 /* One line per C concern: PARLEY_MODULE(x) calls parley_open_x(L) from luaopen_parley_core. */
 PARLEY_MODULE(store)
 PARLEY_MODULE(sha256)
+PARLEY_MODULE(sort)
 PARLEY_MODULE(digest)
 PARLEY_MODULE(text_script)
 PARLEY_MODULE(check_fast)

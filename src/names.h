@@ -138,8 +138,26 @@ double parley_names_wdist_r(const char *a, int la, const char *b, int lb, int re
 /* The form of a word that words with different keys are compared in: the key with the initial
  * h/k it dropped put back (out holds NAMES_CMP_MAX bytes); returns its length. */
 int parley_names_cmp_form(const NameWord *w, char *out);
-/* Similarity of two words' keys in [0,1], with suffix classes taken into account. */
+/* Similarity of two words' keys in [0,1], with suffix classes taken into account. It reads
+ * a word's key, init, suffix, split, given and of its rules only NAMES_SIM_RULES (names_memo.c
+ * remembers it by these: a change that reads another field must add it there). */
 double parley_names_word_sim(const NameWord *a, const NameWord *b, unsigned *soft);
+#define NAMES_SIM_RULES (R_INITIAL | R_JINIT | R_CYRILLIC)
+
+/* names_memo.c: word_sim remembered for one call of names_link. memo_new pushes the memo (a
+ * userdata sized for that many names) and returns it; memo_word gives a word's id (0 when the
+ * memo is full: then its pairs are scored every time); memo_sim is word_sim of a and b, whose
+ * ids are ida and idb, looked up or scored and remembered (m NULL: word_sim). */
+typedef struct NamesMemo NamesMemo;
+NamesMemo *parley_names_memo_new(lua_State *L, size_t names);
+int parley_names_memo_word(NamesMemo *m, const NameWord *w);
+/* The ids of a name's words (0 for a word that is no given name or surname, or when the memo
+ * is full), for a caller that scores one name many times (names_link: once per name). */
+typedef struct NameIds {
+    int w[NAMES_MAX_WORDS];
+} NameIds;
+void parley_names_memo_ids(NamesMemo *m, const NameRec *r, NameIds *out);
+double parley_names_memo_sim(NamesMemo *m, const NameWord *a, int ida, const NameWord *b, int idb, unsigned *soft);
 
 enum {
     SOFT_H_DROP = 1 << 0,  /* h dropped (Hakob/Akop) */
@@ -209,7 +227,11 @@ typedef struct MatchDetail {
 void parley_names_explain(luaL_Buffer *b, const char *ta, const NameRec *a, const char *tb,
                           const NameRec *rb, const MatchDetail *d, double score, double threshold);
 
-double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev, MatchDetail *d);
+/* The score of a and b (d: how it was reached); memo (NULL for none) remembers the word
+ * similarities across calls (names_link), ids_a and ids_b are the names' word ids in it (NULL:
+ * looked up here). */
+double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev, MatchDetail *d, NamesMemo *memo,
+                          const NameIds *ids_a, const NameIds *ids_b);
 /* A surname of another root (a vowel added or changed: Minasyan/Manasyan, Khachatryan/
  * Khachaturyan; built on another known given name: Nəsirov/Nəzirov) never matches on its own:
  * held just below the threshold. */

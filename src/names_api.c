@@ -152,7 +152,7 @@ static int l_match(lua_State *L)
         lua_pushfstring(L, "b: invalid UTF-8 at byte %d", (int)bad + 1);
         return 3;
     }
-    score = parley_names_score(&ra, &rb, &ev, &d);
+    score = parley_names_score(&ra, &rb, &ev, &d, NULL, NULL, NULL);
     lua_pushboolean(L, score >= threshold);
     lua_pushnumber(L, score);
     luaL_buffinit(L, &buf);

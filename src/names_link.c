@@ -49,6 +49,9 @@ typedef struct Side {
     const char **cat;
     size_t *catlen;
     const lua_Integer *group; /* self-linking: each name's group, whose names are never paired */
+    NamesMemo *memo; /* the word similarities of this call (names_memo.c), or NULL */
+    NameIds *ids;    /* with memo: each name's word ids in it, once has_ids[i] says so */
+    unsigned char *has_ids;
 } Side;
 
 typedef struct Entry {
@@ -233,10 +236,32 @@ static int cmp_cand(const void *x, const void *y)
     return a->j - b->j;
 }
 
-/* First entry with hash h in the sorted array, or n. */
+/* First entry with hash h in the sorted array, or n. The hashes are near uniform over 64
+ * bits, so a guess from h's place between the ends of the range lands close (a few probes in
+ * millions of keys, where bisection makes twenty, each a cache miss); a few guesses, then
+ * bisection, which the guesses only narrow: the answer is the same. */
 static size_t lower_bound(const Entry *e, size_t n, uint64_t h)
 {
     size_t lo = 0, hi = n;
+    int guesses;
+    for (guesses = 0; guesses < 4 && hi - lo > 32; guesses++) {
+        uint64_t a = e[lo].hash, b = e[hi - 1].hash;
+        size_t mid;
+        if (h <= a)
+            return lo; /* e[lo - 1] < h: lo is the first */
+        if (h > b)
+            return hi;
+        /* a < h <= b: lo < mid <= hi - 1 */
+        mid = lo + (size_t)((double)(h - a) / (double)(b - a) * (double)(hi - 1 - lo));
+        if (mid <= lo)
+            mid = lo + 1;
+        if (mid > hi - 1)
+            mid = hi - 1;
+        if (e[mid].hash < h)
+            lo = mid + 1;
+        else
+            hi = mid; /* e[mid] >= h: the first is at mid or before */
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (e[mid].hash < h)
@@ -298,6 +323,16 @@ static void read_side(lua_State *L, int names, int born, int cat, Side *s)
     }
 }
 
+/* The word ids of name i of side s (rec: its unpacked form), interned the first time. */
+static const NameIds *ids_of(const Side *s, int i, const NameRec *rec)
+{
+    if (!s->has_ids[i]) {
+        parley_names_memo_ids(s->memo, rec, &s->ids[i]);
+        s->has_ids[i] = 1;
+    }
+    return &s->ids[i];
+}
+
 static double score_pair(const Side *l, int i, const NameRec *ra, const Side *r, int j,
                          const NameRec *rb, int *initial)
 {
@@ -315,7 +350,10 @@ static double score_pair(const Side *l, int i, const NameRec *ra, const Side *r,
         ev.cat_b = r->cat[j];
         ev.cat_lb = r->catlen[j];
     }
-    parley_names_score(ra, rb, &ev, &d);
+    if (l->memo)
+        parley_names_score(ra, rb, &ev, &d, l->memo, ids_of(l, i, ra), ids_of(r, j, rb));
+    else
+        parley_names_score(ra, rb, &ev, &d, NULL, NULL, NULL);
     *initial = d.initial;
     /* ranked before the clamp to 1: two namesakes whose names both score 1 still differ by
      * their years of birth; the score reported is clamped (push_pair) */
@@ -361,6 +399,44 @@ static void push_pair(lua_State *L, int t, lua_Integer k, const Cand *c)
     lua_pushnumber(L, c->score > 1 ? 1 : c->score);
     lua_setfield(L, -2, "score");
     lua_rawseti(L, t, k);
+}
+
+enum { PAIR = 1, UNCERTAIN = 2 };
+
+/* The flat result: three arrays, the left and right positions and the scores of the pairs,
+ * then of the uncertain pairs, each in the order of all; how many are pairs; compared. */
+static int push_flat(lua_State *L, const Cand *all, const unsigned char *part, size_t ncand,
+                     lua_Integer compared)
+{
+    size_t k, n = 0;
+    lua_Integer at = 0, npairs = 0;
+    int which;
+    for (k = 0; k < ncand; k++)
+        if (part[k])
+            n++;
+    if (n > INT_MAX)
+        luaL_error(L, "names.link: too many pairs");
+    lua_createtable(L, (int)n, 0);
+    lua_createtable(L, (int)n, 0);
+    lua_createtable(L, (int)n, 0);
+    for (which = PAIR; which <= UNCERTAIN; which++)
+        for (k = 0; k < ncand; k++) {
+            const Cand *c = &all[k];
+            if (part[k] != which)
+                continue;
+            at++;
+            if (which == PAIR)
+                npairs++;
+            lua_pushinteger(L, c->i + 1);
+            lua_rawseti(L, -4, at);
+            lua_pushinteger(L, c->j + 1);
+            lua_rawseti(L, -3, at);
+            lua_pushnumber(L, c->score > 1 ? 1 : c->score);
+            lua_rawseti(L, -2, at);
+        }
+    lua_pushinteger(L, npairs);
+    lua_pushinteger(L, compared);
+    return 5;
 }
 
 /* Adds n units of work; charges them to the sandbox (if any) every CHARGE_EVERY. */
@@ -502,9 +578,15 @@ static const lua_Integer *read_groups(lua_State *L, int arg, int n)
 }
 
 /* names_link(packed_left, packed_right, born_left, born_right, cat_left, cat_right,
- *            threshold, review, exhaustive [, block_cap [, groups [, right_groups]]])
+ *            threshold, review, exhaustive [, block_cap [, groups [, right_groups [, no_memo [, flat]]]]])
  *   -> pairs, uncertain, compared
- * block_cap (default BLOCK_CAP) is there for bench/names_block_cap.lua to measure the cap.
+ *   or, flat: left, right, score, npairs, compared
+ * block_cap (default BLOCK_CAP) is there for bench/names_block_cap.lua to measure the cap, and
+ * no_memo (true: every word pair scored every time, as before names_memo.c) for
+ * spec/names_memo_spec.lua to show that the memo changes nothing. flat (true) gives the pairs
+ * and the uncertain pairs as three arrays instead of a table each: left positions, right
+ * positions and scores, the pairs first (npairs of them), then the uncertain ones, each in the
+ * order of the two lists: what the resolution of people reads, without a table per pair.
  * groups gives each left name's group, right_groups each right name's (without it, the same
  * list is on both sides: one call links every name with every other): names of one group are
  * never paired, and every candidate pair is returned, not only the best one-to-one pairs (the
@@ -520,17 +602,33 @@ int parley_names_link(lua_State *L)
     Entry *multi = NULL, *solo = NULL; /* right keys: any left consults; single-word left only */
     size_t nmulti = 0, nsolo = 0, ncand = 0, k, nl, nr;
     int *stamp, i, j;
-    unsigned char *used_l, *used_r, *many_l, *many_r;
+    unsigned char *used_l, *used_r, *many_l, *many_r, *part;
+    int flat = lua_toboolean(L, 14);
     Cand *cand, *all, *mirror;
     lua_Integer compared = 0, npairs = 0, nunc = 0;
     NameRec ra, rb;
     Key keys[MAX_KEYS];
     luaL_argcheck(L, block_cap >= 1, 10, "block_cap must be at least 1");
     cap = (size_t)block_cap;
-    lua_settop(L, 12);
+    lua_settop(L, 14);
     read_side(L, 1, 3, 5, &l);
     read_side(L, 2, 4, 6, &r);
     l.group = r.group = NULL;
+    /* the memo changes no score (the spec links with and without it: arg 13 true, none) */
+    l.memo = r.memo = lua_toboolean(L, 13) ? NULL : parley_names_memo_new(L, (size_t)l.n + (size_t)r.n);
+    l.ids = r.ids = NULL;
+    l.has_ids = r.has_ids = NULL;
+    if (l.memo) {
+        /* a list linked with itself (one table on both sides) has one set of ids */
+        int same = lua_rawequal(L, 1, 2);
+        l.ids = (NameIds *)udata(L, (size_t)l.n, sizeof *l.ids);
+        l.has_ids = (unsigned char *)udata(L, (size_t)l.n, 1);
+        memset(l.has_ids, 0, (size_t)l.n);
+        r.ids = same ? l.ids : (NameIds *)udata(L, (size_t)r.n, sizeof *r.ids);
+        r.has_ids = same ? l.has_ids : (unsigned char *)udata(L, (size_t)r.n, 1);
+        if (!same)
+            memset(r.has_ids, 0, (size_t)r.n);
+    }
     if (lua_istable(L, 11)) {
         luaL_argcheck(L, luaL_len(L, 11) == l.n, 11, "groups: one per left name");
         if (lua_isnoneornil(L, 12))
@@ -629,28 +727,32 @@ int parley_names_link(lua_State *L)
             many_l[all[k].i] = (unsigned char)(many_l[all[k].i] < 2 ? many_l[all[k].i] + 1 : 2);
             many_r[all[k].j] = (unsigned char)(many_r[all[k].j] < 2 ? many_r[all[k].j] + 1 : 2);
         }
-    lua_newtable(L); /* pairs */
-    lua_newtable(L); /* uncertain */
-    if (l.group) { /* self-linking: every candidate, each name's best KEEP */
-        for (k = 0; k < ncand; k++) {
-            const Cand *c = &all[k];
-            if (c->score >= threshold)
-                push_pair(L, lua_gettop(L) - 1, ++npairs, c);
-            else
-                push_pair(L, lua_gettop(L), ++nunc, c);
-        }
-        lua_pushinteger(L, compared);
-        return 3;
-    }
+    /* each candidate's part: PAIR, UNCERTAIN or none (0) */
+    part = (unsigned char *)udata(L, ncand, 1);
     for (k = 0; k < ncand; k++) {
         const Cand *c = &all[k];
+        if (l.group) { /* self-linking: every candidate, each name's best KEEP */
+            part[k] = c->score >= threshold ? PAIR : UNCERTAIN;
+            continue;
+        }
+        part[k] = 0;
         if (used_l[c->i] || used_r[c->j])
             continue;
         used_l[c->i] = used_r[c->j] = 1;
         if (c->score >= threshold && !(c->initial && (many_l[c->i] > 1 || many_r[c->j] > 1)))
-            push_pair(L, lua_gettop(L) - 1, ++npairs, c);
+            part[k] = PAIR;
         else
-            push_pair(L, lua_gettop(L), ++nunc, c);
+            part[k] = UNCERTAIN;
+    }
+    if (flat)
+        return push_flat(L, all, part, ncand, compared);
+    lua_newtable(L); /* pairs */
+    lua_newtable(L); /* uncertain */
+    for (k = 0; k < ncand; k++) {
+        if (part[k] == PAIR)
+            push_pair(L, lua_gettop(L) - 1, ++npairs, &all[k]);
+        else if (part[k] == UNCERTAIN)
+            push_pair(L, lua_gettop(L), ++nunc, &all[k]);
     }
     lua_pushinteger(L, compared);
     return 3;

@@ -152,9 +152,11 @@ static double evidence(const Evidence *ev, MatchDetail *d, int root)
     return adj;
 }
 
-double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev, MatchDetail *d)
+double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev, MatchDetail *d, NamesMemo *memo,
+                          const NameIds *ids_a, const NameIds *ids_b)
 {
     int ia[MAX_MAIN], ib[MAX_MAIN], na, nb, i, j, swap, pa, pb;
+    int ida[MAX_MAIN], idb[MAX_MAIN]; /* the words' ids in memo: each word interned once */
     Assign as;
     double base, score;
     NameWord wa, wb;
@@ -164,14 +166,19 @@ double parley_names_score(const NameRec *a, const NameRec *b, const Evidence *ev
     nb = main_words(b, ib);
     if (na == 0 || nb == 0)
         return 0;
+    for (i = 0; i < na; i++)
+        ida[i] = !memo ? 0 : ids_a ? ids_a->w[ia[i]] : parley_names_memo_word(memo, &a->w[ia[i]]);
+    for (j = 0; j < nb; j++)
+        idb[j] = !memo ? 0 : ids_b ? ids_b->w[ib[j]] : parley_names_memo_word(memo, &b->w[ib[j]]);
     swap = na > nb;
     as.n = swap ? nb : na;
     as.m = swap ? na : nb;
     for (i = 0; i < as.n; i++)
         for (j = 0; j < as.m; j++) {
-            const NameWord *x = &a->w[swap ? ia[j] : ia[i]], *y = &b->w[swap ? ib[i] : ib[j]];
+            int xa = swap ? j : i, yb = swap ? i : j;
+            const NameWord *x = &a->w[ia[xa]], *y = &b->w[ib[yb]];
             unsigned soft = 0;
-            as.sim[i][j] = parley_names_word_sim(x, y, &soft);
+            as.sim[i][j] = parley_names_memo_sim(memo, x, ida[xa], y, idb[yb], &soft);
             as.soft[i][j] = soft;
             /* a hair for the pairing the roles agree on, so that ties follow the parse */
             as.s[i][j] = as.sim[i][j] + (x->role == y->role ? 1e-6 : 0);

@@ -15,6 +15,9 @@ local core = require "parley.core"
 local json = require "parley.json"
 
 local kernels = core.names
+-- integers sorted in C; a rule's parley.core (the sandbox's allow-list) has no sort_integers,
+-- and table.sort sorts them the same, only slower
+local sort_integers = core.sort_integers or table.sort
 
 local people = {}
 
@@ -34,10 +37,49 @@ end
 -- A person id the store made for an entry that gave none (LIST#N): not a person record.
 local function generated(person) return person == nil or person:find("#", 1, true) ~= nil end
 
+-- The period of a date as the record readers give it (X_period: the date codec's columns), else
+-- what dates.parse gives for its text (nil for none).
+local function period_of(text, precision, first, last)
+   if text == nil then return nil end
+   return { text = text, precision = precision, first = first, last = last }
+end
+
+-- An entry's birth year from its columns as the born codec reads them (the text, else the year).
+local function born_of(born, born_year)
+   local b = born
+   if b == nil then b = born_year end
+   return year_of(b)
+end
+
+-- An entry's person: the id it gives (person_given), unless the store made it (LIST#N).
+local function given_person(person, given)
+   if given == 1 and not generated(person) then return person end
+   return nil
+end
+
+-- (person records from their names: most persons of a store are those lists name, without
+-- names of their own, and a record without names is no entry)
+local SELECT_PERSONS = "SELECT n.person AS id, p.born, p.born_year, p.category, p.father_name, p.listed_only, " ..
+   "n.name FROM person_names n JOIN persons p ON p.id = n.person ORDER BY n.person, n.position"
+local SELECT_LISTED = "SELECT l.id, l.claimant, l.holder, l.about, l.subject, l.as_of, l.as_of_precision, " ..
+   "l.as_of_start, l.as_of_end, e.name, e.born, e.born_year, e.category, e.father_name, e.person, e.person_given " ..
+   "FROM lists l JOIN entries e ON e.list = l.id ORDER BY l.as_of_start, l.id, e.position"
+-- (through the index of entries by transfer: the planner, without statistics, would build an
+-- index of its own on every read)
+local SELECT_MOVED = "SELECT x.id, x.date, x.date_precision, x.date_start, x.date_end, t.id AS transfer, " ..
+   "t.from_party, t.to_party, t.detainees, t.remains, e.id AS entry, e.cargo, e.name, e.born, e.born_year, " ..
+   "e.category, e.father_name, e.person, e.person_given FROM exchanges x JOIN transfers t ON t.exchange = x.id " ..
+   "LEFT JOIN entries e INDEXED BY entries_transfer ON e.transfer = t.id " ..
+   "ORDER BY x.date_start, x.id, t.position, e.cargo, e.position"
+
 -- Every entry of the store: {id, kind = "person"|"list"|"transfer", group, names = {...},
 -- born, category, father_name, person (a person record's id, when the entry gives one), date
 -- (its period), and what it is in (list, exchange, transfer, cargo, claimant, holder, subject,
--- from, to)}, in a deterministic order.
+-- from, to)}, in a deterministic order. Read with three joins, not the record readers
+-- (parley.records: a query per list, exchange and transfer, and every field of each record
+-- decoded), which were most of the time of reading a stored resolution again; the entries
+-- are those the readers give (person records in id order, then lists by date and id, then
+-- exchanges by date and id, each in position order), field for field.
 local function gather(db)
    local entries, groups = {}, {}
    local function group_of(id, date)
@@ -55,41 +97,55 @@ local function gather(db)
       g.entries[#g.entries + 1] = e
       e.group = gid
    end
-   for p in records.person_records(db) do
-      if not p.listed_only then
-         local ns = {}
-         for _, n in ipairs(p.names or {}) do ns[#ns + 1] = type(n) == "table" and n.name or n end
-         if #ns > 0 then
-            -- each person record is its own group: its names are one person, and two person
-            -- records may still be found to be one person
-            add({ id = p.id, kind = "person", names = ns, born = year_of(p.born), category = p.category,
-               father_name = p.father_name, person = p.id }, "person:" .. p.id, nil)
-         end
+   -- person records (not those only a list or transfer names): each with its names in order
+   local rec, ns
+   local function flush()
+      -- each person record is its own group: its names are one person, and two person
+      -- records may still be found to be one person
+      if rec and #ns > 0 then
+         add({ id = rec.id, kind = "person", names = ns, born = born_of(rec.born, rec.born_year),
+            category = rec.category, father_name = rec.father_name, person = rec.id }, "person:" .. rec.id, nil)
       end
    end
-   for l in records.lists(db) do
-      for i, e in ipairs(l.persons or {}) do
-         local name = e.name
-         add({ id = l.id .. "#" .. i, kind = "list", names = { name }, written = name, born = year_of(e.born),
-            category = e.category, father_name = e.father_name,
-            person = not generated(e.person) and e.person or nil, list = l.id, claimant = l.claimant,
-            holder = l.holder, about = l.about, subject = l.subject, date = l.as_of_period or dates.parse(l.as_of),
-            date_text = l.as_of }, l.id, l.as_of_period)
+   for r in db:query(SELECT_PERSONS) do
+      if not rec or rec.id ~= r.id then
+         flush()
+         rec, ns = r, {}
       end
+      if r.listed_only ~= 1 and r.name ~= nil then ns[#ns + 1] = r.name end
    end
-   for x in records.exchanges(db) do
-      for t, tr in ipairs(x.transfers or {}) do
-         for _, cargo in ipairs({ "detainees", "remains" }) do
-            local load = tr[cargo]
-            for i, e in ipairs(type(load) == "table" and load.persons or {}) do
-               add({ id = string.format("%s/transfers[%d].%s#%d", x.id, t, cargo, i), kind = "transfer",
-                  names = { e.name }, written = e.name, born = year_of(e.born), category = e.category,
-                  father_name = e.father_name, person = not generated(e.person) and e.person or nil,
-                  exchange = x.id, transfer = t, cargo = cargo, from = tr.from, to = tr.to,
-                  date = x.date_period or dates.parse(x.date), date_text = x.date }, "exchange:" .. x.id,
-                  x.date_period)
-            end
-         end
+   flush()
+   -- entries of lists, numbered in each list from 1
+   local list, period, i = nil, nil, 0
+   for r in db:query(SELECT_LISTED) do
+      if r.id ~= list then
+         list, i = r.id, 0
+         period = period_of(r.as_of, r.as_of_precision, r.as_of_start, r.as_of_end)
+      end
+      i = i + 1
+      local name = r.name
+      add({ id = list .. "#" .. i, kind = "list", names = { name }, written = name, born = born_of(r.born, r.born_year),
+         category = r.category, father_name = r.father_name, person = given_person(r.person, r.person_given),
+         list = list, claimant = r.claimant, holder = r.holder, about = r.about, subject = r.subject,
+         date = period or dates.parse(r.as_of), date_text = r.as_of }, list, period)
+   end
+   -- entries of transfers: transfers numbered in each exchange, a cargo's entries in each
+   -- transfer (detainees, then remains, each read only when the transfer gives its count)
+   local x, transfer, t, cargo = nil, nil, 0, nil
+   for r in db:query(SELECT_MOVED) do
+      if r.id ~= x then
+         x, transfer, t = r.id, nil, 0
+         period = period_of(r.date, r.date_precision, r.date_start, r.date_end)
+      end
+      if r.transfer ~= transfer then transfer, t, cargo = r.transfer, t + 1, nil end
+      if r.entry ~= nil and r[r.cargo] ~= nil then
+         if r.cargo ~= cargo then cargo, i = r.cargo, 0 end
+         i = i + 1
+         add({ id = string.format("%s/transfers[%d].%s#%d", x, t, cargo, i), kind = "transfer",
+            names = { r.name }, written = r.name, born = born_of(r.born, r.born_year), category = r.category,
+            father_name = r.father_name, person = given_person(r.person, r.person_given),
+            exchange = x, transfer = t, cargo = cargo, from = r.from_party, to = r.to_party,
+            date = period or dates.parse(r.date), date_text = r.date }, "exchange:" .. x, period)
       end
    end
    -- groups in date order (undated person records first), then by id: a deterministic order of
@@ -106,41 +162,93 @@ people.birth_year = year_of
 
 ---------------------------------------------------------------------------- clusters
 
--- The evidence an entry carries about who it is, besides its name: its birth year and its
--- father's name (a patronymic written in the name, or father_name), as keys.
-local function attributes(e)
-   local fathers = {}
-   local function add_father(s)
-      if type(s) ~= "string" or s == "" then return end
-      local ok, k = pcall(names.key, s)
-      if ok and k ~= "" then fathers[#fathers + 1] = k end
-   end
-   for _, n in ipairs(e.names) do
-      local ok, parsed = pcall(names.parse, n or "")
-      if ok and parsed.patronymic then
-         -- the father's given name: the patronymic without its suffix
-         for _, w in ipairs(parsed.words or {}) do
-            if w.role == "patronymic" then add_father((w.key or ""):gsub("ovic$", ""):gsub("evic$", "")) end
+-- The fathers' names (keys) a name gives in its patronymic, in the order written. Memoised by
+-- the resolution (names repeat: a person is on many lists).
+local function fathers_in(n)
+   local out = {}
+   local ok, parsed = pcall(names.parse, n or "")
+   if ok and parsed.patronymic then
+      -- the father's given name: the patronymic without its suffix
+      for _, w in ipairs(parsed.words or {}) do
+         if w.role == "patronymic" then
+            local f = (w.key or ""):gsub("ovic$", ""):gsub("evic$", "")
+            if f ~= "" then
+               local ok_key, k = pcall(names.key, f)
+               if ok_key and k ~= "" then out[#out + 1] = k end
+            end
          end
       end
    end
-   if e.father_name then add_father(e.father_name) end
-   return { born = e.born and { e.born } or {}, fathers = fathers }
+   return out
+end
+
+-- The key of a father_name, or nil.
+local function father_key(s)
+   if type(s) ~= "string" or s == "" then return nil end
+   local ok, k = pcall(names.key, s)
+   if ok and k ~= "" then return k end
+end
+
+-- Appends to list the values of from it lacks: each value once, in the order first met, which
+-- is all attributes_differ needs (its answer, and the reason it gives, depend only on the first
+-- pair that differs, and a repeated value comes later). The lists are short (the distinct
+-- years, or fathers, of one person): a scan is cheaper than a set per entry.
+local function add_new(list, from)
+   for _, v in ipairs(from) do
+      local found = false
+      for i = 1, #list do
+         if list[i] == v then
+            found = true
+            break
+         end
+      end
+      if not found then list[#list + 1] = v end
+   end
+end
+
+-- The fathers' names an entry gives, as keys, each once (a patronymic written in a name, or
+-- father_name), or nil for none. memo: name -> fathers_in(name).
+local function fathers_of(e, memo)
+   local fathers
+   for _, n in ipairs(e.names) do
+      local fs = memo[n]
+      if not fs then
+         fs = fathers_in(n)
+         memo[n] = fs
+      end
+      if #fs > 0 then
+         fathers = fathers or {}
+         add_new(fathers, fs)
+      end
+   end
+   if e.father_name then
+      local k = father_key(e.father_name)
+      if k then
+         fathers = fathers or {}
+         add_new(fathers, { k })
+      end
+   end
+   return fathers
 end
 
 -- Whether two clusters' evidence says they are different people: birth years more than a year
--- apart, or fathers' names that are clearly different. A chain of good name matches between
--- namesakes (Levon Movsisyan, son of Vahan, and Levon Movsisyan, son of Gagik, each also listed
--- without a patronymic) must not make them one person.
-local function attributes_differ(a, b)
-   for _, x in ipairs(a.born) do
-      for _, y in ipairs(b.born) do
-         if math.abs(x - y) > 1 then return "born " .. x .. " and " .. y end
+-- apart, or fathers' names that are clearly different (born_a, fathers_a: the years and the
+-- fathers' keys of one, nil for none). A chain of good name matches between namesakes (Levon
+-- Movsisyan, son of Vahan, and Levon Movsisyan, son of Gagik, each also listed without a
+-- patronymic) must not make them one person.
+local function attributes_differ(born_a, fathers_a, born_b, fathers_b)
+   if born_a and born_b then
+      for _, x in ipairs(born_a) do
+         for _, y in ipairs(born_b) do
+            if math.abs(x - y) > 1 then return "born " .. x .. " and " .. y end
+         end
       end
    end
-   for _, x in ipairs(a.fathers) do
-      for _, y in ipairs(b.fathers) do
-         if x ~= y and names.jaro_winkler(x, y) < 0.85 then return "fathers' names differ" end
+   if fathers_a and fathers_b then
+      for _, x in ipairs(fathers_a) do
+         for _, y in ipairs(fathers_b) do
+            if x ~= y and names.jaro_winkler(x, y) < 0.85 then return "fathers' names differ" end
+         end
       end
    end
    return false
@@ -148,15 +256,20 @@ end
 
 -- Union-find over entries, each cluster knowing its groups (to keep two entries of one list
 -- apart), its members (to honour decisions that separate) and its evidence (birth years,
--- fathers' names).
+-- fathers' names: a list for a cluster that has some, each value once). Its functions take
+-- roots (find's), so that a link costs two finds.
 local function new_clusters(entries)
-   local parent, members, groups, attrs, record_of = {}, {}, {}, {}, {}
+   local parent, members, groups, ngroups, born, fathers, record_of = {}, {}, {}, {}, {}, {}, {}
+   local memo, held_by = {}, {}
    for _, e in ipairs(entries) do
-      parent[e.id] = e.id
-      members[e.id] = { e.id }
-      groups[e.id] = { [e.group] = 1 }
-      attrs[e.id] = attributes(e)
-      record_of[e.id] = e.kind == "person" and e.id or nil
+      local id = e.id
+      parent[id] = id
+      members[id] = { id }
+      groups[id] = { [e.group] = 1 }
+      ngroups[id] = 1
+      born[id] = e.born and { e.born } or nil
+      fathers[id] = fathers_of(e, memo)
+      record_of[id] = e.kind == "person" and id or nil
    end
    local c = {}
    function c.find(x)
@@ -166,51 +279,80 @@ local function new_clusters(entries)
       end
       return x
    end
-   -- whether joining the clusters of a and b would put two entries of one group, or two
-   -- entries a decision keeps apart, in one person
-   function c.conflict(a, b, apart)
-      local ra, rb = c.find(a), c.find(b)
+   -- whether joining the clusters of roots ra and rb would put two entries of one group, or
+   -- two entries a decision keeps apart, in one person
+   function c.conflict(ra, rb, apart)
       if ra == rb then return false end
       -- the smallest group both have: the first pairs() met depended on the process's string
       -- hashes, so the same store gave another reason (and other findings' details) run to run
+      -- (the smaller cluster's groups looked up in the other's: the same groups both have)
       local shared
-      for g in pairs(groups[ra]) do
-         if groups[rb][g] and (not shared or g < shared) then shared = g end
+      local ga, gb = groups[ra], groups[rb]
+      if ngroups[ra] > ngroups[rb] then ga, gb = gb, ga end
+      for g in pairs(ga) do
+         if gb[g] and (not shared or g < shared) then shared = g end
       end
-      if shared then return "both in " .. shared:gsub("^exchange:", "exchange "):gsub("^person:", "person ") end
+      if shared then
+         -- (most links held apart are: the reason of each group written once)
+         local why = held_by[shared]
+         if not why then
+            why = "both in " .. shared:gsub("^exchange:", "exchange "):gsub("^person:", "person ")
+            held_by[shared] = why
+         end
+         return why
+      end
       -- two person records are two persons: the dataset says so by giving each its own
       if record_of[ra] and record_of[rb] then
          return "two person records, " .. record_of[ra] .. " and " .. record_of[rb]
       end
-      local differ = attributes_differ(attrs[ra], attrs[rb])
+      local differ = attributes_differ(born[ra], fathers[ra], born[rb], fathers[rb])
       if differ then return differ end
+      -- (no decision keeps anyone apart: nothing to look for)
+      if next(apart) == nil then return false end
       local small, big = members[ra], members[rb]
       if #small > #big then small, big = big, small end
-      local in_big = {}
-      for _, m in ipairs(big) do in_big[m] = true end
+      local in_big
       for _, m in ipairs(small) do
          -- (the first by id of those a decision keeps m apart from, as above)
          local first
-         for other in pairs(apart[m] or {}) do
-            if in_big[other] and (not first or other < first) then first = other end
+         local of_m = apart[m]
+         if of_m then
+            if not in_big then
+               in_big = {}
+               for _, x in ipairs(big) do in_big[x] = true end
+            end
+            for other in pairs(of_m) do
+               if in_big[other] and (not first or other < first) then first = other end
+            end
          end
          if first then return "a decision says " .. m .. " and " .. first .. " are different people" end
       end
       return false
    end
-   function c.union(a, b)
-      local ra, rb = c.find(a), c.find(b)
+   -- the evidence of roots ra and rb together, in ra's (rb's lists are free to take: rb is
+   -- no root after the union)
+   local function merge(of, ra, rb)
+      local into, from = of[ra], of[rb]
+      if not from then return end
+      if into then add_new(into, from) else of[ra] = from end
+   end
+   function c.union(ra, rb)
       if ra == rb then return end
       if #members[ra] < #members[rb] then ra, rb = rb, ra end
       parent[rb] = ra
-      for _, m in ipairs(members[rb]) do members[ra][#members[ra] + 1] = m end
-      for g, n in pairs(groups[rb]) do groups[ra][g] = (groups[ra][g] or 0) + n end
-      for _, key in ipairs({ "born", "fathers" }) do
-         local into = attrs[ra][key]
-         for _, v in ipairs(attrs[rb][key]) do into[#into + 1] = v end
+      local into = members[ra]
+      for _, m in ipairs(members[rb]) do into[#into + 1] = m end
+      local gs, n = groups[ra], ngroups[ra]
+      for g, k in pairs(groups[rb]) do
+         local had = gs[g]
+         if not had then n = n + 1 end
+         gs[g] = (had or 0) + k
       end
+      ngroups[ra] = n
+      merge(born, ra, rb)
+      merge(fathers, ra, rb)
       record_of[ra] = record_of[ra] or record_of[rb]
-      members[rb], groups[rb], attrs[rb], record_of[rb] = nil, nil, nil, nil
+      members[rb], groups[rb], ngroups[rb], born[rb], fathers[rb], record_of[rb] = nil, nil, nil, nil, nil, nil
    end
    function c.members(root) return members[root] end
    return c
@@ -223,11 +365,18 @@ local function packed_names(groups, only)
    local packed, born, cat, owner, group_of = {}, {}, {}, {}, {}
    local left = {}
    local empty = kernels.pack("")
+   -- each distinct name packed once (a person is on many lists, spelled alike)
+   local pack_of = {}
    for gi, g in ipairs(groups) do
       for _, e in ipairs(g.entries) do
          for _, n in ipairs(e.names) do
             local k = #packed + 1
-            packed[k] = (type(n) == "string" and kernels.pack(n)) or empty
+            local p = pack_of[n]
+            if p == nil then
+               p = (type(n) == "string" and kernels.pack(n)) or empty
+               pack_of[n] = p
+            end
+            packed[k] = p
             born[k], cat[k], owner[k] = e.born, type(e.category) == "string" and e.category or nil, e
             group_of[k] = gi
             if only == nil or only[e.id] then left[#left + 1] = k end
@@ -258,24 +407,25 @@ end
 -- exchange, a person record), each name keeping its best candidates. only (a set of entry
 -- ids, or nil for all): link only those entries' names, with every name of the store (an
 -- incremental resolution's new entries). Also returns the work: names linked, pairs scored.
-local function candidate_links(groups, threshold, review, only, exhaustive)
+local function candidate_links(groups, threshold, review, rank, only, exhaustive)
    -- no entry to link (a stored resolution read again): nothing to pack
    if only ~= nil and next(only) == nil then return {}, { linked = 0, compared = 0 } end
    local packed, born, cat, owner, group_of, left = packed_names(groups, only)
    local links, work = {}, { linked = #left, compared = 0 }
    if #left == 0 or #packed < 2 then return links, work end
-   local pairs_, uncertain, compared
+   -- (flat: the pairs, then the uncertain pairs, as arrays of left and right positions and
+   -- scores, without a table per pair)
+   local lefts, rights, scores, _, compared
+   local left_owner = owner
    if only == nil then
-      pairs_, uncertain, compared = kernels.link(packed, packed, born, born, cat, cat, threshold, review,
-         exhaustive == true, nil, group_of)
+      lefts, rights, scores, _, compared = kernels.link(packed, packed, born, born, cat, cat, threshold, review,
+         exhaustive == true, nil, group_of, nil, false, true)
    else
       local lp, lb, lc, lg, lo = subset(left, packed, born, cat, group_of, owner)
-      pairs_, uncertain, compared = kernels.link(lp, packed, lb, born, lc, cat, threshold, review, false, nil, lg,
-         group_of)
+      lefts, rights, scores, _, compared = kernels.link(lp, packed, lb, born, lc, cat, threshold, review, false, nil,
+         lg, group_of, false, true)
       -- the kernel's left positions are those of the subset
-      for _, list in ipairs({ pairs_, uncertain }) do
-         for _, p in ipairs(list) do p.left_owner = lo[p.left] end
-      end
+      left_owner = lo
    end
    work.compared = compared
    -- each pair once, by the positions of its two entries' first names (numbers: cheaper keys
@@ -283,20 +433,19 @@ local function candidate_links(groups, threshold, review, only, exhaustive)
    local first_of, seen = {}, {}
    for k = #owner, 1, -1 do first_of[owner[k]] = k end
    local n = #owner + 1
-   for _, list in ipairs({ pairs_, uncertain }) do
-      for _, p in ipairs(list) do
-         local x, y = p.left_owner or owner[p.left], owner[p.right]
-         if x ~= y then
-            if y.id < x.id then x, y = y, x end
-            local key = first_of[x] * n + first_of[y]
-            local l = seen[key]
-            if not l then
-               l = { a = x.id, b = y.id, score = p.score }
-               seen[key] = l
-               links[#links + 1] = l
-            elseif p.score > l.score then
-               l.score = p.score
-            end
+   for k = 1, #lefts do
+      local x, y = left_owner[lefts[k]], owner[rights[k]]
+      if x ~= y then
+         if rank[y.id] < rank[x.id] then x, y = y, x end -- (as y.id < x.id)
+         local key = first_of[x] * n + first_of[y]
+         local l = seen[key]
+         local score = scores[k]
+         if not l then
+            l = { a = x.id, b = y.id, score = score }
+            seen[key] = l
+            links[#links + 1] = l
+         elseif score > l.score then
+            l.score = score
          end
       end
    end
@@ -377,8 +526,11 @@ end
 
 -- Pairs {a, b, score} by score, highest first, then by a and b: sorted score by score, each
 -- score's pairs by the text a \0 b (many pairs share a score: comparing their keys in C, not
--- in a Lua comparator, is what makes this fast).
-local function strongest_first(list)
+-- in a Lua comparator, is what makes this fast). The key a \0 b compares as a, then b (ids
+-- hold no \0), so each id's rank among the ids of shared scores (one sort of the ids) makes
+-- an integer key of a pair that sorts the same: no string per pair, no string comparison (and
+-- integers sorted in C, sort_integers). rank (optional): every id's rank already, below n.
+local function strongest_first(list, rank, n)
    local by_score, scores = {}, {}
    for _, l in ipairs(list) do
       local b = by_score[l.score]
@@ -390,6 +542,30 @@ local function strongest_first(list)
       b[#b + 1] = l
    end
    table.sort(scores, function(x, y) return x > y end)
+   if not rank then
+      -- the ranks of the ids of the pairs that share a score
+      local ids = {}
+      rank = {}
+      for _, score in ipairs(scores) do
+         local b = by_score[score]
+         if #b > 1 then
+            for _, l in ipairs(b) do
+               local a, z = l.a, l.b
+               if not rank[a] then
+                  rank[a] = true
+                  ids[#ids + 1] = a
+               end
+               if not rank[z] then
+                  rank[z] = true
+                  ids[#ids + 1] = z
+               end
+            end
+         end
+      end
+      table.sort(ids)
+      for i, id in ipairs(ids) do rank[id] = i end
+      n = #ids + 1
+   end
    local out = {}
    for _, score in ipairs(scores) do
       local b = by_score[score]
@@ -398,10 +574,11 @@ local function strongest_first(list)
       else
          local keys, of = {}, {}
          for i, l in ipairs(b) do
-            keys[i] = l.a .. "\0" .. l.b
-            of[keys[i]] = l
+            local k = rank[l.a] * n + rank[l.b]
+            keys[i] = k
+            of[k] = l
          end
-         table.sort(keys)
+         sort_integers(keys)
          for _, k in ipairs(keys) do out[#out + 1] = of[k] end
       end
    end
@@ -411,33 +588,40 @@ end
 -- Clusters the entries of set (entry id -> true) with the links among them, strongest first,
 -- under the constraints (a link that would break one is held apart, its reason on the link).
 -- Returns the people of the set.
-local function settle(entries, set, by_id, links, dec, threshold)
+local function settle(entries, set, by_id, links, dec, threshold, rank, nrank)
    local members = {}
    for _, e in ipairs(entries) do
       if set[e.id] then members[#members + 1] = e end
    end
    local clusters = new_clusters(members)
    -- what the data says outright: an entry naming a person record is that person
+   local find, union = clusters.find, clusters.union
    for _, e in ipairs(members) do
-      if e.kind ~= "person" and e.person and set[e.person] then clusters.union(e.id, e.person) end
+      if e.kind ~= "person" and e.person and set[e.person] then union(find(e.id), find(e.person)) end
    end
    -- reviewers' decisions: same joins (even two entries of one list), different keeps apart
    for _, j in ipairs(dec.joins) do
-      if set[j[1]] and set[j[2]] then clusters.union(j[1], j[2]) end
+      if set[j[1]] and set[j[2]] then union(find(j[1]), find(j[2])) end
    end
    -- the links that may join: at or above the threshold, not settled by a decision (those
    -- below are uncertain whatever happens, and need no order)
    local mine = {}
+   local decided = next(dec.decided) ~= nil and dec.decided -- (a pair's key only when there are decisions)
    for _, l in ipairs(links) do
       if set[l.a] then
          l.held_apart = nil
-         if l.score >= threshold and not dec.decided[pair_key(l.a, l.b)] then mine[#mine + 1] = l end
+         if l.score >= threshold and not (decided and decided[pair_key(l.a, l.b)]) then mine[#mine + 1] = l end
       end
    end
    -- strongest first, so that where constraints forbid a join the weakest link gives way
-   for _, l in ipairs(strongest_first(mine)) do
-      local why = clusters.conflict(l.a, l.b, dec.apart)
-      if why then l.held_apart = why else clusters.union(l.a, l.b) end
+   local conflict, apart = clusters.conflict, dec.apart
+   for _, l in ipairs(strongest_first(mine, rank, nrank)) do
+      local ra, rb = find(l.a), find(l.b)
+      -- (most links are within a person already: nothing to check)
+      if ra ~= rb then
+         local why = conflict(ra, rb, apart)
+         if why then l.held_apart = why else union(ra, rb) end
+      end
    end
    local out, of_root = {}, {}
    for _, e in ipairs(members) do
@@ -509,6 +693,12 @@ function people.cluster(entries, groups, decisions, opts, base)
    local by_id = {}
    for _, e in ipairs(entries) do by_id[e.id] = e end
    local dec = read_decisions(decisions, by_id)
+   -- every entry's rank in id order: pairs ordered by their entries' ids compare integers
+   local rank, ids = {}, {}
+   for i, e in ipairs(entries) do ids[i] = e.id end
+   table.sort(ids)
+   for i, id in ipairs(ids) do rank[id] = i end
+   local nrank = #ids + 1
 
    local links, work, touched
    if base then
@@ -522,7 +712,7 @@ function people.cluster(entries, groups, decisions, opts, base)
          if by_id[l.a] and by_id[l.b] then links[#links + 1] = l end
       end
       local added
-      added, work = candidate_links(groups, threshold, review, next(new) and new or {})
+      added, work = candidate_links(groups, threshold, review, rank, next(new) and new or {})
       local index = {}
       -- (no new links, nothing to look up: the base's links are kept as they are)
       for i = 1, #added > 0 and #links or 0 do index[pair_key(links[i].a, links[i].b)] = links[i] end
@@ -564,14 +754,14 @@ function people.cluster(entries, groups, decisions, opts, base)
       end
       touched = closure(entries, by_id, links, dec, seeds)
    else
-      links, work = candidate_links(groups, threshold, review, nil, opts.exhaustive)
+      links, work = candidate_links(groups, threshold, review, rank, nil, opts.exhaustive)
       touched = by_id
    end
 
    -- people: those of the touched components clustered again, the others as the base has them
    local list, by_entry, person_by_id = {}, {}, {}
    local reclustered = 0
-   for _, p in ipairs(settle(entries, touched, by_id, links, dec, threshold)) do
+   for _, p in ipairs(settle(entries, touched, by_id, links, dec, threshold, rank, nrank)) do
       list[#list + 1] = p
       reclustered = reclustered + #p.entries
    end
@@ -580,11 +770,13 @@ function people.cluster(entries, groups, decisions, opts, base)
       for _, e in ipairs(entries) do
          if not touched[e.id] then
             local pid = base.person_of[e.id]
-            if not kept[pid] then
-               kept[pid] = {}
+            local ms = kept[pid]
+            if not ms then
+               ms = {}
+               kept[pid] = ms
                order[#order + 1] = pid
             end
-            table.insert(kept[pid], e)
+            ms[#ms + 1] = e
          end
       end
       for _, pid in ipairs(order) do list[#list + 1] = new_person(kept[pid], pid) end
@@ -598,20 +790,22 @@ function people.cluster(entries, groups, decisions, opts, base)
    -- uncertain pairs: links between two people (below the threshold, or held apart), not
    -- settled by a decision (a pair's key is made only when there are decisions)
    local uncertain = {}
-   local any_decided = next(dec.decided) ~= nil
+   local decided = next(dec.decided) ~= nil and dec.decided
    for _, l in ipairs(links) do
-      local pa, pb = by_entry[l.a], by_entry[l.b]
-      if pa ~= pb and (l.score < threshold or l.held_apart) and not (any_decided and dec.decided[pair_key(l.a, l.b)])
-      then
-         uncertain[#uncertain + 1] = { a = l.a, b = l.b, person_a = pa.id, person_b = pb.id, score = l.score,
-            held_apart = l.held_apart }
-         pa.uncertain[#pa.uncertain + 1] = { entry = l.a, other = pb.id, other_entry = l.b, score = l.score,
-            held_apart = l.held_apart }
-         pb.uncertain[#pb.uncertain + 1] = { entry = l.b, other = pa.id, other_entry = l.a, score = l.score,
-            held_apart = l.held_apart }
+      local a, b = l.a, l.b
+      local pa, pb = by_entry[a], by_entry[b]
+      if pa ~= pb then
+         local score, held = l.score, l.held_apart
+         if (score < threshold or held) and not (decided and decided[pair_key(a, b)]) then
+            local ia, ib = pa.id, pb.id
+            uncertain[#uncertain + 1] = { a = a, b = b, person_a = ia, person_b = ib, score = score, held_apart = held }
+            local ua, ub = pa.uncertain, pb.uncertain
+            ua[#ua + 1] = { entry = a, other = ib, other_entry = b, score = score, held_apart = held }
+            ub[#ub + 1] = { entry = b, other = ia, other_entry = a, score = score, held_apart = held }
+         end
       end
    end
-   uncertain = strongest_first(uncertain)
+   uncertain = strongest_first(uncertain, rank, nrank)
    work.entries, work.reclustered, work.new = #entries, reclustered, #entries
    if base then
       work.new = 0
@@ -763,8 +957,9 @@ local function load_base(db, header)
    for row in db:query("SELECT entry, person FROM resolution_entries WHERE scope = ?", header.scope) do
       person_of[row.entry] = row.person
    end
+   -- (a row is a link as it is: {a, b, score, held_apart}, a table of its own)
    for row in db:query("SELECT a, b, score, held_apart FROM resolution_links WHERE scope = ?", header.scope) do
-      links[#links + 1] = { a = row.a, b = row.b, score = row.score, held_apart = row.held_apart }
+      links[#links + 1] = row
    end
    local decisions = json.decode(header.decisions)
    return { person_of = person_of, links = links, decisions = type(decisions) == "table" and decisions or {} }
@@ -774,6 +969,41 @@ local function exec(db, sql, ...)
    local n, err = db:exec(sql, ...)
    if not n then error(err, 0) end
    return n
+end
+
+-- A writer of rows into a table, ROWS_AT_ONCE rows a statement (a statement, its binding and
+-- the call per row cost more than the row: 800,000 rows at 100k claims): add(v1, ..., vn)
+-- adds a row of ncols (3 or 5) values, flush() writes what is left. into: "INSERT INTO t (c...)".
+local ROWS_AT_ONCE = 100
+local function inserter(db, into, ncols)
+   local args, nrows = {}, 0
+   local one = "(" .. string.rep("?", ncols, ", ") .. ")"
+   local full = into .. " VALUES " .. string.rep(one, ROWS_AT_ONCE, ", ")
+   local function flush()
+      if nrows == 0 then return end
+      -- (args past the last row are those of an earlier statement: a shorter one binds fewer)
+      exec(db, nrows == ROWS_AT_ONCE and full or into .. " VALUES " .. string.rep(one, nrows, ", "), args)
+      nrows = 0
+   end
+   -- (a function for each width: a row's values assigned as they are, not picked by select)
+   local add
+   if ncols == 3 then
+      add = function(a, b, c)
+         local at = nrows * 3
+         args[at + 1], args[at + 2], args[at + 3] = a, b, c
+         nrows = nrows + 1
+         if nrows == ROWS_AT_ONCE then flush() end
+      end
+   else
+      assert(ncols == 5, "inserter: 3 or 5 columns")
+      add = function(a, b, c, d, e)
+         local at = nrows * 5
+         args[at + 1], args[at + 2], args[at + 3], args[at + 4], args[at + 5] = a, b, c, d, e
+         nrows = nrows + 1
+         if nrows == ROWS_AT_ONCE then flush() end
+      end
+   end
+   return add, flush
 end
 
 -- Stores resolution r of scope (replacing the rows of the entries it clustered again, all
@@ -798,21 +1028,58 @@ local function store_resolution(db, scope, r, base, basis, inputs)
             exec(db, "DELETE FROM resolution_links WHERE scope = ? AND a = ?", scope, id)
          end
       end
-      for _, p in ipairs(r.people) do
+      -- the rows in the order of their keys: a B-tree takes rows in order several times
+      -- faster than in the order the people and links come (at 100k claims, 615,000 links:
+      -- 1 s against 3.7 s), and a sort of integer keys costs less than that
+      local person, flush_people = inserter(db, "INSERT INTO resolution_people (scope, id, names)", 3)
+      local ids, person_of = {}, {}
+      for _, p in ipairs(r.people) do -- (in id order)
          if touched[p.entries[1].id] then
-            exec(db, "INSERT INTO resolution_people (scope, id, names) VALUES (?, ?, ?)", scope, p.id,
-               json.encode(p.names))
+            person(scope, p.id, json.encode(p.names))
             for _, e in ipairs(p.entries) do
-               exec(db, "INSERT INTO resolution_entries (scope, entry, person) VALUES (?, ?, ?)", scope, e.id, p.id)
+               ids[#ids + 1] = e.id
+               person_of[e.id] = p.id
             end
          end
       end
+      flush_people()
+      table.sort(ids)
+      local entry, flush_entries = inserter(db, "INSERT INTO resolution_entries (scope, entry, person)", 3)
+      for _, id in ipairs(ids) do entry(scope, id, person_of[id]) end
+      flush_entries()
+      local link, flush_links = inserter(db, "INSERT INTO resolution_links (scope, a, b, score, held_apart)", 5)
+      local mine = {}
       for _, l in ipairs(r.links) do
-         if touched[l.a] then
-            exec(db, "INSERT INTO resolution_links (scope, a, b, score, held_apart) VALUES (?, ?, ?, ?, ?)", scope,
-               l.a, l.b, l.score, l.held_apart)
-         end
+         if touched[l.a] then mine[#mine + 1] = l end
       end
+      -- a link's key: its entries' ranks and its position, one integer (when it fits: else
+      -- the links go in the order they come)
+      local rank = {}
+      for i, id in ipairs(ids) do rank[id] = i end
+      local n, m = #ids + 1, #mine + 1
+      local keys = {}
+      if n * n < math.maxinteger // m then
+         for i, l in ipairs(mine) do
+            local ra, rb = rank[l.a], rank[l.b]
+            if not (ra and rb) then -- (a link always lies within the people stored)
+               keys = nil
+               break
+            end
+            keys[i] = (ra * n + rb) * m + i
+         end
+      else
+         keys = nil
+      end
+      if keys then
+         sort_integers(keys)
+         for _, k in ipairs(keys) do
+            local l = mine[k % m]
+            link(scope, l.a, l.b, l.score, l.held_apart)
+         end
+      else
+         for _, l in ipairs(mine) do link(scope, l.a, l.b, l.score, l.held_apart) end
+      end
+      flush_links()
       exec(db, "UPDATE resolutions SET current = 0 WHERE scope = ? AND current = 1", scope)
       exec(db, "INSERT INTO resolutions (scope, resolver, params, imports, inputs, decisions, resolved_at, basis, " ..
          "work) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", scope, r.version, json.encode(r.params), inputs.imports,
