@@ -15,8 +15,8 @@ local core = require "parley.core"
 local json = require "parley.json"
 
 local kernels = core.names
--- integers sorted in C; a rule's parley.core (the sandbox's allow-list) has no sort_integers,
--- and table.sort sorts them the same, only slower
+-- integers sorted in C (a rule's parley.core has it too); table.sort, which sorts them the
+-- same only slower, where a parley.core without it is given
 local sort_integers = core.sort_integers or table.sort
 
 local people = {}
