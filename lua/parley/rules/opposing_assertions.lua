@@ -5,14 +5,7 @@
 -- rule is about what the parties say against each other. One finding per pair of claimants on
 -- one thing: the first of their opposing pairs in date order, with how many there are. See
 -- docs/rules/opposing_assertions.md.
-local dates = require "parley.dates"
 local kit = require "parley.rulekit"
-
--- Two values the same? Numbers by value (1 and 1.0), the rest as they are.
-local function same_value(a, b)
-   if type(a) == "number" and type(b) == "number" then return a == b end
-   return a == b
-end
 
 local function value_words(v)
    if type(v) == "string" then return string.format("%q", v) end
@@ -46,25 +39,97 @@ local function report(ctx, a, b, n)
    })
 end
 
--- Each two claimants of a group (in as_of order): their first opposing pair, and the count.
+-- How many of the positions p (ascending) are at most t.
+local function count_upto(p, t)
+   local lo, hi = 1, #p
+   while lo <= hi do
+      local mid = (lo + hi) // 2
+      if p[mid] <= t then lo = mid + 1 else hi = mid - 1 end
+   end
+   return lo - 1
+end
+
+-- Each two claimants of a group (in as_of order, as db:claims gives them): their first
+-- opposing pair, and how many there are. Claim a and a later claim b can overlap while b
+-- starts before a ends: a's partners are a run of the claims after it. They are counted, not
+-- visited: per other claimant, the run's claims of that claimant less those with a's value
+-- (positions by claimant and by claimant and value, found by bisection), so a group of
+-- thousands of claims of one period costs n log n, not n squared. Numbers compare by value
+-- (a table key does too: 1 and 1.0 are one key); a NaN equals nothing, itself included.
 local function check_group(ctx, group)
-   local pairs_of, order = {}, {}
-   for i = 1, #group do
-      local a = group[i]
-      for j = i + 1, #group do
-         local b = group[j]
-         if b.as_of_period.first > a.as_of_period.last then break end
-         if a.claimant ~= b.claimant and not same_value(a.value, b.value) and
-            dates.overlap(a.as_of_period, b.as_of_period) then
-            local x, y = a.claimant, b.claimant
-            if x > y then x, y = y, x end
-            local key = x .. "\0" .. y
-            if not pairs_of[key] then
-               pairs_of[key] = { a = a, b = b, n = 0 }
-               order[#order + 1] = key
-            end
-            pairs_of[key].n = pairs_of[key].n + 1
+   local n = #group
+   local firsts = {}
+   for i = 1, n do firsts[i] = group[i].as_of_period.first end
+   local at_of, at_of_value, claimants = {}, {}, {} -- claimant -> positions; claimant -> class -> positions
+   local class_of, next_other = {}, {} -- position -> its value's class; its claimant's next with another
+   for i = 1, n do
+      local c, v = group[i].claimant, group[i].value
+      local class = v
+      if v ~= v then class = {} end -- NaN: a class of its own
+      class_of[i] = class
+      local at = at_of[c]
+      if not at then
+         at = {}
+         at_of[c], at_of_value[c] = at, {}
+         claimants[#claimants + 1] = c
+      end
+      at[#at + 1] = i
+      local by_value = at_of_value[c][class]
+      if not by_value then
+         by_value = {}
+         at_of_value[c][class] = by_value
+      end
+      by_value[#by_value + 1] = i
+   end
+   table.sort(claimants)
+   for _, c in ipairs(claimants) do
+      -- the next of c's claims with another value than this one's: the one after it, or, when
+      -- that one has the same value, the one after that one has
+      local at = at_of[c]
+      next_other[at[#at]] = false
+      for k = #at - 1, 1, -1 do
+         local here, after = at[k], at[k + 1]
+         if class_of[after] ~= class_of[here] then
+            next_other[here] = after
+         else
+            next_other[here] = next_other[after]
          end
+      end
+   end
+   local pairs_of, order = {}, {}
+   for i = 1, n do
+      local a = group[i]
+      local last = a.as_of_period.last
+      local k = count_upto(firsts, last) -- the run is i+1 .. k
+      if k > i then
+         local found = {}
+         for _, c in ipairs(claimants) do
+            if c ~= a.claimant then
+               local at = at_of[c]
+               local in_run = count_upto(at, k) - count_upto(at, i)
+               if in_run > 0 then
+                  local same = at_of_value[c][class_of[i]]
+                  local opposing = in_run - (same and (count_upto(same, k) - count_upto(same, i)) or 0)
+                  if opposing > 0 then
+                     local x, y = a.claimant, c
+                     if x > y then x, y = y, x end
+                     local key = x .. "\0" .. y
+                     local p = pairs_of[key]
+                     if not p then
+                        -- the first of c's in the run whose value is not a's
+                        local j = at[count_upto(at, i) + 1]
+                        if class_of[j] == class_of[i] then j = next_other[j] end
+                        p = { a = a, b = group[j], j = j, n = 0 }
+                        pairs_of[key] = p
+                        found[#found + 1] = key
+                     end
+                     p.n = p.n + opposing
+                  end
+               end
+            end
+         end
+         table.sort(found, function(x, y) return pairs_of[x].j < pairs_of[y].j end)
+         for _, key in ipairs(found) do order[#order + 1] = key end
       end
    end
    for _, key in ipairs(order) do
