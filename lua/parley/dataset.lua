@@ -582,49 +582,6 @@ local function check_places(ctx, doc)
    end
 end
 
--- Whether a claim's or a list's subject and every scope tag are in the vocabulary, each term
--- looked up once (most records have nothing to report).
-local function is_known(ctx, memo, term, lookup)
-   local v = ctx.vocabulary
-   if term == nil then return lookup(v, term) and true or false end
-   local known = memo[term]
-   if known == nil then
-      known = lookup(v, term) and true or false
-      memo[term] = known
-   end
-   return known
-end
-
-local function terms_known(ctx, r)
-   local memo = ctx.known_terms
-   if not memo then
-      memo = { subject = {}, scope = {} }
-      ctx.known_terms = memo
-   end
-   local v = ctx.vocabulary
-   if not is_known(ctx, memo.subject, r.subject, v.subject) then return false end
-   for _, tag in ipairs(r.scope or {}) do
-      if not is_known(ctx, memo.scope, tag, v.scope) then return false end
-   end
-   return true
-end
-
--- The declared place a region no `places:` declares most likely is, or false; looked for once
--- a name (a region is written by many records).
-local function near_place(ctx, name)
-   local memo = ctx.near_places
-   if not memo then
-      memo = {}
-      ctx.near_places = memo
-   end
-   local near = memo[name]
-   if near == nil then
-      near = ctx.vocabulary:suggest_place(name) or false
-      memo[name] = near
-   end
-   return near
-end
-
 -- Each region a claim or a map names, with where it is written: (name, where).
 -- Calls visit(name, where) for each region a claim or a mine map names that wanted(name) is
 -- true of (the where is made only then: most regions have nothing to say).
@@ -663,9 +620,19 @@ end
 -- A region no `places:` declares that differs from a declared one only in spelling: a
 -- warning with the place it most likely is (it would otherwise never meet that place's claims).
 local function check_regions(ctx)
-   local function is_misspelt(name) return near_place(ctx, name) end
-   each_region(ctx, is_misspelt, function(name, where)
-      local near = near_place(ctx, name)
+   local v = ctx.vocabulary
+   -- a region is written by many records: its suggestion is looked for once
+   local near_of = {}
+   local function near_place(name)
+      local near = near_of[name]
+      if near == nil then
+         near = v:suggest_place(name) or false
+         near_of[name] = near
+      end
+      return near
+   end
+   each_region(ctx, near_place, function(name, where)
+      local near = near_place(name)
       if near then
          ctx:warning(where, string.format("region '%s' is not a declared place (did you mean '%s'?): add it to " ..
             "places: %s: variants if it is the same region", name, near, near))
@@ -719,9 +686,27 @@ local function check_terms(ctx)
       if scope_near[s] == nil then scope_near[s] = v:suggest_scope(s) or false end
       return scope_near[s] or nil
    end
+   -- and whether a term is known, once per term: most records have nothing to report
+   local known_subject, known_scope = {}, {}
+   local function is_known(memo, term, lookup)
+      if term == nil then return lookup(v, term) and true or false end
+      local known = memo[term]
+      if known == nil then
+         known = lookup(v, term) and true or false
+         memo[term] = known
+      end
+      return known
+   end
+   local function all_known(r)
+      if not is_known(known_subject, r.subject, v.subject) then return false end
+      for _, tag in ipairs(r.scope or {}) do
+         if not is_known(known_scope, tag, v.scope) then return false end
+      end
+      return true
+   end
    for _, kind in ipairs({ "claims", "lists" }) do
       for _, r in ipairs(ctx.records[kind]) do
-         if terms_known(ctx, r) then goto next_record end
+         if all_known(r) then goto next_record end
          local seen = ctx.ids[kind][r.id]
          local rec = raw_record(seen)
          local doc = seen.where.doc
@@ -1228,17 +1213,29 @@ local function subtree_of(data, path)
    return top and data[top], nil
 end
 
+-- Loads each document that has `marked` again with every mark.
+local function load_marked(docs)
+   for _, doc in ipairs(docs) do
+      if doc.marked then
+         doc.data, doc.marks = doc.marked()
+         doc.marked, doc.remarked = nil, true
+      end
+   end
+end
+
 -- Moves problems (and warnings) found in documents loaded with few marks onto the same
 -- documents loaded again with all of them, so that each is placed at file:line:col: each
 -- problem's node is the table of the new tree at the same place. False when a problem's node
 -- cannot be found there (the batch must then be validated again on the new trees).
 local function remark(docs, lists)
-   local map = {}
+   local map, old_of = {}, {}
    for _, doc in ipairs(docs) do
-      if doc.marked then
-         local old = doc.data
-         local data, marks = doc.marked()
-         doc.data, doc.marks, doc.marked, doc.remarked = data, marks, nil, true
+      if doc.marked then old_of[doc] = doc.data end
+   end
+   load_marked(docs)
+   for _, doc in ipairs(docs) do
+      local old, data = old_of[doc], doc.data
+      if old ~= nil then
          if type(old) == "table" then
             map[old] = data
             for k, v in pairs(old) do
@@ -1307,15 +1304,6 @@ end
 -- (data, marks). Every other position is needed only to say where a problem or a warning is,
 -- so such documents are loaded again with all marks only when there is one, and what was
 -- found is moved onto the new trees (or, should that fail, the batch is validated again).
-local function load_marked(docs)
-   for _, doc in ipairs(docs) do
-      if doc.marked then
-         doc.data, doc.marks = doc.marked()
-         doc.marked, doc.remarked = nil, true
-      end
-   end
-end
-
 function dataset.validate(docs, opts)
    local ok, batch, problems = pcall(validate_once, docs, opts)
    if not ok then
