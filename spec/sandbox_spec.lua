@@ -444,7 +444,62 @@ return {
       end
    end)
 
+   -- A rule that logs how many rows the table made_first has (0 when there is none).
+   local COUNTS_MADE_FIRST = [[
+      return { id = "waits", version = "1", run = function(ctx)
+         local ok, rows = pcall(ctx.db.query, ctx.db, "SELECT count(*) AS n FROM made_first")
+         local n = 0
+         if ok then for r in rows do n = r.n end end
+         ctx.log("rows " .. n)
+      end }]]
+
+   for _, threads in ipairs({ 1, 2, 3 }) do
+      it("runs opts.meanwhile on the caller's thread, and the jobs past opts.ready only once it has returned ("
+         .. threads .. " threads)", function()
+         local path = support.tmpname("meanwhile.db")
+         local db = assert(parley.open(path))
+         local made = 0
+         local function meanwhile()
+            -- long enough that a job that did not wait would run before the rows are there
+            local t = os.clock()
+            while os.clock() - t < 0.2 do end
+            db:exec("CREATE TABLE made_first (x)")
+            db:exec("INSERT INTO made_first VALUES (1), (2)")
+            made = made + 1
+         end
+         local jobs = { job("free", BENIGN, { store = path }), job("waits", COUNTS_MADE_FIRST, { store = path }),
+            job("waits2", COUNTS_MADE_FIRST, { store = path }) }
+         local r = core.run_rules(jobs, { threads = threads, modules = SANDBOX.modules,
+            severities = SANDBOX.severities, evidence_kinds = SANDBOX.evidence_kinds, meanwhile = meanwhile,
+            ready = 1 })
+         assert.equal(1, made)
+         assert.equal(3, #r)
+         assert.equal("ok", r[1].outcome, r[1].error)
+         assert.same({ "rows 2" }, r[2].log)
+         assert.same({ "rows 2" }, r[3].log)
+         db:close()
+      end)
+   end
+
+   it("raises what opts.meanwhile raised once every job has run", function()
+      local ran = false
+      assert.has_error(function()
+         core.run_rules({ job("benign", BENIGN) }, { threads = 2, modules = SANDBOX.modules,
+            severities = SANDBOX.severities, evidence_kinds = SANDBOX.evidence_kinds, ready = 0,
+            meanwhile = function() ran = true error("cannot resolve", 0) end })
+      end, "cannot resolve")
+      assert.is_true(ran)
+      -- and the threads are gone: the next batch runs as ever
+      assert_benign(run({ job("benign", BENIGN) })[1])
+   end)
+
    it("raises on misuse of its arguments", function()
+      assert.has_error(function() core.run_rules({}, { meanwhile = 1 }) end, "opts.meanwhile must be a function")
+      assert.has_error(function() core.run_rules({}, { ready = 1 }) end, "opts.ready needs opts.meanwhile")
+      assert.has_error(function() core.run_rules({}, { ready = -1, meanwhile = print }) end,
+         "opts.ready must be a non-negative integer")
+      assert.has_error(function() core.run_rules({}, { wait = 1 }) end,
+         "unknown option wait (options: threads, meanwhile, ready, modules, severities, evidence_kinds)")
       assert.has_error(function() core.run_rules({ { source = "", store = store } }) end,
          "jobs[1].rule_id must be a string (got nil)")
       assert.has_error(function() run({ job("x", "", { severity = "urgent" }) }) end,

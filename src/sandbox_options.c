@@ -118,17 +118,36 @@ static void read_modules(lua_State *L, int opts, SbOptions *o)
     lua_settop(L, t - 1);
 }
 
+/* Whether name is one of the comma-separated names of list. */
+static int is_listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    while (*list) {
+        const char *end = strchr(list, ',');
+        size_t len = end ? (size_t)(end - list) : strlen(list);
+        if (len == n && strncmp(list, name, n) == 0)
+            return 1;
+        if (!end)
+            break;
+        list = end + 1;
+        while (*list == ' ')
+            list++;
+    }
+    return 0;
+}
+
 void parley_sandbox_read_options(lua_State *L, int idx, SbOptions *o, const char *extra)
 {
     static const char *const known[] = {"modules", "severities", "evidence_kinds", NULL};
     int i;
+    /* extra: the caller's own option names, comma-separated */
     if (idx == 0 || lua_isnoneornil(L, idx))
         return;
     idx = lua_absindex(L, idx);
     luaL_checktype(L, idx, LUA_TTABLE);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
-        int ok = lua_type(L, -2) == LUA_TSTRING && extra && strcmp(lua_tostring(L, -2), extra) == 0;
+        int ok = lua_type(L, -2) == LUA_TSTRING && extra && is_listed(extra, lua_tostring(L, -2));
         for (i = 0; !ok && known[i]; i++)
             ok = lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), known[i]) == 0;
         if (!ok)

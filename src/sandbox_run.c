@@ -56,10 +56,12 @@ typedef struct Job {
 typedef struct Batch {
     Job *jobs;
     lua_Integer njobs, next;
+    lua_Integer ready; /* jobs[0..ready) may start; the rest wait for opts.meanwhile to return */
     SbOptions opts;
     Watchdog *watchdog;
     pthread_mutex_t lock;
-    int lock_ready;
+    pthread_cond_t released; /* signalled when ready becomes njobs */
+    int lock_ready, cond_ready;
 } Batch;
 
 /* ------------------------------------------------------------- one job */
@@ -204,6 +206,8 @@ static void *worker(void *arg)
     for (;;) {
         lua_Integer i;
         pthread_mutex_lock(&b->lock);
+        while (b->next >= b->ready && b->ready < b->njobs)
+            pthread_cond_wait(&b->released, &b->lock);
         i = b->next++;
         pthread_mutex_unlock(&b->lock);
         if (i >= b->njobs)
@@ -246,9 +250,11 @@ static void batch_free(Batch *b)
     b->jobs = NULL;
     b->njobs = 0;
     parley_sandbox_free_options(&b->opts);
+    if (b->cond_ready)
+        pthread_cond_destroy(&b->released);
     if (b->lock_ready)
         pthread_mutex_destroy(&b->lock);
-    b->lock_ready = 0;
+    b->lock_ready = b->cond_ready = 0;
 }
 
 static int batch_gc(lua_State *L)
@@ -366,11 +372,39 @@ static lua_Integer read_threads(lua_State *L, int opts)
     return threads;
 }
 
-/* core.run_rules(jobs, opts): see docs/sandbox.md. */
+/* opts.ready: how many of the jobs, the first ones, may start before opts.meanwhile returns
+ * (the others need what it prepares); all of them without it. */
+static lua_Integer read_ready(lua_State *L, int opts, lua_Integer n, int meanwhile)
+{
+    lua_Integer ready = n;
+    if (opts && lua_getfield(L, opts, "ready") != LUA_TNIL) {
+        int ok;
+        ready = lua_tointegerx(L, -1, &ok);
+        if (!ok || ready < 0)
+            luaL_error(L, "opts.ready must be a non-negative integer");
+        if (!meanwhile)
+            luaL_error(L, "opts.ready needs opts.meanwhile");
+    }
+    if (opts)
+        lua_pop(L, 1);
+    return ready > n ? n : ready;
+}
+
+/* Lets every job start (after opts.meanwhile, or when it could not be called). */
+static void release_all(Batch *b)
+{
+    pthread_mutex_lock(&b->lock);
+    b->ready = b->njobs;
+    pthread_cond_broadcast(&b->released);
+    pthread_mutex_unlock(&b->lock);
+}
+
+/* core.run_rules(jobs, opts): see docs/sandbox.md. With opts.meanwhile, the caller's thread
+ * runs it while threads - 1 workers run the jobs that do not wait for it, then works too. */
 static int l_run_rules(lua_State *L)
 {
-    lua_Integer n, i, threads;
-    int opts = 0, started = 0, t;
+    lua_Integer n, i, threads, workers;
+    int opts = 0, started = 0, t, meanwhile = 0, status = LUA_OK;
     pthread_t *ids;
     Batch *b;
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -380,9 +414,18 @@ static int l_run_rules(lua_State *L)
     }
     lua_settop(L, 2);
     threads = read_threads(L, opts);
+    if (opts) {
+        lua_getfield(L, opts, "meanwhile"); /* 3 */
+        if (!lua_isnil(L, 3) && !lua_isfunction(L, 3))
+            return luaL_error(L, "opts.meanwhile must be a function");
+        meanwhile = lua_isfunction(L, 3);
+    } else {
+        lua_pushnil(L); /* 3 */
+    }
     n = (lua_Integer)lua_rawlen(L, 1);
-    b = new_batch(L); /* 3 */
-    parley_sandbox_read_options(L, opts, &b->opts, "threads");
+    b = new_batch(L); /* 4 */
+    parley_sandbox_read_options(L, opts, &b->opts, "threads, meanwhile, ready");
+    b->ready = read_ready(L, opts, n, meanwhile);
     b->jobs = (Job *)calloc(n ? (size_t)n : 1, sizeof(Job));
     if (b->jobs == NULL)
         return luaL_error(L, "not enough memory");
@@ -395,23 +438,39 @@ static int l_run_rules(lua_State *L)
     if (pthread_mutex_init(&b->lock, NULL) != 0)
         return luaL_error(L, "cannot create a mutex");
     b->lock_ready = 1;
-    if (threads > n)
-        threads = n;
+    if (pthread_cond_init(&b->released, NULL) != 0)
+        return luaL_error(L, "cannot create a condition variable");
+    b->cond_ready = 1;
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
-    ids = (pthread_t *)lua_newuserdatauv(L, (size_t)(threads > 0 ? threads : 1) * sizeof(pthread_t), 0);
+    /* the caller's thread is one of the threads once meanwhile has returned */
+    workers = meanwhile ? threads - 1 : threads;
+    if (workers > n)
+        workers = n;
+    ids = (pthread_t *)lua_newuserdatauv(L, (size_t)(workers > 0 ? workers : 1) * sizeof(pthread_t), 0);
     b->watchdog = parley_watchdog_start(); /* nothing raises until it is stopped */
-    for (t = 0; t < threads; t++) {
+    for (t = 0; t < workers; t++) {
         if (pthread_create(&ids[t], NULL, worker, b) != 0)
             break;
         started++;
     }
-    if (started == 0)
+    if (meanwhile) {
+        /* an error is raised once every job has run and the threads are joined */
+        lua_pushvalue(L, 3);
+        status = lua_pcall(L, 0, 0, 0);
+        release_all(b);
+        worker(b);
+    } else if (started == 0) {
         worker(b); /* no thread could start: run them here */
+    }
     for (t = 0; t < started; t++)
         pthread_join(ids[t], NULL);
     parley_watchdog_stop(b->watchdog);
     b->watchdog = NULL;
+    if (status != LUA_OK) {
+        batch_free(b);
+        return lua_error(L);
+    }
     lua_createtable(L, (int)n, 0);
     for (i = 0; i < n; i++) {
         push_result(L, &b->jobs[i]);

@@ -210,21 +210,37 @@ local function prepare_needs(rules, st, run)
 end
 
 -- Runs the rules that loaded, each in a sandbox state of its own, on threads; returns them
--- and their results, in the same order.
-local function run_rules(rules, st, cfg, sandbox, threads)
-   local jobs, runnable = {}, {}
+-- and their results, in the same order. prepare (a function) makes what rules need (their
+-- `needs`): it runs on the caller's thread while the rules that need nothing run on the other
+-- threads (at 100,000 claims the resolution of people takes a fifth of all the rules' time),
+-- and the rules that need something start once it has returned.
+local function run_rules(rules, st, cfg, sandbox, threads, prepare)
+   local jobs, runnable, waiting = {}, {}, {}
    for _, r in ipairs(rules) do
       if r.source then
-         runnable[#runnable + 1] = r
-         jobs[#jobs + 1] = {
+         local job = {
             rule_id = r.id, source = r.source, chunkname = r.chunkname, store = st.path,
             params_json = json.encode(r.params or {}), severity = r.severity, limits = cfg.limits,
          }
+         if r.needs and next(r.needs) then
+            waiting[#waiting + 1] = { rule = r, job = job }
+         else
+            runnable[#runnable + 1] = r
+            jobs[#jobs + 1] = job
+         end
       end
    end
-   if #jobs == 0 then return runnable, {} end
+   local ready = #jobs
+   for _, w in ipairs(waiting) do
+      runnable[#runnable + 1] = w.rule
+      jobs[#jobs + 1] = w.job
+   end
+   if #jobs == 0 then
+      prepare()
+      return runnable, {}
+   end
    local opts = { threads = threads, modules = sandbox.modules, severities = sandbox.severities,
-      evidence_kinds = sandbox.evidence_kinds }
+      evidence_kinds = sandbox.evidence_kinds, meanwhile = prepare, ready = ready }
    return runnable, core.run_rules(jobs, opts)
 end
 
@@ -360,8 +376,8 @@ function engine.reconcile(source, opts)
    local run = new_run(cfg, st)
    run.share = policy -- run:report writes under it unless told otherwise
    run.warnings = st.warnings or {} -- what importing the data had to say (docs/dataset.md#vocabulary)
-   prepare_needs(rules, st, run)
-   collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count()))
+   collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count(),
+      function() prepare_needs(rules, st, run) end))
    local done, fail_err = store_and_report(run, cfg.report, st.db, policy, opts.store_run)
    close_store(st)
    if not done then return nil, fail_err, "failed" end
