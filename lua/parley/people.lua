@@ -499,8 +499,10 @@ local function by_date_then_id(x, y)
 end
 
 -- A person of member entries: {id, names (every spelling, in date order), entries (in date
--- order), uncertain = {}}. Its id: a person record's (the smallest), else the smallest id of a
--- list entry, else of any entry.
+-- order), uncertain (made when first read: lazy_uncertain)}. Its id: a person record's (the
+-- smallest), else the smallest id of a list entry, else of any entry.
+local lazy_uncertain -- (below)
+
 local function new_person(ms, pid)
    table.sort(ms, by_date_then_id)
    if not pid then
@@ -521,7 +523,7 @@ local function new_person(ms, pid)
          end
       end
    end
-   return { id = pid, names = ns, entries = ms, uncertain = {} }
+   return { id = pid, names = ns, entries = ms }
 end
 
 -- Pairs {a, b, score} by score, highest first, then by a and b: sorted score by score, each
@@ -673,6 +675,45 @@ local function closure(entries, by_id, links, dec, seeds)
    return set
 end
 
+-- r.uncertain and each person's `uncertain`, made when either is first read: the links between
+-- two people (below the threshold, or held apart) that no decision settles, every one in
+-- r.uncertain (strongest first) and each on both its people ({entry, other, other_entry,
+-- score, held_apart}, in the links' order). Most readers never look (at 100,000 claims 380,000
+-- pairs, three tables each, and a sort: half the time of reading a stored resolution).
+lazy_uncertain = function(r, links, dec, threshold, rank, nrank)
+   local list, by_entry = r.people, r.by_entry
+   local function make()
+      for _, p in ipairs(list) do rawset(p, "uncertain", {}) end
+      local uncertain = {}
+      -- (a pair's key is made only when there are decisions)
+      local decided = next(dec.decided) ~= nil and dec.decided
+      for _, l in ipairs(links) do
+         local a, b = l.a, l.b
+         local pa, pb = by_entry[a], by_entry[b]
+         if pa ~= pb then
+            local score, held = l.score, l.held_apart
+            if (score < threshold or held) and not (decided and decided[pair_key(a, b)]) then
+               local ia, ib = pa.id, pb.id
+               uncertain[#uncertain + 1] = { a = a, b = b, person_a = ia, person_b = ib, score = score,
+                  held_apart = held }
+               local ua, ub = pa.uncertain, pb.uncertain
+               ua[#ua + 1] = { entry = a, other = ib, other_entry = b, score = score, held_apart = held }
+               ub[#ub + 1] = { entry = b, other = ia, other_entry = a, score = score, held_apart = held }
+            end
+         end
+      end
+      rawset(r, "uncertain", strongest_first(uncertain, rank, nrank))
+   end
+   local function field(t, k)
+      if k ~= "uncertain" then return nil end
+      if rawget(r, "uncertain") == nil then make() end
+      return rawget(t, k)
+   end
+   local lazy = { __index = field }
+   for _, p in ipairs(list) do setmetatable(p, lazy) end
+   setmetatable(r, lazy)
+end
+
 -- The resolution of entries already gathered (what people.resolve does after reading the
 -- store; bench/people.lua calls it on generated entries). groups: {id, entries} in link order;
 -- decisions: the decisions in force; opts: threshold, review, exhaustive (every pair scored,
@@ -787,25 +828,10 @@ function people.cluster(entries, groups, decisions, opts, base)
       for _, e in ipairs(p.entries) do by_entry[e.id] = p end
    end
 
-   -- uncertain pairs: links between two people (below the threshold, or held apart), not
-   -- settled by a decision (a pair's key is made only when there are decisions)
-   local uncertain = {}
-   local decided = next(dec.decided) ~= nil and dec.decided
-   for _, l in ipairs(links) do
-      local a, b = l.a, l.b
-      local pa, pb = by_entry[a], by_entry[b]
-      if pa ~= pb then
-         local score, held = l.score, l.held_apart
-         if (score < threshold or held) and not (decided and decided[pair_key(a, b)]) then
-            local ia, ib = pa.id, pb.id
-            uncertain[#uncertain + 1] = { a = a, b = b, person_a = ia, person_b = ib, score = score, held_apart = held }
-            local ua, ub = pa.uncertain, pb.uncertain
-            ua[#ua + 1] = { entry = a, other = ib, other_entry = b, score = score, held_apart = held }
-            ub[#ub + 1] = { entry = b, other = ia, other_entry = a, score = score, held_apart = held }
-         end
-      end
-   end
-   uncertain = strongest_first(uncertain, rank, nrank)
+   local r = { people = list, by_entry = by_entry, by_id = person_by_id, entries = by_id,
+      links = links, decisions = dec.used, apart = dec.apart, params = { threshold = threshold, review = review },
+      version = people.RESOLVER_VERSION, work = work, touched = touched }
+   lazy_uncertain(r, links, dec, threshold, rank, nrank)
    work.entries, work.reclustered, work.new = #entries, reclustered, #entries
    if base then
       work.new = 0
@@ -813,9 +839,7 @@ function people.cluster(entries, groups, decisions, opts, base)
          if base.person_of[e.id] == nil then work.new = work.new + 1 end
       end
    end
-   return { people = list, by_entry = by_entry, by_id = person_by_id, entries = by_id, uncertain = uncertain,
-      links = links, decisions = dec.used, apart = dec.apart, params = { threshold = threshold, review = review },
-      version = people.RESOLVER_VERSION, work = work, touched = touched }
+   return r
 end
 
 -- Resolves db's entries into people, from nothing (opts.threshold, opts.review: names.link's;
@@ -908,6 +932,7 @@ end
 function people.story(p)
    local out = {}
    for k, v in pairs(p) do out[k] = v end
+   out.uncertain = p.uncertain -- (made when first read)
    out.timeline = timeline(p)
    out.status = status(p)
    return out
