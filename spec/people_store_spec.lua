@@ -95,6 +95,50 @@ describe("the stored resolution of people", function()
       ro:close()
    end)
 
+   it("read back while current, gives the uncertain pairs and links it stored, read only when asked for", function()
+      local db, path = store_of(base())
+      local r = people.resolution(db)
+      local per_person = {}
+      for _, p in ipairs(r.people) do per_person[p.id] = p.uncertain end
+      assert.truthy(#r.uncertain > 0)
+      db:close()
+      local ro = assert(parley.open(path, { readonly = true }))
+      local again = people.resolution(ro)
+      assert.is_true(again.from_store)
+      -- nothing is made before it is asked for
+      assert.is_nil(rawget(again, "uncertain"))
+      assert.is_nil(rawget(again, "links"))
+      for _, p in ipairs(again.people) do assert.is_nil(rawget(p, "uncertain")) end
+      -- a person's asked first: every one's is made, the same as computed
+      for _, p in ipairs(again.people) do assert.same(per_person[p.id], p.uncertain) end
+      assert.same(r.uncertain, again.uncertain)
+      -- (the links as a set: stored in their entries' order, computed in the order found)
+      local function link_set(links)
+         local out = {}
+         for i, l in ipairs(links) do
+            out[i] = string.format("%s %s %.6f %s", l.a, l.b, l.score, tostring(l.held_apart))
+         end
+         table.sort(out)
+         return out
+      end
+      assert.same(link_set(r.links), link_set(again.links))
+      assert.same(people.story(r.by_id[r.people[1].id]).uncertain, people.story(again.people[1]).uncertain)
+      ro:close()
+   end)
+
+   it("says so when the stored resolution changed before its links were read", function()
+      local db, path = store_of(base())
+      people.resolution(db)
+      local ro = assert(parley.open(path, { readonly = true }))
+      local stale = people.resolution(ro)
+      assert(db:import(unrelated("aze-2021-08", 3)))
+      people.resolution(db) -- stored again: a new current resolution
+      assert.has_error(function() return stale.uncertain end,
+         "the stored resolution of people changed after it was read (another import or run): read it again")
+      db:close()
+      ro:close()
+   end)
+
    it("keeps a resolution for each parameter set", function()
       local db = store_of(base())
       local a = people.resolution(db)

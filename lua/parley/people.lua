@@ -675,7 +675,8 @@ local function closure(entries, by_id, links, dec, seeds)
    return set
 end
 
--- r.uncertain and each person's `uncertain`, made when either is first read: the links between
+-- r.uncertain and each person's `uncertain`, made when either is first read (and r.links, when
+-- links is a function that reads them: people.cluster's base.links): the links between
 -- two people (below the threshold, or held apart) that no decision settles, every one in
 -- r.uncertain (strongest first) and each on both its people ({entry, other, other_entry,
 -- score, held_apart}, in the links' order). Most readers never look (at 100,000 claims 380,000
@@ -683,6 +684,10 @@ end
 lazy_uncertain = function(r, links, dec, threshold, rank, nrank)
    local list, by_entry = r.people, r.by_entry
    local function make()
+      if type(links) == "function" then
+         links = links()
+         rawset(r, "links", links)
+      end
       for _, p in ipairs(list) do rawset(p, "uncertain", {}) end
       local uncertain = {}
       -- (a pair's key is made only when there are decisions)
@@ -705,7 +710,7 @@ lazy_uncertain = function(r, links, dec, threshold, rank, nrank)
       rawset(r, "uncertain", strongest_first(uncertain, rank, nrank))
    end
    local function field(t, k)
-      if k ~= "uncertain" then return nil end
+      if k ~= "uncertain" and not (k == "links" and t == r) then return nil end
       if rawget(r, "uncertain") == nil then make() end
       return rawget(t, k)
    end
@@ -747,24 +752,6 @@ function people.cluster(entries, groups, decisions, opts, base)
       for _, e in ipairs(entries) do
          if base.person_of[e.id] == nil then new[e.id] = true end
       end
-      -- the base's links between entries the store still has, and the new entries' links
-      links = {}
-      for _, l in ipairs(base.links) do
-         if by_id[l.a] and by_id[l.b] then links[#links + 1] = l end
-      end
-      local added
-      added, work = candidate_links(groups, threshold, review, rank, next(new) and new or {})
-      local index = {}
-      -- (no new links, nothing to look up: the base's links are kept as they are)
-      for i = 1, #added > 0 and #links or 0 do index[pair_key(links[i].a, links[i].b)] = links[i] end
-      for _, l in ipairs(added) do
-         local old = index[pair_key(l.a, l.b)]
-         if not old then
-            links[#links + 1] = l
-         elseif l.score > old.score then
-            old.score = l.score
-         end
-      end
       -- the seeds: new entries, entries of a decision made or withdrawn since, entries of the
       -- base that are gone (their people lose a member)
       local seeds = {}
@@ -793,7 +780,37 @@ function people.cluster(entries, groups, decisions, opts, base)
          -- a list) is clustered again; simplest and sure is all of them
          for _, e in ipairs(entries) do seeds[e.id] = true end
       end
-      touched = closure(entries, by_id, links, dec, seeds)
+      -- the base's links between entries the store still has
+      local function kept_links()
+         local all, kept = base.links, {}
+         if type(all) == "function" then all = all() end
+         for _, l in ipairs(all) do
+            if by_id[l.a] and by_id[l.b] then kept[#kept + 1] = l end
+         end
+         return kept
+      end
+      if next(seeds) == nil and type(base.links) == "function" then
+         -- nothing to cluster again (a stored resolution read again): the links are read
+         -- only when the uncertain pairs are (lazy_uncertain)
+         links, work, touched = kept_links, { linked = 0, compared = 0 }, {}
+      else
+         -- and the new entries' links
+         links = kept_links()
+         local added
+         added, work = candidate_links(groups, threshold, review, rank, next(new) and new or {})
+         local index = {}
+         -- (no new links, nothing to look up: the base's links are kept as they are)
+         for i = 1, #added > 0 and #links or 0 do index[pair_key(links[i].a, links[i].b)] = links[i] end
+         for _, l in ipairs(added) do
+            local old = index[pair_key(l.a, l.b)]
+            if not old then
+               links[#links + 1] = l
+            elseif l.score > old.score then
+               old.score = l.score
+            end
+         end
+         touched = closure(entries, by_id, links, dec, seeds)
+      end
    else
       links, work = candidate_links(groups, threshold, review, rank, nil, opts.exhaustive)
       touched = by_id
@@ -802,7 +819,8 @@ function people.cluster(entries, groups, decisions, opts, base)
    -- people: those of the touched components clustered again, the others as the base has them
    local list, by_entry, person_by_id = {}, {}, {}
    local reclustered = 0
-   for _, p in ipairs(settle(entries, touched, by_id, links, dec, threshold, rank, nrank)) do
+   local settled = next(touched) and settle(entries, touched, by_id, links, dec, threshold, rank, nrank) or {}
+   for _, p in ipairs(settled) do
       list[#list + 1] = p
       reclustered = reclustered + #p.entries
    end
@@ -829,8 +847,9 @@ function people.cluster(entries, groups, decisions, opts, base)
    end
 
    local r = { people = list, by_entry = by_entry, by_id = person_by_id, entries = by_id,
-      links = links, decisions = dec.used, apart = dec.apart, params = { threshold = threshold, review = review },
-      version = people.RESOLVER_VERSION, work = work, touched = touched }
+      links = type(links) == "table" and links or nil, decisions = dec.used, apart = dec.apart,
+      params = { threshold = threshold, review = review }, version = people.RESOLVER_VERSION, work = work,
+      touched = touched }
    lazy_uncertain(r, links, dec, threshold, rank, nrank)
    work.entries, work.reclustered, work.new = #entries, reclustered, #entries
    if base then
@@ -976,17 +995,37 @@ local function stored_header(db, scope)
    return ok and row or nil
 end
 
--- A stored resolution as people.cluster's base.
-local function load_base(db, header)
-   local person_of, links = {}, {}
-   for row in db:query("SELECT entry, person FROM resolution_entries WHERE scope = ?", header.scope) do
-      person_of[row.entry] = row.person
-   end
-   -- (a row is a link as it is: {a, b, score, held_apart}, a table of its own)
+-- The links of a stored resolution: {a, b, score, held_apart} each (a row as it is).
+local function load_links(db, header)
+   local links = {}
    for row in db:query("SELECT a, b, score, held_apart FROM resolution_links WHERE scope = ?", header.scope) do
       links[#links + 1] = row
    end
+   return links
+end
+
+-- A stored resolution as people.cluster's base. lazy: its links are read when people.cluster
+-- first needs them (a current resolution read again: only to tell the uncertain pairs, and
+-- most readers never ask), from the same stored resolution or not at all.
+local function load_base(db, header, lazy)
+   local person_of = {}
+   for row in db:query("SELECT entry, person FROM resolution_entries WHERE scope = ?", header.scope) do
+      person_of[row.entry] = row.person
+   end
    local decisions = json.decode(header.decisions)
+   local links
+   if lazy then
+      links = function()
+         local now = stored_header(db, header.scope)
+         if not now or now.id ~= header.id then
+            error("the stored resolution of people changed after it was read (another import or run): " ..
+               "read it again", 0)
+         end
+         return load_links(db, header)
+      end
+   else
+      links = load_links(db, header)
+   end
    return { person_of = person_of, links = links, decisions = type(decisions) == "table" and decisions or {} }
 end
 
@@ -1155,7 +1194,7 @@ function people.resolution(db, opts)
    local header = stored_header(db, scope)
    local base
    if header and header.resolver == people.RESOLVER_VERSION and not (opts and opts.full) then
-      base = load_base(db, header)
+      base = load_base(db, header, is_current(header, inputs))
    end
    local r = people.resolve(db, params, base)
    if base and is_current(header, inputs) then
