@@ -1195,6 +1195,10 @@ function people.resolution(db, opts)
    local base
    if header and header.resolver == people.RESOLVER_VERSION and not (opts and opts.full) then
       base = load_base(db, header, is_current(header, inputs))
+      -- a stored resolution of no entries (of a store before its first import) is no base:
+      -- every entry is new, and linking the new names against all, as an incremental
+      -- resolution does, scores each pair from both sides (at 100,000 claims 32 s against 18)
+      if next(base.person_of) == nil and not is_current(header, inputs) then base = nil end
    end
    local r = people.resolve(db, params, base)
    if base and is_current(header, inputs) then
