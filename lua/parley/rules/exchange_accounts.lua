@@ -8,10 +8,14 @@
 --                mentions; unrecorded: an account of a direction and cargo the record has no
 --                transfer for;
 --   persons:     two lists of the exchange's persons (or a list and the record's named persons)
---                of one cargo, each naming persons the other does not.
+--                of one cargo, each naming persons the other does not: persons as the
+--                resolution of people (parley.people) has them, so one person spelled two
+--                ways, in two scripts, is one person; a person the other account may name
+--                under a name of an uncertain match is for review, not missing.
 -- See docs/rules/exchange_accounts.md.
 local kit = require "parley.rulekit"
-local names = require "parley.names"
+local people = require "parley.people"
+local records = require "parley.records"
 local vocab = require "parley.vocab"
 
 -- The cargo of a transfer an account's canonical subject speaks of (first match), or nil.
@@ -40,7 +44,7 @@ local function recorded(x, v)
    local function slot(t, cargo)
       local key = t.from .. ">" .. t.to .. "\0" .. cargo
       if not out[key] then
-         out[key] = { key = key, from = t.from, to = t.to, cargo = cargo, count = 0, persons = {} }
+         out[key] = { key = key, from = t.from, to = t.to, cargo = cargo, count = 0, named = 0 }
          order[#order + 1] = key
       end
       return out[key]
@@ -51,15 +55,13 @@ local function recorded(x, v)
          if c then
             local r = slot(t, cargo)
             r.count = r.count + c.count
+            r.named = r.named + #(c.persons or {})
             if c.by_scope then
                r.by_scope = r.by_scope or {}
                for tag, n in pairs(c.by_scope) do
                   local canonical = v:scope(tag) or tag
                   r.by_scope[canonical] = (r.by_scope[canonical] or 0) + n
                end
-            end
-            for _, e in ipairs(c.persons or {}) do
-               if e.name then r.persons[#r.persons + 1] = e.name end
             end
          end
       end
@@ -123,28 +125,55 @@ local function check_counts(ctx, x, group, rec_value, sources)
    })
 end
 
-local function compare_persons(ctx, x, a, b, sources)
-   local function keyed(list)
-      local set, order = {}, {}
-      for _, n in ipairs(list) do
-         local k = names.key(n) or n
-         if not set[k] then
-            set[k] = n
-            order[#order + 1] = k
-         end
+-- The persons of an account's entries (of the resolution): {person id -> the name the account
+-- writes}, and the person ids in the account's order.
+local function persons_of(resolution, entries)
+   local set, order = {}, {}
+   for _, e in ipairs(entries) do
+      local p = resolution.by_entry[e.id]
+      local k = p and p.id or e.id
+      if not set[k] then
+         set[k] = e.written or (p and p.names[1]) or e.person or e.id
+         order[#order + 1] = k
       end
-      return set, order
    end
-   local sa, oa = keyed(a.persons)
-   local sb, ob = keyed(b.persons)
+   return set, order
+end
+
+-- Two accounts' persons: those one names and the other does not, but for a person with an open
+-- uncertain pair (kit.identity_ties) to one only the other names: the two may be one person
+-- (for review, not missing).
+local function compare_persons(ctx, x, a, b, sources, resolution, ties)
+   local sa, oa = persons_of(resolution, a.entries())
+   local sb, ob = persons_of(resolution, b.entries())
    local only_a, only_b, shared = {}, {}, 0
+   local ka, kb = {}, {}
    for _, k in ipairs(oa) do
-      if sb[k] then shared = shared + 1 else only_a[#only_a + 1] = sa[k] end
+      if sb[k] then shared = shared + 1 else ka[#ka + 1] = k end
    end
    for _, k in ipairs(ob) do
-      if not sa[k] then only_b[#only_b + 1] = sb[k] end
+      if not sa[k] then kb[#kb + 1] = k end
    end
-   if #only_a == 0 and #only_b == 0 then return end
+   if #ka == 0 and #kb == 0 then return end
+   local missing_b = {}
+   for _, k in ipairs(kb) do missing_b[k] = true end
+   -- pairs of one person named only by a and one only by b that may be one person
+   local uncertain, maybe = {}, {}
+   for _, k in ipairs(ka) do
+      local p = resolution.by_id[k]
+      for _, u in ipairs(p and p.uncertain or {}) do
+         if missing_b[u.other] and ties.open(u) then
+            uncertain[#uncertain + 1] = { first = sa[k], second = sb[u.other], score = u.score }
+            maybe[k], maybe[u.other] = true, true
+         end
+      end
+   end
+   for _, k in ipairs(ka) do
+      if not maybe[k] then only_a[#only_a + 1] = sa[k] end
+   end
+   for _, k in ipairs(kb) do
+      if not maybe[k] then only_b[#only_b + 1] = sb[k] end
+   end
    local function who(s) return s.list and (s.claimant .. "'s list " .. s.list) or "the exchange record" end
    local function part(s, only, other)
       if #only == 0 then return nil end
@@ -154,26 +183,36 @@ local function compare_persons(ctx, x, a, b, sources)
    local parts = {}
    parts[#parts + 1] = part(a, only_a, b)
    parts[#parts + 1] = part(b, only_b, a)
+   local review = #only_a == 0 and #only_b == 0
+   if #uncertain > 0 then
+      local said = {}
+      for i, u in ipairs(uncertain) do said[i] = u.first .. " / " .. u.second end
+      parts[#parts + 1] = string.format("%d pair%s may be one person, for review (%s)", #uncertain,
+         #uncertain == 1 and "" or "s", kit.listing(said, ", ", ctx.params.max_names))
+   end
    local lists = {}
    if a.list then lists[#lists + 1] = a.list end
    if b.list then lists[#lists + 1] = b.list end
    ctx:finding({
+      severity = review and ctx.params.review_severity or nil,
       message = string.format("%s (%s), %s: %s; %d named by both", x.id, x.date, CARGO_WORDS[a.cargo],
          table.concat(parts, "; "), shared),
       evidence = { exchanges = { x.id }, lists = lists, sources = sources({ a.record, b.record }),
          parties = kit.ids({ a.claimant, b.claimant }) },
-      measures = { only_first = #only_a, only_second = #only_b, shared = shared },
-      details = { kind = "persons", cargo = a.cargo, only_first = only_a, only_second = only_b },
+      measures = { only_first = #only_a, only_second = #only_b, shared = shared, uncertain = #uncertain },
+      details = { kind = "persons", cargo = a.cargo, only_first = only_a, only_second = only_b,
+         uncertain = #uncertain > 0 and uncertain or nil,
+         resolution = { version = resolution.version, decisions = #resolution.decisions } },
    })
 end
 
 -- Every account of exchange x against the others and the record.
-local function check_exchange(ctx, x, claims, lists, v)
+local function check_exchange(ctx, x, claims, lists, v, who)
    local p = ctx.params
    local rec, rec_order = recorded(x, v)
-   local function sources(records)
+   local function sources(accounts)
       local out = {}
-      for _, r in ipairs(records) do
+      for _, r in ipairs(accounts) do
          if r then
             for _, s in ipairs(kit.sources_of(r)) do out[#out + 1] = s end
          end
@@ -226,12 +265,8 @@ local function check_exchange(ctx, x, claims, lists, v)
          local dir = direction(l)
          mentioned[(dir or "") .. "\0" .. cargo] = true
          mentioned["\0" .. cargo] = true
-         local persons = {}
-         for _, e in ipairs(l.persons or {}) do
-            if e.name then persons[#persons + 1] = e.name end
-         end
-         named[#named + 1] = { list = l.id, claimant = l.claimant, cargo = cargo, dir = dir, persons = persons,
-            record = l }
+         named[#named + 1] = { list = l.id, claimant = l.claimant, cargo = cargo, dir = dir,
+            entries = function() return who.list_entries(l.id) end, record = l }
       end
    end
    if #claims + #lists == 0 then return end
@@ -253,8 +288,9 @@ local function check_exchange(ctx, x, claims, lists, v)
             details = { kind = "unattested", cargo = r.cargo, from = r.from, to = r.to },
          })
       end
-      if #r.persons > 0 and r.cargo ~= "mine_maps" then
-         named[#named + 1] = { claimant = nil, cargo = r.cargo, dir = dir, persons = r.persons }
+      if r.named > 0 and r.cargo ~= "mine_maps" then
+         named[#named + 1] = { claimant = nil, cargo = r.cargo, dir = dir,
+            entries = function() return who.moved_entries(x.id, r.from, r.to, r.cargo) end }
       end
    end
    -- persons named by one account and not another, pairwise, of one cargo and direction
@@ -262,10 +298,56 @@ local function check_exchange(ctx, x, claims, lists, v)
       for j = i + 1, #named do
          local a, b = named[i], named[j]
          if a.cargo == b.cargo and (not a.dir or not b.dir or a.dir == b.dir) and (a.list or b.list) then
-            compare_persons(ctx, x, a, b, sources)
+            compare_persons(ctx, x, a, b, sources, who.resolution(), who.ties())
          end
       end
    end
+end
+
+-- Who the persons of the exchanges' lists and transfers are: their entries in the resolution
+-- of people, read (with the ties of kit.identity_ties) only when an exchange has two accounts
+-- of persons to compare (an account's `entries` is a function). Entries in the order written.
+local function persons_reader(ctx)
+   local resolution, ties, by_list, by_move
+   local function read()
+      if resolution then return end
+      resolution = people.resolution(ctx.db, { threshold = ctx.params.threshold, review = ctx.params.review })
+      by_list, by_move = {}, {}
+      for _, e in pairs(resolution.entries) do
+         if e.kind == "list" then
+            by_list[e.list] = by_list[e.list] or {}
+            table.insert(by_list[e.list], e)
+         elseif e.kind == "transfer" then
+            local k = e.exchange .. "\0" .. (e.from or "") .. ">" .. (e.to or "") .. "\0" .. e.cargo
+            by_move[k] = by_move[k] or {}
+            table.insert(by_move[k], e)
+         end
+      end
+      -- (an entry's id ends in its position: LIST#N, EXCHANGE/transfers[T].CARGO#N)
+      local function position(e)
+         local t, n = e.id:match("transfers%[(%d+)%]%.[%w_]+#(%d+)$")
+         if t then return tonumber(t) * 1000000 + tonumber(n) end
+         return tonumber(e.id:match("#(%d+)$"))
+      end
+      for _, group in ipairs({ by_list, by_move }) do
+         for _, es in pairs(group) do
+            table.sort(es, function(p, q) return position(p) < position(q) end)
+         end
+      end
+   end
+   return {
+      resolution = function() read() return resolution end,
+      ties = function()
+         read()
+         ties = ties or kit.identity_ties(resolution, kit.all(records.identities(ctx.db, { current = true })))
+         return ties
+      end,
+      list_entries = function(id) read() return by_list[id] or {} end,
+      moved_entries = function(x, from, to, cargo)
+         read()
+         return by_move[x .. "\0" .. from .. ">" .. to .. "\0" .. cargo] or {}
+      end,
+   }
 end
 
 local function run(ctx)
@@ -285,19 +367,23 @@ local function run(ctx)
          table.insert(lists_of[l.exchange], l)
       end
    end
+   local who = persons_reader(ctx)
    for x in ctx.db:exchanges() do
       if not gone_x[x.id] and (claims_of[x.id] or lists_of[x.id]) then
-         check_exchange(ctx, x, claims_of[x.id] or {}, lists_of[x.id] or {}, v)
+         check_exchange(ctx, x, claims_of[x.id] or {}, lists_of[x.id] or {}, v, who)
       end
    end
 end
 
 return {
    id = "exchange_accounts",
-   version = "1.0.0",
+   version = "2.0.0",
    description = "The competing accounts of an exchange (claims and lists naming it) against each other and the " ..
       "exchange record: counts that differ, transfers no account mentions, persons named by one and not another.",
    severity = "medium",
+   -- the engine resolves the store once for every rule that needs people, with its threshold
+   -- and review, and this rule reads that stored resolution
+   needs = { "people" },
    params = {
       approx_margin = { type = "number", default = 0.1, min = 0, max = 1,
          description = "the range given to an approximate count with no low or high of its own" },
@@ -305,6 +391,13 @@ return {
          description = "the severity of a transfer no account mentions, or an account of one the record lacks" },
       max_names = { type = "integer", default = 10, min = 1,
          description = "the names a persons finding lists in its message (details give them all)" },
+      review_severity = { type = "string", default = "low", values = vocab.SEVERITIES,
+         description = "when the only persons one account names and the other does not may be one person " ..
+            "(an uncertain match)" },
+      threshold = { type = "number", min = 0, max = 1,
+         description = "the resolution's score at which two entries are the same person (default: parley.names')" },
+      review = { type = "number", min = 0, max = 1,
+         description = "the resolution's score from which a pair below the threshold is uncertain" },
    },
    run = run,
 }
