@@ -184,7 +184,7 @@ local function run(ctx)
    for _, h in ipairs(holders) do
       local s = by_holder[h]
       if #s.unaccounted + #s.review > 0 then
-         local lids, pids, parties, said = {}, {}, { h }, {}
+         local lids, pids, parties, said, sources = {}, {}, { h }, {}, {}
          local function describe(item)
             local d = kit.person_details(item.person, p.max_entries)
             local l = item.last.list
@@ -199,6 +199,7 @@ local function run(ctx)
             for _, x in ipairs(item.listings) do
                lids[#lids + 1] = x.list.id
                parties[#parties + 1] = x.list.claimant
+               for _, src in ipairs(x.list.sources) do sources[#sources + 1] = src end
             end
             if k <= p.max_details then
                local l = item.last.list
@@ -220,7 +221,10 @@ local function run(ctx)
          else
             for _, item in ipairs(s.review) do pids[#pids + 1] = item.person.id end
             for _, item in ipairs(s.review) do
-               for _, x in ipairs(item.listings) do lids[#lids + 1] = x.list.id end
+               for _, x in ipairs(item.listings) do
+                  lids[#lids + 1] = x.list.id
+                  for _, src in ipairs(x.list.sources) do sources[#sources + 1] = src end
+               end
             end
             message = string.format("%d person%s listed as held by %s would be unaccounted for unless an uncertain " ..
                "match of names is the same person: for review", m, m == 1 and "" or "s", h)
@@ -228,7 +232,8 @@ local function run(ctx)
          ctx:finding({
             severity = n > 0 and p.severity or p.review_severity,
             message = message,
-            evidence = { lists = kit.ids(lids), persons = kit.ids(pids), parties = kit.ids(parties) },
+            evidence = { lists = kit.ids(lids), persons = kit.ids(pids), parties = kit.ids(parties),
+               sources = #sources > 0 and kit.ids(sources) or nil },
             measures = { unaccounted = n, review = m, judged = s.judged },
             details = { kind = n > 0 and "unaccounted" or "review", holder = h, people = persons,
                for_review = review, truncated = (persons_out + review_out > 0) or nil,
@@ -241,7 +246,7 @@ end
 
 return {
    id = "unaccounted_persons",
-   version = "1.0.0",
+   version = "1.1.0",
    description = "People listed as held by a party whom no later list of that party, no release and no return " ..
       "accounts for, one finding per holder.",
    severity = "medium",
