@@ -12,13 +12,15 @@ local fixtures = require "fixtures"
 
 local base = fixtures.people
 
--- A list of n persons whose names match no one's in base().
-local function unrelated(id, n)
+-- A list of n persons whose names match no one's in base() (the from-th name on: lists from
+-- different names match no one's in each other either, up to 64 names).
+local function unrelated(id, n, from)
    local given = { "Tural", "Orkhan", "Elvin", "Rashad", "Farid", "Samir", "Vusal", "Anar" }
    local surname = { "Guliyev", "Aliyev", "Huseynov", "Ismayilov", "Jafarov", "Babayev", "Rzayev", "Karimov" }
    local persons = {}
-   for i = 1, n do
-      persons[i] = { name = given[(i - 1) % #given + 1] .. " " .. surname[((i - 1) // #given) % #surname + 1] }
+   for k = 1, n do
+      local i = k + (from or 1) - 1
+      persons[k] = { name = given[(i - 1) % #given + 1] .. " " .. surname[((i - 1) // #given) % #surname + 1] }
    end
    return { parley = 1, lists = { { id = id, claimant = "AZE", holder = "ARM", subject = "detainees",
       as_of = "2021-08", persons = persons } } }
@@ -174,7 +176,9 @@ describe("the stored resolution of people", function()
    end)
 
    it("after an unrelated list, links only its names: every person keeps its id and entries", function()
-      local db = store_of(base())
+      -- (a store large enough that six new entries are fewer than a third: else it is resolved
+      -- from nothing, next case)
+      local db = store_of(base(), unrelated("aze-2021-06", 24, 41))
       local before = people.resolution(db)
       assert(db:import(unrelated("aze-2021-08", 6)))
       local after = people.resolution(db)
@@ -190,6 +194,21 @@ describe("the stored resolution of people", function()
       end
       -- what resolving everything again gives
       assert.same(clusters(people.resolution(db, { full = true })), clusters(after))
+      db:close()
+   end)
+
+   it("resolves from nothing when a third of the entries or more are new", function()
+      local db = store_of(base())
+      local before = people.resolution(db)
+      assert(db:import(unrelated("aze-2021-08", 6)))
+      local after = people.resolution(db)
+      local n = 0
+      for _ in pairs(after.entries) do n = n + 1 end
+      assert.is_true(6 >= n / 3)
+      assert.equal(n, after.work.linked) -- every name, from nothing
+      assert.is_nil(db:first("SELECT basis FROM resolutions WHERE id = ?", after.stored).basis)
+      assert.same(clusters(people.resolution(db, { full = true })), clusters(after))
+      assert.truthy(before.stored)
       db:close()
    end)
 
