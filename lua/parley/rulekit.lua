@@ -390,19 +390,55 @@ function kit.breakdowns(claims)
          g[#g + 1] = c
       end
    end
+   -- The subset reading works on a group's distinct scope sets, not on its claims pairwise: a
+   -- group (one claimant's counts of one thing on one date) can hold thousands of claims but
+   -- few scope sets, and the wholes of a claim depend on its scope set alone. Each set's wholes
+   -- are the claims of the smallest strict supersets among the group's sets, in the group's
+   -- order, as taking every claim of the group in turn gives them.
    for _, g in ipairs(order) do
-      for _, c in ipairs(g) do
-         local scope, best = not c.part_of and kit.scope_of(c) or {}, nil
-         for _, w in ipairs(g) do
-            if strict_subset(scope, kit.scope_of(w)) then
-               local n = #kit.scope_of(w)
+      local sets, by_key, members = {}, {}, {}
+      for i, c in ipairs(g) do
+         local scope = kit.scope_of(c)
+         -- a key that tells every list of tags apart (scope_key joins with "\0", which a tag
+         -- could hold)
+         local parts = {}
+         for k, t in ipairs(scope) do parts[k] = #t .. ":" .. t end
+         local key = table.concat(parts, ",")
+         local set = by_key[key]
+         if not set then
+            set = { scope = scope, claims = {} }
+            by_key[key] = set
+            sets[#sets + 1] = set
+         end
+         set.claims[#set.claims + 1] = i
+         members[i] = set
+      end
+      for _, set in ipairs(sets) do
+         local best, supersets = nil, {}
+         for _, other in ipairs(sets) do
+            if strict_subset(set.scope, other.scope) then
+               local n = #other.scope
                if not best or n < best then best = n end
+               supersets[#supersets + 1] = other
             end
          end
          if best then
-            for _, w in ipairs(g) do
-               if #kit.scope_of(w) == best and strict_subset(scope, kit.scope_of(w)) then link(c, w) end
+            local wholes = {}
+            for _, other in ipairs(supersets) do
+               if #other.scope == best then
+                  for _, i in ipairs(other.claims) do wholes[#wholes + 1] = i end
+               end
             end
+            table.sort(wholes)
+            for k, i in ipairs(wholes) do wholes[k] = g[i] end
+            set.wholes = wholes
+         end
+      end
+      for i, c in ipairs(g) do
+         -- a claim with part_of is a part of that claim only
+         local wholes = not c.part_of and members[i].wholes
+         if wholes then
+            for _, w in ipairs(wholes) do link(c, w) end
          end
       end
    end
