@@ -50,8 +50,9 @@ local function shown_of(e) return e.shown end
 
 -- The finding for two lists, read from the resolution of people (parley.people): an entry of
 -- one list and one of the other are on both when they resolve to one person (directly, through
--- other lists, or by a reviewer's decision); an uncertain pair between them is for review.
-local function report(ctx, a, b, person_names, resolution, uncertain_of)
+-- other lists, or by a reviewer's decision); an uncertain pair between them is for review
+-- (uncertain_of_a: the uncertain pairs between a and each other list, by its id).
+local function report(ctx, a, b, person_names, resolution, uncertain_of_a)
    local p = ctx.params
    local left, right = entries_of(ctx, a, person_names), entries_of(ctx, b, person_names)
    local right_of = {}
@@ -73,7 +74,7 @@ local function report(ctx, a, b, person_names, resolution, uncertain_of)
    for _, e in ipairs(right) do right_by_id[e.id] = e end
    for _, e in ipairs(left) do left_by_id[e.id] = e end
    local review = {}
-   for _, u in ipairs(uncertain_of[a.id] or {}) do
+   for _, u in ipairs(uncertain_of_a and uncertain_of_a[b.id] or {}) do
       local l, r = left_by_id[u.a], right_by_id[u.b]
       if not l then l, r = left_by_id[u.b], right_by_id[u.a] end
       if l and r and not l.matched and not used_right[r] then
@@ -126,31 +127,60 @@ end
 
 -- Each two lists of a group by different claimants, for periods that can overlap. The group
 -- is in as_of order (of the first day): the lists after one that begin after its last day
--- cannot overlap it, so the walk stops there (a sweep, not every pair of a large group).
+-- cannot overlap it, so the walk stops there (a sweep, not every pair of a large group). A
+-- group can hold thousands of lists of one claimant whose periods overlap: the walk skips each
+-- run of the first list's claimant at once (next_other[j]: the first list after j of a
+-- claimant other than j's), so it costs the pairs it reports, not those of one claimant. A
+-- group that is not in that order is walked list by list, as it stops at the first list that
+-- begins too late.
 local function compare_group(ctx, lists, person_names, resolution, uncertain_of)
-   for i = 1, #lists do
+   local n, sorted = #lists, true
+   for j = 2, n do
+      if lists[j].as_of_period.first < lists[j - 1].as_of_period.first then sorted = false end
+   end
+   local next_other = {}
+   if sorted then
+      local at = n + 1
+      for j = n, 1, -1 do
+         if j < n and lists[j + 1].claimant ~= lists[j].claimant then at = j + 1 end
+         next_other[j] = at
+      end
+   end
+   for i = 1, n do
       local a = lists[i]
-      local last = a.as_of_period.last
-      for j = i + 1, #lists do
+      local last, who = a.as_of_period.last, a.claimant
+      local j = i + 1
+      while j <= n do
          local b = lists[j]
          if b.as_of_period.first > last then break end
-         if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
-            report(ctx, a, b, person_names, resolution, uncertain_of)
+         if b.claimant == who and sorted then
+            j = next_other[j]
+         else
+            if b.claimant ~= who and dates.overlap(a.as_of_period, b.as_of_period) then
+               report(ctx, a, b, person_names, resolution, uncertain_of[a.id])
+            end
+            j = j + 1
          end
       end
    end
 end
 
--- The resolution's uncertain pairs by the list of either entry (LIST#N), each list's in the
--- resolution's order: a pair of lists looks only at the pairs touching its first list, not at
--- every uncertain pair of the store (which made the rule quadratic in the lists).
+-- The resolution's uncertain pairs by the lists of their entries (LIST#N), each two lists' in
+-- the resolution's order (out[x][y] and out[y][x] alike): a pair of lists looks only at the
+-- pairs between them, not at every uncertain pair of the store (which made the rule quadratic
+-- in the lists), nor at every one touching its first list (quadratic in the lists one list
+-- overlaps).
 local function uncertain_by_list(resolution)
    local out = {}
    for _, u in ipairs(resolution.uncertain) do
       local la, lb = u.a:match("^(.*)#%d+$"), u.b:match("^(.*)#%d+$")
-      for _, l in ipairs({ la, lb ~= la and lb or nil }) do
-         out[l] = out[l] or {}
-         table.insert(out[l], u)
+      if la and lb then
+         for _, l in ipairs({ la, lb ~= la and lb or nil }) do
+            local other = l == la and lb or la
+            out[l] = out[l] or {}
+            out[l][other] = out[l][other] or {}
+            table.insert(out[l][other], u)
+         end
       end
    end
    return out
