@@ -466,6 +466,150 @@ function kit.unscoped_part(c)
    return false
 end
 
+-- A sparse table over a pool's items (positions 1..m, values v) for the highest value of a
+-- range whose claimant is not a given one: each range of 2^L positions from p keeps top[L][p],
+-- its highest position, and second[L][p], the highest of a claimant other than top's (nil when
+-- there is none): of two halves' tops and seconds, the union's second is the other half's top
+-- when its claimant is not the union top's, else that half's second, or this half's second.
+local function sparse(m, v, claimant)
+   local top, second = { {} }, { {} }
+   for p = 1, m do top[1][p] = p end
+   local function combine(t1, s1, t2, s2)
+      local t, x, y = t1, s1
+      if v[t2] > v[t1] then
+         t, x = t2, s2
+         if claimant[t1] ~= claimant[t2] then y = t1 else y = s1 end
+      elseif claimant[t2] ~= claimant[t1] then
+         y = t2
+      else
+         y = s2
+      end
+      if x and y then
+         if v[y] > v[x] then x = y end
+      else
+         x = x or y
+      end
+      return t, x
+   end
+   local width, level = 1, 1
+   while 2 * width <= m do
+      local t0, s0, t1, s1 = top[level], second[level], {}, {}
+      for p = 1, m - 2 * width + 1 do
+         t1[p], s1[p] = combine(t0[p], s0[p], t0[p + width], s0[p + width])
+      end
+      level, width = level + 1, 2 * width
+      top[level], second[level] = t1, s1
+   end
+   -- the highest position in l..r (l <= r) of a claimant other than who
+   return function(l, r, who)
+      local lv, w = 1, 1
+      while 2 * w <= r - l + 1 do lv, w = lv + 1, 2 * w end
+      local t, s = combine(top[lv][l], second[lv][l], top[lv][r - w + 1], second[lv][r - w + 1])
+      if claimant[t] ~= who then return t end
+      return s
+   end
+end
+
+-- The first position of a sorted list whose value is above v (#list + 1 when none is).
+local function above(list, v)
+   local lo, hi = 1, #list + 1
+   while lo < hi do
+      local mid = (lo + hi) // 2
+      if list[mid] > v then hi = mid else lo = mid + 1 end
+   end
+   return lo
+end
+
+-- Appends to found (as i * stride + j) every item j of the pool after group index i and up to
+-- group index k whose claimant is not who and whose value is far from x: the highest (then
+-- the lowest) of a range that is not far means none of it is on that side of x, else it is
+-- found and the range on each side of it searched, so a search costs what it finds.
+local function search(pool, i, k, who, x, far, found, stride)
+   local l, r = above(pool.index, i), above(pool.index, k) - 1
+   if l > r then return end
+   if not pool.highest then
+      -- the lowest: the highest of the values negated, which orders them exactly in reverse
+      local negated = {}
+      for q = 1, #pool.value do negated[q] = -pool.value[q] end
+      pool.highest = sparse(#pool.index, pool.value, pool.claimant)
+      pool.lowest = sparse(#pool.index, negated, pool.claimant)
+   end
+   local value, index = pool.value, pool.index
+   for side = 1, 2 do
+      local find = side == 1 and pool.highest or pool.lowest
+      local stack, n = { l, r }, 2
+      while n > 0 do
+         local lo, hi = stack[n - 1], stack[n]
+         n = n - 2
+         local q = lo <= hi and find(lo, hi, who)
+         -- the values equal to x are the highest search's
+         if q and (side == 1 and value[q] >= x or side == 2 and value[q] < x) and far(x, value[q]) then
+            found[#found + 1] = i * stride + index[q]
+            stack[n + 1], stack[n + 2], stack[n + 3], stack[n + 4] = lo, q - 1, q + 1, hi
+            n = n + 4
+         end
+      end
+   end
+end
+
+--- The pairs of a group that a walk in as_of order compares and whose values are far apart,
+-- found without walking it. The walk takes each item i with the later items j until one
+-- begins after i's last day, of a claimant other than i's; far_pairs gives those of them in a
+-- pool that `pools_for(items[i])` names and with `far(value(items[i]), value(items[j]))`, in
+-- the walk's order, in n log n plus the pairs it gives, where the walk is quadratic in a
+-- group of thousands of items of one period (issue 17). far(x, y) must be monotone in y on
+-- each side of x: when far(x, y) and y <= z <= x, or x <= z <= y, far(x, z) is too (a gap that
+-- is a ratio or a difference is). The pools that pools_for names for an item must not share
+-- an item, else a pair is given twice.
+-- @tparam table items the group, in as_of order (of the first day of as_of_period)
+-- @tparam function value item -> its value (a number, not NaN)
+-- @tparam function far (x, y) -> whether values x and y are far apart
+-- @tparam function pools_of item -> the names of the pools it is in (a list, maybe empty)
+-- @tparam function pools_for (item, names) -> the names of the pools whose items it is
+-- compared with (names: every pool's, in the order first met)
+-- @tparam[opt=8] number short the walk's length, in pairs an item, up to which it is the
+-- cheaper: then nil is returned
+-- @treturn table|nil the pairs, {{i, j}, ...} sorted; nil when the items are not in as_of
+-- order or the walk is short: walk them then
+function kit.far_pairs(items, value, far, pools_of, pools_for, short)
+   local n, firsts = #items, {}
+   for i, c in ipairs(items) do
+      firsts[i] = c.as_of_period.first
+      if i > 1 and firsts[i] < firsts[i - 1] then return nil end
+   end
+   -- each item's reach: the last item that begins by its last day
+   local reach, walk = {}, 0
+   for i, c in ipairs(items) do
+      reach[i] = above(firsts, c.as_of_period.last) - 1
+      if reach[i] > i then walk = walk + reach[i] - i end
+   end
+   if walk <= (short or 8) * n then return nil end
+   local pools, names, values = {}, {}, {}
+   for i, c in ipairs(items) do
+      values[i] = value(c)
+      for _, name in ipairs(pools_of(c)) do
+         local pool = pools[name]
+         if not pool then
+            pool = { index = {}, value = {}, claimant = {} }
+            pools[name] = pool
+            names[#names + 1] = name
+         end
+         local m = #pool.index + 1
+         pool.index[m], pool.value[m], pool.claimant[m] = i, values[i], c.claimant
+      end
+   end
+   local found, stride = {}, n + 1
+   for i, c in ipairs(items) do
+      for _, name in ipairs(pools_for(c, names)) do
+         local pool = pools[name]
+         if pool then search(pool, i, reach[i], c.claimant, values[i], far, found, stride) end
+      end
+   end
+   table.sort(found)
+   for k, f in ipairs(found) do found[k] = { f // stride, f % stride } end
+   return found
+end
+
 --- Every record an iterator gives, in a list: `kit.all(ctx.db:claims())`.
 -- @tparam function it the iterator
 -- @param ... its state, control value and closing value
