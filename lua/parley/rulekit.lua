@@ -610,6 +610,47 @@ function kit.far_pairs(items, value, far, pools_of, pools_for, short)
    return found
 end
 
+--- Calls visit(i, j) for each two items of a list by different claimants that a walk in as_of
+-- order pairs: each item i with the later items j until one begins after i's last day (the
+-- later ones cannot overlap it), in that order. When the items are in as_of order (of the
+-- first day) a run of i's own claimant's items is skipped at once (each item knows the next
+-- of another claimant), so a list of thousands of one claimant's items of one period costs the
+-- pairs visited, not its pairs (issue 17); else the walk goes item by item, as it stops at the
+-- first that begins too late.
+-- @tparam table items records with as_of_period and claimant
+-- @tparam function visit (i, j), the items' positions, i < j
+function kit.other_claimant_pairs(items, visit)
+   local n, sorted = #items, true
+   for j = 2, n do
+      if items[j].as_of_period.first < items[j - 1].as_of_period.first then sorted = false end
+   end
+   -- next_other[j]: the first item after j of a claimant other than j's
+   local next_other = {}
+   if sorted then
+      local at = n + 1
+      for j = n, 1, -1 do
+         if j < n and items[j + 1].claimant ~= items[j].claimant then at = j + 1 end
+         next_other[j] = at
+      end
+   end
+   for i = 1, n do
+      local last, who = items[i].as_of_period.last, items[i].claimant
+      local j = i + 1
+      while j <= n do
+         local b = items[j]
+         if b.as_of_period.first > last then break end
+         if b.claimant ~= who then
+            visit(i, j)
+            j = j + 1
+         elseif sorted then
+            j = next_other[j]
+         else
+            j = j + 1
+         end
+      end
+   end
+end
+
 --- Every record an iterator gives, in a list: `kit.all(ctx.db:claims())`.
 -- @tparam function it the iterator
 -- @param ... its state, control value and closing value

@@ -127,42 +127,16 @@ end
 
 -- Each two lists of a group by different claimants, for periods that can overlap. The group
 -- is in as_of order (of the first day): the lists after one that begin after its last day
--- cannot overlap it, so the walk stops there (a sweep, not every pair of a large group). A
--- group can hold thousands of lists of one claimant whose periods overlap: the walk skips each
--- run of the first list's claimant at once (next_other[j]: the first list after j of a
--- claimant other than j's), so it costs the pairs it reports, not those of one claimant. A
--- group that is not in that order is walked list by list, as it stops at the first list that
--- begins too late.
+-- cannot overlap it, so the walk stops there (a sweep, not every pair of a large group), and
+-- it skips a run of the first list's own claimant at once (kit.other_claimant_pairs: a group
+-- can hold thousands of one claimant's lists of one period).
 local function compare_group(ctx, lists, person_names, resolution, uncertain_of)
-   local n, sorted = #lists, true
-   for j = 2, n do
-      if lists[j].as_of_period.first < lists[j - 1].as_of_period.first then sorted = false end
-   end
-   local next_other = {}
-   if sorted then
-      local at = n + 1
-      for j = n, 1, -1 do
-         if j < n and lists[j + 1].claimant ~= lists[j].claimant then at = j + 1 end
-         next_other[j] = at
+   kit.other_claimant_pairs(lists, function(i, j)
+      local a, b = lists[i], lists[j]
+      if dates.overlap(a.as_of_period, b.as_of_period) then
+         report(ctx, a, b, person_names, resolution, uncertain_of[a.id])
       end
-   end
-   for i = 1, n do
-      local a = lists[i]
-      local last, who = a.as_of_period.last, a.claimant
-      local j = i + 1
-      while j <= n do
-         local b = lists[j]
-         if b.as_of_period.first > last then break end
-         if b.claimant == who and sorted then
-            j = next_other[j]
-         else
-            if b.claimant ~= who and dates.overlap(a.as_of_period, b.as_of_period) then
-               report(ctx, a, b, person_names, resolution, uncertain_of[a.id])
-            end
-            j = j + 1
-         end
-      end
-   end
+   end)
 end
 
 -- The resolution's uncertain pairs by the lists of their entries (LIST#N), each two lists' in
