@@ -390,19 +390,55 @@ function kit.breakdowns(claims)
          g[#g + 1] = c
       end
    end
+   -- The subset reading works on a group's distinct scope sets, not on its claims pairwise: a
+   -- group (one claimant's counts of one thing on one date) can hold thousands of claims but
+   -- few scope sets, and the wholes of a claim depend on its scope set alone. Each set's wholes
+   -- are the claims of the smallest strict supersets among the group's sets, in the group's
+   -- order, as taking every claim of the group in turn gives them.
    for _, g in ipairs(order) do
-      for _, c in ipairs(g) do
-         local scope, best = not c.part_of and kit.scope_of(c) or {}, nil
-         for _, w in ipairs(g) do
-            if strict_subset(scope, kit.scope_of(w)) then
-               local n = #kit.scope_of(w)
+      local sets, by_key, members = {}, {}, {}
+      for i, c in ipairs(g) do
+         local scope = kit.scope_of(c)
+         -- a key that tells every list of tags apart (scope_key joins with "\0", which a tag
+         -- could hold)
+         local parts = {}
+         for k, t in ipairs(scope) do parts[k] = #t .. ":" .. t end
+         local key = table.concat(parts, ",")
+         local set = by_key[key]
+         if not set then
+            set = { scope = scope, claims = {} }
+            by_key[key] = set
+            sets[#sets + 1] = set
+         end
+         set.claims[#set.claims + 1] = i
+         members[i] = set
+      end
+      for _, set in ipairs(sets) do
+         local best, supersets = nil, {}
+         for _, other in ipairs(sets) do
+            if strict_subset(set.scope, other.scope) then
+               local n = #other.scope
                if not best or n < best then best = n end
+               supersets[#supersets + 1] = other
             end
          end
          if best then
-            for _, w in ipairs(g) do
-               if #kit.scope_of(w) == best and strict_subset(scope, kit.scope_of(w)) then link(c, w) end
+            local wholes = {}
+            for _, other in ipairs(supersets) do
+               if #other.scope == best then
+                  for _, i in ipairs(other.claims) do wholes[#wholes + 1] = i end
+               end
             end
+            table.sort(wholes)
+            for k, i in ipairs(wholes) do wholes[k] = g[i] end
+            set.wholes = wholes
+         end
+      end
+      for i, c in ipairs(g) do
+         -- a claim with part_of is a part of that claim only
+         local wholes = not c.part_of and members[i].wholes
+         if wholes then
+            for _, w in ipairs(wholes) do link(c, w) end
          end
       end
    end
@@ -428,6 +464,191 @@ function kit.unscoped_part(c)
       if kit.scope_key(w) == key then return true end
    end
    return false
+end
+
+-- A sparse table over a pool's items (positions 1..m, values v) for the highest value of a
+-- range whose claimant is not a given one: each range of 2^L positions from p keeps top[L][p],
+-- its highest position, and second[L][p], the highest of a claimant other than top's (nil when
+-- there is none): of two halves' tops and seconds, the union's second is the other half's top
+-- when its claimant is not the union top's, else that half's second, or this half's second.
+local function sparse(m, v, claimant)
+   local top, second = { {} }, { {} }
+   for p = 1, m do top[1][p] = p end
+   local function combine(t1, s1, t2, s2)
+      local t, x, y = t1, s1
+      if v[t2] > v[t1] then
+         t, x = t2, s2
+         if claimant[t1] ~= claimant[t2] then y = t1 else y = s1 end
+      elseif claimant[t2] ~= claimant[t1] then
+         y = t2
+      else
+         y = s2
+      end
+      if x and y then
+         if v[y] > v[x] then x = y end
+      else
+         x = x or y
+      end
+      return t, x
+   end
+   local width, level = 1, 1
+   while 2 * width <= m do
+      local t0, s0, t1, s1 = top[level], second[level], {}, {}
+      for p = 1, m - 2 * width + 1 do
+         t1[p], s1[p] = combine(t0[p], s0[p], t0[p + width], s0[p + width])
+      end
+      level, width = level + 1, 2 * width
+      top[level], second[level] = t1, s1
+   end
+   -- the highest position in l..r (l <= r) of a claimant other than who
+   return function(l, r, who)
+      local lv, w = 1, 1
+      while 2 * w <= r - l + 1 do lv, w = lv + 1, 2 * w end
+      local t, s = combine(top[lv][l], second[lv][l], top[lv][r - w + 1], second[lv][r - w + 1])
+      if claimant[t] ~= who then return t end
+      return s
+   end
+end
+
+-- The first position of a sorted list whose value is above v (#list + 1 when none is).
+local function above(list, v)
+   local lo, hi = 1, #list + 1
+   while lo < hi do
+      local mid = (lo + hi) // 2
+      if list[mid] > v then hi = mid else lo = mid + 1 end
+   end
+   return lo
+end
+
+-- Appends to found (as i * stride + j) every item j of the pool after group index i and up to
+-- group index k whose claimant is not who and whose value is far from x: the highest (then
+-- the lowest) of a range that is not far means none of it is on that side of x, else it is
+-- found and the range on each side of it searched, so a search costs what it finds.
+local function search(pool, i, k, who, x, far, found, stride)
+   local l, r = above(pool.index, i), above(pool.index, k) - 1
+   if l > r then return end
+   if not pool.highest then
+      -- the lowest: the highest of the values negated, which orders them exactly in reverse
+      local negated = {}
+      for q = 1, #pool.value do negated[q] = -pool.value[q] end
+      pool.highest = sparse(#pool.index, pool.value, pool.claimant)
+      pool.lowest = sparse(#pool.index, negated, pool.claimant)
+   end
+   local value, index = pool.value, pool.index
+   for side = 1, 2 do
+      local find = side == 1 and pool.highest or pool.lowest
+      local stack, n = { l, r }, 2
+      while n > 0 do
+         local lo, hi = stack[n - 1], stack[n]
+         n = n - 2
+         local q = lo <= hi and find(lo, hi, who)
+         -- the values equal to x are the highest search's
+         if q and (side == 1 and value[q] >= x or side == 2 and value[q] < x) and far(x, value[q]) then
+            found[#found + 1] = i * stride + index[q]
+            stack[n + 1], stack[n + 2], stack[n + 3], stack[n + 4] = lo, q - 1, q + 1, hi
+            n = n + 4
+         end
+      end
+   end
+end
+
+--- The pairs of a group that a walk in as_of order compares and whose values are far apart,
+-- found without walking it. The walk takes each item i with the later items j until one
+-- begins after i's last day, of a claimant other than i's; far_pairs gives those of them in a
+-- pool that `pools_for(items[i])` names and with `far(value(items[i]), value(items[j]))`, in
+-- the walk's order, in n log n plus the pairs it gives, where the walk is quadratic in a
+-- group of thousands of items of one period (issue 17). far(x, y) must be monotone in y on
+-- each side of x: when far(x, y) and y <= z <= x, or x <= z <= y, far(x, z) is too (a gap that
+-- is a ratio or a difference is). The pools that pools_for names for an item must not share
+-- an item, else a pair is given twice.
+-- @tparam table items the group, in as_of order (of the first day of as_of_period)
+-- @tparam function value item -> its value (a number, not NaN)
+-- @tparam function far (x, y) -> whether values x and y are far apart
+-- @tparam function pools_of item -> the names of the pools it is in (a list, maybe empty)
+-- @tparam function pools_for (item, names) -> the names of the pools whose items it is
+-- compared with (names: every pool's, in the order first met)
+-- @tparam[opt=8] number short the walk's length, in pairs an item, up to which it is the
+-- cheaper: then nil is returned
+-- @treturn table|nil the pairs, {{i, j}, ...} sorted; nil when the items are not in as_of
+-- order or the walk is short: walk them then
+function kit.far_pairs(items, value, far, pools_of, pools_for, short)
+   local n, firsts = #items, {}
+   for i, c in ipairs(items) do
+      firsts[i] = c.as_of_period.first
+      if i > 1 and firsts[i] < firsts[i - 1] then return nil end
+   end
+   -- each item's reach: the last item that begins by its last day
+   local reach, walk = {}, 0
+   for i, c in ipairs(items) do
+      reach[i] = above(firsts, c.as_of_period.last) - 1
+      if reach[i] > i then walk = walk + reach[i] - i end
+   end
+   if walk <= (short or 8) * n then return nil end
+   local pools, names, values = {}, {}, {}
+   for i, c in ipairs(items) do
+      values[i] = value(c)
+      for _, name in ipairs(pools_of(c)) do
+         local pool = pools[name]
+         if not pool then
+            pool = { index = {}, value = {}, claimant = {} }
+            pools[name] = pool
+            names[#names + 1] = name
+         end
+         local m = #pool.index + 1
+         pool.index[m], pool.value[m], pool.claimant[m] = i, values[i], c.claimant
+      end
+   end
+   local found, stride = {}, n + 1
+   for i, c in ipairs(items) do
+      for _, name in ipairs(pools_for(c, names)) do
+         local pool = pools[name]
+         if pool then search(pool, i, reach[i], c.claimant, values[i], far, found, stride) end
+      end
+   end
+   table.sort(found)
+   for k, f in ipairs(found) do found[k] = { f // stride, f % stride } end
+   return found
+end
+
+--- Calls visit(i, j) for each two items of a list by different claimants that a walk in as_of
+-- order pairs: each item i with the later items j until one begins after i's last day (the
+-- later ones cannot overlap it), in that order. When the items are in as_of order (of the
+-- first day) a run of i's own claimant's items is skipped at once (each item knows the next
+-- of another claimant), so a list of thousands of one claimant's items of one period costs the
+-- pairs visited, not its pairs (issue 17); else the walk goes item by item, as it stops at the
+-- first that begins too late.
+-- @tparam table items records with as_of_period and claimant
+-- @tparam function visit (i, j), the items' positions, i < j
+function kit.other_claimant_pairs(items, visit)
+   local n, sorted = #items, true
+   for j = 2, n do
+      if items[j].as_of_period.first < items[j - 1].as_of_period.first then sorted = false end
+   end
+   -- next_other[j]: the first item after j of a claimant other than j's
+   local next_other = {}
+   if sorted then
+      local at = n + 1
+      for j = n, 1, -1 do
+         if j < n and items[j + 1].claimant ~= items[j].claimant then at = j + 1 end
+         next_other[j] = at
+      end
+   end
+   for i = 1, n do
+      local last, who = items[i].as_of_period.last, items[i].claimant
+      local j = i + 1
+      while j <= n do
+         local b = items[j]
+         if b.as_of_period.first > last then break end
+         if b.claimant ~= who then
+            visit(i, j)
+            j = j + 1
+         elseif sorted then
+            j = next_other[j]
+         else
+            j = j + 1
+         end
+      end
+   end
 end
 
 --- Every record an iterator gives, in a list: `kit.all(ctx.db:claims())`.

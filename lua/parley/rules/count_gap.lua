@@ -64,9 +64,10 @@ local function compare(ctx, a, b)
 end
 
 -- Each two counts of a group by different claimants, for periods that can overlap (the
--- cheap tests inline). The group is in as_of order (of the first day): the counts after one
--- that begin after its last day cannot overlap it, so the walk stops there.
-local function compare_group(ctx, group)
+-- cheap tests inline), visited one by one. The group is in as_of order (of the first day): the
+-- counts after one that begin after its last day cannot overlap it, so the walk stops there.
+-- compare_group walks a group so when it is cheap, or when the group is not in that order.
+local function compare_pairwise(ctx, group)
    local mode = ctx.params.scopes
    for i = 1, #group do
       local a = group[i]
@@ -77,6 +78,82 @@ local function compare_group(ctx, group)
          if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) and comparable(mode, a, b) then
             compare(ctx, a, b)
          end
+      end
+   end
+end
+
+-- Whether two best values are a gap beyond max_ratio and min_difference, as gap and compare
+-- tell. For a fixed x it is monotone in y on either side of x (the further y is from x, above
+-- or below, the larger the ratio and the difference), as kit.far_pairs asks.
+local function beyond(x, y, max_ratio, min_difference)
+   if x < y then x, y = y, x end
+   return (y > 0 and x / y or math.huge) > max_ratio and x - y >= min_difference
+end
+
+-- The pairs of compare_pairwise that are gaps, found without visiting the others
+-- (kit.far_pairs) when the walk would be long: a group can hold thousands of counts of one
+-- period (the accounts of an exchange), most of them of one claimant or alike. The pools are
+-- what a count may be compared with (comparable): a part (of its claimant's own total, not
+-- unscoped) with the parts and the other counts of its very scope; else the counts of each
+-- scope key, and all of them together for the counts stating no scope and for scopes: any.
+-- The pairs found are compared in compare_pairwise's order.
+local function compare_group(ctx, group)
+   local p = ctx.params
+   local mode, margin, max_ratio, min_difference = p.scopes, p.approx_margin, p.max_ratio, p.min_difference
+   if mode == "overlap" then
+      -- scopes_overlap reads the tags, the pools their join: a tag holding the joint would
+      -- make two sets of tags one key
+      for _, c in ipairs(group) do
+         for _, t in ipairs(kit.scope_of(c)) do
+            if t:find("\0", 1, true) then return compare_pairwise(ctx, group) end
+         end
+      end
+   end
+   local function pools_of(c)
+      if c.part then
+         if kit.unscoped_part(c) then return {} end
+         return { "part\0" .. c.scope_key }
+      end
+      return { "\0" .. c.scope_key, "all" }
+   end
+   -- scopes: overlap, a count of each key (for its tags) and the pools of the keys sharing a
+   -- tag with a key
+   local of_key, sharing = {}, {}
+   if mode == "overlap" then
+      for _, c in ipairs(group) do
+         if not c.part then of_key[c.scope_key] = of_key[c.scope_key] or c end
+      end
+   end
+   local function pools_for(c, names)
+      local key = c.scope_key
+      if c.part then
+         if kit.unscoped_part(c) then return {} end
+         return { "part\0" .. key, "\0" .. key }
+      end
+      if mode == "any" or key == "" then return { "part\0" .. key, "all" } end
+      if mode == "same" then return { "part\0" .. key, "\0", "\0" .. key } end
+      if not sharing[key] then
+         local list = { "part\0" .. key, "\0" }
+         local scope = kit.scope_of(c)
+         for _, name in ipairs(names) do
+            -- the pools of counts that are no parts, of a key stating some scope
+            local other = #name > 1 and name:sub(1, 1) == "\0" and name:sub(2)
+            if other and (other == key or kit.scopes_overlap(scope, kit.scope_of(of_key[other]))) then
+               list[#list + 1] = name
+            end
+         end
+         sharing[key] = list
+      end
+      return sharing[key]
+   end
+   local found = kit.far_pairs(group, function(c) return (range(c.count, margin)) end,
+      function(x, y) return beyond(x, y, max_ratio, min_difference) end, pools_of, pools_for)
+   if not found then return compare_pairwise(ctx, group) end
+   for _, f in ipairs(found) do
+      local a, b = group[f[1]], group[f[2]]
+      -- the tests of compare_pairwise, which the pools answer already
+      if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) and comparable(mode, a, b) then
+         compare(ctx, a, b)
       end
    end
 end

@@ -50,8 +50,9 @@ local function shown_of(e) return e.shown end
 
 -- The finding for two lists, read from the resolution of people (parley.people): an entry of
 -- one list and one of the other are on both when they resolve to one person (directly, through
--- other lists, or by a reviewer's decision); an uncertain pair between them is for review.
-local function report(ctx, a, b, person_names, resolution, uncertain_of)
+-- other lists, or by a reviewer's decision); an uncertain pair between them is for review
+-- (uncertain_of_a: the uncertain pairs between a and each other list, by its id).
+local function report(ctx, a, b, person_names, resolution, uncertain_of_a)
    local p = ctx.params
    local left, right = entries_of(ctx, a, person_names), entries_of(ctx, b, person_names)
    local right_of = {}
@@ -73,7 +74,7 @@ local function report(ctx, a, b, person_names, resolution, uncertain_of)
    for _, e in ipairs(right) do right_by_id[e.id] = e end
    for _, e in ipairs(left) do left_by_id[e.id] = e end
    local review = {}
-   for _, u in ipairs(uncertain_of[a.id] or {}) do
+   for _, u in ipairs(uncertain_of_a and uncertain_of_a[b.id] or {}) do
       local l, r = left_by_id[u.a], right_by_id[u.b]
       if not l then l, r = left_by_id[u.b], right_by_id[u.a] end
       if l and r and not l.matched and not used_right[r] then
@@ -126,31 +127,34 @@ end
 
 -- Each two lists of a group by different claimants, for periods that can overlap. The group
 -- is in as_of order (of the first day): the lists after one that begin after its last day
--- cannot overlap it, so the walk stops there (a sweep, not every pair of a large group).
+-- cannot overlap it, so the walk stops there (a sweep, not every pair of a large group), and
+-- it skips a run of the first list's own claimant at once (kit.other_claimant_pairs: a group
+-- can hold thousands of one claimant's lists of one period).
 local function compare_group(ctx, lists, person_names, resolution, uncertain_of)
-   for i = 1, #lists do
-      local a = lists[i]
-      local last = a.as_of_period.last
-      for j = i + 1, #lists do
-         local b = lists[j]
-         if b.as_of_period.first > last then break end
-         if a.claimant ~= b.claimant and dates.overlap(a.as_of_period, b.as_of_period) then
-            report(ctx, a, b, person_names, resolution, uncertain_of)
-         end
+   kit.other_claimant_pairs(lists, function(i, j)
+      local a, b = lists[i], lists[j]
+      if dates.overlap(a.as_of_period, b.as_of_period) then
+         report(ctx, a, b, person_names, resolution, uncertain_of[a.id])
       end
-   end
+   end)
 end
 
--- The resolution's uncertain pairs by the list of either entry (LIST#N), each list's in the
--- resolution's order: a pair of lists looks only at the pairs touching its first list, not at
--- every uncertain pair of the store (which made the rule quadratic in the lists).
+-- The resolution's uncertain pairs by the lists of their entries (LIST#N), each two lists' in
+-- the resolution's order (out[x][y] and out[y][x] alike): a pair of lists looks only at the
+-- pairs between them, not at every uncertain pair of the store (which made the rule quadratic
+-- in the lists), nor at every one touching its first list (quadratic in the lists one list
+-- overlaps).
 local function uncertain_by_list(resolution)
    local out = {}
    for _, u in ipairs(resolution.uncertain) do
       local la, lb = u.a:match("^(.*)#%d+$"), u.b:match("^(.*)#%d+$")
-      for _, l in ipairs({ la, lb ~= la and lb or nil }) do
-         out[l] = out[l] or {}
-         table.insert(out[l], u)
+      if la and lb then
+         for _, l in ipairs({ la, lb ~= la and lb or nil }) do
+            local other = l == la and lb or la
+            out[l] = out[l] or {}
+            out[l][other] = out[l][other] or {}
+            table.insert(out[l][other], u)
+         end
       end
    end
    return out

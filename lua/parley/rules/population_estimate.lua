@@ -253,22 +253,21 @@ local function current_lists(ctx)
    return groups, order
 end
 
--- Calls visit(a, b) for each two lists of a group whose periods can overlap (a's id before
--- b's). By first possible day: a list is compared with those that begin before it ends, so
--- lists of periods that do not overlap cost nothing (near-linear, not all pairs).
+-- Calls visit(a, b) for each two lists of a group by different claimants whose periods can
+-- overlap (a's id before b's). By first possible day: a list is compared with those that begin
+-- before it ends, so lists of periods that do not overlap cost nothing (near-linear, not all
+-- pairs), and a run of its own claimant's lists is skipped at once (kit.other_claimant_pairs:
+-- a group can hold thousands of one claimant's lists of one period).
 local function each_pair_that_can_overlap(lists, visit)
    table.sort(lists, function(x, y)
       if x.as_of_period.first ~= y.as_of_period.first then return x.as_of_period.first < y.as_of_period.first end
       return x.id < y.id
    end)
-   for i = 1, #lists do
-      for j = i + 1, #lists do
-         if lists[j].as_of_period.first > lists[i].as_of_period.last then break end
-         local a, b = lists[i], lists[j]
-         if a.id > b.id then a, b = b, a end
-         if dates.overlap(a.as_of_period, b.as_of_period) then visit(a, b) end
-      end
-   end
+   kit.other_claimant_pairs(lists, function(i, j)
+      local a, b = lists[i], lists[j]
+      if a.id > b.id then a, b = b, a end
+      if dates.overlap(a.as_of_period, b.as_of_period) then visit(a, b) end
+   end)
 end
 
 -- The populations of a group: the largest sets of its lists whose periods all share a day

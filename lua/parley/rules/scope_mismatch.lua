@@ -156,25 +156,55 @@ end
 
 -- Each two totals (claims that are no part of their claimant's own) of a group by different
 -- claimants, both scoped (or include_unscoped), with different canonical tag sets, for periods
--- that can overlap (the tests inline).
+-- that can overlap (the tests inline). In as_of order (of the first day): the totals after one
+-- that begin after its last day cannot overlap it, so the walk stops there. A group can hold
+-- thousands of totals of one period (the accounts of an exchange), most of one claimant and
+-- one tag set: then the pairs are found without the walk (kit.far_pairs: pools by tag set, a
+-- total searching the others' for the totals of another claimant whose best counts differ by
+-- at least min_gap), in the walk's order.
 local function compare_group(ctx, group)
-   local include_unscoped = ctx.params.include_unscoped
+   local include_unscoped, min_gap = ctx.params.include_unscoped, ctx.params.min_gap
    local totals = {}
    for _, c in ipairs(group) do
       if not c.part then totals[#totals + 1] = c end
    end
-   -- in as_of order (of the first day): the totals after one that begin after its last day
-   -- cannot overlap it, so the walk stops there
+   local function compared(a, b)
+      return a.claimant ~= b.claimant and (include_unscoped or (#a.tags > 0 and #b.tags > 0)) and
+         a.tagkey ~= b.tagkey and dates.overlap(a.as_of_period, b.as_of_period)
+   end
+   local others = {} -- the pools of the tag sets other than a key's
+   local found = kit.far_pairs(totals, function(c) return best_of(c.count) end,
+      function(x, y) return (x >= y and x - y or y - x) >= min_gap end,
+      function(c)
+         if include_unscoped or #c.tags > 0 then return { c.tagkey } end
+         return {}
+      end,
+      function(c, names)
+         if not include_unscoped and #c.tags == 0 then return {} end
+         if not others[c.tagkey] then
+            local list = {}
+            for _, name in ipairs(names) do
+               if name ~= c.tagkey then list[#list + 1] = name end
+            end
+            others[c.tagkey] = list
+         end
+         return others[c.tagkey]
+      end)
+   if found then
+      for _, f in ipairs(found) do
+         local a, b = totals[f[1]], totals[f[2]]
+         -- the tests of the walk, which the pools answer already
+         if compared(a, b) then report_if_gap(ctx, a, b) end
+      end
+      return
+   end
    for i = 1, #totals do
       local a = totals[i]
       local last = a.as_of_period.last
       for j = i + 1, #totals do
          local b = totals[j]
          if b.as_of_period.first > last then break end
-         if a.claimant ~= b.claimant and (include_unscoped or (#a.tags > 0 and #b.tags > 0)) and
-            a.tagkey ~= b.tagkey and dates.overlap(a.as_of_period, b.as_of_period) then
-            report_if_gap(ctx, a, b)
-         end
+         if compared(a, b) then report_if_gap(ctx, a, b) end
       end
    end
 end
