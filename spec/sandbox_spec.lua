@@ -204,7 +204,8 @@ return {
 }
 ]]) })
       assert.equal("ok", r[1].outcome, r[1].error)
-      assert.same({ "json_encode names null read_fields sha256 sort_integers text_script version" }, r[1].log)
+      assert.same({ "json_encode names null read_coded read_fields sha256 sort_integers text_script version" },
+         r[1].log)
    end)
 
    it("lets a rule require no module and record no finding when it is given no modules and no vocabulary",

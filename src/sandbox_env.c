@@ -693,10 +693,10 @@ void parley_sandbox_setup(lua_State *L)
     /* The part of parley.core a rule sees: an explicit allow-list. The name kernels
      * (core.names) are pure functions of their arguments, so parley.names works inside a
      * rule; the table is handed over read-only. */
-    lua_createtable(L, 0, 9);
+    lua_createtable(L, 0, 10);
     {
         static const char *const shown[] = {"null",        "sha256",      "version",     "names",        "json_encode",
-                                            "text_script", "read_fields", "sort_integers", NULL};
+                                            "text_script", "read_fields", "read_coded",  "sort_integers", NULL};
         for (i = 0; shown[i]; i++) {
             if (lua_getfield(L, core, shown[i]) == LUA_TTABLE) {
                 parley_sandbox_push_readonly(L, -1);

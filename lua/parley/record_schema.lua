@@ -20,7 +20,7 @@
 -- the rule sandbox too.
 
 local core = require "parley.core"
-local fill_row, read_fields = core.fill_row, core.read_fields
+local fill_row, read_fields, read_coded = core.fill_row, core.read_fields, core.read_coded
 local json = require "parley.json"
 local text = require "parley.text"
 local dates = require "parley.dates"
@@ -208,6 +208,8 @@ end
 local function read_row(db, t, r)
    -- (rec[plain_keys[i]] = r[plain_columns[i]] in C, the table sized for the coded fields too)
    local rec = read_fields(r, t.plain_keys, t.plain_columns, t.ncoded_keys)
+   -- (dates, counts, JSON lists and one-or-list fields in C: read_plan)
+   read_coded(r, rec, t.read_plan, json.decode)
    local coded = t.coded
    for i = 1, #coded do
       local f = coded[i]
@@ -600,6 +602,28 @@ end
 
 -- The columns of a table in order, and its INSERT (built once: the store's statement cache
 -- keeps it prepared).
+-- A field's entry in core.read_coded's plan (src/record_row.c says each kind), or nil when its
+-- codec is read in Lua: what core.read_coded does is what the codec's get does, for these
+-- codecs exactly (spec/record_schema_spec.lua reads every kind both ways).
+local function read_plan_entry(f)
+   if f.codec == CODECS.date then
+      local c = f.column
+      return { 1, f.key, f.period_key, c, c .. "_precision", c .. "_start", c .. "_end" }
+   elseif f.codec == CODECS.json then
+      return { 3, f.key, f.column }
+   elseif f.codec == CODECS.one_of_list then
+      return { 4, f.key, f.column, f.list }
+   elseif f.codec == CODECS.group then
+      local keys, columns, booleans = {}, {}, {}
+      for i, sub in ipairs(f.fields) do
+         if sub.codec ~= CODECS.integer and sub.codec ~= CODECS.boolean then return nil end
+         keys[i], columns[i], booleans[i] = sub.key, sub.column, sub.codec == CODECS.boolean
+      end
+      return { 2, f.key, keys, columns, booleans }
+   end
+end
+record_schema.read_plan_entry = read_plan_entry
+
 local function prepare_table(t)
    if prepared[t] then return end
    prepared[t] = true
@@ -636,19 +660,21 @@ local function prepare_table(t)
       end
    end
    for _, c in ipairs(t.extra or {}) do t.columns[#t.columns + 1] = c end
-   -- what read_row copies as it is (one column, read back as stored), and what it decodes
-   t.plain_keys, t.plain_columns, t.coded = {}, {}, {}
+   -- what read_row copies as it is (one column, read back as stored), what core.read_coded
+   -- decodes (t.read_plan), and what it decodes through the field's codec (t.coded)
+   t.plain_keys, t.plain_columns, t.coded, t.read_plan = {}, {}, {}, {}
    for _, f in ipairs(t.fields) do
       if f.codec == CODECS.text or f.codec == CODECS.integer or f.codec == CODECS.id then
          t.plain_keys[#t.plain_keys + 1] = f.key
          t.plain_columns[#t.plain_columns + 1] = f.column
       else
-         t.coded[#t.coded + 1] = f
          f.period_key = f.key .. "_period"
+         local entry = read_plan_entry(f)
+         if entry then t.read_plan[#t.read_plan + 1] = entry else t.coded[#t.coded + 1] = f end
       end
    end
    -- (a coded field may add its _period: room for both)
-   t.ncoded_keys = 2 * #t.coded
+   t.ncoded_keys = 2 * (#t.coded + #t.read_plan)
    -- what insert_row copies as it is (a field of one column, kept as it is), and what it puts
    -- through its codec
    t.put_at, t.put_key, t.put_coded = {}, {}, {}
