@@ -39,7 +39,7 @@ describe("the help's table of commands", function()
       assert.same({ "list", "test" }, by_name.rules.subcommands)
       assert.same({ "match", "key" }, by_name.names.subcommands)
       assert.same({ "--store", "--no-store", "--format", "--out", "--fail-on", "-j", "-q", "--quiet", "--share",
-         "--share-key", "--allow-outside", "--help" }, by_name.reconcile.options)
+         "--share-key", "--allow-outside", "--root", "--help" }, by_name.reconcile.options)
       assert.same(require("parley.share").LEVELS, by_name.reconcile.values["--share"])
       assert.same({ "info", "low", "medium", "high", "critical" }, by_name.reconcile.values["--fail-on"])
       assert.same(require("parley.report").formats(), by_name.report.values["--format"])

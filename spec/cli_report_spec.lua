@@ -143,3 +143,40 @@ describe("parley reconcile", function()
       assert.equal(1, runs(db))
    end)
 end)
+
+describe("--root", function()
+   -- The SARIF report's first physical location: its artifact location.
+   local function first_artifact(text)
+      for _, r in ipairs(json.decode(text).runs[1].results) do
+         local l = r.locations and r.locations[1] and r.locations[1].physicalLocation
+         if l then return l.artifactLocation end
+      end
+   end
+
+   it("gives the datasets' paths relative to DIR in reconcile's and report's SARIF, and must name a directory",
+      function()
+         local db = support.tmpname("cli-root.db")
+         local examples = support.top .. "/examples"
+         local code, out = support.parley("reconcile", CONFIG, "--store", db, "--format", "sarif", "--root", examples)
+         assert.equal(0, code)
+         assert.same({ uri = "caucasus-2021/dataset.yaml", uriBaseId = "%SRCROOT%" }, first_artifact(out))
+         -- the stored run, written again: the same paths from the same root, others from another
+         code, out = support.parley("report", db, "latest", "--format", "sarif", "--root", examples)
+         assert.equal(0, code)
+         assert.same({ uri = "caucasus-2021/dataset.yaml", uriBaseId = "%SRCROOT%" }, first_artifact(out))
+         code, out = support.parley("report", db, "latest", "--format", "sarif", "--root",
+            examples .. "/caucasus-2021")
+         assert.equal(0, code)
+         assert.same({ uri = "dataset.yaml", uriBaseId = "%SRCROOT%" }, first_artifact(out))
+         local err
+         code, out, err = support.parley("report", db, "latest", "--format", "sarif", "--root", examples .. "/nowhere")
+         assert.equal(3, code)
+         assert.equal("", out)
+         assert.matches("--root .*/nowhere is not a directory", err)
+         code, out, err = support.parley("reconcile", CONFIG, "--store", db, "--root", CONFIG)
+         assert.equal(3, code)
+         assert.equal("", out)
+         assert.matches("is not a directory", err, 1, true)
+         assert.equal(1, runs(db))
+      end)
+end)

@@ -55,7 +55,7 @@ local HELP = {
    reconcile = [[
 usage: parley reconcile CONFIG [--store DB] [--no-store] [--format FORMAT,...] [--out PATH]
                         [--fail-on LEVEL] [-j N] [-q|--quiet] [--share LEVEL] [--share-key FILE]
-                        [--allow-outside]
+                        [--allow-outside] [--root DIR]
 Imports the config's data into its store (or into DB: --store names the store to use instead of
 the config's own; a CONFIG of - is read from standard input, its paths relative to the working
 directory), runs each rule in its own sandbox (in parallel on N
@@ -74,7 +74,10 @@ Options may be written --name value or --name=value. Exit code: 3 bad configurat
 2 a rule failed or the report could not be written, 1 a finding at or above --fail-on (info,
 low, medium, high, critical), else 0. --share public|partner|internal writes every report of
 the run under that sharing policy (persons as keyed pseudonyms, birth years as decades, ...;
-docs/sharing.md), over the config's share:; --share-key names the pseudonyms' key file.]],
+docs/sharing.md), over the config's share:; --share-key names the pseudonyms' key file.
+--root DIR: the directory the reports give the datasets' paths relative to (the SARIF
+report's %SRCROOT%, for a code-scanning dashboard of the repository at DIR; default the working
+directory).]],
    rules = [[
 usage: parley rules list
        parley rules test DIR|FILE.test.yaml [-q|--quiet]
@@ -140,12 +143,14 @@ Lists the runs stored in DB, oldest first: id, config, when it started, its stat
 findings it stored and how many rules failed. Exit code 0, or 3 when DB cannot be read.]],
    report = [[
 usage: parley report DB RUN [--format FORMAT] [--out PATH] [--share LEVEL] [--share-key FILE]
+                           [--root DIR]
 Writes the stored run RUN (an id from `parley runs`, or `latest`) again from the store, without
 running its rules: text (default), json, html, markdown, csv or sarif (docs/reports.md), with
 the history since the previous run of the same config. Exit code 0, 2 when --out cannot be
 written (the file is written whole or not at all), or 3 (no such run, a bad format, a store
 that cannot be used, a sharing policy that cannot be applied). --share public|partner|internal:
-the sharing policy (docs/sharing.md).]],
+the sharing policy (docs/sharing.md). --root DIR: as for reconcile, the directory the datasets'
+paths are given relative to.]],
    diff = [[
 usage: parley diff DB [RUN_A] [RUN_B] [--new-only | --resolved-only]
 Which findings are new, persisting, corrected or resolved from run A to run B (matched by
@@ -711,7 +716,7 @@ end
 function commands.reconcile(args, io_)
    local opts, rest = options(args, { format = "value", out = "value", ["fail-on"] = "value", jobs = "value",
       quiet = "flag", store = "value", ["no-store"] = "flag", share = "value", ["share-key"] = "value",
-      ["allow-outside"] = "flag" })
+      ["allow-outside"] = "flag", root = "value" })
    if not opts or #rest ~= 1 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.reconcile, "\n")
       return EXIT_INPUT
@@ -737,6 +742,7 @@ function commands.reconcile(args, io_)
          return EXIT_FAILED
       end
    end
+   if not cli.check_root(opts.root, io_) then return EXIT_INPUT end
    local format = formats[1]
    local fail_on = opts["fail-on"]
    if fail_on and not vocab.SEVERITY_RANK[fail_on] then
@@ -759,7 +765,7 @@ function commands.reconcile(args, io_)
    end
    local run, err, kind = require("parley.engine").reconcile(config, { jobs = jobs, store = opts.store,
       text = config_text, store_run = not opts["no-store"], share = opts.share, share_key = opts["share-key"],
-      allow_outside = opts["allow-outside"] })
+      allow_outside = opts["allow-outside"], root = opts.root })
    if show_progress then
       -- a dumb terminal cannot erase the line: the result goes on a line of its own
       local erase = os.getenv("TERM") == "dumb" and "\n" or "\r\27[K"
@@ -796,6 +802,13 @@ function commands.reconcile(args, io_)
 end
 
 ---------------------------------------------------------------------------- run history
+
+-- Whether --root (when given) names a directory; says so on stderr when not.
+function cli.check_root(root, io_)
+   if root == nil or require("parley.core").path_kind(root) == "directory" then return true end
+   out(io_.stderr, string.format("parley: --root %s is not a directory\n", root))
+   return false
+end
 
 -- Whether format is one the reports know; says so on stderr when not.
 function cli.check_format(format, io_)
@@ -840,11 +853,13 @@ function commands.runs(args, io_)
 end
 
 function commands.report(args, io_)
-   local opts, rest = options(args, { format = "value", out = "value", share = "value", ["share-key"] = "value" })
+   local opts, rest = options(args, { format = "value", out = "value", share = "value", ["share-key"] = "value",
+      root = "value" })
    if not opts or #rest ~= 2 then
       out(io_.stderr, opts and "" or ("parley: " .. rest .. "\n"), HELP.report, "\n")
       return EXIT_INPUT
    end
+   if not cli.check_root(opts.root, io_) then return EXIT_INPUT end
    local format = opts.format or "text"
    if not cli.check_format(format, io_) then return EXIT_INPUT end
    local db = open_store(rest[1], { readonly = true }, io_.stderr)
@@ -861,8 +876,8 @@ function commands.report(args, io_)
       out(io_.stderr, "parley: ", perr, "\n")
       return EXIT_INPUT
    end
-   local text, err = report.write(run, format, nil, { db = db, share = policy, colour = format == "text" and
-      not opts.out and colour_wanted(io_) })
+   local text, err = report.write(run, format, nil, { db = db, share = policy, root = opts.root,
+      colour = format == "text" and not opts.out and colour_wanted(io_) })
    db:close()
    if not text then
       out(io_.stderr, "parley: ", printable_lines(err), "\n")

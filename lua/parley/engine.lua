@@ -349,8 +349,9 @@ end
 -- opts.base (for a table config), opts.share (a sharing level or policy for the reports,
 -- docs/sharing.md) and opts.share_key (its key file), opts.store_run (false: run and report
 -- without recording the run; it has no id, and its history is since the latest stored run of
--- the config). Returns the run (run.warnings: the import's, each "file:line:col: message"), or
--- nil, a message, and a kind:
+-- the config), opts.root (the directory its reports give dataset paths relative to: the SARIF
+-- report's %SRCROOT%; default the working directory). Returns the run (run.warnings: the
+-- import's, each "file:line:col: message"), or nil, a message, and a kind:
 -- "input" (bad configuration or data: exit 3) or "failed" (exit 2).
 function engine.reconcile(source, opts)
    opts = opts or {}
@@ -375,6 +376,7 @@ function engine.reconcile(source, opts)
    if not st then return nil, open_err, "input" end
    local run = new_run(cfg, st)
    run.share = policy -- run:report writes under it unless told otherwise
+   run.root = opts.root -- and gives dataset paths relative to it (the SARIF report's %SRCROOT%)
    run.warnings = st.warnings or {} -- what importing the data had to say (docs/dataset.md#vocabulary)
    collect_results(run, run_rules(rules, st, cfg, sandbox, opts.jobs or core.cpu_count(),
       function() prepare_needs(rules, st, run) end))

@@ -41,6 +41,12 @@ function report.render(run, format, opts)
    end
    local writer = require("parley.report.format." .. format)
    opts = opts or {}
+   if opts.root == nil and run.root ~= nil then
+      -- the run's own root (parley.reconcile's opts.root) unless the caller gives one
+      local with_root = { root = run.root }
+      for k, v in pairs(opts) do with_root[k] = v end
+      opts = with_root
+   end
    local m, err = model.gather(run, { db = opts.db, data = writer.records or false, share = opts.share or run.share,
       positions = writer.positions })
    if not m then return nil, err end
