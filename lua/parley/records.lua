@@ -108,35 +108,15 @@ end
 
 -- A converter that adds `canonical` to each record convert gives. The canonical forms are
 -- shared by the records of one query that say the same (read them, do not change them).
--- (the subject and scope's canonical forms made once for each pair, the region's once for each
--- region: a store can name many regions, at bench scale 17400 58,000 distinct triples of 136
--- pairs, and the scope's sort was most of reading a claim back)
 local function with_canonical(db, convert)
    local v = cached_vocabulary(db)
-   local seen, of_pair, of_region = {}, {}, {}
+   local seen = {}
    return function(_, r)
       local rec = convert(db, r)
-      local region = rec.region
-      local pk = rec.subject .. "\0" .. (r.scope or "")
-      local k = pk .. "\0" .. (region or "")
+      local k = rec.subject .. "\0" .. (r.scope or "") .. "\0" .. (rec.region or "")
       local c = seen[k]
       if not c then
-         local pair = of_pair[pk]
-         if not pair then
-            local name, kind = v:canonical_subject(rec.subject)
-            pair = { subject = name, kind = kind, scope = v:canonical_scope(rec.scope) }
-            of_pair[pk] = pair
-         end
-         local place
-         if region ~= nil then
-            place = of_region[region]
-            if place == nil then
-               place = v:canonical_place(region)
-               of_region[region] = place
-            end
-         end
-         -- what v:canonical(subject, scope, region) gives
-         c = { subject = pair.subject, kind = pair.kind, scope = pair.scope, region = place }
+         c = v:canonical(rec.subject, rec.scope, rec.region)
          seen[k] = c
       end
       rec.canonical = c

@@ -73,6 +73,7 @@ Vocabulary.__index = Vocabulary
 -- Adds the entries of one vocabulary table ({subjects = {NAME = {kind=, synonyms=}}, scopes =
 -- {NAME = {synonyms=}}}) to v: later additions win for the same name or synonym.
 local function add(v, spec)
+   v.scope_sets = {} -- canonical_scope's lists, made again with the new terms
    for name, entry in pairs(spec.subjects or {}) do
       local known = v.subjects[name]
       v.subjects[name] = { canonical = name, kind = entry.kind or (known and known.kind) or terms.kind_by_name(name) }
@@ -155,9 +156,26 @@ function Vocabulary:canonical_subject(term)
 end
 
 -- A scope list as a sorted set of canonical tags (unknown tags kept as written), for comparing.
+-- Made once for each list of tags (a store's claims state few, and every reader of a claim
+-- asks: at bench scale 17400 58,000 times, once per subject, scope and region): the list
+-- returned is shared, read it and do not change it.
 function Vocabulary:canonical_scope(list)
    if list == nil then return nil end
-   local set, out = {}, {}
+   -- (each tag with its length: a key no two lists of tags share; none for a list of other
+   -- values than text)
+   local parts = {}
+   for i, tag in ipairs(list) do
+      if type(tag) ~= "string" then
+         parts = nil
+         break
+      end
+      parts[i] = #tag .. ":" .. tag
+   end
+   local key = parts and table.concat(parts, ",")
+   local out = key and self.scope_sets[key]
+   if out then return out end
+   local set = {}
+   out = {}
    for _, tag in ipairs(list) do
       local c = self:scope(tag) or tag
       if not set[c] then
@@ -166,6 +184,7 @@ function Vocabulary:canonical_scope(list)
       end
    end
    table.sort(out)
+   if key then self.scope_sets[key] = out end
    return out
 end
 
