@@ -124,10 +124,11 @@ local function gather(db)
       end
       i = i + 1
       local name = r.name
-      add({ id = list .. "#" .. i, kind = "list", names = { name }, written = name, born = born_of(r.born, r.born_year),
-         category = r.category, father_name = r.father_name, person = given_person(r.person, r.person_given),
-         list = list, claimant = r.claimant, holder = r.holder, about = r.about, subject = r.subject,
-         date = period or dates.parse(r.as_of), date_text = r.as_of }, list, period)
+      add({ id = records.list_entry_id(list, i), kind = "list", names = { name }, written = name,
+         born = born_of(r.born, r.born_year), category = r.category, father_name = r.father_name,
+         person = given_person(r.person, r.person_given), list = list, claimant = r.claimant, holder = r.holder,
+         about = r.about, subject = r.subject, date = period or dates.parse(r.as_of), date_text = r.as_of },
+         list, period)
    end
    -- entries of transfers: transfers numbered in each exchange, a cargo's entries in each
    -- transfer (detainees, then remains, each read only when the transfer gives its count)
@@ -141,7 +142,7 @@ local function gather(db)
       if r.entry ~= nil and r[r.cargo] ~= nil then
          if r.cargo ~= cargo then cargo, i = r.cargo, 0 end
          i = i + 1
-         add({ id = string.format("%s/transfers[%d].%s#%d", x, t, cargo, i), kind = "transfer",
+         add({ id = records.transfer_entry_id(x, t, cargo, i), kind = "transfer",
             names = { r.name }, written = r.name, born = born_of(r.born, r.born_year), category = r.category,
             father_name = r.father_name, person = given_person(r.person, r.person_given),
             exchange = x, transfer = t, cargo = cargo, from = r.from_party, to = r.to_party,

@@ -251,6 +251,26 @@ function records.person_records(db)
    return iterate(db, "SELECT * FROM persons ORDER BY id", {}, person_alone)
 end
 
+--- The id of the i-th person of list `list_id` as an entry (the resolution of people, findings'
+-- evidence and sharing name each person of a list so): `LIST#i`.
+-- @tparam string list_id the list's id
+-- @tparam integer i the person's position in the list, from 1
+-- @treturn string
+function records.list_entry_id(list_id, i)
+   return list_id .. "#" .. i
+end
+
+--- The id of the i-th person of `cargo` (detainees or remains) in the t-th transfer of exchange
+-- `x` as an entry: `EXCHANGE/transfers[T].CARGO#i`.
+-- @tparam string x the exchange's id
+-- @tparam integer t the transfer's position in the exchange, from 1
+-- @tparam string cargo detainees or remains
+-- @tparam integer i the person's position among the transfer's persons of that cargo, from 1
+-- @treturn string
+function records.transfer_entry_id(x, t, cargo, i)
+   return string.format("%s/transfers[%d].%s#%d", x, t, cargo, i)
+end
+
 ---------------------------------------------------------------------------- exchanges
 
 local exchange = reader("exchanges")

@@ -248,14 +248,14 @@ local function learn(self, db)
       if p.sensitive then self.sensitive_identity[identity] = true end
    end
    for l in records.lists(db) do
-      for i, e in ipairs(l.persons or {}) do know_entry(l.id .. "#" .. i, e) end
+      for i, e in ipairs(l.persons or {}) do know_entry(records.list_entry_id(l.id, i), e) end
    end
    for x in records.exchanges(db) do
       for t, tr in ipairs(x.transfers or {}) do
          for _, cargo in ipairs({ "detainees", "remains" }) do
             local people = tr[cargo]
             for i, e in ipairs(type(people) == "table" and people.persons or {}) do
-               know_entry(string.format("%s/transfers[%d].%s#%d", x.id, t, cargo, i), e)
+               know_entry(records.transfer_entry_id(x.id, t, cargo, i), e)
             end
          end
       end
@@ -542,7 +542,7 @@ function Sharer:record(kind, r)
    if kind == "lists" and type(r.persons) == "table" then
       out.persons = {}
       for i, e in ipairs(r.persons) do
-         out.persons[#out.persons + 1] = self:person(e, r.id .. "#" .. i)
+         out.persons[#out.persons + 1] = self:person(e, records.list_entry_id(r.id, i))
       end
    elseif kind == "exchanges" and type(r.transfers) == "table" then
       out.transfers = {}
@@ -555,8 +555,7 @@ function Sharer:record(kind, r)
                local p = copy(people)
                p.persons = {}
                for i, e in ipairs(people.persons) do
-                  p.persons[#p.persons + 1] = self:person(e, string.format("%s/transfers[%d].%s#%d", r.id, t,
-                     cargo, i))
+                  p.persons[#p.persons + 1] = self:person(e, records.transfer_entry_id(r.id, t, cargo, i))
                end
                o[cargo] = p
             end

@@ -38,24 +38,27 @@ local function direction(r)
 end
 
 -- What the record says moved, by direction and cargo: {count, by_scope (canonical tags) or nil,
--- persons (names)}; maps as their number and the mines they record (nil when a map gives none).
+-- entries (the ids of its named persons as entries, records.transfer_entry_id)}; maps as their
+-- number and the mines they record (nil when a map gives none).
 local function recorded(x, v)
    local out, order = {}, {}
    local function slot(t, cargo)
       local key = t.from .. ">" .. t.to .. "\0" .. cargo
       if not out[key] then
-         out[key] = { key = key, from = t.from, to = t.to, cargo = cargo, count = 0, named = 0 }
+         out[key] = { key = key, from = t.from, to = t.to, cargo = cargo, count = 0, entries = {} }
          order[#order + 1] = key
       end
       return out[key]
    end
-   for _, t in ipairs(x.transfers or {}) do
+   for ti, t in ipairs(x.transfers or {}) do
       for _, cargo in ipairs({ "detainees", "remains" }) do
          local c = t[cargo]
          if c then
             local r = slot(t, cargo)
             r.count = r.count + c.count
-            r.named = r.named + #(c.persons or {})
+            for i in ipairs(c.persons or {}) do
+               r.entries[#r.entries + 1] = records.transfer_entry_id(x.id, ti, cargo, i)
+            end
             if c.by_scope then
                r.by_scope = r.by_scope or {}
                for tag, n in pairs(c.by_scope) do
@@ -125,13 +128,14 @@ local function check_counts(ctx, x, group, rec_value, sources)
    })
 end
 
--- The persons of an account's entries (of the resolution): {person id -> the name the account
--- writes}, and the person ids in the account's order.
-local function persons_of(resolution, entries)
+-- The persons of an account's entries (their ids: records.list_entry_id, transfer_entry_id):
+-- {person id -> the name the account writes}, and the person ids in the account's order.
+local function persons_of(resolution, ids)
    local set, order = {}, {}
-   for _, e in ipairs(entries) do
-      local p = resolution.by_entry[e.id]
-      local k = p and p.id or e.id
+   for _, id in ipairs(ids) do
+      local e = resolution.entries[id] or { id = id }
+      local p = resolution.by_entry[id]
+      local k = p and p.id or id
       if not set[k] then
          set[k] = e.written or (p and p.names[1]) or e.person or e.id
          order[#order + 1] = k
@@ -144,8 +148,8 @@ end
 -- uncertain pair (kit.identity_ties) to one only the other names: the two may be one person
 -- (for review, not missing).
 local function compare_persons(ctx, x, a, b, sources, resolution, ties)
-   local sa, oa = persons_of(resolution, a.entries())
-   local sb, ob = persons_of(resolution, b.entries())
+   local sa, oa = persons_of(resolution, a.entries)
+   local sb, ob = persons_of(resolution, b.entries)
    local only_a, only_b, shared = {}, {}, 0
    local ka, kb = {}, {}
    for _, k in ipairs(oa) do
@@ -265,8 +269,10 @@ local function check_exchange(ctx, x, claims, lists, v, who)
          local dir = direction(l)
          mentioned[(dir or "") .. "\0" .. cargo] = true
          mentioned["\0" .. cargo] = true
-         named[#named + 1] = { list = l.id, claimant = l.claimant, cargo = cargo, dir = dir,
-            entries = function() return who.list_entries(l.id) end, record = l }
+         local entries = {}
+         for i in ipairs(l.persons or {}) do entries[i] = records.list_entry_id(l.id, i) end
+         named[#named + 1] = { list = l.id, claimant = l.claimant, cargo = cargo, dir = dir, entries = entries,
+            record = l }
       end
    end
    if #claims + #lists == 0 then return end
@@ -288,9 +294,8 @@ local function check_exchange(ctx, x, claims, lists, v, who)
             details = { kind = "unattested", cargo = r.cargo, from = r.from, to = r.to },
          })
       end
-      if r.named > 0 and r.cargo ~= "mine_maps" then
-         named[#named + 1] = { claimant = nil, cargo = r.cargo, dir = dir,
-            entries = function() return who.moved_entries(x.id, r.from, r.to, r.cargo) end }
+      if #r.entries > 0 and r.cargo ~= "mine_maps" then
+         named[#named + 1] = { claimant = nil, cargo = r.cargo, dir = dir, entries = r.entries }
       end
    end
    -- persons named by one account and not another, pairwise, of one cargo and direction
@@ -304,50 +309,21 @@ local function check_exchange(ctx, x, claims, lists, v, who)
    end
 end
 
--- Who the persons of the exchanges' lists and transfers are: their entries in the resolution
--- of people, read (with the ties of kit.identity_ties) only when an exchange has two accounts
--- of persons to compare (an account's `entries` is a function). Entries in the order written.
+-- The resolution of people and the ties of kit.identity_ties, read only when an exchange has
+-- two accounts of persons to compare.
 local function persons_reader(ctx)
-   local resolution, ties, by_list, by_move
-   local function read()
-      if resolution then return end
-      resolution = people.resolution(ctx.db, { threshold = ctx.params.threshold, review = ctx.params.review })
-      by_list, by_move = {}, {}
-      for _, e in pairs(resolution.entries) do
-         if e.kind == "list" then
-            by_list[e.list] = by_list[e.list] or {}
-            table.insert(by_list[e.list], e)
-         elseif e.kind == "transfer" then
-            local k = e.exchange .. "\0" .. (e.from or "") .. ">" .. (e.to or "") .. "\0" .. e.cargo
-            by_move[k] = by_move[k] or {}
-            table.insert(by_move[k], e)
-         end
-      end
-      -- (an entry's id ends in its position: LIST#N, EXCHANGE/transfers[T].CARGO#N)
-      local function position(e)
-         local t, n = e.id:match("transfers%[(%d+)%]%.[%w_]+#(%d+)$")
-         if t then return tonumber(t) * 1000000 + tonumber(n) end
-         return tonumber(e.id:match("#(%d+)$"))
-      end
-      for _, group in ipairs({ by_list, by_move }) do
-         for _, es in pairs(group) do
-            table.sort(es, function(p, q) return position(p) < position(q) end)
-         end
-      end
+   local resolution, ties
+   local reader = {}
+   function reader.resolution()
+      resolution = resolution or people.resolution(ctx.db, { threshold = ctx.params.threshold,
+         review = ctx.params.review })
+      return resolution
    end
-   return {
-      resolution = function() read() return resolution end,
-      ties = function()
-         read()
-         ties = ties or kit.identity_ties(resolution, kit.all(records.identities(ctx.db, { current = true })))
-         return ties
-      end,
-      list_entries = function(id) read() return by_list[id] or {} end,
-      moved_entries = function(x, from, to, cargo)
-         read()
-         return by_move[x .. "\0" .. from .. ">" .. to .. "\0" .. cargo] or {}
-      end,
-   }
+   function reader.ties()
+      ties = ties or kit.identity_ties(reader.resolution(), kit.all(records.identities(ctx.db, { current = true })))
+      return ties
+   end
+   return reader
 end
 
 local function run(ctx)

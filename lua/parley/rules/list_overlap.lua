@@ -10,6 +10,7 @@ local dates = require "parley.dates"
 local names = require "parley.names"
 local people = require "parley.people"
 local kit = require "parley.rulekit"
+local records = require "parley.records"
 local vocab = require "parley.vocab"
 
 -- The entries of a list: their ids (LIST#N, as the resolution and the evidence name them)
@@ -30,7 +31,8 @@ local function entries_of(ctx, list, person_names)
       end
       -- shown as its person's id when it gives one (the store's own for an entry that gives
       -- none is LIST#N too)
-      out[i] = { id = list.id .. "#" .. i, shown = e.person or (list.id .. "#" .. i), name = name or "",
+      local id = records.list_entry_id(list.id, i)
+      out[i] = { id = id, shown = e.person or id, name = name or "",
          born = e.born, category = e.category }
    end
    return out

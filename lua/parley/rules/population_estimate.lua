@@ -12,6 +12,7 @@
 local dates = require "parley.dates"
 local kit = require "parley.rulekit"
 local mse = require "parley.mse"
+local records = require "parley.records"
 
 local Z95 = 1.959964
 
@@ -74,7 +75,7 @@ local function persons_of(list, resolution)
    for i, e in ipairs(list.persons) do
       -- who the entry is, in the store's resolution of people (parley.people): the same person
       -- on every list that names them, in any script, as reviewers decided
-      local who = resolution and resolution.by_entry[list.id .. "#" .. i]
+      local who = resolution and resolution.by_entry[records.list_entry_id(list.id, i)]
       if who then
          if not seen[who.id] then
             seen[who.id] = true
