@@ -115,16 +115,10 @@ static int push_string_array(lua_State *L, const char *s, size_t len)
     return 1;
 }
 
-/* plan[i][k] as a string (or nil) pushed onto the stack */
-static int plan_field(lua_State *L, int entry, lua_Integer k)
-{
-    return lua_rawgeti(L, entry, k);
-}
-
 /* rec[key] = r[column] (raw), key and column at plan[entry][kk], [kc]; returns the type */
 static int copy_column(lua_State *L, int r, int entry, lua_Integer kc)
 {
-    plan_field(L, entry, kc);
+    lua_rawgeti(L, entry, kc);
     return lua_rawget(L, r);
 }
 
@@ -171,10 +165,10 @@ static int l_read_coded(lua_State *L)
                 lua_setfield(L, 7, "first");
                 copy_column(L, 1, entry, 7);
                 lua_setfield(L, 7, "last");
-                plan_field(L, entry, 3);
+                lua_rawgeti(L, entry, 3);
                 lua_insert(L, 7);
                 lua_rawset(L, 2); /* rec[period_key] = period */
-                plan_field(L, entry, 2);
+                lua_rawgeti(L, entry, 2);
                 lua_insert(L, 6);
                 lua_rawset(L, 2); /* rec[key] = text */
             }
@@ -214,7 +208,7 @@ static int l_read_coded(lua_State *L)
                 lua_rawset(L, 9); /* group[subkey] = value */
             }
             if (made) {
-                plan_field(L, entry, 2);
+                lua_rawgeti(L, entry, 2);
                 lua_insert(L, 9);
                 lua_rawset(L, 2);
             }
@@ -232,7 +226,7 @@ static int l_read_coded(lua_State *L)
                     lua_pushvalue(L, 6);
                     lua_call(L, 1, 1);
                 }
-                plan_field(L, entry, 2);
+                lua_rawgeti(L, entry, 2);
                 lua_insert(L, -2);
                 lua_rawset(L, 2);
                 lua_pop(L, 1); /* the text */
@@ -240,7 +234,7 @@ static int l_read_coded(lua_State *L)
         } else if (kind == 4) {
             if (copy_column(L, 1, entry, 4) == LUA_TNIL) {
                 lua_pop(L, 1);
-                plan_field(L, entry, 2);
+                lua_rawgeti(L, entry, 2);
                 copy_column(L, 1, entry, 3);
                 lua_rawset(L, 2);
             } else {

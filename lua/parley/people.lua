@@ -502,8 +502,6 @@ end
 -- A person of member entries: {id, names (every spelling, in date order), entries (in date
 -- order), uncertain (made when first read: lazy_uncertain)}. Its id: a person record's (the
 -- smallest), else the smallest id of a list entry, else of any entry.
-local lazy_uncertain -- (below)
-
 local function new_person(ms, pid)
    table.sort(ms, by_date_then_id)
    if not pid then
@@ -682,7 +680,7 @@ end
 -- r.uncertain (strongest first) and each on both its people ({entry, other, other_entry,
 -- score, held_apart}, in the links' order). Most readers never look (at 100,000 claims 380,000
 -- pairs, three tables each, and a sort: half the time of reading a stored resolution).
-lazy_uncertain = function(r, links, dec, threshold, rank, nrank)
+local function lazy_uncertain(r, links, dec, threshold, rank, nrank)
    local list, by_entry = r.people, r.by_entry
    local function make()
       if type(links) == "function" then

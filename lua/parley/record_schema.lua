@@ -600,11 +600,9 @@ local function column_names(columns)
    return out
 end
 
--- The columns of a table in order, and its INSERT (built once: the store's statement cache
--- keeps it prepared).
 -- A field's entry in core.read_coded's plan (src/record_row.c says each kind), or nil when its
 -- codec is read in Lua: what core.read_coded does is what the codec's get does, for these
--- codecs exactly (spec/record_schema_spec.lua reads every kind both ways).
+-- codecs exactly (spec/record_row_spec.lua reads every kind both ways).
 local function read_plan_entry(f)
    if f.codec == CODECS.date then
       local c = f.column
@@ -624,6 +622,8 @@ local function read_plan_entry(f)
 end
 record_schema.read_plan_entry = read_plan_entry
 
+-- The columns of a table in order, and its INSERT (built once: the store's statement cache
+-- keeps it prepared).
 local function prepare_table(t)
    if prepared[t] then return end
    prepared[t] = true
