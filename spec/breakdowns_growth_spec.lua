@@ -7,6 +7,7 @@
 -- group against every other, as kit.breakdowns did before (the reference below).
 local kit = require "parley.rulekit"
 local dates = require "parley.dates"
+local support = require "support"
 
 -- kit.breakdowns as it was: for each claim, every claim of its group for the smallest strict
 -- supersets.
@@ -84,11 +85,7 @@ describe("kit.breakdowns", function()
       local TAGS = { "soldiers", "civilians", "women", "children" }
       local DATES = { "2021", "2021-03", "2021-06-12" }
       local CLAIMANTS = { "ARM", "AZE" }
-      local rng = 20261204
-      local function random(n)
-         rng = (rng * 1103515245 + 12345) % 2147483648
-         return (rng >> 16) % n + 1 -- the high bits: the low ones of an LCG repeat soon
-      end
+      local random = support.random(20261204)
       local linked = 0
       for round = 1, 400 do
          local claims = {}

@@ -7,6 +7,7 @@
 -- last day gives when it keeps those of different claimants (the reference below).
 local kit = require "parley.rulekit"
 local dates = require "parley.dates"
+local support = require "support"
 
 local function reference(items)
    local out = {}
@@ -30,11 +31,7 @@ describe("kit.other_claimant_pairs", function()
       local DATES = { "2021", "2021-03", "2021-06", "2021-06-12", "2021-06-20", "2021-07", "2020-11/2021-02",
          "2022" }
       local CLAIMANTS = { "ARM", "AZE", "ICRC", "RUS" }
-      local rng = 20261204
-      local function random(n)
-         rng = (rng * 1103515245 + 12345) % 2147483648
-         return (rng >> 16) % n + 1 -- the high bits: the low ones of an LCG repeat soon
-      end
+      local random = support.random(20261204)
       local checked = 0
       for round = 1, 500 do
          local items = {}
@@ -48,11 +45,7 @@ describe("kit.other_claimant_pairs", function()
          end
          -- most rounds in as_of order, as the rules give them; the others not
          if round % 7 ~= 0 then
-            table.sort(items, function(a, b)
-               local x, y = a.as_of_period.first, b.as_of_period.first
-               if x ~= y then return x < y end
-               return a.id < b.id
-            end)
+            table.sort(items, support.by_as_of)
          end
          local got = visited(items)
          assert.same(reference(items), got, "round " .. round)

@@ -5,6 +5,7 @@
 local core = require "parley.core"
 local json = require "parley.json"
 local record_schema = require "parley.record_schema"
+local support = require "support"
 
 describe("core.fill_row", function()
    it("puts the links first, clears the coded positions and copies each plain field", function()
@@ -95,11 +96,7 @@ describe("core.fill_row", function()
       end)
 
       it("gives what each field's codec gives, for every planned field of every table, on random rows", function()
-         local rng = 12345
-         local function rand(n)
-            rng = (rng * 1103515245 + 12345) % 2147483648
-            return rng % n + 1
-         end
+         local rand = support.random(12345)
          local values = { nil, "x", "2021", 0, 1, 7, '["a","b"]', "[]", '["a\\nb"]', "[1]" }
          local checked = 0
          for _, t in pairs(record_schema.tables) do

@@ -11,6 +11,7 @@ local people = require "parley.people"
 local kit = require "parley.rulekit"
 local dates = require "parley.dates"
 local rule = require "parley.rules.list_overlap"
+local support = require "support"
 
 -- For each two lists the rule reports, in the order it reports them: their ids and the
 -- uncertain pairs for review between them ({left, right} as shown), as the rule was.
@@ -93,11 +94,7 @@ describe("list_overlap", function()
          "David Grigorian", "Narek Avetisyan", "Narek Avetisian" }
       local DATES = { "2021", "2021-03", "2021-06", "2021-06-12", "2020-11/2021-02", "2022" }
       local CLAIMANTS = { "ARM", "AZE", "ICRC" }
-      local rng = 20261204
-      local function random(n)
-         rng = (rng * 1103515245 + 12345) % 2147483648
-         return (rng >> 16) % n + 1 -- the high bits: the low ones of an LCG repeat soon
-      end
+      local random = support.random(20261204)
       local reported, reviewed = 0, 0
       for round = 1, 100 do
          local ds = { parley = 1, sources = { { id = "src", title = "lists" } }, parties = {}, lists = {} }

@@ -5,24 +5,7 @@
 -- findings are those of visiting every pair, as the rule did before (the reference below).
 local rule = require "parley.rules.opposing_assertions"
 local dates = require "parley.dates"
-
--- A claims reader over records made here, in as_of order as db:claims gives them.
-local function fake_db(claims)
-   table.sort(claims, function(a, b)
-      if a.as_of_period.first ~= b.as_of_period.first then return a.as_of_period.first < b.as_of_period.first end
-      return a.id < b.id
-   end)
-   return {
-      query = function() return function() return nil end end,
-      claims = function()
-         local i = 0
-         return function()
-            i = i + 1
-            return claims[i]
-         end
-      end,
-   }
-end
+local support = require "support"
 
 local function claim(id, claimant, as_of, value)
    return { id = id, claimant = claimant, as_of = as_of, as_of_period = dates.parse(as_of), value = value,
@@ -58,7 +41,7 @@ end
 
 local function run(claims)
    local found = {}
-   local ctx = { db = fake_db(claims), params = {} }
+   local ctx = { db = support.claims_db(claims), params = {} }
    function ctx.finding(_, f)
       found[#found + 1] = { claims = { f.details.first.claim, f.details.second.claim }, pairs = f.measures.pairs }
    end

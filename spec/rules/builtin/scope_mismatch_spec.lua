@@ -9,24 +9,7 @@
 local rule = require "parley.rules.scope_mismatch"
 local kit = require "parley.rulekit"
 local dates = require "parley.dates"
-
--- A claims reader over records made here, in as_of order as db:claims gives them.
-local function fake_db(claims)
-   table.sort(claims, function(a, b)
-      if a.as_of_period.first ~= b.as_of_period.first then return a.as_of_period.first < b.as_of_period.first end
-      return a.id < b.id
-   end)
-   return {
-      query = function() return function() return nil end end,
-      claims = function()
-         local i = 0
-         return function()
-            i = i + 1
-            return claims[i]
-         end
-      end,
-   }
-end
+local support = require "support"
 
 -- The rule as it was: every two totals of a group in as_of order, up to the first that
 -- begins after the earlier one's last day; {larger, smaller, gap} of each pair reported.
@@ -64,7 +47,7 @@ end
 
 local function run(claims, p)
    local found = {}
-   local ctx = { db = fake_db(claims), params = p }
+   local ctx = { db = support.claims_db(claims), params = p }
    function ctx.finding(_, f)
       found[#found + 1] = { f.evidence.claims[1], f.evidence.claims[2], f.measures.gap }
    end
@@ -74,48 +57,16 @@ end
 
 describe("scope_mismatch", function()
    it("reports the pairs that walking every two totals of a group reports, in the same order", function()
-      local DATES = { "2021", "2021-03", "2021-06", "2021-06-12", "2021-06-20", "2021-07", "2020-11/2021-02",
-         "2022" }
       local SCOPES = { false, { "soldiers" }, { "soldiers" }, { "civilians" }, { "soldiers", "civilians" },
          { "civilians", "women" }, { "women" } }
-      local CLAIMANTS = { "ARM", "AZE", "ICRC" }
-      local VALUES = { 0, 1, 2, 3, 10, 10, 14, 15, 28, 100, 150, 151, 1000 }
       local GAPS = { 0, 0, 1, 50 }
-      local rng = 20261204
-      local function random(n)
-         rng = (rng * 1103515245 + 12345) % 2147483648
-         return (rng >> 16) % n + 1 -- the high bits: the low ones of an LCG repeat soon
-      end
+      local random = support.random(20261204)
       local checked = 0
       for round = 1, 400 do
          local p = { min_gap = GAPS[random(#GAPS)], include_unscoped = random(2) == 1 }
-         local claims = {}
-         -- some rounds all of one date, so that every two counts can overlap, and some of few
-         -- scopes, so that most pairs are of one
-         local one_date = round % 4 == 0 and DATES[random(#DATES)]
-         local n_scopes = round % 3 == 1 and 2 or #SCOPES
-         local n_claimants = random(#CLAIMANTS)
-         for i = 1, random(round % 3 == 0 and 150 or 60) do
-            local v = VALUES[random(#VALUES)]
-            local count
-            local shape = random(5)
-            if shape == 1 then
-               count = { best = v, approx = true }
-            elseif shape == 2 then
-               count = { low = v, high = v + VALUES[random(#VALUES)] }
-            elseif shape == 3 then
-               count = { low = v }
-            else
-               count = { exact = v }
-            end
-            local as_of = one_date or DATES[random(#DATES)]
-            local c = { id = string.format("c%03d-%03d", round, i), claimant = CLAIMANTS[random(n_claimants)],
-               subject = random(4) == 1 and "remains" or "detainees", holder = "AZE", about = "ARM",
-               as_of = as_of, as_of_period = assert(dates.parse(as_of)), count = count,
-               scope = SCOPES[random(n_scopes)] or nil }
-            if random(8) == 1 then c.part_of = string.format("c%03d-%03d", round, random(i + 2)) end
-            claims[i] = c
-         end
+         -- some rounds of few scopes, so that most pairs are of one
+         local claims = support.random_counts(random, round, { scopes = SCOPES,
+            n_scopes = round % 3 == 1 and 2 or #SCOPES, third = function(v) return { low = v } end })
          local got = run(claims, p)
          assert.same(reference(claims, p), got, "round " .. round)
          checked = checked + #got
